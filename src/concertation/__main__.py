@@ -1,0 +1,3 @@
+from concertation.cli import main
+
+main()

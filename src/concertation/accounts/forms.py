@@ -1,0 +1,28 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Language
+
+
+class SignupExtraForm(forms.Form):
+    """Extra fields of allauth's sign-up form: a name others see, and a language."""
+
+    display_name = forms.CharField(
+        label=_("Nom affiché"),
+        max_length=150,
+        help_text=_("Le nom que les autres membres verront, par exemple « Amina Belkacem »."),
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Langue"), choices=Language.choices, initial=Language.FRENCH
+    )
+
+    def signup(self, request, user):
+        user.display_name = self.cleaned_data["display_name"]
+        user.preferred_language = self.cleaned_data["preferred_language"]
+        user.save(update_fields=["display_name", "preferred_language"])
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(label=_("Nom affiché"), max_length=150)
+    preferred_language = forms.ChoiceField(label=_("Langue"), choices=Language.choices)
+    phone = forms.CharField(label=_("Téléphone"), max_length=40, required=False)

@@ -1,0 +1,160 @@
+"""Reading the environment into settings, with one clear line when something is wrong.
+
+Every problem raises ``ConfigurationError`` (an ``ImproperlyConfigured``) whose message says what
+to fix; ``concertation.cli`` prints it as a single line instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+class ConfigurationError(ImproperlyConfigured):
+    """A setting read from the environment is missing or malformed."""
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise ConfigurationError(f"{name}={raw!r} is not a boolean: use true or false.")
+
+
+def env_list(name: str, default: list[str] | None = None) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return list(default or [])
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name}={raw!r} is not a whole number.") from None
+
+
+def data_dir() -> Path:
+    path = Path(os.environ.get("CONCERTATION_DATA_DIR", "var")).resolve()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigurationError(
+            f"CONCERTATION_DATA_DIR={path} cannot be created ({exc.strerror}): "
+            "point it at a writable directory."
+        ) from None
+    return path
+
+
+def secret_key(*, debug: bool, directory: Path) -> str:
+    """The SECRET_KEY from the environment; on a local instance, one generated once and kept."""
+    key = os.environ.get("SECRET_KEY", "").strip()
+    if key:
+        return key
+    if not debug:
+        raise ConfigurationError(
+            "SECRET_KEY is required when DEBUG is off: set SECRET_KEY to a long random string "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
+    path = directory / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(50)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def database(url: str | None, *, directory: Path) -> dict:
+    import dj_database_url
+
+    if not url:
+        url = f"sqlite:///{directory / 'concertation.sqlite3'}"
+    try:
+        config = dj_database_url.parse(url, conn_max_age=0)
+    except Exception as exc:  # dj-database-url raises several kinds
+        raise ConfigurationError(
+            f"DATABASE_URL is malformed ({exc}): use sqlite:///path or postgres://user:pass@host/db."
+        ) from None
+    engine = config.get("ENGINE", "")
+    if engine.endswith("sqlite3"):
+        # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock at the
+        # start of a transaction so read-then-write never fails with "database is locked".
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                "PRAGMA busy_timeout=20000; PRAGMA cache_size=-20000; PRAGMA temp_store=MEMORY;"
+            ),
+        }
+    elif "postgresql" in engine:
+        config["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
+        config["CONN_HEALTH_CHECKS"] = True
+        config.setdefault("OPTIONS", {})["connect_timeout"] = 5
+    else:
+        raise ConfigurationError(
+            f"DATABASE_URL uses an unsupported database ({engine or url.split(':')[0]}): "
+            "use sqlite:// or postgres://."
+        )
+    return config
+
+
+EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "smtps": "django.core.mail.backends.smtp.EmailBackend",
+    "submission": "django.core.mail.backends.smtp.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+    "dummy": "django.core.mail.backends.dummy.EmailBackend",
+}
+
+
+def email(url: str | None) -> dict:
+    """Settings for EMAIL_URL such as smtp://user:pass@host:587?tls=true or console://."""
+    url = (url or "console://").strip()
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in EMAIL_BACKENDS:
+        raise ConfigurationError(
+            f"EMAIL_URL={url!r} is malformed: use console://, smtp://user:password@host:587?tls=true, "
+            "smtps://user:password@host:465 or file:///path."
+        )
+    settings: dict = {"EMAIL_BACKEND": EMAIL_BACKENDS[scheme]}
+    if scheme in {"smtp", "smtps", "submission"}:
+        if not parts.hostname:
+            raise ConfigurationError(f"EMAIL_URL={url!r} has no host: smtp://host:port is needed.")
+        try:
+            port = parts.port
+        except ValueError:
+            raise ConfigurationError(f"EMAIL_URL={url!r} has an invalid port.") from None
+        query = {k.lower(): v[-1].lower() for k, v in parse_qs(parts.query).items()}
+        settings.update(
+            EMAIL_HOST=parts.hostname,
+            EMAIL_PORT=port or (465 if scheme == "smtps" else 587 if scheme == "submission" else 25),
+            EMAIL_HOST_USER=unquote(parts.username or ""),
+            EMAIL_HOST_PASSWORD=unquote(parts.password or ""),
+            EMAIL_USE_SSL=scheme == "smtps" or query.get("ssl") in TRUE_WORDS,
+            EMAIL_USE_TLS=scheme == "submission" or query.get("tls") in TRUE_WORDS,
+            EMAIL_TIMEOUT=int(query.get("timeout", "10") or 10),
+        )
+    elif scheme == "file":
+        settings["EMAIL_FILE_PATH"] = parts.path or "var/mail"
+    return settings

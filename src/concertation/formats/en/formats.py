@@ -1,0 +1,13 @@
+DATE_FORMAT = "l, F j, Y"
+SHORT_DATE_FORMAT = "Y-m-d"
+TIME_FORMAT = "g:i a"
+DATETIME_FORMAT = "l, F j, Y, g:i a"
+SHORT_DATETIME_FORMAT = "Y-m-d g:i a"
+MONTH_DAY_FORMAT = "F j"
+YEAR_MONTH_FORMAT = "F Y"
+FIRST_DAY_OF_WEEK = 0
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%m/%d/%Y"]
+DATETIME_INPUT_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"]
+DECIMAL_SEPARATOR = "."
+THOUSAND_SEPARATOR = ","
+NUMBER_GROUPING = 3

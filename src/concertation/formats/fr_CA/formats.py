@@ -1,0 +1,15 @@
+# fr-CA formats following the Office québécois de la langue française:
+# « mardi 7 octobre 2025 », « 18 h 30 », « 4,3 », « 120 000 $ » (non-breaking spaces).
+DATE_FORMAT = "l j F Y"
+SHORT_DATE_FORMAT = "Y-m-d"
+TIME_FORMAT = "G \\h i"
+DATETIME_FORMAT = "l j F Y, G \\h i"
+SHORT_DATETIME_FORMAT = "Y-m-d G \\h i"
+MONTH_DAY_FORMAT = "j F"
+YEAR_MONTH_FORMAT = "F Y"
+FIRST_DAY_OF_WEEK = 0
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+DATETIME_INPUT_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"]
+DECIMAL_SEPARATOR = ","
+THOUSAND_SEPARATOR = "\xa0"
+NUMBER_GROUPING = 3

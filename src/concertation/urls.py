@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from concertation.accounts import views as account_views
+from concertation.core import views as core_views
+
+urlpatterns = [
+    path("", include("concertation.core.urls")),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("langue/", account_views.set_language, name="set_language"),
+    path("compte/profil/", account_views.profile, name="profile"),
+    path("compte/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "concertation.core.views.error_400"
+handler403 = "concertation.core.views.error_403"
+handler404 = "concertation.core.views.error_404"
+handler500 = "concertation.core.views.error_500"
