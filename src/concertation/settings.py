@@ -30,6 +30,8 @@ CSRF_TRUSTED_ORIGINS = config.env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "concertation.core",
     "concertation.accounts",
+    "concertation.directory",
+    "concertation.spaces",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -3,9 +3,12 @@ from django.urls import include, path
 
 from concertation.accounts import views as account_views
 from concertation.core import views as core_views
+from concertation.spaces.views.structure import home
 
 urlpatterns = [
+    path("", home, name="home"),
     path("", include("concertation.core.urls")),
+    path("", include("concertation.spaces.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("langue/", account_views.set_language, name="set_language"),
     path("compte/profil/", account_views.profile, name="profile"),

@@ -40,5 +40,3 @@ def error_500(request):
     return render(request, "500.html", status=500)
 
 
-def home(request):
-    return render(request, "core/home.html", {})

@@ -1,0 +1,137 @@
+"""What one person may reach, computed once per request in a handful of queries.
+
+Permission predicates (rules.py) read this summary instead of querying per object, so that a page
+listing many spaces checks them all without a query each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils import timezone
+
+FACILITATION_KINDS = {"coordination", "co_chair", "facilitation", "secretary"}
+
+
+@dataclass
+class Access:
+    user_id: int | None = None
+    is_admin: bool = False
+    coordinated_territories: set[int] = field(default_factory=set)
+    coordinated_spaces: set[int] = field(default_factory=set)
+    member_territories: set[int] = field(default_factory=set)
+    # space id → membership categories through which the person sits there (as a citizen or as
+    # delegate/alternate of a member organization)
+    space_categories: dict[int, set[str]] = field(default_factory=dict)
+    # space id → organizations the person represents there
+    space_organizations: dict[int, set[int]] = field(default_factory=dict)
+    role_kinds: dict[int, set[str]] = field(default_factory=dict)
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user_id is not None
+
+    def is_member(self, space) -> bool:
+        return space.pk in self.space_categories
+
+    def categories(self, space) -> set[str]:
+        return self.space_categories.get(space.pk, set())
+
+    def coordinates_territory(self, territory_id: int) -> bool:
+        return self.is_admin or territory_id in self.coordinated_territories
+
+    def coordinates(self, space) -> bool:
+        return self.coordinates_territory(space.territory_id) or space.pk in self.coordinated_spaces
+
+    def facilitates(self, space) -> bool:
+        return self.coordinates(space) or bool(self.role_kinds.get(space.pk, set()) & FACILITATION_KINDS)
+
+    def in_territory(self, territory_id: int) -> bool:
+        return self.coordinates_territory(territory_id) or territory_id in self.member_territories
+
+    def can_view(self, space) -> bool:
+        if space.visibility == "public" or self.coordinates(space):
+            return True
+        if space.visibility == "territory":
+            return space.territory_id in self.member_territories
+        return self.is_member(space)
+
+
+ANONYMOUS = Access()
+
+
+def access_for(user) -> Access:
+    """The person's access summary, cached on the user object for the rest of the request."""
+    if user is None or not user.is_authenticated:
+        return ANONYMOUS
+    cached = getattr(user, "_concertation_access", None)
+    if cached is not None:
+        return cached
+    access = _compute(user)
+    user._concertation_access = access
+    return access
+
+
+def forget_access(user) -> None:
+    """Drop the cached summary after a change of membership or role within the same request."""
+    if user is not None and hasattr(user, "_concertation_access"):
+        del user._concertation_access
+
+
+def _current(prefix: str = "") -> Q:
+    today = timezone.localdate()
+    return Q(**{f"{prefix}start__lte": today}) & (
+        Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": today})
+    )
+
+
+def _compute(user) -> Access:
+    from concertation.spaces.models import Delegation, Membership, RoleAssignment, Space
+
+    access = Access(user_id=user.pk, is_admin=bool(user.is_superuser or user.is_staff))
+    access.coordinated_territories = set(user.coordinated_territories.values_list("id", flat=True))
+
+    for space_id, territory_id, category in Membership.objects.filter(_current(), person=user).values_list(
+        "space_id", "space__territory_id", "category"
+    ):
+        access.space_categories.setdefault(space_id, set()).add(category)
+        access.member_territories.add(territory_id)
+
+    delegations = Delegation.objects.filter(_current(), _current("membership__"), person=user).values_list(
+        "membership__space_id", "membership__space__territory_id", "membership__category", "membership__organization_id"
+    )
+    for space_id, territory_id, category, organization_id in delegations:
+        access.space_categories.setdefault(space_id, set()).add(category)
+        access.space_organizations.setdefault(space_id, set()).add(organization_id)
+        access.member_territories.add(territory_id)
+
+    today = timezone.localdate()
+    assignments = (
+        RoleAssignment.objects.filter(_current(), person=user)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+        .values_list("role__space_id", "role__space__territory_id", "role__kind")
+    )
+    coordination_territories = set()
+    for space_id, territory_id, kind in assignments:
+        access.role_kinds.setdefault(space_id, set()).add(kind)
+        access.member_territories.add(territory_id)
+        if kind == "coordination":
+            access.coordinated_spaces.add(space_id)
+            coordination_territories.add(territory_id)
+
+    if coordination_territories:
+        # Coordinating a space covers the spaces beneath it.
+        children: dict[int, list[int]] = {}
+        for space_id, parent_id in Space.objects.filter(territory_id__in=coordination_territories).values_list(
+            "id", "parent_id"
+        ):
+            children.setdefault(parent_id, []).append(space_id)
+        stack = list(access.coordinated_spaces)
+        while stack:
+            for child in children.get(stack.pop(), []):
+                if child not in access.coordinated_spaces:
+                    access.coordinated_spaces.add(child)
+                    stack.append(child)
+    access.member_territories |= access.coordinated_territories
+    return access

@@ -1,0 +1,211 @@
+"""Forms of the structure screens. Validation of business rules stays in services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from concertation.directory.models import College, Organization, Sector
+
+from .models import Charter, Delegation, Membership, MembershipCategory, Role, RoleAssignment, Space
+
+User = get_user_model()
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("format", "%Y-%m-%d")
+        super().__init__(**kwargs)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj} <{obj.email}>" if obj.display_name else obj.email
+
+
+class SpaceForm(forms.ModelForm):
+    class Meta:
+        model = Space
+        fields = ["name", "kind", "parent", "mandate", "visibility", "status"]
+        widgets = {"mandate": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, territory, **kwargs):
+        super().__init__(*args, **kwargs)
+        parents = Space.objects.filter(territory=territory)
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+        self.fields["parent"].required = False
+
+
+class OrganizationForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = [
+            "name", "acronym", "sector", "college", "description", "website", "address", "contact_name",
+            "contact_email", "contact_phone", "active",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, territory, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].queryset = Sector.objects.filter(territory=territory)
+        self.fields["college"].queryset = College.objects.filter(territory=territory)
+
+    def validate_unique(self):
+        # The territory is not a form field: uniqueness is checked by organization_save.
+        pass
+
+
+class MemberAddForm(forms.Form):
+    """An organization with its delegate and alternate in one step — or a citizen."""
+
+    organization = forms.ModelChoiceField(label=_("Organisme"), queryset=Organization.objects.none(), required=False)
+    person = PersonChoiceField(
+        label=_("Ou une citoyenne ou un citoyen"), queryset=User.objects.none(), required=False,
+        help_text=_("Pour un siège citoyen, choisissez la personne plutôt qu'un organisme."),
+    )
+    category = forms.ChoiceField(label=_("Catégorie"), choices=MembershipCategory.choices,
+                                 initial=MembershipCategory.VOTING)
+    college = forms.ModelChoiceField(
+        label=_("Collège"), queryset=College.objects.none(), required=False,
+        help_text=_("Laissez vide pour prendre le collège de l'organisme."),
+    )
+    delegate = PersonChoiceField(label=_("Personne déléguée"), queryset=User.objects.none(), required=False)
+    delegate_email = forms.EmailField(
+        label=_("Ou l'adresse courriel d'une nouvelle personne déléguée"), required=False,
+        help_text=_("Un compte est créé pour elle ; vous pourrez ensuite l'inviter."),
+    )
+    delegate_name = forms.CharField(label=_("Son nom"), max_length=150, required=False)
+    alternate = PersonChoiceField(label=_("Substitut"), queryset=User.objects.none(), required=False)
+    start = forms.DateField(label=_("Début"), required=False, widget=DateInput())
+
+    def __init__(self, *args, space, **kwargs):
+        super().__init__(*args, **kwargs)
+        territory = space.territory
+        self.fields["organization"].queryset = (
+            Organization.objects.filter(territory=territory, active=True).exclude(memberships__space=space)
+        )
+        people = User.objects.filter(is_active=True).order_by("display_name", "email")
+        self.fields["person"].queryset = people
+        self.fields["delegate"].queryset = people
+        self.fields["alternate"].queryset = people
+        self.fields["college"].queryset = College.objects.filter(territory=territory)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("organization") and not data.get("person"):
+            raise forms.ValidationError(_("Choisissez un organisme ou une personne."))
+        if data.get("organization") and data.get("person"):
+            raise forms.ValidationError(_("Choisissez un organisme ou une personne, pas les deux."))
+        if data.get("delegate") and data.get("delegate_email"):
+            self.add_error("delegate_email", _("Choisissez une personne existante ou une nouvelle adresse, pas les deux."))
+        if data.get("delegate_email") and not data.get("delegate_name"):
+            self.add_error("delegate_name", _("Indiquez le nom de la nouvelle personne déléguée."))
+        return data
+
+
+class MemberEditForm(forms.Form):
+    category = forms.ChoiceField(label=_("Catégorie"), choices=MembershipCategory.choices)
+    college = forms.ModelChoiceField(label=_("Collège"), queryset=College.objects.none(), required=False)
+    delegate = PersonChoiceField(label=_("Personne déléguée"), queryset=User.objects.none(), required=False)
+    alternate = PersonChoiceField(label=_("Substitut"), queryset=User.objects.none(), required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, membership: Membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = User.objects.filter(is_active=True).order_by("display_name", "email")
+        self.fields["delegate"].queryset = people
+        self.fields["alternate"].queryset = people
+        self.fields["college"].queryset = College.objects.filter(territory_id=membership.space.territory_id)
+        if membership.organization_id is None:
+            del self.fields["delegate"]
+            del self.fields["alternate"]
+
+
+class MemberEndForm(forms.Form):
+    end = forms.DateField(label=_("Date de fin"), widget=DateInput())
+
+
+class RoleForm(forms.ModelForm):
+    class Meta:
+        model = Role
+        fields = ["name", "kind", "purpose", "responsibilities", "term_months", "seats"]
+        widgets = {"purpose": forms.Textarea(attrs={"rows": 3}), "responsibilities": forms.Textarea(attrs={"rows": 4})}
+
+    def validate_unique(self):
+        pass
+
+
+class RoleAssignForm(forms.Form):
+    person = PersonChoiceField(label=_("Personne"), queryset=User.objects.none(), required=False)
+    organization = forms.ModelChoiceField(label=_("Organisme"), queryset=Organization.objects.none(), required=False,
+                                          help_text=_("Pour un rôle tenu par un organisme, comme la fiducie."))
+    start = forms.DateField(label=_("Début du mandat"), widget=DateInput())
+    end = forms.DateField(label=_("Fin du mandat"), required=False, widget=DateInput(),
+                          help_text=_("Laissez vide pour la durée de mandat prévue par le rôle."))
+
+    def __init__(self, *args, space, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = User.objects.filter(is_active=True).order_by("display_name", "email")
+        self.fields["organization"].queryset = Organization.objects.filter(territory_id=space.territory_id)
+
+
+class AssignmentEndForm(forms.Form):
+    ended_on = forms.DateField(label=_("Date de fin"), widget=DateInput())
+    reason = forms.ChoiceField(label=_("Raison"), choices=RoleAssignment.EndReason.choices)
+
+
+class CharterForm(forms.ModelForm):
+    college_minimums_text = forms.CharField(
+        label=_("Minimums par collège"), required=False,
+        help_text=_("Une ligne par collège : identifiant du collège, deux-points, nombre. Par exemple « citoyen: 1 »."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    voting_categories = forms.MultipleChoiceField(
+        label=_("Catégories qui votent"), choices=MembershipCategory.choices, widget=forms.CheckboxSelectMultiple,
+        initial=[MembershipCategory.VOTING],
+    )
+
+    class Meta:
+        model = Charter
+        fields = [
+            "method", "fallback_method", "voting_unit", "threshold", "threshold_numerator", "threshold_denominator",
+            "base", "consensus_tolerance", "voting_categories", "quorum_kind", "quorum_count", "quorum_share_percent",
+            "double_majority", "conflict_rule", "agenda_proposers", "proposals_may_override", "rules_text",
+            "adopted_on", "adoption_note",
+        ]
+        widgets = {"rules_text": forms.Textarea(attrs={"rows": 10}), "adopted_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance and self.instance.pk:
+            self.initial["college_minimums_text"] = "\n".join(
+                f"{slug}: {minimum}" for slug, minimum in sorted((self.instance.college_minimums or {}).items())
+            )
+
+    def clean_college_minimums_text(self):
+        minimums = {}
+        for number, line in enumerate(self.cleaned_data["college_minimums_text"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            slug, sep, value = line.partition(":")
+            if not sep or not value.strip().isdigit():
+                raise forms.ValidationError(
+                    _("Ligne %(number)s : écrivez « identifiant: nombre », par exemple « citoyen: 1 ».") % {"number": number}
+                )
+            minimums[slug.strip()] = int(value.strip())
+        return minimums
+
+    def charter_fields(self) -> dict:
+        data = {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+        data["college_minimums"] = self.cleaned_data.get("college_minimums_text") or {}
+        data["fallback_method"] = data.get("fallback_method") or ""
+        data["consensus_tolerance"] = data.get("consensus_tolerance") or 0
+        return data
+
+
+DELEGATION_KINDS = Delegation.Kind

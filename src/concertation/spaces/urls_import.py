@@ -1,0 +1,2 @@
+# Import of organizations and memberships (see views/imports.py).
+urlpatterns: list = []

@@ -1,0 +1,2 @@
+# The public invitation link /invitation/<token>/ (see views/invitations.py).
+urlpatterns: list = []
