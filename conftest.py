@@ -10,6 +10,7 @@ os.environ.setdefault("CONCERTATION_DATA_DIR", tempfile.mkdtemp(prefix="concerta
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SECURE_COOKIES", "false")
 os.environ.setdefault("EMAIL_URL", "locmem://")
+os.environ.setdefault("STATIC_MANIFEST", "false")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import django  # noqa: E402

@@ -1,6 +1,100 @@
 import pytest
 
+from concertation.directory.models import College
+from concertation.spaces.models import MembershipCategory, Role, Space
+
+from .factories import (
+    CharterFactory,
+    CollegeFactory,
+    DelegationFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    RoleAssignmentFactory,
+    RoleFactory,
+    SpaceFactory,
+    TerritoryFactory,
+    UserFactory,
+)
+
+PASSWORD = "motdepasse-solide-123"
+
 
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
+def _fast_test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Real password hashing costs ~0.3 s a user; tests create many.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+class World:
+    """A territory with a public assembly, a members-only committee and a territory-wide working
+    group, and one person of each kind of user; plus another territory."""
+
+
+@pytest.fixture
+def world(db):
+    w = World()
+    w.territory = TerritoryFactory(name="Pointe-Test", slug="pointe-test")
+    w.community = CollegeFactory(territory=w.territory, name="Communautaire", slug="communautaire")
+    w.citizen_college = CollegeFactory(territory=w.territory, name="Citoyen", slug="citoyen",
+                                       kind=College.Kind.CITIZEN)
+    w.assembly = SpaceFactory(territory=w.territory, name="Assemblée", slug="assemblee",
+                              kind=Space.Kind.ASSEMBLY, visibility=Space.Visibility.PUBLIC)
+    w.committee = SpaceFactory(territory=w.territory, name="Comité", slug="comite", parent=w.assembly,
+                               kind=Space.Kind.COORDINATION_COMMITTEE, visibility=Space.Visibility.MEMBERS)
+    w.group = SpaceFactory(territory=w.territory, name="Chantier", slug="chantier", parent=w.assembly,
+                           kind=Space.Kind.WORKING_GROUP, visibility=Space.Visibility.TERRITORY)
+    w.org = OrganizationFactory(territory=w.territory, name="Comité logement", college=w.community)
+    w.observer_org = OrganizationFactory(territory=w.territory, name="Centraide")
+
+    w.admin = UserFactory(email="admin@example.org", is_staff=True, is_superuser=True)
+    w.coordinator = UserFactory(email="coord@example.org")
+    w.territory.coordinators.add(w.coordinator)
+    w.delegate = UserFactory(email="delegue@example.org")
+    w.observer = UserFactory(email="observateur@example.org")
+    w.citizen = UserFactory(email="citoyenne@example.org")
+    w.facilitator = UserFactory(email="animation@example.org")
+    w.outsider = UserFactory(email="dehors@example.org")
+    w.foreigner = UserFactory(email="ailleurs@example.org")
+
+    w.org_in_assembly = MembershipFactory(space=w.assembly, organization=w.org)
+    DelegationFactory(membership=w.org_in_assembly, person=w.delegate)
+    w.org_in_committee = MembershipFactory(space=w.committee, organization=w.org)
+    DelegationFactory(membership=w.org_in_committee, person=w.delegate)
+    w.observer_membership = MembershipFactory(space=w.assembly, organization=w.observer_org,
+                                              category=MembershipCategory.OBSERVER)
+    DelegationFactory(membership=w.observer_membership, person=w.observer)
+    w.citizen_membership = MembershipFactory(space=w.assembly, organization=None, person=w.citizen,
+                                             college=w.citizen_college)
+    w.facilitator_membership = MembershipFactory(space=w.group, organization=None, person=w.facilitator)
+    w.facilitation = RoleFactory(space=w.group, name="Animation", kind=Role.Kind.FACILITATION)
+    RoleAssignmentFactory(role=w.facilitation, person=w.facilitator)
+    CharterFactory(space=w.assembly, college_minimums={"citoyen": 1})
+
+    w.other_territory = TerritoryFactory(name="Ailleurs", slug="ailleurs")
+    w.other_space = SpaceFactory(territory=w.other_territory, name="Table d'ailleurs", slug="table",
+                                 visibility=Space.Visibility.TERRITORY)
+    foreign_membership = MembershipFactory(space=w.other_space, organization=None, person=w.foreigner)
+    assert foreign_membership.pk
+    w.users = {
+        "anonymous": None, "outsider": w.outsider, "foreigner": w.foreigner, "observer": w.observer,
+        "delegate": w.delegate, "citizen": w.citizen, "facilitator": w.facilitator,
+        "coordinator": w.coordinator, "admin": w.admin,
+    }
+    return w
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) → the test client signed in as that user (or anonymous for None)."""
+
+    def make(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
+
+
+

@@ -71,11 +71,11 @@ def quorum_phrase(charter: Charter, colleges: dict | None = None) -> str:
             "count": charter.quorum_count
         }
     elif charter.quorum_kind == Charter.QuorumKind.SHARE:
-        text = _("%(percent)s{nbsp}% des membres votants").replace("{nbsp}", NBSP) % {
+        text = _("%(percent)s{nbsp}%% des membres votants").replace("{nbsp}", NBSP) % {
             "percent": charter.quorum_share_percent
         }
     else:
-        text = _("50{nbsp}% + 1 des membres votants").replace("{nbsp}", NBSP)
+        text = _("50{nbsp}%% + 1 des membres votants").replace("{nbsp}", NBSP) % {}
     minimums = [
         _college_minimum_phrase(slug, minimum, colleges)
         for slug, minimum in sorted((charter.college_minimums or {}).items())

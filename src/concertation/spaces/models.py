@@ -375,15 +375,16 @@ class Charter(BaseModel):
             models.UniqueConstraint(fields=["space"], condition=Q(in_force=True), name="spaces_charter_one_in_force"),
             models.CheckConstraint(
                 condition=~Q(threshold="custom")
-                | (Q(threshold_numerator__gte=1) & Q(threshold_denominator__gte=1)
+                | (Q(threshold_numerator__isnull=False) & Q(threshold_denominator__isnull=False)
+                   & Q(threshold_numerator__gte=1) & Q(threshold_denominator__gte=1)
                    & Q(threshold_numerator__lte=F("threshold_denominator"))),
                 name="spaces_charter_custom_threshold_complete",
             ),
             models.CheckConstraint(
-                condition=~Q(quorum_kind="count") | Q(quorum_count__gte=1), name="spaces_charter_quorum_count_set"
+                condition=~Q(quorum_kind="count") | (Q(quorum_count__isnull=False) & Q(quorum_count__gte=1)), name="spaces_charter_quorum_count_set"
             ),
             models.CheckConstraint(
-                condition=~Q(quorum_kind="share") | (Q(quorum_share_percent__gte=1) & Q(quorum_share_percent__lte=100)),
+                condition=~Q(quorum_kind="share") | (Q(quorum_share_percent__isnull=False) & Q(quorum_share_percent__gte=1) & Q(quorum_share_percent__lte=100)),
                 name="spaces_charter_quorum_share_set",
             ),
         ]

@@ -1,0 +1,1 @@
+"""The demo territory: the Table de quartier Pointe-aux-Hérons and one account per kind of user."""

@@ -1,0 +1,75 @@
+"""``concertation demo``: migrate, load the demo territory, print the demo accounts, serve."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from concertation.demo.loader import DEMO_ACCOUNTS, DEMO_PASSWORD, TERRITORY_SLUG, load_demo
+
+DEFAULT_ADDRPORT = "127.0.0.1:8000"
+
+
+def url_for(addrport: str) -> str:
+    """The address to open in a browser for ``runserver``'s HOST:PORT (or PORT alone)."""
+    host, _, port = addrport.rpartition(":")
+    if not host:
+        host = "127.0.0.1"
+    if host in {"0.0.0.0", "::", "[::]"}:
+        host = "127.0.0.1"
+    return f"http://{host}:{port or '8000'}/"
+
+
+class Command(BaseCommand):
+    help = (
+        "Migrate the database, load the demo territory (Table de quartier Pointe-aux-Hérons), print "
+        "the demo accounts, then serve the site for local use."
+    )
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--addrport", default=DEFAULT_ADDRPORT,
+            help=f"Address and port to serve on (default {DEFAULT_ADDRPORT}).",
+        )
+        parser.add_argument("--reset", action="store_true", help="Delete the demo territory and accounts, then rebuild them.")
+        parser.add_argument("--load-only", action="store_true", help="Load the demo and exit without serving.")
+
+    def handle(self, *args, addrport: str, reset: bool, load_only: bool, **options):
+        verbosity = options.get("verbosity", 1)
+        self.stdout.write("Migration de la base de données / migrating the database…")
+        call_command("migrate", interactive=False, verbosity=0, stdout=self.stdout, stderr=self.stderr)
+
+        self.stdout.write("Chargement de la démo / loading the demo…")
+        summary = load_demo(reset=reset, stdout=self.stdout if verbosity > 1 else None)
+        if summary.already_loaded:
+            self.stdout.write(
+                "Démo déjà chargée : rien n'a changé (--reset pour la reconstruire). / "
+                "Demo already loaded: nothing changed (--reset rebuilds it)."
+            )
+        if not summary.organizations:
+            raise CommandError("The demo territory could not be loaded.")
+        self.stdout.write(f"{summary.territory_name} ({TERRITORY_SLUG})")
+        for line in summary.lines():
+            self.stdout.write(f"  {line}")
+
+        url = url_for(addrport)
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("Démo prête / Demo ready"))
+        self.stdout.write(f"Adresse / URL : {url}")
+        self.stdout.write(f"Mot de passe de tous les comptes / password of every account : {DEMO_PASSWORD}")
+        self.stdout.write("Comptes de démo / demo accounts :")
+        width = max(len(account.email) for account in DEMO_ACCOUNTS)
+        for account in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {account.email.ljust(width)}  {account.name}")
+            self.stdout.write(f"  {'':{width}}  {account.role_fr}")
+            self.stdout.write(f"  {'':{width}}  {account.role_en}")
+        if load_only:
+            return
+        if not settings.DEBUG:
+            self.stderr.write(
+                "DEBUG est désactivé : lancez plutôt « concertation demo », qui l'active pour la démo. / "
+                "DEBUG is off: static files will not be served; run it as `concertation demo`."
+            )
+        self.stdout.write("")
+        self.stdout.write("Ctrl+C arrête le serveur / Ctrl+C stops the server.")
+        call_command("runserver", addrport, use_reloader=False)
