@@ -73,6 +73,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
 
+    def save(self, *args, **kwargs):
+        # One address, one spelling: sign-in and invitations compare addresses in lower case.
+        self.email = (self.email or "").strip().lower()
+        super().save(*args, **kwargs)
+
     def get_full_name(self):
         return str(self)
 

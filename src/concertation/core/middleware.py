@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import secrets
 
-from django.db import close_old_connections
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -19,9 +18,10 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-def database_unavailable_response(reason: str = "") -> HttpResponse:
-    html = render_to_string("503.html", {"reason": reason})
-    response = HttpResponse(html, status=503)
+def database_unavailable_response(reason: str = "", status: int = 503) -> HttpResponse:
+    """A page that needs no database: neither session, nor user, nor context processors."""
+    html = render_to_string("503.html" if status == 503 else "500_plain.html", {"reason": reason})
+    response = HttpResponse(html, status=status)
     response["Retry-After"] = "30"
     return response
 
@@ -43,16 +43,31 @@ class DatabaseUnavailableMiddleware:
             if not _looks_like_unreachable(exc):
                 raise
             logger.error("database unavailable: %s", exc)
-            close_old_connections()
-            from django.db import connections
-
-            for conn in connections.all(initialized_only=True):
-                conn.close_if_unusable_or_obsolete()
-                try:
-                    conn.close()
-                except Exception:  # noqa: BLE001 — closing a dead connection may fail too
-                    pass
+            reset_connections()
             return database_unavailable_response()
+
+    def process_exception(self, request, exception):
+        # Exceptions raised inside views reach here before Django turns them into a 500.
+        if isinstance(exception, (OperationalError, InterfaceError)) and _looks_like_unreachable(exception):
+            logger.error("database unavailable: %s", exception)
+            reset_connections()
+            return database_unavailable_response()
+        return None
+
+
+def reset_connections() -> None:
+    """Close every connection so that the next request opens a fresh one."""
+    from django.db import connections
+
+    for conn in connections.all(initialized_only=True):
+        try:
+            conn.close()
+        except Exception:  # noqa: BLE001 — closing a dead connection may fail too
+            pass
+
+
+def is_database_unavailable(exception) -> bool:
+    return isinstance(exception, (OperationalError, InterfaceError)) and _looks_like_unreachable(exception)
 
 
 def _looks_like_unreachable(exc: Exception) -> bool:

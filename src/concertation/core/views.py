@@ -1,8 +1,12 @@
+import sys
+
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+
+from .middleware import database_unavailable_response, is_database_unavailable, reset_connections
 
 
 @never_cache
@@ -37,6 +41,13 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
-    return render(request, "500.html", status=500)
+    exception = sys.exc_info()[1]
+    if is_database_unavailable(exception):
+        reset_connections()
+        return database_unavailable_response()
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:  # noqa: BLE001 — the layout itself failed: answer without it
+        return database_unavailable_response(status=500)
 
 

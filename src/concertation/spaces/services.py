@@ -15,7 +15,7 @@ from concertation.directory.models import Organization, Territory
 
 from .access import forget_access
 from .models import Charter, Delegation, Membership, MembershipCategory, Role, RoleAssignment, Space
-from .selectors import assignment_current_q, current_q
+from .selectors import assignment_current_q
 
 
 def unique_slug(queryset, text: str, *, field: str = "slug", max_length: int = 80) -> str:

@@ -1,0 +1,232 @@
+"""Import organizations and memberships: upload, preview row by row, confirm (all or nothing).
+
+The uploaded file is kept server-side between the preview and the confirmation: in the session
+when it is small, otherwise in the default storage under imports/<uuid>. The confirmation reads
+it again and checks every row again before writing anything.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import logging
+import uuid
+from datetime import timedelta
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_http_methods
+
+from concertation.core.tabular import (
+    MAX_BYTES,
+    MAX_ROWS,
+    ImportRefused,
+    english,
+    quote,
+    template_csv,
+    template_xlsx,
+)
+from concertation.directory.models import College
+
+from ..imports import COLUMNS, OrganizationImport, template_examples
+from .common import load_territory
+
+logger = logging.getLogger(__name__)
+
+SESSION_KEY = "concertation_import"
+INLINE_LIMIT = 1024 * 1024
+STORAGE_DIR = "imports"
+EXTENSIONS = (".csv", ".xlsx")
+PERM = "directory.import_members"
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Fichier à importer"),
+        help_text=gettext_lazy("Un fichier CSV (UTF-8) ou un classeur Excel (.xlsx), de 5 Mo et 5 000 lignes au plus."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-"
+                                                         "officedocument.spreadsheetml.sheet"}),
+        error_messages={"required": gettext_lazy("Choisissez le fichier à importer."),
+                        "empty": gettext_lazy("Ce fichier est vide : choisissez le fichier rempli.")},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(EXTENSIONS):
+            raise forms.ValidationError(_("Seuls les fichiers CSV (.csv) et les classeurs Excel (.xlsx) sont "
+                                          "acceptés : dans votre tableur, choisissez « Enregistrer sous », puis "
+                                          "l'un de ces formats."))
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(_("Le fichier dépasse %(size)s Mo : divisez-le en plusieurs fichiers.")
+                                        % {"size": MAX_BYTES // (1024 * 1024)})
+        return upload
+
+
+def _column_help(territory):
+    """The columns as the upload page documents them, in the person's language."""
+    accepted = {
+        "organization": _("Le nom de l'organisme. Un organisme du territoire qui porte déjà ce nom est mis à jour."),
+        "acronym": _("30 caractères au plus."),
+        "sector": _("Un secteur qui n'existe pas encore est créé."),
+        "college": _("Le nom d'un collège du territoire : %(names)s.") % {"names": _college_names(territory)},
+        "website": _("Par exemple https://exemple.org; « https:// » est ajouté s'il manque."),
+        "contact_email": _("L'adresse courriel générale de l'organisme."),
+        "space": _("Le nom ou l'identifiant d'adresse d'un espace du territoire. Vide : l'organisme est "
+                   "seulement ajouté à l'annuaire."),
+        "category": _("« votant », « observateur » ou « invité » (en anglais : « voting », "
+                      "« observer », « guest »). Vide : membre votant."),
+        "delegate_email": _("Un compte est créé, sans mot de passe, pour une personne qui n'en a pas."),
+        "delegate_name": _("Le nom affiché d'un nouveau compte; un compte existant garde le sien."),
+        "alternate_email": _("Un compte est créé, sans mot de passe, pour une personne qui n'en a pas."),
+        "alternate_name": _("Le nom affiché d'un nouveau compte; un compte existant garde le sien."),
+        "start": _("Le début de l'adhésion, écrit AAAA-MM-JJ (par exemple 2025-09-18). Vide : aujourd'hui."),
+    }
+    return [{"header": column.header(), "other": column.header("fr" if english() else "en"),
+             "required": column.required, "help": accepted.get(column.key, "")}
+            for column in COLUMNS]
+
+
+def _college_names(territory) -> str:
+    names = list(College.objects.filter(territory=territory).values_list("name", flat=True))
+    return ", ".join(quote(name) for name in names) or _("aucun pour l'instant")
+
+
+def _page(request, territory, template, **context):
+    context.update(territory=territory, max_rows=formats.number_format(MAX_ROWS, force_grouping=True),
+                   max_mb=MAX_BYTES // (1024 * 1024))
+    return render(request, f"spaces/import/{template}", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_members(request, territory):
+    territory = load_territory(request, territory, perm=PERM)
+    if request.method == "POST" and request.POST.get("step") == "confirm":
+        return _confirm(request, territory)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        importer = OrganizationImport(territory)
+        preview = importer.preview(importer.read(data, filename=upload.name))
+        token = _keep(request, territory, upload.name, data) if preview.ok else None
+        if not preview.ok:
+            _forget(request)
+        return _page(request, territory, "preview.html", preview=preview, token=token, filename=upload.name,
+                     form=UploadForm())
+    return _page(request, territory, "upload.html", form=form, columns=_column_help(territory))
+
+
+def _confirm(request, territory):
+    kept = request.session.get(SESSION_KEY)
+    data = _kept_data(kept) if kept and kept.get("token") == request.POST.get("token") else None
+    if data is None or kept.get("territory") != territory.pk:
+        messages.error(request, _("Cet aperçu n'est plus disponible : téléversez le fichier de nouveau."))
+        return redirect("spaces:import", territory=territory.slug)
+    importer = OrganizationImport(territory)
+    try:
+        importer.apply(importer.read(data, filename=kept["name"]), by=request.user)
+    except ImportRefused as refused:
+        _forget(request)
+        messages.error(request, _("Rien n'a été importé : les données ont changé depuis l'aperçu. "
+                                  "Corrigez les lignes signalées, puis téléversez le fichier de nouveau."))
+        return _page(request, territory, "preview.html", preview=refused.preview, token=None,
+                     filename=kept["name"], form=UploadForm())
+    _forget(request)
+    messages.success(request, _("Importation terminée : %(parts)s.") % {"parts": _summary(importer.stats)})
+    return redirect("spaces:organizations", territory=territory.slug)
+
+
+def _summary(stats: dict) -> str:
+    parts = [
+        ngettext("%(count)s organisme créé", "%(count)s organismes créés", stats["organizations_created"]),
+        ngettext("%(count)s organisme mis à jour", "%(count)s organismes mis à jour", stats["organizations_updated"]),
+        ngettext("%(count)s adhésion ajoutée", "%(count)s adhésions ajoutées", stats["memberships"]),
+        ngettext("%(count)s compte créé", "%(count)s comptes créés", stats["people"]),
+        ngettext("%(count)s secteur créé", "%(count)s secteurs créés", stats["sectors"]),
+    ]
+    counts = [stats[key] for key in ("organizations_created", "organizations_updated", "memberships", "people",
+                                     "sectors")]
+    done = [part % {"count": count} for part, count in zip(parts, counts, strict=True) if count]
+    return ", ".join(done) or _("aucun changement")
+
+
+# The file between preview and confirmation ------------------------------------------------------
+
+def _keep(request, territory, name: str, data: bytes) -> str:
+    _forget(request)
+    token = uuid.uuid4().hex
+    kept = {"token": token, "territory": territory.pk, "name": name[:200]}
+    if len(data) <= INLINE_LIMIT:
+        kept["inline"] = base64.b64encode(data).decode("ascii")
+    else:
+        _purge_stale()
+        kept["path"] = default_storage.save(f"{STORAGE_DIR}/{token}", ContentFile(data))
+    request.session[SESSION_KEY] = kept
+    return token
+
+
+def _kept_data(kept: dict) -> bytes | None:
+    if "inline" in kept:
+        return base64.b64decode(kept["inline"])
+    try:
+        with default_storage.open(kept["path"], "rb") as stored:
+            return stored.read()
+    except (OSError, KeyError):
+        return None
+
+
+def _forget(request) -> None:
+    kept = request.session.pop(SESSION_KEY, None)
+    if kept and kept.get("path"):
+        try:
+            default_storage.delete(kept["path"])
+        except OSError:
+            logger.warning("Could not delete the kept import file %s", kept["path"])
+
+
+def _purge_stale() -> None:
+    """Files of previews never confirmed: gone after a day."""
+    limit = timezone.now() - timedelta(days=1)
+    try:
+        _dirs, files = default_storage.listdir(STORAGE_DIR)
+        for name in files:
+            path = f"{STORAGE_DIR}/{name}"
+            if default_storage.get_modified_time(path) < limit:
+                default_storage.delete(path)
+    except (OSError, NotImplementedError):
+        pass
+
+
+# Templates --------------------------------------------------------------------------------------
+
+def _template(request, territory, extension: str, content: bytes, content_type: str):
+    filename = _("modele-import-organismes") + extension
+    response = FileResponse(io.BytesIO(content), as_attachment=True, filename=filename, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def import_template_csv(request, territory):
+    territory = load_territory(request, territory, perm=PERM)
+    content = template_csv(COLUMNS, template_examples(territory))
+    return _template(request, territory, ".csv", content, "text/csv; charset=utf-8")
+
+
+@login_required
+@require_GET
+def import_template_xlsx(request, territory):
+    territory = load_territory(request, territory, perm=PERM)
+    content = template_xlsx(COLUMNS, template_examples(territory), title=_("Organismes"))
+    return _template(request, territory, ".xlsx", content,
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
