@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "concertation.accounts",
     "concertation.directory",
     "concertation.spaces",
+    "concertation.decisions",
     "concertation.demo",
     "django.contrib.admin",
     "django.contrib.auth",

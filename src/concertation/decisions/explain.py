@@ -1,0 +1,153 @@
+"""A result told in plain language, in the reader's language, from the numbers stored at closing.
+
+« Adoptée : 12 pour, 3 contre, 2 abstentions; majorité des deux tiers des voix exprimées atteinte
+(12 ≥ 10); quorum atteint : 15 organismes sur 21. »
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+NBSP = "\u00a0"
+
+
+def _colon(text: str) -> str:
+    return text.replace("{nbsp}", NBSP)
+
+
+def _base_phrase(base: str) -> str:
+    return {"cast": _("des voix exprimées"), "present": _("des membres votants présents"),
+            "eligible": _("des membres votants")}.get(base, "")
+
+
+def threshold_phrase(threshold: str, base: str, numerator=None, denominator=None) -> str:
+    if threshold == "simple":
+        return _("majorité simple (plus de « pour » que de « contre »)")
+    if threshold == "absolute":
+        return _("majorité absolue %(base)s") % {"base": _base_phrase(base)}
+    if threshold == "two_thirds":
+        return _("majorité des deux tiers %(base)s") % {"base": _base_phrase(base)}
+    return _("majorité de %(fraction)s %(base)s") % {"fraction": f"{numerator}/{denominator}",
+                                                     "base": _base_phrase(base)}
+
+
+def quorum_phrase(quorum: dict, voting_unit: str, college_names: dict | None = None) -> str:
+    if not quorum or quorum.get("kind") == "none":
+        return _("aucun quorum requis")
+    present, eligible, required = quorum["present"], quorum["eligible"], quorum["required"]
+    if voting_unit == "organization":
+        counted = ngettext("%(present)s organisme sur %(eligible)s", "%(present)s organismes sur %(eligible)s",
+                           present)
+    else:
+        counted = ngettext("%(present)s personne sur %(eligible)s", "%(present)s personnes sur %(eligible)s",
+                           present)
+    counted = counted % {"present": present, "eligible": eligible}
+    if quorum.get("met"):
+        return _colon(_("quorum atteint{nbsp}: %(counted)s")) % {"counted": counted}
+    reasons = []
+    if present < required:
+        reasons.append(_("il en fallait %(required)s") % {"required": required})
+    for slug, _present, minimum in quorum.get("missing_colleges", []):
+        name = (college_names or {}).get(slug, slug)
+        reasons.append(ngettext(
+            "il fallait au moins %(minimum)s membre du collège %(college)s",
+            "il fallait au moins %(minimum)s membres du collège %(college)s", minimum,
+        ) % {"minimum": minimum, "college": name})
+    return _colon(_("quorum non atteint{nbsp}: %(counted)s, %(reasons)s")) % {
+        "counted": counted, "reasons": _(" et ").join(reasons),
+    }
+
+
+def explain(proposal, college_names: dict | None = None) -> str:
+    """The whole result in one or two plain sentences."""
+    result = proposal.result or {}
+    if not result:
+        return ""
+    quorum = quorum_phrase(result.get("quorum", {}), proposal.voting_unit, college_names)
+    counts = result.get("counts", {})
+    method = result.get("method", proposal.method)
+    if result.get("no_decision"):
+        return _colon(_("Aucune décision{nbsp}: %(quorum)s.")) % {"quorum": quorum}
+    if method == "majority":
+        data = result.get("explanation", {})
+        verdict = _("Adoptée") if result.get("adopted") else _("Rejetée")
+        votes = _("%(yes)s pour, %(no)s contre, %(abstain)s abstentions") % {
+            "yes": counts.get("yes", 0), "no": counts.get("no", 0), "abstain": counts.get("abstain", 0),
+        }
+        yes, required = counts.get("yes", 0), data.get("required")
+        rule = threshold_phrase(proposal.threshold, data.get("base", proposal.base), proposal.threshold_numerator,
+                                proposal.threshold_denominator)
+        met = _threshold_met(result, proposal)
+        operator, compared_with = data.get("comparison", ">="), data.get("compared_with", required)
+        symbol = ("≥" if operator == ">=" else ">") if met else ("<" if operator == ">=" else "≤")
+        comparison = f"{yes} {symbol} {compared_with}"
+        reached = _("atteinte") if met else _("non atteinte")
+        text = _colon(_("%(verdict)s{nbsp}: %(votes)s; %(rule)s %(reached)s (%(comparison)s); %(quorum)s.")) % {
+            "verdict": verdict, "votes": votes, "rule": rule, "reached": reached, "comparison": comparison,
+            "quorum": quorum,
+        }
+        if "colleges" in result:
+            failing = [slug for slug, item in result["colleges"].items() if not item["adopted"]]
+            if failing:
+                text += " " + _("Double majorité non atteinte dans le collège %(colleges)s.") % {
+                    "colleges": ", ".join((college_names or {}).get(slug, slug) for slug in failing)}
+            else:
+                text += " " + _("Double majorité atteinte dans chaque collège.")
+        return text
+    if method == "consensus":
+        tally = _("%(agree)s d'accord, %(aside)s en retrait, %(disagree)s en désaccord, %(block)s blocage(s)") % {
+            "agree": counts.get("agree", 0), "aside": counts.get("stand_aside", 0),
+            "disagree": counts.get("disagree", 0), "block": counts.get("block", 0),
+        }
+        verdict = _("Consensus atteint") if result.get("adopted") else _("Consensus non atteint")
+        text = _colon(_("%(verdict)s{nbsp}: %(tally)s; %(quorum)s.")) % {"verdict": verdict, "tally": tally,
+                                                                         "quorum": quorum}
+        if result.get("fallback_proposal"):
+            text += " " + _("Le vote de repli prévu par la charte est ouvert.")
+        return text
+    if method == "consent":
+        tally = _("%(consent)s consentements, %(aside)s en retrait, %(objection)s objection(s)") % {
+            "consent": counts.get("consent", 0), "aside": counts.get("stand_aside", 0),
+            "objection": counts.get("objection", 0),
+        }
+        verdict = _("Adoptée par consentement") if result.get("adopted") else _("Objection soulevée")
+        return _colon(_("%(verdict)s{nbsp}: %(tally)s; %(quorum)s.")) % {"verdict": verdict, "tally": tally,
+                                                                         "quorum": quorum}
+    if method == "advice":
+        return ngettext("%(count)s avis reçu.", "%(count)s avis reçus.", counts.get("advice", 0)) % {
+            "count": counts.get("advice", 0)}
+    labels = result.get("options", {})
+    winners = [labels.get(str(key), str(key)) for key in result.get("winners", [])]
+    if not winners:
+        return _colon(_("Aucun choix exprimé{nbsp}; %(quorum)s.")) % {"quorum": quorum}
+    if method == "stv":
+        text = _colon(_("Personnes ou options élues{nbsp}: %(winners)s; %(quorum)s.")) % {
+            "winners": ", ".join(winners), "quorum": quorum}
+    elif method == "gradients":
+        text = (_("Accord atteint") if result.get("adopted") else _("Accord non atteint")) + "; " + quorum + "."
+    else:
+        text = _colon(_("En tête{nbsp}: %(winner)s; classement{nbsp}: %(order)s; %(quorum)s.")) % {
+            "winner": winners[0], "order": " › ".join(winners), "quorum": quorum}
+    if result.get("tie_broken"):
+        text += " " + _("Une égalité a été départagée par la règle prévue (tours précédents, puis tirage au sort "
+                        "reproductible).")
+    return text
+
+
+def _number(value):
+    if isinstance(value, str) and "/" in value:
+        numerator, denominator = value.split("/")
+        return int(numerator) / int(denominator)
+    return value
+
+
+def _threshold_met(result: dict, proposal) -> bool:
+    if result.get("colleges") is not None or result.get("no_decision"):
+        # The overall verdict also depends on colleges or quorum: report the count itself.
+        counts = result.get("counts", {})
+        data = result.get("explanation", {})
+        if proposal.threshold == "simple":
+            return counts.get("yes", 0) > counts.get("no", 0)
+        return data.get("required") is not None and counts.get("yes", 0) >= _number(data["required"])
+    return bool(result.get("adopted"))

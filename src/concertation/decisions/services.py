@@ -1,0 +1,348 @@
+"""The life of a proposal: draft → open → closed → decided, or withdrawn; amendments and rounds.
+
+Ballots are cast in ballots.py. Every function here is atomic and refuses what the rules forbid
+with a DomainError whose message is shown to the person.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from datetime import datetime, timedelta
+from fractions import Fraction
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from concertation.core.errors import DomainError
+from concertation.spaces.models import Charter, Space
+from concertation.spaces.selectors import charter_in_force
+
+from . import methods
+from .eligibility import eligible_voters, recused_keys
+from .models import (
+    Ballot,
+    Comment,
+    Option,
+    Participation,
+    Proposal,
+    ProposalRound,
+    ProposalVersion,
+    Recusal,
+)
+from .quorum import compute_quorum
+
+RULE_FIELDS = [
+    "method", "fallback_method", "threshold", "threshold_numerator", "threshold_denominator", "base",
+    "voting_unit", "quorum_kind", "quorum_count", "quorum_share_percent", "college_minimums", "double_majority",
+    "consensus_tolerance",
+]
+CHOICE_METHODS = {"approval", "score", "dot", "irv", "schulze", "borda", "stv", "time_poll"}
+SINGLE_PROPOSAL_METHODS = {"consent", "consensus", "gradients", "majority", "advice"}
+ROUNDED_METHODS = {"consent", "consensus"}
+
+
+def rules_from_charter(charter: Charter | None) -> dict:
+    if charter is None:
+        return {"method": "majority", "fallback_method": "", "threshold": "simple", "base": "cast",
+                "voting_unit": "person", "quorum_kind": "none", "eligible_categories": ["voting"]}
+    rules = {name: getattr(charter, name) for name in RULE_FIELDS}
+    rules["eligible_categories"] = charter.eligible_categories
+    return rules
+
+
+@transaction.atomic
+def proposal_create(*, space: Space, author, title: str, body: str = "", options: list[str] | None = None,
+                    opens_at: datetime | None = None, closes_at: datetime | None = None, anonymous: bool = False,
+                    results_visibility: str = Proposal.ResultsVisibility.AFTER_VOTING, reason_required: bool = False,
+                    method_settings: dict | None = None, adopts_charter: Charter | None = None,
+                    origin: str = Proposal.Origin.ONLINE, follows: Proposal | None = None,
+                    **rule_overrides) -> Proposal:
+    """A draft proposal whose rules come from the charter in force, changed only where it allows."""
+    title = (title or "").strip()
+    if not title:
+        raise DomainError(_("Donnez un titre à la proposition."), field="title")
+    charter = charter_in_force(space)
+    rules = rules_from_charter(charter)
+    unknown = set(rule_overrides) - set(RULE_FIELDS)
+    if unknown:
+        raise DomainError(_("Règles inconnues : %(names)s") % {"names": ", ".join(sorted(unknown))})
+    changed = {key: value for key, value in rule_overrides.items() if value is not None and value != rules.get(key)}
+    if changed and charter is not None and not charter.proposals_may_override and follows is None:
+        raise DomainError(
+            _("La charte de cet espace fixe la méthode et les seuils : une proposition ne peut pas les changer."),
+            field=next(iter(changed)),
+        )
+    rules.update(changed)
+    if rules["method"] not in methods.METHOD_KEYS:
+        raise DomainError(_("Méthode de décision inconnue."), field="method")
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise DomainError(_("La fermeture doit venir après l'ouverture."), field="closes_at")
+    proposal = Proposal.objects.create(
+        space=space, author=author, title=title, body=body, charter=charter, opens_at=opens_at,
+        closes_at=closes_at, anonymous=anonymous, results_visibility=results_visibility,
+        reason_required=reason_required, method_settings=method_settings or {}, adopts_charter=adopts_charter,
+        origin=origin, follows=follows, **rules,
+    )
+    ProposalVersion.objects.create(proposal=proposal, number=1, title=title, body=body, created_by=author)
+    labels = [label.strip() for label in (options or []) if label and label.strip()]
+    if len(set(labels)) != len(labels):
+        raise DomainError(_("Deux options portent le même nom."), field="options")
+    Option.objects.bulk_create([Option(proposal=proposal, label=label, position=n) for n, label in enumerate(labels)])
+    return proposal
+
+
+def _check_status(proposal: Proposal, *allowed: str) -> None:
+    if proposal.status not in allowed:
+        raise DomainError(
+            _("Impossible : la proposition est « %(status)s ».") % {"status": proposal.get_status_display()}
+        )
+
+
+def _locked(proposal: Proposal) -> Proposal:
+    """Re-read the proposal inside the transaction (locked on PostgreSQL) so states never race."""
+    return Proposal.objects.select_for_update().get(pk=proposal.pk)
+
+
+@transaction.atomic
+def proposal_open(*, proposal: Proposal, by=None, now: datetime | None = None,
+                  closes_at: datetime | None = None) -> Proposal:
+    proposal = _locked(proposal)
+    _check_status(proposal, Proposal.Status.DRAFT)
+    now = now or timezone.now()
+    proposal.opens_at = proposal.opens_at or now
+    if closes_at is not None:
+        proposal.closes_at = closes_at
+    if proposal.closes_at is None:
+        proposal.closes_at = proposal.opens_at + timedelta(days=7)
+    if proposal.closes_at <= proposal.opens_at:
+        raise DomainError(_("La fermeture doit venir après l'ouverture."), field="closes_at")
+    if proposal.method in CHOICE_METHODS and proposal.options.count() < 2:
+        raise DomainError(_("Cette méthode demande au moins deux options."), field="options")
+    proposal.status = Proposal.Status.OPEN
+    proposal.save(update_fields=["status", "opens_at", "closes_at", "updated_at"])
+    transaction.on_commit(lambda: _schedule(proposal))
+    return proposal
+
+
+def _schedule(proposal: Proposal) -> None:
+    try:
+        from .tasks import schedule_proposal_tasks
+    except ImportError:  # the tasks module arrives with the reminders
+        return
+    schedule_proposal_tasks(proposal)
+
+
+def tally_rules(proposal: Proposal, *, present: int, eligible: int) -> dict:
+    rules: dict = {}
+    if proposal.method == "majority":
+        if proposal.threshold == "custom":
+            rules["threshold"] = Fraction(proposal.threshold_numerator, proposal.threshold_denominator)
+        else:
+            rules["threshold"] = proposal.threshold
+        rules["base"] = proposal.base
+        if proposal.threshold == "simple":
+            rules["base"] = "cast"
+        if rules["base"] == "present":
+            rules["present"] = present
+        elif rules["base"] == "eligible":
+            rules["eligible"] = eligible
+    elif proposal.method == "consensus":
+        rules["tolerance"] = proposal.consensus_tolerance
+    settings = proposal.method_settings or {}
+    for key in ("seats", "dots", "min_choices", "max_choices", "tolerance"):
+        if key in settings:
+            rules[key] = settings[key]
+    rules["tie_seed"] = proposal.tie_seed or None
+    return {key: value for key, value in rules.items() if value is not None}
+
+
+def to_json(value):
+    """Results as JSON: fractions become "p/q" strings (exact), tuple keys "a>b"."""
+    if isinstance(value, Fraction):
+        return value.numerator if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+    if isinstance(value, dict):
+        return {(">".join(map(str, key)) if isinstance(key, tuple) else str(key)): to_json(item)
+                for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [to_json(item) for item in value]
+    return value
+
+
+def compute_result(proposal: Proposal) -> dict:
+    """Tally the current round's ballots under the proposal's rules; quorum from participation."""
+    voters = eligible_voters(proposal)
+    recused = recused_keys(proposal)
+    ballots = list(
+        Ballot.objects.filter(proposal=proposal, round=proposal.round).exclude(voter_key__in=recused)
+        .values("voter_key", "value", "weight", "reason", "college_slug")
+    )
+    counted = [ballot for ballot in ballots if ballot["voter_key"] in voters]
+    present_by_college = Counter(ballot["college_slug"] for ballot in counted)
+    quorum = compute_quorum(
+        kind=proposal.quorum_kind, count=proposal.quorum_count, share_percent=proposal.quorum_share_percent,
+        college_minimums=proposal.college_minimums, eligible=len(voters), present_by_college=present_by_college,
+    )
+    options = [str(pk) for pk in proposal.options.values_list("id", flat=True)] or None
+    if not proposal.tie_seed:
+        proposal.tie_seed = secrets.token_hex(8)
+    data = {
+        "method": proposal.method, "round": proposal.round, "quorum": quorum.as_dict(), "participants": len(counted),
+        "eligible": len(voters), "recusals": len(recused), "options": {
+            str(option.pk): option.label for option in proposal.options.all()
+        },
+    }
+    if proposal.method == "advice":
+        data.update(adopted=None, winners=[], counts={"advice": len(counted)})
+        return data
+    tallied = methods.tally(
+        proposal.method, options=options,
+        ballots=[methods.Ballot(ballot["value"], weight=ballot["weight"], reason=ballot["reason"] or None)
+                 for ballot in counted],
+        **tally_rules(proposal, present=len(counted), eligible=len(voters)),
+    )
+    data.update(
+        adopted=tallied.adopted, winners=to_json(tallied.winners), counts=to_json(tallied.counts),
+        rounds=to_json(tallied.rounds), tie_broken=tallied.tie_broken, seed=to_json(tallied.seed),
+        exhausted=to_json(tallied.exhausted), pairwise=to_json(tallied.pairwise),
+        fallback_required=tallied.fallback_required, explanation=to_json(tallied.explanation_data),
+    )
+    if proposal.double_majority and proposal.method == "majority":
+        colleges = {}
+        for slug in sorted({ballot["college_slug"] for ballot in counted}):
+            subset = [ballot for ballot in counted if ballot["college_slug"] == slug]
+            college_result = methods.tally(
+                "majority", ballots=[methods.Ballot(b["value"], weight=b["weight"]) for b in subset],
+                **tally_rules(proposal, present=len(subset),
+                              eligible=sum(1 for v in voters.values() if v.college_slug == slug)),
+            )
+            colleges[slug or "-"] = {"adopted": college_result.adopted, "counts": to_json(college_result.counts)}
+        data["colleges"] = colleges
+        data["adopted"] = bool(data["adopted"]) and all(item["adopted"] for item in colleges.values())
+    if not quorum.met:
+        # Without quorum there is no decision, whatever the count says.
+        data["adopted"] = False if data.get("adopted") is not None else None
+        data["no_decision"] = True
+    return data
+
+
+@transaction.atomic
+def proposal_close(*, proposal: Proposal, by=None, now: datetime | None = None) -> Proposal:
+    """Close the vote: tally, keep the result, make anonymous ballots unlinkable, open the fallback."""
+    proposal = _locked(proposal)
+    _check_status(proposal, Proposal.Status.OPEN)
+    now = now or timezone.now()
+    proposal.result = compute_result(proposal)
+    proposal.status = Proposal.Status.CLOSED
+    proposal.closed_at = now
+    if proposal.closes_at is None or proposal.closes_at > now:
+        proposal.closes_at = now
+    proposal.save(update_fields=["result", "status", "closed_at", "closes_at", "tie_seed", "updated_at"])
+    if proposal.anonymous:
+        anonymize_ballots(proposal)
+    if proposal.result.get("fallback_required") and proposal.fallback_method and not proposal.result.get("no_decision"):
+        fallback = proposal_create(
+            space=proposal.space, author=by or proposal.author, title=proposal.title, body=proposal.body,
+            options=list(proposal.options.values_list("label", flat=True)), anonymous=proposal.anonymous,
+            results_visibility=proposal.results_visibility, follows=proposal, method=proposal.fallback_method,
+            fallback_method="",
+        )
+        proposal_open(proposal=fallback, by=by, now=now)
+        proposal.result["fallback_proposal"] = fallback.pk
+        proposal.save(update_fields=["result", "updated_at"])
+    return proposal
+
+
+def anonymize_ballots(proposal: Proposal) -> None:
+    """Break every link between a voter and a choice; participation stays recorded apart."""
+    for ballot in Ballot.objects.filter(proposal=proposal).only("pk"):
+        Ballot.objects.filter(pk=ballot.pk).update(
+            person=None, organization=None, cast_by=None, voter_key=f"anon:{secrets.token_hex(10)}",
+        )
+
+
+@transaction.atomic
+def proposal_decide(*, proposal: Proposal, by, outcome: str, dissent: str = "",
+                    now: datetime | None = None) -> Proposal:
+    """Write the decision as it goes in the register (the outcome may be edited until minutes lock it)."""
+    proposal = _locked(proposal)
+    _check_status(proposal, Proposal.Status.CLOSED, Proposal.Status.DECIDED)
+    outcome = (outcome or "").strip()
+    if not outcome:
+        raise DomainError(_("Écrivez la décision telle qu'elle entrera au registre."), field="outcome")
+    proposal.outcome = outcome
+    proposal.dissent = (dissent or "").strip()
+    proposal.status = Proposal.Status.DECIDED
+    proposal.decided_at = proposal.decided_at or now or timezone.now()
+    proposal.decided_by = by
+    proposal.save(update_fields=["outcome", "dissent", "status", "decided_at", "decided_by", "updated_at"])
+    return proposal
+
+
+@transaction.atomic
+def proposal_withdraw(*, proposal: Proposal, by) -> Proposal:
+    proposal = _locked(proposal)
+    _check_status(proposal, Proposal.Status.DRAFT, Proposal.Status.OPEN)
+    proposal.status = Proposal.Status.WITHDRAWN
+    proposal.save(update_fields=["status", "updated_at"])
+    return proposal
+
+
+@transaction.atomic
+def proposal_amend(*, proposal: Proposal, by, title: str, body: str, reason: str) -> Proposal:
+    """A new version of the text; for consent and consensus, a new round (earlier ones are kept)."""
+    proposal = _locked(proposal)
+    _check_status(proposal, Proposal.Status.DRAFT, Proposal.Status.OPEN)
+    if not (reason or "").strip():
+        raise DomainError(_("Expliquez ce que l'amendement change et pourquoi."), field="reason")
+    if proposal.status == Proposal.Status.OPEN and proposal.method in ROUNDED_METHODS:
+        ProposalRound.objects.create(proposal=proposal, number=proposal.round, version=proposal.version,
+                                     result=compute_result(proposal))
+        proposal.round += 1
+    proposal.version += 1
+    proposal.title = (title or proposal.title).strip()
+    proposal.body = body
+    proposal.save(update_fields=["round", "version", "title", "body", "tie_seed", "updated_at"])
+    ProposalVersion.objects.create(proposal=proposal, number=proposal.version, title=proposal.title, body=body,
+                                   reason=reason.strip(), created_by=by)
+    return proposal
+
+
+@transaction.atomic
+def recusal_declare(*, proposal: Proposal, by, person=None, organization=None, reason: str = "") -> Recusal:
+    """A conflict of interest: the person or organization is left out of this proposal's vote."""
+    if (person is None) == (organization is None):
+        raise DomainError(_("Indiquez la personne ou l'organisme qui se retire."), field="person")
+    _check_status(proposal, Proposal.Status.DRAFT, Proposal.Status.OPEN)
+    recusal, _created = Recusal.objects.get_or_create(
+        proposal=proposal, person=person, organization=organization,
+        defaults={"reason": reason.strip(), "declared_by": by},
+    )
+    # A ballot already cast by someone who now steps out no longer counts.
+    Ballot.objects.filter(proposal=proposal, voter_key=recusal.voter_key).delete()
+    Participation.objects.filter(proposal=proposal, voter_key=recusal.voter_key).delete()
+    return recusal
+
+
+@transaction.atomic
+def comment_add(*, proposal: Proposal, author, body: str) -> Comment:
+    body = (body or "").strip()
+    if not body:
+        raise DomainError(_("Le commentaire est vide."), field="body")
+    if len(body) > 5000:
+        raise DomainError(_("Le commentaire dépasse 5 000 caractères."), field="body")
+    return Comment.objects.create(proposal=proposal, author=author, body=body, version=proposal.version)
+
+
+def close_due_proposals(now: datetime | None = None) -> int:
+    """Close every open proposal whose closing time has passed (called by the worker)."""
+    now = now or timezone.now()
+    closed = 0
+    for proposal in Proposal.objects.filter(status=Proposal.Status.OPEN, closes_at__lte=now):
+        try:
+            proposal_close(proposal=proposal, now=now)
+            closed += 1
+        except DomainError:
+            continue
+    return closed
