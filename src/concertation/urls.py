@@ -9,6 +9,8 @@ urlpatterns = [
     path("", home, name="home"),
     path("", include("concertation.core.urls")),
     path("", include("concertation.spaces.urls")),
+    path("t/<slug:territory>/e/<slug:space>/propositions/", include("concertation.decisions.urls")),
+    path("t/<slug:territory>/decisions/", include(("concertation.decisions.urls_register", "register"))),
     path("healthz", core_views.healthz, name="healthz"),
     path("langue/", account_views.set_language, name="set_language"),
     path("compte/profil/", account_views.profile, name="profile"),

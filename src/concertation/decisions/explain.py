@@ -49,7 +49,10 @@ def quorum_phrase(quorum: dict, voting_unit: str, college_names: dict | None = N
     if present < required:
         reasons.append(_("il en fallait %(required)s") % {"required": required})
     for slug, _present, minimum in quorum.get("missing_colleges", []):
-        name = (college_names or {}).get(slug, slug)
+        name, kind = (college_names or {}).get(slug, (slug, ""))
+        if kind == "citizen" and _present == 0:
+            reasons.append(_("aucune citoyenne ni aucun citoyen présent"))
+            continue
         reasons.append(ngettext(
             "il fallait au moins %(minimum)s membre du collège %(college)s",
             "il fallait au moins %(minimum)s membres du collège %(college)s", minimum,
@@ -59,11 +62,20 @@ def quorum_phrase(quorum: dict, voting_unit: str, college_names: dict | None = N
     }
 
 
+def college_names_of(territory_id) -> dict:
+    from concertation.directory.models import College
+
+    return {slug: (name, kind) for slug, name, kind in
+            College.objects.filter(territory_id=territory_id).values_list("slug", "name", "kind")}
+
+
 def explain(proposal, college_names: dict | None = None) -> str:
-    """The whole result in one or two plain sentences."""
+    """The whole result in one or two plain sentences. ``college_names``: {slug: (name, kind)}."""
     result = proposal.result or {}
     if not result:
         return ""
+    if college_names is None:
+        college_names = college_names_of(proposal.space.territory_id)
     quorum = quorum_phrase(result.get("quorum", {}), proposal.voting_unit, college_names)
     counts = result.get("counts", {})
     method = result.get("method", proposal.method)
@@ -79,9 +91,12 @@ def explain(proposal, college_names: dict | None = None) -> str:
         rule = threshold_phrase(proposal.threshold, data.get("base", proposal.base), proposal.threshold_numerator,
                                 proposal.threshold_denominator)
         met = _threshold_met(result, proposal)
-        operator, compared_with = data.get("comparison", ">="), data.get("compared_with", required)
-        symbol = ("≥" if operator == ">=" else ">") if met else ("<" if operator == ">=" else "≤")
-        comparison = f"{yes} {symbol} {compared_with}"
+        if proposal.threshold == "simple":
+            no = counts.get("no", 0)
+            comparison = f"{yes} > {no}" if met else f"{yes} ≤ {no}"
+        else:
+            # The smallest number of "yes" that reaches the threshold: plainer than a fraction.
+            comparison = f"{yes} ≥ {required}" if met else f"{yes} < {required}"
         reached = _("atteinte") if met else _("non atteinte")
         text = _colon(_("%(verdict)s{nbsp}: %(votes)s; %(rule)s %(reached)s (%(comparison)s); %(quorum)s.")) % {
             "verdict": verdict, "votes": votes, "rule": rule, "reached": reached, "comparison": comparison,
@@ -91,7 +106,7 @@ def explain(proposal, college_names: dict | None = None) -> str:
             failing = [slug for slug, item in result["colleges"].items() if not item["adopted"]]
             if failing:
                 text += " " + _("Double majorité non atteinte dans le collège %(colleges)s.") % {
-                    "colleges": ", ".join((college_names or {}).get(slug, slug) for slug in failing)}
+                    "colleges": ", ".join((college_names or {}).get(slug, (slug, ""))[0] for slug in failing)}
             else:
                 text += " " + _("Double majorité atteinte dans chaque collège.")
         return text
