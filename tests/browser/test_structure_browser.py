@@ -40,13 +40,16 @@ def test_coordinator_adds_a_member_and_a_facilitator_then_sees_both_on_the_overv
     page.goto(f"{space}/membres/ajouter/")
     axe_check(page)
     page.get_by_label("Organisme").select_option(label="Maison des aînés du Héron")
-    page.get_by_label("Ou l'adresse courriel d'une nouvelle personne déléguée").fill("lise.morin@aines.example")
+    page.get_by_label("Ou l'adresse courriel d'une nouvelle personne déléguée").fill(
+        "lise.morin@aines.example"
+    )
     page.get_by_label("Son nom").fill("Lise Morin")
     page.get_by_role("button", name="Ajouter le membre").click()
     expect(page.locator(".message-success")).to_contain_text("Maison des aînés du Héron")
     axe_check(page)
-    membership = Membership.objects.get(space__slug="reussir-et-s-inserer",
-                                        organization__name="Maison des aînés du Héron")
+    membership = Membership.objects.get(
+        space__slug="reussir-et-s-inserer", organization__name="Maison des aînés du Héron"
+    )
     assert membership.delegations.get(kind="delegate").person.email == "lise.morin@aines.example"
 
     page.goto(f"{space}/roles/")
@@ -59,7 +62,9 @@ def test_coordinator_adds_a_member_and_a_facilitator_then_sees_both_on_the_overv
     page.get_by_role("link", name="Attribuer le rôle Animation").first.click()
     axe_check(page)
     end = timezone.localdate() + timezone.timedelta(days=180)
-    page.get_by_label("Personne", exact=True).select_option(label="Lise Morin <lise.morin@aines.example>")
+    page.get_by_label("Personne", exact=True).select_option(
+        label="Lise Morin <lise.morin@aines.example>"
+    )
     page.get_by_label("Fin du mandat").fill(end.isoformat())
     page.get_by_role("button", name="Attribuer le rôle").click()
     expect(page.locator(".message-success")).to_be_visible()
