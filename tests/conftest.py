@@ -1,4 +1,5 @@
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from concertation.directory.models import College
 from concertation.spaces.models import MembershipCategory, Role, Space
@@ -17,6 +18,10 @@ from .factories import (
 )
 
 PASSWORD = "motdepasse-solide-123"
+
+# Wall-clock deadlines make property tests flaky on a loaded 2-core CI machine.
+hypothesis_settings.register_profile("concertation", deadline=None)
+hypothesis_settings.load_profile("concertation")
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,7 @@ def test_healthz_reports_ok(client):
     assert response.json() == {"status": "ok", "database": "ok"}
 
 
+@pytest.mark.django_db(transaction=True)
 def test_healthz_answers_503_with_the_reason_when_the_database_is_down(client, monkeypatch):
     from django.db.backends.utils import CursorWrapper
 
@@ -23,6 +24,7 @@ def test_healthz_answers_503_with_the_reason_when_the_database_is_down(client, m
     assert "Connection refused" in response.json()["reason"]
 
 
+@pytest.mark.django_db(transaction=True)
 def test_pages_answer_a_clear_503_while_the_database_is_unreachable_then_recover(monkeypatch):
     from django.test import Client
 
