@@ -49,8 +49,14 @@ def test_error_pages_are_translated(client):
     response = client.get("/nexiste-pas/")
     assert response.status_code == 404
     assert "Page introuvable" in response.content.decode()
-    response = client.get("/nexiste-pas/", HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["concertation_language"] = "en"
+    response = client.get("/nexiste-pas/")
     assert "Page not found" in response.content.decode()
+
+
+def test_the_browser_language_does_not_override_french(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="fr-ca">' in response.content.decode()
 
 
 def test_security_headers_are_set(client):

@@ -95,3 +95,27 @@ class SecurityHeadersMiddleware:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"
         )
         return response
+
+
+class LanguageMiddleware:
+    """French (fr-CA) unless the person chose otherwise: the browser's Accept-Language is ignored.
+
+    Many members in Québec run an English operating system yet work in French; the language is the
+    one chosen with the switch (a cookie, and on the account once signed in).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Vary", "Cookie")
+        return response
