@@ -38,6 +38,14 @@ PAGES = [
     ("charter", f"{T}/e/assemblee/charte/", 15),
     ("organizations", f"{T}/organismes/", 15),
     ("home", "/", 15),
+    ("territories", "/territoires/", 15),
+    ("charter version", f"{T}/e/assemblee/charte/v1/", 15),
+    ("charter form", f"{T}/e/assemblee/charte/modifier/", 15),
+    ("space form", f"{T}/e/assemblee/modifier/", 15),
+    ("new space", f"{T}/espaces/nouveau/", 15),
+    ("add a member", f"{T}/e/assemblee/membres/ajouter/", 15),
+    ("new role", f"{T}/e/assemblee/roles/nouveau/", 15),
+    ("new organization", f"{T}/organismes/nouveau/", 15),
 ]
 
 
@@ -138,3 +146,19 @@ def test_bad_charter_input_is_refused_with_a_message_and_nothing_changes(world, 
     assert response.status_code == 200
     assert "citoyen: 1" in response.content.decode()
     assert Charter.objects.filter(space=world.assembly).count() == 1
+
+
+@pytest.mark.parametrize("page", ["member_edit", "role_edit", "role_assign", "assignment_end", "organization_edit"])
+def test_object_forms_have_a_bounded_query_count(world, client, django_assert_max_num_queries, page):
+    grow(world, 45)
+    assignment = RoleAssignment.objects.filter(role__space=world.assembly).first()
+    urls = {
+        "member_edit": f"{T}/e/assemblee/membres/{world.org_in_assembly.pk}/",
+        "role_edit": f"{T}/e/assemblee/roles/{assignment.role_id}/modifier/",
+        "role_assign": f"{T}/e/assemblee/roles/{assignment.role_id}/attribuer/",
+        "assignment_end": f"{T}/e/assemblee/attributions/{assignment.pk}/terminer/",
+        "organization_edit": f"{T}/organismes/{world.org.pk}/",
+    }
+    client.force_login(world.coordinator)
+    with django_assert_max_num_queries(15):
+        assert client.get(urls[page]).status_code == 200
