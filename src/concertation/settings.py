@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "concertation.directory",
     "concertation.spaces",
     "concertation.decisions",
+    "concertation.meetings",
     "concertation.demo",
     "django.contrib.admin",
     "django.contrib.auth",
