@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "concertation.spaces",
     "concertation.decisions",
     "concertation.meetings",
+    "concertation.planning",
     "concertation.demo",
     "django.contrib.admin",
     "django.contrib.auth",

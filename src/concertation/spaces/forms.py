@@ -170,12 +170,20 @@ class CharterForm(forms.ModelForm):
         initial=[MembershipCategory.VOTING],
     )
 
+    reserved_plan_changes = forms.MultipleChoiceField(
+        label=_("Changements du plan adopté réservés à une décision"), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[("priority", _("Priorités")), ("objective", _("Objectifs")), ("strategy", _("Stratégies")),
+                 ("activity", _("Actions")), ("indicator_target", _("Cibles des indicateurs"))],
+    )
+
     class Meta:
         model = Charter
         fields = [
             "method", "fallback_method", "voting_unit", "threshold", "threshold_numerator", "threshold_denominator",
             "base", "consensus_tolerance", "voting_categories", "quorum_kind", "quorum_count", "quorum_share_percent",
-            "double_majority", "conflict_rule", "agenda_proposers", "proposals_may_override", "rules_text",
+            "double_majority", "conflict_rule", "agenda_proposers", "proposals_may_override", "reserved_plan_changes",
+            "rules_text",
             "adopted_on", "adoption_note",
         ]
         widgets = {"rules_text": forms.Textarea(attrs={"rows": 10}), "adopted_on": DateInput()}

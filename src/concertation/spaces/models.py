@@ -265,6 +265,10 @@ class RoleAssignment(BaseModel):
         return self.is_current(on) and self.end is not None and self.end <= on + timedelta(days=days)
 
 
+def default_reserved_plan_changes() -> list[str]:
+    return ["priority", "objective", "strategy", "indicator_target"]
+
+
 class Charter(BaseModel):
     """The decision rules of a space, versioned: a new version replaces the one in force."""
 
@@ -354,6 +358,11 @@ class Charter(BaseModel):
     proposals_may_override = models.BooleanField(
         _("une proposition peut changer de méthode"), default=False,
         help_text=_("Sinon, chaque proposition suit la méthode et les seuils de la charte."),
+    )
+    reserved_plan_changes = models.JSONField(
+        _("changements du plan réservés à une décision"), default=default_reserved_plan_changes, blank=True,
+        help_text=_("Types d'éléments du plan adopté qu'on ne change qu'avec une décision : priority, objective, "
+                    "strategy, activity, indicator_target."),
     )
     rules_text = models.TextField(_("règles de fonctionnement"), blank=True)
     adopted_on = models.DateField(_("adoptée le"), null=True, blank=True)

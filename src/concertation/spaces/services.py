@@ -244,7 +244,7 @@ CHARTER_RULE_FIELDS = [
     "method", "fallback_method", "voting_unit", "threshold", "threshold_numerator", "threshold_denominator", "base",
     "consensus_tolerance", "voting_categories", "quorum_kind", "quorum_count", "quorum_share_percent",
     "college_minimums", "double_majority", "conflict_rule", "agenda_proposers", "proposals_may_override",
-    "rules_text", "adopted_on", "adoption_note",
+    "reserved_plan_changes", "rules_text", "adopted_on", "adoption_note",
 ]
 
 
