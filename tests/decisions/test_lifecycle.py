@@ -120,7 +120,7 @@ def test_majority_result_is_explained_in_both_languages(table):
     # 17 present: two thirds of 17 is 11.33…, so 12 yes are needed and reached.
     assert text.startswith("Adoptée : 12 pour, 3 contre, 2 abstentions; majorité des deux tiers des membres "
                            "votants présents atteinte (12 ≥ 12)")
-    assert "quorum atteint : 17 organismes sur 21" in text
+    assert "quorum atteint : 17 membres votants sur 21" in text
     with translation.override("en"):
         text = plain(explain(proposal))
     assert text.startswith("Adopted: 12 for, 3 against, 2 abstentions; two-thirds majority of voting members "
@@ -138,7 +138,7 @@ def test_no_decision_without_quorum_and_the_reason_is_given(table):
     assert proposal.result["no_decision"] is True and proposal.result["adopted"] is False
     with translation.override("fr-ca"):
         text = plain(explain(proposal))
-    assert text.startswith("Aucune décision : quorum non atteint : 15 organismes sur 21")
+    assert text.startswith("Aucune décision : quorum non atteint : 15 membres votants sur 21")
     assert "aucune citoyenne ni aucun citoyen présent" in text
 
 

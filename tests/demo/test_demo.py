@@ -9,15 +9,21 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from concertation.accounts.models import User
+from concertation.decisions.eligibility import eligible_voters
+from concertation.decisions.explain import explain
+from concertation.decisions.models import Ballot, Participation, Proposal
 from concertation.demo.loader import (
+    ACCOUNT_EMAILS,
     ASSEMBLY,
     COMMITTEE,
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
+    OPEN_PROPOSAL_DAYS,
     TERRITORY_SLUG,
     load_demo,
 )
 from concertation.directory.models import College, Organization, Territory
+from concertation.meetings.models import Evaluation, FollowUp, Meeting
 from concertation.spaces.charter_text import rule_sentence
 from concertation.spaces.models import Charter, Delegation, Membership, RoleAssignment, Space
 from concertation.spaces.selectors import assignment_current_q, current_q
@@ -49,6 +55,13 @@ def counts():
         "charters": Charter.objects.filter(space__territory=territory).count(),
         "users": User.objects.count(),
         "emails": EmailAddress.objects.count(),
+        "proposals": Proposal.objects.filter(space__territory=territory).count(),
+        "decided": Proposal.objects.filter(space__territory=territory, status="decided").count(),
+        "open": Proposal.objects.filter(space__territory=territory, status="open").count(),
+        "ballots": Ballot.objects.filter(proposal__space__territory=territory).count(),
+        "meetings": Meeting.objects.filter(space__territory=territory).count(),
+        "follow_ups": FollowUp.objects.filter(space__territory=territory).count(),
+        "evaluations": Evaluation.objects.filter(meeting__space__territory=territory).count(),
     }
 
 
@@ -174,3 +187,114 @@ def test_the_command_loads_and_prints_the_accounts():
     call_command("demo", "--load-only", "--addrport", "0.0.0.0:8123", stdout=out)
     assert "déjà chargée" in out.getvalue()
     assert "http://127.0.0.1:8123/" in out.getvalue()
+
+
+def plain(text):
+    return text.replace("\u00a0", " ")
+
+
+def test_the_demo_has_decisions_in_the_register_and_one_open_proposal(client):
+    summary = load_demo()
+    assert (summary.decisions, summary.open_proposals) == (3, 1)
+    territory = Territory.objects.get(slug=TERRITORY_SLUG)
+    proposals = Proposal.objects.filter(space__territory=territory)
+    decided = proposals.filter(status="decided").order_by("decided_at")
+    assert decided.count() == 3
+    assert [timezone.localtime(p.decided_at).date().isoformat() for p in decided] == ["2025-09-18", "2025-10-07", "2025-11-25"]
+    assert all(p.outcome and p.result for p in decided)
+
+    # The charter's adoption: consensus in the assembly's meeting, the result stored at closing.
+    adoption = decided.get(adopts_charter__isnull=False)
+    assert adoption.adopts_charter == Charter.objects.get(space__slug=ASSEMBLY, space__territory=territory,
+                                                          in_force=True)
+    assert (adoption.method, adoption.origin, adoption.space.slug) == ("consensus", "meeting", ASSEMBLY)
+    assert plain(adoption.outcome).startswith("La charte de l'Assemblée des partenaires")
+    assert "est adoptée par consensus" in adoption.outcome
+    assert adoption.result["adopted"] is True and adoption.result["quorum"]["met"] is True
+    assert Participation.objects.filter(proposal=adoption, organization__isnull=False).count() == 12
+    assert plain(explain(adoption)).startswith("Consensus atteint : 13 d'accord, 1 en retrait")
+
+    # 7 October: the committee's envelope, carried 5-0-0 after two organizations stepped out.
+    envelope = decided.get(space__slug=COMMITTEE)
+    assert plain(envelope.title) == "Répartition de l'enveloppe de 120 000 $"
+    assert envelope.method == "majority" and envelope.follows is not None
+    assert envelope.result["counts"] == {"yes": 5, "no": 0, "abstain": 0}
+    assert envelope.result["adopted"] is True
+    assert set(envelope.recusals.values_list("organization__acronym", flat=True)) == {"La Marmite",
+                                                                                       "CJE des Rivières"}
+    assert plain(explain(envelope)).startswith("Adoptée : 5 pour, 0 contre, 0 abstentions")
+
+    # One open online proposal in the assembly: the demo delegate and citizen may vote and have not.
+    proposal = proposals.get(status="open")
+    assert proposal.space.slug == ASSEMBLY and proposal.origin == "online"
+    assert proposal.accepting_ballots()
+    remaining = proposal.closes_at - timezone.now()
+    assert timedelta(days=OPEN_PROPOSAL_DAYS - 1) < remaining <= timedelta(days=OPEN_PROPOSAL_DAYS)
+    voters = eligible_voters(proposal)
+    voted = set(Participation.objects.filter(proposal=proposal).values_list("voter_key", flat=True))
+    delegate = User.objects.get(email=ACCOUNT_EMAILS["delegate"])
+    citizen = User.objects.get(email=ACCOUNT_EMAILS["citizen"])
+    carrefour = Organization.objects.get(territory=territory, acronym="CFH")
+    assert f"o:{carrefour.pk}" in voters and delegate.pk in voters[f"o:{carrefour.pk}"].casters
+    assert f"u:{citizen.pk}" in voters
+    assert f"o:{carrefour.pk}" not in voted and f"u:{citizen.pk}" not in voted
+    assert 2 <= len(voted) <= 6
+
+    # The register shows the public decisions to anonymous visitors, the committee's to its members.
+    response = client.get(f"/t/{TERRITORY_SLUG}/decisions/")
+    assert response.status_code == 200
+    assert {row.proposal.pk for row in response.context["rows"]} == set(
+        decided.filter(space__slug=ASSEMBLY).values_list("pk", flat=True))
+    client.force_login(delegate)
+    response = client.get(f"/t/{TERRITORY_SLUG}/decisions/")
+    assert len(response.context["rows"]) == 3
+
+
+def test_the_five_meetings_of_2025_with_minutes_follow_ups_and_evaluations(client):
+    from concertation.meetings.evaluation import meeting_averages
+    from concertation.meetings.followups import follow_ups_for_meeting
+    from concertation.meetings.models import Attendance, ConflictDeclaration, Minutes
+
+    load_demo()
+    territory = Territory.objects.get(slug=TERRITORY_SLUG)
+    meetings = list(Meeting.objects.filter(space__territory=territory, starts_at__year=2025).order_by("starts_at")
+                    .select_related("space", "minutes"))
+    assert [(timezone.localtime(m.starts_at).date().isoformat(), m.space.slug) for m in meetings] == [
+        ("2025-09-18", ASSEMBLY), ("2025-10-07", COMMITTEE), ("2025-10-21", "habiter-dignement"),
+        ("2025-11-04", "se-nourrir-ensemble"), ("2025-11-25", ASSEMBLY),
+    ]
+    september, committee, housing, food, plenary = meetings
+    # Minutes: adopted (and locked) except the last plenary's, which circulates for comment.
+    assert [m.minutes.status for m in meetings] == ["adopted"] * 4 + ["circulated"]
+    assert [m.status for m in meetings] == ["minutes_adopted"] * 4 + ["held"]
+    assert september.minutes.adopted_at_meeting == plenary
+    assert all(m.minutes.adopted_body == m.minutes.body != "" for m in meetings[:4])
+    assert plenary.minutes.comments.count() == 1
+    # Agendas from the standard agenda, attendance, 3 to 6 follow-ups each, evaluations.
+    for meeting in meetings:
+        roles = set(meeting.items.values_list("standard_role", flat=True))
+        assert {"adopt_agenda", "adopt_minutes", "follow_ups", "evaluation"} <= roles, meeting
+        assert Attendance.objects.filter(meeting=meeting, status="present").count() >= 4, meeting
+        assert 3 <= meeting.follow_ups.count() <= 6, meeting
+        assert meeting.evaluations.exists(), meeting
+        assert "## Présences" in meeting.minutes.body and "## Registre des décisions" in meeting.minutes.body
+    # 7 October: two members step out; the envelope of 120 000 $ carried 5-0-0 (the register's decision).
+    envelope_item = committee.items.get(proposal__isnull=False)
+    assert envelope_item.proposal.status == "decided"
+    assert envelope_item.proposal.result["counts"] == {"yes": 5, "no": 0, "abstain": 0}
+    assert ConflictDeclaration.objects.filter(item=envelope_item).count() == 2
+    assert Proposal.objects.filter(space__territory=territory, status="decided").count() == 3
+    assert "5 pour, 0 contre, 0 abstentions" in committee.minutes.adopted_body.replace("\u00a0", " ")
+    # The plenary: open follow-ups of September roll forward; the evaluation averages 4,3 / 5.
+    rolled = set(follow_ups_for_meeting(plenary).values_list("meeting_id", flat=True))
+    assert rolled == {september.pk}
+    assert meeting_averages(plenary).overall == 4.3
+    assert "4,3\u00a0/\u00a05" in plenary.minutes.body
+    assert Minutes.objects.filter(meeting__space__territory=territory, status="adopted").count() == 4
+
+    # The meeting pages of the demo answer (the minutes page is readable by the members).
+    client.force_login(User.objects.get(email=ACCOUNT_EMAILS["delegate"]))
+    base = f"/t/{TERRITORY_SLUG}/e/{ASSEMBLY}/rencontres"
+    assert client.get(f"{base}/{september.pk}/proces-verbal/").status_code == 200
+    assert client.get(f"{base}/{plenary.pk}/evaluation/").status_code == 200
+    assert client.get(f"{base}/suivis/").status_code == 200

@@ -169,8 +169,11 @@ def test_the_email_is_in_english_for_an_existing_english_speaking_account(
 
 
 def test_the_email_is_queued_on_the_email_queue_and_sent_by_the_worker(
-    space, coordinator, django_capture_on_commit_callbacks
+    space, coordinator, django_capture_on_commit_callbacks, monkeypatch
 ):
+    # The worker closes "old" connections between tasks; inside the test's transaction that would
+    # close the test's own connection on PostgreSQL.
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
     invitation = invite(space, coordinator)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         services.invitation_send(invitation=invitation, base_url=BASE_URL)
@@ -180,6 +183,9 @@ def test_the_email_is_queued_on_the_email_queue_and_sent_by_the_worker(
     assert queued.task_path.endswith("send_invitation_email")
     assert mail.outbox == []
     call_command("db_worker", batch=True, queue_name="*", startup_delay=False, reload=False, verbosity=0)
+    queued.refresh_from_db()
+    assert queued.status == "SUCCESSFUL", (queued.status, queued.exception_class_path, queued.traceback)
+    assert queued.return_value == "sent", queued.return_value
     assert len(mail.outbox) == 1
     assert f"{BASE_URL}/invitation/{invitation.token}/" in mail.outbox[0].body
 

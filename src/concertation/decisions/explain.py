@@ -36,7 +36,11 @@ def quorum_phrase(quorum: dict, voting_unit: str, college_names: dict | None = N
     if not quorum or quorum.get("kind") == "none":
         return _("aucun quorum requis")
     present, eligible, required = quorum["present"], quorum["eligible"], quorum["required"]
-    if voting_unit == "organization":
+    unit = quorum.get("unit", voting_unit)
+    if unit == "mixed":
+        counted = ngettext("%(present)s membre votant sur %(eligible)s",
+                           "%(present)s membres votants sur %(eligible)s", present)
+    elif unit == "organization":
         counted = ngettext("%(present)s organisme sur %(eligible)s", "%(present)s organismes sur %(eligible)s",
                            present)
     else:

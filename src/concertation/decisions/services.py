@@ -172,35 +172,43 @@ def to_json(value):
 
 def compute_result(proposal: Proposal) -> dict:
     """Tally the current round's ballots under the proposal's rules; quorum from participation."""
-    voters = eligible_voters(proposal)
-    recused = recused_keys(proposal)
+    if not proposal.tie_seed:
+        proposal.tie_seed = secrets.token_hex(8)
     ballots = list(
-        Ballot.objects.filter(proposal=proposal, round=proposal.round).exclude(voter_key__in=recused)
+        Ballot.objects.filter(proposal=proposal, round=proposal.round)
         .values("voter_key", "value", "weight", "reason", "college_slug")
     )
-    counted = [ballot for ballot in ballots if ballot["voter_key"] in voters]
+    return count_result(proposal, voters=eligible_voters(proposal), ballots=ballots,
+                        options=list(proposal.options.all()), recused=recused_keys(proposal),
+                        tie_seed=proposal.tie_seed)
+
+
+def count_result(proposal: Proposal, *, voters: dict, ballots: list[dict], options: list, recused: set[str],
+                 tie_seed: str | None) -> dict:
+    """The count from data already loaded (no query): used at closing and for live results."""
+    counted = [ballot for ballot in ballots if ballot["voter_key"] in voters and ballot["voter_key"] not in recused]
     present_by_college = Counter(ballot["college_slug"] for ballot in counted)
     quorum = compute_quorum(
         kind=proposal.quorum_kind, count=proposal.quorum_count, share_percent=proposal.quorum_share_percent,
         college_minimums=proposal.college_minimums, eligible=len(voters), present_by_college=present_by_college,
     )
-    options = [str(pk) for pk in proposal.options.values_list("id", flat=True)] or None
-    if not proposal.tie_seed:
-        proposal.tie_seed = secrets.token_hex(8)
+    kinds = {key[:2] for key in voters}
+    unit = "organization" if kinds == {"o:"} else "person" if kinds <= {"u:"} else "mixed"
     data = {
-        "method": proposal.method, "round": proposal.round, "quorum": quorum.as_dict(), "participants": len(counted),
-        "eligible": len(voters), "recusals": len(recused), "options": {
-            str(option.pk): option.label for option in proposal.options.all()
-        },
+        "method": proposal.method, "round": proposal.round, "quorum": {**quorum.as_dict(), "unit": unit},
+        "participants": len(counted), "eligible": len(voters), "recusals": len(recused),
+        "options": {str(option.pk): option.label for option in options},
     }
     if proposal.method == "advice":
         data.update(adopted=None, winners=[], counts={"advice": len(counted)})
         return data
+    rules = tally_rules(proposal, present=len(counted), eligible=len(voters))
+    rules["tie_seed"] = tie_seed or None
     tallied = methods.tally(
-        proposal.method, options=options,
+        proposal.method, options=[str(option.pk) for option in options] or None,
         ballots=[methods.Ballot(ballot["value"], weight=ballot["weight"], reason=ballot["reason"] or None)
                  for ballot in counted],
-        **tally_rules(proposal, present=len(counted), eligible=len(voters)),
+        **{key: value for key, value in rules.items() if value is not None},
     )
     data.update(
         adopted=tallied.adopted, winners=to_json(tallied.winners), counts=to_json(tallied.counts),
@@ -246,8 +254,14 @@ def proposal_close(*, proposal: Proposal, by=None, now: datetime | None = None) 
             space=proposal.space, author=by or proposal.author, title=proposal.title, body=proposal.body,
             options=list(proposal.options.values_list("label", flat=True)), anonymous=proposal.anonymous,
             results_visibility=proposal.results_visibility, follows=proposal, method=proposal.fallback_method,
-            fallback_method="",
+            fallback_method="", origin=proposal.origin, adopts_charter=proposal.adopts_charter,
         )
+        # Whoever stepped out of the first vote stays out of the fallback vote.
+        Recusal.objects.bulk_create([
+            Recusal(proposal=fallback, person_id=recusal.person_id, organization_id=recusal.organization_id,
+                    reason=recusal.reason, declared_by_id=recusal.declared_by_id)
+            for recusal in proposal.recusals.all()
+        ])
         proposal_open(proposal=fallback, by=by, now=now)
         proposal.result["fallback_proposal"] = fallback.pk
         proposal.save(update_fields=["result", "updated_at"])
@@ -303,7 +317,11 @@ def proposal_amend(*, proposal: Proposal, by, title: str, body: str, reason: str
     proposal.version += 1
     proposal.title = (title or proposal.title).strip()
     proposal.body = body
-    proposal.save(update_fields=["round", "version", "title", "body", "tie_seed", "updated_at"])
+    if proposal.status == Proposal.Status.OPEN:
+        # A new round: voters who have not voted on it get a fresh reminder.
+        proposal.reminder_sent_at = None
+        transaction.on_commit(lambda: _schedule(proposal))
+    proposal.save(update_fields=["round", "version", "title", "body", "tie_seed", "reminder_sent_at", "updated_at"])
     ProposalVersion.objects.create(proposal=proposal, number=proposal.version, title=proposal.title, body=body,
                                    reason=reason.strip(), created_by=by)
     return proposal

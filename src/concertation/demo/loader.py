@@ -15,9 +15,10 @@ the domain's rules.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -25,6 +26,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from concertation.core.dates import add_months
+from concertation.decisions import services as decisions
+from concertation.decisions.ballots import ballot_cast
+from concertation.decisions.models import Proposal
 from concertation.directory.models import Affiliation, College, Organization, Sector, Territory
 from concertation.spaces import services
 from concertation.spaces.models import (
@@ -489,6 +493,8 @@ class DemoSummary:
     charters: int = 0
     people: int = 0
     accounts: int = 0
+    decisions: int = 0
+    open_proposals: int = 0
 
     def lines(self) -> list[str]:
         return [
@@ -500,6 +506,8 @@ class DemoSummary:
             f"Rôles / roles : {self.roles} ({self.role_assignments} mandats en cours / current terms)",
             f"Chartes en vigueur / charters in force : {self.charters}",
             f"Personnes / people : {self.people} (dont {self.accounts} comptes de démo / demo accounts)",
+            f"Décisions au registre / decisions in the register : {self.decisions}",
+            f"Propositions ouvertes / open proposals : {self.open_proposals}",
         ]
 
 
@@ -811,6 +819,611 @@ def build_coordinators(ctx: DemoContext) -> None:
     ctx.territory.coordinators.add(ctx.person(ACCOUNT_EMAILS["coordinator"]))
 
 
+# Proposals and decisions ------------------------------------------------------------------------
+
+# The assembly's voting organizations that took part in the charter's adoption (L'Escale was absent;
+# the borough stood aside).
+CHARTER_AGREE = ["cfh", "marmite", "panier", "clpah", "hdq", "cje", "ceph", "mah", "passerelle", "clsc", "cssr"]
+COMMITTEE_RECUSED = ["marmite", "cje"]  # would receive part of the envelope: they step out
+COMMITTEE_VOTERS = ["clpah", "cfh", "clsc", "cssr"]
+LETTER_RECUSED = "mah"  # the letter supports its own project
+LETTER_AGREE = ["cfh", "marmite", "panier", "clpah", "hdq", "cje", "ceph", "passerelle", "clsc"]
+OPEN_PROPOSAL_VOTES = {"marmite": "agree", "clpah": "agree", "hdq": "agree", "clsc": "stand_aside"}
+OPEN_PROPOSAL_TITLE = "Appui au mémoire sur le budget participatif"
+OPEN_PROPOSAL_DAYS = 5
+
+CHARTER_PROPOSAL_BODY = """Adopter les règles de fonctionnement de l'Assemblée des partenaires (version 1) : membres votants et observateurs, une voix par organisme, consensus d'abord et, à défaut, vote aux deux tiers des membres votants présents; quorum de 50 % + 1 des membres votants, dont au moins une citoyenne ou un citoyen; retrait en cas de conflit d'intérêts."""
+
+ENVELOPE_BODY = """Répartir l'enveloppe de 120 000 $ que l'Assemblée a confiée au Comité de coordination pour 2025-2026 :
+
+- 50 000 $ à La Marmite solidaire pour les cuisines collectives (priorité « Se nourrir ensemble »);
+- 45 000 $ au CJE des Rivières pour l'accompagnement des jeunes (priorité « Réussir et s'insérer »);
+- 25 000 $ réservés à un appel de projets en logement, lancé en janvier 2026."""
+
+LETTER_BODY = """Appuyer la demande de financement de la Maison des aînés du Héron pour une navette solidaire qui conduit les personnes aînées à l'épicerie solidaire et au CLSC, et mandater la coordination pour signer la lettre d'appui au nom de la Table."""
+
+OPEN_PROPOSAL_BODY = """Appuyer le mémoire que la Table dépose à l'arrondissement dans le cadre du budget participatif 2026. Le mémoire demande que 30 % de l'enveloppe soit réservé aux projets des secteurs où vivent le plus de ménages locataires à faible revenu, et que les comités de résidents puissent déposer des projets sans être constitués en organisme.
+
+Le texte complet du mémoire a été présenté à la plénière du 25 novembre 2025. Faites connaître votre position d'ici la fermeture : d'accord, en retrait, en désaccord ou blocage (avec votre raison)."""
+
+
+def money(text: str) -> str:
+    """fr() plus non-breaking spaces between groups of digits: « 120 000 $ »."""
+    return fr(re.sub(r"(?<=\d) (?=\d{3}\b)", NBSP, text))
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def _vote(ctx: DemoContext, proposal: Proposal, key: str, value, when: datetime, reason: str = "") -> None:
+    """The ballot of a member organization, cast by its delegate."""
+    ballot_cast(proposal=proposal, person=ctx.delegate_of(key), organization=ctx.organization(key), value=value,
+                reason=fr(reason), now=when)
+
+
+def _citizen_vote(ctx: DemoContext, proposal: Proposal, email: str, value, when: datetime) -> None:
+    ballot_cast(proposal=proposal, person=ctx.person(email), value=value, now=when)
+
+
+def build_proposals(ctx: DemoContext) -> None:
+    """Three decisions in the register (the charter's adoption among them) and one open proposal."""
+    if Proposal.objects.filter(space__territory=ctx.territory).exists():
+        return
+    coordinator = ctx.person(ACCOUNT_EMAILS["coordinator"])
+    assembly, committee = ctx.space(ASSEMBLY), ctx.space(COMMITTEE)
+    gilles, rosa = "gilles.tremblay@courriel.example", "rosa.martinez@courriel.example"
+    amina = ACCOUNT_EMAILS["citizen"]
+
+    # 18 September 2025, assembly: the charter is adopted by consensus.
+    opened = _at(CHARTER_ADOPTED_ON, 19, 15)
+    charter = Charter.objects.get(space=assembly, in_force=True)
+    proposal = decisions.proposal_create(
+        space=assembly, author=coordinator, title="Adoption de la charte de l'Assemblée des partenaires",
+        body=fr(CHARTER_PROPOSAL_BODY), origin=Proposal.Origin.MEETING, adopts_charter=charter,
+    )
+    proposal = decisions.proposal_open(proposal=proposal, by=coordinator, now=opened,
+                                       closes_at=opened + timedelta(hours=1))
+    for n, key in enumerate(CHARTER_AGREE):
+        _vote(ctx, proposal, key, "agree", opened + timedelta(minutes=10 + n))
+    _vote(ctx, proposal, "arrondissement", "stand_aside", opened + timedelta(minutes=25),
+          "L'arrondissement appuie la démarche, mais ne peut pas s'engager sur le mode de décision de la Table.")
+    _citizen_vote(ctx, proposal, gilles, "agree", opened + timedelta(minutes=26))
+    _citizen_vote(ctx, proposal, rosa, "agree", opened + timedelta(minutes=27))
+    closed = opened + timedelta(minutes=30)
+    proposal = decisions.proposal_close(proposal=proposal, by=coordinator, now=closed)
+    decisions.proposal_decide(
+        proposal=proposal, by=coordinator, now=closed,
+        outcome=fr("La charte de l'Assemblée des partenaires (règles de fonctionnement, version 1) est adoptée "
+                   "par consensus. Elle entre en vigueur immédiatement."),
+        dissent=fr("L'arrondissement se tient en retrait : il appuie la démarche, mais ne peut pas s'engager "
+                   "sur le mode de décision de la Table."),
+    )
+
+    # 7 October 2025, coordination committee: the envelope of 120 000 $. Two members declare a
+    # conflict of interest and step out; consensus is not reached, so the charter's fallback vote
+    # (two thirds of the voting members present) decides: carried 5-0-0.
+    opened = _at(date(2025, 10, 7), 9, 45)
+    title = money("Répartition de l'enveloppe de 120 000 $")
+    proposal = decisions.proposal_create(space=committee, author=coordinator, title=title,
+                                         body=money(ENVELOPE_BODY), origin=Proposal.Origin.MEETING)
+    proposal = decisions.proposal_open(proposal=proposal, by=coordinator, now=opened,
+                                       closes_at=opened + timedelta(hours=1))
+    reason = fr("L'organisme recevrait une part de l'enveloppe : il se retire de la délibération et du vote.")
+    for key in COMMITTEE_RECUSED:
+        decisions.recusal_declare(proposal=proposal, by=coordinator, organization=ctx.organization(key), reason=reason)
+    for n, key in enumerate(["clpah", "cfh", "clsc"]):
+        _vote(ctx, proposal, key, "agree", opened + timedelta(minutes=5 + n))
+    _vote(ctx, proposal, "cssr", "disagree", opened + timedelta(minutes=9),
+          "Nous aurions souhaité réserver une part à la persévérance scolaire.")
+    _citizen_vote(ctx, proposal, amina, "agree", opened + timedelta(minutes=10))
+    proposal = decisions.proposal_close(proposal=proposal, by=coordinator, now=opened + timedelta(minutes=15))
+    vote = Proposal.objects.get(pk=proposal.result["fallback_proposal"])
+    # The fallback vote is taken in the same meeting, on the same conflicts of interest.
+    Proposal.objects.filter(pk=vote.pk).update(origin=Proposal.Origin.MEETING)
+    for key in COMMITTEE_RECUSED:
+        decisions.recusal_declare(proposal=vote, by=coordinator, organization=ctx.organization(key), reason=reason)
+    for n, key in enumerate(COMMITTEE_VOTERS):
+        _vote(ctx, vote, key, "yes", opened + timedelta(minutes=20 + n))
+    _citizen_vote(ctx, vote, amina, "yes", opened + timedelta(minutes=25))
+    closed = opened + timedelta(minutes=30)
+    vote = decisions.proposal_close(proposal=vote, by=coordinator, now=closed)
+    decisions.proposal_decide(
+        proposal=vote, by=coordinator, now=closed,
+        outcome=money("L'enveloppe de 120 000 $ est répartie ainsi : 50 000 $ à La Marmite solidaire pour les "
+                   "cuisines collectives, 45 000 $ au CJE des Rivières pour l'accompagnement des jeunes et "
+                   "25 000 $ réservés à un appel de projets en logement en 2026. Adoptée à 5 voix contre 0, "
+                   "sans abstention; La Marmite solidaire et le CJE des Rivières se sont retirés pour conflit "
+                   "d'intérêts."),
+        dissent=fr("Le Centre de services scolaire aurait souhaité réserver une part à la persévérance "
+                   "scolaire; il s'est rallié au vote."),
+    )
+
+    # 25 November 2025, plenary: a support letter, by consensus; the Maison des aînés steps out.
+    opened = _at(date(2025, 11, 25), 20, 10)
+    proposal = decisions.proposal_create(
+        space=assembly, author=coordinator, title="Lettre d'appui à la navette solidaire de la Maison des aînés",
+        body=fr(LETTER_BODY), origin=Proposal.Origin.MEETING,
+    )
+    proposal = decisions.proposal_open(proposal=proposal, by=coordinator, now=opened,
+                                       closes_at=opened + timedelta(hours=1))
+    decisions.recusal_declare(proposal=proposal, by=coordinator, organization=ctx.organization(LETTER_RECUSED),
+                              reason=fr("La lettre appuie un projet de l'organisme."))
+    for n, key in enumerate(LETTER_AGREE):
+        _vote(ctx, proposal, key, "agree", opened + timedelta(minutes=5 + n))
+    _citizen_vote(ctx, proposal, amina, "agree", opened + timedelta(minutes=15))
+    _citizen_vote(ctx, proposal, gilles, "agree", opened + timedelta(minutes=16))
+    closed = opened + timedelta(minutes=20)
+    proposal = decisions.proposal_close(proposal=proposal, by=coordinator, now=closed)
+    decisions.proposal_decide(
+        proposal=proposal, by=coordinator, now=closed,
+        outcome=fr("L'Assemblée appuie la demande de financement de la Maison des aînés du Héron pour une "
+                   "navette solidaire. La coordination signe et envoie la lettre d'appui au nom de la Table "
+                   "avant le 5 décembre 2025."),
+    )
+
+    # Now, online: one open proposal. Some organizations have taken position; the Carrefour familial
+    # (the demo delegate) and the demo citizen have not yet.
+    now = timezone.now()
+    proposal = decisions.proposal_create(space=assembly, author=coordinator, title=OPEN_PROPOSAL_TITLE,
+                                         body=fr(OPEN_PROPOSAL_BODY), origin=Proposal.Origin.ONLINE)
+    proposal = decisions.proposal_open(proposal=proposal, by=coordinator, now=now,
+                                       closes_at=now + timedelta(days=OPEN_PROPOSAL_DAYS))
+    for key, value in OPEN_PROPOSAL_VOTES.items():
+        _vote(ctx, proposal, key, value, now)
+
+
+def delete_proposals(ctx: DemoContext) -> None:
+    """Proposals PROTECT their space and charter: delete them before the territory."""
+    if ctx.territory is not None:
+        Proposal.objects.filter(space__territory=ctx.territory).delete()
+
+
+# Meetings of 2025 -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DemoItem:
+    title: str
+    kind: str
+    minutes: int
+    notes: str = ""
+    outcome: str = ""
+    presenter: str = ""  # e-mail of the person presenting
+    presenter_org: str = ""  # key of the organization presenting
+    proposal: str = ""  # which decision of build_proposals the item carries
+    conflicts: tuple = ()  # organization keys stepping out
+    dissent: str = ""
+
+
+@dataclass(frozen=True)
+class DemoFollowUp:
+    what: str
+    due: date
+    status: str = "open"
+    person: str = ""  # e-mail
+    organization: str = ""  # key
+    item: int | None = None  # index of the meeting's own item it was decided under
+
+
+@dataclass(frozen=True)
+class DemoMeeting:
+    key: str
+    space: str
+    title: str
+    kind: str
+    day: date
+    start: tuple
+    end: tuple
+    address: str
+    room: str
+    facilitator: str  # e-mail
+    secretary: str  # e-mail
+    present: tuple  # organization keys represented by their delegate
+    citizens: tuple  # e-mails of citizens present
+    meal: str = ""
+    childcare: bool = False
+    transit: bool = False
+    interpretation: str = ""
+    late: tuple = ()  # e-mails of people arriving late (citizens or delegates already listed)
+    excused: tuple = ()  # organization keys or citizen e-mails
+    absent: tuple = ()
+    observers: tuple = ()  # observer organization keys present
+    standard_notes: dict = field(default_factory=dict)  # standard role or title → notes
+    items: tuple = ()
+    follow_ups: tuple = ()
+    scores: tuple = ()  # (objectives, speak, useful, plus, delta) per evaluation
+
+
+MEETING_ADDRESS_CEP = "Centre d'éducation populaire des Hérons, 740, rue Saint-Joseph"
+MEETING_ADDRESS_CFH = "Carrefour familial des Hérons, 1250, rue des Hérons"
+MEETING_ACCESSIBILITY = "Entrée de plain-pied par la rue Saint-Joseph, ascenseur, toilettes adaptées."
+AMINA, GILLES, ROSA = f"citoyenne@{DEMO_DOMAIN}", "gilles.tremblay@courriel.example", "rosa.martinez@courriel.example"
+COORDINATION, FACILITATION = f"coordination@{DEMO_DOMAIN}", f"animation@{DEMO_DOMAIN}"
+
+
+def _delegate_email(key: str) -> str:
+    organization = ORGANIZATION_BY_KEY[key]
+    return organization.delegate.email_at(organization.domain)
+
+
+def _alternate_email(key: str) -> str:
+    organization = ORGANIZATION_BY_KEY[key]
+    return organization.alternate.email_at(organization.domain)
+
+
+ASSEMBLY_VOTERS = ["cfh", "marmite", "panier", "clpah", "hdq", "cje", "ceph", "mah", "passerelle", "clsc", "cssr",
+                   "arrondissement"]
+
+DEMO_MEETINGS = [
+    DemoMeeting(
+        "assembly-september", ASSEMBLY, "Assemblée des partenaires : bilan et plan de quartier 2025-2030",
+        "annual_general", date(2025, 9, 18), (18, 30), (21, 30), MEETING_ADDRESS_CEP, "Grande salle",
+        COORDINATION, _delegate_email("ceph"),
+        present=tuple(ASSEMBLY_VOTERS), citizens=(AMINA, GILLES, ROSA), late=(AMINA,), excused=("escale",),
+        observers=("centraide",), absent=("caisse",),
+        meal="Souper communautaire préparé par La Marmite solidaire", childcare=True, transit=True,
+        interpretation="arabe, espagnol",
+        standard_notes={
+            "adopt_agenda": "L'ordre du jour est adopté tel que présenté.",
+            "adopt_minutes": "Le procès-verbal de l'assemblée du 5 juin 2025 est adopté tel que présenté.",
+            "follow_ups": "Les suivis de l'assemblée de juin sont faits; le bilan en rend compte.",
+        },
+        items=(
+            DemoItem("Bilan 2024-2025 de la Table", "information", 25,
+                     notes="La coordination présente le bilan de l'année : 14 rencontres de comités, 6 projets "
+                           "concertés et 1 180 ménages joints par les activités alimentaires. Les membres "
+                           "soulignent la participation citoyenne en hausse (31 % des personnes présentes aux "
+                           "assemblées).", presenter=COORDINATION),
+            DemoItem("Priorités et plan de quartier 2025-2030", "decision", 40,
+                     notes="Les trois priorités (Habiter dignement, Se nourrir ensemble, Réussir et s'insérer), "
+                           "leurs stratégies, leurs activités et leurs cibles sont présentées et discutées en "
+                           "ateliers. Le plan de quartier 2025-2030 est adopté par consensus.",
+                     outcome="Le plan de quartier 2025-2030 est adopté.", presenter=COORDINATION),
+            DemoItem("Adoption de la charte de l'Assemblée des partenaires", "decision", 20,
+                     notes="Les règles de fonctionnement sont lues et discutées point par point.",
+                     proposal="charter"),
+            DemoItem("Élection des sièges citoyens", "decision", 15,
+                     notes="Trois candidatures pour trois sièges : Amina Belkacem, Gilles Tremblay et Rosa "
+                           "Martínez sont élus par acclamation pour deux ans.", outcome="Trois sièges pourvus."),
+        ),
+        follow_ups=(
+            DemoFollowUp("Publier le plan de quartier 2025-2030 sur le site de la Table", date(2025, 10, 15),
+                         "done", person=COORDINATION, item=1),
+            DemoFollowUp("Transmettre le bilan 2024-2025 à Centraide", date(2025, 10, 31), "done",
+                         organization="cfh", item=0),
+            DemoFollowUp("Convoquer la première rencontre du Comité de coordination élu", date(2025, 9, 30), "done",
+                         person=COORDINATION),
+            DemoFollowUp("Préparer une trousse d'accueil pour les personnes élues aux sièges citoyens",
+                         date(2025, 11, 20), person=_delegate_email("passerelle"), organization="passerelle",
+                         item=3),
+            DemoFollowUp("Former un comité de suivi des indicateurs du plan", date(2026, 1, 31),
+                         organization="clsc", item=1),
+        ),
+        scores=((4, 4, 4, "Le souper ensemble avant l'assemblée.", "Trop de présentations avant la pause."),
+                (4, 3, 4, "Les ateliers sur les priorités.", "La salle était trop petite."),
+                (5, 4, 4, "", "Envoyer les documents plus tôt."),
+                (4, 4, 5, "L'interprétation en arabe et en espagnol.", ""),
+                (4, 4, 3, "", ""),
+                (3, 4, 4, "La halte-garderie.", "Finir à l'heure."),
+                (4, 5, 4, "", ""),
+                (4, 4, 4, "Le bilan clair et illustré.", "")),
+    ),
+    DemoMeeting(
+        "committee-october", COMMITTEE, "Comité de coordination : répartition de l'enveloppe de 120 000 $",
+        "regular", date(2025, 10, 7), (9, 30), (11, 30), MEETING_ADDRESS_CFH, "Salle du conseil",
+        FACILITATION, _delegate_email("cfh"),
+        present=("clpah", "cfh", "marmite", "cje", "clsc", "cssr"), citizens=(AMINA,),
+        meal="Café, fruits et muffins",
+        standard_notes={
+            "adopt_agenda": "L'ordre du jour est adopté tel que présenté.",
+            "adopt_minutes": "Première rencontre du comité élu : aucun procès-verbal à adopter.",
+            "follow_ups": "Aucun suivi en attente.",
+        },
+        items=(
+            DemoItem("Répartition de l'enveloppe de 120 000 $", "decision", 60,
+                     notes="La coordination présente les trois scénarios étudiés et les besoins exprimés par les "
+                           "comités. La Marmite solidaire et le CJE des Rivières déclarent un conflit d'intérêts "
+                           "et quittent la salle pour la délibération et le vote. Le consensus n'est pas atteint "
+                           "(le Centre de services scolaire est en désaccord) : le comité passe au vote de repli "
+                           "prévu par la charte.", proposal="envelope", conflicts=("marmite", "cje")),
+            DemoItem("Calendrier des rencontres 2025-2026", "information", 10,
+                     notes="Le comité se réunira le premier mardi de chaque mois, sauf en janvier et en juillet."),
+        ),
+        follow_ups=(
+            DemoFollowUp("Envoyer les lettres d'octroi à La Marmite solidaire et au CJE des Rivières",
+                         date(2025, 10, 20), "done", person=COORDINATION, item=0),
+            DemoFollowUp("Rédiger l'appel de projets en logement (25 000 $)", date(2026, 1, 15),
+                         person=FACILITATION, organization="clpah", item=0),
+            DemoFollowUp("Présenter la répartition à l'Assemblée du 25 novembre", date(2025, 11, 25), "done",
+                         person=_delegate_email("clsc"), organization="clsc", item=0),
+            DemoFollowUp("Préparer le calendrier détaillé des rencontres 2026", date(2025, 12, 15),
+                         person=COORDINATION, item=1),
+        ),
+        scores=((5, 4, 5, "Les conflits d'intérêts ont été gérés avec clarté.", ""),
+                (4, 5, 5, "", "Recevoir les scénarios une semaine avant."),
+                (5, 4, 4, "Une rencontre efficace.", ""),
+                (4, 4, 5, "", ""),
+                (5, 5, 4, "", "")),
+    ),
+    DemoMeeting(
+        "housing-october", HOUSING, "Habiter dignement : plan de porte-à-porte",
+        "workshop", date(2025, 10, 21), (18, 0), (20, 0), "Comité logement Pointe-aux-Hérons, 2045, rue Sainte-Claire",
+        "Salle communautaire", FACILITATION, _alternate_email("clpah"),
+        present=("clpah", "hdq", "passerelle", "clsc"), citizens=(GILLES,), excused=("arrondissement",),
+        meal="Soupe et sandwichs",
+        standard_notes={
+            "adopt_agenda": "L'ordre du jour est adopté en ajoutant un point sur les données d'insalubrité.",
+            "adopt_minutes": "Le procès-verbal de la rencontre du 16 septembre 2025 est adopté.",
+            "follow_ups": "La liste des immeubles prioritaires est à jour.",
+        },
+        items=(
+            DemoItem("Plan de porte-à-porte de l'automne", "decision", 45,
+                     notes="Le comité convient par consentement de visiter 600 logements des îlots Sainte-Claire "
+                           "et du Quai, du 3 au 29 novembre, en équipes de deux (une personne intervenante et une "
+                           "personne bénévole), avec un dépliant en cinq langues.",
+                     outcome="Plan adopté par consentement."),
+            DemoItem("Partage de pratique : la Clinique locataires", "practice_sharing", 30,
+                     notes="Sophie Morin présente la Clinique locataires du Comité logement : accueil sans "
+                           "rendez-vous le mardi, aide aux démarches au Tribunal administratif du logement, "
+                           "accompagnement lors des hausses de loyer. Le comité souhaite en faire une fiche de "
+                           "pratique pour les autres quartiers.", presenter=_alternate_email("clpah"),
+                     presenter_org="clpah"),
+        ),
+        follow_ups=(
+            DemoFollowUp("Imprimer 2 000 dépliants en cinq langues", date(2025, 11, 1), "done",
+                         organization="hdq", item=0),
+            DemoFollowUp("Recruter douze personnes bénévoles pour le porte-à-porte", date(2025, 11, 15),
+                         person=_delegate_email("passerelle"), organization="passerelle", item=0),
+            DemoFollowUp("Rédiger la fiche de pratique « Clinique locataires »", date(2025, 11, 30),
+                         person=_alternate_email("clpah"), organization="clpah", item=1),
+            DemoFollowUp("Demander à l'arrondissement les données d'insalubrité par îlot", date(2025, 11, 10),
+                         "dropped", organization="arrondissement", item=0),
+        ),
+        scores=((4, 5, 4, "La présentation de la Clinique locataires.", ""),
+                (4, 4, 4, "", "Commencer à l'heure."),
+                (5, 4, 4, "Un plan concret.", ""),
+                (4, 4, 4, "", "")),
+    ),
+    DemoMeeting(
+        "food-november", FOOD, "Se nourrir ensemble : bilan de l'automne et rotation de l'animation",
+        "regular", date(2025, 11, 4), (13, 30), (15, 30), "Épicerie solidaire Le Panier du Héron, 410, boulevard de la Pointe",
+        "Arrière-boutique", _delegate_email("panier"), _delegate_email("mah"),
+        present=("marmite", "panier", "mah", "cfh", "clsc"), citizens=(ROSA,), late=(ROSA,),
+        meal="Collation préparée par les cuisines collectives",
+        standard_notes={
+            "adopt_agenda": "L'ordre du jour est adopté tel que présenté.",
+            "adopt_minutes": "Le procès-verbal de la rencontre du 7 octobre 2025 est adopté.",
+        },
+        items=(
+            DemoItem("Bilan des cuisines collectives de l'automne", "information", 25,
+                     notes="Dix-huit groupes de cuisine ont préparé 2 400 portions depuis septembre; la liste "
+                           "d'attente compte 35 familles.", presenter_org="marmite"),
+            DemoItem("Rotation de l'animation", "other", 10,
+                     notes="Comme le prévoit la charte du comité, l'animation tourne tous les six mois : Luc "
+                           "Bergeron (Le Panier du Héron) passe l'animation à Josée Lachance (La Marmite "
+                           "solidaire) à compter de la prochaine rencontre."),
+            DemoItem("Achats groupés de l'hiver", "consultation", 25,
+                     notes="Les membres proposent des achats groupés de courges et de légumes racines; Le Panier "
+                           "coordonne les commandes."),
+        ),
+        follow_ups=(
+            DemoFollowUp("Organiser l'achat groupé de courges et de légumes racines", date(2025, 11, 20), "done",
+                         organization="panier", item=2),
+            DemoFollowUp("Mettre à jour la carte des ressources alimentaires du quartier", date(2025, 12, 1),
+                         organization="clsc", item=0),
+            DemoFollowUp("Trouver une cuisine pour les ateliers des personnes aînées", date(2026, 1, 15),
+                         person=_delegate_email("mah"), organization="mah", item=0),
+        ),
+        scores=((4, 4, 4, "", "Trop de points pour le temps prévu."),
+                (4, 3, 4, "La rotation de l'animation bien préparée.", ""),
+                (4, 4, 3, "", ""),
+                (4, 4, 4, "Les chiffres du bilan.", "")),
+    ),
+    DemoMeeting(
+        "assembly-november", ASSEMBLY, "Assemblée des partenaires : plénière d'automne",
+        "regular", date(2025, 11, 25), (18, 30), (21, 0), MEETING_ADDRESS_CEP, "Grande salle",
+        COORDINATION, _delegate_email("ceph"),
+        present=("cfh", "marmite", "panier", "clpah", "hdq", "cje", "ceph", "passerelle", "clsc", "mah",
+                 "arrondissement"),
+        citizens=(AMINA, GILLES), excused=("cssr", ROSA), absent=("escale", "caisse"), observers=("centraide",),
+        meal="Repas partagé", childcare=True, transit=True, interpretation="arabe, espagnol",
+        standard_notes={
+            "adopt_agenda": "L'ordre du jour est adopté tel que présenté.",
+            "follow_ups": "Les suivis de l'assemblée du 18 septembre sont passés en revue : ceux qui restent à "
+                          "faire sont reportés.",
+        },
+        items=(
+            DemoItem("Portrait de santé du quartier (CLSC)", "information", 30,
+                     notes="Le CLSC présente le portrait de santé de Pointe-aux-Hérons : espérance de vie "
+                           "inférieure de quatre ans à la moyenne montréalaise, 22 % des personnes aînées vivent "
+                           "seules, insécurité alimentaire en hausse.", presenter=_delegate_email("clsc"),
+                     presenter_org="clsc"),
+            DemoItem("Mémoire au budget participatif de l'arrondissement", "consultation", 30,
+                     notes="Les membres commentent la version préliminaire du mémoire. La proposition d'appui "
+                           "est ouverte au vote en ligne jusqu'à la fin du mois.", proposal="open"),
+            DemoItem("Lettre d'appui à la navette solidaire de la Maison des aînés", "decision", 15,
+                     notes="La Maison des aînés du Héron présente son projet de navette, puis déclare un conflit "
+                           "d'intérêts et se retire de la délibération et du vote.", proposal="letter",
+                     conflicts=("mah",)),
+        ),
+        follow_ups=(
+            DemoFollowUp("Envoyer la lettre d'appui à la Maison des aînés du Héron", date(2025, 12, 5), "done",
+                         person=COORDINATION, item=2),
+            DemoFollowUp("Déposer le mémoire à l'arrondissement", date(2025, 12, 12), person=COORDINATION, item=1),
+            DemoFollowUp("Diffuser le portrait de santé aux membres", date(2025, 12, 5), organization="clsc",
+                         item=0),
+            DemoFollowUp("Planifier l'assemblée de mars 2026", date(2026, 2, 15), person=COORDINATION),
+        ),
+        # Ten evaluations whose overall average is 4,3 / 5.
+        scores=((5, 5, 4, "Le portrait de santé, très clair.", ""),
+                (4, 5, 4, "", "Plus de temps pour le mémoire."),
+                (4, 4, 5, "Le repas partagé.", ""),
+                (5, 4, 4, "", ""),
+                (4, 5, 4, "Les échanges en petits groupes.", "La salle était froide."),
+                (4, 4, 4, "", ""),
+                (5, 4, 4, "L'accueil des nouvelles personnes.", ""),
+                (4, 4, 5, "", "Envoyer le mémoire avant la rencontre."),
+                (4, 5, 4, "", ""),
+                (4, 4, 4, "", "")),
+    ),
+]
+DEMO_MINUTES_COMMENT = ("Au point sur le portrait de santé, préciser que les données viennent de l'enquête "
+                        "régionale de 2024.")
+
+
+def _demo_proposals(ctx: DemoContext) -> dict:
+    """The decisions that build_proposals put in the register, to link them to their meeting items."""
+    assembly, committee = ctx.space(ASSEMBLY), ctx.space(COMMITTEE)
+    proposals = Proposal.objects.filter(space__in=[assembly, committee])
+    return {
+        "charter": proposals.filter(space=assembly, adopts_charter__isnull=False).order_by("pk").first(),
+        "envelope": proposals.filter(space=committee, status=Proposal.Status.DECIDED).order_by("-pk").first(),
+        "letter": proposals.filter(space=assembly, status=Proposal.Status.DECIDED, adopts_charter__isnull=True)
+        .order_by("-decided_at").first(),
+        "open": proposals.filter(space=assembly, status=Proposal.Status.OPEN).order_by("-pk").first(),
+    }
+
+
+def _build_meeting(ctx: DemoContext, data: DemoMeeting, proposals: dict):
+    from concertation.meetings import services_agenda
+    from concertation.meetings.evaluation import evaluation_submit
+    from concertation.meetings.models import (
+        AgendaItem,
+        Attendance,
+        ConflictDeclaration,
+        FollowUp,
+        Meeting,
+    )
+
+    coordinator = ctx.person(ACCOUNT_EMAILS["coordinator"])
+    space = ctx.space(data.space)
+    starts_at, ends_at = _at(data.day, *data.start), _at(data.day, *data.end)
+    meeting = services_agenda.meeting_create(
+        space=space, by=coordinator, title=money(data.title), starts_at=starts_at, ends_at=ends_at,
+        kind=data.kind, address=f"{data.address}, {ARRONDISSEMENT}", room=data.room,
+        accessibility=MEETING_ACCESSIBILITY, childcare=data.childcare, transit_tickets=data.transit,
+        interpretation=bool(data.interpretation), interpretation_languages=data.interpretation, meal=data.meal,
+        facilitator=ctx.person(data.facilitator), secretary=ctx.person(data.secretary),
+    )
+    items = []
+    for entry in data.items:
+        proposal = proposals.get(entry.proposal) if entry.proposal else None
+        item = services_agenda.item_add(
+            meeting=meeting, by=coordinator, kind=entry.kind, title=money(entry.title),
+            minutes_allotted=entry.minutes, expected_outcome=fr(entry.outcome), proposal=proposal,
+            presenter=ctx.person(entry.presenter) if entry.presenter else None,
+            presenter_organization=ctx.organization(entry.presenter_org) if entry.presenter_org else None,
+        )
+        notes = money(entry.notes)
+        if entry.proposal and proposal is None and entry.outcome:
+            notes += "\n\n" + fr(entry.outcome)
+        AgendaItem.objects.filter(pk=item.pk).update(notes=notes, dissent=fr(entry.dissent))
+        for key in entry.conflicts:
+            ConflictDeclaration.objects.create(
+                item=item, organization=ctx.organization(key),
+                reason=fr("L'organisme est directement concerné par la décision."),
+            )
+        items.append(item)
+    for role, notes in data.standard_notes.items():
+        if role and notes:
+            AgendaItem.objects.filter(meeting=meeting, standard_role=role).update(notes=fr(notes))
+
+    # Attendance: delegates for their organization, citizens in person.
+    late = set(data.late)
+    rows = []
+    for key in data.present:
+        email = _delegate_email(key)
+        rows.append(Attendance(meeting=meeting, person=ctx.person(email), organization=ctx.organization(key),
+                               status=Attendance.Status.LATE if email in late else Attendance.Status.PRESENT))
+    for key in data.observers:
+        rows.append(Attendance(meeting=meeting, person=ctx.delegate_of(key), organization=ctx.organization(key)))
+    for email in data.citizens:
+        rows.append(Attendance(meeting=meeting, person=ctx.person(email),
+                               status=Attendance.Status.LATE if email in late else Attendance.Status.PRESENT))
+    for keys, status in ((data.excused, Attendance.Status.EXCUSED), (data.absent, Attendance.Status.ABSENT)):
+        for key in keys:
+            if "@" in key:
+                rows.append(Attendance(meeting=meeting, person=ctx.person(key), status=status))
+            else:
+                rows.append(Attendance(meeting=meeting, person=ctx.delegate_of(key),
+                                       organization=ctx.organization(key), status=status))
+    Attendance.objects.bulk_create(rows)
+
+    Meeting.objects.filter(pk=meeting.pk).update(
+        status=Meeting.Status.HELD, convened_at=starts_at - timedelta(days=12), opened_at=starts_at,
+        closed_at=ends_at - timedelta(minutes=5),
+    )
+    meeting.refresh_from_db()
+    for entry in data.follow_ups:
+        done = entry.status == FollowUp.Status.DONE
+        FollowUp.objects.create(
+            space=space, meeting=meeting, item=items[entry.item] if entry.item is not None else None,
+            what=money(entry.what), person=ctx.person(entry.person) if entry.person else None,
+            organization=ctx.organization(entry.organization) if entry.organization else None,
+            due_on=entry.due, status=entry.status, done_on=min(entry.due, ctx.today) if done else None,
+        )
+    # The evaluation, anonymous (the answers keep no link to the people). The last people listed
+    # answer, so that the demo delegate, listed first, may still try the form.
+    attendees = [row.person for row in rows if row.status in (Attendance.Status.PRESENT, Attendance.Status.LATE)]
+    attendees.reverse()
+    for person, (objectives, speak, useful, plus, delta) in zip(attendees, data.scores, strict=False):
+        evaluation_submit(meeting=meeting, person=person, answers={
+            "objectives_met": objectives, "everyone_could_speak": speak, "useful_to_my_organization": useful,
+            "plus": fr(plus), "delta": fr(delta),
+        })
+    return meeting
+
+
+def build_meetings(ctx: DemoContext) -> None:
+    """The five meetings of 2025 with their agendas, attendance, decisions, follow-ups, evaluations and
+    minutes: adopted, except those of the last plenary, which circulate for comment."""
+    from django.utils import translation
+
+    from concertation.meetings import minutes as minutes_services
+    from concertation.meetings.models import Meeting, Minutes
+
+    if Meeting.objects.filter(space__territory=ctx.territory).exists():
+        return
+    proposals = _demo_proposals(ctx)
+    with translation.override("fr-ca"):
+        meetings = {data.key: _build_meeting(ctx, data, proposals) for data in DEMO_MEETINGS}
+        plenary = meetings["assembly-november"]
+        for key, meeting in meetings.items():
+            if key != "assembly-november":
+                minutes_services.minutes_regenerate(meeting=meeting)
+        # The September assembly's minutes: circulated, then adopted by the plenary, the next
+        # meeting of the same space, under its « adoption du procès-verbal » item.
+        september = Minutes.objects.get(meeting=meetings["assembly-september"])
+        minutes_services.minutes_circulate(minutes=september)
+        Minutes.objects.filter(pk=september.pk).update(
+            circulated_at=meetings["assembly-september"].closed_at + timedelta(days=6))
+        minutes_services.minutes_adopt(minutes=september, at_meeting=plenary, now=plenary.starts_at)
+        # The committees have no later meeting in the demo: their minutes were adopted on the day of
+        # the plenary (recorded as such, without an adopting meeting of their own space).
+        for key in ("committee-october", "housing-october", "food-november"):
+            minutes = Minutes.objects.get(meeting=meetings[key])
+            Minutes.objects.filter(pk=minutes.pk).update(
+                status=Minutes.Status.ADOPTED, adopted_body=minutes.body,
+                circulated_at=meetings[key].closed_at + timedelta(days=5),
+                adopted_at=plenary.starts_at,
+            )
+            Meeting.objects.filter(pk=minutes.meeting_id).update(status=Meeting.Status.MINUTES_ADOPTED)
+        # The plenary's minutes circulate; a member has commented.
+        minutes = minutes_services.minutes_regenerate(meeting=plenary)
+        minutes = minutes_services.minutes_circulate(minutes=minutes)
+        Minutes.objects.filter(pk=minutes.pk).update(circulated_at=plenary.closed_at + timedelta(days=4))
+        minutes_services.minutes_comment(minutes=minutes, author=ctx.person(_delegate_email("clsc")),
+                                         body=fr(DEMO_MINUTES_COMMENT))
+
+
+def delete_meetings(ctx: DemoContext) -> None:
+    """Meetings PROTECT their space: delete them before the territory."""
+    from concertation.meetings.models import Meeting
+
+    if ctx.territory is not None:
+        Meeting.objects.filter(space__territory=ctx.territory).delete()
+
+
 Step = tuple[str, Callable[[DemoContext], None]]
 
 # Later issues append their steps here (meetings, proposals, the plan…).
@@ -824,10 +1437,15 @@ STEPS: list[Step] = [
     ("Rôles et mandats / roles and terms", build_roles),
     ("Chartes / charters", build_charters),
     ("Coordination du territoire / territory coordinators", build_coordinators),
+    ("Propositions et décisions / proposals and decisions", build_proposals),
+    ("Rencontres de 2025 / the 2025 meetings", build_meetings),
 ]
 
 # Run first on reset=True, before the territory is deleted (for data that PROTECTs it).
-RESET_STEPS: list[Step] = []
+RESET_STEPS: list[Step] = [
+    ("Rencontres / meetings", delete_meetings),
+    ("Propositions et décisions / proposals and decisions", delete_proposals),
+]
 
 
 def delete_demo(ctx: DemoContext) -> None:
@@ -869,6 +1487,9 @@ def summarize(summary: DemoSummary) -> DemoSummary:
         assignment_current_q(), role__space__territory=territory
     ).count()
     summary.charters = Charter.objects.filter(space__territory=territory, in_force=True).count()
+    proposals = Proposal.objects.filter(space__territory=territory)
+    summary.decisions = proposals.filter(status=Proposal.Status.DECIDED).count()
+    summary.open_proposals = proposals.filter(status=Proposal.Status.OPEN).count()
     return summary
 
 

@@ -1,0 +1,332 @@
+"""The decision register: what a space (or a whole territory) decided, as the person may see it.
+
+A *decision* is a proposal whose outcome has been written (status ``decided``). A proposal that is
+closed but still waits for its outcome is not yet in the register: the result of a vote is not a
+decision until the person who closed it writes the decision as it goes in the register
+(``services.proposal_decide``). Withdrawn proposals never enter it.
+
+Every read here is scoped to the spaces the person may see (``access_for(user).can_view``), computed
+once per request with one query over the territory's spaces, and returns rows in a bounded number
+of queries whatever the number of decisions: the page's queryset selects the space and the person
+who recorded the decision, and annotates the number of participants (of the final round) and of
+recusals with subqueries.
+
+Where a decision was taken: online, or in a meeting — the meeting and agenda item when the meetings
+app links an agenda item to the proposal (``AgendaItem.proposal``, ``related_name="agenda_items"``),
+« En rencontre » otherwise. Plan revisions that cite a decision (``planning.Revision.decision``,
+``related_name="plan_revisions"``) are listed with it. Both relations are looked up by name and
+prefetched (one query each), so this module imports neither app and works without them.
+
+The "status" filter is the result stored at closing: adopted, rejected, or no decision (quorum
+not met). Search is ``icontains`` on title and outcome; on SQLite, case folding covers ASCII
+letters only (« é » does not match « É »), on PostgreSQL every letter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import gettext as _
+
+from concertation.directory.models import College, Territory
+from concertation.spaces import selectors
+from concertation.spaces.charter_text import method_phrase
+from concertation.spaces.models import Charter, Space
+
+from .explain import explain
+from .models import Participation, Proposal, Recusal
+
+NBSP = "\u00a0"
+PAGE_SIZE = 50
+AGENDA_RELATION = "agenda_items"  # meetings.AgendaItem.proposal
+REVISIONS_RELATION = "plan_revisions"  # planning.Revision.decision
+
+# Result of a decision, for the "status" filter (read from the result stored at closing).
+RESULT_STATUSES = [
+    ("adopted", gettext_lazy("Adoptée")),
+    ("rejected", gettext_lazy("Rejetée")),
+    ("no_decision", gettext_lazy("Sans décision (quorum non atteint)")),
+]
+
+
+# Filters ----------------------------------------------------------------------------------------
+
+@dataclass
+class RegisterFilters:
+    space: Space | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    method: str = ""
+    status: str = ""
+    query: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.space or self.date_from or self.date_to or self.method or self.status or self.query)
+
+
+def _parse_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat((value or "").strip()) if value and value.strip() else None
+    except ValueError:
+        return None
+
+
+def parse_filters(params, spaces: list[Space]) -> RegisterFilters:
+    """Filters from a GET query; anything unknown or malformed is ignored rather than refused."""
+    by_slug = {space.slug: space for space in spaces}
+    method = (params.get("method") or "").strip()
+    status = (params.get("status") or "").strip()
+    return RegisterFilters(
+        space=by_slug.get((params.get("space") or "").strip()),
+        date_from=_parse_date(params.get("from")),
+        date_to=_parse_date(params.get("to")),
+        method=method if method in dict(Charter.METHOD_CHOICES) else "",
+        status=status if status in dict(RESULT_STATUSES) else "",
+        query=(params.get("q") or "").strip()[:200],
+    )
+
+
+# Visibility -------------------------------------------------------------------------------------
+
+def visible_spaces(user, territory: Territory) -> list[Space]:
+    """The territory's spaces this person may see, in one query (public ones for anonymous readers)."""
+    return selectors.visible_spaces(user, territory)
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+# The queryset -----------------------------------------------------------------------------------
+
+def decisions(space_ids, filters: RegisterFilters | None = None) -> QuerySet[Proposal]:
+    """Decided proposals of the given spaces, most recent first, filtered, with their counts."""
+    filters = filters or RegisterFilters()
+    participants = (
+        Participation.objects.filter(proposal=OuterRef("pk"), round=OuterRef("round"))
+        .order_by().values("proposal").annotate(n=Count("pk")).values("n")
+    )
+    recusals = Recusal.objects.filter(proposal=OuterRef("pk")).order_by().values("proposal") \
+        .annotate(n=Count("pk")).values("n")
+    queryset = (
+        Proposal.objects.filter(status=Proposal.Status.DECIDED, space_id__in=list(space_ids))
+        .select_related("space", "decided_by")
+        .annotate(
+            participant_count=Coalesce(Subquery(participants, output_field=IntegerField()), Value(0)),
+            recusal_count=Coalesce(Subquery(recusals, output_field=IntegerField()), Value(0)),
+        )
+        .order_by("-decided_at", "-pk")
+    )
+    if filters.space is not None:
+        queryset = queryset.filter(space=filters.space)
+    if filters.date_from:
+        queryset = queryset.filter(decided_at__gte=_day_start(filters.date_from))
+    if filters.date_to:
+        queryset = queryset.filter(decided_at__lt=_day_start(filters.date_to + timedelta(days=1)))
+    if filters.method:
+        queryset = queryset.filter(method=filters.method)
+    if filters.status == "adopted":
+        queryset = queryset.filter(result__adopted=True)
+    elif filters.status == "rejected":
+        queryset = queryset.filter(result__adopted=False).filter(
+            Q(result__no_decision__isnull=True) | Q(result__no_decision=False))
+    elif filters.status == "no_decision":
+        queryset = queryset.filter(result__no_decision=True)
+    if filters.query:
+        queryset = queryset.filter(Q(title__icontains=filters.query) | Q(outcome__icontains=filters.query))
+    return queryset.prefetch_related(*_relation_prefetches())
+
+
+def _reverse_relation(name: str):
+    """The model behind a reverse relation that a later app adds to Proposal, or None."""
+    try:
+        return Proposal._meta.get_field(name).related_model
+    except FieldDoesNotExist:
+        return None
+
+
+def _has_field(model, name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+def agenda_relation_exists() -> bool:
+    """True once the meetings app links its agenda items to proposals."""
+    return _reverse_relation(AGENDA_RELATION) is not None
+
+
+def _relation_prefetches() -> list[Prefetch]:
+    """One query each for the agenda items (with their meeting) and the plan revisions citing a
+    decision, whatever the number of rows; nothing when those apps are absent."""
+    prefetches = []
+    items = _reverse_relation(AGENDA_RELATION)
+    if items is not None:
+        queryset = items.objects.all()
+        if _has_field(items, "meeting"):
+            queryset = queryset.select_related("meeting")
+        prefetches.append(Prefetch(AGENDA_RELATION, queryset=queryset))
+    revisions = _reverse_relation(REVISIONS_RELATION)
+    if revisions is not None:
+        queryset = revisions.objects.all()
+        if _has_field(revisions, "plan"):
+            queryset = queryset.select_related("plan")
+        prefetches.append(Prefetch(REVISIONS_RELATION, queryset=queryset))
+    return prefetches
+
+
+# Rows -------------------------------------------------------------------------------------------
+
+def quote(text) -> str:
+    """« text » (non-breaking spaces) in French, “text” in English."""
+    return f"“{text}”" if (get_language() or "").startswith("en") else f"«{NBSP}{text}{NBSP}»"
+
+
+def colon() -> str:
+    """The colon after a label: « Dissidences : » in French, "Dissent: " in English."""
+    return ": " if (get_language() or "").startswith("en") else f"{NBSP}: "
+
+
+@dataclass
+class Where:
+    online: bool
+    meeting: object | None = None
+    item: object | None = None
+    space: Space | None = None
+
+    @property
+    def label(self) -> str:
+        if self.online:
+            return _("En ligne")
+        if self.meeting is None:
+            return _("En rencontre")
+        starts_at = getattr(self.meeting, "starts_at", None)
+        meeting = str(self.meeting)
+        if starts_at is not None:
+            meeting = _("%(meeting)s du %(date)s") % {
+                "meeting": meeting, "date": date_format(timezone.localtime(starts_at), "DATE_FORMAT")}
+        if self.item is None:
+            return meeting
+        return _("%(meeting)s, point %(item)s") % {"meeting": meeting, "item": quote(self.item)}
+
+    @property
+    def url(self) -> str:
+        """The meeting's page, once the meetings app has one."""
+        if self.meeting is None:
+            return ""
+        if hasattr(self.meeting, "get_absolute_url"):
+            try:
+                return self.meeting.get_absolute_url()
+            except Exception:  # a meeting's address must never break the register
+                return ""
+        if self.space is None:
+            return ""
+        try:
+            return reverse("meetings:meeting", kwargs={
+                "territory": self.space.territory.slug, "space": self.space.slug, "pk": self.meeting.pk})
+        except NoReverseMatch:
+            return ""
+
+
+@dataclass
+class RegisterRow:
+    proposal: Proposal
+    where: Where
+    method: str
+    rule: str
+    result: str
+    participants: int
+    recusals: int
+    revisions: list[str] = field(default_factory=list)  # plan revisions citing the decision (planning app)
+
+    @property
+    def decided_on(self):
+        return timezone.localtime(self.proposal.decided_at) if self.proposal.decided_at else None
+
+    @property
+    def outcome(self) -> str:
+        return self.proposal.outcome
+
+    @property
+    def dissent(self) -> str:
+        return self.proposal.dissent
+
+
+def where_taken(proposal: Proposal) -> Where:
+    items = _related(proposal, AGENDA_RELATION)
+    if items:
+        item = items[0]
+        return Where(online=False, meeting=getattr(item, "meeting", None), item=item, space=proposal.space)
+    return Where(online=proposal.origin == Proposal.Origin.ONLINE)
+
+
+def _related(proposal: Proposal, name: str) -> list:
+    if _reverse_relation(name) is None:
+        return []
+    try:
+        related = getattr(proposal, name)
+    except ObjectDoesNotExist:  # a one-to-one relation with nothing on the other side
+        return []
+    if related is None:
+        return []
+    return list(related.all()) if hasattr(related, "all") else [related]
+
+
+def revision_label(revision) -> str:
+    """« Plan de quartier 2025-2030 : Modification de « Objectif 1.2 » »."""
+    action = revision.get_action_display() if hasattr(revision, "get_action_display") else ""
+    label = getattr(revision, "item_label", "") or str(revision)
+    text = f"{action} {quote(label)}" if action else str(label)
+    plan = getattr(revision, "plan", None)
+    return f"{plan}{colon()}{text}" if plan is not None else text
+
+
+def rule_phrase(proposal: Proposal) -> str:
+    """The rule beside the method, short: « vote aux deux tiers des membres votants présents; une voix
+    par organisme » for a vote, « une voix par organisme » where the method says it all."""
+    parts = []
+    if proposal.method == "majority":
+        parts.append(method_phrase(proposal, proposal.method))
+    elif proposal.method == "consensus" and proposal.consensus_tolerance:
+        parts.append(ngettext("%(count)s désaccord toléré", "%(count)s désaccords tolérés",
+                              proposal.consensus_tolerance) % {"count": proposal.consensus_tolerance})
+    parts.append(_("une voix par organisme") if proposal.voting_unit == Charter.VotingUnit.ORGANIZATION
+                 else _("une voix par personne"))
+    if proposal.double_majority and proposal.method == "majority":
+        parts.append(_("double majorité par collège"))
+    return _("; ").join(parts)
+
+
+def college_names(territory_id: int) -> dict[str, str]:
+    return dict(College.objects.filter(territory_id=territory_id).values_list("slug", "name"))
+
+
+def rows(proposals, colleges: dict[str, str]) -> list[RegisterRow]:
+    """Register rows for already-fetched proposals (no further query per row)."""
+    methods = dict(Charter.METHOD_CHOICES)
+    return [
+        RegisterRow(
+            proposal=proposal,
+            where=where_taken(proposal),
+            method=str(methods.get(proposal.method, proposal.method)),
+            rule=rule_phrase(proposal),
+            result=explain(proposal, colleges),
+            # Ballots leave a Participation each; a decision recorded without them keeps its count
+            # in the stored result.
+            participants=getattr(proposal, "participant_count", 0) or (proposal.result or {}).get("participants", 0),
+            recusals=getattr(proposal, "recusal_count", 0),
+            revisions=[revision_label(revision) for revision in _related(proposal, REVISIONS_RELATION)],
+        )
+        for proposal in proposals
+    ]

@@ -1,0 +1,1 @@
+"""Screens of collective decisions: proposals (proposals.py) and the decision register (register.py)."""

@@ -1,0 +1,698 @@
+"""Screens of proposals: a space's list, writing one, its page (text, rules, vote, results, history,
+discussion) and the actions of those who run the space.
+
+Views stay thin: load what the person may see (404 otherwise), check the permission, call a
+service, render. Every change is a POST protected by its CSRF token. A proposal whose closing time
+has passed is closed when its page is opened, so that results never wait for the worker.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from fractions import Fraction
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
+
+from concertation.core.errors import DomainError, add_domain_error
+from concertation.core.richtext import render_markdown
+from concertation.directory.models import College, Organization
+from concertation.spaces.access import access_for
+from concertation.spaces.charter_text import method_phrase, quorum_phrase
+from concertation.spaces.models import Charter, MembershipCategory
+from concertation.spaces.selectors import charter_in_force
+from concertation.spaces.views.common import load_space, require
+
+from .. import ballots, methods, services
+from ..eligibility import Voter, eligible_voters, recused_keys, voters_for_user
+from ..explain import explain
+from ..forms import (
+    GRADIENTS,
+    RANKED_METHODS,
+    RESULT_POSITIONS,
+    TIME_POLL_ANSWERS,
+    AmendForm,
+    CommentForm,
+    DecideForm,
+    ProposalForm,
+    RecusalForm,
+    VoteForm,
+    describe_ballot,
+    dots_budget,
+    method_explanation,
+)
+from ..models import Ballot, Participation, Proposal, Recusal
+
+User = get_user_model()
+Status = Proposal.Status
+Visibility = Proposal.ResultsVisibility
+PAGE_SIZE = 25
+NBSP = "\u00a0"
+OPTION_COUNT_LABELS = {
+    "approval": gettext_lazy("Approbations"), "score": gettext_lazy("Total des notes"),
+    "dot": gettext_lazy("Gommettes"), "borda": gettext_lazy("Points"), "irv": gettext_lazy("Premiers choix"),
+    "schulze": gettext_lazy("Premiers choix"), "stv": gettext_lazy("Premiers choix"),
+}
+
+
+# Loading ---------------------------------------------------------------------------------------
+
+def _load(request, territory: str, space: str, pk: int, perm: str = "decisions.view_proposal"):
+    """The space and the proposal the person may reach with ``perm`` (404 otherwise)."""
+    space_obj = load_space(request, territory, space)
+    proposal = get_object_or_404(
+        Proposal.objects.select_related("author", "decided_by", "follows")
+        .annotate(participation_count=Subquery(
+            Participation.objects.filter(proposal=OuterRef("pk"), round=OuterRef("round"))
+            .values("proposal").annotate(count=Count("pk")).values("count")[:1]
+        ))
+        .prefetch_related(
+            "options",
+            Prefetch("recusals", queryset=Recusal.objects.select_related("person", "organization")
+                     .order_by("created_at")),
+        ),
+        space=space_obj, pk=pk,
+    )
+    proposal.space = space_obj
+    require(request.user, perm, proposal)
+    return space_obj, proposal
+
+
+def _is_due(proposal: Proposal) -> bool:
+    return proposal.status == Status.OPEN and proposal.closes_at is not None and proposal.closes_at <= timezone.now()
+
+
+def _load_current(request, territory: str, space: str, pk: int, perm: str = "decisions.view_proposal"):
+    """Like _load, closing first a proposal whose closing time has passed (the lazy close)."""
+    space_obj, proposal = _load(request, territory, space, pk, perm)
+    if _is_due(proposal):
+        try:
+            services.proposal_close(proposal=proposal)
+        except DomainError:
+            pass
+        space_obj, proposal = _load(request, territory, space, pk, perm)
+    return space_obj, proposal
+
+
+def _proposal_url(proposal: Proposal, anchor: str = "") -> str:
+    url = reverse("decisions:proposal", kwargs={
+        "territory": proposal.space.territory.slug, "space": proposal.space.slug, "pk": proposal.pk,
+    })
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _register_url(space) -> str:
+    try:
+        return reverse("register:space", kwargs={"territory": space.territory.slug, "space": space.slug})
+    except NoReverseMatch:
+        return ""
+
+
+# The list --------------------------------------------------------------------------------------
+
+@require_safe
+def proposals(request, territory, space):
+    """Open proposals first (closing soonest first), then drafts one may see, then the rest."""
+    space = load_space(request, territory, space)
+    user = request.user
+    queryset = Proposal.objects.filter(space=space)
+    if not access_for(user).facilitates(space):
+        drafts_seen = Q(author=user) if user.is_authenticated else Q(pk__in=[])
+        queryset = queryset.filter(~Q(status=Status.DRAFT) | drafts_seen)
+    queryset = (
+        queryset.annotate(
+            group=Case(
+                When(status=Status.OPEN, then=Value(0)), When(status=Status.DRAFT, then=Value(1)),
+                default=Value(2), output_field=IntegerField(),
+            ),
+            participants=Count("participations", filter=Q(participations__round=F("round")), distinct=True),
+        )
+        .order_by(
+            "group",
+            Case(When(status=Status.OPEN, then=F("closes_at"))).asc(nulls_last=True),
+            Coalesce("decided_at", "closed_at", "created_at").desc(),
+            "-pk",
+        )
+    )
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    for proposal in page.object_list:
+        proposal.space = space
+        proposal.is_due = proposal.status == Status.OPEN and proposal.closes_at is not None and proposal.closes_at <= now
+    return render(request, "decisions/proposal_list.html", {
+        "territory": space.territory, "space": space, "page": page,
+        "can_add": user.has_perm("decisions.add_proposal", space),
+        "register_url": _register_url(space),
+    })
+
+
+@login_required
+def proposal_add(request, territory, space):
+    space = load_space(request, territory, space, perm="decisions.add_proposal")
+    charter = charter_in_force(space)
+    form = ProposalForm(request.POST or None, charter=charter)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal = services.proposal_create(space=space, author=request.user, **form.service_kwargs())
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("La proposition est enregistrée comme brouillon. Relisez-la, puis ouvrez "
+                                        "le vote quand elle est prête."))
+            return redirect(_proposal_url(proposal))
+    return render(request, "decisions/proposal_form.html", {
+        "territory": space.territory, "space": space, "form": form, "charter": charter,
+        "rule_text": _charter_rule_text(charter),
+        "may_override": form.may_override,
+    })
+
+
+def _charter_rule_text(charter) -> str:
+    if charter is None:
+        return _("Cet espace n'a pas encore de charte : la proposition sera décidée à la majorité simple des "
+                 "voix exprimées, une voix par personne, à moins que vous choisissiez une autre méthode.")
+    return _("Selon la charte de l'espace{nbsp}: %(method)s.").replace("{nbsp}", NBSP) % {
+        "method": method_phrase(charter, charter.method)}
+
+
+# The proposal page -----------------------------------------------------------------------------
+
+@dataclass
+class VoterEntry:
+    """One voter the person casts for (themself, or an organization they represent)."""
+
+    voter: Voter
+    form: VoteForm
+    ballot: Ballot | None
+    choice: str
+    notice: str = ""
+
+    @property
+    def organization_name(self) -> str:
+        return self.voter.label if self.voter.organization_id else ""
+
+
+def _prefix(key: str) -> str:
+    return "v-" + key.replace(":", "-")
+
+
+def _colleges(proposal: Proposal, space) -> dict:
+    result = proposal.result or {}
+    needed = proposal.college_minimums or proposal.double_majority or result.get("colleges") or \
+        (result.get("quorum") or {}).get("missing_colleges")
+    if not needed:
+        return {}
+    return {college.slug: college for college in College.objects.filter(territory_id=space.territory_id)}
+
+
+def rules_sentence(proposal: Proposal, colleges: dict) -> str:
+    """« Règle : vote aux deux tiers des membres votants présents; une voix par organisme; quorum : … »"""
+    parts = [method_phrase(proposal, proposal.method)]
+    if proposal.fallback_method and proposal.fallback_method != proposal.method:
+        parts.append(_("à défaut, %(fallback)s") % {"fallback": method_phrase(proposal, proposal.fallback_method)})
+    parts.append(_("une voix par organisme") if proposal.voting_unit == Charter.VotingUnit.ORGANIZATION
+                 else _("une voix par personne"))
+    if proposal.double_majority:
+        parts.append(_("double majorité par collège"))
+    parts.append(_("quorum{nbsp}: %(quorum)s").replace("{nbsp}", NBSP) % {"quorum": quorum_phrase(proposal, colleges)})
+    return _("Règle{nbsp}: %(rules)s.").replace("{nbsp}", NBSP) % {"rules": _("; ").join(parts)}
+
+
+BALLOT_FIELDS = ("voter_key", "value", "weight", "reason", "college_slug", "receipt", "round", "proposal_id")
+
+
+def live_result(proposal: Proposal, *, voters: dict, ballots: list, options: list) -> dict | None:
+    """The count so far (never stored), by the same rules as at closing, from the voters, ballots and
+    options this page has already loaded (no query of its own)."""
+    try:
+        return services.count_result(
+            proposal, voters=voters, options=options, recused=recused_keys(proposal),
+            tie_seed=proposal.tie_seed or f"live-{proposal.pk}",
+            ballots=[{"voter_key": b.voter_key, "value": b.value, "weight": b.weight, "reason": b.reason,
+                      "college_slug": b.college_slug} for b in ballots],
+        )
+    except (methods.BallotError, methods.RuleError):
+        return None
+
+
+def _number(value):
+    if isinstance(value, str) and "/" in value:
+        numerator, denominator = value.split("/", 1)
+        value = Fraction(int(numerator), int(denominator))
+    if isinstance(value, Fraction):
+        return int(value) if value.denominator == 1 else float(value)
+    return value or 0
+
+
+def _percent(value, total) -> int:
+    return round(100 * _number(value) / total) if total else 0
+
+
+def _rows(pairs, total) -> list[dict]:
+    return [{"label": label, "count": _number(count), "percent": _percent(count, total), "key": key}
+            for key, label, count in pairs]
+
+
+def present_results(proposal: Proposal, data: dict | None, options, college_names: dict, *, live: bool) -> dict | None:
+    """What the results table shows: rows per position or option, rounds, the pairwise matrix."""
+    if not data:
+        return None
+    method = data.get("method", proposal.method)
+    shown = copy.copy(proposal)
+    shown.result = data
+    counts = data.get("counts") or {}
+    labels = {str(key): label for key, label in (data.get("options") or {}).items()} or \
+        {str(option.pk): option.label for option in options}
+    winners = [str(key) for key in data.get("winners") or []]
+    view = {
+        "method": method, "live": live, "explanation": explain(shown, college_names),
+        "participants": data.get("participants", 0), "eligible": data.get("eligible", 0),
+        "adopted": data.get("adopted"), "no_decision": data.get("no_decision", False),
+        "rows": [], "slots": [], "rounds": [], "pairwise": None, "colleges": [], "reasons": [],
+        "count_label": OPTION_COUNT_LABELS.get(method, _("Nombre")), "means": {},
+    }
+    if method in RESULT_POSITIONS:
+        pairs = [(key, label, counts.get(key, 0)) for key, label in RESULT_POSITIONS[method]]
+        view["rows"] = _rows(pairs, sum(_number(count) for _key, _label, count in pairs))
+        view["count_label"] = _("Nombre")
+        explanation = data.get("explanation") or {}
+        for title, key in ((_("Objections"), "objections"), (_("Blocages"), "blocks"),
+                           (_("Désaccords"), "disagree_reasons"), (_("En retrait"), "stand_aside_reasons")):
+            if explanation.get(key):
+                view["reasons"].append({"title": title, "items": explanation[key]})
+    elif method == "gradients":
+        pairs = [(str(value), label, counts.get(str(value), 0)) for value, label in GRADIENTS]
+        view["rows"] = _rows(pairs, sum(_number(count) for _key, _label, count in pairs))
+        view["count_label"] = _("Nombre")
+    elif method == "time_poll":
+        order = winners + [key for key in labels if key not in winners]
+        answers = dict(TIME_POLL_ANSWERS)
+        view["slots"] = [
+            {"label": labels.get(key, key), "first": n == 0 and bool(winners),
+             "answers": [{"label": answers[answer], "count": _number((counts.get(key) or {}).get(answer, 0))}
+                         for answer in ("yes", "if_need_be", "no")]}
+            for n, key in enumerate(order)
+        ]
+        view["answer_labels"] = [answers[answer] for answer in ("yes", "if_need_be", "no")]
+    elif method != "advice":
+        order = winners + [key for key in labels if key not in winners]
+        pairs = [(key, labels.get(key, key), counts.get(key, 0)) for key in order]
+        total = data.get("participants", 0) if method == "approval" else sum(_number(c) for _k, _l, c in pairs)
+        view["rows"] = _rows(pairs, total)
+        for n, row in enumerate(view["rows"]):
+            if data.get("no_decision"):
+                row["winner"] = False  # without quorum, no option wins
+            elif method == "stv":
+                row["winner"] = row["key"] in winners
+            else:
+                row["winner"] = n == 0 and bool(winners)
+        if method == "score":
+            means = (data.get("explanation") or {}).get("means") or {}
+            for row in view["rows"]:
+                row["mean"] = _number(means.get(row["key"], 0))
+        if method in {"irv", "stv"}:
+            for item in data.get("rounds") or []:
+                view["rounds"].append({
+                    "number": item.get("round"),
+                    "counts": [{"label": labels.get(str(key), str(key)), "count": _number(count)}
+                               for key, count in (item.get("counts") or {}).items()],
+                    "elected": [labels.get(str(key), str(key)) for key in item.get("elected") or []],
+                    "eliminated": [labels.get(str(key), str(key)) for key in item.get("eliminated") or []],
+                    "exhausted": _number(item.get("exhausted") or 0),
+                })
+        if method == "schulze" and data.get("pairwise"):
+            matrix = data["pairwise"]
+            keys = [row["key"] for row in view["rows"]]
+            view["pairwise"] = {
+                "headers": [labels.get(key, key) for key in keys],
+                "rows": [{"label": labels.get(x, x),
+                          "cells": [None if x == y else _number((matrix.get(x) or {}).get(y, 0)) for y in keys]}
+                         for x in keys],
+            }
+    for slug, item in (data.get("colleges") or {}).items():
+        college_counts = item.get("counts") or {}
+        view["colleges"].append({
+            "name": college_names.get(slug, (slug, ""))[0], "adopted": item.get("adopted"),
+            "yes": college_counts.get("yes", 0), "no": college_counts.get("no", 0),
+            "abstain": college_counts.get("abstain", 0),
+        })
+    return view
+
+
+def why_no_vote(proposal: Proposal, user, all_voters: dict) -> str:
+    """Why a signed-in person sees no vote form on an open proposal (from what is loaded already)."""
+    if voters_for_user(proposal, user, all_voters):
+        return _("Un conflit d'intérêts a été déclaré pour vous (ou pour l'organisme que vous représentez) : vous "
+                 "ne votez pas sur cette proposition.")
+    access = access_for(user)
+    held = sorted(access.categories(proposal.space))
+    if held:
+        return _("Vous participez à cet espace à titre « %(category)s », qui ne donne pas le droit de vote sur "
+                 "cette proposition.") % {
+            "category": ", ".join(str(MembershipCategory(c).label) for c in held if c in MembershipCategory.values)}
+    if access.facilitates(proposal.space):
+        return _("Vous animez ou coordonnez cet espace sans en être membre votant : vous ne votez pas sur cette "
+                 "proposition.")
+    return _("Seuls les membres votants de cet espace votent sur cette proposition.")
+
+
+def _page_context(request, space, proposal: Proposal, *, bound: dict | None = None,
+                  notices: dict | None = None) -> dict:
+    """Everything the proposal page (and its vote and results fragments) shows, in bounded queries."""
+    user = request.user
+    now = timezone.now()
+    options = list(proposal.options.all())
+    can_manage = user.has_perm("decisions.manage_proposal", proposal)
+    accepting = proposal.accepting_ballots(now)
+    colleges = _colleges(proposal, space)
+    college_names = {slug: (college.name, college.kind) for slug, college in colleges.items()}
+
+    all_voters: dict = {}
+    voters: dict = {}
+    if proposal.status in {Status.OPEN, Status.DRAFT}:
+        all_voters = eligible_voters(proposal, include_recused=True)
+        recused = recused_keys(proposal)
+        voters = {key: voter for key, voter in all_voters.items() if key not in recused}
+
+    mine = voters_for_user(proposal, user, voters) if voters and accepting else []
+    visibility = proposal.results_visibility
+    # All the round's ballots when a live count may be shown (one query, the person's own among
+    # them); otherwise only the person's own.
+    counting = proposal.status == Status.OPEN and (
+        visibility == Visibility.ALWAYS or (visibility == Visibility.AFTER_VOTING and bool(mine))
+    )
+    round_ballots: list[Ballot] = []
+    if counting:
+        round_ballots = list(Ballot.objects.filter(proposal=proposal, round=proposal.round).only(*BALLOT_FIELDS))
+    elif mine:
+        round_ballots = list(Ballot.objects.filter(
+            proposal=proposal, round=proposal.round, voter_key__in=[voter.key for voter in mine],
+        ).only(*BALLOT_FIELDS))
+    mine_keys = {voter.key for voter in mine}
+    current = {ballot.voter_key: ballot for ballot in round_ballots if ballot.voter_key in mine_keys}
+    entries = []
+    for voter in mine:
+        ballot = current.get(voter.key)
+        form = (bound or {}).get(voter.key) or VoteForm(
+            proposal=proposal, options=options, prefix=_prefix(voter.key),
+            initial_value=ballot.value if ballot else None, initial_reason=ballot.reason if ballot else "",
+        )
+        entries.append(VoterEntry(
+            voter=voter, form=form, ballot=ballot,
+            choice=describe_ballot(proposal, ballot.value, options) if ballot else "",
+            notice=(notices or {}).get(voter.key, ""),
+        ))
+    vote_notice = why_no_vote(proposal, user, all_voters) if accepting and not mine and user.is_authenticated else ""
+    voted = bool(current)
+
+    finished = proposal.status in {Status.CLOSED, Status.DECIDED}
+    data, live = None, False
+    if finished:
+        data = proposal.result or None
+    elif counting and (visibility == Visibility.ALWAYS or voted):
+        data, live = live_result(proposal, voters=voters, ballots=round_ballots, options=options), True
+    results = present_results(proposal, data, options, college_names, live=live)
+    advice = []
+    if results is not None and proposal.method == "advice":
+        advice = list(Ballot.objects.filter(proposal=proposal, round=proposal.round)
+                      .select_related("person", "organization").order_by("cast_at"))
+
+    participation = None
+    if proposal.status == Status.OPEN:
+        participation = {"count": proposal.participation_count or 0, "eligible": len(voters)}
+    elif finished and proposal.result:
+        participation = {"count": proposal.result.get("participants", 0),
+                         "eligible": proposal.result.get("eligible", 0)}
+
+    versions = list(proposal.versions.select_related("created_by").order_by("-number")) if proposal.version > 1 else []
+    for version in versions:
+        version.body_html = render_markdown(version.body)
+    rounds = []
+    if proposal.round > 1:
+        for item in proposal.rounds.order_by("-number"):
+            shown = copy.copy(proposal)
+            shown.result = item.result
+            rounds.append({"round": item, "explanation": explain(shown, college_names),
+                           "results": present_results(proposal, item.result, options, college_names, live=False)})
+    can_comment = user.has_perm("decisions.comment_proposal", proposal)
+    recusals = list(proposal.recusals.all())
+    return {
+        "territory": space.territory, "space": space, "proposal": proposal,
+        "body_html": render_markdown(proposal.body),
+        "rules_sentence": rules_sentence(proposal, colleges),
+        "method_label": dict(Charter.METHOD_CHOICES).get(proposal.method, proposal.method),
+        "method_explanation": method_explanation(proposal),
+        "dots_budget": dots_budget(proposal) if proposal.method == "dot" else None,
+        "options": options, "shows_options": bool(options) and proposal.method not in RESULT_POSITIONS,
+        "accepting": accepting, "entries": entries, "vote_notice": vote_notice, "voted": voted,
+        "results": results, "advice": advice, "poll": live and proposal.status == Status.OPEN,
+        "participation": participation,
+        "versions": versions, "rounds": rounds,
+        "comments": list(proposal.comments.select_related("author")),
+        "comment_form": CommentForm() if can_comment else None,
+        "recusals": recusals,
+        "recusal_form": RecusalForm(),
+        "can_manage": can_manage,
+        "can_recuse_others": can_manage and proposal.status in {Status.DRAFT, Status.OPEN},
+        "recusable": sorted(voters.values(), key=lambda voter: voter.label.lower()) if can_manage else [],
+        "ranked": proposal.method in RANKED_METHODS,
+        "register_url": _register_url(space) if proposal.status == Status.DECIDED else "",
+    }
+
+
+@require_safe
+def proposal(request, territory, space, pk):
+    space, proposal = _load_current(request, territory, space, pk)
+    return render(request, "decisions/proposal.html", _page_context(request, space, proposal))
+
+
+@require_safe
+def results(request, territory, space, pk):
+    """The results fragment, polled by htmx every 10 s while the vote is open."""
+    space, proposal = _load_current(request, territory, space, pk)
+    if not request.htmx:
+        return redirect(_proposal_url(proposal, "resultats"))
+    return render(request, "decisions/proposal.html#results", _page_context(request, space, proposal))
+
+
+@login_required
+@require_POST
+def vote(request, territory, space, pk):
+    space, proposal = _load_current(request, territory, space, pk)
+    all_voters = eligible_voters(proposal, include_recused=True) if proposal.status == Status.OPEN else {}
+    recused = recused_keys(proposal)
+    mine = voters_for_user(proposal, request.user, {k: v for k, v in all_voters.items() if k not in recused})
+    key = request.POST.get("voter", "")
+    voter = next((item for item in mine if item.key == key), None)
+    if voter is None and not key and len(mine) == 1:
+        voter = mine[0]
+    if voter is None:
+        if not proposal.accepting_ballots():
+            message = _("Le vote est fermé : il n'est plus possible de voter ni de changer de vote.")
+        elif key.startswith("o:") and mine:
+            message = _("Vous ne pouvez pas voter au nom de cet organisme : seules sa personne déléguée et sa ou "
+                        "son substitut le peuvent.")
+        else:
+            try:
+                ballots.voter_for(proposal, request.user, voters=all_voters)
+                message = _("Choisissez au nom de qui vous votez.")
+            except DomainError as error:
+                message = str(error.message)
+        return _vote_refused(request, space, proposal, message)
+
+    options = list(proposal.options.all())
+    form = VoteForm(request.POST, proposal=proposal, options=options, prefix=_prefix(voter.key))
+    if form.is_valid():
+        organization = Organization.objects.get(pk=voter.organization_id) if voter.organization_id else None
+        try:
+            ballot = ballots.ballot_cast(proposal=proposal, person=request.user, value=form.ballot_value(),
+                                         reason=form.ballot_reason(), organization=organization)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            text = _("Votre vote est enregistré. Vous pouvez le changer jusqu'à la fermeture.")
+            if request.htmx:
+                space, proposal = _load(request, territory, space.slug, pk)  # the counts as they are now
+                context = _page_context(request, space, proposal, notices={voter.key: text})
+                return _vote_fragment(request, context)
+            messages.success(request, text + " " + _("Code de reçu : %(code)s.") % {"code": ballot.receipt})
+            return redirect(_proposal_url(proposal, "vote"))
+    context = _page_context(request, space, proposal, bound={voter.key: form})
+    if request.htmx:
+        return _vote_fragment(request, context, with_results=False)
+    return render(request, "decisions/proposal.html", context)
+
+
+def _vote_fragment(request, context: dict, *, with_results: bool = True) -> HttpResponse:
+    """The vote section, and the results section swapped out of band (they may now be visible)."""
+    html = render_to_string("decisions/proposal.html#vote", context, request=request)
+    if with_results:
+        html += render_to_string("decisions/proposal.html#results", {**context, "oob": True}, request=request)
+    return HttpResponse(html)
+
+
+def _vote_refused(request, space, proposal, message: str):
+    if request.htmx:
+        context = _page_context(request, space, proposal)
+        context["vote_notice"] = message
+        return _vote_fragment(request, context, with_results=False)
+    messages.error(request, message)
+    return redirect(_proposal_url(proposal, "vote"))
+
+
+# Actions of those who run the space ------------------------------------------------------------
+
+def _act(request, proposal, action, success: str, anchor: str = ""):
+    try:
+        action()
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, success)
+    return redirect(_proposal_url(proposal, anchor))
+
+
+@login_required
+@require_POST
+def proposal_open(request, territory, space, pk):
+    _space, proposal = _load(request, territory, space, pk, perm="decisions.manage_proposal")
+    return _act(request, proposal, lambda: services.proposal_open(proposal=proposal, by=request.user),
+                _("Le vote est ouvert. Les membres qui votent peuvent maintenant se prononcer."))
+
+
+@login_required
+@require_POST
+def proposal_close(request, territory, space, pk):
+    _space, proposal = _load(request, territory, space, pk, perm="decisions.manage_proposal")
+    return _act(request, proposal, lambda: services.proposal_close(proposal=proposal, by=request.user),
+                _("Le vote est fermé et les résultats sont comptés. Écrivez maintenant la décision."),
+                "resultats")
+
+
+@login_required
+@require_POST
+def proposal_withdraw(request, territory, space, pk):
+    _space, proposal = _load(request, territory, space, pk, perm="decisions.manage_proposal")
+    return _act(request, proposal, lambda: services.proposal_withdraw(proposal=proposal, by=request.user),
+                _("La proposition est retirée."))
+
+
+@login_required
+def proposal_amend(request, territory, space, pk):
+    space, proposal = _load_current(request, territory, space, pk, perm="decisions.manage_proposal")
+    form = AmendForm(request.POST or None, initial={"title": proposal.title, "body": proposal.body})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        previous_round = proposal.round
+        try:
+            amended = services.proposal_amend(proposal=proposal, by=request.user, title=data["title"],
+                                              body=data["body"], reason=data["reason"])
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            text = _("La proposition est amendée : voici la version %(version)s.") % {"version": amended.version}
+            if amended.round != previous_round:
+                text += " " + _("Un nouveau tour de vote commence : chaque personne se prononce de nouveau. Le "
+                                "tour précédent reste visible dans l'historique.")
+            messages.success(request, text)
+            return redirect(_proposal_url(proposal))
+    return render(request, "decisions/amend.html", {
+        "territory": space.territory, "space": space, "proposal": proposal, "form": form,
+        "new_round": proposal.status == Status.OPEN and proposal.method in services.ROUNDED_METHODS,
+    })
+
+
+@login_required
+def proposal_decide(request, territory, space, pk):
+    space, proposal = _load_current(request, territory, space, pk, perm="decisions.manage_proposal")
+    colleges = _colleges(proposal, space)
+    college_names = {slug: (college.name, college.kind) for slug, college in colleges.items()}
+    explanation = explain(proposal, college_names)
+    form = DecideForm(request.POST or None, initial={
+        "outcome": proposal.outcome or (f"{proposal.title}. {explanation}" if explanation else proposal.title),
+        "dissent": proposal.dissent,
+    })
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.proposal_decide(proposal=proposal, by=request.user, outcome=form.cleaned_data["outcome"],
+                                     dissent=form.cleaned_data["dissent"])
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("La décision est inscrite au registre."))
+            return redirect(_proposal_url(proposal))
+    return render(request, "decisions/decide.html", {
+        "territory": space.territory, "space": space, "proposal": proposal, "form": form,
+        "explanation": explanation,
+    })
+
+
+# Discussion and recusals -------------------------------------------------------------------------
+
+@login_required
+@require_POST
+def comment_add(request, territory, space, pk):
+    _space, proposal = _load(request, territory, space, pk, perm="decisions.comment_proposal")
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Le commentaire est vide ou trop long (5 000 caractères au plus)."))
+        return redirect(_proposal_url(proposal, "commentaires"))
+    return _act(request, proposal,
+                lambda: services.comment_add(proposal=proposal, author=request.user, body=form.cleaned_data["body"]),
+                _("Votre commentaire est publié."), "commentaires")
+
+
+@login_required
+@require_POST
+def recusal(request, territory, space, pk):
+    """Declare a conflict of interest: one's own (or one's organization's), or, for those who run
+    the space, someone else's."""
+    _space, proposal = _load(request, territory, space, pk)
+    key = request.POST.get("voter", "")
+    form = RecusalForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    all_voters = eligible_voters(proposal, include_recused=True)
+    own = {voter.key: voter for voter in voters_for_user(proposal, request.user, all_voters)}
+    voter = own.get(key)
+    if voter is None and request.user.has_perm("decisions.manage_proposal", proposal):
+        voter = all_voters.get(key)
+    if voter is None:
+        messages.error(request, _("Vous ne pouvez déclarer un conflit d'intérêts que pour vous-même ou pour "
+                                  "l'organisme que vous représentez."))
+        return redirect(_proposal_url(proposal, "vote"))
+    person = User.objects.get(pk=voter.person_id) if voter.person_id else None
+    organization = Organization.objects.get(pk=voter.organization_id) if voter.organization_id else None
+    if key in own:
+        success = _("Votre conflit d'intérêts est noté : vous ne votez pas sur cette proposition, et un vote "
+                    "déjà donné ne compte plus.")
+    else:
+        success = _("Le conflit d'intérêts de « %(name)s » est noté : ce vote ne comptera pas.") % {
+            "name": voter.label}
+    return _act(request, proposal,
+                lambda: services.recusal_declare(proposal=proposal, by=request.user, person=person,
+                                                 organization=organization, reason=reason),
+                success, "vote")
