@@ -111,7 +111,7 @@ PORT=""
 for attempt in 1 2 3; do
     candidate="$(free_port)"
     if server "$BINDIR/pg_ctl" -D "$DATADIR" -l "$LOGFILE" -w -t 60 \
-            -o "-c listen_addresses=127.0.0.1 -p $candidate -k $WORKDIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+            -o "-c listen_addresses=127.0.0.1 -p $candidate -k $WORKDIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
             start >/dev/null 2>&1; then
         PORT="$candidate"
         STARTED=1
