@@ -118,7 +118,8 @@ def voter_for(proposal: Proposal, person, organization=None, *,
     """
     if person is None or not getattr(person, "is_authenticated", False):
         raise DomainError(_("Connectez-vous pour voter."), code="anonymous")
-    voters = eligible_voters(proposal, include_recused=True) if voters is None else voters
+    if voters is None:
+        voters = eligible_voters(proposal, include_recused=True, for_person=person)
     recused = recused_keys(proposal)
     reachable = voters_for_user(proposal, person, voters)
     mine = [voter for voter in reachable if voter.key not in recused]
@@ -134,7 +135,7 @@ def voter_for(proposal: Proposal, person, organization=None, *,
                   "peut voter en son nom sur cette proposition.") % {"organization": organization},
                 field="organization", code="recused",
             )
-        if key in voters:
+        if key in voters or key in eligible_voters(proposal, include_recused=True):
             raise DomainError(
                 _("Seules sa personne déléguée et sa ou son substitut peuvent voter au nom de "
                   "« %(organization)s ». Si vous représentez maintenant cet organisme, demandez aux personnes qui "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from concertation.spaces.models import Delegation, Membership, MembershipCategory
@@ -29,11 +29,24 @@ def categories(proposal: Proposal) -> list[str]:
     return list(proposal.eligible_categories or [MembershipCategory.VOTING])
 
 
-def eligible_voters(proposal: Proposal, *, on=None, include_recused: bool = False) -> dict[str, Voter]:
-    """Every voter of the proposal, keyed by voter key, in a bounded number of queries."""
+def eligible_voters(proposal: Proposal, *, on=None, include_recused: bool = False,
+                    for_person=None) -> dict[str, Voter]:
+    """Every voter of the proposal, keyed by voter key, in a bounded number of queries.
+
+    ``for_person`` limits the work to the memberships that person sits through (as a citizen, or as
+    delegate or alternate): casting a ballot then costs the same whatever the size of the space.
+    """
     on = on or timezone.localdate()
+    memberships = Membership.objects.filter(
+        current_q(on=on), space_id=proposal.space_id, category__in=categories(proposal)
+    )
+    if for_person is not None:
+        memberships = memberships.filter(
+            Q(person=for_person)
+            | Q(pk__in=Delegation.objects.filter(current_q(on=on), person=for_person).values("membership_id"))
+        )
     memberships = (
-        Membership.objects.filter(current_q(on=on), space_id=proposal.space_id, category__in=categories(proposal))
+        memberships
         .select_related("organization__college", "person", "college")
         .prefetch_related(Prefetch(
             "delegations", queryset=Delegation.objects.filter(current_q(on=on)).select_related("person"),
