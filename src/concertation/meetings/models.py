@@ -4,6 +4,7 @@ follow-ups and the short evaluation that closes each meeting."""
 from __future__ import annotations
 
 import secrets
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -247,8 +248,12 @@ class MinutesComment(BaseModel):
 
 
 class Evaluation(BaseModel):
-    """One anonymous evaluation of a held meeting: no link to the person (see EvaluationReceipt)."""
+    """One anonymous evaluation of a held meeting: no link to the person (see EvaluationReceipt).
 
+    A random primary key: sequential ids would let the order of answers and receipts be matched.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="evaluations")
     objectives_met = models.PositiveSmallIntegerField(_("les objectifs ont été atteints"))
     everyone_could_speak = models.PositiveSmallIntegerField(_("chaque personne a pu s'exprimer"))

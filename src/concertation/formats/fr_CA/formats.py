@@ -2,8 +2,8 @@
 # « mardi 7 octobre 2025 », « 18 h 30 », « 4,3 », « 120 000 $ » (non-breaking spaces).
 DATE_FORMAT = "l j F Y"
 SHORT_DATE_FORMAT = "Y-m-d"
-TIME_FORMAT = "G \\h i"
-DATETIME_FORMAT = "l j F Y, G \\h i"
+TIME_FORMAT = "G\u00a0\\h\u00a0i"
+DATETIME_FORMAT = "l j F Y, G\u00a0\\h\u00a0i"
 SHORT_DATETIME_FORMAT = "Y-m-d G \\h i"
 MONTH_DAY_FORMAT = "j F"
 YEAR_MONTH_FORMAT = "F Y"

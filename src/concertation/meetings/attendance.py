@@ -1,0 +1,307 @@
+"""Attendance at a meeting and the quorum it gives, under the charter in force.
+
+The roster of a meeting (every current member of the space with its delegate and alternate, or the
+citizen sitting in person, and what attendance says of each person) is read in one query. The
+quorum is then computed without further queries by ``decisions.quorum.compute_quorum``:
+
+- eligible: the voting members, per the charter's voting unit — one per member organization and
+  per citizen (``organization``), or one per person (``person``: citizens, delegates and
+  alternates, as ``decisions.eligibility`` counts them);
+- present: those marked present or late; an organization counts once, whether its delegate, its
+  alternate or both are there (both present: one vote, the delegate's);
+- the charter's minimum per college;
+- for the vote on an item, the people and organizations who declared a conflict of interest on the
+  item (or stepped out of its proposal's vote) leave both the eligible and the present counts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from concertation.core.errors import DomainError
+from concertation.decisions.explain import quorum_phrase
+from concertation.decisions.quorum import QuorumResult, compute_quorum
+from concertation.decisions.services import rules_from_charter
+from concertation.directory.models import College
+from concertation.spaces.models import Delegation, Membership
+from concertation.spaces.selectors import charter_in_force, current_q
+
+from .models import Attendance, Meeting
+
+PRESENT_STATUSES = frozenset({Attendance.Status.PRESENT, Attendance.Status.LATE})
+# Attendance is taken once the meeting is convened, and may be corrected until its minutes are adopted.
+ATTENDANCE_STATES = frozenset({Meeting.Status.CONVENED, Meeting.Status.IN_PROGRESS, Meeting.Status.HELD})
+CITIZEN = "citizen"
+NOT_GIVEN = object()
+
+
+@dataclass
+class RosterPerson:
+    """A person who may sit for a member: its delegate or alternate, or the citizen in person."""
+
+    person_id: int
+    name: str
+    kind: str                         # "delegate", "alternate" or "citizen"
+    status: str = ""                  # attendance status ("" when not recorded)
+    attending_for: int | None = None  # the organization the attendance names, if any
+
+    @property
+    def present(self) -> bool:
+        return self.status in PRESENT_STATUSES
+
+
+@dataclass
+class Seat:
+    """A current member of the space: an organization (through its people) or a citizen."""
+
+    key: str                          # "o:<organization id>" or "u:<person id>"
+    membership_id: int
+    organization_id: int | None
+    citizen_id: int | None
+    name: str
+    category: str
+    college_slug: str = ""
+    college_name: str = ""
+    college_kind: str = ""
+    people: list[RosterPerson] = field(default_factory=list)
+    votes: bool = False               # its category votes under the charter
+    counted: bool = False             # counted present for the quorum
+    voice: RosterPerson | None = None  # who holds its vote in the room
+
+    @property
+    def dom_id(self) -> str:
+        return self.key.replace(":", "-")
+
+    def sits_for_it(self, person: RosterPerson) -> bool:
+        """Present for this member (an attendance that names another organization does not count here)."""
+        return person.present and (self.organization_id is None or person.attending_for in (None, self.organization_id))
+
+
+@dataclass
+class MeetingQuorum(QuorumResult):
+    """The quorum of a meeting (or of the vote on one of its items), with what is needed to say it."""
+
+    voting_unit: str = "organization"
+    college_names: dict = field(default_factory=dict)
+    present_by_college: dict = field(default_factory=dict)
+    present_keys: frozenset = frozenset()
+    eligible_keys: frozenset = frozenset()
+    excluded: int = 0
+
+    @property
+    def unit(self) -> str:
+        """What the counts count: organizations, persons, or both (« membres votants »)."""
+        kinds = {key[:2] for key in self.eligible_keys}
+        if kinds == {"o:"}:
+            return "organization"
+        return "person" if kinds <= {"u:"} else "mixed"
+
+    def as_dict(self) -> dict:
+        return {**super().as_dict(), "unit": self.unit}
+
+    @property
+    def phrase(self) -> str:
+        """« quorum atteint : 4 organismes sur 6 », or what is missing, in the reader's language."""
+        return quorum_phrase(self.as_dict(), self.voting_unit, self.college_names)
+
+    @property
+    def reason(self) -> str:
+        return "" if self.met else self.phrase
+
+
+# Reading the roster --------------------------------------------------------------------------
+
+def meeting_day(meeting: Meeting):
+    return timezone.localdate(meeting.starts_at)
+
+
+def roster(meeting: Meeting, *, on=None) -> list[Seat]:
+    """The current members of the meeting's space and their people, with attendance: one query."""
+    on = on or meeting_day(meeting)
+    attendance = Attendance.objects.filter(meeting_id=meeting.pk)
+    delegate_attendance = attendance.filter(person_id=OuterRef("delegations__person_id"))
+    citizen_attendance = attendance.filter(person_id=OuterRef("person_id"))
+    rows = (
+        Membership.objects.filter(current_q(on=on), space_id=meeting.space_id)
+        .annotate(
+            delegate_status=Subquery(delegate_attendance.values("status")[:1]),
+            delegate_for=Subquery(delegate_attendance.values("organization_id")[:1]),
+            citizen_status=Subquery(citizen_attendance.values("status")[:1]),
+        )
+        .values(
+            "id", "category", "organization_id", "organization__name", "person_id", "person__display_name",
+            "person__email", "college__slug", "college__name", "college__kind", "organization__college__slug",
+            "organization__college__name", "organization__college__kind", "delegations__person_id",
+            "delegations__kind", "delegations__start", "delegations__end", "delegations__person__display_name",
+            "delegations__person__email", "delegate_status", "delegate_for", "citizen_status",
+        )
+    )
+    seats: dict[int, Seat] = {}
+    for row in rows:
+        seat = seats.get(row["id"])
+        if seat is None:
+            college = "college__" if row["college__slug"] else "organization__college__"
+            if row["organization_id"]:
+                key, name = f"o:{row['organization_id']}", row["organization__name"]
+            else:
+                key = f"u:{row['person_id']}"
+                name = row["person__display_name"] or row["person__email"]
+            seat = seats[row["id"]] = Seat(
+                key=key, membership_id=row["id"], organization_id=row["organization_id"],
+                citizen_id=row["person_id"], name=name, category=row["category"],
+                college_slug=row[f"{college}slug"] or "", college_name=row[f"{college}name"] or "",
+                college_kind=row[f"{college}kind"] or "",
+            )
+            if row["person_id"]:
+                seat.people.append(RosterPerson(row["person_id"], name, CITIZEN, row["citizen_status"] or ""))
+        start, end = row["delegations__start"], row["delegations__end"]
+        if row["organization_id"] and row["delegations__person_id"] and start <= on and (end is None or end >= on):
+            seat.people.append(RosterPerson(
+                row["delegations__person_id"],
+                row["delegations__person__display_name"] or row["delegations__person__email"],
+                row["delegations__kind"], row["delegate_status"] or "", row["delegate_for"],
+            ))
+    for seat in seats.values():
+        seat.people.sort(key=lambda person: (person.kind != Delegation.Kind.DELEGATE, person.name.lower()))
+    # Organizations by name, then citizens by name.
+    return sorted(seats.values(), key=lambda seat: (seat.organization_id is None, seat.name.lower()))
+
+
+def college_names_for(meeting: Meeting, seats: list[Seat], slugs=()) -> dict:
+    """{slug: (name, kind)} from the roster; a query only for a college no member belongs to."""
+    names = {seat.college_slug: (seat.college_name, seat.college_kind) for seat in seats if seat.college_slug}
+    missing = set(slugs) - set(names)
+    if missing:
+        names.update({slug: (name, kind) for slug, name, kind in College.objects.filter(
+            territory_id=meeting.space.territory_id, slug__in=missing).values_list("slug", "name", "kind")})
+    return names
+
+
+# The quorum ------------------------------------------------------------------------------------
+
+def item_excluded_keys(item) -> set[str]:
+    """Voter keys out of an item's vote: conflicts declared on the item and recusals of its proposal."""
+    if item is None:
+        return set()
+    keys = {f"o:{c.organization_id}" if c.organization_id else f"u:{c.person_id}" for c in item.conflicts.all()}
+    if item.proposal_id:
+        keys |= {recusal.voter_key for recusal in item.proposal.recusals.all()}
+    return keys
+
+
+def compute_meeting_quorum(seats: list[Seat], rules: dict, *, excluded=frozenset(), college_names=None,
+                           mark: bool = True) -> MeetingQuorum:
+    """Pure: the quorum from the roster and the charter's rules (``decisions.services.rules_from_charter``).
+
+    ``mark`` also writes on each seat whether it votes, whether it is counted present and who holds
+    its vote (for the attendance table).
+    """
+    unit = rules.get("voting_unit") or "person"
+    categories = set(rules.get("eligible_categories") or ["voting"])
+    excluded = set(excluded)
+    # voter key → (college slug, present?)
+    voters: dict[str, tuple[str, bool]] = {}
+    for seat in seats:
+        votes = seat.category in categories
+        people = [person for person in seat.people if f"u:{person.person_id}" not in excluded]
+        present = [person for person in people if seat.sits_for_it(person)]
+        if mark:
+            seat.votes = votes
+            seat.voice = present[0] if present else None  # the delegate first: one vote, the delegate's
+            seat.counted = votes and bool(present) and seat.key not in excluded
+        if not votes or seat.key in excluded:
+            continue
+        if seat.organization_id is None or unit == "organization":
+            if seat.organization_id is None and not people:
+                continue  # the citizen stepped out of the vote
+            voters[seat.key] = (seat.college_slug, bool(present))
+        else:
+            for person in people:
+                key = f"u:{person.person_id}"
+                was_present = voters.get(key, ("", False))[1]
+                voters[key] = (seat.college_slug, was_present or seat.sits_for_it(person))
+    present_keys = frozenset(key for key, (_slug, here) in voters.items() if here)
+    present_by_college = Counter(voters[key][0] for key in present_keys)
+    result = compute_quorum(
+        kind=rules.get("quorum_kind") or "none", count=rules.get("quorum_count"),
+        share_percent=rules.get("quorum_share_percent"), college_minimums=rules.get("college_minimums") or {},
+        eligible=len(voters), present_by_college=present_by_college,
+    )
+    return MeetingQuorum(
+        met=result.met, present=result.present, eligible=result.eligible, required=result.required,
+        kind=result.kind, missing_colleges=result.missing_colleges, voting_unit=unit,
+        college_names=dict(college_names or {}), present_by_college=dict(present_by_college),
+        present_keys=present_keys, eligible_keys=frozenset(voters), excluded=len(excluded),
+    )
+
+
+def quorum_for_meeting(meeting: Meeting, *, item=None, seats: list[Seat] | None = None,
+                       charter=NOT_GIVEN) -> MeetingQuorum:
+    """The meeting's quorum now, from the charter in force and attendance; for ``item``, without those
+    who stepped out of its vote. Pass ``seats`` and ``charter`` when already read (no new query)."""
+    if charter is NOT_GIVEN:
+        charter = charter_in_force(meeting.space)
+    rules = rules_from_charter(charter)
+    seats = roster(meeting) if seats is None else seats
+    names = college_names_for(meeting, seats, (rules.get("college_minimums") or {}).keys())
+    return compute_meeting_quorum(seats, rules, excluded=item_excluded_keys(item), college_names=names,
+                                  mark=item is None)
+
+
+def ensure_quorum(meeting: Meeting, *, item=None, **known) -> MeetingQuorum:
+    """The quorum for a decision on ``item``, or a DomainError that says why there is none."""
+    quorum = quorum_for_meeting(meeting, item=item, **known)
+    if not quorum.met:
+        raise DomainError(_("Aucune décision ne peut être consignée sans quorum (%(reason)s).")
+                          % {"reason": quorum.reason}, code="no_quorum")
+    return quorum
+
+
+# Taking attendance -----------------------------------------------------------------------------
+
+@transaction.atomic
+def attendance_set(*, meeting: Meeting, person, organization=None, status: str, by=None,
+                   now: datetime | None = None) -> Attendance:
+    """Record that a member's person is present, late, excused or absent.
+
+    ``organization``: the member organization the person represents (they must be its delegate or
+    alternate); omitted, it is the one they represent in this space, if any.
+    """
+    if meeting.status not in ATTENDANCE_STATES:
+        raise DomainError(_("Les présences se prennent une fois la rencontre convoquée, jusqu'à l'adoption "
+                            "de son procès-verbal."))
+    if status not in Attendance.Status.values:
+        raise DomainError(_("Choisissez présence, retard, absence motivée ou absence."), field="status")
+    person_id = getattr(person, "pk", person)
+    organization_id = getattr(organization, "pk", organization)
+    places = [(seat, someone) for seat in roster(meeting) for someone in seat.people
+              if someone.person_id == person_id]
+    if not places:
+        raise DomainError(_("Cette personne ne siège pas dans cet espace : ni citoyenne ou citoyen membre, ni "
+                            "personne déléguée ou substitut d'un organisme membre."), field="person")
+    if organization_id:
+        if not any(seat.organization_id == organization_id for seat, _someone in places):
+            raise DomainError(_("Cette personne n'est ni la personne déléguée ni le substitut de cet organisme."),
+                              field="organization")
+    elif not any(seat.organization_id is None for seat, _someone in places):
+        # Not a citizen member: they sit for their organization (as its delegate first).
+        places.sort(key=lambda place: place[1].kind != Delegation.Kind.DELEGATE)
+        organization_id = places[0][0].organization_id
+    attendance, _created = Attendance.objects.select_for_update().get_or_create(
+        meeting=meeting, person_id=person_id, defaults={"status": status, "organization_id": organization_id},
+    )
+    attendance.status = status
+    attendance.organization_id = organization_id
+    if status in PRESENT_STATUSES:
+        attendance.arrived_at = attendance.arrived_at or now or timezone.now()
+    else:
+        attendance.arrived_at = None
+    attendance.save()
+    return attendance

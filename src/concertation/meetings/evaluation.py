@@ -1,0 +1,185 @@
+"""The short evaluation that closes a meeting: three 1–5 questions and « un plus, un delta ».
+
+Anonymous by construction: an ``Evaluation`` holds the answers and no link to the person; an
+``EvaluationReceipt`` records, apart, that the person has evaluated the meeting (once). Both are
+written in one transaction; the answers' time stamps are set to the meeting's end so that they
+cannot be matched with a receipt by time. Organizers see averages and comments, never who wrote them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Avg, Count
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from concertation.core.errors import DomainError
+
+from .models import Attendance, Evaluation, EvaluationReceipt, Meeting
+
+NBSP = "\u00a0"
+QUESTIONS = [
+    ("objectives_met", gettext_lazy("Les objectifs de la rencontre ont été atteints.")),
+    ("everyone_could_speak", gettext_lazy("Chaque personne a pu s'exprimer.")),
+    ("useful_to_my_organization", gettext_lazy("La rencontre a été utile pour mon organisme ou pour moi.")),
+]
+FIELDS = [name for name, _label in QUESTIONS]
+EVALUATED_STATUSES = {Meeting.Status.HELD, Meeting.Status.MINUTES_ADOPTED}
+ATTENDED = {Attendance.Status.PRESENT, Attendance.Status.LATE}
+MAX_TEXT = 2000
+
+
+def _nbsp(text: str) -> str:
+    return text.replace("{nbsp}", NBSP)
+
+
+def format_score(value: float | None) -> str:
+    """« 4,3 / 5 » in French, "4.3 / 5" in English (one decimal, the language's separator)."""
+    if value is None:
+        return "—"
+    return f"{number_format(round(value, 1), 1, use_l10n=True)}{NBSP}/{NBSP}5"
+
+
+def evaluation_refusal(meeting: Meeting, person) -> str:
+    """Why this person may not evaluate the meeting now ("" when they may)."""
+    if meeting.status not in EVALUATED_STATUSES:
+        return _("L'évaluation s'ouvre quand la rencontre est terminée.")
+    if person is None or not person.is_authenticated or not Attendance.objects.filter(
+        meeting=meeting, person=person, status__in=ATTENDED
+    ).exists():
+        return _("Seules les personnes présentes à la rencontre peuvent l'évaluer.")
+    if EvaluationReceipt.objects.filter(meeting=meeting, person=person).exists():
+        return _("Vous avez déjà évalué cette rencontre. Merci!")
+    return ""
+
+
+def may_evaluate(meeting: Meeting, person) -> bool:
+    """Held meeting, person present (or late), not evaluated yet."""
+    return not evaluation_refusal(meeting, person)
+
+
+def _score(answers: dict, name: str) -> int:
+    try:
+        value = int(answers.get(name))
+    except (TypeError, ValueError):
+        value = 0
+    if not 1 <= value <= 5:
+        raise DomainError(_("Choisissez une réponse de 1 à 5."), field=name)
+    return value
+
+
+def evaluation_submit(*, meeting: Meeting, person, answers: dict) -> None:
+    """Record one anonymous evaluation. Returns nothing: what was answered stays unlinked."""
+    if meeting.status not in EVALUATED_STATUSES:
+        raise DomainError(_("L'évaluation s'ouvre quand la rencontre est terminée."))
+    if person is None or not person.is_authenticated or not Attendance.objects.filter(
+        meeting=meeting, person=person, status__in=ATTENDED
+    ).exists():
+        raise DomainError(_("Seules les personnes présentes à la rencontre peuvent l'évaluer."))
+    scores = {name: _score(answers, name) for name in FIELDS}
+    plus = (answers.get("plus") or "").strip()[:MAX_TEXT]
+    delta = (answers.get("delta") or "").strip()[:MAX_TEXT]
+    try:
+        with transaction.atomic():
+            EvaluationReceipt.objects.create(meeting=meeting, person=person)
+            evaluation = Evaluation.objects.create(meeting=meeting, plus=plus, delta=delta, **scores)
+            # Coarse stamps: the answers cannot be matched with the receipt by the time they were written.
+            Evaluation.objects.filter(pk=evaluation.pk).update(created_at=meeting.ends_at, updated_at=meeting.ends_at)
+    except IntegrityError:
+        raise DomainError(_("Vous avez déjà évalué cette rencontre. Merci!")) from None
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+@dataclass
+class Averages:
+    """Averages of the answers (unrounded; shown to one decimal)."""
+
+    count: int
+    objectives_met: float | None
+    everyone_could_speak: float | None
+    useful_to_my_organization: float | None
+
+    @property
+    def overall(self) -> float | None:
+        values = [self.objectives_met, self.everyone_could_speak, self.useful_to_my_organization]
+        if self.count == 0 or any(value is None for value in values):
+            return None
+        return round(sum(values) / 3, 1)
+
+    def rows(self) -> list[tuple[str, float | None, str]]:
+        """[(question, average, « 4,3 / 5 »)…] for templates."""
+        return [(label, _round(getattr(self, name)), format_score(getattr(self, name))) for name, label in QUESTIONS]
+
+    @property
+    def overall_display(self) -> str:
+        return format_score(self.overall)
+
+
+def _as_float(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def _averages(row: dict) -> Averages:
+    return Averages(
+        count=row.get("count") or 0,
+        objectives_met=_as_float(row.get("objectives_met")),
+        everyone_could_speak=_as_float(row.get("everyone_could_speak")),
+        useful_to_my_organization=_as_float(row.get("useful_to_my_organization")),
+    )
+
+
+AGGREGATES = {
+    "count": Count("id"),
+    "objectives_met": Avg("objectives_met"),
+    "everyone_could_speak": Avg("everyone_could_speak"),
+    "useful_to_my_organization": Avg("useful_to_my_organization"),
+}
+
+
+def meeting_averages(meeting: Meeting) -> Averages:
+    """Averages of one meeting, to one decimal (one query)."""
+    return _averages(Evaluation.objects.filter(meeting=meeting).aggregate(**AGGREGATES))
+
+
+def meeting_comments(meeting: Meeting) -> dict:
+    """The pluses and deltas, in an order that says nothing about who wrote them (alphabetical)."""
+    rows = list(Evaluation.objects.filter(meeting=meeting).values_list("plus", "delta"))
+    return {
+        "plus": sorted(plus for plus, _delta in rows if plus),
+        "delta": sorted(delta for _plus, delta in rows if delta),
+    }
+
+
+@dataclass
+class TrendPoint:
+    meeting: Meeting
+    averages: Averages
+
+
+def space_trend(space, *, limit: int = 24) -> list[TrendPoint]:
+    """The evaluated meetings of a space, oldest first, with their averages (one query)."""
+    meetings = (
+        Meeting.objects.filter(space=space, evaluations__isnull=False)
+        .annotate(
+            eval_count=Count("evaluations"),
+            avg_objectives=Avg("evaluations__objectives_met"),
+            avg_speak=Avg("evaluations__everyone_could_speak"),
+            avg_useful=Avg("evaluations__useful_to_my_organization"),
+        )
+        .order_by("-starts_at")[:limit]
+    )
+    points = [
+        TrendPoint(meeting, _averages({
+            "count": meeting.eval_count, "objectives_met": meeting.avg_objectives,
+            "everyone_could_speak": meeting.avg_speak, "useful_to_my_organization": meeting.avg_useful,
+        }))
+        for meeting in meetings
+    ]
+    points.reverse()
+    return points

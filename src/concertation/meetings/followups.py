@@ -1,0 +1,153 @@
+"""Follow-ups: what a meeting asked someone to do, until it is done or dropped.
+
+A follow-up belongs to a space, usually to the meeting and the item where it was decided, and to a
+person or an organization. It stays open until someone marks it done or dropped; an open one whose
+due date has passed is overdue. The open follow-ups of a space appear under the "follow-ups" item
+of the space's next meeting (``follow_ups_for_meeting``), so nothing is forgotten between meetings.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from concertation.core.errors import DomainError
+from concertation.spaces.access import access_for
+from concertation.spaces.models import Delegation, Space
+from concertation.spaces.selectors import current_q
+
+from .models import FollowUp, Meeting
+
+Status = FollowUp.Status
+NBSP = "\u00a0"
+RELATED = ("space__territory", "meeting", "item", "person", "organization")
+
+
+# Reads ---------------------------------------------------------------------------------------
+
+def is_overdue(follow_up: FollowUp, today: date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return follow_up.status == Status.OPEN and follow_up.due_on is not None and follow_up.due_on < today
+
+
+def mark_overdue(follow_ups, today: date | None = None) -> list[FollowUp]:
+    """Evaluate the follow-ups and set ``overdue`` on each (for templates)."""
+    today = today or timezone.localdate()
+    rows = list(follow_ups)
+    for follow_up in rows:
+        follow_up.overdue = is_overdue(follow_up, today)
+    return rows
+
+
+def overdue_q(today: date | None = None) -> Q:
+    today = today or timezone.localdate()
+    return Q(status=Status.OPEN, due_on__isnull=False, due_on__lt=today)
+
+
+def space_follow_ups(space: Space, *, status: str | None = None, overdue: bool = False,
+                     today: date | None = None) -> QuerySet[FollowUp]:
+    """The follow-ups of a space, open first, then by due date; optionally one status or only overdue."""
+    queryset = FollowUp.objects.filter(space=space).select_related(*RELATED)
+    if status in Status.values:
+        queryset = queryset.filter(status=status)
+    if overdue:
+        queryset = queryset.filter(overdue_q(today))
+    return queryset.order_by("status", "due_on", "id")
+
+
+def follow_ups_for_meeting(meeting: Meeting) -> QuerySet[FollowUp]:
+    """What the "follow-ups" item of ``meeting`` reviews: the open follow-ups of its space that were
+    decided at an earlier meeting (or recorded before it outside a meeting)."""
+    earlier = Q(meeting__starts_at__lt=meeting.starts_at) | Q(meeting__isnull=True, created_at__lt=meeting.starts_at)
+    return (
+        FollowUp.objects.filter(earlier, space_id=meeting.space_id, status=Status.OPEN)
+        .exclude(meeting_id=meeting.pk)
+        .select_related("meeting", "person", "organization")
+        .order_by("due_on", "id")
+    )
+
+
+def follow_ups_of_meeting(meeting: Meeting) -> QuerySet[FollowUp]:
+    """The follow-ups decided at this meeting."""
+    return (
+        FollowUp.objects.filter(meeting=meeting)
+        .select_related("item", "person", "organization")
+        .order_by(F("item__position").asc(nulls_last=True), "due_on", "id")
+    )
+
+
+def represented_organization_ids(person, on: date | None = None) -> set[int]:
+    """The organizations a person currently represents, as delegate or alternate, in any space."""
+    if person is None or not person.is_authenticated:
+        return set()
+    return set(
+        Delegation.objects.filter(current_q(on=on), current_q("membership__", on=on), person=person)
+        .values_list("membership__organization_id", flat=True)
+    ) - {None}
+
+
+def my_follow_ups(person, *, status: str | None = Status.OPEN) -> dict:
+    """A person's follow-ups: ``{"mine": […], "organizations": […], "organization_ids": {…}}``.
+
+    ``mine`` are those assigned to the person; ``organizations`` those assigned to an organization
+    they represent (in the spaces they may see), without repeating the ones already in ``mine``.
+    """
+    organization_ids = represented_organization_ids(person)
+    base = FollowUp.objects.select_related(*RELATED)
+    if status in Status.values:
+        base = base.filter(status=status)
+    mine = base.filter(person=person).order_by("status", "due_on", "id")
+    by_organization = base.filter(organization_id__in=organization_ids).exclude(person=person)
+    access = access_for(person)
+    space_ids = set(by_organization.values_list("space_id", flat=True).distinct())
+    visible = [space.pk for space in Space.objects.filter(pk__in=space_ids) if access.can_view(space)]
+    by_organization = by_organization.filter(space_id__in=visible).order_by("organization__name", "status",
+                                                                              "due_on", "id")
+    return {"mine": mine, "organizations": by_organization, "organization_ids": organization_ids}
+
+
+def can_edit_follow_up(user, follow_up: FollowUp) -> bool:
+    """Those who run the space's meetings, the person responsible, or someone who represents the
+    organization responsible."""
+    if user is None or not user.is_authenticated:
+        return False
+    if access_for(user).facilitates(follow_up.space):
+        return True
+    if follow_up.person_id and follow_up.person_id == user.pk:
+        return True
+    if follow_up.organization_id:
+        return follow_up.organization_id in represented_organization_ids(user)
+    return False
+
+
+# Writes --------------------------------------------------------------------------------------
+
+@transaction.atomic
+def follow_up_create(*, space: Space, what: str, meeting: Meeting | None = None, item=None, person=None,
+                     organization=None, due_on: date | None = None) -> FollowUp:
+    what = (what or "").strip()
+    if not what:
+        raise DomainError(_("Écrivez ce qu'il faut faire."), field="what")
+    if person is None and organization is None:
+        raise DomainError(_("Indiquez la personne ou l'organisme responsable."), field="person")
+    if meeting is not None and meeting.space_id != space.pk:
+        raise DomainError(_("Cette rencontre n'est pas une rencontre de cet espace."), field="meeting")
+    return FollowUp.objects.create(space=space, meeting=meeting, item=item, what=what, person=person,
+                                   organization=organization, due_on=due_on)
+
+
+@transaction.atomic
+def follow_up_set_status(*, follow_up: FollowUp, status: str, by=None, on: date | None = None) -> FollowUp:
+    """Mark a follow-up open, done (with the day) or dropped."""
+    if status not in Status.values:
+        raise DomainError(_("Choisissez un statut{nbsp}: à faire, fait ou abandonné.").replace("{nbsp}", NBSP),
+                          field="status")
+    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    follow_up.status = status
+    follow_up.done_on = (on or timezone.localdate()) if status == Status.DONE else None
+    follow_up.save(update_fields=["status", "done_on", "updated_at"])
+    return follow_up

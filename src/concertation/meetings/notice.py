@@ -1,0 +1,122 @@
+"""The notice of a meeting: what it says (agenda with times, logistics, documents), as an e-mail in
+the person's language with its .ics and answer links, and as the page printed to PDF."""
+
+from __future__ import annotations
+
+from email.mime.base import MIMEBase
+from email.mime.text import MIMEText
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from concertation.core.richtext import render_markdown
+
+from . import ics
+from .models import Meeting
+from .selectors import schedule
+
+KINDS = ("notice", "update", "cancel")
+
+
+def rsvp_url(meeting: Meeting, rsvp, base_url: str = "", answer: str = "") -> str:
+    path = reverse("meetings:rsvp", kwargs={
+        "territory": meeting.space.territory.slug, "space": meeting.space.slug, "token": rsvp.token})
+    return (base_url or "").rstrip("/") + path + (f"?answer={answer}" if answer else "")
+
+
+def document_url(document, base_url: str = "") -> str:
+    if document.url:
+        return document.url
+    if document.file:
+        return (base_url or "").rstrip("/") + document.file.url
+    return ""
+
+
+def when_text(starts_at, ends_at) -> str:
+    """« mardi 7 octobre 2025, de 18 h 30 à 20 h 30 » (in the active language)."""
+    start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
+    if start.date() == end.date():
+        return _("%(date)s, de %(start)s à %(end)s") % {
+            "date": date_format(start, "DATE_FORMAT"), "start": date_format(start, "TIME_FORMAT"),
+            "end": date_format(end, "TIME_FORMAT")}
+    return _("du %(start)s au %(end)s") % {
+        "start": date_format(start, "DATETIME_FORMAT"), "end": date_format(end, "DATETIME_FORMAT")}
+
+
+def notice_context(meeting: Meeting, items, *, base_url: str = "") -> dict:
+    """What the notice shows, for the e-mail and the PDF (in the active language)."""
+    rows = []
+    documents = []
+    for number, (item, start, end) in enumerate(schedule(items, meeting.starts_at), start=1):
+        item_documents = [(document, document_url(document, base_url)) for document in item.documents.all()]
+        documents.extend((item, document, url) for document, url in item_documents)
+        rows.append({"number": number, "item": item, "start": start, "end": end, "documents": item_documents,
+                     "description_html": render_markdown(item.description)})
+    total = sum(item.minutes_allotted or 0 for item in items)
+    return {
+        "meeting": meeting,
+        "space": meeting.space,
+        "territory": meeting.space.territory,
+        "starts_at": timezone.localtime(meeting.starts_at),
+        "ends_at": timezone.localtime(meeting.ends_at),
+        "when": when_text(meeting.starts_at, meeting.ends_at),
+        "place": ", ".join(part for part in (meeting.room, meeting.address) if part),
+        "rows": rows,
+        "documents": documents,
+        "total_minutes": total,
+        "meeting_url": ics.meeting_url(meeting, base_url),
+        "base_url": base_url,
+    }
+
+
+def _one_line(text: str) -> str:
+    # One line (a header); str.split() would also eat the non-breaking spaces of « guillemets ».
+    return " ".join(text.splitlines()).strip()
+
+
+def _ics_part(content: bytes, method: str) -> MIMEBase:
+    part = MIMEText(content.decode("utf-8"), "calendar", "utf-8")
+    part.set_param("method", method)
+    part.add_header("Content-Disposition", "attachment", filename="invitation.ics" if method == "REQUEST"
+                    else "annulation.ics")
+    return part
+
+
+def notice_email(meeting: Meeting, person, items, *, kind: str, rsvp=None, base_url: str = "") -> EmailMultiAlternatives:
+    """The notice (kind « notice »), its update (« update ») or the cancellation (« cancel ») for one
+    person, in their language, with its .ics (REQUEST, or CANCEL) attached."""
+    if kind not in KINDS:
+        raise ValueError(kind)
+    language = person.preferred_language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = notice_context(meeting, items, base_url=base_url)
+        context.update({"person": person, "kind": kind, "language": language, "rsvp": rsvp})
+        if rsvp is not None and kind != "cancel":
+            context["rsvp_links"] = [
+                (answer, label, rsvp_url(meeting, rsvp, base_url, answer))
+                for answer, label in rsvp._meta.get_field("answer").choices
+            ]
+            context["rsvp_url"] = rsvp_url(meeting, rsvp, base_url)
+        subject = _one_line(render_to_string("meetings/email/notice_subject.txt", context))
+        text = render_to_string("meetings/email/notice_body.txt", context)
+        html = render_to_string("meetings/email/notice_body.html", context)
+        calendar = ics.invitation_ics(meeting, person, items=items, base_url=base_url, cancel=kind == "cancel")
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [person.email])
+    message.attach_alternative(html, "text/html")
+    message.attach(_ics_part(calendar, "CANCEL" if kind == "cancel" else "REQUEST"))
+    message.extra_headers["Content-Language"] = language
+    return message
+
+
+def notice_pdf(meeting: Meeting, items, *, base_url: str = "") -> bytes:
+    """The notice with its agenda, printed to PDF by WeasyPrint (in the active language)."""
+    from .pdf import render_pdf
+
+    context = notice_context(meeting, items, base_url=base_url)
+    context["language"] = translation.get_language()
+    return render_pdf("meetings/pdf/notice.html", context)

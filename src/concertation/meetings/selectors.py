@@ -1,0 +1,172 @@
+"""Reads of meetings, scoped to what the person may see, in a number of queries that does not grow
+with the data (one query per list, prefetches for what hangs below)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.utils import timezone
+
+from concertation.spaces.access import access_for
+from concertation.spaces.models import Delegation, Membership, RoleAssignment
+from concertation.spaces.selectors import assignment_current_q, current_q
+
+from .models import AgendaItem, ItemDocument, Meeting, Rsvp
+
+UPCOMING_LIMIT = 50
+FEED_PAST_DAYS = 366
+FEED_LIMIT = 500
+
+
+# Meetings of a space ----------------------------------------------------------------------------
+
+def meetings_visible(user, space):
+    """The meetings of a space the person may see: drafts only for those who run the space's meetings."""
+    meetings = Meeting.objects.filter(space=space)
+    if not access_for(user).facilitates(space):
+        meetings = meetings.exclude(status=Meeting.Status.DRAFT)
+    return meetings
+
+
+def upcoming_meetings(user, space, now=None):
+    now = now or timezone.now()
+    return list(meetings_visible(user, space).filter(ends_at__gte=now).order_by("starts_at", "pk")[:UPCOMING_LIMIT])
+
+
+def past_meetings(user, space, now=None):
+    """A queryset to paginate: the most recent first."""
+    now = now or timezone.now()
+    return meetings_visible(user, space).filter(ends_at__lt=now).order_by("-starts_at", "-pk")
+
+
+def meeting_for(user, space, pk: int) -> Meeting:
+    """The meeting of this space if the person may see it; 404 exactly like a missing one otherwise."""
+    meeting = (
+        Meeting.objects.select_related("facilitator", "secretary")
+        .filter(space=space, pk=pk)
+        .first()
+    )
+    if meeting is None:
+        raise Http404
+    meeting.space = space  # already loaded, with its territory
+    if not user.has_perm("meetings.view_meeting", meeting):
+        raise Http404
+    return meeting
+
+
+# The agenda -------------------------------------------------------------------------------------
+
+def agenda_items(meeting) -> list[AgendaItem]:
+    """Every item of the meeting (accepted, proposed and declined) in order, with what hangs below."""
+    return list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("presenter", "presenter_organization", "proposal", "proposed_by")
+        .prefetch_related(Prefetch("documents", queryset=ItemDocument.objects.order_by("pk")))
+        .order_by("position", "pk")
+    )
+
+
+def accepted_items(meeting) -> list[AgendaItem]:
+    return [item for item in agenda_items(meeting) if item.status == AgendaItem.Status.ACCEPTED]
+
+
+def schedule(items, starts_at) -> list[tuple[AgendaItem, object, object]]:
+    """[(item, start, end)] from the meeting's start and each item's minutes, in local time."""
+    moment = timezone.localtime(starts_at)
+    rows = []
+    for item in items:
+        end = moment + timedelta(minutes=item.minutes_allotted or 0)
+        rows.append((item, moment, end))
+        moment = end
+    return rows
+
+
+# People -----------------------------------------------------------------------------------------
+
+def notice_recipients(meeting) -> list:
+    """Whom the notice goes to: the citizens who sit in the space, the delegate and the alternate of
+    each member organization, and the meeting's facilitation and secretary — each person once,
+    active accounts with an address only. Two queries."""
+    User = get_user_model()
+    on = timezone.localdate()
+    citizens = Membership.objects.filter(current_q(on=on), space_id=meeting.space_id, person__isnull=False)
+    delegations = Delegation.objects.filter(
+        current_q(on=on), current_q("membership__", on=on), membership__space_id=meeting.space_id,
+    )
+    ids = set(citizens.values_list("person_id", flat=True)) | set(delegations.values_list("person_id", flat=True))
+    ids |= {pk for pk in (meeting.facilitator_id, meeting.secretary_id) if pk}
+    return list(User.objects.filter(pk__in=ids, is_active=True).exclude(email="").order_by("display_name", "email"))
+
+
+def people_of_space(space, *, include=()):
+    """Who may facilitate, take the minutes or present: the citizens, delegates and alternates who sit
+    in the space and the holders of its roles (plus ``include``, e.g. the current facilitator)."""
+    User = get_user_model()
+    on = timezone.localdate()
+    ids = set(
+        Membership.objects.filter(current_q(on=on), space=space, person__isnull=False).values_list("person_id", flat=True)
+    )
+    ids |= set(
+        Delegation.objects.filter(current_q(on=on), current_q("membership__", on=on), membership__space=space)
+        .values_list("person_id", flat=True)
+    )
+    ids |= set(
+        RoleAssignment.objects.filter(assignment_current_q(on=on), role__space=space, person__isnull=False)
+        .values_list("person_id", flat=True)
+    )
+    ids |= {pk for pk in include if pk}
+    return User.objects.filter(pk__in=ids).order_by("display_name", "email")
+
+
+def member_organizations(space, *, include=()):
+    from concertation.directory.models import Organization
+
+    on = timezone.localdate()
+    ids = set(
+        Membership.objects.filter(current_q(on=on), space=space, organization__isnull=False)
+        .values_list("organization_id", flat=True)
+    )
+    ids |= {pk for pk in include if pk}
+    return Organization.objects.filter(pk__in=ids).order_by("name")
+
+
+# Answers ----------------------------------------------------------------------------------------
+
+def rsvps_of(meeting) -> list[Rsvp]:
+    return list(Rsvp.objects.filter(meeting=meeting).select_related("person").order_by("person__display_name",
+                                                                                       "person__email"))
+
+
+def rsvp_of(meeting, user) -> Rsvp | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Rsvp.objects.filter(meeting=meeting, person=user).first()
+
+
+# Calendar feeds ---------------------------------------------------------------------------------
+
+def _feed_window(queryset, now=None):
+    now = now or timezone.now()
+    return (
+        queryset.exclude(status=Meeting.Status.DRAFT)
+        .filter(ends_at__gte=now - timedelta(days=FEED_PAST_DAYS))
+        .select_related("space__territory")
+        .order_by("starts_at", "pk")[:FEED_LIMIT]
+    )
+
+
+def space_feed_meetings(space, now=None) -> list[Meeting]:
+    """A space's meetings for its calendar feed: no drafts; cancelled ones stay (as CANCELLED) so
+    that calendars remove them; the last year and everything ahead."""
+    return list(_feed_window(Meeting.objects.filter(space=space), now))
+
+
+def person_feed_meetings(person, now=None) -> list[Meeting]:
+    """The meetings of every space where the person sits or that they facilitate."""
+    access = access_for(person)
+    space_ids = set(access.space_categories) | set(access.role_kinds) | access.coordinated_spaces
+    query = Q(space_id__in=space_ids) | Q(facilitator=person) | Q(secretary=person)
+    return list(_feed_window(Meeting.objects.filter(query), now))

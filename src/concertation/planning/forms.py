@@ -1,0 +1,215 @@
+"""Forms of the plan screens. Business rules (a reason, a decision when the charter reserves the
+change, dates in order, organizations of the territory) are checked again by services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from concertation.decisions.models import Proposal
+from concertation.directory.models import Organization
+from concertation.spaces.models import Space
+
+from .models import Activity, Plan
+
+REASON_REQUIRED = _("Expliquez la raison du changement : elle reste dans l'historique du plan.")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("format", "%Y-%m-%d")
+        super().__init__(**kwargs)
+
+
+class DecisionChoiceField(forms.ModelChoiceField):
+    """A decision of the register, labelled « 18 septembre 2025 — Adoption du plan de quartier »
+    (and the space's name when it was taken by a space above the plan's)."""
+
+    def __init__(self, *args, space=None, **kwargs):
+        self.space = space
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj):
+        day = timezone.localdate(obj.decided_at) if obj.decided_at else None
+        label = f"{formats.date_format(day, 'j F Y')} — {obj.title}" if day else obj.title
+        if self.space is not None and obj.space_id != self.space.pk:
+            label = f"{label} ({obj.space.name})"
+        return label
+
+
+class ChangeForm(forms.Form):
+    """The reason and the decision of a change; both appear only when the plan is adopted."""
+
+    reason = forms.CharField(
+        label=_("Raison du changement"), widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": REASON_REQUIRED},
+        help_text=_("Ce qui a changé et pourquoi : on la lira dans l'historique du plan."),
+    )
+    decision = DecisionChoiceField(
+        label=_("Décision qui l'autorise"), queryset=Proposal.objects.none(), required=False,
+        empty_label=_("— Aucune décision —"),
+    )
+
+    def __init__(self, *args, plan: Plan, decisions=None, reserved: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.adopted = plan.status == Plan.Status.ADOPTED
+        if not self.adopted:
+            del self.fields["reason"]
+            del self.fields["decision"]
+            return
+        field = self.fields["decision"]
+        field.queryset = decisions if decisions is not None else Proposal.objects.none()
+        field.space = plan.space
+        if reserved:
+            field.help_text = _("La charte réserve ce changement à une décision : choisissez celle qui l'autorise.")
+        else:
+            field.help_text = _("Facultatif : la décision qui a mené à ce changement, s'il y en a une.")
+        # Reason and decision come last, after the fields of the item.
+        self.order_fields([name for name in self.fields if name not in ("reason", "decision")] + ["reason", "decision"])
+
+    def change_kwargs(self) -> dict:
+        if not self.adopted:
+            return {}
+        return {"reason": self.cleaned_data.get("reason", ""), "decision": self.cleaned_data.get("decision")}
+
+
+class PlanForm(ChangeForm):
+    title = forms.CharField(label=_("Titre"), max_length=250)
+    starts_on = forms.DateField(label=_("Début de la période"), widget=DateInput())
+    ends_on = forms.DateField(label=_("Fin de la période"), widget=DateInput())
+    vision = forms.CharField(
+        label=_("Vision"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Le quartier que vous voulez ensemble au bout de la période. Le format Markdown est accepté."),
+    )
+
+    FIELDS = ["title", "starts_on", "ends_on", "vision"]
+
+    def item_kwargs(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.FIELDS}
+
+
+class ItemForm(ChangeForm):
+    """Title and description: priorities, objectives and strategies."""
+
+    title = forms.CharField(label=_("Titre"), max_length=250)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    FIELDS = ["title", "description"]
+
+    def __init__(self, *args, territory=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+    def item_kwargs(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.FIELDS}
+
+
+class OrganizationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class OrganizationsChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class ActivityForm(ItemForm):
+    lead = OrganizationChoiceField(label=_("Porteur"), queryset=Organization.objects.none(), required=False,
+                                   empty_label=_("— À confirmer —"),
+                                   help_text=_("L'organisme qui porte l'action et en donne des nouvelles."))
+    co_leads = OrganizationsChoiceField(label=_("Coporteurs"), queryset=Organization.objects.none(), required=False,
+                                        widget=forms.CheckboxSelectMultiple)
+    partners = OrganizationsChoiceField(label=_("Partenaires"), queryset=Organization.objects.none(), required=False,
+                                        widget=forms.CheckboxSelectMultiple)
+    budget_amount = forms.DecimalField(label=_("Budget ($)"), required=False, min_value=0, max_digits=12,
+                                       decimal_places=2, localize=True)
+    funder = forms.CharField(label=_("Bailleur de fonds"), required=False, max_length=200)
+    starts_on = forms.DateField(label=_("Début"), required=False, widget=DateInput())
+    ends_on = forms.DateField(label=_("Fin"), required=False, widget=DateInput())
+    working_group = forms.ModelChoiceField(label=_("Comité qui suit"), queryset=Space.objects.none(), required=False,
+                                           empty_label=_("— Aucun —"))
+
+    FIELDS = ItemForm.FIELDS + ["lead", "co_leads", "partners", "budget_amount", "funder", "starts_on", "ends_on",
+                                "working_group"]
+
+    def __init__(self, *args, territory=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        organizations = Organization.objects.filter(territory=territory, active=True).order_by("name")
+        initial = self.initial or {}
+        chosen = [org.pk for org in [initial.get("lead"), *initial.get("co_leads", []), *initial.get("partners", [])]
+                  if org is not None]
+        if chosen:
+            # An organization that became inactive stays selectable where it was chosen.
+            organizations = Organization.objects.filter(territory=territory).filter(
+                pk__in=chosen) | organizations
+        for name in ("lead", "co_leads", "partners"):
+            self.fields[name].queryset = organizations.order_by("name")
+        self.fields["working_group"].queryset = Space.objects.filter(territory=territory).order_by("position", "name")
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("La fin doit venir après le début."))
+        return cleaned
+
+    def item_kwargs(self) -> dict:
+        data = super().item_kwargs()
+        data["co_leads"] = list(data["co_leads"])
+        data["partners"] = list(data["partners"])
+        return data
+
+
+def initial_for(item) -> dict:
+    """The form's initial values from an item (co-leads and partners as lists of organizations)."""
+    data = {"title": item.title, "description": item.description}
+    if item._meta.model_name == "activity":
+        data.update({
+            "lead": item.lead, "co_leads": list(item.co_leads.all()), "partners": list(item.partners.all()),
+            "budget_amount": item.budget_amount, "funder": item.funder, "starts_on": item.starts_on,
+            "ends_on": item.ends_on, "working_group": item.working_group,
+        })
+    return data
+
+
+class MoveForm(ChangeForm):
+    direction = forms.ChoiceField(
+        label=_("Déplacer"), choices=[("up", _("Monter d'une place")), ("down", _("Descendre d'une place"))],
+        widget=forms.RadioSelect,
+    )
+
+
+class AdoptForm(forms.Form):
+    decision = DecisionChoiceField(
+        label=_("Décision qui adopte le plan"), queryset=Proposal.objects.none(),
+        empty_label=_("— Choisissez une décision —"),
+        error_messages={"required": _("Choisissez la décision qui adopte le plan.")},
+    )
+    adopted_on = forms.DateField(label=_("Date d'adoption"), required=False, widget=DateInput(),
+                                 help_text=_("Laissez vide pour prendre la date de la décision."))
+
+    def __init__(self, *args, plan: Plan, decisions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].queryset = decisions
+        self.fields["decision"].space = plan.space
+
+
+class ProgressForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    text = forms.CharField(label=_("Où en est l'action?"), widget=forms.Textarea(attrs={"rows": 4}),
+                           error_messages={"required": _("Décrivez où en est l'action.")})
+    percent = forms.IntegerField(label=_("Pourcentage réalisé"), required=False, min_value=0, max_value=100,
+                                 help_text=_("Facultatif, de 0 à 100."))
+    status = forms.ChoiceField(label=_("Statut de l'action"), choices=Activity.Status.choices)
+
+    def __init__(self, *args, activity: Activity, **kwargs):
+        kwargs.setdefault("initial", {"date": timezone.localdate(), "status": activity.status})
+        super().__init__(*args, **kwargs)
+
+
+class AsOfForm(forms.Form):
+    au = forms.DateField(label=_("Voir le plan tel qu'il était le"), required=False, widget=DateInput())

@@ -1,0 +1,1 @@
+"""Screens of the plan: its structure and revisions (structure.py); the dashboard lives apart."""

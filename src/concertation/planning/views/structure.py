@@ -1,0 +1,440 @@
+"""Screens of the plan's structure: a space's plans, a plan's tree (now, or as it was on a date),
+writing the plan and its items, moving and removing them, their history, and progress updates.
+
+Views stay thin: load what the person may see (404 otherwise, also for what they may not change),
+call a service, render. Every change is a POST; moving works without JavaScript (a button on a
+draft plan, a short form with the reason on an adopted one).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from concertation.core.errors import DomainError, add_domain_error
+from concertation.core.richtext import render_markdown
+from concertation.spaces.access import access_for
+from concertation.spaces.views.common import load_space, require
+
+from .. import services
+from ..forms import (
+    ActivityForm,
+    AdoptForm,
+    AsOfForm,
+    ChangeForm,
+    ItemForm,
+    MoveForm,
+    PlanForm,
+    ProgressForm,
+    initial_for,
+)
+from ..models import Objective, Plan, Priority, Strategy
+from ..revisions import action_sentence, describe_diff, history_of, kind_label, plan_as_of
+from ..selectors import (
+    ITEM_KINDS,
+    decision_choices,
+    item_in_plan,
+    item_number,
+    outline,
+    plan_in_space,
+    plan_tree,
+    plans_of,
+    recent_revisions,
+    reserved_kinds,
+    space_lineage,
+)
+
+HISTORY_KINDS = (*ITEM_KINDS, "indicator", "plan")
+PAGE_SIZE = 50
+
+
+# Loading ----------------------------------------------------------------------------------------
+
+def _load_plan(request, territory, space, plan, perm="planning.view_plan"):
+    space_obj = load_space(request, territory, space)
+    plan_obj = plan_in_space(space_obj, plan)
+    require(request.user, perm, plan_obj)
+    return space_obj, plan_obj
+
+
+def _check_kind(kind: str, kinds=ITEM_KINDS) -> None:
+    if kind not in kinds:
+        raise Http404
+
+
+def plan_url(plan: Plan, anchor: str = "") -> str:
+    url = reverse("planning:plan", kwargs={
+        "territory": plan.space.territory.slug, "space": plan.space.slug, "plan": plan.pk})
+    return f"{url}#{anchor}" if anchor else url
+
+
+# The item URLs of a big plan page are built from the plan's URL (reversed once) rather than
+# reversed one by one: they follow urls_structure.py (tests check both agree).
+ITEM_URL_SUFFIXES = {"edit": "modifier/", "move": "deplacer/", "remove": "retirer/", "history": "historique/"}
+CHILD_KIND = {"priority": "objective", "objective": "strategy", "strategy": "activity"}
+
+
+def _attach_urls(tree, base: str) -> None:
+    for node in tree.nodes():
+        prefix = f"{base}{node.kind}/{node.id}/"
+        node.urls = {name: prefix + suffix for name, suffix in ITEM_URL_SUFFIXES.items()}
+        if node.kind in CHILD_KIND:
+            node.urls["add_child"] = f"{base}{CHILD_KIND[node.kind]}/ajouter/?parent={node.id}"
+        if node.kind == "activity":
+            node.urls["progress"] = f"{base}actions/{node.id}/avancement/"
+
+
+def anchor(kind: str, pk: int) -> str:
+    return f"{kind}-{pk}"
+
+
+def _context(space, plan=None, **extra) -> dict:
+    return {"territory": space.territory, "space": space, "plan": plan, **extra}
+
+
+def _change_form_kwargs(request, plan: Plan, kind: str) -> dict:
+    if plan.status != Plan.Status.ADOPTED:
+        return {"plan": plan}
+    lineage = space_lineage(plan.space)
+    return {"plan": plan, "decisions": decision_choices(plan.space, request.user, lineage=lineage),
+            "reserved": kind in reserved_kinds(plan.space, lineage=lineage)}
+
+
+# The space's plans ------------------------------------------------------------------------------
+
+def plans(request, territory, space):
+    space = load_space(request, territory, space)
+    require(request.user, "planning.view_plan", space)
+    return render(request, "planning/plans.html", _context(
+        space, plans=list(plans_of(space)), can_change=request.user.has_perm("planning.change_plan", space)))
+
+
+@login_required
+def plan_add(request, territory, space):
+    space = load_space(request, territory, space)
+    require(request.user, "planning.change_plan", space)
+    draft = Plan(space=space, status=Plan.Status.DRAFT)
+    form = PlanForm(request.POST or None, plan=draft)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.plan_create(space=space, by=request.user, **form.item_kwargs())
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Le plan est créé comme brouillon. Ajoutez ses priorités, puis faites-le "
+                                        "adopter par une décision."))
+            return redirect(plan_url(plan))
+    return render(request, "planning/plan_form.html", _context(space, None, form=form))
+
+
+# The plan ---------------------------------------------------------------------------------------
+
+def _as_of_moment(form: AsOfForm):
+    """The end of the chosen day, or None (the current plan) when no valid past day was chosen."""
+    if not form.is_bound or not form.is_valid() or not form.cleaned_data.get("au"):
+        return None, None
+    day = form.cleaned_data["au"]
+    if day >= timezone.localdate():
+        return None, None
+    return day, timezone.make_aware(datetime.combine(day, time.max))
+
+
+def plan(request, territory, space, plan):
+    space, plan = _load_plan(request, territory, space, plan)
+    as_of_form = AsOfForm(request.GET if "au" in request.GET else None)
+    day, moment = _as_of_moment(as_of_form)
+    tree = plan_as_of(plan, moment) if moment else plan_tree(plan)
+    can_change = (moment is None and plan.status != Plan.Status.ARCHIVED
+                  and request.user.has_perm("planning.change_plan", plan))
+    if moment is None and not can_change:
+        # Delegates of a lead or co-lead organization give news of their activities.
+        represented = set().union(*access_for(request.user).space_organizations.values())
+        for node in tree.nodes():
+            node.can_report = bool(node.kind == "activity" and plan.status != Plan.Status.ARCHIVED
+                                   and represented & node.organization_ids)
+    else:
+        for node in tree.nodes():
+            node.can_report = can_change and node.kind == "activity"
+    _attach_urls(tree, plan_url(plan))
+    return render(request, "planning/plan.html", _context(
+        space, plan, tree=tree, as_of_form=as_of_form, as_of_day=day, can_change=can_change,
+        before_adoption=bool(day and plan.adopted_on and day < plan.adopted_on),
+        vision_html=render_markdown(tree.vision), draft=plan.status == Plan.Status.DRAFT,
+    ))
+
+
+@login_required
+def plan_edit(request, territory, space, plan):
+    space, plan = _load_plan(request, territory, space, plan, perm="planning.change_plan")
+    if plan.status == Plan.Status.ARCHIVED:
+        raise Http404
+    initial = {"title": plan.title, "starts_on": plan.starts_on, "ends_on": plan.ends_on, "vision": plan.vision}
+    form = PlanForm(request.POST or None, initial=initial, **_change_form_kwargs(request, plan, "plan"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_update(plan=plan, by=request.user, **form.item_kwargs(), **form.change_kwargs())
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Le plan est enregistré."))
+            return redirect(plan_url(plan))
+    return render(request, "planning/plan_form.html", _context(space, plan, form=form))
+
+
+@login_required
+def plan_adopt(request, territory, space, plan):
+    space, plan = _load_plan(request, territory, space, plan, perm="planning.change_plan")
+    if plan.status != Plan.Status.DRAFT:
+        raise Http404
+    form = AdoptForm(request.POST or None, plan=plan, decisions=decision_choices(space, request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_adopt(plan=plan, decision=form.cleaned_data["decision"],
+                                on=form.cleaned_data.get("adopted_on"), by=request.user)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Le plan est adopté. Désormais, chaque changement est inscrit à son "
+                                        "historique avec sa raison et la décision qui l'autorise."))
+            return redirect(plan_url(plan))
+    return render(request, "planning/plan_adopt.html", _context(space, plan, form=form))
+
+
+@login_required
+def plan_archive(request, territory, space, plan):
+    space, plan = _load_plan(request, territory, space, plan, perm="planning.change_plan")
+    if plan.status == Plan.Status.ARCHIVED:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.plan_archive(plan=plan, by=request.user)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Le plan est archivé : il reste consultable et ne se modifie plus."))
+        return redirect(plan_url(plan))
+    return render(request, "planning/plan_archive.html", _context(space, plan))
+
+
+def revisions(request, territory, space, plan):
+    """Every revision of the plan, most recent first."""
+    space, plan = _load_plan(request, territory, space, plan)
+    page = Paginator(recent_revisions(plan), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [_revision_row(revision) for revision in page.object_list]
+    return render(request, "planning/revisions.html", _context(space, plan, page=page, rows=rows))
+
+
+# Items ------------------------------------------------------------------------------------------
+
+FORMS = {"priority": ItemForm, "objective": ItemForm, "strategy": ItemForm, "activity": ActivityForm}
+PARENTS = {"objective": Priority, "strategy": Objective, "activity": Strategy}
+
+
+def _add_title(kind: str, parent) -> str:
+    if kind == "strategy" and parent is None:
+        return _("Ajouter une stratégie transversale")
+    return {
+        "priority": _("Ajouter une priorité"), "objective": _("Ajouter un objectif"),
+        "strategy": _("Ajouter une stratégie"), "activity": _("Ajouter une action"),
+    }[kind]
+
+
+def _edit_title(kind: str) -> str:
+    return {
+        "priority": _("Modifier la priorité"), "objective": _("Modifier l'objectif"),
+        "strategy": _("Modifier la stratégie"), "activity": _("Modifier l'action"),
+    }[kind]
+
+
+def _parent(request, plan: Plan, kind: str):
+    """The parent named by ?parent= (required except for priorities and cross-cutting strategies)."""
+    if kind == "priority":
+        return None
+    raw = request.GET.get("parent") or request.POST.get("parent")
+    if not raw:
+        if kind == "strategy":
+            return None
+        raise Http404
+    try:
+        pk = int(raw)
+    except ValueError:
+        raise Http404 from None
+    return item_in_plan(plan, PARENTS[kind]._meta.model_name, pk)
+
+
+def _number_of(plan: Plan, kind: str, pk: int) -> str:
+    return item_number(plan, kind, pk)
+
+
+@login_required
+def item_add(request, territory, space, plan, kind):
+    _check_kind(kind)
+    space, plan = _load_plan(request, territory, space, plan, perm="planning.change_plan")
+    if plan.status == Plan.Status.ARCHIVED:
+        raise Http404
+    parent = _parent(request, plan, kind)
+    form = FORMS[kind](request.POST or None, territory=space.territory, **_change_form_kwargs(request, plan, kind))
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.item_add(kind=kind, plan=plan, parent=parent, by=request.user, **form.item_kwargs(),
+                                     **form.change_kwargs())
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("« %(title)s » est ajouté au plan.") % {"title": item.title})
+            return redirect(plan_url(plan, anchor(kind, item.pk)))
+    parent_number = _number_of(plan, parent._meta.model_name, parent.pk) if parent is not None else ""
+    return render(request, "planning/item_form.html", _context(
+        space, plan, form=form, kind=kind, heading=_add_title(kind, parent), parent=parent,
+        parent_number=parent_number, parent_kind_label=kind_label(parent._meta.model_name) if parent else "",
+        submit=_add_title(kind, parent)))
+
+
+@login_required
+def item_edit(request, territory, space, plan, kind, item):
+    _check_kind(kind)
+    space, plan = _load_plan(request, territory, space, plan, perm="planning.change_plan")
+    if plan.status == Plan.Status.ARCHIVED:
+        raise Http404
+    obj = item_in_plan(plan, kind, item)
+    form = FORMS[kind](request.POST or None, initial=initial_for(obj), territory=space.territory,
+                       **_change_form_kwargs(request, plan, kind))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.item_edit(item=obj, by=request.user, **form.item_kwargs(), **form.change_kwargs())
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("« %(title)s » est enregistré.") % {"title": obj.title})
+            return redirect(plan_url(plan, anchor(kind, obj.pk)))
+    return render(request, "planning/item_form.html", _context(
+        space, plan, form=form, kind=kind, item=obj, number=_number_of(plan, kind, obj.pk),
+        heading=_edit_title(kind), submit=_("Enregistrer les changements")))
+
+
+@login_required
+def item_move(request, territory, space, plan, kind, item):
+    _check_kind(kind)
+    space, plan = _load_plan(request, territory, space, plan, perm="planning.change_plan")
+    if plan.status == Plan.Status.ARCHIVED:
+        raise Http404
+    obj = item_in_plan(plan, kind, item)
+    direction = request.POST.get("direction") or request.GET.get("direction")
+    initial = {"direction": direction} if direction in ("up", "down") else {}
+    form = MoveForm(request.POST or None, initial=initial, **_change_form_kwargs(request, plan, kind))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.item_move(item=obj, direction=form.cleaned_data["direction"], by=request.user,
+                               **form.change_kwargs())
+        except DomainError as error:
+            if plan.status != Plan.Status.ADOPTED:
+                messages.error(request, str(error))
+                return redirect(plan_url(plan, anchor(kind, obj.pk)))
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("« %(title)s » est déplacé.") % {"title": obj.title})
+            return redirect(plan_url(plan, anchor(kind, obj.pk)))
+    return render(request, "planning/item_move.html", _context(
+        space, plan, form=form, kind=kind, item=obj, number=_number_of(plan, kind, obj.pk),
+        kind_label=kind_label(kind)))
+
+
+@login_required
+def item_remove(request, territory, space, plan, kind, item):
+    _check_kind(kind)
+    space, plan = _load_plan(request, territory, space, plan, perm="planning.change_plan")
+    if plan.status == Plan.Status.ARCHIVED:
+        raise Http404
+    obj = item_in_plan(plan, kind, item)
+    form = ChangeForm(request.POST or None, **_change_form_kwargs(request, plan, kind))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.item_remove(item=obj, by=request.user, **form.change_kwargs())
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("« %(title)s » est retiré du plan.") % {"title": obj.title})
+            return redirect(plan_url(plan))
+    node = outline(plan).find(kind, obj.pk)
+    return render(request, "planning/item_remove.html", _context(
+        space, plan, form=form, kind=kind, item=obj, node=node, kind_label=kind_label(kind),
+        contained=_contained(node)))
+
+
+def _contained(node) -> dict:
+    counts = {"objective": 0, "strategy": 0, "activity": 0}
+    stack = list(node.children) if node else []
+    while stack:
+        child = stack.pop()
+        counts[child.kind] = counts.get(child.kind, 0) + 1
+        stack.extend(child.children)
+    return counts
+
+
+def _revision_row(revision) -> dict:
+    return {"revision": revision, "sentence": action_sentence(revision), "changes": describe_diff(revision)}
+
+
+def item_history(request, territory, space, plan, kind, item):
+    _check_kind(kind, HISTORY_KINDS)
+    space, plan = _load_plan(request, territory, space, plan)
+    if kind == "plan":
+        if item != plan.pk:
+            raise Http404
+        title, number, exists = plan.title, "", True
+    elif kind == "indicator":
+        indicator = plan.indicators.filter(pk=item).first()
+        exists = indicator is not None
+        title, number = (indicator.name if indicator else ""), ""
+    else:
+        try:
+            obj = item_in_plan(plan, kind, item)
+        except Http404:
+            obj = None
+        exists = obj is not None
+        title = obj.title if obj else ""
+        number = _number_of(plan, kind, item) if obj else ""
+    revisions_list = list(history_of(kind, item, plan=plan))
+    if not exists and not revisions_list:
+        raise Http404
+    if not exists:
+        title = revisions_list[0].item_label
+    rows = [_revision_row(revision) for revision in revisions_list]
+    return render(request, "planning/item_history.html", _context(
+        space, plan, kind=kind, kind_label=kind_label(kind), title=title, number=number, exists=exists,
+        rows=rows, item_id=item))
+
+
+# Progress ---------------------------------------------------------------------------------------
+
+@login_required
+def progress_add(request, territory, space, plan, item):
+    space, plan = _load_plan(request, territory, space, plan)
+    if plan.status == Plan.Status.ARCHIVED:
+        raise Http404
+    activity = item_in_plan(plan, "activity", item)
+    require(request.user, "planning.report_progress", activity)
+    form = ProgressForm(request.POST or None, activity=activity)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.progress_add(activity=activity, date=data["date"], text=data["text"], percent=data["percent"],
+                                  status=data["status"], by=request.user)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Les nouvelles de l'action sont enregistrées."))
+            return redirect(plan_url(plan, anchor("activity", activity.pk)))
+    updates = list(activity.updates.select_related("author")[:20])
+    return render(request, "planning/progress_form.html", _context(
+        space, plan, form=form, activity=activity, number=_number_of(plan, "activity", activity.pk),
+        updates=updates))
+

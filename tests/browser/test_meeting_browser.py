@@ -1,0 +1,135 @@
+"""In Chromium, as the demo facilitator of « Habiter dignement »: a whole meeting, from the agenda to
+the minutes draft — build the agenda, convene, take attendance with the quorum shown, record a
+decision by show of hands and two follow-ups, close the meeting, read them in the minutes draft.
+axe-core reports no violation on any meeting page on the way."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from concertation.decisions.models import Proposal
+from concertation.demo.loader import DEMO_PASSWORD, load_demo
+from concertation.meetings.attendance import roster
+from concertation.meetings.models import Attendance, FollowUp, Meeting
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+FACILITATOR = "animation@demo.concertation.quebec"
+TERRITORY = "pointe-aux-herons"
+SPACE = "habiter-dignement"
+TITLE = "Comité Habiter dignement — rencontre de travail"
+ITEM = "Appui au projet de logement social du Quai"
+OUTCOME = "Le comité appuie le projet de 24 logements sociaux des Habitations du Quai."
+FOLLOW_UPS = ("Écrire la lettre d'appui au projet", "Présenter le projet au Comité de coordination")
+
+
+@pytest.fixture
+def demo(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    load_demo()
+
+
+def url(name, **kwargs):
+    return reverse(f"meetings:{name}", kwargs={"territory": TERRITORY, "space": SPACE, **kwargs})
+
+
+def confirm_dialogs(page):
+    """Buttons with data-confirm ask first: say yes."""
+    page.on("dialog", lambda dialog: dialog.accept())
+
+
+def test_the_facilitator_runs_a_meeting_from_agenda_to_minutes(demo, signed_in_page, axe_check):
+    page = signed_in_page(FACILITATOR, DEMO_PASSWORD)
+    confirm_dialogs(page)
+    today = timezone.localdate()
+
+    # The agenda: a new meeting (tomorrow evening) starts from the standard agenda; add a decision item.
+    page.goto(url("add"))
+    axe_check(page)
+    page.get_by_role("textbox", name="Titre", exact=True).fill(TITLE)
+    page.locator("#id_date").fill((today + timezone.timedelta(days=1)).isoformat())
+    page.locator("#id_start_time").fill("18:30")
+    page.locator("#id_end_time").fill("20:30")
+    page.get_by_role("button", name="Créer la rencontre").click()
+    expect(page.locator("h1")).to_have_text(TITLE)
+    meeting = Meeting.objects.get(title=TITLE)
+    axe_check(page)
+    page.get_by_role("link", name="Ajouter un point").click()
+    axe_check(page)
+    page.get_by_role("textbox", name="Titre", exact=True).fill(ITEM)
+    page.get_by_role("combobox", name="Type", exact=True).select_option(label="Décision")
+    page.get_by_role("spinbutton", name="Minutes prévues").fill("20")
+    page.get_by_role("button", name="Ajouter ce point").click()
+    expect(page.locator("#ordre-du-jour")).to_contain_text(ITEM)
+
+    # The notice.
+    page.get_by_role("button", name="Envoyer la convocation").click()
+    expect(page.locator(".messages .message-success")).to_be_visible()
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.CONVENED
+    axe_check(page)
+
+    # The live page: open the meeting, take attendance, the quorum is always shown.
+    page.get_by_role("link", name="Prendre les présences et ouvrir la rencontre").click()
+    expect(page.locator("h1")).to_contain_text("en direct")
+    axe_check(page)
+    page.get_by_role("button", name="Ouvrir la rencontre").click()
+    expect(page.locator(".messages .message-success")).to_contain_text("La rencontre est ouverte")
+    banner = page.locator("#quorum")
+    expect(banner).to_have_attribute("role", "status")
+    expect(banner).to_contain_text(re.compile(r"\b0 membres? votants? présents?"))
+    people = [person for seat in roster(meeting) for person in seat.people if person.kind in ("delegate", "citizen")]
+    assert len(people) >= 4
+    for count, person in enumerate(people[:4], start=1):
+        group = page.get_by_role("group", name=f"Présence de {person.name}")
+        group.get_by_role("button", name="Présence", exact=True).click()
+        expect(group.get_by_role("button", name="Présence", exact=True)).to_have_attribute("aria-pressed", "true")
+        expect(banner).to_contain_text(re.compile(rf"\b{count} membres? votants? présents?"))
+    expect(banner).to_contain_text("Aucun quorum requis")  # the working group's charter asks for none
+    assert Attendance.objects.filter(meeting=meeting, status="present").count() == 4
+    axe_check(page)
+
+    # The decision item: a show of hands, typed by the secretary.
+    page.get_by_role("navigation", name="Ordre du jour").get_by_role("link", name=ITEM).click()
+    expect(page.locator("#point-titre")).to_contain_text(ITEM)
+    page.get_by_role("spinbutton", name="Pour", exact=True).fill("4")
+    page.get_by_role("spinbutton", name="Contre", exact=True).fill("0")
+    page.get_by_role("spinbutton", name="Abstentions", exact=True).fill("0")
+    page.get_by_role("textbox", name="Décision, telle qu'elle entre au registre").fill(OUTCOME)
+    page.get_by_role("button", name="Consigner la décision à main levée").click()
+    expect(page.locator(".messages .message-success")).to_contain_text("Décision consignée")
+    expect(page.locator("#point")).to_contain_text(OUTCOME)
+    expect(page.locator("#point .rule-sentence")).to_contain_text("Adoptée")
+    proposal = Proposal.objects.get(agenda_items__meeting=meeting)
+    assert proposal.status == Proposal.Status.DECIDED and proposal.outcome == OUTCOME
+    axe_check(page)
+
+    # Two follow-ups on the item: what, who, by when.
+    due = (today + timezone.timedelta(days=21)).isoformat()
+    for what, person in zip(FOLLOW_UPS, people[:2], strict=True):
+        page.get_by_role("textbox", name="Quoi", exact=True).fill(what)
+        page.get_by_role("combobox", name="Qui (personne)").select_option(label=person.name)
+        page.locator("#id_suivi-due_on").fill(due)
+        page.get_by_role("button", name="Ajouter le suivi").click()
+        expect(page.locator(".messages .message-success")).to_contain_text(what)
+    expect(page.locator("#suivis + ul")).to_contain_text(FOLLOW_UPS[1])
+    assert FollowUp.objects.filter(meeting=meeting).count() == 2
+    axe_check(page)
+
+    # Close the meeting; the minutes draft shows the decision and the follow-ups.
+    page.get_by_role("button", name="Lever la rencontre").click()
+    expect(page.locator(".messages .message-success")).to_contain_text("La rencontre est levée")
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.HELD
+    axe_check(page)
+    page.goto(url("meeting", pk=meeting.pk))
+    expect(page.get_by_role("heading", name="Pendant la rencontre")).to_be_visible()
+    axe_check(page)
+    page.goto(url("minutes", pk=meeting.pk))
+    main = page.locator("main")
+    for expected in (OUTCOME, *FOLLOW_UPS):
+        expect(main).to_contain_text(expected)
+    axe_check(page)

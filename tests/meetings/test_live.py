@@ -1,0 +1,454 @@
+"""During the meeting: who runs it, its states, attendance, decisions (never without quorum),
+conflicts, follow-ups, the live page's query budget and the attendance sheet."""
+
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from concertation.core.errors import DomainError
+from concertation.decisions import ballots
+from concertation.decisions.explain import explain
+from concertation.decisions.models import Proposal, Recusal
+from concertation.decisions.services import proposal_create
+from concertation.meetings import live
+from concertation.meetings.models import (
+    AgendaItem,
+    Attendance,
+    ConflictDeclaration,
+    FollowUp,
+    Meeting,
+)
+from concertation.spaces.models import Charter, Role
+from tests.factories import RoleAssignmentFactory, RoleFactory, UserFactory
+
+from .test_quorum import Table
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+class Room(Table):
+    """A table with a facilitator (by role), a meeting secretary and two items, one of them a decision."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("organizations", 3)
+        super().__init__(**kwargs)
+        self.facilitator = UserFactory(display_name="Animation")
+        role = RoleFactory(space=self.space, name="Animation", kind=Role.Kind.FACILITATION)
+        RoleAssignmentFactory(role=role, person=self.facilitator)
+        self.secretary = UserFactory(display_name="Secrétariat")
+        self.meeting.secretary = self.secretary
+        self.meeting.status = Meeting.Status.CONVENED
+        self.meeting.save()
+        self.info = AgendaItem.objects.create(meeting=self.meeting, title="Tour de table", position=1)
+        self.item = AgendaItem.objects.create(meeting=self.meeting, title="Appui au projet de logement",
+                                              kind=AgendaItem.Kind.DECISION, position=2)
+
+    def url(self, name, item=None, **extra):
+        kwargs = {"territory": self.territory.slug, "space": self.space.slug, "pk": self.meeting.pk, **extra}
+        if item is not None:
+            kwargs["item"] = item.pk
+        return reverse(f"meetings:{name}", kwargs=kwargs)
+
+    def open(self):
+        live.meeting_open(meeting=self.meeting, by=self.facilitator)
+
+    def reach_quorum(self):
+        for person in self.delegates[: len(self.delegates) // 2 + 1]:
+            self.attend(person)
+        for person in self.citizens:
+            self.attend(person)
+
+
+@pytest.fixture
+def room():
+    return Room()
+
+
+# States and who may change them ------------------------------------------------------------------
+
+def test_the_meeting_opens_then_closes(room):
+    room.open()
+    room.meeting.refresh_from_db()
+    assert room.meeting.status == Meeting.Status.IN_PROGRESS and room.meeting.opened_at
+    with pytest.raises(DomainError, match="déjà en cours"):
+        room.open()
+    live.meeting_close(meeting=room.meeting, by=room.secretary)
+    room.meeting.refresh_from_db()
+    assert room.meeting.status == Meeting.Status.HELD and room.meeting.closed_at
+    with pytest.raises(DomainError, match="levée"):
+        live.meeting_close(meeting=room.meeting, by=room.secretary)
+
+
+def test_a_draft_meeting_cannot_open_and_a_convened_one_cannot_close(room):
+    with pytest.raises(DomainError, match="pas encore ouverte"):
+        live.meeting_close(meeting=room.meeting, by=room.facilitator)
+    room.meeting.status = Meeting.Status.DRAFT
+    room.meeting.save()
+    with pytest.raises(DomainError, match="pas encore convoquée"):
+        room.open()
+
+
+@pytest.mark.parametrize("who", ["facilitator", "secretary"])
+def test_facilitation_and_secretary_run_the_meeting(room, client, who):
+    client.force_login(getattr(room, who))
+    assert client.get(room.url("live")).status_code == 200
+    response = client.post(room.url("open"))
+    assert response.status_code == 302
+    room.meeting.refresh_from_db()
+    assert room.meeting.status == Meeting.Status.IN_PROGRESS
+    client.post(room.url("close"))
+    room.meeting.refresh_from_db()
+    assert room.meeting.status == Meeting.Status.HELD
+
+
+def test_a_delegate_cannot_run_the_meeting_everything_answers_404(room, client):
+    client.force_login(room.delegates[0])
+    assert client.get(room.url("live")).status_code == 404
+    assert client.get(room.url("attendance_sheet")).status_code == 404
+    for name in ("open", "close", "attendance"):
+        assert client.post(room.url(name)).status_code == 404
+    for name in ("item_notes", "conflict", "decision", "open_vote", "follow_up_add"):
+        assert client.post(room.url(name, room.item), {"notes-notes": "x"}).status_code == 404
+    room.meeting.refresh_from_db()
+    assert room.meeting.status == Meeting.Status.CONVENED
+    # Members may read the quorum, though.
+    assert client.get(room.url("quorum")).status_code == 200
+
+
+def test_strangers_and_anonymous_get_404(room, client):
+    assert client.get(room.url("live")).status_code == 404
+    client.force_login(UserFactory())
+    assert client.get(room.url("live")).status_code == 404
+    assert client.get(room.url("quorum")).status_code == 404
+
+
+def test_a_meeting_of_another_space_is_not_found_here(room, client):
+    other = Room()
+    client.force_login(room.facilitator)
+    url = reverse("meetings:live", kwargs={"territory": room.territory.slug, "space": room.space.slug,
+                                           "pk": other.meeting.pk})
+    assert client.get(url).status_code == 404
+
+
+# Attendance from the page ------------------------------------------------------------------------
+
+def test_attendance_buttons_swap_the_member_and_the_quorum_banner(room, client):
+    client.force_login(room.secretary)
+    organization = room.organizations[0]
+    response = client.post(room.url("attendance"), {"person": room.alternates[0].pk,
+                                                     "organization": organization.pk, "status": "present"}, **HTMX)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith(f'<tbody id="membre-o-{organization.pk}"')
+    assert 'hx-swap-oob="innerHTML"' in html and "Quorum non atteint" in html
+    assert 'aria-pressed="true"' in html and "compté au quorum" in html
+    assert Attendance.objects.get(person=room.alternates[0]).status == "present"
+
+
+def test_attendance_without_javascript_redirects_to_the_table(room, client):
+    client.force_login(room.secretary)
+    response = client.post(room.url("attendance"), {"person": room.citizens[0].pk, "status": "late"})
+    assert response.status_code == 302 and response["Location"].endswith("#presences")
+    assert Attendance.objects.get(person=room.citizens[0]).status == "late"
+    response = client.post(room.url("attendance"), {"person": UserFactory().pk, "status": "present"},
+                           follow=True)
+    assert "ne siège pas" in response.content.decode()
+
+
+def test_the_live_page_shows_the_quorum_and_why_it_is_not_met(room, client):
+    room.open()
+    client.force_login(room.facilitator)
+    html = text(client.get(room.url("live")))
+    assert 'role="status"' in html
+    assert "aucune citoyenne ni aucun citoyen présent" not in html  # no citizen minimum here
+    assert re.search("Quorum non atteint : 0 membres? votants? sur 4, il en fallait 3", html)
+    room.reach_quorum()
+    html = text(client.get(room.url("quorum"), **HTMX))
+    assert "Quorum atteint : 3 membres votants sur 4" in html
+
+
+# Notes, conflicts, follow-ups --------------------------------------------------------------------
+
+def test_notes_save_as_they_are_typed_and_with_the_button(room, client):
+    room.open()
+    client.force_login(room.secretary)
+    response = client.post(room.url("item_notes", room.info),
+                           {"notes-notes": "Chaque membre présente ses nouvelles.", "notes-dissent": ""}, **HTMX)
+    assert "Notes enregistrées à" in response.content.decode()
+    room.info.refresh_from_db()
+    assert room.info.notes == "Chaque membre présente ses nouvelles."
+    response = client.post(room.url("item_notes", room.info), {"notes-notes": "Version finale", "notes-dissent": ""})
+    assert response.status_code == 302
+    room.info.refresh_from_db()
+    assert room.info.notes == "Version finale"
+
+
+def test_notes_wait_for_the_meeting_to_open(room, client):
+    client.force_login(room.secretary)
+    response = client.post(room.url("item_notes", room.info), {"notes-notes": "Trop tôt"}, **HTMX)
+    assert "pas encore ouverte" in response.content.decode()
+    room.info.refresh_from_db()
+    assert room.info.notes == ""
+
+
+def test_a_conflict_on_an_item_with_a_proposal_recuses_from_its_vote(room, client):
+    room.item.proposal = proposal_create(space=room.space, author=room.facilitator, title="Appui")
+    room.item.save()
+    room.open()
+    client.force_login(room.facilitator)
+    organization = room.organizations[1]
+    response = client.post(room.url("conflict", room.item), {"conflit-who": f"o:{organization.pk}",
+                                                              "conflit-reason": "Porteur du projet"})
+    assert response.status_code == 302
+    assert ConflictDeclaration.objects.filter(item=room.item, organization=organization).exists()
+    assert Recusal.objects.filter(proposal=room.item.proposal, organization=organization).exists()
+    html = client.get(room.url("live") + f"?point={room.item.pk}").content.decode()
+    assert "se retire de ce point" in html and "Porteur du projet" in html
+
+
+def test_follow_ups_are_recorded_on_the_item(room, client):
+    room.open()
+    client.force_login(room.secretary)
+    due = (timezone.localdate() + timedelta(days=14)).isoformat()
+    response = client.post(room.url("follow_up_add", room.info), {
+        "suivi-what": "Envoyer le portrait au CLSC", "suivi-person": room.delegates[0].pk,
+        "suivi-organization": room.organizations[0].pk, "suivi-due_on": due,
+    })
+    assert response.status_code == 302
+    client.post(room.url("follow_up_add", room.info), {"suivi-what": "Réserver la salle",
+                                                        "suivi-organization": room.organizations[2].pk})
+    follow_ups = list(FollowUp.objects.order_by("id"))
+    assert [f.what for f in follow_ups] == ["Envoyer le portrait au CLSC", "Réserver la salle"]
+    first = follow_ups[0]
+    assert (first.space, first.meeting, first.item, first.person, first.organization) == (
+        room.space, room.meeting, room.info, room.delegates[0], room.organizations[0])
+    assert first.due_on.isoformat() == due
+    # Nobody in charge: refused next to the field, nothing typed is lost.
+    response = client.post(room.url("follow_up_add", room.info), {"suivi-what": "Sans personne"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "Indiquez qui s" in html and 'value="Sans personne"' in html
+    assert FollowUp.objects.count() == 2
+
+
+# Decisions -----------------------------------------------------------------------------------------
+
+def test_no_decision_is_recorded_without_quorum(room, client):
+    room.open()
+    room.attend(room.delegates[0])
+    with pytest.raises(DomainError, match="sans quorum") as refused:
+        live.record_show_of_hands(item=room.item, by=room.secretary, yes=1, no=0, abstain=0, outcome="Adopté")
+    assert "il en fallait 3" in str(refused.value)
+    with pytest.raises(DomainError, match="sans quorum"):
+        live.vote_open(item=room.item, by=room.secretary)
+    client.force_login(room.secretary)
+    response = client.post(room.url("decision", room.item), {
+        "action": "hands", "mains-yes": 1, "mains-no": 0, "mains-abstain": 0, "mains-outcome": "Adopté"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "Aucune décision ne peut être consignée sans quorum" in html
+    assert 'Adopté</textarea>' in html
+    assert not Proposal.objects.exists()
+
+
+def test_a_citizen_minimum_refuses_the_decision_and_says_so():
+    room = Room(organizations=2, citizens=1, college_minimums={"citoyen": 1})
+    room.open()
+    for person in room.delegates:
+        room.attend(person)
+    with pytest.raises(DomainError, match="aucune citoyenne ni aucun citoyen présent"):
+        live.record_show_of_hands(item=room.item, by=room.secretary, yes=2, no=0, abstain=0, outcome="Adopté")
+
+
+def text(response) -> str:
+    """The page's text with non-breaking spaces as plain ones, to compare with readable strings."""
+    return response.content.decode().replace("\u00a0", " ")
+
+
+def test_a_show_of_hands_is_stored_explained_and_enters_the_register(room, client):
+    room.open()
+    room.reach_quorum()
+    client.force_login(room.secretary)
+    response = client.post(room.url("decision", room.item), {
+        "action": "hands", "mains-yes": 2, "mains-no": 1, "mains-abstain": 0,
+        "mains-outcome": "La Table appuie le projet de logement.", "mains-dissent": "Organisme 02 est en désaccord.",
+    })
+    assert response.status_code == 302
+    room.item.refresh_from_db()
+    proposal = room.item.proposal
+    assert proposal.status == Proposal.Status.DECIDED and proposal.origin == Proposal.Origin.MEETING
+    assert proposal.outcome == "La Table appuie le projet de logement."
+    assert proposal.dissent == room.item.dissent == "Organisme 02 est en désaccord."
+    assert proposal.decided_by == room.secretary and proposal.result["show_of_hands"]
+    assert proposal.result["counts"] == {"yes": 2, "no": 1, "abstain": 0}
+    assert proposal.result["quorum"]["met"] and proposal.result["quorum"]["present"] == 3
+    assert explain(proposal).replace("\u00a0", " ") == ("Adoptée : 2 pour, 1 contre, 0 abstentions; majorité simple (plus de « pour » "
+                                 "que de « contre ») atteinte (2 > 1); quorum atteint : 3 membres votants sur 4.")
+    html = client.get(room.url("live") + f"?point={room.item.pk}").content.decode()
+    assert "La Table appuie le projet de logement." in html and "Adoptée" in html
+    client.force_login(room.delegates[0])  # a member reads the register
+    register = client.get(reverse("register:space", kwargs={"territory": room.territory.slug,
+                                                            "space": room.space.slug})).content.decode()
+    assert "La Table appuie le projet de logement." in register and room.meeting.title in register
+
+
+def test_a_show_of_hands_uses_the_proposals_threshold_and_the_members_present():
+    room = Room(organizations=6, citizens=0, threshold=Charter.Threshold.TWO_THIRDS, base=Charter.Base.PRESENT)
+    room.open()
+    for person in room.delegates:
+        room.attend(person)
+    proposal = live.record_show_of_hands(item=room.item, by=room.secretary, yes=3, no=0, abstain=3,
+                                         outcome="Rejetée faute des deux tiers")
+    assert proposal.result["adopted"] is False
+    assert proposal.result["explanation"]["required"] == 4  # ⅔ of the 6 present
+    with pytest.raises(DomainError, match="déjà décidé"):
+        live.record_show_of_hands(item=room.item, by=room.secretary, yes=6, no=0, abstain=0, outcome="Encore")
+
+
+def test_a_show_of_hands_cannot_count_more_hands_than_members_present(room):
+    room.open()
+    room.reach_quorum()
+    with pytest.raises(DomainError, match="dépasse"):
+        live.record_show_of_hands(item=room.item, by=room.secretary, yes=5, no=0, abstain=0, outcome="Adopté")
+
+
+def test_an_electronic_vote_is_opened_from_the_item_then_closed_with_the_meetings_quorum(room, client):
+    room.open()
+    room.reach_quorum()
+    client.force_login(room.facilitator)
+    response = client.post(room.url("open_vote", room.item))
+    assert response.status_code == 302
+    room.item.refresh_from_db()
+    proposal = room.item.proposal
+    assert proposal.status == Proposal.Status.OPEN and proposal.origin == Proposal.Origin.MEETING
+    assert proposal.closes_at >= room.meeting.ends_at
+    html = client.get(room.url("live") + f"?point={room.item.pk}").content.decode()
+    proposal_url = reverse("decisions:proposal", kwargs={"territory": room.territory.slug,
+                                                         "space": room.space.slug, "pk": proposal.pk})
+    results_url = reverse("decisions:results", kwargs={"territory": room.territory.slug,
+                                                       "space": room.space.slug, "pk": proposal.pk})
+    assert proposal_url in html and f'hx-get="{results_url}"' in html and 'hx-trigger="load, every 10s"' in html
+    # Members vote on their phones; only one of the three present does before the vote closes.
+    ballots.ballot_cast(proposal=proposal, person=room.delegates[0], value="yes")
+    with pytest.raises(DomainError, match="encore ouvert"):
+        live.meeting_close(meeting=room.meeting, by=room.facilitator)
+    response = client.post(room.url("decision", room.item), {"action": "close"})
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.CLOSED
+    # The quorum is the meeting's (3 of 4 present), not the participation (1 of 4).
+    assert proposal.result["quorum"]["present"] == 3 and proposal.result["adopted"] is True
+    assert "no_decision" not in proposal.result
+    response = client.post(room.url("decision", room.item), {"action": "record",
+                                                              "decision-outcome": "Appui accordé."})
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.DECIDED and proposal.outcome == "Appui accordé."
+
+
+def test_a_vote_closed_without_quorum_cannot_be_recorded(room):
+    room.open()
+    room.reach_quorum()
+    proposal = live.vote_open(item=room.item, by=room.facilitator)
+    Attendance.objects.filter(meeting=room.meeting).update(status=Attendance.Status.ABSENT)
+    with pytest.raises(DomainError, match="sans quorum"):
+        live.vote_close(item=room.item, by=room.facilitator)
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.OPEN
+
+
+def test_dissent_typed_with_the_notes_follows_a_recorded_decision(room):
+    room.open()
+    room.reach_quorum()
+    live.record_show_of_hands(item=room.item, by=room.secretary, yes=3, no=0, abstain=0, outcome="Adopté")
+    room.item.refresh_from_db()
+    live.item_notes_save(item=room.item, by=room.secretary, notes="Débat court.", dissent="Réserve du CLSC.")
+    room.item.proposal.refresh_from_db()
+    assert room.item.proposal.dissent == "Réserve du CLSC."
+
+
+# Pages: query budget, summary, attendance sheet --------------------------------------------------------
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_the_live_page_costs_the_same_queries_for_5_or_50_members(client, size, django_assert_max_num_queries):
+    room = Room(organizations=size, citizens=2, college_minimums={"citoyen": 1})
+    room.open()
+    for person in room.delegates[::2]:
+        room.attend(person)
+    ConflictDeclaration.objects.create(item=room.item, organization=room.organizations[0])
+    room.item.proposal = proposal_create(space=room.space, author=room.facilitator, title="Appui")
+    room.item.save()
+    FollowUp.objects.create(space=room.space, meeting=room.meeting, item=room.item, what="Suivre",
+                            organization=room.organizations[1])
+    client.force_login(room.facilitator)
+    url = room.url("live") + f"?point={room.item.pk}"
+    with django_assert_max_num_queries(15):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count("<tbody id=\"membre-") == size + 2
+
+
+def test_the_meeting_page_summary_costs_at_most_two_queries(room, django_assert_max_num_queries):
+    room.open()
+    meeting = Meeting.objects.select_related("space__territory").get(pk=room.meeting.pk)
+    request = RequestFactory().get("/")
+    request.user = room.facilitator
+    request.htmx = False
+    assert request.user.has_perm("meetings.view_meeting", meeting)  # the meeting page checked it already
+    with django_assert_max_num_queries(2):
+        html = render_to_string("meetings/live/_summary.html", {"meeting": meeting, "request": request})
+    assert room.url("live") in html and room.url("quorum") in html and "En cours" in html
+    request.user = room.delegates[0]
+    assert request.user.has_perm("meetings.view_meeting", meeting)
+    with CaptureQueriesContext(connection) as queries:
+        html = render_to_string("meetings/live/_summary.html", {"meeting": meeting, "request": request})
+    assert len(queries) <= 2
+    assert room.url("live") not in html
+
+
+def test_the_attendance_sheet_lists_members_people_and_a_signature_column(room, client):
+    client.force_login(room.secretary)
+    response = client.get(room.url("attendance_sheet"))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    text = re.sub(r"\s+", " ", text)
+    for expected in ("Feuille de présence", "Organisme 00", "Déléguée 0", "Substitut 0", "Citoyenne 0",
+                     "Signature", "personne déléguée", "substitut"):
+        assert expected in text
+
+
+def test_a_proposal_between_options_is_not_decided_by_a_show_of_hands(room):
+    Charter.objects.filter(pk=room.charter.pk).update(proposals_may_override=True)
+    room.open()
+    room.reach_quorum()
+    room.item.proposal = proposal_create(space=room.space, author=room.facilitator, title="Choisir la date",
+                                         options=["Mardi", "Jeudi"], method="approval")
+    room.item.save()
+    with pytest.raises(DomainError, match="oui ou non"):
+        live.record_show_of_hands(item=room.item, by=room.secretary, yes=3, no=0, abstain=0, outcome="Mardi")
+
+
+def test_a_consensus_not_reached_in_the_room_opens_the_fallback_vote_on_the_item():
+    room = Room(method="consensus", fallback_method="majority")
+    room.open()
+    room.reach_quorum()
+    first = live.vote_open(item=room.item, by=room.facilitator)
+    ConflictDeclaration.objects.create(item=room.item, organization=room.organizations[2])
+    Recusal.objects.create(proposal=first, organization=room.organizations[2])
+    ballots.ballot_cast(proposal=first, person=room.delegates[0], value="disagree")
+    live.vote_close(item=room.item, by=room.facilitator)
+    first.refresh_from_db()
+    room.item.refresh_from_db()
+    fallback = room.item.proposal
+    assert first.status == Proposal.Status.CLOSED and first.result["quorum"]["met"]
+    assert first.result["fallback_required"] and first.result["fallback_proposal"] == fallback.pk
+    assert fallback.follows == first and fallback.status == Proposal.Status.OPEN and fallback.method == "majority"
+    assert fallback.recusals.filter(organization=room.organizations[2]).exists()
