@@ -10,16 +10,13 @@ import re
 import socket
 from datetime import date, datetime, time, timedelta
 from email import policy
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
-import polib
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
-from django.utils.translation import trans_real
 from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
@@ -36,7 +33,6 @@ IMMEDIATE_TASKS = {
 }
 MONTREAL = ZoneInfo("America/Montreal")
 NBSP = "\u00a0"
-PENDING_PO = Path(__file__).resolve().parents[2] / "docs" / "i18n-pending" / "meetings-agenda.po"
 
 
 @pytest.fixture(autouse=True)
@@ -51,24 +47,8 @@ def immediate(settings):
 
 @pytest.fixture
 def english():
-    """The English catalog, completed with this area's pending translations until the lead merges
-    them (entries the compiled catalog already holds are left as they are)."""
-    catalog = trans_real.translation("en")._catalog
-    added = []
-    for entry in polib.pofile(str(PENDING_PO)):
-        if entry.msgid_plural:
-            for index, text in entry.msgstr_plural.items():
-                key = (entry.msgid, int(index))
-                if key not in catalog:
-                    catalog[key] = text
-                    added.append(key)
-        elif entry.msgid not in catalog and entry.msgstr:
-            catalog[entry.msgid] = entry.msgstr
-            added.append(entry.msgid)
+    """Kept for readability of the tests that need English: the compiled catalog is complete."""
     yield
-    for key in added:
-        for part in catalog._catalogs if hasattr(catalog, "_catalogs") else [catalog]:
-            part.pop(key, None)
 
 
 def next_october_7() -> datetime:

@@ -20,7 +20,7 @@ CONTENT_SECURITY_POLICY = (
 
 def database_unavailable_response(reason: str = "", status: int = 503) -> HttpResponse:
     """A page that needs no database: neither session, nor user, nor context processors."""
-    html = render_to_string("503.html" if status == 503 else "500_plain.html", {"reason": reason})
+    html = render_to_string("503.html", {"reason": reason, "status": status})
     response = HttpResponse(html, status=status)
     response["Retry-After"] = "30"
     return response
