@@ -32,6 +32,10 @@ def check_database() -> None:
         settings_dict = connection.settings_dict
         where = settings_dict.get("HOST") or settings_dict.get("NAME")
         fail(f"cannot reach the database ({where}): {first_line}. Check DATABASE_URL.")
+    finally:
+        # Never hand an open connection to processes forked later (gunicorn's workers would share
+        # one socket and read each other's answers).
+        connection.close()
 
 
 def main(argv: list[str] | None = None) -> None:

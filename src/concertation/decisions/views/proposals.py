@@ -503,7 +503,9 @@ def results(request, territory, space, pk):
 @require_POST
 def vote(request, territory, space, pk):
     space, proposal = _load_current(request, territory, space, pk)
-    all_voters = eligible_voters(proposal, include_recused=True) if proposal.status == Status.OPEN else {}
+    # Only the memberships this person sits through: a ballot costs the same in any space size.
+    all_voters = (eligible_voters(proposal, include_recused=True, for_person=request.user)
+                  if proposal.status == Status.OPEN else {})
     recused = recused_keys(proposal)
     mine = voters_for_user(proposal, request.user, {k: v for k, v in all_voters.items() if k not in recused})
     key = request.POST.get("voter", "")

@@ -41,7 +41,10 @@ class Command(BaseCommand):
             argv += ["--access-logfile", "-"]
         self.stdout.write(f"Concertation: gunicorn on http://{options['bind']} ({options['workers']} workers)")
         sys.stdout.flush()
+        from django.db import connections
         from gunicorn.app.wsgiapp import run
+
+        connections.close_all()  # the workers fork from this process: they must open their own
 
         sys.argv = argv
         run()
