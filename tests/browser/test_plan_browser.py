@@ -159,3 +159,117 @@ def test_the_plan_reads_on_a_phone(plan_world, signed_in_page, phone_page, axe_c
     page.goto(f"/t/{TERRITORY}/e/{ASSEMBLY}/plan/{plan.pk}/")
     expect(page.get_by_role("heading", name="Priorité 1 · Habiter dignement")).to_be_visible()
     axe_check(page)
+
+
+# The follow-up: measurements, the dashboard, the bilan ---------------------------------------------
+
+def test_coordinator_records_a_measurement_changes_a_lead_and_sees_the_revision_on_the_dashboard(
+    plan_world, signed_in_page, axe_check
+):
+    from concertation.planning import indicators
+    from concertation.planning.models import Measurement
+
+    plan, activity, change = plan_world["plan"], plan_world["activity"], plan_world["change"]
+    housing = Organization.objects.get(territory=plan.space.territory, name=HOUSING_COMMITTEE)
+    clinic = indicators.indicator_add(
+        plan=plan, activity=activity, name="Ménages reçus à la clinique", unit="ménages par trimestre",
+        baseline_value=40, baseline_date=date(2025, 12, 31), target_value=80, target_date=date(2028, 12, 31),
+        frequency="quarterly", responsible=housing, reason="Suivre la clinique locataires",
+    )
+    base = f"/t/{TERRITORY}/e/{ASSEMBLY}/plan/{plan.pk}/"
+    page = signed_in_page(COORDINATOR, DEMO_PASSWORD)
+
+    # The dashboard, charts included, passes axe; the new indicator has no data yet.
+    page.goto(f"{base}tableau-de-bord/")
+    expect(page.locator("h1")).to_contain_text("Tableau de bord — Plan d'essai 2026-2028")
+    card = page.locator(f"#indicateur-{clinic.pk}").locator("..")
+    expect(card).to_contain_text("Pas de données")
+    expect(page.locator(f"svg[aria-labelledby^='tableau-bar-{clinic.pk}']")).to_have_count(1)
+    axe_check(page)
+
+    # The coordinator records a measurement from the indicator's page.
+    page.get_by_role("link", name="Ménages reçus à la clinique").first.click()
+    expect(page.locator("h1")).to_contain_text("Indicateur — Ménages reçus à la clinique")
+    axe_check(page)
+    page.get_by_role("link", name="Saisir une mesure").click()
+    axe_check(page)
+    today = timezone.localdate()
+    page.get_by_label("Date de la mesure").fill(today.isoformat())
+    page.get_by_label("Valeur").fill("52,5")
+    page.get_by_label("Note").fill("Registre de la clinique")
+    page.get_by_role("button", name="Enregistrer la mesure").click()
+    expect(page.locator(".message-success")).to_contain_text("Ménages reçus à la clinique")
+    expect(page.locator("table")).to_contain_text("52,5")
+    measurement = Measurement.objects.get(indicator=clinic)
+    assert str(measurement.value) == "52.5000" and measurement.recorded_by.email == COORDINATOR
+    axe_check(page)
+    # The same date again is refused, next to the date.
+    page.get_by_role("link", name="Saisir une mesure").click()
+    page.get_by_label("Date de la mesure").fill(today.isoformat())
+    page.get_by_label("Valeur").fill("53")
+    page.get_by_role("button", name="Enregistrer la mesure").click()
+    expect(page.locator(".error-text")).to_contain_text("Une mesure existe déjà")
+    axe_check(page)
+
+    # The coordinator changes the activity's lead, with a reason and the decision that authorised it.
+    page.goto(f"{base}activity/{activity.pk}/modifier/")
+    page.get_by_label("Porteur", exact=True).select_option(label=CLSC)
+    page.get_by_label("Raison du changement").fill("Le CLSC reprend la clinique locataires.")
+    page.get_by_label("Décision qui l'autorise").select_option(label=decision_label(change))
+    page.get_by_role("button", name="Enregistrer les changements").click()
+    expect(page.locator(".message-success")).to_contain_text("Clinique locataires")
+    revision = Revision.objects.get(plan=plan, item_type="activity")
+
+    # The revision is on the dashboard, with its reason and its decision…
+    page.goto(f"{base}tableau-de-bord/")
+    on_board = page.locator(f"#revision-{revision.pk}").locator("..")
+    expect(on_board).to_contain_text("Action modifiée — Clinique locataires")
+    expect(on_board).to_contain_text("Le CLSC reprend la clinique locataires.")
+    expect(on_board.get_by_role("link", name=change.title)).to_have_attribute(
+        "href", f"/t/{TERRITORY}/e/{ASSEMBLY}/propositions/{change.pk}/")
+    card = page.locator(f"#indicateur-{clinic.pk}").locator("..")
+    expect(card).to_contain_text("52,5")
+    axe_check(page)
+
+    # … and in the item's history.
+    page.goto(base)
+    page.get_by_role("link", name="Historique — 1.1.1.1 Clinique locataires").click()
+    history = page.locator(f"#revision-{revision.pk}").locator("..")
+    expect(history.locator("ins")).to_have_text(CLSC)
+    expect(history).to_contain_text("Le CLSC reprend la clinique locataires.")
+    axe_check(page)
+
+
+def test_the_demo_plan_s_dashboard_bilan_and_indicator_pages_pass_axe(plan_world, signed_in_page, phone_page,
+                                                                    axe_check):
+    from concertation.planning.models import Indicator, Plan
+
+    demo = Plan.objects.get(space=plan_world["assembly"], title="Plan de quartier 2025-2030")
+    indicator = Indicator.objects.filter(plan=demo).order_by("position").first()
+    base = f"/t/{TERRITORY}/e/{ASSEMBLY}/plan/{demo.pk}/"
+    page = signed_in_page(COORDINATOR, DEMO_PASSWORD)
+    for path in [
+        "tableau-de-bord/", "bilan/?du=2025-01-01&au=2025-12-31", f"indicateurs/{indicator.pk}/",
+        f"indicateurs/{indicator.pk}/modifier/", f"indicateurs/{indicator.pk}/retirer/", "indicateurs/ajouter/",
+        "indicateurs/importer/",
+    ]:
+        response = page.goto(base + path)
+        assert response.status == 200, path
+        axe_check(page)
+    page.goto(base + "tableau-de-bord/")
+    expect(page.get_by_role("heading", name="Priorité 3 · Réussir et s'insérer")).to_be_visible()
+    expect(page.locator("svg[role=img]")).to_have_count(Indicator.objects.filter(plan=demo).count())
+    # An import with a bad row: the errors, and nothing imported.
+    page.goto(base + "indicateurs/importer/")
+    page.get_by_label("Fichier à importer").set_input_files(files=[{
+        "name": "mesures.csv", "mimeType": "text/csv",
+        "buffer": b"Indicateur;Date;Valeur\nInconnu;2025-12-31;3\n",
+    }])
+    page.get_by_role("button", name="Voir l'aperçu de l'importation").click()
+    expect(page.locator("[role=alert]")).to_contain_text("1 ligne sur 1 a une erreur.")
+    axe_check(page)
+    # On a phone.
+    phone = signed_in_page(COORDINATOR, DEMO_PASSWORD, page=phone_page)
+    phone.goto(base + "tableau-de-bord/")
+    expect(phone.get_by_role("heading", name="Priorité 1 · Habiter dignement")).to_be_visible()
+    axe_check(phone)

@@ -24,6 +24,7 @@ from concertation.demo.loader import (
 )
 from concertation.directory.models import College, Organization, Territory
 from concertation.meetings.models import Evaluation, FollowUp, Meeting
+from concertation.planning.models import Activity, Indicator, Measurement, Plan, Revision
 from concertation.spaces.charter_text import rule_sentence
 from concertation.spaces.models import Charter, Delegation, Membership, RoleAssignment, Space
 from concertation.spaces.selectors import assignment_current_q, current_q
@@ -62,6 +63,9 @@ def counts():
         "meetings": Meeting.objects.filter(space__territory=territory).count(),
         "follow_ups": FollowUp.objects.filter(space__territory=territory).count(),
         "evaluations": Evaluation.objects.filter(meeting__space__territory=territory).count(),
+        "plans": Plan.objects.filter(space__territory=territory).count(),
+        "plan_revisions": Revision.objects.filter(plan__space__territory=territory).count(),
+        "measurements": Measurement.objects.filter(indicator__plan__space__territory=territory).count(),
     }
 
 
@@ -298,3 +302,58 @@ def test_the_five_meetings_of_2025_with_minutes_follow_ups_and_evaluations(clien
     assert client.get(f"{base}/{september.pk}/proces-verbal/").status_code == 200
     assert client.get(f"{base}/{plenary.pk}/evaluation/").status_code == 200
     assert client.get(f"{base}/suivis/").status_code == 200
+
+
+def test_the_plan_de_quartier_2025_2030_is_complete(client):
+    from concertation.planning.dashboard import build_dashboard
+    from concertation.planning.selectors import plan_tree
+
+    load_demo()
+    territory = Territory.objects.get(slug=TERRITORY_SLUG)
+    plan = Plan.objects.get(space__territory=territory)
+    assert (plan.title, plan.space.slug, plan.status) == ("Plan de quartier 2025-2030", ASSEMBLY, "adopted")
+    assert plan.adopted_on.isoformat() == "2025-09-18" and plan.adopted_by.space.slug == ASSEMBLY
+    assert timezone.localtime(plan.adopted_by.decided_at).date() == plan.adopted_on
+    # 3 priorities, each with its strategies (6 in all) and 2 activities per strategy, with leads.
+    tree = plan_tree(plan, with_indicators=True)
+    assert [node.title for node in tree.priorities] == ["Habiter dignement", "Se nourrir ensemble",
+                                                        "Réussir et s'insérer"]
+    assert tree.count("strategy") == 6 and tree.count("activity") == 12
+    strategies = [node for node in tree.nodes() if node.kind == "strategy"]
+    assert all(len(strategy.children) == 2 for strategy in strategies)
+    activities = Activity.objects.filter(strategy__plan=plan)
+    assert not activities.filter(lead__isnull=True).exists()
+    assert activities.filter(co_leads__isnull=False).distinct().count() >= 6
+    assert not activities.filter(budget_amount__isnull=True).exists()
+    assert not activities.filter(working_group__isnull=True).exists()
+    assert set(activities.values_list("status", flat=True)) >= {"planned", "in_progress", "done"}
+    # Indicators with targets from DOMAIN.md and two years of measurements (2024 and 2025).
+    indicators = Indicator.objects.filter(plan=plan)
+    targets = {indicator.name.replace("\u00a0", " "): (indicator.target_value, indicator.direction)
+               for indicator in indicators}
+    assert targets["Ménages locataires accompagnés"] == (300, "increase")
+    assert targets["Logements sociaux et communautaires engagés"] == (48, "increase")
+    assert targets["Jeunes accompagnés vers l'emploi ou les études"] == (150, "increase")
+    assert targets["Taux de sortie sans diplôme ni qualification"] == (15, "decrease")
+    assert targets["Part des personnes citoyennes aux assemblées"] == (30, "increase")
+    assert targets["Ménages joints par les activités alimentaires"] == (1300, "increase")  # raised from 1 200
+    for indicator in indicators:
+        years = set(indicator.measurements.values_list("date__year", flat=True))
+        assert {2024, 2025} <= years, indicator.name
+    assert indicators.filter(activity__isnull=False).exists() and indicators.filter(objective__isnull=True,
+                                                                                    activity__isnull=True).exists()
+    # Two revisions, each linked to the decision that authorised it.
+    revisions = Revision.objects.filter(plan=plan).order_by("made_at")
+    assert [(r.item_type, sorted(r.diff)) for r in revisions] == [("activity", ["co_leads", "lead"]),
+                                                                 ("indicator", ["target_value"])]
+    assert all(r.decision is not None and r.decision.status == "decided" and r.reason for r in revisions)
+    assert revisions[0].diff["lead"] == ["Épicerie solidaire Le Panier du Héron", "Maison des aînés du Héron"]
+    # The dashboard shows every status, overdue activities and the revisions.
+    board = build_dashboard(plan)
+    statuses = {view.status.key for block in board.all_blocks for view in block.indicators}
+    assert statuses == {"on_track", "at_risk", "off_track"}
+    assert board.overdue and len(board.revisions) == 2
+    client.force_login(User.objects.get(email=ACCOUNT_EMAILS["coordinator"]))
+    base = f"/t/{TERRITORY_SLUG}/e/{ASSEMBLY}/plan/{plan.pk}"
+    for path in ("/", "/tableau-de-bord/", "/bilan/?du=2025-01-01&au=2025-12-31"):
+        assert client.get(base + path).status_code == 200, path

@@ -1424,6 +1424,268 @@ def delete_meetings(ctx: DemoContext) -> None:
         Meeting.objects.filter(space__territory=ctx.territory).delete()
 
 
+# The plan de quartier 2025-2030 --------------------------------------------------------------------
+
+PLAN_TITLE = "Plan de quartier 2025-2030"
+PLAN_STARTS, PLAN_ENDS = date(2025, 9, 1), date(2030, 8, 31)
+PLAN_ADOPTED_ON = date(2025, 9, 18)
+PLAN_VISION = """En 2030, Pointe-aux-Hérons est un quartier où chaque ménage se loge dignement et à un coût abordable, où l'on se nourrit sainement et ensemble, et où les jeunes comme les adultes trouvent leur place à l'école et au travail.
+
+Nous y arriverons ensemble : organismes, institutions, arrondissement et citoyennes et citoyens, en mesurant nos progrès et en ajustant le plan chaque année, à la lumière du bilan."""
+
+
+@dataclass(frozen=True)
+class DemoActivity:
+    title: str
+    lead: str
+    co_leads: tuple = ()
+    partners: tuple = ()
+    budget: str = ""
+    funder: str = ""
+    starts: date | None = None
+    ends: date | None = None
+    status: str = "planned"
+    news: tuple = ()  # (date, text, percent)
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class DemoIndicator:
+    key: str
+    name: str
+    unit: str
+    baseline: tuple  # (value, date)
+    target: tuple  # (value, date)
+    frequency: str
+    source: str
+    responsible: str = ""  # organization key
+    direction: str = "increase"
+    measurements: tuple = ()  # (date, value)
+
+
+# priority → working group, objectives: (title, strategy, [activities], [indicator keys])
+PLAN_PRIORITIES = [
+    ("Habiter dignement", HOUSING, "Des logements salubres et abordables, et des locataires qui connaissent leurs droits.", [
+        ("Prévenir les évictions et améliorer la salubrité des logements",
+         "Informer et accompagner les locataires dans la défense de leurs droits", [
+             DemoActivity("Clinique locataires hebdomadaire", "clpah", ("passerelle",), ("clsc", "hdq"), "38000",
+                          "Centraide", date(2025, 9, 1), date(2030, 6, 30), "in_progress",
+                          ((date(2025, 12, 10), "La clinique a reçu 74 ménages cet automne; l'interprétation en arabe "
+                            "et en espagnol est offerte un mardi sur deux.", 20),),
+                          "Accueil sans rendez-vous le mardi, aide aux démarches au Tribunal administratif du "
+                          "logement, accompagnement lors des hausses de loyer."),
+             DemoActivity("Porte-à-porte d'automne dans les îlots Sainte-Claire et du Quai", "clpah", ("hdq",),
+                          ("passerelle", "arrondissement"), "12000", "Arrondissement de Rivière-des-Hérons",
+                          date(2025, 11, 3), date(2025, 11, 29), "done",
+                          ((date(2025, 11, 29), "612 logements visités en équipes de deux, avec un dépliant en cinq "
+                            "langues; 85 ménages dirigés vers la clinique locataires.", 100),)),
+         ], ["households"]),
+        ("Augmenter l'offre de logements sociaux et communautaires",
+         "Développer des projets de logements sociaux avec les partenaires du quartier", [
+             DemoActivity("Repérer les terrains et les immeubles propices au logement social", "hdq", ("clpah",),
+                          ("arrondissement",), "8000", "Caisse Desjardins des Hérons", date(2025, 9, 1),
+                          date(2026, 6, 30), "in_progress",
+                          ((date(2025, 12, 5), "Onze sites repérés; trois sont retenus pour une étude de "
+                            "faisabilité.", 45),)),
+             DemoActivity("Projet « Quai 48 » : 48 logements sociaux et communautaires", "hdq", (),
+                          ("arrondissement", "caisse"), "25000", "Appel de projets en logement de la Table (2026)",
+                          date(2026, 1, 15), date(2028, 12, 31), "planned"),
+         ], ["social_units"]),
+    ]),
+    ("Se nourrir ensemble", FOOD, "Une alimentation saine, abordable et digne, et des repas partagés.", [
+        ("Améliorer l'accès à une alimentation saine, abordable et digne",
+         "Renforcer l'épicerie solidaire et les achats groupés", [
+             DemoActivity("Épicerie solidaire à prix modulés selon le revenu", "panier", (), ("caisse", "clsc"),
+                          "60000", "Centraide", date(2025, 9, 1), date(2030, 6, 30), "in_progress",
+                          ((date(2025, 11, 20), "Achat groupé de courges et de légumes racines : 140 familles "
+                            "servies.", 25),)),
+             DemoActivity("Navette solidaire vers l'épicerie et le CLSC", "panier", (), ("clsc",), "18000",
+                          "Programme Québec ami des aînés (demande en cours)", date(2026, 3, 1),
+                          date(2027, 2, 28), "planned",
+                          description="Une navette conduit chaque semaine les personnes aînées à l'épicerie "
+                                      "solidaire et au CLSC."),
+         ], ["food_households"]),
+        ("Cuisiner et manger ensemble pour briser l'isolement",
+         "Développer les cuisines collectives et les repas communautaires", [
+             DemoActivity("Cuisines collectives pour les familles et les personnes aînées", "marmite", ("cfh",),
+                          ("mah",), "50000", "Enveloppe du Comité de coordination (7 octobre 2025)",
+                          date(2025, 10, 15), date(2027, 6, 30), "in_progress",
+                          ((date(2025, 11, 4), "Dix-huit groupes de cuisine ont préparé 2 400 portions depuis "
+                            "septembre; la liste d'attente compte 35 familles.", 30),)),
+             DemoActivity("Repas communautaires mensuels", "marmite", ("mah",), ("panier",), "9000",
+                          "Caisse Desjardins des Hérons", date(2025, 9, 1), date(2026, 6, 30), "done",
+                          ((date(2026, 6, 25), "Dix repas tenus, 65 personnes en moyenne.", 100),)),
+         ], []),
+    ]),
+    ("Réussir et s'insérer", SCHOOL, "La persévérance scolaire et l'insertion des jeunes et des adultes.", [
+        ("Favoriser la persévérance et la réussite scolaires",
+         "Accompagner les jeunes et leurs familles tout au long du parcours scolaire", [
+             DemoActivity("Aide aux devoirs à la Maison de jeunes", "escale", ("cssr",), ("ceph",), "22000",
+                          "Centraide", date(2025, 9, 1), date(2030, 6, 30), "in_progress"),
+             DemoActivity("Ateliers parents-école pour les familles nouvellement arrivées", "passerelle", ("cfh",),
+                          ("cssr",), "15000", "Ministère de l'Immigration, de la Francisation et de l'Intégration",
+                          date(2025, 9, 15), date(2026, 6, 15), "in_progress",
+                          ((date(2026, 2, 10), "Six ateliers tenus sur huit; les deux derniers sont reportés à "
+                            "l'automne faute d'interprète.", 75),)),
+         ], ["dropout"]),
+        ("Soutenir l'insertion socioprofessionnelle des jeunes et des adultes",
+         "Accompagner vers l'emploi et le retour aux études", [
+             DemoActivity("Accompagnement individuel des 16 à 35 ans", "cje", (), ("escale", "passerelle"), "45000",
+                          "Enveloppe du Comité de coordination (7 octobre 2025)", date(2025, 10, 15),
+                          date(2027, 6, 30), "in_progress"),
+             DemoActivity("Stages d'un jour dans les commerces du quartier", "cje", ("ceph",),
+                          ("arrondissement", "caisse"), "6000", "Caisse Desjardins des Hérons", date(2026, 4, 1),
+                          date(2026, 5, 31), "done",
+                          ((date(2026, 5, 29), "18 jeunes ont fait un stage d'un jour dans 12 commerces.", 100),)),
+         ], ["youth"]),
+    ]),
+]
+
+PLAN_INDICATORS = {
+    "households": DemoIndicator(
+        "households", "Ménages locataires accompagnés", "ménages (12 derniers mois)", (236, date(2024, 6, 30)),
+        (300, date(2030, 6, 30)), "quarterly", "Registre de la clinique locataires", "clpah",
+        measurements=((date(2024, 3, 31), 228), (date(2024, 6, 30), 236), (date(2024, 9, 30), 241),
+                      (date(2024, 12, 31), 247), (date(2025, 3, 31), 252), (date(2025, 6, 30), 259),
+                      (date(2025, 9, 30), 266), (date(2025, 12, 31), 272))),
+    "social_units": DemoIndicator(
+        "social_units", "Logements sociaux et communautaires engagés", "logements (cumul)", (0, date(2025, 1, 1)),
+        (48, date(2028, 12, 31)), "yearly", "Habitations du Quai et arrondissement", "hdq",
+        measurements=((date(2024, 12, 31), 0), (date(2025, 12, 31), 8))),
+    "food_households": DemoIndicator(
+        "food_households", "Ménages joints par les activités alimentaires", "ménages (12 derniers mois)",
+        (1050, date(2024, 6, 30)), (1200, date(2030, 6, 30)), "quarterly",
+        "Registres de l'épicerie solidaire et des cuisines collectives", "panier",
+        measurements=((date(2024, 3, 31), 1020), (date(2024, 6, 30), 1050), (date(2024, 9, 30), 1085),
+                      (date(2024, 12, 31), 1110), (date(2025, 3, 31), 1140), (date(2025, 6, 30), 1180),
+                      (date(2025, 9, 30), 1195), (date(2025, 12, 31), 1205))),
+    "portions": DemoIndicator(
+        "portions", "Portions préparées par les cuisines collectives", "portions par trimestre",
+        (1800, date(2024, 6, 30)), (2600, date(2027, 6, 30)), "quarterly", "Registre de La Marmite solidaire",
+        "marmite",
+        measurements=((date(2024, 3, 31), 1760), (date(2024, 6, 30), 1800), (date(2024, 9, 30), 1850),
+                      (date(2024, 12, 31), 1900), (date(2025, 3, 31), 1950), (date(2025, 6, 30), 1980),
+                      (date(2025, 9, 30), 2050), (date(2025, 12, 31), 2400))),
+    "dropout": DemoIndicator(
+        "dropout", "Taux de sortie sans diplôme ni qualification", "%", (19, date(2024, 6, 30)),
+        (15, date(2030, 6, 30)), "yearly", "Ministère de l'Éducation, indicateurs par école secondaire", "cssr",
+        direction="decrease", measurements=((date(2024, 6, 30), "19"), (date(2025, 6, 30), "18.5"))),
+    "youth": DemoIndicator(
+        "youth", "Jeunes accompagnés vers l'emploi ou les études", "jeunes par année", (110, date(2024, 6, 30)),
+        (150, date(2030, 6, 30)), "yearly", "CJE des Rivières", "cje",
+        measurements=((date(2024, 6, 30), 110), (date(2025, 6, 30), 113))),
+    "citizens": DemoIndicator(
+        "citizens", "Part des personnes citoyennes aux assemblées", "% des personnes présentes",
+        (24, date(2024, 6, 5)), (30, date(2027, 6, 30)), "quarterly", "Feuilles de présence des assemblées",
+        measurements=((date(2024, 3, 14), 22), (date(2024, 6, 5), 24), (date(2024, 9, 19), 26),
+                      (date(2025, 3, 13), 27), (date(2025, 6, 5), 29), (date(2025, 9, 18), 31))),
+}
+# The activity an indicator follows (the others follow their objective, or the whole plan).
+PLAN_ACTIVITY_INDICATORS = {"portions": "Cuisines collectives pour les familles et les personnes aînées"}
+PLAN_CROSS_CUTTING_INDICATORS = ["citizens"]
+NAVETTE = "Navette solidaire vers l'épicerie et le CLSC"
+NAVETTE_REASON = ("L'Assemblée appuie la demande de financement de la Maison des aînés du Héron pour la navette "
+                  "solidaire : la Maison des aînés porte désormais l'action, avec Le Panier du Héron comme "
+                  "coporteur.")
+FOOD_TARGET_REASON = ("Avec la navette solidaire appuyée par l'Assemblée le 25 novembre et les 50 000 $ accordés "
+                      "aux cuisines collectives, la cible passe de 1 200 à 1 300 ménages joints par année.")
+PLAN_REVISED_AT = (date(2025, 11, 26), 10)
+
+
+def _plan_decisions(ctx: DemoContext) -> tuple[Proposal | None, Proposal | None]:
+    """The assembly's decision of 18 September 2025 (the day of the charter, the priorities and the plan)
+    that adopts the plan, and the plenary's decision of 25 November 2025 that the revisions cite."""
+    decided = Proposal.objects.filter(space=ctx.space(ASSEMBLY), status=Proposal.Status.DECIDED)
+    adoption = decided.filter(decided_at__date=PLAN_ADOPTED_ON).order_by("pk").first() or \
+        decided.filter(adopts_charter__isnull=False).order_by("pk").first()
+    plenary = decided.filter(adopts_charter__isnull=True).order_by("-decided_at").first()
+    return adoption, plenary
+
+
+def build_plan(ctx: DemoContext) -> None:
+    """The plan de quartier 2025-2030 of the assembly: three priorities, each with two objectives, a
+    strategy per objective and two activities per strategy (leads, co-leads, partners, budgets,
+    working group), seven indicators with two years of measurements, adopted on 18 September 2025;
+    then two revisions authorised by the plenary's decision of 25 November 2025."""
+    from concertation.planning import indicators
+    from concertation.planning import services as planning
+    from concertation.planning.models import Activity, Plan
+
+    if Plan.objects.filter(space__territory=ctx.territory).exists():
+        return
+    adoption, plenary = _plan_decisions(ctx)
+    if adoption is None:
+        return
+    coordinator = ctx.person(ACCOUNT_EMAILS["coordinator"])
+    plan = planning.plan_create(space=ctx.space(ASSEMBLY), title=PLAN_TITLE, starts_on=PLAN_STARTS,
+                                ends_on=PLAN_ENDS, vision=fr(PLAN_VISION), by=coordinator)
+    activities, objectives = {}, {}
+    for title, group, description, branches in PLAN_PRIORITIES:
+        priority = planning.priority_add(plan=plan, title=title, description=fr(description), by=coordinator)
+        for objective_title, strategy_title, items, indicator_keys in branches:
+            objective = planning.objective_add(priority=priority, title=fr(objective_title), by=coordinator)
+            strategy = planning.strategy_add(plan=plan, objective=objective, title=fr(strategy_title),
+                                             by=coordinator)
+            for key in indicator_keys:
+                objectives[key] = objective
+            for item in items:
+                activity = planning.activity_add(
+                    strategy=strategy, title=fr(item.title), description=fr(item.description),
+                    lead=ctx.organization(item.lead), co_leads=[ctx.organization(k) for k in item.co_leads],
+                    partners=[ctx.organization(k) for k in item.partners],
+                    budget_amount=item.budget or None, funder=fr(item.funder), starts_on=item.starts,
+                    ends_on=item.ends, working_group=ctx.space(group), by=coordinator,
+                )
+                activities[item.title] = activity
+                for day, text, percent in item.news:
+                    if day <= ctx.today:
+                        planning.progress_add(activity=activity, date=day, text=money(text), percent=percent,
+                                              by=ctx.delegate_of(item.lead))
+                if item.status != Activity.Status.PLANNED:
+                    planning.activity_status_set(activity=activity, status=item.status, by=coordinator)
+    created = {}
+    for key, data in PLAN_INDICATORS.items():
+        level = {}
+        if key in PLAN_ACTIVITY_INDICATORS:
+            level["activity"] = activities[PLAN_ACTIVITY_INDICATORS[key]]
+        elif key not in PLAN_CROSS_CUTTING_INDICATORS:
+            level["objective"] = objectives[key]
+        created[key] = indicators.indicator_add(
+            plan=plan, name=fr(data.name), unit=fr(data.unit), baseline_value=data.baseline[0],
+            baseline_date=data.baseline[1], target_value=data.target[0], target_date=data.target[1],
+            direction=data.direction, frequency=data.frequency, source=fr(data.source),
+            responsible=ctx.organization(data.responsible) if data.responsible else None, by=coordinator, **level,
+        )
+    plan = planning.plan_adopt(plan=plan, decision=adoption, on=PLAN_ADOPTED_ON, by=coordinator)
+    for key, data in PLAN_INDICATORS.items():
+        recorder = ctx.delegate_of(data.responsible) if data.responsible else coordinator
+        for day, value in data.measurements:
+            if day <= ctx.today:
+                indicators.measurement_add(indicator=created[key], date=day, value=value, by=recorder,
+                                           today=ctx.today)
+    if plenary is None:
+        return
+    # The plenary of 25 November 2025 supports the Maison des aînés' shuttle: it becomes the lead,
+    # and the food target is raised. Two revisions, each citing that decision.
+    day, hour = PLAN_REVISED_AT
+    planning.activity_edit(
+        activity=activities[NAVETTE], lead=ctx.organization("mah"), co_leads=[ctx.organization("panier")],
+        reason=fr(NAVETTE_REASON), decision=plenary, by=coordinator, now=_at(day, hour),
+    )
+    indicators.indicator_edit(
+        indicator=created["food_households"], target_value=1300, reason=money(FOOD_TARGET_REASON),
+        decision=plenary, by=coordinator, now=_at(day, hour, 5),
+    )
+
+
+def delete_plan(ctx: DemoContext) -> None:
+    """Plans PROTECT their space, and their revisions the decisions they cite: delete them first."""
+    from concertation.planning.models import Plan
+
+    if ctx.territory is not None:
+        Plan.objects.filter(space__territory=ctx.territory).delete()
+
+
 Step = tuple[str, Callable[[DemoContext], None]]
 
 # Later issues append their steps here (meetings, proposals, the plan…).
@@ -1439,10 +1701,12 @@ STEPS: list[Step] = [
     ("Coordination du territoire / territory coordinators", build_coordinators),
     ("Propositions et décisions / proposals and decisions", build_proposals),
     ("Rencontres de 2025 / the 2025 meetings", build_meetings),
+    ("Plan de quartier 2025-2030 / the neighbourhood plan", build_plan),
 ]
 
 # Run first on reset=True, before the territory is deleted (for data that PROTECTs it).
 RESET_STEPS: list[Step] = [
+    ("Plan de quartier / the neighbourhood plan", delete_plan),
     ("Rencontres / meetings", delete_meetings),
     ("Propositions et décisions / proposals and decisions", delete_proposals),
 ]

@@ -34,6 +34,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from concertation.core import audit
+
 from .models import Activity, Indicator, Objective, Plan, Priority, Revision, Strategy
 
 NBSP = "\u00a0"
@@ -191,11 +193,15 @@ def record_revision(*, plan: Plan, item_type: str, item_id: int, item_label: str
     changes = diff(before, after)
     if action == Revision.Action.EDIT and not changes:
         return None
-    return Revision.objects.create(
+    revision = Revision.objects.create(
         plan=plan, item_type=item_type, item_id=item_id, item_label=(item_label or "")[:300], action=action,
         diff=changes, before=before, after=after, reason=(reason or "").strip(), decision=decision, author=by,
         made_at=at or timezone.now(),
     )
+    audit.record(action=audit.Action.PLAN_REVISED, actor=by, target=revision, territory_id=plan.space.territory_id,
+                 target_label=revision.item_label, space=plan.space_id, plan=plan.pk, item_type=item_type,
+                 item_id=item_id, change=action, fields=sorted(changes), decision=decision.pk if decision else None)
+    return revision
 
 
 def history_of(item_type: str, item_id: int, *, plan: Plan | None = None):

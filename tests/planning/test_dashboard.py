@@ -1,0 +1,248 @@
+"""The dashboard (contents, a bounded number of queries, the PDF) and the annual review (bilan) for a
+period (activities done, indicator values, decisions, revisions, meetings and attendance by college)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from concertation.meetings.models import Attendance, Meeting
+from concertation.planning import indicators, services
+from concertation.planning.bilan import Period, build_bilan, default_period, parse_period
+from concertation.planning.dashboard import build_dashboard
+from concertation.planning.models import Activity
+from concertation.spaces.models import MembershipCategory
+from tests.factories import UserFactory
+from tests.planning.test_indicators import build, decided, moment, plain, text
+
+
+def url(world, name, plan, query=""):
+    return reverse(f"planning:{name}", kwargs={"territory": world.territory.slug, "space": world.assembly.slug,
+                                               "plan": plan.pk}) + query
+
+
+def pdf_text(response) -> str:
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    return plain(" ".join(page.extract_text() for page in reader.pages))
+
+
+def follow(p, world):
+    """Measurements, the follow-up of activities and two revisions of an adopted plan."""
+    for day, value in [(date(2024, 6, 30), 250), (date(2025, 6, 30), 262)]:
+        indicators.measurement_add(indicator=p.households, date=day, value=value, by=world.coordinator)
+    indicators.measurement_add(indicator=p.dropout, date=date(2025, 6, 30), value="18,8", by=world.coordinator)
+    services.progress_add(activity=p.activities[1], date=date(2025, 11, 29), text="600 logements visités.",
+                          percent=100, status=Activity.Status.DONE, by=world.coordinator)
+    services.activity_status_set(activity=p.activity, status=Activity.Status.IN_PROGRESS)
+    p.lead_change = decided(world.assembly, "Le Carrefour reprend la clinique", when=moment(2025, 10, 7, 11))
+    services.activity_edit(activity=p.activity, lead=p.family, reason="Le Carrefour reprend la clinique.",
+                           decision=p.lead_change, by=world.coordinator, now=moment(2025, 10, 8))
+    indicators.indicator_edit(indicator=p.households, target_value="320", reason="Cible relevée",
+                              decision=p.decision, by=world.coordinator, now=moment(2025, 11, 26))
+    return p
+
+
+@pytest.fixture
+def plan(world):
+    return follow(build(world, adopt=True), world)
+
+
+# The dashboard ----------------------------------------------------------------------------------
+
+def test_the_dashboard_shows_progress_indicators_delays_due_measurements_and_revisions(plan, world, client_for):
+    response = client_for(world.delegate).get(url(world, "dashboard", plan.plan))
+    assert response.status_code == 200
+    page = text(response)
+    assert "Tableau de bord — Plan de quartier 2025-2030" in page
+    # Activities by status, per priority.
+    board = response.context["board"]
+    assert board.blocks[0].counts == {"in_progress": 1, "done": 1}
+    assert "1 action réalisée sur 2." in page
+    # Indicators against their target: a chart each (named and described), the same figures in a table,
+    # the status in words.
+    assert page.count('role="img"') == 2
+    assert "Les chiffres des indicateurs de la priorité 1" in page
+    assert "Ménages accompagnés" in page and "Taux de décrochage scolaire" in page
+    statuses = {view.name: view.status.label for block in board.all_blocks for view in block.indicators}
+    assert statuses == {"Ménages accompagnés": "En bonne voie", "Taux de décrochage scolaire": "En retard"}
+    assert "Dernière mesure : 262 ménages par année" in page
+    # The clinic's end date (30 June 2025) is past and it is not done: overdue.
+    assert [row.title for row in board.overdue] == ["Clinique locataires 0"]
+    assert "jours de retard" in page
+    # Yearly measurements last taken on 30 June 2025 are due.
+    assert {view.name for view in board.due} == {"Ménages accompagnés", "Taux de décrochage scolaire"}
+    # Recent revisions with their decisions, linked to the register.
+    assert "Action modifiée — Clinique locataires 0" in page and "Indicateur modifié — Ménages accompagnés" in page
+    assert reverse("decisions:proposal", kwargs={"territory": world.territory.slug, "space": world.assembly.slug,
+                                                 "pk": plan.lead_change.pk}) in page
+    # Only those who may change the plan see its tools.
+    assert url(world, "indicator_add", plan.plan) not in page
+    page = text(client_for(world.coordinator).get(url(world, "dashboard", plan.plan)))
+    assert url(world, "indicator_add", plan.plan) in page and url(world, "measurement_import", plan.plan) in page
+
+
+def test_the_dashboard_of_a_plan_without_indicators_or_activities(world, client_for):
+    plan = services.plan_create(space=world.assembly, title="Plan vide", starts_on=date(2025, 1, 1),
+                                ends_on=date(2026, 1, 1))
+    page = text(client_for(world.coordinator).get(url(world, "dashboard", plan)))
+    assert "Ce plan n'a pas encore d'actions." in page
+    assert "Le plan est encore un brouillon" in page
+
+
+def test_the_dashboard_pdf_contains_the_figures(plan, world, client_for):
+    response = client_for(world.delegate).get(url(world, "dashboard_pdf", plan.plan))
+    assert response.status_code == 200
+    content = pdf_text(response)
+    for expected in ("Tableau de bord — Plan de quartier 2025-2030", "Ménages accompagnés", "En bonne voie",
+                     "Taux de décrochage scolaire", "Actions en retard", "Clinique locataires 0",
+                     "Le Carrefour reprend la clinique"):
+        assert expected in content, expected
+
+
+def test_the_dashboard_reads_a_bounded_number_of_queries(world, client_for, django_assert_max_num_queries):
+    small = build(world, adopt=True, priorities=3, tag=" (3)")
+    large = build(world, adopt=True, priorities=30, tag=" (30)")
+    for p in (small, large):
+        for n, objective in enumerate(p.objectives):
+            extra = indicators.indicator_add(plan=p.plan, objective=objective, name=f"Indicateur {n}", target_value=10,
+                                             target_date=date(2030, 1, 1), reason="Suivi", decision=p.decision)
+            indicators.measurement_add(indicator=extra, date=date(2025, 1, 1), value=n)
+        services.activity_edit(activity=p.activity, title="Renommée", reason="r", decision=p.decision)
+    for who in (world.coordinator, world.delegate, None):
+        client = client_for(who)
+        counts = []
+        for p in (small, large):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url(world, "dashboard", p.plan)).status_code == 200
+            counts.append(len(queries))
+        assert counts[0] == counts[1], (who, counts)
+        with django_assert_max_num_queries(15):
+            client.get(url(world, "dashboard", large.plan))
+
+
+def test_build_dashboard_without_a_user_reads_the_same(plan):
+    board = build_dashboard(plan.plan, today=date(2025, 7, 1))
+    assert board.overdue[0].days_late == 1
+    assert not board.due  # on 1 July 2025 the yearly measurements are up to date
+
+
+# The bilan --------------------------------------------------------------------------------------
+
+def meeting(space, day, title, *, status=Meeting.Status.HELD):
+    starts = timezone.make_aware(datetime.combine(day, datetime.min.time())) + timedelta(hours=18)
+    return Meeting.objects.create(space=space, title=title, starts_at=starts, ends_at=starts + timedelta(hours=2),
+                                  status=status)
+
+
+@pytest.fixture
+def year(plan, world):
+    """Decisions, meetings and attendance around the period from 1 September 2025 to 31 August 2026."""
+    decided(world.committee, "Répartition de l'enveloppe", when=moment(2025, 10, 7, 11))
+    decided(world.assembly, "Décision d'avant", when=moment(2025, 5, 1))
+    decided(world.other_space, "Ailleurs", when=moment(2025, 10, 1))
+    september = meeting(world.assembly, date(2025, 9, 18), "Assemblée de septembre",
+                        status=Meeting.Status.MINUTES_ADOPTED)
+    october = meeting(world.committee, date(2025, 10, 7), "Comité d'octobre")
+    meeting(world.assembly, date(2025, 12, 1), "Rencontre annulée", status=Meeting.Status.CANCELLED)
+    meeting(world.assembly, date(2024, 12, 1), "Rencontre d'avant")
+    visitor = UserFactory(email="visiteur@example.org")
+    Attendance.objects.bulk_create([
+        Attendance(meeting=september, person=world.delegate, organization=world.org),
+        Attendance(meeting=september, person=world.citizen),
+        Attendance(meeting=september, person=world.observer, organization=world.observer_org,
+                   status=Attendance.Status.LATE),
+        Attendance(meeting=september, person=visitor, status=Attendance.Status.ABSENT),
+        Attendance(meeting=october, person=world.delegate, organization=world.org),
+        Attendance(meeting=october, person=visitor),
+    ])
+    return Period(date(2025, 9, 1), date(2026, 8, 31))
+
+
+def test_the_bilan_of_a_period(plan, world, year):
+    bilan = build_bilan(plan.plan, year, user=world.coordinator)
+    assert [a.title for a in bilan.activities_done] == ["Porte-à-porte 0"]
+    assert bilan.activities_done[0].done_on == date(2025, 11, 29)
+    assert bilan.activities_done[0].news == "600 logements visités."
+    values = {item.view.name: [(p.date, p.value) for p in item.values] for item in bilan.indicators}
+    assert values == {"Ménages accompagnés": [], "Taux de décrochage scolaire": []}  # June 2025 is before
+    assert [row.proposal.title for row in bilan.decisions] == [
+        "Adoption du plan de quartier", "Le Carrefour reprend la clinique", "Répartition de l'enveloppe"]
+    assert [row["sentence"] for row in bilan.revisions] == ["Action modifiée", "Indicateur modifié"]
+    assert [(m.title, m.present) for m in bilan.meetings] == [("Assemblée de septembre", 3), ("Comité d'octobre", 2)]
+    colleges = {row.name: (row.presences, row.people) for row in bilan.colleges}
+    # The delegate twice for the Comité logement (community), the citizen (citizen college), the observer
+    # organization (no college) and the visitor (no membership) once each.
+    assert colleges == {"Communautaire": (2, 1), "Citoyen": (1, 1), "Sans collège": (2, 2)}
+    assert bilan.presences == 5
+    assert sum(row.share for row in bilan.colleges) in (99, 100, 101)
+
+
+def test_the_bilan_shows_the_values_of_its_period(plan, world):
+    bilan = build_bilan(plan.plan, Period(date(2025, 1, 1), date(2025, 12, 31)), user=world.coordinator)
+    values = {item.view.name: item.rows for item in bilan.indicators}
+    assert values["Ménages accompagnés"] == [(date(2025, 6, 30), "262")]
+    assert values["Taux de décrochage scolaire"] == [(date(2025, 6, 30), "18,8")]
+    # The status at the end of the period.
+    assert {item.view.name: item.view.status.key for item in bilan.indicators} == {
+        "Ménages accompagnés": "on_track", "Taux de décrochage scolaire": "off_track"}
+    assert bilan.activities_done and bilan.revisions and bilan.decisions
+
+
+def test_a_member_does_not_see_the_decisions_of_a_committee_out_of_reach(plan, world, year):
+    outsider_view = build_bilan(plan.plan, year, user=world.outsider)
+    assert [row.proposal.title for row in outsider_view.decisions] == ["Adoption du plan de quartier",
+                                                                       "Le Carrefour reprend la clinique"]
+    assert [m.title for m in outsider_view.meetings] == ["Assemblée de septembre"]
+
+
+def test_the_period_comes_from_the_query_or_defaults_to_the_last_twelve_months():
+    today = date(2026, 11, 26)
+    assert default_period(today) == Period(date(2025, 11, 27), today)
+    assert parse_period({"du": "2025-09-01", "au": "2026-08-31"}, today) == (Period(date(2025, 9, 1),
+                                                                                    date(2026, 8, 31)), [])
+    period, errors = parse_period({"du": "2026-01-01", "au": "2025-01-01"}, today)
+    assert period == default_period(today) and errors
+    period, errors = parse_period({"du": "hier"}, today)
+    assert period == default_period(today) and "AAAA-MM-JJ" in errors[0]
+
+
+def test_the_bilan_page_and_pdf(plan, world, year, client_for, django_assert_max_num_queries):
+    client = client_for(world.coordinator)
+    query = "?du=2025-09-01&au=2026-08-31"
+    with django_assert_max_num_queries(30):
+        response = client.get(url(world, "bilan", plan.plan, query))
+    assert response.status_code == 200
+    page = text(response)
+    assert "Période : du lundi 1 septembre 2025 au lundi 31 août 2026" in page
+    for expected in ("Porte-à-porte 0", "600 logements visités.", "Répartition de l'enveloppe",
+                     "Le Carrefour reprend la clinique.", "Assemblée de septembre", "Communautaire", "Citoyen",
+                     "Cible relevée"):
+        assert expected in page, expected
+    assert "Décision d'avant" not in page and "Ailleurs" not in page and "Rencontre annulée" not in page
+    assert page.count('role="img"') == 2
+    response = client.get(url(world, "bilan_pdf", plan.plan, query))
+    content = pdf_text(response)
+    for expected in ("Bilan — Plan de quartier 2025-2030", "Porte-à-porte 0", "Répartition de l'enveloppe",
+                     "Assemblée de septembre", "Communautaire", "Taux de décrochage scolaire"):
+        assert expected in content, expected
+    assert 'filename="bilan-plan-de-quartier-2025-2030-2025-09-01-2026-08-31.pdf"' in response["Content-Disposition"]
+    # A wrong period says so and shows the default one.
+    assert "vient avant son début" in text(client.get(url(world, "bilan", plan.plan, "?du=2026-01-01&au=2025-01-01")))
+
+
+def test_the_plan_pages_are_out_of_reach_of_another_territory(plan, world, client_for):
+    committee_plan = services.plan_create(space=world.committee, title="Plan du comité", starts_on=date(2025, 1, 1),
+                                          ends_on=date(2026, 1, 1))
+    params = {"territory": world.territory.slug, "space": world.committee.slug, "plan": committee_plan.pk}
+    client = client_for(world.outsider)
+    for name in ("dashboard", "bilan", "dashboard_pdf", "bilan_pdf"):
+        assert client.get(reverse(f"planning:{name}", kwargs=params)).status_code == 404, name
+    assert MembershipCategory.VOTING  # the committee is members-only
