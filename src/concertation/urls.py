@@ -18,6 +18,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("langue/", account_views.set_language, name="set_language"),
     path("compte/profil/", account_views.profile, name="profile"),
+    path("compte/effacer/", account_views.erase_account, name="account_erase"),
     path("compte/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from django.utils import translation
+from datetime import timedelta
+
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.utils import timezone, translation
+
+from concertation.core import audit
 
 from .models import Language, User
 
@@ -20,3 +26,75 @@ def user_update_profile(*, user: User, display_name: str, preferred_language: st
     user.phone = phone.strip()
     user.save(update_fields=["display_name", "phone"])
     user_set_language(user=user, language=preferred_language)
+
+
+ERASED_NAME = "Personne effacée"
+
+
+def erased_email(user_id: int) -> str:
+    return f"erased-{user_id}@invalid"
+
+
+@transaction.atomic
+def user_erase(*, user: User, by: User | None = None) -> User:
+    """Erase a person's account: what identifies them goes, the history of the groups stays.
+
+    The address, the name and the phone are replaced, the password made unusable and the account
+    deactivated (every open session ends with it); their sign-in addresses, second factors and
+    per-person secrets (a calendar feed token) are deleted. What they took part in stays, under
+    « Personne effacée »: memberships, delegations, roles and affiliations are ended (kept for
+    history), coordination of territories is withdrawn, ballots and minutes are untouched.
+
+    The accounts app does not know the higher apps: their links to the person are found through
+    the model's relations (a ``person`` link with an ``end`` date is a term, a one-to-one link is
+    a per-person setting or secret).
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.is_active and user.email == erased_email(user.pk):
+        return user  # erased already
+    today = timezone.localdate()
+    for relation in User._meta.related_objects:
+        model = relation.related_model
+        if relation.many_to_many:
+            getattr(user, relation.get_accessor_name()).clear()
+        elif relation.one_to_one and relation.on_delete is models.CASCADE:
+            model._default_manager.filter(**{relation.field.name: user}).delete()
+        elif relation.field.name == "person" and _has_field(model, "end"):
+            _end_terms(model, user, today)
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+
+    EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+    user.groups.clear()
+    user.user_permissions.clear()
+    user.email = erased_email(user.pk)
+    user.display_name = ERASED_NAME
+    user.phone = ""
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.set_unusable_password()
+    user.save()
+    audit.record(action=audit.Action.ACCOUNT_ERASED, actor=by, target=user, target_label=f"{ERASED_NAME} #{user.pk}",
+                 by_self=by is not None and by.pk == user.pk)
+    return user
+
+
+def _has_field(model, name: str) -> bool:
+    return any(field.name == name for field in model._meta.get_fields())
+
+
+def _end_terms(model, user: User, today) -> None:
+    """End the person's open terms as of today (kept for history): they last ran yesterday, or,
+    for a term that starts today or later, on its first day (an end may not precede the start)."""
+    yesterday = today - timedelta(days=1)
+    open_terms = model._default_manager.filter(person=user).filter(Q(end__isnull=True) | Q(end__gt=yesterday))
+    has_ended_on = _has_field(model, "ended_on")
+    if has_ended_on:
+        open_terms = open_terms.filter(ended_on__isnull=True)
+    if _has_field(model, "start"):
+        late = open_terms.filter(start__gt=yesterday)
+        late.update(end=F("start"), **({"ended_on": F("start"), "end_reason": "other"} if has_ended_on else {}))
+        open_terms = open_terms.exclude(start__gt=yesterday)
+    open_terms.update(end=yesterday, **({"ended_on": yesterday, "end_reason": "other"} if has_ended_on else {}))

@@ -1,15 +1,19 @@
+from allauth.core import ratelimit
+from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .forms import ProfileForm
 from .models import Language
-from .services import user_set_language, user_update_profile
+from .services import user_erase, user_set_language, user_update_profile
 
 
 @require_POST
@@ -55,3 +59,42 @@ def profile(request):
             }
         )
     return render(request, "accounts/profile.html", {"form": form})
+
+
+class EraseForm(forms.Form):
+    password = forms.CharField(
+        label=gettext_lazy("Votre mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=gettext_lazy("Pour confirmer que c'est bien vous."),
+    )
+    confirm = forms.BooleanField(
+        label=gettext_lazy("Je comprends que l'effacement est définitif."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Ce mot de passe ne correspond pas à votre compte."))
+        return password
+
+
+@login_required
+def erase_account(request):
+    """The person erases their own account, after confirming with their password."""
+    form = EraseForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        # Guessing the password here is rate limited like a sign-in (allauth's "reauthenticate").
+        if not ratelimit.consume(request, action="reauthenticate", user=request.user):
+            form.add_error(None, _("Trop d'essais. Attendez quelques minutes, puis réessayez."))
+            return render(request, "accounts/erase.html", {"form": form}, status=429)
+        if form.is_valid():
+            user_erase(user=request.user, by=request.user)
+            logout(request)
+            messages.success(request, _("Votre compte est effacé. Merci d'avoir pris part à la concertation."))
+            return redirect("home")
+    return render(request, "accounts/erase.html", {"form": form})

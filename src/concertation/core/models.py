@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -10,3 +12,81 @@ class BaseModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """Append-only: a queryset may add rows and read them, never change or remove them."""
+
+    def update(self, **kwargs):
+        raise AuditLogIsAppendOnly("audit events are never changed")
+
+    def delete(self):
+        raise AuditLogIsAppendOnly("audit events are never deleted")
+
+    update.queryset_only = True
+    delete.queryset_only = True
+
+
+class AuditLogIsAppendOnly(Exception):
+    """Raised on any attempt to change or delete an audit event."""
+
+
+class AuditEvent(BaseModel):
+    """One sensitive action: who (actor), what (action, target, details), where (territory), when.
+
+    Written by ``concertation.core.audit.record`` inside the transaction of the action itself;
+    never changed nor deleted (the model, the admin and database triggers refuse it). The core app
+    does not know the higher apps: the territory is its id and the target a type, an id and the
+    label it had at the time.
+    """
+
+    class Action(models.TextChoices):
+        CHARTER_ADOPTED = "charter.adopted", _("Charte adoptée")
+        ROLE_ASSIGNED = "role.assigned", _("Rôle attribué")
+        ROLE_ENDED = "role.ended", _("Mandat terminé")
+        MEMBERSHIP_ADDED = "membership.added", _("Membre ajouté")
+        MEMBERSHIP_CHANGED = "membership.changed", _("Adhésion modifiée")
+        MEMBERSHIP_ENDED = "membership.ended", _("Adhésion terminée")
+        DELEGATION_CHANGED = "delegation.changed", _("Délégation modifiée")
+        PROPOSAL_CLOSED = "proposal.closed", _("Vote fermé")
+        PROPOSAL_DECIDED = "proposal.decided", _("Décision inscrite")
+        PROPOSAL_OUTCOME_EDITED = "proposal.outcome_edited", _("Décision modifiée")
+        MINUTES_ADOPTED = "minutes.adopted", _("Procès-verbal adopté")
+        PLAN_REVISED = "plan.revised", _("Plan ajusté")
+        EXPORT_DOWNLOADED = "export.downloaded", _("Exportation téléchargée")
+        ACCOUNT_ERASED = "account.erased", _("Compte effacé")
+        ACCESS_DENIED = "access.denied", _("Accès refusé")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True,
+        related_name="+", verbose_name=_("par"),
+    )
+    action = models.CharField(_("action"), max_length=64, choices=Action.choices, db_index=True)
+    territory_id = models.PositiveBigIntegerField(_("territoire"), null=True, blank=True, db_index=True)
+    target_type = models.CharField(_("type d'objet"), max_length=100, blank=True)
+    target_id = models.PositiveBigIntegerField(_("identifiant de l'objet"), null=True, blank=True)
+    target_label = models.CharField(_("objet"), max_length=300, blank=True)
+    details = models.JSONField(_("détails"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("événement du journal")
+        verbose_name_plural = _("journal des actions sensibles")
+        ordering = ["-created_at", "-id"]
+        # Append-only: nobody gets the permission to change or delete an event.
+        default_permissions = ("view",)
+        indexes = [
+            models.Index(fields=["territory_id", "-created_at"], name="core_audit_territory_recent"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} — {self.target_label or self.target_type}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditLogIsAppendOnly("audit events are never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogIsAppendOnly("audit events are never deleted")

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from concertation.core import audit
 from concertation.core.errors import DomainError
 from concertation.spaces.models import Charter, Space
 from concertation.spaces.selectors import charter_in_force
@@ -265,6 +266,8 @@ def proposal_close(*, proposal: Proposal, by=None, now: datetime | None = None) 
         proposal_open(proposal=fallback, by=by, now=now)
         proposal.result["fallback_proposal"] = fallback.pk
         proposal.save(update_fields=["result", "updated_at"])
+    audit.record(action=audit.Action.PROPOSAL_CLOSED, actor=by, target=proposal, space=proposal.space_id,
+                 method=proposal.method, round=proposal.round, fallback=proposal.result.get("fallback_proposal"))
     return proposal
 
 
@@ -285,8 +288,16 @@ def proposal_decide(*, proposal: Proposal, by, outcome: str, dissent: str = "",
     outcome = (outcome or "").strip()
     if not outcome:
         raise DomainError(_("Écrivez la décision telle qu'elle entrera au registre."), field="outcome")
+    before = {"outcome": proposal.outcome, "dissent": proposal.dissent}
     proposal.outcome = outcome
     proposal.dissent = (dissent or "").strip()
+    if before["outcome"]:
+        if before != {"outcome": proposal.outcome, "dissent": proposal.dissent}:
+            audit.record(action=audit.Action.PROPOSAL_OUTCOME_EDITED, actor=by, target=proposal,
+                         space=proposal.space_id, before=before,
+                         after={"outcome": proposal.outcome, "dissent": proposal.dissent})
+    else:
+        audit.record(action=audit.Action.PROPOSAL_DECIDED, actor=by, target=proposal, space=proposal.space_id)
     proposal.status = Proposal.Status.DECIDED
     proposal.decided_at = proposal.decided_at or now or timezone.now()
     proposal.decided_by = by

@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from concertation.core import audit
 from concertation.core.errors import DomainError
 from concertation.core.richtext import render_markdown
 from concertation.decisions.explain import college_names_of, explain
@@ -430,6 +431,9 @@ def minutes_adopt(*, minutes: Minutes, at_meeting: Meeting, by=None, now=None) -
     minutes.save(update_fields=["status", "adopted_body", "adopted_at", "adopted_at_meeting", "updated_at"])
     meeting.status = Meeting.Status.MINUTES_ADOPTED
     meeting.save(update_fields=["status", "updated_at"])
+    audit.record(action=audit.Action.MINUTES_ADOPTED, actor=by, target=minutes,
+                 territory_id=at_meeting.space.territory_id, target_label=str(meeting), space=meeting.space_id,
+                 meeting=meeting.pk, at_meeting=at_meeting.pk)
     return minutes
 
 

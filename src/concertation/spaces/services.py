@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from concertation.core import audit
 from concertation.core.dates import add_months
 from concertation.core.errors import DomainError
 from concertation.directory.models import Organization, Territory
@@ -84,7 +85,7 @@ def organization_save(*, territory: Territory, organization: Organization | None
 @transaction.atomic
 def membership_add(*, space: Space, organization: Organization | None = None, person=None,
                    category: str = MembershipCategory.VOTING, delegate=None, alternate=None,
-                   start: date | None = None, college=None, note: str = "") -> Membership:
+                   start: date | None = None, college=None, note: str = "", by=None) -> Membership:
     """Add an organization with its delegate and alternate (or a citizen) in one step."""
     if (organization is None) == (person is None):
         raise DomainError(_("Choisissez un organisme ou une personne, pas les deux."), field="organization")
@@ -119,31 +120,45 @@ def membership_add(*, space: Space, organization: Organization | None = None, pe
             forget_access(who)
     if person is not None:
         forget_access(person)
+    audit.record(
+        action=audit.Action.MEMBERSHIP_ADDED, actor=by, target=membership, territory_id=space.territory_id,
+        space=space.pk, category=category, start=start, college=college.pk if college else None,
+        delegate=delegate.pk if delegate else None, alternate=alternate.pk if alternate else None,
+    )
     return membership
 
 
 @transaction.atomic
-def membership_update(*, membership: Membership, category: str, college=None, note: str = "") -> Membership:
+def membership_update(*, membership: Membership, category: str, college=None, note: str = "",
+                      by=None) -> Membership:
+    before = {"category": membership.category, "college": membership.college_id}
     membership.category = category
     membership.college = college
     membership.note = note
     membership.save(update_fields=["category", "college", "note", "updated_at"])
+    after = {"category": membership.category, "college": membership.college_id}
+    if before != after:
+        audit.record(action=audit.Action.MEMBERSHIP_CHANGED, actor=by, target=membership,
+                     space=membership.space_id, before=before, after=after)
     return membership
 
 
 @transaction.atomic
-def membership_end(*, membership: Membership, end: date | None = None) -> Membership:
+def membership_end(*, membership: Membership, end: date | None = None, by=None) -> Membership:
     end = end or timezone.localdate()
     if end < membership.start:
         raise DomainError(_("La fin ne peut pas précéder le début de l'adhésion."), field="end")
     membership.end = end
     membership.save(update_fields=["end", "updated_at"])
     membership.delegations.filter(end__isnull=True).update(end=end)
+    audit.record(action=audit.Action.MEMBERSHIP_ENDED, actor=by, target=membership, space=membership.space_id,
+                 end=end)
     return membership
 
 
 @transaction.atomic
-def delegation_set(*, membership: Membership, kind: str, person, start: date | None = None) -> Delegation | None:
+def delegation_set(*, membership: Membership, kind: str, person, start: date | None = None,
+                   by=None) -> Delegation | None:
     """Name the delegate (or alternate) of a member organization; the previous one's term ends."""
     if membership.organization_id is None:
         raise DomainError(_("Seul un organisme a une personne déléguée et un substitut."), field="person")
@@ -155,9 +170,14 @@ def delegation_set(*, membership: Membership, kind: str, person, start: date | N
         raise DomainError(_("La personne déléguée et le substitut doivent être deux personnes différentes."),
                           field="person")
     current = membership.delegations.filter(kind=kind, end__isnull=True).first()
+    if current is not None and person is not None and current.person_id == person.pk:
+        return current
+    if current is None and person is None:
+        return None
+    audit.record(action=audit.Action.DELEGATION_CHANGED, actor=by, target=membership, space=membership.space_id,
+                 kind=kind, previous=current.person_id if current else None, person=person.pk if person else None,
+                 start=start)
     if current is not None:
-        if person is not None and current.person_id == person.pk:
-            return current
         current.end = max(start - timedelta(days=1), current.start)
         current.save(update_fields=["end", "updated_at"])
         forget_access(current.person)
@@ -192,7 +212,7 @@ def role_save(*, space: Space, role: Role | None = None, **fields) -> Role:
 
 @transaction.atomic
 def role_assign(*, role: Role, person=None, organization: Organization | None = None, start: date | None = None,
-                end: date | None = None) -> RoleAssignment:
+                end: date | None = None, by=None) -> RoleAssignment:
     if person is None and organization is None:
         raise DomainError(_("Indiquez la personne ou l'organisme qui occupe ce rôle."), field="person")
     if organization is not None and organization.territory_id != role.space.territory_id:
@@ -217,11 +237,15 @@ def role_assign(*, role: Role, person=None, organization: Organization | None = 
     assignment = RoleAssignment.objects.create(role=role, person=person, organization=organization, start=start,
                                                end=end)
     forget_access(person)
+    audit.record(action=audit.Action.ROLE_ASSIGNED, actor=by, target=assignment, territory_id=role.space.territory_id,
+                 space=role.space_id, role=role.pk, kind=role.kind, person=person.pk if person else None,
+                 organization=organization.pk if organization else None, start=start, end=end)
     return assignment
 
 
 @transaction.atomic
-def role_assignment_end(*, assignment: RoleAssignment, ended_on: date | None = None, reason: str) -> RoleAssignment:
+def role_assignment_end(*, assignment: RoleAssignment, ended_on: date | None = None, reason: str,
+                        by=None) -> RoleAssignment:
     ended_on = ended_on or timezone.localdate()
     if assignment.ended_on is not None:
         raise DomainError(_("Ce mandat est déjà terminé."))
@@ -235,6 +259,8 @@ def role_assignment_end(*, assignment: RoleAssignment, ended_on: date | None = N
         assignment.end = ended_on
     assignment.save(update_fields=["ended_on", "end_reason", "end", "updated_at"])
     forget_access(assignment.person)
+    audit.record(action=audit.Action.ROLE_ENDED, actor=by, target=assignment, role=assignment.role_id,
+                 ended_on=ended_on, reason=reason)
     return assignment
 
 
@@ -279,7 +305,18 @@ def charter_adopt(*, space: Space, by=None, **fields) -> Charter:
     previous = list(Charter.objects.select_for_update().filter(space=space).order_by("-version")[:1])
     version = previous[0].version + 1 if previous else 1
     Charter.objects.filter(space=space, in_force=True).update(in_force=False)
-    return Charter.objects.create(space=space, version=version, in_force=True, created_by=by, **fields)
+    charter = Charter.objects.create(space=space, version=version, in_force=True, created_by=by, **fields)
+    audit.record(action=audit.Action.CHARTER_ADOPTED, actor=by, target=charter, territory_id=space.territory_id,
+                 space=space.pk, version=version, changed=sorted(_charter_changes(previous[0] if previous else None,
+                                                                                   charter)))
+    return charter
+
+
+def _charter_changes(before: Charter | None, after: Charter) -> set[str]:
+    """The rule fields that differ from the previous version (all of them for a first charter)."""
+    if before is None:
+        return {name for name in CHARTER_RULE_FIELDS if getattr(after, name) not in (None, "", [], {})}
+    return {name for name in CHARTER_RULE_FIELDS if getattr(before, name) != getattr(after, name)}
 
 
 def charter_fields(charter: Charter) -> dict:

@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from .views import audit as views_audit
 from .views import structure as views
 
 app_name = "spaces"
@@ -29,6 +30,7 @@ territory_patterns = [
     path("organismes/nouveau/", views.organization_edit, name="organization_add"),
     path("organismes/<int:pk>/", views.organization_edit, name="organization_edit"),
     path("importer/", include("concertation.spaces.urls_import")),
+    path("journal/", views_audit.audit_log, name="audit_log"),
     path("e/<slug:space>/", include(space_patterns)),
 ]
 

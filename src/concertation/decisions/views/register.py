@@ -19,10 +19,11 @@ from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from concertation.core import audit
 from concertation.core.tabular import write_csv
 from concertation.directory.models import Territory
 from concertation.spaces.models import Charter, Space
-from concertation.spaces.selectors import space_for, territory_for
+from concertation.spaces.views.common import load_space, load_territory
 
 from .. import register
 from ..models import Proposal
@@ -45,9 +46,9 @@ class Scope:
 
 def _scope(request, territory: str, space: str | None = None) -> Scope:
     if space is not None:
-        space_obj = space_for(request.user, territory, space)
+        space_obj = load_space(request, territory, space)
         return Scope(territory=space_obj.territory, spaces=[space_obj], space=space_obj)
-    territory_obj = territory_for(request.user, territory)
+    territory_obj = load_territory(request, territory)
     return Scope(territory=territory_obj, spaces=register.visible_spaces(request.user, territory_obj))
 
 
@@ -162,6 +163,12 @@ def _register_csv(request, scope: Scope):
         ])
     body = write_csv(csv_header(), data)
     name = scope.space.slug if scope.space is not None else scope.territory.slug
+    if request.user.is_authenticated:
+        # Anonymous visitors only ever download public decisions: not worth a row each.
+        audit.record(action=audit.Action.EXPORT_DOWNLOADED, actor=request.user,
+                     target=scope.space if scope.space is not None else scope.territory,
+                     territory_id=scope.territory.pk, export="decision_register_csv", rows=len(data),
+                     filters=_query_string(request))
     stamp = timezone.localdate().isoformat()
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     filename = _("registre-des-decisions")

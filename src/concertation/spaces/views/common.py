@@ -1,28 +1,50 @@
-"""Helpers shared by the views of the structure: load an object the person may see, or 404."""
+"""Helpers shared by the views of the structure: load an object the person may see, or 404.
+
+A refusal of an object that exists is written to the audit log (« access.denied », one INSERT);
+a missing object is not: both answer the same 404.
+"""
 
 from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from concertation.core import audit
+from concertation.directory.models import Territory
+from concertation.spaces.models import Space
 from concertation.spaces.selectors import space_for, territory_for
 
 
 def require(user, perm: str, obj) -> None:
     """Refuse with 404 (not 403): an object out of reach looks exactly like a missing one."""
     if not user.has_perm(perm, obj):
+        if obj is not None and obj.pk is not None:
+            audit.record_access_denied(user, obj, perm=perm)
         raise Http404
 
 
 def load_space(request, territory: str, space: str, perm: str | None = None):
-    space_obj = space_for(request.user, territory, space)
+    try:
+        space_obj = space_for(request.user, territory, space)
+    except Http404:
+        # Out of reach or missing? Only an existing space is worth a line in the audit log.
+        hidden = Space.objects.filter(territory__slug=territory, slug=space).first()
+        if hidden is not None:
+            audit.record_access_denied(request.user, hidden, perm="spaces.view_space")
+        raise
     if perm:
         require(request.user, perm, space_obj)
     return space_obj
 
 
 def load_territory(request, territory: str, perm: str | None = None):
-    territory_obj = territory_for(request.user, territory)
+    try:
+        territory_obj = territory_for(request.user, territory)
+    except Http404:
+        hidden = Territory.objects.filter(slug=territory).first()
+        if hidden is not None:
+            audit.record_access_denied(request.user, hidden, perm="directory.view_territory")
+        raise
     if perm:
         require(request.user, perm, territory_obj)
     return territory_obj
