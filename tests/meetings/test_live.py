@@ -27,6 +27,7 @@ from concertation.meetings.models import (
     FollowUp,
     Meeting,
 )
+from concertation.meetings.views.live import WhoList
 from concertation.spaces.models import Charter, Role
 from tests.factories import RoleAssignmentFactory, RoleFactory, UserFactory
 
@@ -125,8 +126,9 @@ def test_a_delegate_cannot_run_the_meeting_everything_answers_404(room, client):
     assert client.get(room.url("quorum")).status_code == 200
 
 
-def test_strangers_and_anonymous_get_404(room, client):
-    assert client.get(room.url("live")).status_code == 404
+def test_strangers_get_404_and_anonymous_are_sent_to_sign_in(room, client):
+    response = client.get(room.url("live"))
+    assert response.status_code == 302 and "/compte/login/" in response["Location"]
     client.force_login(UserFactory())
     assert client.get(room.url("live")).status_code == 404
     assert client.get(room.url("quorum")).status_code == 404
@@ -163,6 +165,79 @@ def test_attendance_without_javascript_redirects_to_the_table(room, client):
     response = client.post(room.url("attendance"), {"person": UserFactory().pk, "status": "present"},
                            follow=True)
     assert "ne siège pas" in response.content.decode()
+
+
+def test_the_table_buttons_submit_the_pages_one_attendance_form(room, client):
+    room.open()
+    client.force_login(room.secretary)
+    html = client.get(room.url("live")).content.decode()
+    # One form (one CSRF token) for the whole table; each button names its person, member and status.
+    assert html.count('<form id="presences-formulaire"') == 1
+    organization, person = room.organizations[0], room.delegates[0]
+    value = f"{person.pk}:{organization.pk}:present"
+    assert f'form="presences-formulaire" name="presence" value="{value}" hx-post="{room.url("attendance")}"' in html
+    assert f'aria-label="Présence de {person.display_name}"' in html
+    assert '<table hx-target="closest tbody" hx-swap="outerHTML">' in html  # with htmx: the member's rows
+    response = client.post(room.url("attendance"), {"presence": value}, **HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith(f'<tbody id="membre-o-{organization.pk}"') and 'aria-pressed="true"' in html
+    assert Attendance.objects.get(meeting=room.meeting, person=person).status == "present"
+    # Without JavaScript: the same button, then back to the table.
+    citizen = room.citizens[0]
+    response = client.post(room.url("attendance"), {"presence": f"{citizen.pk}::late"})
+    assert response.status_code == 302 and response["Location"].endswith("#presences")
+    assert Attendance.objects.get(meeting=room.meeting, person=citizen).status == "late"
+    # A forged value is refused, nothing recorded.
+    response = client.post(room.url("attendance"), {"presence": "x:y"}, follow=True)
+    assert "Choisissez la personne" in response.content.decode()
+    assert Attendance.objects.filter(meeting=room.meeting).count() == 2
+
+
+def test_the_attendance_table_escapes_names(room, client):
+    room.delegates[0].display_name = 'Zoé <b>"Tremblay"</b>'
+    room.delegates[0].save()
+    room.open()
+    client.force_login(room.secretary)
+    html = client.get(room.url("live")).content.decode()
+    assert "Zoé &lt;b&gt;&quot;Tremblay&quot;&lt;/b&gt;" in html and "<b>\"Tremblay\"" not in html
+
+
+def test_a_large_roster_gives_name_fields_and_one_list_instead_of_select_lists(room, client, monkeypatch):
+    monkeypatch.setattr(WhoList, "SELECT_MAX", 3)  # the room has 10 people and organizations
+    room.alternates[1].display_name = "Déléguée 0"  # two people of the same name
+    room.alternates[1].save()
+    room.open()
+    client.force_login(room.secretary)
+    html = client.get(room.url("live") + f"?point={room.item.pk}").content.decode()
+    assert html.count('<datalist id="qui-liste">') == 1 and html.count('list="qui-liste"') == 3
+    assert 'name="conflit-who"' in html and '<select name="conflit-who"' not in html
+    assert '<select name="suivi-person"' not in html and '<option value="Organisme 01">organisme</option>' in html
+    namesake = room.alternates[1]
+    assert f'<option value="Déléguée 0 (n° {namesake.pk})">personne</option>' in html
+    # A conflict by the organization's name (any case).
+    response = client.post(room.url("conflict", room.item), {"conflit-who": "organisme 01"})
+    assert response.status_code == 302
+    assert ConflictDeclaration.objects.filter(item=room.item, organization=room.organizations[1]).exists()
+    # A follow-up by names; a namesake by the name the list gives.
+    response = client.post(room.url("follow_up_add", room.item), {
+        "suivi-what": "Écrire au CLSC", "suivi-person": f"Déléguée 0 (n° {namesake.pk})",
+        "suivi-organization": "Organisme 02",
+    })
+    assert response.status_code == 302
+    follow_up = FollowUp.objects.get(what="Écrire au CLSC")
+    assert (follow_up.person, follow_up.organization) == (namesake, room.organizations[2])
+    # A name that is not in the list, or not of the right kind, is refused next to its field.
+    response = client.post(room.url("follow_up_add", room.item), {
+        "suivi-what": "Autre chose", "suivi-person": "Organisme 02", "suivi-organization": "Personne inconnue",
+    })
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Choisissez une personne de la liste." in html and "Choisissez un organisme de la liste." in html
+    response = client.post(room.url("conflict", room.item), {"conflit-who": "Personne inconnue"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "Choisissez un organisme ou une personne de la liste." in html
+    assert FollowUp.objects.count() == 1 and ConflictDeclaration.objects.count() == 1
 
 
 def test_the_live_page_shows_the_quorum_and_why_it_is_not_met(room, client):

@@ -1,11 +1,15 @@
 """The structure's pages render what they promise, with a query count that does not grow."""
 
+from datetime import timedelta
+
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from concertation.spaces.models import Charter, Membership, Role, RoleAssignment
+from concertation.directory.models import Organization
+from concertation.spaces.models import Charter, Delegation, Membership, Role, RoleAssignment
 from tests.factories import (
     DelegationFactory,
     MembershipFactory,
@@ -30,8 +34,39 @@ def grow(world, count):
                                       start=timezone.localdate())
 
 
+def crowd(world, count, *, name="Table", college="community", category="voting"):
+    """`count` more member organizations of the assembly, « {name} 000 »…, each with a delegate
+    « Personne {name} 000 »… (bulk inserts: a big space quickly)."""
+    college = world.community if college == "community" else college
+    start = timezone.localdate() - timedelta(days=30)
+    organizations = Organization.objects.bulk_create(
+        Organization(territory=world.territory, name=f"{name} {n:03d}", college=college) for n in range(count)
+    )
+    memberships = Membership.objects.bulk_create(
+        Membership(space=world.assembly, organization=organization, category=category, start=start)
+        for organization in organizations
+    )
+    people = get_user_model().objects.bulk_create(
+        get_user_model()(email=f"{name.lower()}-{n}@example.org", display_name=f"Personne {name} {n:03d}")
+        for n in range(count)
+    )
+    Delegation.objects.bulk_create(
+        Delegation(membership=membership, person=person, kind=Delegation.Kind.DELEGATE, start=start)
+        for membership, person in zip(memberships, people, strict=True)
+    )
+
+
+def text(response) -> str:
+    """The page's text with non-breaking spaces as plain ones, to compare with readable strings."""
+    assert response.status_code == 200
+    return response.content.decode().replace("\u00a0", " ")
+
+
 PAGES = [
     ("space page", f"{T}/e/assemblee/", 15),
+    ("space page, every member", f"{T}/e/assemblee/?tous=1", 15),
+    ("members, searched and filtered", f"{T}/e/assemblee/membres/?q=o&categorie=voting", 15),
+    ("organizations, searched", f"{T}/organismes/?q=o", 15),
     ("governance overview", f"{T}/", 15),
     ("members", f"{T}/e/assemblee/membres/", 15),
     ("roles", f"{T}/e/assemblee/roles/", 15),
@@ -162,3 +197,120 @@ def test_object_forms_have_a_bounded_query_count(world, client, django_assert_ma
     client.force_login(world.coordinator)
     with django_assert_max_num_queries(15):
         assert client.get(urls[page]).status_code == 200
+
+
+# Big spaces: lists a page at a time, the space page by college ------------------------------------
+
+def test_members_page_shows_50_a_page_with_a_pager_a_search_and_a_category(world, client):
+    crowd(world, 60)  # 63 members in all
+    Membership.objects.create(space=world.assembly, organization=Organization.objects.create(
+        territory=world.territory, name="Ancien membre"), start=timezone.localdate() - timedelta(days=90),
+        end=timezone.localdate() - timedelta(days=1))
+    client.force_login(world.coordinator)
+    url = f"{T}/e/assemblee/membres/"
+    html = text(client.get(url))
+    assert "63 membres en règle, page 1 sur 2" in html
+    assert "Anciens membres" in html and "Ancien membre —" in html
+    assert html.count('Modifier<span class="visually-hidden">') == 50
+    assert '<a href="?page=2" rel="next">Page suivante</a>' in html and "Page 1 sur 2" in html
+    assert "Page précédente" not in html
+    html = text(client.get(url, {"page": 2}))
+    assert html.count('Modifier<span class="visually-hidden">') == 13 and "Page 2 sur 2" in html
+    assert '<a href="?page=1" rel="prev">Page précédente</a>' in html and "Page suivante" not in html
+    assert "Personne déléguée : Personne Table 059" in html
+    # By the name of an organization or of its delegate, any case; the pager keeps the search.
+    html = text(client.get(url, {"q": "TABLE 00"}))
+    assert "10 membres trouvés" in html and "Table 009" in html and "Table 010" not in html
+    html = text(client.get(url, {"q": "personne table 042"}))
+    assert "1 membre trouvé" in html and "Table 042" in html
+    html = text(client.get(url, {"q": "table", "categorie": "voting"}))
+    assert "60 membres trouvés, page 1 sur 2" in html
+    assert 'href="?q=table&amp;categorie=voting&amp;page=2"' in html
+    assert '<option value="voting" selected>' in html and 'value="table"' in html
+    html = text(client.get(url, {"categorie": "observer"}))
+    assert "1 membre trouvé" in html and "Centraide" in html and "Table 000" not in html
+    html = text(client.get(url, {"q": "introuvable"}))
+    assert "Aucun membre ne correspond à cette recherche." in html
+    assert "63 membres en règle" in text(client.get(url, {"categorie": "inconnue"}))  # ignored
+
+
+def test_members_page_costs_the_same_queries_on_every_page(world, client):
+    crowd(world, 120)
+    client.force_login(world.coordinator)
+    url = f"{T}/e/assemblee/membres/"
+    client.get(url)
+    counts = []
+    for params in ({}, {"page": 2}, {"page": 3}, {"q": "table 1", "categorie": "voting", "page": 2}):
+        with CaptureQueriesContext(connection) as queries:
+            text(client.get(url, params))
+        counts.append(len(queries))
+    assert len(set(counts)) == 1 and counts[0] <= 15, counts
+
+
+def test_organizations_page_shows_50_a_page_and_keeps_the_search(world, client):
+    crowd(world, 60)  # 62 organizations in the territory
+    client.force_login(world.coordinator)
+    url = f"{T}/organismes/"
+    html = text(client.get(url))
+    assert "62 organismes inscrits, page 1 sur 2" in html and html.count("<tr>") == 51
+    assert '<a href="?page=2" rel="next">Page suivante</a>' in html
+    html = text(client.get(url, {"page": 2}))
+    assert html.count("<tr>") == 13 and "Table 059" in html and "Page 2 sur 2" in html
+    html = text(client.get(url, {"q": "table"}))
+    assert "60 organismes trouvés, page 1 sur 2" in html and 'href="?q=table&amp;page=2"' in html
+    assert "Comité logement" not in html
+
+
+def test_space_page_shows_each_college_its_count_and_first_members_with_a_link_to_all(world, client):
+    crowd(world, 60)  # Communautaire: 61 members
+    crowd(world, 35, name="Zone", college=None)  # no college: 36 with Centraide
+    client.force_login(world.delegate)
+    html = text(client.get(f"{T}/e/assemblee/"))
+    assert "Membres (98)" in html
+    assert "Collège Communautaire" in html and "(61 membres)" in html and "(36 membres)" in html
+    # The first 30 of each college, by sector then name; a link to the page where the college starts.
+    assert "Table 028" in html and "Table 029" not in html and "Zone 028" in html and "Zone 029" not in html
+    assert ('<a href="?tous=1&amp;page=1#college-communautaire">Voir les 61 membres du collège Communautaire</a>'
+            in html)
+    assert '<a href="?tous=1&amp;page=2#college-sans-college">Voir les 36 membres sans collège</a>' in html
+    assert "membres du collège Citoyen" not in html  # all shown already
+    assert "Personne déléguée : Personne Table 000" in html
+    # Every member, 50 a page, still by college.
+    html = text(client.get(f"{T}/e/assemblee/", {"tous": 1}))
+    assert "Membres (98)" in html and "Table 047" in html and "Table 048" not in html
+    assert '<a href="?tous=1&amp;page=2#members" rel="next">Page suivante</a>' in html
+    html = text(client.get(f"{T}/e/assemblee/", {"tous": 1, "page": 2}))
+    assert 'id="college-sans-college"' in html and "Zone 034" in html and "Table 048" in html
+    assert "Table 047" not in html and "Page 2 sur 2" in html and "Revenir aux membres par collège" in html
+    assert "Voir les" not in html
+    # Out of range: the last page.
+    assert "Page 2 sur 2" in text(client.get(f"{T}/e/assemblee/", {"tous": 1, "page": 9}))
+
+
+def test_space_page_costs_the_same_queries_for_a_few_or_many_members_per_college(world, client):
+    client.force_login(world.delegate)
+    counts = []
+    for count in (1, 80):
+        crowd(world, count, name=f"Lot{count}")
+        for params in ({}, {"tous": 1}, {"tous": 1, "page": 2}):
+            if count == 1 and params.get("page"):
+                continue  # out of range: the last page costs a count more
+            with CaptureQueriesContext(connection) as queries:
+                text(client.get(f"{T}/e/assemblee/", params))
+            counts.append(len(queries))
+    assert len(set(counts)) == 1 and counts[0] <= 15, counts
+
+
+def test_overview_counts_member_organizations_and_citizens_with_one_query(world, client):
+    crowd(world, 3)
+    Membership.objects.create(space=world.assembly, organization=Organization.objects.create(
+        territory=world.territory, name="Ancien"), start=timezone.localdate() - timedelta(days=90),
+        end=timezone.localdate() - timedelta(days=1))  # a former member: not counted
+    client.force_login(world.coordinator)
+    html = text(client.get(f"{T}/"))
+    assert "5 organismes membres, 1 citoyenne ou citoyen" in html  # the assembly
+    assert "0 organisme membre, 1 citoyenne ou citoyen" in html  # the working group
+    with CaptureQueriesContext(connection) as queries:
+        client.get(f"{T}/")
+    assert sum('"spaces_membership"' in query["sql"] and "COUNT(" in query["sql"]
+               for query in queries.captured_queries) == 1

@@ -5,7 +5,21 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 
-from django.db.models import Prefetch, Q
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, Concat, NullIf, RowNumber
 from django.http import Http404
 from django.utils import timezone
 
@@ -43,9 +57,16 @@ def territory_for(user, slug: str) -> Territory:
     return territory
 
 
-def visible_spaces(user, territory: Territory):
+# What the overview of a territory shows of each space (and what ``Access.can_view`` reads).
+SPACE_LIST_FIELDS = ("id", "territory_id", "parent_id", "name", "slug", "kind", "status", "visibility", "position")
+
+
+def visible_spaces(user, territory: Territory, *, only=None):
+    """The territory's spaces the person may see; ``only``: the fields to load (all by default)."""
     access = access_for(user)
-    spaces = list(Space.objects.filter(territory=territory).order_by("position", "name"))
+    spaces = Space.objects.filter(territory=territory).order_by("position", "name")
+    if only:
+        spaces = spaces.only(*only)
     return [space for space in spaces if access.can_view(space)]
 
 
@@ -78,60 +99,156 @@ def build_tree(spaces: list[Space]) -> list[dict]:
     return [node(root) for root in roots]
 
 
-def current_memberships(space_ids, on=None):
-    """Current memberships of the given spaces with organization, college, sector and delegates."""
-    on = on or timezone.localdate()
-    return (
-        Membership.objects.filter(current_q(on=on), space_id__in=space_ids)
-        .select_related("organization__sector", "organization__college", "person", "college")
-        .prefetch_related(
-            Prefetch(
-                "delegations",
-                queryset=Delegation.objects.filter(current_q(on=on)).select_related("person").order_by("kind"),
-                to_attr="current_delegations",
-            )
-        )
-        .order_by("organization__name", "person__display_name")
+def person_name(prefix: str = "") -> Coalesce:
+    """SQL for ``str(user)``: the display name, else the email."""
+    return Coalesce(NullIf(F(f"{prefix}display_name"), Value("")), F(f"{prefix}email"), output_field=CharField())
+
+
+def _current_delegations(on) -> Prefetch:
+    """The current delegate and alternate of each membership, with only the person's name."""
+    return Prefetch(
+        "delegations",
+        queryset=Delegation.objects.filter(current_q(on=on))
+        .annotate(person_name=person_name("person__"))
+        .only("id", "membership_id", "kind")
+        .order_by("-kind", "start"),  # the delegate, then the alternate
+        to_attr="current_delegations",
     )
 
 
-def membership_college(membership):
-    if membership.college_id:
-        return membership.college
-    if membership.organization_id:
-        return membership.organization.college
-    return None
+def member_rows(space_ids, on=None, *, query: str = "", category: str = ""):
+    """Current memberships of the given spaces, only the columns a list of members shows.
+
+    Each row is a ``Membership`` with only its id, category, start and member ids, annotated with
+    ``label`` (the organization's name or the citizen's name), ``acronym``, ``college_label``,
+    ``college_code`` (the membership's college, else its organization's), ``sector_label``, and
+    ``current_delegations`` (delegate first, each with ``person_name``) from one more query.
+    Ordered by name; ``members_by_college`` orders by college. ``query`` searches the names of the
+    organization (and its acronym), of the citizen and of the current delegate and alternate;
+    ``category`` keeps one category.
+    """
+    on = on or timezone.localdate()
+    memberships = Membership.objects.filter(current_q(on=on), space_id__in=space_ids)
+    if category:
+        memberships = memberships.filter(category=category)
+    if query:
+        delegates = Delegation.objects.filter(current_q(on=on), membership_id=OuterRef("pk")).filter(
+            Q(person__display_name__icontains=query) | Q(person__email__icontains=query)
+        )
+        memberships = memberships.filter(
+            Q(organization__name__icontains=query) | Q(organization__acronym__icontains=query)
+            | Q(person__display_name__icontains=query) | Q(person__email__icontains=query) | Exists(delegates)
+        )
+    return (
+        memberships
+        .only("id", "category", "start", "organization_id", "person_id")
+        .annotate(
+            label=Coalesce("organization__name", person_name("person__"), output_field=CharField()),
+            acronym=F("organization__acronym"),
+            college_label=Coalesce("college__name", "organization__college__name"),
+            college_code=Coalesce("college__slug", "organization__college__slug"),
+            sector_label=F("organization__sector__name"),
+        )
+        .prefetch_related(_current_delegations(on))
+        .order_by("label", "pk")
+    )
 
 
-def members_by_college(memberships) -> list[tuple]:
-    """[(college or None, [(sector or None, [membership…])…])…] for the space page."""
-    grouped: dict = defaultdict(lambda: defaultdict(list))
-    for membership in memberships:
-        college = membership_college(membership)
-        sector = membership.organization.sector if membership.organization_id else None
-        grouped[college][sector].append(membership)
+BY_COLLEGE = (F("college_label").asc(nulls_last=True), F("sector_label").asc(nulls_last=True), "label", "pk")
 
-    def college_key(college):
-        return (college is None, college.name if college else "")
 
-    def sector_key(sector):
-        return (sector is None, sector.name if sector else "")
+def _college_window(queryset):
+    """Rank each member in its college (by sector, then name) and count the college's members."""
+    college = Coalesce("college_id", "organization__college_id")
+    return queryset.annotate(
+        rank=Window(RowNumber(), partition_by=[college],
+                    order_by=[F("sector_label").asc(nulls_last=True), F("label").asc(), F("pk").asc()]),
+        college_total=Window(Count("id"), partition_by=[college]),
+    )
 
-    return [
-        (college, [(sector, grouped[college][sector]) for sector in sorted(grouped[college], key=sector_key)])
-        for college in sorted(grouped, key=college_key)
-    ]
+
+def members_by_college(space, on=None):
+    """Every current member of the space, by college (no college last), then sector, then name, each
+    with its college's ``college_total``: a queryset to paginate (``page_with_total``)."""
+    return _college_window(member_rows([space.pk], on=on)).order_by(*BY_COLLEGE)
+
+
+def members_preview(space, per_college: int, on=None) -> list[dict]:
+    """The first ``per_college`` members of each college of the space, with each college's count, in
+    two queries whatever the size of the space (a window function ranks and counts per college).
+
+    See ``group_by_college``; ``offset`` is where each college starts in ``members_by_college``
+    (to link to the page of the full list where it starts).
+    """
+    rows = _college_window(member_rows([space.pk], on=on)).filter(rank__lte=per_college).order_by(*BY_COLLEGE)
+    groups = group_by_college(rows)
+    offset = 0
+    for group in groups:
+        group["offset"] = offset
+        offset += group["total"]
+    return groups
+
+
+def group_by_college(rows) -> list[dict]:
+    """Rows of ``members_by_college`` (in its order) → [{"name", "code", "total", "shown",
+    "sectors": [(sector name or None, [membership…])…]}…]."""
+    groups: list[dict] = []
+    for row in rows:
+        if not groups or groups[-1]["name"] != row.college_label:
+            groups.append({"name": row.college_label, "code": row.college_code, "total": row.college_total,
+                           "shown": 0, "sectors": []})
+        group = groups[-1]
+        if not group["sectors"] or group["sectors"][-1][0] != row.sector_label:
+            group["sectors"].append((row.sector_label, []))
+        group["sectors"][-1][1].append(row)
+        group["shown"] += 1
+    return groups
+
+
+def page_with_total(queryset, number, per_page: int) -> Page:
+    """A page of ``queryset`` whose total comes with its rows (a window count), not from a COUNT query
+    of its own; out of range, the last page (then the count costs a query, as with ``get_page``)."""
+    try:
+        number = max(int(number), 1)
+    except (TypeError, ValueError):
+        number = 1
+    counted = queryset.annotate(full_count=Window(Count("pk")))
+    rows = list(counted[(number - 1) * per_page:number * per_page])
+    paginator = Paginator(queryset, per_page)
+    if rows:
+        paginator.count = rows[0].full_count  # a cached_property: no COUNT query
+        return Page(rows, number, paginator)
+    if number == 1 or paginator.count == 0:
+        return Page([], 1, paginator)
+    number = paginator.num_pages
+    return Page(list(counted[(number - 1) * per_page:number * per_page]), number, paginator)
+
+
+def holder_label():
+    """SQL for ``RoleAssignment.holder_name``: « Person (ACRONYM) », the person, or the organization."""
+    short = Coalesce(NullIf(F("organization__acronym"), Value("")), F("organization__name"))
+    return Case(
+        When(person__isnull=False, organization__isnull=False,
+             then=Concat(person_name("person__"), Value(" ("), short, Value(")"), output_field=CharField())),
+        When(person__isnull=False, then=person_name("person__")),
+        default=F("organization__name"),
+        output_field=CharField(),
+    )
 
 
 def roles_with_holders(space_ids, on=None):
+    """Roles of the spaces with their ``current_assignments``, each with ``holder_label`` (no person or
+    organization objects)."""
     on = on or timezone.localdate()
     return (
         Role.objects.filter(space_id__in=space_ids)
+        .only("id", "space_id", "name", "kind", "position")
         .prefetch_related(
             Prefetch(
                 "assignments",
                 queryset=RoleAssignment.objects.filter(assignment_current_q(on=on))
-                .select_related("person", "organization")
+                .only("id", "role_id", "person_id", "organization_id", "start", "end", "ended_on")
+                .annotate(holder_label=holder_label())
                 .order_by("start"),
                 to_attr="current_assignments",
             )
@@ -140,12 +257,34 @@ def roles_with_holders(space_ids, on=None):
     )
 
 
+def role_holders_by_space(space_ids, on=None) -> dict[int, list[tuple[str, str]]]:
+    """{space id: [(role name, « holder, holder » or "" when vacant)…]} in two queries and no model
+    objects (the overview of a territory lists every role of every space)."""
+    on = on or timezone.localdate()
+    holders: dict[int, list[str]] = defaultdict(list)
+    for role_id, label in (
+        RoleAssignment.objects.filter(assignment_current_q(on=on), role__space_id__in=space_ids)
+        .annotate(label=holder_label()).order_by("start", "pk").values_list("role_id", "label")
+    ):
+        holders[role_id].append(label)
+    roles: dict[int, list[tuple[str, str]]] = {space_id: [] for space_id in space_ids}
+    for role_id, space_id, name in (
+        Role.objects.filter(space_id__in=space_ids).order_by("space_id", "position", "name")
+        .values_list("id", "space_id", "name")
+    ):
+        roles[space_id].append((name, ", ".join(holders.get(role_id, ()))))
+    return roles
+
+
 def assignments_ending_soon(space_ids, days: int = 30, on=None):
     on = on or timezone.localdate()
     return (
         RoleAssignment.objects.filter(assignment_current_q(on=on), role__space_id__in=space_ids)
         .filter(end__isnull=False, end__lte=on + timedelta(days=days))
         .select_related("role__space", "person", "organization")
+        .only("id", "role_id", "person_id", "organization_id", "start", "end", "ended_on", "role__name",
+              "role__space__name", "person__display_name", "person__email", "organization__name",
+              "organization__acronym")
         .order_by("end")
     )
 
@@ -155,7 +294,38 @@ def charter_in_force(space) -> Charter | None:
 
 
 def charters_in_force(space_ids) -> dict[int, Charter]:
-    return {charter.space_id: charter for charter in Charter.objects.filter(space_id__in=space_ids, in_force=True)}
+    """The charters in force of the spaces, without their full text (enough for ``rule_sentence``)."""
+    charters = Charter.objects.filter(space_id__in=space_ids, in_force=True).defer("rules_text")
+    return {charter.space_id: charter for charter in charters}
+
+
+def member_counts(space_ids, on=None) -> dict[int, dict]:
+    """{space id: {"organizations": n, "citizens": n}} of the current members, in one aggregate query."""
+    counts = {space_id: {"organizations": 0, "citizens": 0} for space_id in space_ids}
+    rows = (
+        Membership.objects.filter(current_q(on=on), space_id__in=space_ids)
+        .values("space_id")
+        .annotate(organizations=Count("id", filter=Q(organization__isnull=False)),
+                  citizens=Count("id", filter=Q(person__isnull=False)))
+        .order_by()
+    )
+    for row in rows:
+        counts[row["space_id"]] = {"organizations": row["organizations"], "citizens": row["citizens"]}
+    return counts
+
+
+def organization_rows(territory, query: str = ""):
+    """The territory's organizations for a list: only the columns it shows; ``query`` searches the name
+    and the acronym."""
+    organizations = (
+        Organization.objects.filter(territory=territory)
+        .select_related("sector", "college")
+        .only("id", "name", "acronym", "active", "contact_name", "website", "sector__name", "college__name")
+        .order_by("name", "pk")
+    )
+    if query:
+        organizations = organizations.filter(Q(name__icontains=query) | Q(acronym__icontains=query))
+    return organizations
 
 
 def organizations_of(territory, *, active_only=False):

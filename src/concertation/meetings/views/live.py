@@ -8,9 +8,13 @@ attendance buttons swap their member's rows and the quorum banner, and notes sav
 
 from __future__ import annotations
 
+from collections import Counter
+from html import escape  # the standard one: Django's, lazy-aware, costs 3× more on 6 000 names
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import time_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -33,6 +38,7 @@ from concertation.spaces.selectors import charter_in_force
 from .. import live as services
 from ..attendance import (
     MeetingQuorum,
+    Seat,
     attendance_set,
     college_names_for,
     compute_meeting_quorum,
@@ -83,18 +89,86 @@ class NotesForm(forms.Form):
                 })
 
 
+class WhoList:
+    """The people and organizations of the roster, for the « who » of conflicts and follow-ups.
+
+    A short roster gives select lists; past ``SELECT_MAX`` choices (an assembly of 500 members has
+    1 500), each « who » is a text field with one shared ``<datalist>`` of the names, and a name typed
+    or picked is matched back to its person or organization (``resolve``).
+    """
+
+    SELECT_MAX = 80
+    DATALIST_ID = "qui-liste"
+
+    def __init__(self, people=(), organizations=()):
+        self.people = list(people)
+        self.organizations = list(organizations)
+        self.large = len(self.people) + len(self.organizations) > self.SELECT_MAX
+        self._entries: list[tuple[str, str, str]] | None = None
+        self._names: dict[str, str] | None = None
+
+    def entries(self) -> list[tuple[str, str, str]]:
+        """[(key « o:<id> » or « u:<id> », name as typed, what it is)], each name once."""
+        if self._entries is None:
+            entries = [(f"o:{pk}", name, "o") for pk, name in self.organizations]
+            entries += [(f"u:{pk}", name, "u") for pk, name in self.people]
+            folded = Counter(name.casefold() for _key, name, _kind in entries)
+            self._entries = [(key, name if folded[name.casefold()] == 1 else f"{name} (n° {key[2:]})", kind)
+                             for key, name, kind in entries]
+        return self._entries
+
+    def resolve(self, value: str, kinds: str = "ou") -> str | None:
+        """The key of a name of the list (or a key itself), of one of ``kinds``; None if it is not one."""
+        value = " ".join((value or "").split())
+        if value[:2] in {"o:", "u:"} and value[0] in kinds:
+            return value if value in {key for key, _name, _kind in self.entries()} else None
+        if self._names is None:
+            self._names = {name.casefold(): key for key, name, _kind in self.entries()}
+        key = self._names.get(value.casefold())
+        return key if key and key[0] in kinds else None
+
+    def datalist_html(self) -> str:
+        """The shared ``<datalist>``: built here, its 1 500 options would cost a template ~10 ms."""
+        if not self.large:
+            return ""
+        labels = {"o": escape(_("organisme")), "u": escape(_("personne"))}
+        options = "".join(f'<option value="{escape(name)}">{labels[kind]}</option>'
+                          for _key, name, kind in self.entries())
+        return mark_safe(f'<datalist id="{self.DATALIST_ID}">{options}</datalist>')
+
+    def text_field(self, label, help_text) -> forms.CharField:
+        return forms.CharField(label=label, required=False, max_length=300, help_text=help_text,
+                               widget=forms.TextInput(attrs={"list": self.DATALIST_ID, "autocomplete": "off"}))
+
+
 class ConflictForm(forms.Form):
     who = forms.ChoiceField(label=gettext_lazy("Qui se retire"))
     reason = forms.CharField(label=gettext_lazy("Nature du conflit d'intérêts (facultatif)"), required=False,
                              max_length=300)
 
-    def __init__(self, *args, people=(), organizations=(), **kwargs):
+    def __init__(self, *args, who: WhoList, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["who"].choices = [
-            ("", "—"),
-            (_("Organismes"), [(f"o:{pk}", name) for pk, name in organizations]),
-            (_("Personnes"), [(f"u:{pk}", name) for pk, name in people]),
-        ]
+        self.who = who
+        if who.large:
+            self.fields["who"] = who.text_field(
+                self.fields["who"].label,
+                _("Tapez le nom de l'organisme ou de la personne, puis choisissez-le dans la liste."))
+            self.fields["who"].required = True
+        else:
+            self.fields["who"].choices = [
+                ("", "—"),
+                (_("Organismes"), [(f"o:{pk}", name) for pk, name in who.organizations]),
+                (_("Personnes"), [(f"u:{pk}", name) for pk, name in who.people]),
+            ]
+
+    def clean_who(self):
+        value = self.cleaned_data["who"]
+        if self.who.large:
+            key = self.who.resolve(value)
+            if key is None:
+                raise forms.ValidationError(_("Choisissez un organisme ou une personne de la liste."))
+            return key
+        return value
 
 
 class ShowOfHandsForm(forms.Form):
@@ -125,23 +199,140 @@ class FollowUpForm(forms.Form):
     due_on = forms.DateField(label=gettext_lazy("Échéance"), required=False,
                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
-    def __init__(self, *args, people=(), organizations=(), **kwargs):
+    def __init__(self, *args, who: WhoList, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [("", "—"), *people]
-        self.fields["organization"].choices = [("", "—"), *organizations]
+        self.who = who
+        if who.large:
+            self.fields["person"] = who.text_field(self.fields["person"].label,
+                                                   _("Tapez le nom, puis choisissez-le dans la liste."))
+            self.fields["organization"] = who.text_field(self.fields["organization"].label,
+                                                         _("Tapez le nom, puis choisissez-le dans la liste."))
+        else:
+            self.fields["person"].choices = [("", "—"), *who.people]
+            self.fields["organization"].choices = [("", "—"), *who.organizations]
+
+    def _resolve(self, name: str, kind: str, message: str):
+        value = self.cleaned_data[name]
+        if not self.who.large or value in (None, ""):
+            return value or None
+        key = self.who.resolve(value, kinds=kind)
+        if key is None:
+            raise forms.ValidationError(message)
+        return int(key[2:])
+
+    def clean_person(self):
+        return self._resolve("person", "u", _("Choisissez une personne de la liste."))
+
+    def clean_organization(self):
+        return self._resolve("organization", "o", _("Choisissez un organisme de la liste."))
 
 
-def _forms_for(item, people, organizations, bound: dict | None = None) -> dict:
+def _who_list(meeting: Meeting, seats=None) -> WhoList:
+    people, organizations = services.who_choices(meeting, seats)
+    return WhoList(people, organizations)
+
+
+def _forms_for(item, who: WhoList, bound: dict | None = None) -> dict:
     bound = bound or {}
     return {
-        "conflict_form": bound.get("conflict") or ConflictForm(prefix="conflit", people=people,
-                                                               organizations=organizations),
+        "conflict_form": bound.get("conflict") or ConflictForm(prefix="conflit", who=who),
         "hands_form": bound.get("hands") or ShowOfHandsForm(prefix="mains"),
         "record_form": bound.get("record") or RecordForm(
             prefix="decision", initial={"dissent": item.dissent if item else ""}),
-        "follow_up_form": bound.get("follow_up") or FollowUpForm(prefix="suivi", people=people,
-                                                                 organizations=organizations),
+        "follow_up_form": bound.get("follow_up") or FollowUpForm(prefix="suivi", who=who),
+        "who_datalist": who.datalist_html(),
     }
+
+
+# The attendance table ----------------------------------------------------------------------------
+
+class RosterRows:
+    """The rows of the attendance table, one ``<tbody id="membre-…">`` per member, written here rather
+    than in a template: an assembly of 500 members has 1 000 people and 4 000 buttons, which a
+    template renders in ~300 ms and this in ~5 ms (docs/performance.md). Every label is escaped once;
+    names are escaped as they are written.
+
+    Each person's buttons submit the page's one attendance form (``FORM_ID``, with the CSRF token)
+    through their ``form`` attribute, with ``presence=<person id>:<organization id or "">:<status>``.
+    With htmx, each button posts by itself (``hx-post``: clicks on several people in a row go out
+    together, as with a form each) and the answer replaces the member's ``<tbody>``.
+    """
+
+    FORM_ID = "presences-formulaire"
+    KEY = "\x00"  # where the person's « <person id>:<organization id> » goes in the buttons
+
+    def __init__(self, meeting: Meeting, quorum: MeetingQuorum, *, can_take_attendance: bool):
+        self.url = escape(reverse("meetings:attendance", kwargs={
+            "territory": meeting.space.territory.slug, "space": meeting.space.slug, "pk": meeting.pk}))
+        self.voice_badges = quorum.voting_unit == "organization"
+        self.can_take_attendance = can_take_attendance
+        self.kinds = {kind: escape(label) for kind, label in KIND_LABELS.items()}
+        self.statuses = {value: escape(label) for value, label in STATUS_BUTTONS}
+        self.not_voting = f'<span class="badge">{escape(_("ne vote pas"))}</span>'
+        self.counted = f'<span class="badge badge-ok">{escape(_("compté au quorum"))}</span>'
+        self.not_counted = f'<span class="badge badge-warn">{escape(_("pas compté au quorum"))}</span>'
+        self.voice = f' <span class="badge">{escape(_("porte la voix"))}</span>'
+        self.not_yet = f'<span class="muted">{escape(_("Pas encore notée"))}</span>'
+        self.elsewhere = f' <span class="muted">({escape(_("pour un autre organisme"))})</span>'
+        nobody = escape(_("Aucune personne déléguée n'est nommée pour ce membre."))
+        self.nobody = f'<tr><td colspan="3" class="muted">{nobody}</td></tr>\n'
+        self.buttons = {status: self._buttons(status) for status in ["", *self.statuses]}
+        self.group_label = _("Présence de %(name)s")
+
+    def _buttons(self, current: str) -> str:
+        buttons = []
+        for value, label in self.statuses.items():
+            pressed = value == current
+            check = '<span aria-hidden="true">✓ </span>' if pressed else ""
+            buttons.append(
+                f'<button type="submit" form="{self.FORM_ID}" name="presence" value="{self.KEY}:{value}" '
+                f'hx-post="{self.url}" '
+                f'aria-pressed="{"true" if pressed else "false"}" '
+                f'class="button button-small{"" if pressed else " button-secondary"}">{check}{label}</button>'
+            )
+        return "".join(buttons)
+
+    def seat(self, seat: Seat, error: str = "") -> str:
+        """One member's ``<tbody>`` (the answer to an attendance button, with htmx)."""
+        parts: list[str] = []
+        self._write(parts, seat, error)
+        return mark_safe("".join(parts))
+
+    def render(self, seats: list[Seat]) -> str:
+        """Every member's ``<tbody>``."""
+        parts: list[str] = []
+        for seat in seats:
+            self._write(parts, seat)
+        return mark_safe("".join(parts))
+
+    def _write(self, parts: list[str], seat: Seat, error: str = "") -> None:
+        parts.append(f'<tbody id="membre-{seat.dom_id}">\n<tr><th scope="rowgroup" colspan="3">{escape(seat.name)}')
+        if seat.college_name:
+            parts.append(f' <span class="muted">· {escape(seat.college_name)}</span>')
+        parts.append(" ")
+        parts.append(self.not_voting if not seat.votes else self.counted if seat.counted else self.not_counted)
+        parts.append("</th></tr>\n")
+        if error:
+            parts.append(f'<tr><td colspan="3"><p class="error-text" role="alert">{escape(error)}</p></td></tr>\n')
+        several = len(seat.people) > 1
+        for person in seat.people:
+            name = escape(person.name)
+            parts.append(f'<tr><th scope="row">{name} <span class="muted">({self.kinds.get(person.kind, "")})</span>')
+            if self.voice_badges and seat.votes and several and seat.voice is person:
+                parts.append(self.voice)
+            parts.append(f"</th><td>{self.statuses.get(person.status, '') or self.not_yet}")
+            if person.present and seat.organization_id and person.attending_for not in (None, seat.organization_id):
+                parts.append(self.elsewhere)
+            parts.append("</td><td>")
+            if self.can_take_attendance:
+                label = escape(self.group_label % {"name": person.name})
+                key = f"{person.person_id}:{seat.organization_id or ''}"
+                parts.append(f'<div class="actions" role="group" aria-label="{label}">'
+                             f'{self.buttons.get(person.status, self.buttons[""]).replace(self.KEY, key)}</div>')
+            parts.append("</td></tr>\n")
+        if not seat.people:
+            parts.append(self.nobody)
+        parts.append("</tbody>\n")
 
 
 # Loading ---------------------------------------------------------------------------------------
@@ -206,7 +397,7 @@ def _context(request, meeting: Meeting, *, current_pk=None, bound: dict | None =
                                              college_names=names, mark=False)
     follow_ups = list(FollowUp.objects.filter(meeting=meeting).select_related("person", "organization")
                       .order_by("id"))
-    people, organizations = services.who_choices(meeting, seats)
+    who = _who_list(meeting, seats)
     proposal = current.proposal if current else None
     bound = bound or {}
     notes_form = bound.get("notes")
@@ -227,8 +418,8 @@ def _context(request, meeting: Meeting, *, current_pk=None, bound: dict | None =
         "follow_ups": [follow_up for follow_up in follow_ups if current and follow_up.item_id == current.pk],
         "follow_up_total": len(follow_ups),
         "notes_form": notes_form,
-        **_forms_for(current, people, organizations, bound=bound),
-        "status_buttons": STATUS_BUTTONS, "kind_labels": KIND_LABELS,
+        **_forms_for(current, who, bound=bound),
+        "roster_html": RosterRows(meeting, quorum, can_take_attendance=meeting.status in LIVE_STATES).render(seats),
         "live": meeting.status == Meeting.Status.IN_PROGRESS,
         "can_take_attendance": meeting.status in LIVE_STATES,
         "present_total": sum(1 for seat in seats for person in seat.people if person.present),
@@ -246,6 +437,7 @@ def _render(request, meeting, *, current_pk=None, bound=None, status=200):
 
 
 @require_GET
+@login_required
 def live(request, territory, space, pk):
     meeting = _load(request, territory, space, pk)
     try:
@@ -294,14 +486,18 @@ def _int(value):
 @require_POST
 def attendance(request, territory, space, pk):
     meeting = _load(request, territory, space, pk)
-    person_id, organization_id = _int(request.POST.get("person")), _int(request.POST.get("organization"))
+    if "presence" in request.POST:  # a button of the table: « <person id>:<organization id or "">:<status> »
+        person, organization, status = (request.POST["presence"].split(":") + ["", "", ""])[:3]
+    else:
+        person, organization, status = (request.POST.get(name, "") for name in ("person", "organization", "status"))
+    person_id, organization_id = _int(person), _int(organization)
     error = None
     if person_id is None:
         error = DomainError(_("Choisissez la personne."), field="person")
     else:
         try:
             attendance_set(meeting=meeting, person=person_id, organization=organization_id,
-                           status=request.POST.get("status", ""), by=request.user)
+                           status=status, by=request.user)
         except DomainError as refused:
             error = refused
     seat_key = f"o:{organization_id}" if organization_id else f"u:{person_id}"
@@ -318,10 +514,9 @@ def attendance(request, territory, space, pk):
     if seat is None:  # not a member's person (a forged form): nothing to swap
         return HttpResponse(status=204)
     context = {"meeting": meeting, "territory": meeting.space.territory, "space": meeting.space,
-               "quorum": quorum, "status_buttons": STATUS_BUTTONS, "kind_labels": KIND_LABELS,
-               "can_take_attendance": True, "error": str(error.message) if error else ""}
-    html = render_to_string("meetings/live/_seat.html", {**context, "seat": seat}, request=request)
-    html += render_to_string("meetings/live/_quorum.html", {**context, "oob": True}, request=request)
+               "quorum": quorum, "oob": True}
+    html = RosterRows(meeting, quorum, can_take_attendance=True).seat(seat, error=str(error.message) if error else "")
+    html += render_to_string("meetings/live/_quorum.html", context, request=request)
     return HttpResponse(html)
 
 
@@ -345,6 +540,7 @@ def _quorum(meeting: Meeting) -> MeetingQuorum:
 
 
 @require_GET
+@login_required
 def attendance_sheet(request, territory, space, pk):
     """The attendance sheet to print: members by organization, their people, a column to sign."""
     meeting = _load(request, territory, space, pk)
@@ -402,8 +598,7 @@ def _who(key: str):
 def conflict(request, territory, space, pk, item):
     meeting = _load(request, territory, space, pk)
     item = _item(meeting, item)
-    people, organizations = services.who_choices(meeting)
-    form = ConflictForm(request.POST, prefix="conflit", people=people, organizations=organizations)
+    form = ConflictForm(request.POST, prefix="conflit", who=_who_list(meeting))
     if form.is_valid():
         person, organization = _who(form.cleaned_data["who"])
         try:
@@ -472,8 +667,7 @@ def decision(request, territory, space, pk, item):
 def follow_up_add(request, territory, space, pk, item):
     meeting = _load(request, territory, space, pk)
     item = _item(meeting, item)
-    people, organizations = services.who_choices(meeting)
-    form = FollowUpForm(request.POST, prefix="suivi", people=people, organizations=organizations)
+    form = FollowUpForm(request.POST, prefix="suivi", who=_who_list(meeting))
     if form.is_valid():
         data = form.cleaned_data
         person = User.objects.filter(pk=data["person"]).first() if data["person"] else None

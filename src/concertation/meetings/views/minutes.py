@@ -332,6 +332,7 @@ def follow_ups(request, territory, space):
     })
 
 
+@login_required
 def follow_up_edit(request, territory, space, fu):
     space = load_space(request, territory, space, perm="spaces.view_space")
     follow_up = get_object_or_404(FollowUp.objects.select_related("meeting", "person", "organization"),
@@ -401,6 +402,7 @@ def evaluate(request, territory, space, pk):
     }, status=status)
 
 
+@login_required
 def evaluation_results(request, territory, space, pk):
     space, meeting = _load(request, territory, space, pk, "meetings.run_meeting")
     averages = evaluations.meeting_averages(meeting)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -32,10 +33,21 @@ from ..forms import (
     RoleForm,
     SpaceForm,
 )
-from ..models import Charter, Delegation, Membership, Role, RoleAssignment, Space
+from ..models import (
+    Charter,
+    Delegation,
+    Membership,
+    MembershipCategory,
+    Role,
+    RoleAssignment,
+    Space,
+)
 from .common import get_in_space, load_space, load_territory
 
 User = get_user_model()
+PAGE_SIZE = 50             # rows of a list a page (members, organizations, the space's full member list)
+PREVIEW_PER_COLLEGE = 30   # members of each college shown on the space page
+SEARCH_MAX_LENGTH = 100
 
 
 def home(request):
@@ -64,17 +76,10 @@ def _colleges(territory) -> dict:
 def territory_overview(request, territory):
     """The governance of the territory at a glance: spaces tree, members, roles and rules."""
     territory = load_territory(request, territory)
-    spaces = selectors.visible_spaces(request.user, territory)
+    spaces = selectors.visible_spaces(request.user, territory, only=selectors.SPACE_LIST_FIELDS)
     ids = [space.pk for space in spaces]
-    member_counts: dict[int, dict] = {space_id: {"organizations": 0, "citizens": 0} for space_id in ids}
-    for membership in Membership.objects.filter(selectors.current_q(), space_id__in=ids).values(
-        "space_id", "organization_id"
-    ):
-        key = "organizations" if membership["organization_id"] else "citizens"
-        member_counts[membership["space_id"]][key] += 1
-    roles_by_space: dict[int, list] = {space_id: [] for space_id in ids}
-    for role in selectors.roles_with_holders(ids):
-        roles_by_space[role.space_id].append(role)
+    member_counts = selectors.member_counts(ids)
+    roles_by_space = selectors.role_holders_by_space(ids)
     charters = selectors.charters_in_force(ids)
     colleges = _colleges(territory)
     info = {
@@ -124,9 +129,22 @@ def space_add(request, territory):
 
 
 def space_detail(request, territory, space):
+    """The space: mandate, rules, roles, and its members by college — the first ones of each college,
+    or with ``?tous=1`` every member, a page at a time."""
     space = load_space(request, territory, space)
     today = timezone.localdate()
-    memberships = list(selectors.current_memberships([space.pk], on=today))
+    full_list = request.GET.get("tous") == "1"
+    page = None
+    if full_list:
+        page = selectors.page_with_total(selectors.members_by_college(space, on=today), request.GET.get("page"),
+                                         PAGE_SIZE)
+        groups = selectors.group_by_college(page.object_list)
+        member_count = page.paginator.count
+    else:
+        groups = selectors.members_preview(space, PREVIEW_PER_COLLEGE, on=today)
+        member_count = sum(group["total"] for group in groups)
+        for group in groups:
+            group["page"] = group["offset"] // PAGE_SIZE + 1
     roles = list(selectors.roles_with_holders([space.pk], on=today))
     charter = selectors.charter_in_force(space)
     children = [child for child in space.children.all() if access_for(request.user).can_view(child)]
@@ -134,8 +152,10 @@ def space_detail(request, territory, space):
         "territory": space.territory,
         "space": space,
         "mandate_html": render_markdown(space.mandate),
-        "groups": selectors.members_by_college(memberships),
-        "member_count": len(memberships),
+        "groups": groups,
+        "member_count": member_count,
+        "full_list": full_list,
+        "page": page,
         "roles": roles,
         "charter": charter,
         "rule_sentence": rule_sentence(charter, _colleges(space.territory)),
@@ -167,13 +187,12 @@ def space_edit(request, territory, space):
 @login_required
 def organizations(request, territory):
     territory = load_territory(request, territory, perm="directory.view_organizations")
-    organizations = selectors.organizations_of(territory)
-    query = request.GET.get("q", "").strip()
-    if query:
-        organizations = organizations.filter(name__icontains=query) | organizations.filter(acronym__icontains=query)
+    query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+    page = Paginator(selectors.organization_rows(territory, query), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "spaces/organizations.html", {
         "territory": territory,
-        "organizations": organizations[:500],
+        "page": page,
+        "organizations": page.object_list,
         "query": query,
         "can_manage": request.user.has_perm("directory.manage_organizations", territory),
         "can_import": request.user.has_perm("directory.import_members", territory),
@@ -205,15 +224,26 @@ def organization_edit(request, territory, pk=None):
 
 @login_required
 def members(request, territory, space):
+    """The coordinator's list of the members: a page of 50, searched by name, filtered by category."""
     space = load_space(request, territory, space, perm="spaces.manage_members")
     today = timezone.localdate()
-    memberships = list(selectors.current_memberships([space.pk], on=today))
+    query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+    category = request.GET.get("categorie", "")
+    if category not in MembershipCategory.values:
+        category = ""
+    rows = selectors.member_rows([space.pk], on=today, query=query, category=category)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     former = (
         Membership.objects.filter(space=space, end__lt=today)
-        .select_related("organization", "person").order_by("-end")[:50]
+        .select_related("organization", "person")
+        .only("id", "end", "organization", "person", "organization__name", "person__display_name",
+              "person__email")
+        .order_by("-end")[:50]
     )
     return render(request, "spaces/members.html", {
-        "territory": space.territory, "space": space, "memberships": memberships, "former": former,
+        "territory": space.territory, "space": space, "page": page, "memberships": page.object_list,
+        "former": former, "query": query, "category": category, "categories": MembershipCategory.choices,
+        "filtered": bool(query or category),
     })
 
 
