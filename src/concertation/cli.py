@@ -12,8 +12,9 @@ import sys
 # Commands that start something long-lived or write the database: they must not start against a
 # database they cannot reach.
 COMMANDS_NEEDING_DATABASE = {"demo", "serve", "worker", "runserver", "migrate", "db_worker"}
-# Commands meant for a local machine: DEBUG defaults to on for them only.
-LOCAL_COMMANDS = {"demo", "runserver"}
+# Commands meant for a local or developer machine: DEBUG defaults to on for them only (so they
+# work without a production SECRET_KEY); `check --deploy`, `serve` and `migrate` stay strict.
+LOCAL_COMMANDS = {"demo", "runserver", "makemigrations", "makemessages", "compilemessages"}
 
 
 def fail(message: str, code: int = 2) -> None:
