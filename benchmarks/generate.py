@@ -3,11 +3,13 @@
     python benchmarks/generate.py --scale S|L [--database-url URL] [--seed N]
 
 Scale S is the demo territory (``concertation.demo.loader.load_demo()``) plus a few proposals,
-ballots, comments and meetings; scale L is a large territory (issue 7): 50 spaces, 500
-organizations, 5 000 people, memberships with delegates, roles with terms, versioned charters,
-5 000 proposals with 200 000 ballots (results from the real tally), 20 000 comments, 2 000
-meetings with 20 000 agenda items (attendance, minutes, RSVPs, follow-ups). Everything comes from
-``random.Random(seed)``: two runs with the same seed give the same territory (only timestamps
+ballots, comments and meetings, and its plan grows by 30 activities, 10 indicators and 200
+measurements; scale L is a large territory (issue 7): 50 spaces, 500 organizations, 5 000 people,
+memberships with delegates, roles with terms, versioned charters, 5 000 proposals with 200 000
+ballots (results from the real tally), 20 000 comments, 2 000 meetings with 20 000 agenda items
+(attendance, minutes, RSVPs, follow-ups), 14 plans (the assembly's adopted plan in force has
+1 200 of the 3 000 activities and 200 of the 500 indicators) with 50 000 measurements. Everything
+comes from ``random.Random(seed)``: two runs with the same seed give the same territory (only timestamps
 differ; at S the demo's own receipt codes are random too).
 
 Without ``--database-url`` (or DATABASE_URL) the database is a fresh SQLite file,
@@ -15,9 +17,8 @@ var/bench-<scale>.sqlite3, removed first if it exists. A PostgreSQL database mus
 Concertation data (``scripts/pg-throwaway.sh`` gives a fresh one). Migrations run first.
 
 The work is a list of steps, ``STEPS``, each a function of the ``Context`` that returns what it
-created (printed with the elapsed time). Later capabilities add their steps there: the entries
-marked ``pending`` (the plan's activities, indicators and measurements) are the hooks for issue 6,
-and ``benchmarks/pages.py`` has the matching page hooks.
+created (printed with the elapsed time). Later capabilities add their steps there (a step with no
+function is printed as ``pending``), and their pages to ``benchmarks/pages.py``.
 
 Both scales create the benchmark accounts of ``common.py``: a coordinator of the territory
 (``coordination@banc.concertation.test``) and a member (``membre@banc.concertation.test``).
@@ -33,6 +34,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 try:
@@ -50,7 +52,6 @@ class Scale:
     proposals: int
     ballots: int
     comments: int
-    # Pending, with their issues (the steps are hooks until then).
     meetings: int = 0
     agenda_items: int = 0
     activities: int = 0
@@ -110,6 +111,8 @@ class Context:
     ballots_by_proposal: dict = field(default_factory=dict)  # proposal id → count
     citizens: list = field(default_factory=list)          # person ids free to sit as citizens (L)
     option_keys: dict = field(default_factory=dict)       # proposal id → [str(option id)…]
+    # filled by the plan's steps
+    plans: list = field(default_factory=list)             # PlanDraft, the plans being filled
 
     def say(self, text: str) -> None:
         self.progress.note(text)
@@ -935,6 +938,445 @@ def step_meetings(ctx: Context) -> dict:
             "proposals decided in meeting": len(linked)}
 
 
+# -- the plan (issue 6) ---------------------------------------------------------------------------
+
+PRIORITY_TITLES = ["Habiter dignement", "Se nourrir ensemble", "Réussir et s'insérer", "Vieillir dans son quartier",
+                   "Se déplacer facilement", "Un quartier vert et sain", "Accueillir et inclure", "Vivre la culture",
+                   "Participer à la vie du quartier", "Travailler près de chez soi"]
+OBJECTIVE_TITLES = ["Prévenir les évictions", "Augmenter l'offre de logements abordables",
+                    "Améliorer l'accès à une alimentation saine", "Briser l'isolement des personnes aînées",
+                    "Favoriser la persévérance scolaire", "Soutenir l'insertion des jeunes",
+                    "Sécuriser les déplacements actifs", "Verdir les îlots de chaleur",
+                    "Faciliter l'accueil des personnes immigrantes", "Rendre la culture accessible",
+                    "Renforcer la participation citoyenne", "Soutenir l'économie sociale"]
+STRATEGY_TITLES = ["Informer et accompagner", "Mobiliser les partenaires", "Développer des projets collectifs",
+                   "Rejoindre les personnes isolées", "Concerter les acteurs du milieu",
+                   "Former les intervenantes et les intervenants", "Documenter et évaluer"]
+ACTIVITY_VERBS = ["Organiser", "Tenir", "Offrir", "Développer", "Soutenir", "Animer", "Documenter", "Lancer",
+                  "Étendre", "Évaluer"]
+ACTIVITY_OBJECTS = ["une clinique locataires", "des ateliers de cuisine collective", "une épicerie solidaire",
+                    "l'aide aux devoirs", "une navette solidaire", "un porte-à-porte", "des jardins collectifs",
+                    "une fête de quartier", "des stages d'un jour", "une halte-garderie", "des cafés-rencontres",
+                    "un comité de locataires", "une campagne de verdissement", "des ateliers parents-école",
+                    "un répertoire des ressources"]
+FUNDERS = ["Centraide", "Caisse Desjardins des Hérons", "Arrondissement", "Fondation Lucie et André Chagnon",
+           "Ministère de l'Emploi et de la Solidarité sociale", "Enveloppe de la Table", ""]
+NEWS = ["Les premières rencontres ont eu lieu; la participation dépasse les attentes.",
+        "Le recrutement des bénévoles est terminé.", "Un retard du financement repousse la deuxième phase.",
+        "Quarante ménages ont été rejoints ce trimestre.", "Le bilan de mi-parcours est présenté au comité.",
+        "Les partenaires ajustent le calendrier après la consultation."]
+DONE_NEWS = "L'action est réalisée : le rapport final est déposé au comité."
+INDICATOR_NAMES = [("Ménages accompagnés", "ménages par année", "increase"),
+                   ("Portions préparées", "portions par trimestre", "increase"),
+                   ("Taux de sortie sans diplôme", "%", "decrease"),
+                   ("Jeunes accompagnés vers l'emploi", "jeunes par année", "increase"),
+                   ("Logements sociaux engagés", "logements (cumul)", "increase"),
+                   ("Personnes aînées rejointes", "personnes", "increase"),
+                   ("Part des personnes citoyennes aux assemblées", "% des personnes présentes", "increase"),
+                   ("Arbres plantés", "arbres (cumul)", "increase"),
+                   ("Ménages en situation d'insécurité alimentaire", "%", "decrease"),
+                   ("Déplacements à vélo", "déplacements par jour", "increase")]
+INDICATOR_SOURCES = ["Registre de l'organisme", "Enquête annuelle de la Table", "Statistique Canada",
+                     "Ministère de l'Éducation", "Feuilles de présence", "Arrondissement"]
+REVISION_REASONS = ["Le financement obtenu est moindre que prévu.", "Le porteur passe le relais à un partenaire.",
+                    "Le calendrier est ajusté après le bilan de mi-parcours.",
+                    "La cible est ajustée à la lumière des dernières mesures.",
+                    "L'assemblée a appuyé la nouvelle répartition de l'enveloppe."]
+# Measurements per indicator are weighted by frequency: a monthly one has the longest series.
+FREQUENCY_MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
+FREQUENCY_WEIGHT = {"monthly": 3.0, "quarterly": 1.0, "yearly": 0.3}
+
+
+@dataclass
+class PlanDraft:
+    """A plan the plan's steps fill: its structure, then activities, indicators, measurements."""
+
+    plan: object
+    share: float                                          # of the scale's activities and indicators
+    objectives: list = field(default_factory=list)        # Objective ids
+    strategies: list = field(default_factory=list)        # Strategy ids
+    activities: list = field(default_factory=list)        # Activity (created here)
+    indicators: list = field(default_factory=list)        # (Indicator, performance)
+    next_position: dict = field(default_factory=dict)     # strategy id → next activity position
+    next_indicator_position: int = 1
+    writers: list = field(default_factory=list)           # person ids who report progress and measures
+    decisions: list = field(default_factory=list)         # [(decided_at, proposal id)] that may authorise
+
+
+def split(total: int, shares: list[float]) -> list[int]:
+    """``total`` split by ``shares``, exactly (the remainder to the largest parts)."""
+    weight = sum(shares) or 1
+    counts = [int(total * share / weight) for share in shares]
+    order = sorted(range(len(shares)), key=lambda i: -shares[i])
+    for n in range(total - sum(counts)):
+        counts[order[n % len(order)]] += 1
+    return counts
+
+
+def carried_decisions(ctx: Context) -> dict:
+    """{space id: [(decided_at, proposal id)…] by date}: decided proposals whose decision carried."""
+    decisions = defaultdict(list)
+    for proposal in ctx.proposals:
+        result = proposal.result or {}
+        if proposal.status == "decided" and result.get("adopted") is not False and not result.get("no_decision"):
+            decisions[proposal.space_id].append((proposal.decided_at, proposal.pk))
+    for items in decisions.values():
+        items.sort()
+    return decisions
+
+
+def decision_near(decisions: list, moment: datetime, *, before: bool = True):
+    """The decision taken closest before ``moment`` (or, when ``before`` is False, closest to it)."""
+    candidates = [item for item in decisions if item[0] <= moment] if before else decisions
+    if not candidates:
+        return None
+    return min(candidates, key=lambda item: abs((item[0] - moment).total_seconds()))
+
+
+def month_end(day: date, months_back: int) -> date:
+    """The last day of the month ``months_back`` months before ``day``'s month."""
+    index = day.year * 12 + day.month - 1 - months_back + 1  # the first day of the following month
+    return date(index // 12, index % 12 + 1, 1) - timedelta(days=1)
+
+
+def _territory_plans(ctx: Context) -> list[PlanDraft]:
+    """At L: the assembly's plan in force (adopted, the benchmark's), its previous one (archived),
+    a plan per table (six adopted, two drafts) and four working groups' drafts."""
+    from concertation.planning.models import Plan
+
+    rng, today = ctx.rng, ctx.today
+    decisions = carried_decisions(ctx)
+    assembly = ctx.spaces[0]
+    start = (today - timedelta(days=500)).replace(day=1)
+    specs = [  # (space, title, starts_on, ends_on, status, share)
+        (assembly, f"Plan de quartier {start.year}-{start.year + 5}", start, start.replace(year=start.year + 5),
+         "adopted", 0.40),
+        (assembly, f"Plan de quartier {start.year - 5}-{start.year}", start.replace(year=start.year - 5),
+         start - timedelta(days=1), "archived", 0.10),
+    ]
+    tables = [space for space in ctx.spaces if space.kind == "table"]
+    for index, table in enumerate(tables):
+        begins = (today - timedelta(days=rng.randint(100, 700))).replace(day=1)
+        specs.append((table, f"Plan d'action — {table.name} {begins.year}-{begins.year + 3}", begins,
+                      begins.replace(year=begins.year + 3), "adopted" if index < 6 else "draft", 0.40 / len(tables)))
+    groups = [space for space in ctx.spaces if space.kind == "working_group" and space.status == "active"][:4]
+    for group in groups:
+        begins = (today + timedelta(days=rng.randint(30, 200))).replace(day=1)
+        specs.append((group, f"Plan de travail — {group.name}", begins, begins.replace(year=begins.year + 2),
+                      "draft", 0.10 / len(groups)))
+    plans, drafts = [], []
+    for space, title, starts_on, ends_on, status, share in specs:
+        lineage = decisions.get(space.pk, []) + (decisions.get(assembly.pk, []) if space.pk != assembly.pk else [])
+        lineage.sort()
+        adoption = None
+        if status != "draft":
+            moment = timezone_aware(starts_on + timedelta(days=17))
+            adoption = decision_near(decisions.get(space.pk) or lineage, moment, before=False)
+        plan = Plan(space=space, title=title, starts_on=starts_on, ends_on=ends_on, status=status,
+                    vision=paragraph(rng, 2), adopted_by_id=adoption[1] if adoption else None,
+                    adopted_on=(adoption[0].date() if adoption else starts_on) if status != "draft" else None)
+        plans.append(plan)
+        drafts.append(PlanDraft(plan=plan, share=share, writers=ctx.members.get(space.pk) or [ctx.coordinator.pk],
+                                decisions=lineage))
+    bulk(Plan, plans)
+    return drafts
+
+
+def timezone_aware(day: date) -> datetime:
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()).replace(hour=19))
+
+
+def _structure(ctx: Context, drafts: list[PlanDraft], counts: list[int]) -> dict:
+    """Priorities, objectives and strategies (with a few cross-cutting ones) for each new plan."""
+    from concertation.planning.models import Objective, Priority, Strategy
+
+    rng = ctx.rng
+    priorities, by_plan = [], []
+    for draft, count in zip(drafts, counts, strict=True):
+        n = max(3, min(8, count // 120))
+        mine = [Priority(plan=draft.plan, position=p + 1, title=PRIORITY_TITLES[(p + rng.randint(0, 3)) % 10],
+                         description=paragraph(rng, 1)) for p in range(n)]
+        priorities += mine
+        by_plan.append(mine)
+    bulk(Priority, priorities)
+    objectives, owners = [], []
+    for draft, mine in zip(drafts, by_plan, strict=True):
+        for priority in mine:
+            for o in range(rng.randint(2, 4)):
+                objectives.append(Objective(priority=priority, position=o + 1, title=rng.choice(OBJECTIVE_TITLES),
+                                            description=paragraph(rng, 1)))
+                owners.append(draft)
+    bulk(Objective, objectives)
+    strategies, strategy_owners = [], []
+    for objective, draft in zip(objectives, owners, strict=True):
+        draft.objectives.append(objective.pk)
+        for s in range(rng.randint(1, 3)):
+            strategies.append(Strategy(plan=draft.plan, objective=objective, position=s + 1,
+                                       title=rng.choice(STRATEGY_TITLES)))
+            strategy_owners.append(draft)
+    for draft in drafts:  # cross-cutting strategies
+        for s in range(2):
+            strategies.append(Strategy(plan=draft.plan, objective=None, position=s + 1,
+                                       title=f"{rng.choice(STRATEGY_TITLES)} (transversal)"))
+            strategy_owners.append(draft)
+    bulk(Strategy, strategies)
+    for strategy, draft in zip(strategies, strategy_owners, strict=True):
+        draft.strategies.append(strategy.pk)
+        draft.next_position[strategy.pk] = 1
+    return {"priorities": len(priorities), "objectives": len(objectives), "strategies": len(strategies)}
+
+
+def _demo_plan(ctx: Context) -> list[PlanDraft]:
+    """At S: the demo's plan (adopted by the assembly) grows a little."""
+    from django.db.models import Max
+
+    from concertation.planning.models import Activity, Indicator, Objective, Plan, Strategy
+
+    plan = Plan.objects.filter(space__territory=ctx.territory, status="adopted").order_by("pk").first()
+    if plan is None:
+        raise SystemExit("generate: the demo has no adopted plan to grow (load_demo changed?)")
+    assembly = ctx.spaces[0]
+    decisions = carried_decisions(ctx)
+    draft = PlanDraft(plan=plan, share=1.0, writers=ctx.members.get(plan.space_id) or [ctx.coordinator.pk],
+                      decisions=sorted(decisions.get(plan.space_id, []) + (
+                          decisions.get(assembly.pk, []) if plan.space_id != assembly.pk else [])))
+    draft.objectives = list(Objective.objects.filter(priority__plan=plan).order_by("pk").values_list("pk", flat=True))
+    draft.strategies = list(Strategy.objects.filter(plan=plan).order_by("pk").values_list("pk", flat=True))
+    last = dict(Activity.objects.filter(strategy__plan=plan).values_list("strategy_id").annotate(Max("position")))
+    draft.next_position = {pk: (last.get(pk) or 0) + 1 for pk in draft.strategies}
+    draft.next_indicator_position = (Indicator.objects.filter(plan=plan).aggregate(n=Max("position"))["n"] or 0) + 1
+    return [draft]
+
+
+def activity_status(rng: random.Random, starts_on: date | None, ends_on: date | None, today: date) -> str:
+    """A status that fits the dates; some ended activities are still open (overdue)."""
+    if ends_on is not None and ends_on < today:
+        return rng.choices(["done", "cancelled", "in_progress", "planned", "on_hold"], [72, 5, 14, 4, 5])[0]
+    if starts_on is not None and starts_on > today:
+        return rng.choices(["planned", "cancelled", "on_hold"], [90, 5, 5])[0]
+    return rng.choices(["in_progress", "planned", "on_hold", "done"], [75, 10, 10, 5])[0]
+
+
+def step_plan_activities(ctx: Context) -> dict:
+    """Plans and their activities: leads, co-leads, partners, budgets, dates, statuses (some
+    overdue), progress updates, and the revisions of the adopted plans (with their decisions)."""
+    from concertation.planning.models import Activity, ProgressUpdate
+
+    rng, today = ctx.rng, ctx.today
+    if ctx.scale.name == "S":
+        ctx.plans = _demo_plan(ctx)
+        structure = {"demo plans grown": 1}
+        counts = [ctx.scale.activities]
+    else:
+        ctx.plans = _territory_plans(ctx)
+        counts = split(ctx.scale.activities, [draft.share for draft in ctx.plans])
+        structure = {"plans": len(ctx.plans), **_structure(ctx, ctx.plans, counts)}
+    organizations = [organization for organization in ctx.organizations if organization.active] or ctx.organizations
+    groups = [space for space in ctx.spaces if space.kind in ("working_group", "ad_hoc_committee")] or [None]
+    activities, owners = [], []
+    for draft, count in zip(ctx.plans, counts, strict=True):
+        plan = draft.plan
+        span = (plan.ends_on - plan.starts_on).days
+        for n in range(count):
+            strategy_id = draft.strategies[n % len(draft.strategies)] if n < len(draft.strategies) \
+                else rng.choice(draft.strategies)
+            position = draft.next_position[strategy_id]
+            draft.next_position[strategy_id] = position + 1
+            starts_on = ends_on = None
+            if rng.random() > 0.05:
+                starts_on = plan.starts_on + timedelta(days=rng.randint(0, int(span * 0.8)))
+                ends_on = min(starts_on + timedelta(days=rng.randint(60, 900)), plan.ends_on)
+            lead = rng.choice(organizations)
+            status = "planned" if plan.status == "draft" else activity_status(rng, starts_on, ends_on, today)
+            activities.append(Activity(
+                strategy_id=strategy_id, position=position,
+                title=f"{rng.choice(ACTIVITY_VERBS)} {rng.choice(ACTIVITY_OBJECTS)} ({n + 1})",
+                description=paragraph(rng, 2) if rng.random() < 0.5 else "", lead=lead,
+                budget_amount=rng.randrange(1000, 150_000, 500) if rng.random() < 0.8 else None,
+                funder=rng.choice(FUNDERS), starts_on=starts_on, ends_on=ends_on, status=status,
+                working_group=rng.choice(groups) if rng.random() < 0.5 else None,
+            ))
+            owners.append(draft)
+    activities = bulk(Activity, activities)
+    co_leads, partners, names = [], [], {}
+    for activity, draft in zip(activities, owners, strict=True):
+        draft.activities.append(activity)
+        others = [o for o in rng.sample(organizations, min(6, len(organizations))) if o.pk != activity.lead_id]
+        mine_co, mine_partners = others[:rng.randint(0, 2)], others[2:2 + rng.randint(0, 4)]
+        co_leads += [Activity.co_leads.through(activity_id=activity.pk, organization_id=o.pk) for o in mine_co]
+        partners += [Activity.partners.through(activity_id=activity.pk, organization_id=o.pk) for o in mine_partners]
+        names[activity.pk] = {"co_leads": [o.name for o in mine_co], "partners": [o.name for o in mine_partners]}
+    bulk(Activity.co_leads.through, co_leads)
+    bulk(Activity.partners.through, partners)
+    updates = []
+    for activity, draft in zip(activities, owners, strict=True):
+        if activity.status not in ("in_progress", "done", "on_hold") or activity.starts_on is None \
+                or activity.starts_on > today:
+            continue
+        last = min(today, activity.ends_on or today)
+        days = sorted(rng.sample(range((last - activity.starts_on).days + 1),
+                                 min(rng.randint(1, 3), (last - activity.starts_on).days + 1)))
+        percent = 0
+        for index, offset in enumerate(days):
+            final = activity.status == "done" and index == len(days) - 1
+            percent = 100 if final else min(95, percent + rng.randint(10, 40))
+            updates.append(ProgressUpdate(activity=activity, date=activity.starts_on + timedelta(days=offset),
+                                          text=DONE_NEWS if final else rng.choice(NEWS), percent=percent,
+                                          author_id=rng.choice(draft.writers)))
+    bulk(ProgressUpdate, updates)
+    revisions = _activity_revisions(ctx, names)
+    return {**structure, "activities": len(activities), "co-leads": len(co_leads), "partners": len(partners),
+            "progress updates": len(updates), "activity revisions": revisions}
+
+
+def revision_moments(ctx: Context, draft: PlanDraft, count: int) -> list[datetime]:
+    """``count`` moments after the plan's adoption (up to now, or the end of an archived plan)."""
+    plan = draft.plan
+    first = timezone_aware(plan.adopted_on + timedelta(days=1))
+    last = ctx.now if plan.status == "adopted" else min(ctx.now, timezone_aware(plan.ends_on))
+    span = max((last - first).total_seconds(), 3600)
+    return sorted(first + timedelta(seconds=ctx.rng.uniform(0, span)) for _ in range(count))
+
+
+def _revision(ctx: Context, draft: PlanDraft, *, kind: str, item, before: dict, after: dict, at: datetime):
+    from concertation.planning.models import Revision
+    from concertation.planning.revisions import diff, label_of
+
+    decision = decision_near(draft.decisions, at) if ctx.rng.random() < 0.7 else None
+    return Revision(plan=draft.plan, item_type=kind, item_id=item.pk, item_label=label_of(item), action="edit",
+                    diff=diff(before, after), before=before, after=after, reason=ctx.rng.choice(REVISION_REASONS),
+                    decision_id=decision[1] if decision else None, author=ctx.coordinator, made_at=at)
+
+
+def _activity_revisions(ctx: Context, names: dict) -> int:
+    """Edits of activities of the adopted (and archived) plans: a lead, a budget or an end date
+    changed, each with its reason and, most of the time, the decision that authorised it. The
+    activity as generated is the state after the edit."""
+    from concertation.planning.models import Revision
+    from concertation.planning.revisions import snapshot
+
+    rng = ctx.rng
+    revisions = []
+    for draft in ctx.plans:
+        if draft.plan.status == "draft" or not draft.activities:
+            continue
+        count = max(3, min(40, len(draft.activities) // 30))
+        for at, activity in zip(revision_moments(ctx, draft, count),
+                                rng.sample(draft.activities, min(count, len(draft.activities))), strict=False):
+            after = snapshot(activity, names=names[activity.pk])
+            before = dict(after)
+            change = rng.choice(["lead", "budget_amount", "ends_on"])
+            if change == "lead" or (change == "budget_amount" and activity.budget_amount is None) or \
+                    (change == "ends_on" and activity.ends_on is None):
+                other = rng.choice(ctx.organizations)
+                before["lead"], before["lead_id"] = other.name, other.pk
+            elif change == "budget_amount":
+                before["budget_amount"] = f"{activity.budget_amount + rng.randrange(500, 20_000, 500)}.00"
+            else:
+                before["ends_on"] = (activity.ends_on - timedelta(days=rng.randint(30, 180))).isoformat()
+            revisions.append(_revision(ctx, draft, kind="activity", item=activity, before=before, after=after, at=at))
+    bulk(Revision, revisions)
+    return len(revisions)
+
+
+def step_plan_indicators(ctx: Context) -> dict:
+    """Indicators at the three levels (objective, activity, the whole plan): baseline, target,
+    direction, frequency, source, responsible; a few targets revised on the adopted plans."""
+    from concertation.planning.models import Indicator, Revision
+    from concertation.planning.revisions import snapshot
+
+    rng = ctx.rng
+    counts = split(ctx.scale.indicators, [draft.share for draft in ctx.plans])
+    organizations = [organization for organization in ctx.organizations if organization.active] or ctx.organizations
+    indicators, owners = [], []
+    levels = {"objective": 0, "activity": 0, "plan": 0}
+    for draft, count in zip(ctx.plans, counts, strict=True):
+        plan = draft.plan
+        for n in range(count):
+            name, unit, direction = rng.choice(INDICATOR_NAMES)
+            level = rng.choices(["objective", "activity", "plan"], [50, 30, 20])[0]
+            if (level == "activity" and not draft.activities) or (level == "objective" and not draft.objectives):
+                level = "plan"
+            levels[level] += 1
+            baseline_date = plan.starts_on - timedelta(days=rng.randint(0, 200))
+            if direction == "increase":
+                baseline = Decimal(rng.randint(20, 2000))
+                target = (baseline * Decimal(rng.uniform(1.1, 1.6))).quantize(Decimal(1))
+            else:
+                baseline = Decimal(f"{rng.uniform(10, 40):.1f}")
+                target = (baseline * Decimal(rng.uniform(0.6, 0.9))).quantize(Decimal("0.1"))
+            indicators.append(Indicator(
+                plan=plan, name=f"{name} ({n + 1})", unit=unit, baseline_value=baseline,
+                baseline_date=baseline_date, target_value=target,
+                target_date=max(plan.ends_on - timedelta(days=rng.randint(0, 300)), baseline_date + timedelta(days=365)),
+                direction=direction, frequency=rng.choices(["monthly", "quarterly", "yearly"], [50, 35, 15])[0],
+                source=rng.choice(INDICATOR_SOURCES), responsible=rng.choice(organizations) if rng.random() < 0.7 else None,
+                objective_id=rng.choice(draft.objectives) if level == "objective" else None,
+                activity=rng.choice(draft.activities) if level == "activity" else None,
+                position=draft.next_indicator_position + n,
+            ))
+            owners.append(draft)
+    indicators = bulk(Indicator, indicators)
+    revisions = []
+    for indicator, draft in zip(indicators, owners, strict=True):
+        draft.indicators.append((indicator, rng.uniform(0.2, 1.3)))  # how well it goes: 1 = on the path
+    for draft in ctx.plans:
+        if draft.plan.status == "draft" or not draft.indicators:
+            continue
+        count = max(1, min(10, len(draft.indicators) // 20))
+        chosen = rng.sample(draft.indicators, min(count, len(draft.indicators)))
+        for at, (indicator, _performance) in zip(revision_moments(ctx, draft, count), chosen, strict=False):
+            after = snapshot(indicator)
+            before = dict(after, target_value=f"{indicator.target_value * Decimal('0.9'):.4f}")
+            revisions.append(_revision(ctx, draft, kind="indicator", item=indicator, before=before, after=after,
+                                       at=at))
+    bulk(Revision, revisions)
+    return {"indicators": len(indicators), "objective indicators": levels["objective"],
+            "activity indicators": levels["activity"], "plan indicators": levels["plan"],
+            "indicator revisions": len(revisions)}
+
+
+def step_plan_measurements(ctx: Context) -> dict:
+    """Measurements: one per indicator per date, at the indicator's frequency (month ends), the
+    longest series for the monthly ones; a quarter of the indicators are late (a measurement is
+    due). Values go from the baseline towards the target, each indicator at its own pace."""
+    from concertation.planning.models import Measurement
+
+    rng, today = ctx.rng, ctx.today
+    everything = [(indicator, performance, draft) for draft in ctx.plans for indicator, performance in draft.indicators]
+    sizes = split(ctx.scale.measurements, [FREQUENCY_WEIGHT[indicator.frequency] for indicator, _p, _d in everything])
+    anchor = month_end(today, 1)  # the last month already over
+    measurements, late, written = [], 0, 0
+    for (indicator, performance, draft), size in zip(everything, sizes, strict=True):
+        step = FREQUENCY_MONTHS[indicator.frequency]
+        if rng.random() < 0.25:
+            late += 1
+            behind = rng.randint(step + 1, step * 3)
+        else:
+            behind = rng.randint(0, step - 1)
+        baseline, target = float(indicator.baseline_value), float(indicator.target_value)
+        path_days = max((indicator.target_date - indicator.baseline_date).days, 1)
+        for index in range(size):
+            day = month_end(anchor, behind + index * step)
+            progress = (day - indicator.baseline_date).days / path_days
+            value = baseline + (target - baseline) * max(progress, 0) * performance
+            if progress < 0:
+                value -= (target - baseline) * 0.05 * -progress
+            value += (target - baseline) * rng.uniform(-0.04, 0.04)
+            measurements.append(Measurement(
+                indicator=indicator, date=day, value=Decimal(f"{max(value, 0):.1f}"),
+                note="Donnée provisoire." if rng.random() < 0.02 else "", recorded_by_id=rng.choice(draft.writers),
+            ))
+        if len(measurements) >= BATCH * 10:
+            written += len(bulk(Measurement, measurements))
+            ctx.say(f"measurements {written:,}".replace(",", "\u202f"))
+            measurements = []
+    written += len(bulk(Measurement, measurements))
+    return {"measurements": written, "indicators late": late}
+
+
 def step_analyze(ctx: Context) -> dict:
     """PostgreSQL: ANALYZE, as autovacuum would after a bulk load. SQLite: nothing (a real
     instance does not run ANALYZE either), so the figures are the conservative ones."""
@@ -979,11 +1421,11 @@ STEPS: list[Step] = [
     Step("results", "Résultats (compute_result)", step_results),
     Step("recusals", "Retraits (conflits d'intérêts)", step_recusals),
     Step("comments", "Commentaires", step_comments),
-    # Hooks for the capabilities still to come: add the step function with the issue.
+    # Each capability adds its steps here (a Step without a function prints as pending).
     Step("meetings", "Rencontres et ordres du jour", step_meetings),  # issue 5's data model
-    Step("activities", "Activités du plan", None, pending="issue 6"),        # TODO(issue 6)
-    Step("indicators", "Indicateurs", None, pending="issue 6"),              # TODO(issue 6)
-    Step("measurements", "Mesures des indicateurs", None, pending="issue 6"),  # TODO(issue 6)
+    Step("activities", "Plans, actions, révisions", step_plan_activities),  # issue 6's data model
+    Step("indicators", "Indicateurs", step_plan_indicators),
+    Step("measurements", "Mesures des indicateurs", step_plan_measurements),
     Step("analyze", "Statistiques du planificateur", step_analyze, atomic=False),
 ]
 

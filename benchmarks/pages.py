@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -50,6 +51,7 @@ class Targets:
     open_proposal: int      # an open proposal of the assembly, the one with most ballots
     held_meeting: int = 0   # a meeting of the assembly whose minutes are adopted, the one with most items
     live_meeting: int = 0   # a meeting of the assembly in progress (else the next convened one)
+    plan: int = 0           # the assembly's adopted plan, the one with most activities
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,14 @@ class Page:
 
 def proposal_path(t: Targets, pk: int) -> str:
     return f"/t/{t.territory}/e/{t.space}/propositions/{pk}/"
+
+
+def plan_path(t: Targets, name: str) -> str | None:
+    """A page of the target plan, from the URL configuration (namespace "planning")."""
+    from django.urls import reverse
+
+    return reverse(f"planning:{name}", kwargs={"territory": t.territory, "space": t.space, "plan": t.plan}) \
+        if t.plan else None
 
 
 def meeting_path(t: Targets, pk: int, suffix: str = "") -> str | None:
@@ -85,8 +95,9 @@ PAGES: list[Page] = [
     Page("meeting", "Rencontre (ordre du jour)", lambda t: meeting_path(t, t.held_meeting)),
     Page("live_meeting", "Rencontre en direct", lambda t: meeting_path(t, t.live_meeting, "en-direct/")),
     Page("minutes", "Procès-verbal", lambda t: meeting_path(t, t.held_meeting, "proces-verbal/")),
-    Page("plan_dashboard", "Tableau de bord du plan", pending="issue 6 (the plan loop): generator step to come"),
-    Page("bilan", "Bilan annuel", pending="issue 6 (the plan loop): generator step to come"),
+    Page("plan_dashboard", "Tableau de bord du plan", lambda t: plan_path(t, "dashboard")),
+    # The bilan's default period: the last twelve months, up to today.
+    Page("bilan", "Bilan annuel (12 derniers mois)", lambda t: plan_path(t, "bilan")),
     Page("search", "Recherche", pending="not built yet"),
     Page("governance_health", "Santé de la gouvernance", pending="not built yet"),
     Page("public_page", "Page publique du territoire", pending="not built yet"),
@@ -125,9 +136,18 @@ def find_targets() -> Targets:
         live = (meetings.filter(status="in_progress").order_by("pk").first()
                 or meetings.filter(status="convened").order_by("starts_at", "pk").first())
         held_meeting, live_meeting = (held.pk if held else 0), (live.pk if live else 0)
+    plan = 0
+    try:
+        from concertation.planning.models import Plan
+    except ImportError:  # before issue 6
+        pass
+    else:
+        adopted = (Plan.objects.filter(space=space, status="adopted").annotate(n=Count("strategies__activities"))
+                   .order_by("-n", "pk").first())
+        plan = adopted.pk if adopted else 0
     return Targets(territory=territory.slug, space=space.slug, group=group.slug,
                    results_proposal=most_ballots("decided", "closed"), open_proposal=most_ballots("open"),
-                   held_meeting=held_meeting, live_meeting=live_meeting)
+                   held_meeting=held_meeting, live_meeting=live_meeting, plan=plan)
 
 
 def routed(path: str) -> bool:
@@ -153,6 +173,11 @@ def measure(pages: list[tuple[Page, str]], client, repeat: int, warmup: int) -> 
         results[page.key] = {"path": path, "status_code": response.status_code}
     live = [(page, path) for page, path in pages if results[page.key]["status_code"] == 200]
     gc.collect()
+    if os.environ.get("BENCH_GC", "production") == "production":
+        # The same tuning as the web workers (concertation.wsgi), once everything is loaded.
+        from concertation.core.runtime import tune_garbage_collector
+
+        tune_garbage_collector()
     for _round in range(repeat):
         for page, path in live:
             start, start_cpu = time.perf_counter(), time.process_time()
