@@ -29,6 +29,11 @@ def _fast_test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Real password hashing costs ~0.3 s a user; tests create many.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Each test starts with no kept page (core/page_cache.py); the cache stays on, so every
+    # test that writes then reads a page also checks that the write is seen.
+    from django.core.cache import caches
+
+    caches["default"].clear()
 
 
 class World:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import BigIntegerField, CharField, F, Q, Value
 from django.utils import timezone
 
 FACILITATION_KINDS = {"coordination", "co_chair", "facilitation", "secretary"}
@@ -87,31 +87,51 @@ def _current(prefix: str = "") -> Q:
 
 
 def _compute(user) -> Access:
+    from concertation.directory.models import Territory
     from concertation.spaces.models import Delegation, Membership, RoleAssignment, Space
 
     access = Access(user_id=user.pk, is_admin=bool(user.is_superuser or user.is_staff))
-    access.coordinated_territories = set(user.coordinated_territories.values_list("id", flat=True))
-
-    for space_id, territory_id, category in Membership.objects.filter(_current(), person=user).values_list(
-        "space_id", "space__territory_id", "category"
-    ):
-        access.space_categories.setdefault(space_id, set()).add(category)
-        access.member_territories.add(territory_id)
-
-    delegations = Delegation.objects.filter(_current(), _current("membership__"), person=user).values_list(
-        "membership__space_id", "membership__space__territory_id", "membership__category", "membership__organization_id"
-    )
-    for space_id, territory_id, category, organization_id in delegations:
-        access.space_categories.setdefault(space_id, set()).add(category)
-        access.space_organizations.setdefault(space_id, set()).add(organization_id)
-        access.member_territories.add(territory_id)
-
     today = timezone.localdate()
-    assignments = (
+    no_id = Value(None, output_field=BigIntegerField())
+
+    def columns(source, space, territory, label, organization):
+        # The same five columns in every part of the union: (source, space, territory,
+        # category or role kind, organization).
+        return {"u_source": Value(source, output_field=CharField()), "u_space": space, "u_territory": territory,
+                "u_label": label, "u_organization": organization}
+
+    names = ["u_source", "u_space", "u_territory", "u_label", "u_organization"]
+    memberships = Membership.objects.filter(_current(), person=user).annotate(
+        **columns("membership", F("space_id"), F("space__territory_id"), F("category"), no_id)
+    ).values_list(*names).order_by()
+    delegations = Delegation.objects.filter(_current(), _current("membership__"), person=user).annotate(
+        **columns("delegation", F("membership__space_id"), F("membership__space__territory_id"),
+                  F("membership__category"), F("membership__organization_id"))
+    ).values_list(*names).order_by()
+    roles = (
         RoleAssignment.objects.filter(_current(), person=user)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
-        .values_list("role__space_id", "role__space__territory_id", "role__kind")
+        .annotate(**columns("role", F("role__space_id"), F("role__space__territory_id"), F("role__kind"), no_id))
+        .values_list(*names).order_by()
     )
+    territories = Territory.objects.filter(coordinators=user).annotate(
+        **columns("territory", no_id, F("id"), Value("", output_field=CharField()), no_id)
+    ).values_list(*names).order_by()
+    # One query for what used to take four: this runs on every page.
+    rows = list(memberships.union(delegations, roles, territories, all=True))
+
+    assignments = []
+    for source, space_id, territory_id, label, organization_id in rows:
+        if source == "territory":
+            access.coordinated_territories.add(territory_id)
+        elif source == "role":
+            assignments.append((space_id, territory_id, label))
+        else:
+            access.space_categories.setdefault(space_id, set()).add(label)
+            access.member_territories.add(territory_id)
+            if source == "delegation":
+                access.space_organizations.setdefault(space_id, set()).add(organization_id)
+
     coordination_territories = set()
     for space_id, territory_id, kind in assignments:
         access.role_kinds.setdefault(space_id, set()).add(kind)
