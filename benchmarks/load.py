@@ -235,7 +235,12 @@ def main(argv: list[str] | None = None) -> int:
     paths = args.paths.split(",") if args.paths else member_paths(args.scale)
     member = get_user_model().objects.get(email=common.MEMBER_EMAIL)
     session = common.session_keys([member])[member.pk]
-    cookie = f"{settings.SESSION_COOKIE_NAME}={session}"
+    # A browser also sends back the CSRF cookie its first page gave it (pages are kept per browser).
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+    from django.utils.crypto import get_random_string
+
+    csrf_secret = get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)
+    cookie = f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={csrf_secret}"
     database = common.database_label()
     connection.close()
 

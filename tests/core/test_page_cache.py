@@ -182,3 +182,20 @@ def test_pages_kept_serve_the_same_bytes_the_page_would(reader, world):
         fresh = visit(reader)
     assert HEADER not in fresh
     assert same_page(kept.content) == same_page(fresh.content)
+
+
+def test_a_rolled_back_transaction_does_not_raise_the_version(transactional_db):
+    before = data_version.current()
+    with pytest.raises(RuntimeError):
+        with transaction.atomic():
+            OrganizationFactory(name="Jamais enregistré")
+            raise RuntimeError
+    assert data_version.current() == before
+
+
+def test_the_version_comes_back_after_a_flush(transactional_db):
+    from concertation.core.models import DataVersion
+
+    DataVersion.objects.all().delete()
+    OrganizationFactory(name="Après le vidage")
+    assert data_version.current() >= 1
