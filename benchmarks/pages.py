@@ -274,7 +274,10 @@ def print_table(results: dict, scale: str, previous_scale: str | None) -> None:
 def show_queries(client, pages: list[tuple[Page, str]]) -> None:
     """The SQL of one request of each page, each with its own time: where an N+1 or a heavy query
     shows."""
+    from django.conf import settings
     from django.db import connection
+
+    settings.PAGE_CACHE_ENABLED = False  # the page computed, not the kept copy
 
     for page, path in pages:
         captured: list[tuple[float, str]] = []
@@ -300,6 +303,10 @@ def show_queries(client, pages: list[tuple[Page, str]]) -> None:
 def profile_pages(client, pages: list[tuple[Page, str]], requests: int = 10) -> None:
     """Where the time of a page goes: cProfile over a few requests, the heaviest functions first."""
     import cProfile
+
+    from django.conf import settings
+
+    settings.PAGE_CACHE_ENABLED = False  # the page computed, not the kept copy
     import io
     import pstats
 

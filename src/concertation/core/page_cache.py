@@ -32,12 +32,14 @@ CACHED_VIEWS = frozenset({
     "spaces:members", "spaces:roles", "spaces:charter", "spaces:charter_version",
     "decisions:proposals", "decisions:proposal",
     "register:territory", "register:space",
-    "meetings:list", "meetings:meeting", "meetings:minutes", "meetings:follow_ups",
+    "meetings:list", "meetings:meeting", "meetings:live", "meetings:minutes", "meetings:follow_ups",
     "meetings:evaluation_results", "my:my_follow_ups",
     "planning:plans", "planning:plan", "planning:revisions", "planning:item_history",
     "planning:dashboard", "planning:bilan", "planning:indicator",
 })
-MAX_BYTES = 1_000_000      # a bigger page is computed each time rather than crowding the memory
+# A bigger page is computed each time rather than crowding the memory (the largest, the live page
+# of a 560-member assembly, is 1.5 MB).
+MAX_BYTES = 2_000_000
 TIMEOUT = 120              # seconds; the minute in the key already retires entries
 HEADER = "X-Concertation-Cache"
 # The scripts' CSP nonce is each request's own: kept pages hold this in its place.
