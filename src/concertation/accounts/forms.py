@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from concertation.core.validators import refuse_invisible_characters
+
 from .models import Language
 
 
@@ -10,6 +12,7 @@ class SignupExtraForm(forms.Form):
     display_name = forms.CharField(
         label=_("Nom affiché"),
         max_length=150,
+        validators=[refuse_invisible_characters],
         help_text=_("Le nom que les autres membres verront, par exemple « Amina Belkacem »."),
     )
     preferred_language = forms.ChoiceField(
@@ -23,6 +26,6 @@ class SignupExtraForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    display_name = forms.CharField(label=_("Nom affiché"), max_length=150)
+    display_name = forms.CharField(label=_("Nom affiché"), max_length=150, validators=[refuse_invisible_characters])
     preferred_language = forms.ChoiceField(label=_("Langue"), choices=Language.choices)
     phone = forms.CharField(label=_("Téléphone"), max_length=40, required=False)

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from concertation.core.validators import guard_single_line, refuse_invisible_characters
 from concertation.directory.models import College, Organization, Sector
 
 from .models import Charter, Delegation, Membership, MembershipCategory, Role, RoleAssignment, Space
@@ -34,6 +35,7 @@ class SpaceForm(forms.ModelForm):
 
     def __init__(self, *args, territory, **kwargs):
         super().__init__(*args, **kwargs)
+        guard_single_line(self, "name")
         parents = Space.objects.filter(territory=territory)
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
@@ -52,6 +54,7 @@ class OrganizationForm(forms.ModelForm):
 
     def __init__(self, *args, territory, **kwargs):
         super().__init__(*args, **kwargs)
+        guard_single_line(self, "name", "acronym", "contact_name")
         self.fields["sector"].queryset = Sector.objects.filter(territory=territory)
         self.fields["college"].queryset = College.objects.filter(territory=territory)
 
@@ -79,7 +82,8 @@ class MemberAddForm(forms.Form):
         label=_("Ou l'adresse courriel d'une nouvelle personne déléguée"), required=False,
         help_text=_("Un compte est créé pour elle ; vous pourrez ensuite l'inviter."),
     )
-    delegate_name = forms.CharField(label=_("Son nom"), max_length=150, required=False)
+    delegate_name = forms.CharField(label=_("Son nom"), max_length=150, required=False,
+                                    validators=[refuse_invisible_characters])
     alternate = PersonChoiceField(label=_("Substitut"), queryset=User.objects.none(), required=False)
     start = forms.DateField(label=_("Début"), required=False, widget=DateInput())
 
@@ -135,6 +139,10 @@ class RoleForm(forms.ModelForm):
         model = Role
         fields = ["name", "kind", "purpose", "responsibilities", "term_months", "seats"]
         widgets = {"purpose": forms.Textarea(attrs={"rows": 3}), "responsibilities": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        guard_single_line(self, "name")
 
     def validate_unique(self):
         pass

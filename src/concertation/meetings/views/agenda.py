@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from concertation.core.errors import DomainError, add_domain_error
 from concertation.core.richtext import render_markdown
+from concertation.core.validators import guard_single_line, refuse_invisible_characters
 from concertation.decisions.models import Proposal
 from concertation.spaces.access import access_for
 from concertation.spaces.models import Space
@@ -129,6 +130,7 @@ class MeetingForm(forms.ModelForm):
             kwargs.setdefault("initial", {}).update({"date": start.date(), "start_time": start.time(),
                                                      "end_time": end.time()})
         super().__init__(*args, **kwargs)
+        guard_single_line(self, "title")
         current = (instance.facilitator_id, instance.secretary_id) if instance is not None else ()
         people = people_of_space(space, include=current)
         for name in ("facilitator", "secretary"):
@@ -158,7 +160,8 @@ class MeetingForm(forms.ModelForm):
 
 
 class ItemForm(forms.ModelForm):
-    document_title = forms.CharField(label=gettext_lazy("Titre du document"), max_length=200, required=False)
+    document_title = forms.CharField(label=gettext_lazy("Titre du document"), max_length=200, required=False,
+                                     validators=[refuse_invisible_characters])
     document_url = forms.URLField(label=gettext_lazy("Lien vers le document"), required=False,
                                   assume_scheme="https")
     document_file = forms.FileField(label=gettext_lazy("Ou un fichier"), required=False,
@@ -179,6 +182,7 @@ class ItemForm(forms.ModelForm):
         if instance is not None:
             kwargs["instance"] = copy.copy(instance)
         super().__init__(*args, **kwargs)
+        guard_single_line(self, "title")
         self.fields["presenter"].queryset = people_of_space(
             space, include=(instance.presenter_id,) if instance else ())
         self.fields["presenter_organization"].queryset = member_organizations(
@@ -218,6 +222,7 @@ class ProposeForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        guard_single_line(self, "title")
         self.fields["description"].required = False
         self.fields["expected_outcome"].required = False
         self.fields["description"].help_text = _("Ce que vous souhaitez aborder, et pourquoi.")

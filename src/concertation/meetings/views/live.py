@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from concertation.core.errors import DomainError, add_domain_error
 from concertation.core.richtext import render_markdown
+from concertation.core.validators import refuse_invisible_characters
 from concertation.decisions.explain import explain
 from concertation.decisions.models import Recusal
 from concertation.decisions.services import rules_from_charter
@@ -191,7 +192,7 @@ class RecordForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    what = forms.CharField(label=gettext_lazy("Quoi"), max_length=300)
+    what = forms.CharField(label=gettext_lazy("Quoi"), max_length=300, validators=[refuse_invisible_characters])
     person = forms.TypedChoiceField(label=gettext_lazy("Qui (personne)"), required=False, coerce=int,
                                     empty_value=None)
     organization = forms.TypedChoiceField(label=gettext_lazy("Qui (organisme)"), required=False, coerce=int,
