@@ -173,7 +173,7 @@ def test_the_bilan_of_a_period(plan, world, year):
     assert bilan.activities_done[0].news == "600 logements visités."
     values = {item.view.name: [(p.date, p.value) for p in item.values] for item in bilan.indicators}
     assert values == {"Ménages accompagnés": [], "Taux de décrochage scolaire": []}  # June 2025 is before
-    assert [row.proposal.title for row in bilan.decisions] == [
+    assert [row.title for row in bilan.decisions] == [
         "Adoption du plan de quartier", "Le Carrefour reprend la clinique", "Répartition de l'enveloppe"]
     assert [row["sentence"] for row in bilan.revisions] == ["Action modifiée", "Indicateur modifié"]
     assert [(m.title, m.present) for m in bilan.meetings] == [("Assemblée de septembre", 3), ("Comité d'octobre", 2)]
@@ -198,7 +198,7 @@ def test_the_bilan_shows_the_values_of_its_period(plan, world):
 
 def test_a_member_does_not_see_the_decisions_of_a_committee_out_of_reach(plan, world, year):
     outsider_view = build_bilan(plan.plan, year, user=world.outsider)
-    assert [row.proposal.title for row in outsider_view.decisions] == ["Adoption du plan de quartier",
+    assert [row.title for row in outsider_view.decisions] == ["Adoption du plan de quartier",
                                                                        "Le Carrefour reprend la clinique"]
     assert [m.title for m in outsider_view.meetings] == ["Assemblée de septembre"]
 

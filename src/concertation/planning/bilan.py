@@ -3,45 +3,73 @@ funders.
 
 For the period (``?du=AAAA-MM-JJ&au=AAAA-MM-JJ``, by default the last twelve months up to today):
 
-- the activities done in the period: status « Réalisée », and their last progress update (or, without
+- the activities done in the period: status « Réalisée », and their last progress update (or, without
   one, their end date) falls in the period;
 - the indicators with their measurements in the period, and their status at the end of the period;
 - the decisions taken in the plan's space and in the spaces below it that the reader may see
-  (decided in the period, from the decision register: ``decisions.register.decisions``);
+  (decided in the period, as in the decision register, ``decisions.register``);
 - the revisions of the plan made in the period, with their decisions;
 - participation: the meetings held in the period in those spaces (status held or minutes adopted)
   and the attendance (present or late) by college: the college of the organization's membership
   in the meeting's space (by default, the organization's), or of the person's citizen membership.
 
-Every part is one query or a few, whatever the size of the plan or the length of the period.
+Every part is one query, whatever the size of the plan or the length of the period, and reads
+only what it shows. On the page (``build_bilan`` with ``cards`` and ``rows``) each list shows its
+first rows and its total, with a link to the whole list (``bilan_section``: one part, a page at a
+time, ``?voir=<part>``), and the first indicators as cards with their status at the end of the
+period (a bar chart); the PDF (no limits) holds everything, each indicator with its measurements
+over time (a line chart) and those of the period.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from urllib.parse import urlencode
 
-from django.db.models import CharField, Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.core.paginator import Page
+from django.db.models import (
+    CharField,
+    Count,
+    DateField,
+    DateTimeField,
+    F,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from concertation.core.dates import add_months
-from concertation.decisions import register
-from concertation.decisions.explain import college_names_of
+from concertation.decisions.models import Proposal
+from concertation.decisions.register import Where
 from concertation.spaces.access import access_for
 from concertation.spaces.models import Membership, Space
 
-from .dashboard import (
-    IndicatorView,
-    indicator_views,
-    plan_indicators,
-    plan_rows,
+from .dashboard import IndicatorView, decorate, indicator_views, revision_rows
+from .followup import (
+    TOTAL,
+    Skeleton,
+    first_rows,
+    indicator_rows,
+    list_page,
+    page_rows,
     points_by_indicator,
-    revision_rows,
+    sibling_rank,
+    skeleton,
 )
 from .indicators import show
 from .models import Activity, Plan, ProgressUpdate, Revision
+
+CARDS = 5          # indicators shown as cards on the page
+ROWS = 10          # rows of each list on the page
+REVISIONS = 5      # revisions on the page (each with its changes)
+PER_PAGE = 50      # rows of a whole list (bilan_section)
+INDICATORS_PER_PAGE = 10  # indicators of the whole list, each with its line chart
+SECTIONS = ("actions", "indicateurs", "decisions", "revisions", "rencontres")
 
 MAX_DAYS = 366 * 10
 
@@ -126,7 +154,9 @@ class DoneActivity:
 @dataclass
 class IndicatorInPeriod:
     view: IndicatorView
-    values: list  # [Point] in the period
+    values: list  # [Point] in the period, when the measurements were read (else [])
+    period_count: int = 0  # measurements in the period
+    detailed: bool = False  # its measurements were read: a line chart and the period's values
 
     @property
     def indicator(self):
@@ -138,10 +168,21 @@ class IndicatorInPeriod:
 
 
 @dataclass
+class DecisionRow:
+    id: int
+    title: str
+    outcome: str
+    decided_on: datetime | None
+    space_name: str
+    space_slug: str
+    where: Where
+
+
+@dataclass
 class MeetingRow:
     id: int
     title: str
-    space: Space
+    space_name: str
     starts_at: datetime
     present: int
     status_label: str
@@ -159,25 +200,47 @@ class CollegeRow:
 class Bilan:
     plan: Plan
     period: Period
-    spaces: list[Space]
-    activities_done: list[DoneActivity]
-    activity_counts: list[tuple[str, int]]
-    indicators: list[IndicatorInPeriod]
-    decisions: list
-    revisions: list[dict]
-    meetings: list[MeetingRow]
-    colleges: list[CollegeRow]
+    spaces: list[Space] = field(default_factory=list)
+    activities_done: list[DoneActivity] = field(default_factory=list)
+    activity_counts: list[tuple[str, int]] = field(default_factory=list)
+    indicators: list[IndicatorInPeriod] = field(default_factory=list)
+    decisions: list[DecisionRow] = field(default_factory=list)
+    revisions: list[dict] = field(default_factory=list)
+    meetings: list[MeetingRow] = field(default_factory=list)
+    colleges: list[CollegeRow] = field(default_factory=list)
     presences: int = 0
+    # The totals of the lists (the page shows their first rows).
+    activities_done_total: int = 0
+    indicator_total: int = 0
+    decision_total: int = 0
+    revision_total: int = 0
+    meeting_total: int = 0
+    # A whole list (bilan_section): its part and its page.
+    section: str = ""
+    page: Page | None = None
     extra: dict = field(default_factory=dict)
 
     @property
     def space_names(self) -> str:
         return ", ".join(space.name for space in self.spaces)
 
+    def query(self, **extra) -> str:
+        """The period's GET parameters (and ``extra``), for the links to the whole lists."""
+        return urlencode({"du": self.period.start.isoformat(), "au": self.period.end.isoformat(), **extra})
+
+    @property
+    def period_query(self) -> str:
+        return self.query()
+
+    @property
+    def section_query(self) -> str:
+        return self.query(voir=self.section)
+
 
 def scope_spaces(plan: Plan, user) -> list[Space]:
     """The plan's space and the spaces below it that the person may see (one query)."""
-    spaces = list(Space.objects.filter(territory_id=plan.space.territory_id).select_related("territory")
+    spaces = list(Space.objects.filter(territory_id=plan.space.territory_id)
+                  .only("id", "territory_id", "parent_id", "name", "visibility", "position")
                   .order_by("position", "name"))
     children: dict = {}
     for space in spaces:
@@ -196,37 +259,108 @@ def scope_spaces(plan: Plan, user) -> list[Space]:
     return scope
 
 
-def activities_done(plan: Plan, tree, period: Period) -> list[DoneActivity]:
+def done_queryset(plan: Plan, period: Period):
+    """Activities done in the period (their last news, else their end date, else their last change
+    falls in it), as light rows with their rank, the oldest first."""
     last = ProgressUpdate.objects.filter(activity=OuterRef("pk")).order_by("-date", "-id")
-    rows = (
-        Activity.objects.filter(strategy__plan=plan, status=Activity.Status.DONE).order_by()
-        .annotate(last_news=Subquery(last.values("date")[:1]), last_text=Subquery(last.values("text")[:1]))
-        .values("id", "last_news", "last_text", "ends_on", "updated_at")
+    done_on = Coalesce(Subquery(last.values("date")[:1], output_field=DateField()), F("ends_on"),
+                       TruncDate("updated_at"), output_field=DateField())
+    return (
+        Activity.objects.filter(strategy__plan=plan, status=Activity.Status.DONE)
+        .annotate(done_on=done_on, news=Subquery(last.values("text")[:1], output_field=CharField()),
+                  rank=sibling_rank(), lead_name=F("lead__name"))
+        .filter(done_on__gte=period.start, done_on__lte=period.end)
+        .values("id", "title", "strategy_id", "lead_name", "done_on", "news", "rank")
+        .order_by("done_on", "id")
     )
-    done = []
+
+
+def done_rows(rows, outline: Skeleton) -> list[DoneActivity]:
+    return [DoneActivity(id=row["id"], number=outline.activity_number(row["strategy_id"], row["rank"]),
+                         title=row["title"], lead=row["lead_name"] or "", done_on=row["done_on"],
+                         news=row["news"] or "")
+            for row in rows]
+
+
+def decisions_queryset(space_ids, period: Period):
+    """Decisions of the spaces taken in the period, as light rows with where they were taken (the
+    first agenda item that carried them, as the register says it), the oldest first."""
+    from concertation.meetings.models import AgendaItem
+
+    item = AgendaItem.objects.filter(proposal=OuterRef("pk"))
+    return (
+        Proposal.objects.filter(status=Proposal.Status.DECIDED, space_id__in=list(space_ids),
+                                decided_at__gte=period.start_moment, decided_at__lt=period.end_moment)
+        .annotate(space_name=F("space__name"), space_slug=F("space__slug"),
+                  item_title=Subquery(item.values("title")[:1], output_field=CharField()),
+                  meeting_title=Subquery(item.values("meeting__title")[:1], output_field=CharField()),
+                  meeting_starts=Subquery(item.values("meeting__starts_at")[:1], output_field=DateTimeField()))
+        .values("id", "title", "outcome", "decided_at", "origin", "space_name", "space_slug", "item_title",
+                "meeting_title", "meeting_starts")
+        .order_by("decided_at", "id")
+    )
+
+
+class _Named:
+    """What register.Where reads of a meeting or an agenda item: its name (and date)."""
+
+    def __init__(self, name: str, starts_at=None):
+        self.name, self.starts_at = name, starts_at
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def decision_rows(rows) -> list[DecisionRow]:
+    result = []
     for row in rows:
-        day = row["last_news"] or row["ends_on"] or timezone.localdate(row["updated_at"])
-        if not period.contains(day):
-            continue
-        node = tree.find("activity", row["id"])
-        if node is None:
-            continue
-        done.append(DoneActivity(id=row["id"], number=node.number, title=node.title,
-                                 lead=node.data.get("lead__name") or "", done_on=day, news=row["last_text"] or ""))
-    return sorted(done, key=lambda activity: (activity.done_on, activity.number))
+        if row["item_title"] is not None:
+            where = Where(online=False, meeting=_Named(row["meeting_title"] or "", row["meeting_starts"]),
+                          item=_Named(row["item_title"]))
+        else:
+            where = Where(online=row["origin"] == Proposal.Origin.ONLINE)
+        result.append(DecisionRow(
+            id=row["id"], title=row["title"], outcome=row["outcome"],
+            decided_on=timezone.localtime(row["decided_at"]) if row["decided_at"] else None,
+            space_name=row["space_name"], space_slug=row["space_slug"], where=where))
+    return result
 
 
-def meetings_held(space_ids, period: Period):
+def revisions_queryset(plan: Plan, period: Period):
+    return (
+        Revision.objects.filter(plan=plan, made_at__gte=period.start_moment, made_at__lt=period.end_moment)
+        .select_related("decision__space__territory", "author").order_by("made_at", "id")
+    )
+
+
+def meetings_queryset(space_ids, period: Period):
+    """The meetings held in the period in the spaces, with their presences, the oldest first."""
     from concertation.meetings.models import Attendance, Meeting
 
-    present = Q(attendances__status__in=[Attendance.Status.PRESENT, Attendance.Status.LATE])
-    return (
-        Meeting.objects.filter(space_id__in=space_ids, status__in=[Meeting.Status.HELD, Meeting.Status.MINUTES_ADOPTED],
-                               starts_at__gte=period.start_moment, starts_at__lt=period.end_moment)
-        .select_related("space__territory")
-        .annotate(present=Count("attendances", filter=present))
-        .order_by("starts_at", "pk")
+    # A subquery rather than a join: computed for the rows shown only.
+    present = (
+        Attendance.objects.filter(meeting=OuterRef("pk"), status__in=[Attendance.Status.PRESENT,
+                                                                        Attendance.Status.LATE])
+        .order_by().values("meeting").annotate(n=Count("pk")).values("n")
     )
+    return (
+        Meeting.objects.filter(space_id__in=list(space_ids),
+                               status__in=[Meeting.Status.HELD, Meeting.Status.MINUTES_ADOPTED],
+                               starts_at__gte=period.start_moment, starts_at__lt=period.end_moment)
+        .annotate(present=Coalesce(Subquery(present, output_field=IntegerField()), Value(0)),
+                  space_name=F("space__name"))
+        .values("id", "title", "space_name", "starts_at", "status", "present")
+        .order_by("starts_at", "id")
+    )
+
+
+def meeting_rows(rows) -> list[MeetingRow]:
+    from concertation.meetings.models import Meeting
+
+    labels = dict(Meeting.Status.choices)
+    return [MeetingRow(id=row["id"], title=row["title"], space_name=row["space_name"], starts_at=row["starts_at"],
+                       present=row["present"], status_label=str(labels.get(row["status"], row["status"])))
+            for row in rows]
 
 
 def attendance_by_college(space_ids, period: Period) -> list[CollegeRow]:
@@ -264,40 +398,73 @@ def attendance_by_college(space_ids, period: Period) -> list[CollegeRow]:
     return sorted(result, key=lambda row: (-row.presences, row.name))
 
 
-def build_bilan(plan: Plan, period: Period, *, user=None) -> Bilan:
-    tree = plan_rows(plan)
-    counts: dict = {}
-    for node in tree.nodes():
-        if node.kind == "activity":
-            counts[node.data["status"]] = counts.get(node.data["status"], 0) + 1
-    activity_counts = [(label, counts.get(value, 0)) for value, label in Activity.Status.choices]
+def _indicators(plan: Plan, outline: Skeleton, period: Period, views: list[IndicatorView], *,
+                detailed: bool) -> list[IndicatorInPeriod]:
+    """The indicators shown: with their measurements (a line chart, one query) when ``detailed``,
+    else a bar chart of their status at the end of the period."""
+    points = points_by_indicator([view.id for view in views], as_of=period.end) if detailed else {}
+    decorate(views, plan, charts_for="line" if detailed else "bar", id_prefix="bilan", points=points,
+             as_of=period.end)
+    return [IndicatorInPeriod(view=view, values=[p for p in points.get(view.id, []) if period.contains(p.date)],
+                              period_count=getattr(view.indicator, "period_count", 0), detailed=detailed)
+            for view in views]
 
-    indicators = plan_indicators(plan)
-    points = points_by_indicator([indicator.pk for indicator in indicators])
-    views = indicator_views(plan, tree, indicators, points, today=period.end, as_of=period.end, charts_for="line",
-                            id_prefix="bilan")
-    in_period = [IndicatorInPeriod(view=view, values=[p for p in view.points if period.contains(p.date)])
-                 for view in views]
 
-    spaces = scope_spaces(plan, user)
-    space_ids = [space.pk for space in spaces]
-    filters = register.RegisterFilters(date_from=period.start, date_to=period.end)
-    proposals = list(register.decisions(space_ids, filters).order_by("decided_at", "pk"))
-    decisions = register.rows(proposals, college_names_of(plan.space.territory_id)) if proposals else []
+def build_bilan(plan: Plan, period: Period, *, user=None, cards: int | None = None,
+                rows: int | None = None) -> Bilan:
+    """The bilan of the period: ``cards`` indicators shown (bar charts) and ``rows`` rows of each
+    list, with their totals; without limits (the PDF) everything, each indicator in detail."""
+    outline = skeleton(plan)
+    totals = outline.status_totals()
+    bilan = Bilan(plan=plan, period=period,
+                  activity_counts=[(label, totals.get(value, 0)) for value, label in Activity.Status.choices])
+    done, bilan.activities_done_total = first_rows(done_queryset(plan, period), rows)
+    bilan.activities_done = done_rows(done, outline)
 
-    revisions = (
-        Revision.objects.filter(plan=plan, made_at__gte=period.start_moment, made_at__lt=period.end_moment)
-        .select_related("decision__space__territory", "author").order_by("made_at", "id")
-    )
-    meetings = [
-        MeetingRow(id=meeting.pk, title=meeting.title, space=meeting.space, starts_at=meeting.starts_at,
-                   present=meeting.present, status_label=meeting.get_status_display())
-        for meeting in meetings_held(space_ids, period)
-    ]
-    colleges = attendance_by_college(space_ids, period) if meetings else []
-    return Bilan(
-        plan=plan, period=period, spaces=spaces, activities_done=activities_done(plan, tree, period),
-        activity_counts=activity_counts, indicators=in_period, decisions=decisions,
-        revisions=revision_rows(revisions), meetings=meetings, colleges=colleges,
-        presences=sum(row.presences for row in colleges),
-    )
+    indicators = indicator_rows(plan, as_of=period.end, period=period, limit=cards)
+    bilan.indicator_total = (getattr(indicators[0], TOTAL) if indicators else 0) if cards is not None \
+        else len(indicators)
+    views = indicator_views(plan, outline, indicators, today=period.end, as_of=period.end)
+    bilan.indicators = _indicators(plan, outline, period, views, detailed=cards is None)
+
+    bilan.spaces = scope_spaces(plan, user)
+    space_ids = [space.pk for space in bilan.spaces]
+    decisions, bilan.decision_total = first_rows(decisions_queryset(space_ids, period), rows)
+    bilan.decisions = decision_rows(decisions)
+    revisions, bilan.revision_total = first_rows(revisions_queryset(plan, period), REVISIONS if rows else None)
+    bilan.revisions = revision_rows(revisions)
+    meetings, bilan.meeting_total = first_rows(meetings_queryset(space_ids, period), rows)
+    bilan.meetings = meeting_rows(meetings)
+    bilan.colleges = attendance_by_college(space_ids, period) if bilan.meeting_total else []
+    bilan.presences = sum(row.presences for row in bilan.colleges)
+    return bilan
+
+
+def bilan_section(plan: Plan, period: Period, section: str, *, number=1, user=None) -> Bilan | None:
+    """One part of the bilan in full, a page at a time (``SECTIONS``); None for an unknown part."""
+    if section not in SECTIONS:
+        return None
+    bilan = Bilan(plan=plan, period=period, section=section)
+    if section == "actions":
+        outline = skeleton(plan)
+        bilan.page = page_rows(done_queryset(plan, period), number, PER_PAGE)
+        bilan.page.object_list = bilan.activities_done = done_rows(bilan.page.object_list, outline)
+    elif section == "indicateurs":
+        outline = skeleton(plan)
+        views = indicator_views(plan, outline, indicator_rows(plan, as_of=period.end, period=period),
+                                today=period.end, as_of=period.end)
+        bilan.page = list_page(views, number, INDICATORS_PER_PAGE)
+        bilan.page.object_list = bilan.indicators = _indicators(plan, outline, period, list(bilan.page.object_list),
+                                                                detailed=True)
+    elif section == "revisions":
+        bilan.page = page_rows(revisions_queryset(plan, period), number, PER_PAGE)
+        bilan.page.object_list = bilan.revisions = revision_rows(bilan.page.object_list)
+    else:
+        space_ids = [space.pk for space in scope_spaces(plan, user)]
+        if section == "decisions":
+            bilan.page = page_rows(decisions_queryset(space_ids, period), number, PER_PAGE)
+            bilan.page.object_list = bilan.decisions = decision_rows(bilan.page.object_list)
+        else:
+            bilan.page = page_rows(meetings_queryset(space_ids, period), number, PER_PAGE)
+            bilan.page.object_list = bilan.meetings = meeting_rows(bilan.page.object_list)
+    return bilan

@@ -1,22 +1,43 @@
 """The dashboard of a plan: progress per priority, indicators against their targets, overdue
 activities, measurements due, and recent revisions with their decisions.
 
-Everything is read in a fixed number of queries, whatever the size of the plan: the items' light
-rows (one query per level, numbered with ``selectors.build_plan_tree``), the indicators, all their
-measurements, and the recent revisions. Statuses and charts are then computed in Python.
+Everything is read in a fixed number of queries, and only what is shown, whatever the size of the
+plan (followup.py): the skeleton with the activities counted by priority and status (one query),
+the first overdue activities with their total (one), the indicators with their first and latest
+measurements (one) and the recent revisions (one). A priority shows its status summary and, as
+cards with a chart, its indicators, or its ``cards`` most behind when it has more, with a link to
+them all; overdue activities and due measurements show their first ``rows`` with a link to the
+whole list (``dashboard_list``: 50 a page). Without limits (the PDF), everything is shown.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
+from urllib.parse import urlencode
 
+from django.core.paginator import Page
 from django.db.models import CharField, F, IntegerField, Value
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import charts
+from .followup import (
+    CROSS_CUTTING,
+    Skeleton,
+    first_rows,
+    indicator_rows,
+    list_page,
+    page_rows,
+    sibling_rank,
+    skeleton,
+    status_points,
+)
 from .indicators import (
     NO_DATA,
     STATUS_LABELS,
@@ -25,18 +46,19 @@ from .indicators import (
     Point,
     approx,
     indicator_status,
-    measurement_due,
     next_measurement_due,
     show,
     status_sentence,
 )
-from .models import Activity, Indicator, Measurement, Objective, Plan, Priority, Strategy
+from .models import Activity, Indicator, Objective, Plan, Priority, Strategy
 from .revisions import action_sentence, describe_diff
 from .selectors import PARENT_KEY, PlanTree, build_plan_tree, recent_revisions
 
 OPEN_STATUSES = (Activity.Status.PLANNED, Activity.Status.IN_PROGRESS, Activity.Status.ON_HOLD)
-RECENT_REVISIONS = 8
-CROSS_CUTTING = "transversal"
+RECENT_REVISIONS = 5
+CARDS = 2          # indicator cards (with a chart) per priority on the page
+ROWS = 10          # overdue activities and due measurements listed on the page
+PER_PAGE = 50      # rows of a whole list (dashboard_list)
 
 
 # The plan's skeleton, light ------------------------------------------------------------------------
@@ -73,32 +95,6 @@ def plan_rows(plan: Plan) -> PlanTree:
     return build_plan_tree(plan, items, plan_data={})
 
 
-def priority_of(tree: PlanTree) -> dict:
-    """{(kind, id): priority node id, or CROSS_CUTTING} for every objective, strategy and activity."""
-    owner: dict = {}
-    for priority in tree.priorities:
-        stack = list(priority.children)
-        while stack:
-            node = stack.pop()
-            owner[(node.kind, node.id)] = priority.id
-            stack.extend(node.children)
-    for strategy in tree.cross_cutting:
-        owner[("strategy", strategy.id)] = CROSS_CUTTING
-        for activity in strategy.children:
-            owner[("activity", activity.id)] = CROSS_CUTTING
-    return owner
-
-
-def points_by_indicator(indicator_ids) -> dict[int, list[Point]]:
-    """{indicator id: [Point…] by date}, in one query."""
-    points: dict[int, list[Point]] = defaultdict(list)
-    rows = (Measurement.objects.filter(indicator_id__in=list(indicator_ids)).order_by("indicator_id", "date")
-            .values_list("indicator_id", "date", "value"))
-    for indicator_id, day, value in rows:
-        points[indicator_id].append(Point(day, value))
-    return points
-
-
 # Indicators, as shown ----------------------------------------------------------------------------
 
 @dataclass
@@ -106,7 +102,7 @@ class IndicatorView:
     indicator: Indicator
     points: list[Point]
     status: IndicatorStatus
-    owner_label: str  # « Objectif 1.1 · … », « Action 1.1.1.2 · … », « Tout le plan »
+    outline: Skeleton = field(repr=False)
     priority_id: object  # a priority id, or CROSS_CUTTING
     due: bool = False
     next_due: date | None = None
@@ -114,6 +110,13 @@ class IndicatorView:
     bar: str = ""
     line: str = ""
     can_record: bool = False
+    url: str = ""  # its page (set by ``decorate`` for those shown)
+    record_url: str = ""  # where to record a measurement (when the person may)
+
+    @cached_property
+    def owner_label(self) -> str:
+        """« Objectif 1.1 · … », « Action 1.1.1.2 · … », « Tout le plan » (for those shown only)."""
+        return owner_label(self.indicator, self.outline)
 
     @property
     def id(self) -> int:
@@ -126,6 +129,10 @@ class IndicatorView:
     @property
     def unit(self) -> str:
         return self.indicator.unit
+
+    @property
+    def responsible(self) -> str:
+        return getattr(self.indicator, "responsible_name", None) or ""
 
     @property
     def baseline(self) -> str:
@@ -151,53 +158,91 @@ class IndicatorView:
     def direction_label(self) -> str:
         return self.indicator.get_direction_display()
 
+    @property
+    def attention(self) -> tuple:
+        """Sort key: the indicators most behind first (off track, at risk, on track, no data)."""
+        return (STATUS_ORDER.index(self.status.key), self.indicator.position, self.indicator.pk)
 
-def owner_label(indicator: Indicator, tree: PlanTree) -> str:
+
+def owner_label(indicator: Indicator, outline: Skeleton) -> str:
+    """« Action 1.1.1.2 · … », « Objectif 1.1 · … » or « Tout le plan » (no query: the skeleton
+    and the indicator's annotations, followup.indicator_rows)."""
     if indicator.activity_id:
-        node = tree.find("activity", indicator.activity_id)
-        return _("Action %(number)s · %(title)s") % {"number": node.number, "title": node.title} if node else ""
+        number = outline.activity_number(indicator.activity_strategy, indicator.activity_rank)
+        return _("Action %(number)s · %(title)s") % {"number": number, "title": indicator.activity_title} \
+            if number else ""
     if indicator.objective_id:
-        node = tree.find("objective", indicator.objective_id)
+        node = outline.node("objective", indicator.objective_id)
         return _("Objectif %(number)s · %(title)s") % {"number": node.number, "title": node.title} if node else ""
     return _("Tout le plan")
 
 
-def indicator_views(plan: Plan, tree: PlanTree, indicators, points: dict, *, today: date, user=None,
-                    as_of: date | None = None, charts_for: str = "bar", id_prefix: str = "chart") -> list[IndicatorView]:
-    """Each indicator with its status (at ``as_of`` when given), due date and charts."""
-    owners = priority_of(tree)
+def priority_of_indicator(indicator: Indicator, outline: Skeleton):
+    if indicator.activity_id:
+        return outline.priority_of("strategy", indicator.activity_strategy)
+    if indicator.objective_id:
+        return outline.priority_of("objective", indicator.objective_id)
+    return CROSS_CUTTING
+
+
+def indicator_views(plan: Plan, outline: Skeleton, indicators, *, today: date,
+                    as_of: date | None = None) -> list[IndicatorView]:
+    """Each indicator (annotated, followup.indicator_rows) with its status (at ``as_of`` when
+    given) and when its next measurement is due. Charts and sentences come with ``decorate``."""
     views = []
+    archived = plan.status == Plan.Status.ARCHIVED
     for indicator in indicators:
-        indicator.plan = plan  # shared: permissions read no more rows
-        mine = points.get(indicator.pk, [])
-        status = indicator_status(indicator, mine, plan_start=plan.starts_on, as_of=as_of)
-        if indicator.activity_id:
-            priority_id = owners.get(("activity", indicator.activity_id), CROSS_CUTTING)
-        elif indicator.objective_id:
-            priority_id = owners.get(("objective", indicator.objective_id), CROSS_CUTTING)
-        else:
-            priority_id = CROSS_CUTTING
+        points = status_points(indicator)
+        status = indicator_status(indicator, points, plan_start=plan.starts_on, as_of=as_of)
         latest_day = status.latest.date if status.latest else None
-        view = IndicatorView(
-            indicator=indicator, points=mine, status=status, owner_label=owner_label(indicator, tree),
-            priority_id=priority_id, sentence=status_sentence(indicator, status),
-            next_due=next_measurement_due(indicator, latest_day, plan_start=plan.starts_on),
-            due=plan.status != Plan.Status.ARCHIVED and measurement_due(indicator, latest_day,
-                                                                        plan_start=plan.starts_on, today=today),
-        )
+        next_due = next_measurement_due(indicator, latest_day, plan_start=plan.starts_on)
+        views.append(IndicatorView(
+            indicator=indicator, points=points, status=status, outline=outline,
+            priority_id=priority_of_indicator(indicator, outline), next_due=next_due,
+            due=not archived and next_due < today,  # indicators.measurement_due, without computing it twice
+        ))
+    return views
+
+
+SENTINEL = 987654321
+
+
+def indicator_links(plan: Plan):
+    """{"url": f(id), "record_url": f(id)}: the addresses of an indicator's page and of its
+    measurement form, reversed once for the plan (with a sentinel id) rather than once per row."""
+    kwargs = {"territory": plan.space.territory.slug, "space": plan.space.slug, "plan": plan.pk,
+              "indicator": SENTINEL}
+    patterns = {key: reverse(name, kwargs=kwargs).split(str(SENTINEL))
+                for key, name in (("url", "planning:indicator"), ("record_url", "planning:measurement_add"))}
+    return {key: (lambda pk, parts=parts: str(pk).join(parts)) for key, parts in patterns.items()}
+
+
+def decorate(views: Iterable[IndicatorView], plan: Plan, *, user=None, charts_for: str = "",
+             id_prefix: str = "chart", points: dict | None = None, as_of: date | None = None,
+             sentence: bool = True) -> None:
+    """What only the indicators shown need: the sentence, whether the person may record a
+    measurement, and charts ("bar", "line": ``points`` gives each indicator's measurements)."""
+    writable = plan.status != Plan.Status.ARCHIVED
+    links = None
+    for view in views:
+        indicator, status = view.indicator, view.status
+        if not view.url:
+            links = links or indicator_links(plan)
+            view.url = links["url"](indicator.pk)
+        if sentence and not view.sentence:
+            view.sentence = status_sentence(indicator, status)
         if user is not None:
-            view.can_record = plan.status != Plan.Status.ARCHIVED and user.has_perm(
-                "planning.record_measurement", indicator)
-        if "bar" in charts_for:
+            view.can_record = writable and user.has_perm("planning.record_measurement", indicator)
+            view.record_url = links["record_url"](indicator.pk) if view.can_record and links else view.record_url
+        if "bar" in charts_for and not view.bar:
             view.bar = charts.bar_chart(
                 chart_id=f"{id_prefix}-bar-{indicator.pk}", name=indicator.name, unit=indicator.unit,
                 baseline=indicator.baseline_value, latest=status.latest.value if status.latest else None,
                 target=indicator.target_value, target_date=indicator.target_date, status_label=status.label)
-        if "line" in charts_for:
-            shown = [(p.date, p.value) for p in mine if as_of is None or p.date <= as_of]
+        if "line" in charts_for and not view.line:
+            shown = [(p.date, p.value) for p in (points or {}).get(indicator.pk, [])
+                     if as_of is None or p.date <= as_of]
             view.line = line_for(indicator, shown, plan, chart_id=f"{id_prefix}-line-{indicator.pk}")
-        views.append(view)
-    return views
 
 
 def line_for(indicator: Indicator, points, plan: Plan, *, chart_id: str) -> str:
@@ -208,8 +253,11 @@ def line_for(indicator: Indicator, points, plan: Plan, *, chart_id: str) -> str:
                              baseline=baseline, target=indicator.target_value, target_date=indicator.target_date)
 
 
-def plan_indicators(plan: Plan):
-    return list(Indicator.objects.filter(plan=plan).select_related("responsible").order_by("position", "id"))
+def most_behind(views: list[IndicatorView], limit: int | None) -> list[IndicatorView]:
+    """Every view in the plan's order, or, past ``limit``, the ``limit`` most behind."""
+    if limit is None or len(views) <= limit:
+        return list(views)
+    return sorted(views, key=lambda view: view.attention)[:limit]
 
 
 # The dashboard -----------------------------------------------------------------------------------
@@ -227,7 +275,8 @@ class PriorityBlock:
     number: str
     title: str
     counts: dict = field(default_factory=dict)  # activity status → count
-    indicators: list[IndicatorView] = field(default_factory=list)
+    indicators: list[IndicatorView] = field(default_factory=list)  # every indicator, in the plan's order
+    cards: list[IndicatorView] = field(default_factory=list)  # those shown with a chart
 
     @property
     def total(self) -> int:
@@ -236,6 +285,15 @@ class PriorityBlock:
     @property
     def done(self) -> int:
         return self.counts.get(Activity.Status.DONE, 0)
+
+    @property
+    def more(self) -> int:
+        """How many of its indicators are not shown as cards."""
+        return len(self.indicators) - len(self.cards)
+
+    @property
+    def key(self) -> str:
+        return str(self.id)
 
     def status_counts(self) -> list[StatusCount]:
         return [StatusCount(value, label, self.counts.get(value, 0)) for value, label in Activity.Status.choices]
@@ -258,6 +316,11 @@ class OverdueActivity:
     status_label: str
     days_late: int
 
+    @property
+    def days_late_label(self) -> str:
+        return ngettext("%(counter)s jour de retard", "%(counter)s jours de retard", self.days_late) % {
+            "counter": self.days_late}
+
 
 @dataclass
 class Dashboard:
@@ -269,6 +332,9 @@ class Dashboard:
     due: list[IndicatorView]
     revisions: list[dict]
     indicator_count: int = 0
+    overdue_total: int = 0
+    due_total: int = 0
+    can_import: bool = False  # the person may record a measurement of at least one indicator
 
     @property
     def all_blocks(self) -> list[PriorityBlock]:
@@ -303,39 +369,129 @@ def revision_rows(revisions) -> list[dict]:
             for revision in revisions]
 
 
-def build_dashboard(plan: Plan, *, user=None, today: date | None = None,
-                    revisions_limit: int = RECENT_REVISIONS) -> Dashboard:
-    today = today or timezone.localdate()
-    tree = plan_rows(plan)
+def overdue_queryset(plan: Plan, today: date):
+    """Open activities whose end date is past, the oldest first, as light rows with their rank."""
+    return (
+        Activity.objects.filter(strategy__plan=plan, ends_on__lt=today, status__in=OPEN_STATUSES)
+        .annotate(rank=sibling_rank(), lead_name=F("lead__name"))
+        .values("id", "title", "strategy_id", "ends_on", "status", "lead_name", "rank")
+        .order_by("ends_on", "id")
+    )
+
+
+def overdue_rows(rows, outline: Skeleton, today: date) -> list[OverdueActivity]:
+    return [OverdueActivity(id=row["id"], number=outline.activity_number(row["strategy_id"], row["rank"]),
+                            title=row["title"], lead=row["lead_name"] or "", ends_on=row["ends_on"],
+                            status_label=str(STATUS_LABEL.get(row["status"], row["status"])),
+                            days_late=(today - row["ends_on"]).days)
+            for row in rows]
+
+
+def _blocks(outline: Skeleton) -> tuple[dict, PriorityBlock]:
     blocks = {priority.id: PriorityBlock(id=priority.id, number=priority.number, title=priority.title)
-              for priority in tree.priorities}
+              for priority in outline.tree.priorities}
     cross = PriorityBlock(id=CROSS_CUTTING, number="", title=_("Transversal"))
-    owners = priority_of(tree)
-    overdue = []
-    for node in tree.nodes():
-        if node.kind != "activity":
+    for strategy_id, by_status in outline.counts.items():
+        block = blocks.get(outline.priority_of("strategy", strategy_id), cross)
+        for status, count in by_status.items():
+            block.counts[status] = block.counts.get(status, 0) + count
+    return blocks, cross
+
+
+def _may_record_some(plan: Plan, views: list[IndicatorView], user) -> bool:
+    """Whether the person may record a measurement of at least one indicator (no query: one
+    permission check per organization responsible for an indicator)."""
+    if user is None or plan.status == Plan.Status.ARCHIVED:
+        return False
+    checked = set()
+    for view in views:
+        responsible = view.indicator.responsible_id
+        if responsible in checked:
             continue
-        block = blocks.get(owners.get(("activity", node.id)), cross)
-        status = node.data["status"]
-        block.counts[status] = block.counts.get(status, 0) + 1
-        ends_on = node.data.get("ends_on")
-        if ends_on and ends_on < today and status in OPEN_STATUSES:
-            overdue.append(OverdueActivity(id=node.id, number=node.number, title=node.title,
-                                           lead=node.data.get("lead__name") or "", ends_on=ends_on,
-                                           status_label=str(STATUS_LABEL.get(status, status)),
-                                           days_late=(today - ends_on).days))
-    indicators = plan_indicators(plan)
-    points = points_by_indicator([indicator.pk for indicator in indicators])
-    views = indicator_views(plan, tree, indicators, points, today=today, user=user, charts_for="bar",
-                            id_prefix="tableau")
+        checked.add(responsible)
+        if user.has_perm("planning.record_measurement", view.indicator):
+            return True
+    return False
+
+
+def due_views(views: list[IndicatorView]) -> list[IndicatorView]:
+    return sorted((view for view in views if view.due), key=lambda view: (view.next_due, view.name))
+
+
+def build_dashboard(plan: Plan, *, user=None, today: date | None = None, revisions_limit: int = RECENT_REVISIONS,
+                    cards: int | None = None, rows: int | None = None) -> Dashboard:
+    """The dashboard; ``cards``: indicators shown with a chart per priority, ``rows``: overdue
+    activities and due measurements listed (None: all of them, as in the PDF)."""
+    today = today or timezone.localdate()
+    outline = skeleton(plan)
+    blocks, cross = _blocks(outline)
+    overdue, overdue_total = first_rows(overdue_queryset(plan, today), rows)
+    views = indicator_views(plan, outline, indicator_rows(plan), today=today)
     for view in views:
         blocks.get(view.priority_id, cross).indicators.append(view)
-    overdue.sort(key=lambda row: (row.ends_on, row.number))
-    due = sorted((view for view in views if view.due), key=lambda view: (view.next_due, view.name))
+    shown = []
+    for block in [*blocks.values(), cross]:
+        block.cards = most_behind(block.indicators, cards)
+        shown += block.cards
+    due = due_views(views)
+    due_total = len(due)
+    due = due[:rows] if rows is not None else due
+    decorate(shown, plan, user=user, charts_for="bar", id_prefix="tableau")
+    decorate(due, plan, user=user, sentence=False)  # the list shows no sentence
     revisions = revision_rows(recent_revisions(plan, limit=revisions_limit)) if plan.status != Plan.Status.DRAFT \
         else []
-    return Dashboard(plan=plan, today=today, blocks=list(blocks.values()), cross_cutting=cross, overdue=overdue,
-                     due=due, revisions=revisions, indicator_count=len(views))
+    return Dashboard(plan=plan, today=today, blocks=list(blocks.values()), cross_cutting=cross,
+                     overdue=overdue_rows(overdue, outline, today), due=due, revisions=revisions,
+                     indicator_count=len(views), overdue_total=overdue_total, due_total=due_total,
+                     can_import=_may_record_some(plan, views, user))
+
+
+# Whole lists, a page at a time -------------------------------------------------------------------
+
+@dataclass
+class DashboardList:
+    """One list of the dashboard in full, a page at a time: the indicators of a priority (or the
+    cross-cutting ones), those whose measurement is due, or the overdue activities."""
+
+    kind: str  # "indicators", "due", "overdue"
+    title: str
+    page: Page  # of IndicatorView, or of OverdueActivity
+    param: str  # the list's GET parameter (name, value), kept by the pager
+    value: str
+
+    @property
+    def query(self) -> str:
+        return urlencode({self.param: self.value})
+
+
+def dashboard_list(plan: Plan, *, indicators: str = "", activities: str = "", number=1, user=None,
+                   today: date | None = None) -> DashboardList | None:
+    """A whole list, 50 a page: ``indicators`` is a priority's id or « transversal » (its indicators)
+    or « attendues » (those whose measurement is due), ``activities`` « en-retard » (the overdue
+    ones). None when there is no such list."""
+    today = today or timezone.localdate()
+    outline = skeleton(plan)
+    if activities == "en-retard":
+        page = page_rows(overdue_queryset(plan, today), number, PER_PAGE)
+        page.object_list = overdue_rows(page.object_list, outline, today)
+        return DashboardList("overdue", _("Actions en retard"), page, "actions", activities)
+    if not indicators:
+        return None
+    priorities = {str(priority.id): priority for priority in outline.tree.priorities}
+    if indicators not in priorities and indicators not in (CROSS_CUTTING, "attendues"):
+        return None
+    views = indicator_views(plan, outline, indicator_rows(plan), today=today)
+    if indicators == "attendues":
+        chosen, title, kind = due_views(views), _("Mesures attendues"), "due"
+    else:
+        chosen = [view for view in views if str(view.priority_id) == indicators]
+        priority = priorities.get(indicators)
+        title = (_("Priorité %(number)s · %(title)s") % {"number": priority.number, "title": priority.title}
+                 if priority else _("Indicateurs et actions transversaux"))
+        kind = "indicators"
+    page = list_page(chosen, number, PER_PAGE)
+    decorate(page.object_list, plan, user=user)
+    return DashboardList(kind, title, page, "indicateurs", indicators)
 
 
 def no_data(view: IndicatorView) -> bool:

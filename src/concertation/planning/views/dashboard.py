@@ -34,8 +34,10 @@ from concertation.spaces.views.imports import UploadForm
 
 from .. import charts
 from .. import indicators as services
-from ..bilan import build_bilan, parse_period
-from ..dashboard import build_dashboard, line_for, plan_rows
+from ..bilan import CARDS as BILAN_CARDS
+from ..bilan import ROWS as BILAN_ROWS
+from ..bilan import bilan_section, build_bilan, parse_period
+from ..dashboard import CARDS, ROWS, build_dashboard, dashboard_list, line_for, plan_rows
 from ..forms import ChangeForm, DateInput, OrganizationChoiceField
 from ..indicators import (
     Point,
@@ -236,15 +238,20 @@ def _change_form_kwargs(request, plan: Plan, kinds: set[str]) -> dict:
 # The dashboard and the bilan --------------------------------------------------------------------
 
 def dashboard(request, territory, space, plan):
+    """The dashboard; ``?indicateurs=<priority>|transversal|attendues`` or ``?actions=en-retard``
+    (with ``page``): one of its lists in full."""
     space, plan = _load_plan(request, territory, space, plan)
-    data = build_dashboard(plan, user=request.user)
     can_change = plan.status != Plan.Status.ARCHIVED and request.user.has_perm("planning.change_plan", plan)
+    indicators, activities = request.GET.get("indicateurs", ""), request.GET.get("actions", "")
+    if indicators or activities:
+        listing = dashboard_list(plan, indicators=indicators, activities=activities, number=request.GET.get("page"),
+                                 user=request.user)
+        if listing is None:
+            raise Http404
+        return render(request, "planning/dashboard/dashboard_list.html", _context(space, plan, listing=listing))
+    data = build_dashboard(plan, user=request.user, cards=CARDS, rows=ROWS)
     return render(request, "planning/dashboard/dashboard.html", _context(
-        space, plan, board=data, can_change=can_change, can_import=can_change or _any_recordable(data)))
-
-
-def _any_recordable(data) -> bool:
-    return any(view.can_record for block in data.all_blocks for view in block.indicators)
+        space, plan, board=data, can_change=can_change, can_import=can_change or data.can_import))
 
 
 def dashboard_pdf(request, territory, space, plan):
@@ -254,14 +261,24 @@ def dashboard_pdf(request, territory, space, plan):
                         request, filename=_("tableau-de-bord-%(slug)s") % {"slug": plan.title})
 
 
-def _bilan_data(request, territory, space, plan):
+def _bilan_data(request, territory, space, plan, **limits):
     space, plan = _load_plan(request, territory, space, plan)
     period, errors = parse_period(request.GET)
-    return space, plan, build_bilan(plan, period, user=request.user), errors
+    return space, plan, build_bilan(plan, period, user=request.user, **limits), errors
 
 
 def bilan(request, territory, space, plan):
-    space, plan, data, errors = _bilan_data(request, territory, space, plan)
+    """The bilan of the period; ``?voir=<part>`` (with ``page``): one of its lists in full."""
+    section = request.GET.get("voir", "")
+    if section:
+        space, plan = _load_plan(request, territory, space, plan)
+        period, errors = parse_period(request.GET)
+        data = bilan_section(plan, period, section, number=request.GET.get("page"), user=request.user)
+        if data is None:
+            raise Http404
+        return render(request, "planning/dashboard/bilan_list.html", _context(
+            space, plan, bilan=data, period=period, errors=errors))
+    space, plan, data, errors = _bilan_data(request, territory, space, plan, cards=BILAN_CARDS, rows=BILAN_ROWS)
     return render(request, "planning/dashboard/bilan.html", _context(
         space, plan, bilan=data, period=data.period, errors=errors))
 
