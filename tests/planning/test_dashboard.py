@@ -217,7 +217,7 @@ def test_the_period_comes_from_the_query_or_defaults_to_the_last_twelve_months()
 def test_the_bilan_page_and_pdf(plan, world, year, client_for, django_assert_max_num_queries):
     client = client_for(world.coordinator)
     query = "?du=2025-09-01&au=2026-08-31"
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(15):
         response = client.get(url(world, "bilan", plan.plan, query))
     assert response.status_code == 200
     page = text(response)
