@@ -966,16 +966,18 @@ NEWS = ["Les premières rencontres ont eu lieu; la participation dépasse les at
         "Quarante ménages ont été rejoints ce trimestre.", "Le bilan de mi-parcours est présenté au comité.",
         "Les partenaires ajustent le calendrier après la consultation."]
 DONE_NEWS = "L'action est réalisée : le rapport final est déposé au comité."
-INDICATOR_NAMES = [("Ménages accompagnés", "ménages par année", "increase"),
-                   ("Portions préparées", "portions par trimestre", "increase"),
-                   ("Taux de sortie sans diplôme", "%", "decrease"),
-                   ("Jeunes accompagnés vers l'emploi", "jeunes par année", "increase"),
-                   ("Logements sociaux engagés", "logements (cumul)", "increase"),
-                   ("Personnes aînées rejointes", "personnes", "increase"),
-                   ("Part des personnes citoyennes aux assemblées", "% des personnes présentes", "increase"),
-                   ("Arbres plantés", "arbres (cumul)", "increase"),
-                   ("Ménages en situation d'insécurité alimentaire", "%", "decrease"),
-                   ("Déplacements à vélo", "déplacements par jour", "increase")]
+INDICATOR_NAMES = [  # (name, unit, direction, range of the baseline value)
+    ("Ménages accompagnés", "ménages par année", "increase", (50, 2000)),
+    ("Portions préparées", "portions par trimestre", "increase", (500, 5000)),
+    ("Taux de sortie sans diplôme", "%", "decrease", (10, 40)),
+    ("Jeunes accompagnés vers l'emploi", "jeunes par année", "increase", (20, 300)),
+    ("Logements sociaux engagés", "logements (cumul)", "increase", (0, 400)),
+    ("Personnes aînées rejointes", "personnes", "increase", (50, 1500)),
+    ("Part des personnes citoyennes aux assemblées", "% des personnes présentes", "increase", (10, 50)),
+    ("Arbres plantés", "arbres (cumul)", "increase", (100, 3000)),
+    ("Ménages en situation d'insécurité alimentaire", "%", "decrease", (10, 40)),
+    ("Déplacements à vélo", "déplacements par jour", "increase", (200, 5000)),
+]
 INDICATOR_SOURCES = ["Registre de l'organisme", "Enquête annuelle de la Table", "Statistique Canada",
                      "Ministère de l'Éducation", "Feuilles de présence", "Arrondissement"]
 REVISION_REASONS = ["Le financement obtenu est moindre que prévu.", "Le porteur passe le relais à un partenaire.",
@@ -1096,8 +1098,8 @@ def _structure(ctx: Context, drafts: list[PlanDraft], counts: list[int]) -> dict
     priorities, by_plan = [], []
     for draft, count in zip(drafts, counts, strict=True):
         n = max(3, min(8, count // 120))
-        mine = [Priority(plan=draft.plan, position=p + 1, title=PRIORITY_TITLES[(p + rng.randint(0, 3)) % 10],
-                         description=paragraph(rng, 1)) for p in range(n)]
+        mine = [Priority(plan=draft.plan, position=p + 1, title=title, description=paragraph(rng, 1))
+                for p, title in enumerate(rng.sample(PRIORITY_TITLES, n))]
         priorities += mine
         by_plan.append(mine)
     bulk(Priority, priorities)
@@ -1295,18 +1297,19 @@ def step_plan_indicators(ctx: Context) -> dict:
     for draft, count in zip(ctx.plans, counts, strict=True):
         plan = draft.plan
         for n in range(count):
-            name, unit, direction = rng.choice(INDICATOR_NAMES)
+            name, unit, direction, (low, high) = rng.choice(INDICATOR_NAMES)
             level = rng.choices(["objective", "activity", "plan"], [50, 30, 20])[0]
             if (level == "activity" and not draft.activities) or (level == "objective" and not draft.objectives):
                 level = "plan"
             levels[level] += 1
             baseline_date = plan.starts_on - timedelta(days=rng.randint(0, 200))
-            if direction == "increase":
-                baseline = Decimal(rng.randint(20, 2000))
-                target = (baseline * Decimal(rng.uniform(1.1, 1.6))).quantize(Decimal(1))
+            if unit.startswith("%"):
+                baseline = Decimal(f"{rng.uniform(low, high):.1f}")
+                factor = rng.uniform(1.1, 1.6) if direction == "increase" else rng.uniform(0.6, 0.9)
+                target = min(baseline * Decimal(factor), Decimal(95)).quantize(Decimal("0.1"))
             else:
-                baseline = Decimal(f"{rng.uniform(10, 40):.1f}")
-                target = (baseline * Decimal(rng.uniform(0.6, 0.9))).quantize(Decimal("0.1"))
+                baseline = Decimal(rng.randint(low, high))
+                target = (baseline * Decimal(rng.uniform(1.1, 1.6)) + 10).quantize(Decimal(1))
             indicators.append(Indicator(
                 plan=plan, name=f"{name} ({n + 1})", unit=unit, baseline_value=baseline,
                 baseline_date=baseline_date, target_value=target,
@@ -1365,6 +1368,8 @@ def step_plan_measurements(ctx: Context) -> dict:
             if progress < 0:
                 value -= (target - baseline) * 0.05 * -progress
             value += (target - baseline) * rng.uniform(-0.04, 0.04)
+            if indicator.unit.startswith("%"):
+                value = min(value, 100.0)
             measurements.append(Measurement(
                 indicator=indicator, date=day, value=Decimal(f"{max(value, 0):.1f}"),
                 note="Donnée provisoire." if rng.random() < 0.02 else "", recorded_by_id=rng.choice(draft.writers),
