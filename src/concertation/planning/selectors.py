@@ -326,8 +326,11 @@ def plans_of(space: Space):
     )
 
 
-def plan_in_space(space: Space, pk: int) -> Plan:
-    plan = Plan.objects.select_related("adopted_by__space__territory").filter(space=space, pk=pk).first()
+def plan_in_space(space: Space, pk: int, *, with_adoption: bool = True) -> Plan:
+    """The space's plan (404 otherwise); with the decision that adopted it unless told not to (the
+    follow-up pages do not show it)."""
+    plans = Plan.objects.select_related("adopted_by__space__territory") if with_adoption else Plan.objects.all()
+    plan = plans.filter(space=space, pk=pk).first()
     if plan is None:
         raise Http404
     plan.space = space

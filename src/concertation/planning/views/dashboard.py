@@ -62,7 +62,7 @@ STORAGE_DIR = "imports"
 
 def _load_plan(request, territory, space, plan, perm="planning.view_plan"):
     space_obj = load_space(request, territory, space)
-    plan_obj = plan_in_space(space_obj, plan)
+    plan_obj = plan_in_space(space_obj, plan, with_adoption=False)
     require(request.user, perm, plan_obj)
     return space_obj, plan_obj
 
