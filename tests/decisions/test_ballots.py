@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from concertation.core.errors import DomainError
 from concertation.decisions import ballots, services
-from concertation.decisions.models import Ballot, Participation, Proposal
+from concertation.decisions.models import Ballot, Option, Participation, Proposal
 from concertation.spaces.models import Delegation, MembershipCategory
 from tests.factories import DelegationFactory, MembershipFactory, OrganizationFactory, UserFactory
 
@@ -19,12 +19,14 @@ from tests.factories import DelegationFactory, MembershipFactory, OrganizationFa
 def make_proposal(world, *, method="majority", options=None, voting_unit="organization", space=None,
                   open_it=True, method_settings=None, reason_required=False, opens_at=None, **fields):
     """A proposal of the assembly with the rules given (set directly: the charter's own rules are
-    not what these tests are about)."""
+    not what these tests are about; the options too, since the charter's method takes none)."""
     proposal = services.proposal_create(
         space=space or world.assembly, author=world.coordinator, title=f"Proposition {method}",
-        options=options, method_settings=method_settings, reason_required=reason_required, opens_at=opens_at,
+        method_settings=method_settings, reason_required=reason_required, opens_at=opens_at,
     )
     Proposal.objects.filter(pk=proposal.pk).update(method=method, voting_unit=voting_unit, **fields)
+    Option.objects.bulk_create([Option(proposal=proposal, label=label, position=n)
+                                for n, label in enumerate(options or [])])
     proposal.refresh_from_db()
     if open_it:
         proposal = services.proposal_open(proposal=proposal, by=world.coordinator)

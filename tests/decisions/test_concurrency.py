@@ -16,7 +16,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 from concertation.core.errors import DomainError
 from concertation.decisions import ballots, services
-from concertation.decisions.models import Ballot, Participation, Proposal
+from concertation.decisions.models import Ballot, Option, Participation, Proposal
 from concertation.directory.models import Organization
 from concertation.spaces.models import Delegation, Membership
 from tests.factories import SpaceFactory, TerritoryFactory
@@ -107,9 +107,10 @@ def run_together(jobs, *, unlimited=()):
 
 
 def open_proposal(space, author, *, voting_unit: str) -> Proposal:
-    proposal = services.proposal_create(space=space, author=author, title="Budget participatif",
-                                        options=["Parc", "Bibliothèque", "Piscine"])
+    proposal = services.proposal_create(space=space, author=author, title="Budget participatif")
     Proposal.objects.filter(pk=proposal.pk).update(method="score", voting_unit=voting_unit)
+    Option.objects.bulk_create([Option(proposal=proposal, label=label, position=n)
+                                for n, label in enumerate(["Parc", "Bibliothèque", "Piscine"])])
     return services.proposal_open(proposal=Proposal.objects.get(pk=proposal.pk), by=author)
 
 

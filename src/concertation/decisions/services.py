@@ -40,7 +40,8 @@ RULE_FIELDS = [
     "consensus_tolerance",
 ]
 CHOICE_METHODS = {"approval", "score", "dot", "irv", "schulze", "borda", "stv", "time_poll"}
-SINGLE_PROPOSAL_METHODS = {"consent", "consensus", "gradients", "majority", "advice"}
+#: the methods that decide on the proposal itself (no options), read from the method registry
+SINGLE_PROPOSAL_METHODS = frozenset(key for key, method in methods.REGISTRY.items() if not method.needs_options)
 ROUNDED_METHODS = {"consent", "consensus"}
 
 
@@ -78,6 +79,11 @@ def proposal_create(*, space: Space, author, title: str, body: str = "", options
     rules.update(changed)
     if rules["method"] not in methods.METHOD_KEYS:
         raise DomainError(_("Méthode de décision inconnue."), field="method")
+    labels = [label.strip() for label in (options or []) if label and label.strip()]
+    if labels and rules["method"] in SINGLE_PROPOSAL_METHODS:
+        # Such a method votes on the proposal itself: options could never be counted.
+        raise DomainError(_("Cette méthode porte sur la proposition elle-même : laissez les options vides, ou "
+                            "choisissez une méthode à plusieurs options."), field="options")
     if opens_at and closes_at and closes_at <= opens_at:
         raise DomainError(_("La fermeture doit venir après l'ouverture."), field="closes_at")
     proposal = Proposal.objects.create(
@@ -87,7 +93,6 @@ def proposal_create(*, space: Space, author, title: str, body: str = "", options
         origin=origin, follows=follows, **rules,
     )
     ProposalVersion.objects.create(proposal=proposal, number=1, title=title, body=body, created_by=author)
-    labels = [label.strip() for label in (options or []) if label and label.strip()]
     if len(set(labels)) != len(labels):
         raise DomainError(_("Deux options portent le même nom."), field="options")
     Option.objects.bulk_create([Option(proposal=proposal, label=label, position=n) for n, label in enumerate(labels)])
@@ -205,8 +210,12 @@ def count_result(proposal: Proposal, *, voters: dict, ballots: list[dict], optio
         return data
     rules = tally_rules(proposal, present=len(counted), eligible=len(voters))
     rules["tie_seed"] = tie_seed or None
+    option_keys = [str(option.pk) for option in options] or None
+    if option_keys and len(option_keys) > 1 and proposal.method in SINGLE_PROPOSAL_METHODS:
+        # Options written before they were refused for such a method: it votes on the proposal.
+        option_keys = None
     tallied = methods.tally(
-        proposal.method, options=[str(option.pk) for option in options] or None,
+        proposal.method, options=option_keys,
         ballots=[methods.Ballot(ballot["value"], weight=ballot["weight"], reason=ballot["reason"] or None)
                  for ballot in counted],
         **{key: value for key, value in rules.items() if value is not None},
@@ -253,7 +262,9 @@ def proposal_close(*, proposal: Proposal, by=None, now: datetime | None = None) 
     if proposal.result.get("fallback_required") and proposal.fallback_method and not proposal.result.get("no_decision"):
         fallback = proposal_create(
             space=proposal.space, author=by or proposal.author, title=proposal.title, body=proposal.body,
-            options=list(proposal.options.values_list("label", flat=True)), anonymous=proposal.anonymous,
+            options=([] if proposal.fallback_method in SINGLE_PROPOSAL_METHODS
+                     else list(proposal.options.values_list("label", flat=True))),
+            anonymous=proposal.anonymous,
             results_visibility=proposal.results_visibility, follows=proposal, method=proposal.fallback_method,
             fallback_method="", origin=proposal.origin, adopts_charter=proposal.adopts_charter,
         )
