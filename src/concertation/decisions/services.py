@@ -21,7 +21,7 @@ from concertation.spaces.models import Charter, Space
 from concertation.spaces.selectors import charter_in_force
 
 from . import methods
-from .eligibility import eligible_voters, recused_keys
+from .eligibility import Electorate, eligible_voters, recused_keys
 from .models import (
     Ballot,
     Comment,
@@ -189,26 +189,41 @@ def compute_result(proposal: Proposal) -> dict:
                         tie_seed=proposal.tie_seed)
 
 
-def count_result(proposal: Proposal, *, voters: dict, ballots: list[dict], options: list, recused: set[str],
-                 tie_seed: str | None) -> dict:
-    """The count from data already loaded (no query): used at closing and for live results."""
-    counted = [ballot for ballot in ballots if ballot["voter_key"] in voters and ballot["voter_key"] not in recused]
+def counts_by_college(proposal: Proposal) -> bool:
+    """Whether counting the proposal needs the size of each college's electorate (double majority)."""
+    return bool(proposal.double_majority) and proposal.method == "majority"
+
+
+def count_result(proposal: Proposal, *, voters: dict | Electorate, ballots: list[dict], options: list,
+                 recused: set[str], tie_seed: str | None) -> dict:
+    """The count from data already loaded (no query): used at closing and for live results.
+
+    ``voters``: the eligible voters (key → Voter, recusals left out), the ballots of others and of
+    the recused being ignored; or an ``Electorate`` (counted by SQL, per college when
+    ``counts_by_college``), ``ballots`` being then only those that count: the electorate's
+    (``eligibility.voter_key_q``), recusals left out.
+    """
+    if isinstance(voters, Electorate):
+        electorate = voters
+        counted = list(ballots)
+    else:
+        electorate = Electorate.of(voters)
+        counted = [ballot for ballot in ballots
+                   if ballot["voter_key"] in voters and ballot["voter_key"] not in recused]
     present_by_college = Counter(ballot["college_slug"] for ballot in counted)
     quorum = compute_quorum(
         kind=proposal.quorum_kind, count=proposal.quorum_count, share_percent=proposal.quorum_share_percent,
-        college_minimums=proposal.college_minimums, eligible=len(voters), present_by_college=present_by_college,
+        college_minimums=proposal.college_minimums, eligible=electorate.total, present_by_college=present_by_college,
     )
-    kinds = {key[:2] for key in voters}
-    unit = "organization" if kinds == {"o:"} else "person" if kinds <= {"u:"} else "mixed"
     data = {
-        "method": proposal.method, "round": proposal.round, "quorum": {**quorum.as_dict(), "unit": unit},
-        "participants": len(counted), "eligible": len(voters), "recusals": len(recused),
+        "method": proposal.method, "round": proposal.round, "quorum": {**quorum.as_dict(), "unit": electorate.unit},
+        "participants": len(counted), "eligible": electorate.total, "recusals": len(recused),
         "options": {str(option.pk): option.label for option in options},
     }
     if proposal.method == "advice":
         data.update(adopted=None, winners=[], counts={"advice": len(counted)})
         return data
-    rules = tally_rules(proposal, present=len(counted), eligible=len(voters))
+    rules = tally_rules(proposal, present=len(counted), eligible=electorate.total)
     rules["tie_seed"] = tie_seed or None
     option_keys = [str(option.pk) for option in options] or None
     if option_keys and len(option_keys) > 1 and proposal.method in SINGLE_PROPOSAL_METHODS:
@@ -226,14 +241,13 @@ def count_result(proposal: Proposal, *, voters: dict, ballots: list[dict], optio
         exhausted=to_json(tallied.exhausted), pairwise=to_json(tallied.pairwise),
         fallback_required=tallied.fallback_required, explanation=to_json(tallied.explanation_data),
     )
-    if proposal.double_majority and proposal.method == "majority":
+    if counts_by_college(proposal):
         colleges = {}
         for slug in sorted({ballot["college_slug"] for ballot in counted}):
             subset = [ballot for ballot in counted if ballot["college_slug"] == slug]
             college_result = methods.tally(
                 "majority", ballots=[methods.Ballot(b["value"], weight=b["weight"]) for b in subset],
-                **tally_rules(proposal, present=len(subset),
-                              eligible=sum(1 for v in voters.values() if v.college_slug == slug)),
+                **tally_rules(proposal, present=len(subset), eligible=electorate.in_college(slug)),
             )
             colleges[slug or "-"] = {"adopted": college_result.adopted, "counts": to_json(college_result.counts)}
         data["colleges"] = colleges

@@ -1,0 +1,173 @@
+"""The electorate counted by SQL is the electorate listed voter by voter (issue 7, cause 6).
+
+The tangle below puts every rule of eligibility in one space: colleges of the membership and of
+the organization, a person who is a delegate for two organizations of different colleges, a
+citizen who is also a delegate, ended and future memberships and delegations, an observer
+organization and citizen, an organization without delegate, recusals of people and organizations.
+"""
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from concertation.decisions import services
+from concertation.decisions.eligibility import (
+    Electorate,
+    count_electorate,
+    eligible_voters,
+    voter_by_key,
+    voter_key_q,
+    voters_for_user,
+)
+from concertation.decisions.models import Ballot, Option, Proposal, Recusal
+from concertation.spaces.models import Delegation, MembershipCategory, Space
+from tests.factories import (
+    CharterFactory,
+    CollegeFactory,
+    DelegationFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    SpaceFactory,
+    UserFactory,
+)
+
+TODAY = timezone.localdate()
+YESTERDAY = TODAY - timedelta(days=1)
+TOMORROW = TODAY + timedelta(days=1)
+LAST_YEAR = TODAY - timedelta(days=365)
+
+
+def url(name, proposal, **query):
+    path = reverse(f"decisions:{name}", kwargs={
+        "territory": proposal.space.territory.slug, "space": proposal.space.slug, "pk": proposal.pk})
+    return path + ("?" + "&".join(f"{key}={value}" for key, value in query.items()) if query else "")
+
+
+@pytest.fixture
+def tangle(world):
+    t = SimpleNamespace(world=world)
+    territory = world.territory
+    t.space = SpaceFactory(territory=territory, name="Table emmêlée", slug="table-emmelee",
+                           visibility=Space.Visibility.PUBLIC)
+    CharterFactory(space=t.space, method="majority", fallback_method="", quorum_kind="none",
+                   proposals_may_override=True)
+    t.college_a = CollegeFactory(territory=territory, name="Collège A", slug="a")
+    t.college_b = CollegeFactory(territory=territory, name="Collège B", slug="b")
+    citizens = world.citizen_college
+
+    def org(name, college=None, *, category=MembershipCategory.VOTING, membership_college=None, end=None,
+            start=LAST_YEAR):
+        organization = OrganizationFactory(territory=territory, name=name, college=college)
+        membership = MembershipFactory(space=t.space, organization=organization, category=category,
+                                       college=membership_college, start=start, end=end)
+        return organization, membership
+
+    def delegate(membership, person, kind=Delegation.Kind.DELEGATE, *, start=LAST_YEAR, end=None):
+        return DelegationFactory(membership=membership, person=person, kind=kind, start=start, end=end)
+
+    def citizen(name, college=None, *, category=MembershipCategory.VOTING, end=None):
+        person = UserFactory(display_name=name)
+        MembershipFactory(space=t.space, organization=None, person=person, college=college, category=category,
+                          start=LAST_YEAR, end=end)
+        return person
+
+    t.multi = UserFactory(display_name="Déléguée de deux organismes")
+    t.both = citizen("Citoyenne et déléguée", citizens)
+    t.alternate = UserFactory(display_name="Substitut")
+    t.gone = UserFactory(display_name="Ancienne substitut")
+    t.watcher = UserFactory(display_name="Déléguée observatrice")
+    t.soon = UserFactory(display_name="Déléguée à venir")
+    t.former = UserFactory(display_name="Déléguée d'un ancien membre")
+    t.plain = UserFactory(display_name="Délégué ordinaire")
+
+    t.o1, m1 = org("Organisme A", t.college_a)
+    t.o2, m2 = org("Organisme B", t.college_b)
+    t.o3, m3 = org("Organisme sans collège", None, membership_college=t.college_b)
+    t.o4, m4 = org("Observateur", t.college_a, category=MembershipCategory.OBSERVER)
+    t.o5, m5 = org("Ancien membre", t.college_a, end=YESTERDAY)
+    t.o6, m6 = org("Sans délégation", t.college_b)
+    t.o7, m7 = org("Membre à venir", t.college_a, start=TOMORROW)
+    delegate(m1, t.multi)
+    delegate(m1, t.gone, Delegation.Kind.ALTERNATE, end=YESTERDAY)
+    delegate(m2, t.plain)
+    delegate(m2, t.multi, Delegation.Kind.ALTERNATE)
+    delegate(m3, t.both)
+    delegate(m3, t.alternate, Delegation.Kind.ALTERNATE)
+    delegate(m4, t.watcher)
+    delegate(m5, t.former)
+    delegate(m6, t.soon, start=TOMORROW)
+    delegate(m7, UserFactory())
+    t.c1 = citizen("Citoyen A", t.college_a)
+    t.c2 = citizen("Citoyen sans collège")
+    t.c3 = citizen("Citoyenne observatrice", citizens, category=MembershipCategory.OBSERVER)
+    t.c4 = citizen("Ancien citoyen", citizens, end=YESTERDAY)
+    t.people = [t.multi, t.both, t.alternate, t.gone, t.watcher, t.soon, t.former, t.plain, t.c1, t.c2, t.c3, t.c4]
+    t.organizations = [t.o1, t.o2, t.o3, t.o4, t.o5, t.o6, t.o7]
+    return t
+
+
+def proposal_in(t, *, voting_unit="organization", categories=("voting",), recusals=False, method="majority",
+                options=(), **rules) -> Proposal:
+    proposal = services.proposal_create(space=t.space, author=t.world.coordinator, title="Budget",
+                                        results_visibility="always")
+    Proposal.objects.filter(pk=proposal.pk).update(method=method, voting_unit=voting_unit,
+                                                   eligible_categories=list(categories), **rules)
+    Option.objects.bulk_create([Option(proposal=proposal, label=label, position=n) for n, label in enumerate(options)])
+    if recusals:
+        for who in ({"person": t.multi}, {"person": t.c1}, {"organization": t.o2}, {"organization": t.o4}):
+            Recusal.objects.create(proposal=proposal, **who)
+    proposal = services.proposal_open(proposal=Proposal.objects.get(pk=proposal.pk), by=t.world.coordinator)
+    return Proposal.objects.prefetch_related("recusals").get(pk=proposal.pk)
+
+
+RULES = [
+    pytest.param(unit, categories, recusals, id=f"{unit}-{'+'.join(categories)}-{'recusals' if recusals else 'none'}")
+    for unit in ("organization", "person")
+    for categories in (("voting",), ("voting", "observer"))
+    for recusals in (False, True)
+]
+
+
+@pytest.mark.parametrize("unit,categories,recusals", RULES)
+def test_the_electorate_counted_by_sql_is_the_one_listed(tangle, unit, categories, recusals):
+    proposal = proposal_in(tangle, voting_unit=unit, categories=categories, recusals=recusals)
+    listed = Electorate.of(eligible_voters(proposal))
+    assert listed.total > 3
+    assert count_electorate(proposal, by_college=True) == listed
+    counted = count_electorate(proposal)
+    assert (counted.people, counted.organizations, counted.unit) == (listed.people, listed.organizations, listed.unit)
+
+
+@pytest.mark.parametrize("unit,categories,recusals", RULES)
+def test_the_electorates_ballots_are_kept_by_sql(tangle, unit, categories, recusals):
+    proposal = proposal_in(tangle, voting_unit=unit, categories=categories, recusals=recusals)
+    everyone = [f"u:{person.pk}" for person in tangle.people] + [f"o:{org.pk}" for org in tangle.organizations]
+    Ballot.objects.bulk_create([Ballot(proposal=proposal, voter_key=key, value="yes") for key in everyone])
+    kept = set(Ballot.objects.filter(voter_key_q(proposal), proposal=proposal).values_list("voter_key", flat=True))
+    assert kept == set(eligible_voters(proposal, include_recused=True))
+
+
+@pytest.mark.parametrize("unit,categories,recusals", RULES)
+def test_each_persons_voters_and_each_voter_are_found_alone(tangle, unit, categories, recusals):
+    proposal = proposal_in(tangle, voting_unit=unit, categories=categories, recusals=recusals)
+    everyone = eligible_voters(proposal, include_recused=True)
+    for person in tangle.people:
+        alone = eligible_voters(proposal, include_recused=True, for_person=person)
+        assert voters_for_user(proposal, person, alone) == voters_for_user(proposal, person, everyone)
+        assert voter_by_key(proposal, f"u:{person.pk}") == everyone.get(f"u:{person.pk}")
+    for organization in tangle.organizations:
+        assert voter_by_key(proposal, f"o:{organization.pk}") == everyone.get(f"o:{organization.pk}")
+    assert voter_by_key(proposal, "x:1") is None and voter_by_key(proposal, "u:") is None
+
+
+def test_a_person_counts_once_in_the_college_of_their_citizen_membership_or_first_organization(tangle):
+    proposal = proposal_in(tangle, voting_unit="person")
+    voters = eligible_voters(proposal)
+    assert voters[f"u:{tangle.both.pk}"].college_slug == "citoyen"      # citizen, and delegate of a college B member
+    assert voters[f"u:{tangle.multi.pk}"].college_slug == "a"           # Organisme A's membership comes first
+    assert voters[f"u:{tangle.alternate.pk}"].college_slug == "b"       # the membership's college, not the org's
+    assert voters[f"u:{tangle.c2.pk}"].college_slug == ""
+    assert count_electorate(proposal, by_college=True).by_college == {"a": 2, "b": 2, "citoyen": 1, "": 1}
