@@ -34,8 +34,10 @@ from django.db.models import (
     DateField,
     DateTimeField,
     F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
+    Q,
     Subquery,
     Value,
 )
@@ -47,7 +49,7 @@ from concertation.core.dates import add_months
 from concertation.decisions.models import Proposal
 from concertation.decisions.register import Where
 from concertation.spaces.access import access_for
-from concertation.spaces.models import Membership, Space
+from concertation.spaces.models import Space
 
 from .dashboard import IndicatorView, decorate, indicator_views, revision_rows
 from .followup import (
@@ -364,20 +366,21 @@ def meeting_rows(rows) -> list[MeetingRow]:
 
 
 def attendance_by_college(space_ids, period: Period) -> list[CollegeRow]:
-    """Presences (present or late) at the meetings held in the period, by college (one query)."""
+    """Presences (present or late) at the meetings held in the period, by college (one query).
+
+    The organization's seat in the meeting's space and the person's citizen seat there are joined
+    (a space has one membership per organization and per person), not looked up row by row."""
     from concertation.meetings.models import Attendance, Meeting
 
-    organization_college = Membership.objects.filter(
-        space=OuterRef("meeting__space"), organization=OuterRef("organization"), college__isnull=False,
-    ).values("college__name")[:1]
-    citizen_college = Membership.objects.filter(
-        space=OuterRef("meeting__space"), person=OuterRef("person"), organization__isnull=True,
-        college__isnull=False,
-    ).values("college__name")[:1]
-    college = Coalesce(
-        Subquery(organization_college, output_field=CharField()), F("organization__college__name"),
-        Subquery(citizen_college, output_field=CharField()), output_field=CharField(),
-    )
+    seats = {
+        "seat": FilteredRelation("organization__memberships",
+                                 condition=Q(organization__memberships__space=F("meeting__space"))),
+        "citizen_seat": FilteredRelation("person__memberships",
+                                         condition=Q(person__memberships__space=F("meeting__space"),
+                                                     person__memberships__organization__isnull=True)),
+    }
+    college = Coalesce(F("seat__college__name"), F("organization__college__name"), F("citizen_seat__college__name"),
+                       output_field=CharField())
     rows = (
         Attendance.objects.filter(
             meeting__space_id__in=space_ids,
@@ -385,7 +388,7 @@ def attendance_by_college(space_ids, period: Period) -> list[CollegeRow]:
             meeting__starts_at__gte=period.start_moment, meeting__starts_at__lt=period.end_moment,
             status__in=[Attendance.Status.PRESENT, Attendance.Status.LATE],
         )
-        .annotate(college_name=college)
+        .annotate(**seats).annotate(college_name=college)
         .values("college_name")
         .annotate(presences=Count("id"), people=Count("person", distinct=True))
         .order_by()
