@@ -1,4 +1,5 @@
-"""The electorate counted by SQL is the electorate listed voter by voter (issue 7, cause 6).
+"""The electorate counted by SQL is the electorate listed voter by voter, and the proposal page
+costs the same number of queries whatever the size of the space (issue 7, cause 6).
 
 The tangle below puts every rule of eligibility in one space: colleges of the membership and of
 the organization, a person who is a delegate for two organizations of different colleges, a
@@ -10,19 +11,23 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from concertation.decisions import services
+from concertation.decisions import ballots, services
 from concertation.decisions.eligibility import (
     Electorate,
     count_electorate,
     eligible_voters,
+    recused_keys,
     voter_by_key,
     voter_key_q,
     voters_for_user,
 )
-from concertation.decisions.models import Ballot, Option, Proposal, Recusal
+from concertation.decisions.models import Ballot, Option, Participation, Proposal, Recusal
+from concertation.decisions.views.proposals import _colleges, present_results
 from concertation.spaces.models import Delegation, MembershipCategory, Space
 from tests.factories import (
     CharterFactory,
@@ -171,3 +176,143 @@ def test_a_person_counts_once_in_the_college_of_their_citizen_membership_or_firs
     assert voters[f"u:{tangle.alternate.pk}"].college_slug == "b"       # the membership's college, not the org's
     assert voters[f"u:{tangle.c2.pk}"].college_slug == ""
     assert count_electorate(proposal, by_college=True).by_college == {"a": 2, "b": 2, "citoyen": 1, "": 1}
+
+
+# -- the page shows what the old way computed ---------------------------------------------------------
+
+def old_way(proposal) -> tuple[dict, dict]:
+    """The live results and participation as the page computed them before: every voter loaded,
+    every ballot of the round loaded, the count filtering both (what the closing still does)."""
+    proposal = Proposal.objects.prefetch_related("options", "recusals").get(pk=proposal.pk)
+    options = list(proposal.options.all())
+    voters = eligible_voters(proposal)
+    data = services.count_result(
+        proposal, voters=voters, options=options, recused=recused_keys(proposal),
+        tie_seed=proposal.tie_seed or f"live-{proposal.pk}",
+        ballots=list(Ballot.objects.filter(proposal=proposal, round=proposal.round)
+                     .values("voter_key", "value", "weight", "reason", "college_slug")),
+    )
+    colleges = _colleges(proposal, proposal.space)
+    names = {slug: (college.name, college.kind) for slug, college in colleges.items()}
+    participation = {"count": Participation.objects.filter(proposal=proposal, round=proposal.round).count(),
+                     "eligible": len(voters)}
+    return present_results(proposal, data, options, names, live=True), participation
+
+
+def cast_everyone(t, proposal, values):
+    """A ballot from each voter of the proposal (values taken in turn), then ballots that must not
+    count: a recused voter's, a former member's, an observer's."""
+    voters = list(eligible_voters(proposal, include_recused=True).values())
+    for n, voter in enumerate(voters):
+        Ballot.objects.create(proposal=proposal, voter_key=voter.key, person_id=voter.person_id,
+                              organization_id=voter.organization_id, college_slug=voter.college_slug,
+                              value=values[n % len(values)], reason="Trop cher." if n % 3 == 1 else "")
+        Participation.objects.create(proposal=proposal, voter_key=voter.key, person_id=voter.person_id,
+                                     organization_id=voter.organization_id, college_slug=voter.college_slug)
+    for key in (f"o:{t.o5.pk}", f"u:{t.c4.pk}", f"u:{t.c3.pk}", f"o:{t.o4.pk}", f"u:{t.former.pk}"):
+        if not Ballot.objects.filter(proposal=proposal, voter_key=key).exists():
+            Ballot.objects.create(proposal=proposal, voter_key=key, college_slug="a", value=values[0])
+    return len(voters)
+
+
+@pytest.mark.parametrize("unit", ["organization", "person"])
+@pytest.mark.parametrize("method,rules,values", [
+    ("majority", {"threshold": "two_thirds", "base": "eligible", "double_majority": True,
+                  "quorum_kind": "share", "quorum_share_percent": 40, "college_minimums": {"a": 1, "citoyen": 1}},
+     ["yes", "no", "yes", "abstain"]),
+    ("consent", {"quorum_kind": "majority"}, ["consent", "objection", "stand_aside"]),
+    ("irv", {"quorum_kind": "count", "quorum_count": 2}, [[0, 1], [1, 2], [2, 0, 1], [1]]),
+    ("approval", {"quorum_kind": "none"}, [[0, 2], [1], [0, 1, 2]]),
+])
+def test_the_page_shows_the_live_results_and_participation_of_the_old_way(tangle, client_for, unit, method, rules,
+                                                                         values):
+    options = ["Parc", "Piscine", "Bibliothèque"] if method in {"irv", "approval"} else []
+    proposal = proposal_in(tangle, voting_unit=unit, categories=("voting", "observer"), recusals=True, method=method,
+                           options=options, **rules)
+    keys = [str(pk) for pk in proposal.options.values_list("pk", flat=True)]
+    values = [[keys[n] for n in value] if isinstance(value, list) else value for value in values]
+    cast = cast_everyone(tangle, proposal, values)
+    expected_results, expected_participation = old_way(proposal)
+    assert expected_results["participants"] == cast - 2 - (unit == "organization")  # recused: 2 or 3 of them
+    for viewer in (tangle.world.coordinator, tangle.plain, None):
+        response = client_for(viewer).get(url("proposal", proposal))
+        assert response.status_code == 200
+        assert response.context["results"] == expected_results
+        assert response.context["participation"] == expected_participation
+    fragment = client_for(tangle.plain).get(url("results", proposal), HTTP_HX_REQUEST="true")
+    assert fragment.context["results"] == expected_results
+
+
+# -- query counts that do not grow with the space ---------------------------------------------------------
+
+def grow(t, proposal, count: int):
+    """``count`` more voting organizations (each with a delegate and an alternate who voted) and
+    ``count`` more voting citizens (who voted)."""
+    for n in range(count):
+        organization = OrganizationFactory(territory=t.space.territory, college=t.college_a)
+        membership = MembershipFactory(space=t.space, organization=organization, start=LAST_YEAR)
+        DelegationFactory(membership=membership, person=UserFactory(), start=LAST_YEAR)
+        DelegationFactory(membership=membership, person=UserFactory(), kind=Delegation.Kind.ALTERNATE,
+                          start=LAST_YEAR)
+        person = UserFactory()
+        MembershipFactory(space=t.space, organization=None, person=person, college=t.world.citizen_college,
+                          start=LAST_YEAR)
+        key = f"o:{organization.pk}" if proposal.voting_unit == "organization" else f"u:{person.pk}"
+        Ballot.objects.create(proposal=proposal, voter_key=key, college_slug="a", value="yes" if n % 3 else "no")
+        Participation.objects.create(proposal=proposal, voter_key=key, college_slug="a")
+
+
+def queries_of(client, path, **headers) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, **headers)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("unit", ["organization", "person"])
+@pytest.mark.parametrize("viewer", ["coordinator", "delegate", "citizen", "anonymous"])
+def test_the_open_and_closed_proposal_pages_cost_the_same_queries_with_5_or_55_voters(
+        tangle, client_for, django_assert_max_num_queries, unit, viewer):
+    proposal = proposal_in(tangle, voting_unit=unit, recusals=True, double_majority=True,
+                           college_minimums={"a": 1})
+    user = {"coordinator": tangle.world.coordinator, "delegate": tangle.alternate, "citizen": tangle.c2,
+            "anonymous": None}[viewer]
+    client = client_for(user)
+    if user is tangle.alternate:
+        ballots.ballot_cast(proposal=proposal, person=tangle.alternate, value="yes")
+    pages = [url("proposal", proposal)]
+    counts = []
+    for size in (0, 50):
+        grow(tangle, proposal, size)
+        assert len(eligible_voters(proposal)) in (range(4, 10) if size == 0 else range(54, 160))
+        counts.append([queries_of(client, path) for path in pages])
+        counts[-1].append(queries_of(client, url("results", proposal), HTTP_HX_REQUEST="true"))
+    assert counts[0] == counts[1], f"{counts[0]} queries with 5 voters, {counts[1]} with 55"
+    with django_assert_max_num_queries(13):
+        response = client.get(pages[0])
+    assert "Résultats partiels" in response.content.decode()
+
+    services.proposal_close(proposal=proposal)
+    closed = []
+    for size in (0, 50):
+        grow(tangle, Proposal.objects.get(pk=proposal.pk), size)
+        closed.append(queries_of(client, url("proposal", proposal)))
+    assert closed[0] == closed[1]
+    with django_assert_max_num_queries(13):
+        client.get(url("proposal", proposal))
+
+
+def test_the_whole_electorate_is_listed_only_when_asked(tangle, client_for):
+    proposal = proposal_in(tangle, recusals=True)
+    client = client_for(tangle.world.coordinator)
+    page = client.get(url("proposal", proposal)).content.decode()
+    assert 'id="recusal-other-voter"' not in page and "?conflit=1" in page
+    page = client.get(url("proposal", proposal, conflit=1)).content.decode()
+    assert 'id="recusal-other-voter"' in page
+    fragment = client.get(url("proposal", proposal, conflit=1), HTTP_HX_REQUEST="true").content.decode()
+    assert fragment.lstrip().startswith('<form id="conflit-autre"')
+    assert "Organisme A" in fragment and "Citoyen sans collège" in fragment
+    assert "Organisme B" not in fragment and "Citoyen A" not in fragment  # recused
+    # Nobody else gets the list.
+    page = client_for(tangle.plain).get(url("proposal", proposal, conflit=1)).content.decode()
+    assert "conflit-autre" not in page

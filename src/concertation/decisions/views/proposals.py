@@ -18,9 +18,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import (
     Case,
+    CharField,
     Count,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -29,8 +31,8 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -48,7 +50,17 @@ from concertation.spaces.selectors import charter_in_force
 from concertation.spaces.views.common import load_space, require
 
 from .. import ballots, methods, services
-from ..eligibility import Voter, eligible_voters, recused_keys, voters_for_user
+from ..eligibility import (
+    Electorate,
+    Voter,
+    count_electorate,
+    eligible_voters,
+    may_vote_here,
+    recused_keys,
+    voter_by_key,
+    voter_key_q,
+    voters_for_user,
+)
 from ..explain import explain
 from ..forms import (
     GRADIENTS,
@@ -71,6 +83,8 @@ User = get_user_model()
 Status = Proposal.Status
 Visibility = Proposal.ResultsVisibility
 PAGE_SIZE = 25
+#: the proposal page's parameter that lists every voter, for noting someone else's conflict of interest
+RECUSABLE_PARAM = "conflit"
 NBSP = "\u00a0"
 OPTION_COUNT_LABELS = {
     "approval": gettext_lazy("Approbations"), "score": gettext_lazy("Total des notes"),
@@ -82,10 +96,13 @@ OPTION_COUNT_LABELS = {
 # Loading ---------------------------------------------------------------------------------------
 
 def _load(request, territory: str, space: str, pk: int, perm: str = "decisions.view_proposal"):
-    """The space and the proposal the person may reach with ``perm`` (404 otherwise)."""
-    space_obj = load_space(request, territory, space)
-    proposal = get_object_or_404(
-        Proposal.objects.select_related("author", "decided_by", "follows")
+    """The space and the proposal the person may reach with ``perm`` (404 otherwise).
+
+    The proposal comes with its space in one query; when either is out of reach, the space's own
+    loading answers (the same 404, and the same line in the audit log for a hidden space).
+    """
+    proposal = (
+        Proposal.objects.select_related("space__territory", "space__parent", "author", "decided_by", "follows")
         .annotate(participation_count=Subquery(
             Participation.objects.filter(proposal=OuterRef("pk"), round=OuterRef("round"))
             .values("proposal").annotate(count=Count("pk")).values("count")[:1]
@@ -94,12 +111,15 @@ def _load(request, territory: str, space: str, pk: int, perm: str = "decisions.v
             "options",
             Prefetch("recusals", queryset=Recusal.objects.select_related("person", "organization")
                      .order_by("created_at")),
-        ),
-        space=space_obj, pk=pk,
+        )
+        .filter(space__territory__slug=territory, space__slug=space, pk=pk)
+        .first()
     )
-    proposal.space = space_obj
+    if proposal is None or not access_for(request.user).can_view(proposal.space):
+        load_space(request, territory, space)  # 404 (logged when the space exists) if the space is out of reach
+        raise Http404
     require(request.user, perm, proposal)
-    return space_obj, proposal
+    return proposal.space, proposal
 
 
 def _is_due(proposal: Proposal) -> bool:
@@ -242,21 +262,57 @@ def rules_sentence(proposal: Proposal, colleges: dict) -> str:
     return _("Règle{nbsp}: %(rules)s.").replace("{nbsp}", NBSP) % {"rules": _("; ").join(parts)}
 
 
-BALLOT_FIELDS = ("voter_key", "value", "weight", "reason", "college_slug", "receipt", "round", "proposal_id")
+#: what the page reads of a ballot: the count's columns, and the receipt of the person's own
+BALLOT_FIELDS = ("voter_key", "value", "weight", "reason", "college_slug", "receipt")
 
 
-def live_result(proposal: Proposal, *, voters: dict, ballots: list, options: list) -> dict | None:
-    """The count so far (never stored), by the same rules as at closing, from the voters, ballots and
-    options this page has already loaded (no query of its own)."""
+def _as_dict(ballot) -> dict:
+    if isinstance(ballot, dict):
+        return ballot
+    return {"voter_key": ballot.voter_key, "value": ballot.value, "weight": ballot.weight, "reason": ballot.reason,
+            "college_slug": ballot.college_slug}
+
+
+def live_result(proposal: Proposal, *, voters: dict | Electorate, ballots: list, options: list) -> dict | None:
+    """The count so far (never stored), by the same rules as at closing, from what this page has
+    already loaded (no query of its own): the voters and the round's ballots (rows or dicts); or
+    the electorate counted by SQL and only its ballots, recusals left out (``counted_ballots``)."""
     try:
         return services.count_result(
             proposal, voters=voters, options=options, recused=recused_keys(proposal),
-            tie_seed=proposal.tie_seed or f"live-{proposal.pk}",
-            ballots=[{"voter_key": b.voter_key, "value": b.value, "weight": b.weight, "reason": b.reason,
-                      "college_slug": b.college_slug} for b in ballots],
+            tie_seed=proposal.tie_seed or f"live-{proposal.pk}", ballots=[_as_dict(ballot) for ballot in ballots],
         )
     except (methods.BallotError, methods.RuleError):
         return None
+
+
+def counted_ballots(proposal: Proposal, mine: set[str]) -> tuple[list[dict], dict[str, dict]]:
+    """The ballots a live count counts (the electorate's, recusals left out) in one query that
+    groups identical ballots; and the person's own (``mine``: their voter keys) with their receipt.
+
+    A ballot with a reason, and the person's own, stay alone (each reason is listed, in the order
+    of the voters); the others are counted by value, weight and college. The list holds each
+    group's ballot as many times as it was cast, the same dict: what the count reads of them.
+    """
+    alone = Case(When(reason="", then=Value("")), default=F("voter_key"), output_field=CharField())
+    if mine:
+        alone = Case(When(voter_key__in=sorted(mine), then=F("voter_key")), default=alone, output_field=CharField())
+    groups = (
+        Ballot.objects.filter(voter_key_q(proposal), proposal=proposal, round=proposal.round)
+        .exclude(voter_key__in=sorted(recused_keys(proposal)))
+        .values("value", "weight", "reason", "college_slug", voter=alone)
+        .annotate(cast=Count("pk"), receipt=Max("receipt"))
+        .order_by("voter", "college_slug", "weight")
+    )
+    counted: list[dict] = []
+    own: dict[str, dict] = {}
+    for group in groups:
+        ballot = {"voter_key": group["voter"], "value": group["value"], "weight": group["weight"],
+                  "reason": group["reason"], "college_slug": group["college_slug"]}
+        counted.extend([ballot] * group["cast"])
+        if group["voter"] in mine:
+            own[group["voter"]] = {**ballot, "receipt": group["receipt"]}
+    return counted, own
 
 
 def _number(value):
@@ -381,8 +437,12 @@ def why_no_vote(proposal: Proposal, user, all_voters: dict) -> str:
 
 
 def _page_context(request, space, proposal: Proposal, *, bound: dict | None = None,
-                  notices: dict | None = None) -> dict:
-    """Everything the proposal page (and its vote and results fragments) shows, in bounded queries."""
+                  notices: dict | None = None, with_recusable: bool = False) -> dict:
+    """Everything the proposal page (and its vote and results fragments) shows, in a number of
+    queries that does not depend on the size of the space: the electorate is counted by SQL, the
+    person's own voters are looked up alone, and the live count reads the electorate's ballots
+    grouped. Only ``with_recusable`` (asked by those who run the space, to note someone else's
+    conflict of interest) lists the whole electorate."""
     user = request.user
     now = timezone.now()
     options = list(proposal.options.all())
@@ -390,30 +450,34 @@ def _page_context(request, space, proposal: Proposal, *, bound: dict | None = No
     accepting = proposal.accepting_ballots(now)
     colleges = _colleges(proposal, space)
     college_names = {slug: (college.name, college.kind) for slug, college in colleges.items()}
+    is_open = proposal.status == Status.OPEN
+    recused = recused_keys(proposal)
+    can_recuse_others = can_manage and proposal.status in {Status.DRAFT, Status.OPEN}
 
-    all_voters: dict = {}
-    voters: dict = {}
-    if proposal.status in {Status.OPEN, Status.DRAFT}:
-        all_voters = eligible_voters(proposal, include_recused=True)
-        recused = recused_keys(proposal)
-        voters = {key: voter for key, voter in all_voters.items() if key not in recused}
+    electorate = count_electorate(proposal, by_college=services.counts_by_college(proposal)) if is_open else None
+    own: dict = {}  # the voters the person may cast for, recused ones included
+    if accepting and user.is_authenticated and may_vote_here(proposal, access_for(user)):
+        own = eligible_voters(proposal, include_recused=True, for_person=user)
+    recusable = []
+    if can_recuse_others and with_recusable:
+        recusable = sorted(eligible_voters(proposal).values(), key=lambda voter: voter.label.lower())
 
-    mine = voters_for_user(proposal, user, voters) if voters and accepting else []
-    visibility = proposal.results_visibility
-    # All the round's ballots when a live count may be shown (one query, the person's own among
-    # them); otherwise only the person's own.
-    counting = proposal.status == Status.OPEN and (
-        visibility == Visibility.ALWAYS or (visibility == Visibility.AFTER_VOTING and bool(mine))
-    )
-    round_ballots: list[Ballot] = []
-    if counting:
-        round_ballots = list(Ballot.objects.filter(proposal=proposal, round=proposal.round).only(*BALLOT_FIELDS))
-    elif mine:
-        round_ballots = list(Ballot.objects.filter(
-            proposal=proposal, round=proposal.round, voter_key__in=[voter.key for voter in mine],
-        ).only(*BALLOT_FIELDS))
+    reachable = voters_for_user(proposal, user, own) if own else []
+    mine = [voter for voter in reachable if voter.key not in recused] if accepting else []
     mine_keys = {voter.key for voter in mine}
-    current = {ballot.voter_key: ballot for ballot in round_ballots if ballot.voter_key in mine_keys}
+    visibility = proposal.results_visibility
+    # The electorate's ballots when a live count may be shown (one query, the person's own among
+    # them); otherwise only the person's own.
+    counting = is_open and (visibility == Visibility.ALWAYS or (visibility == Visibility.AFTER_VOTING and bool(mine)))
+    round_ballots: list[dict] = []
+    if counting:
+        round_ballots, own_ballots = counted_ballots(proposal, mine_keys)
+    elif mine:
+        own_ballots = {ballot["voter_key"]: ballot for ballot in Ballot.objects.filter(
+            proposal=proposal, round=proposal.round, voter_key__in=sorted(mine_keys)).values(*BALLOT_FIELDS)}
+    else:
+        own_ballots = {}
+    current = {key: Ballot(**ballot) for key, ballot in own_ballots.items()}
     entries = []
     for voter in mine:
         ballot = current.get(voter.key)
@@ -426,7 +490,7 @@ def _page_context(request, space, proposal: Proposal, *, bound: dict | None = No
             choice=describe_ballot(proposal, ballot.value, options) if ballot else "",
             notice=(notices or {}).get(voter.key, ""),
         ))
-    vote_notice = why_no_vote(proposal, user, all_voters) if accepting and not mine and user.is_authenticated else ""
+    vote_notice = why_no_vote(proposal, user, own) if accepting and not mine and user.is_authenticated else ""
     voted = bool(current)
 
     finished = proposal.status in {Status.CLOSED, Status.DECIDED}
@@ -434,7 +498,7 @@ def _page_context(request, space, proposal: Proposal, *, bound: dict | None = No
     if finished:
         data = proposal.result or None
     elif counting and (visibility == Visibility.ALWAYS or voted):
-        data, live = live_result(proposal, voters=voters, ballots=round_ballots, options=options), True
+        data, live = live_result(proposal, voters=electorate, ballots=round_ballots, options=options), True
     results = present_results(proposal, data, options, college_names, live=live)
     advice = []
     if results is not None and proposal.method == "advice":
@@ -442,8 +506,8 @@ def _page_context(request, space, proposal: Proposal, *, bound: dict | None = No
                       .select_related("person", "organization").order_by("cast_at"))
 
     participation = None
-    if proposal.status == Status.OPEN:
-        participation = {"count": proposal.participation_count or 0, "eligible": len(voters)}
+    if is_open:
+        participation = {"count": proposal.participation_count or 0, "eligible": electorate.total}
     elif finished and proposal.result:
         participation = {"count": proposal.result.get("participants", 0),
                          "eligible": proposal.result.get("eligible", 0)}
@@ -477,8 +541,9 @@ def _page_context(request, space, proposal: Proposal, *, bound: dict | None = No
         "recusals": recusals,
         "recusal_form": RecusalForm(),
         "can_manage": can_manage,
-        "can_recuse_others": can_manage and proposal.status in {Status.DRAFT, Status.OPEN},
-        "recusable": sorted(voters.values(), key=lambda voter: voter.label.lower()) if can_manage else [],
+        "can_recuse_others": can_recuse_others,
+        "recusable": recusable, "recusable_asked": with_recusable,
+        "recusable_url": _proposal_url(proposal) + "?" + RECUSABLE_PARAM + "=1",
         "ranked": proposal.method in RANKED_METHODS,
         "register_url": _register_url(space) if proposal.status == Status.DECIDED else "",
     }
@@ -486,8 +551,14 @@ def _page_context(request, space, proposal: Proposal, *, bound: dict | None = No
 
 @require_safe
 def proposal(request, territory, space, pk):
+    """The proposal's page; ``?conflit=1`` adds, for those who run the space, the list of every voter
+    whose conflict of interest they may note (the htmx request asks for that form alone)."""
     space, proposal = _load_current(request, territory, space, pk)
-    return render(request, "decisions/proposal.html", _page_context(request, space, proposal))
+    with_recusable = request.GET.get(RECUSABLE_PARAM) == "1"
+    context = _page_context(request, space, proposal, with_recusable=with_recusable)
+    if with_recusable and request.htmx:
+        return render(request, "decisions/proposal.html#recusal_other", context)
+    return render(request, "decisions/proposal.html", context)
 
 
 @require_safe
@@ -677,11 +748,11 @@ def recusal(request, territory, space, pk):
     key = request.POST.get("voter", "")
     form = RecusalForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    all_voters = eligible_voters(proposal, include_recused=True)
-    own = {voter.key: voter for voter in voters_for_user(proposal, request.user, all_voters)}
+    mine = eligible_voters(proposal, include_recused=True, for_person=request.user)
+    own = {voter.key: voter for voter in voters_for_user(proposal, request.user, mine)}
     voter = own.get(key)
     if voter is None and request.user.has_perm("decisions.manage_proposal", proposal):
-        voter = all_voters.get(key)
+        voter = voter_by_key(proposal, key)
     if voter is None:
         messages.error(request, _("Vous ne pouvez déclarer un conflit d'intérêts que pour vous-même ou pour "
                                   "l'organisme que vous représentez."))
