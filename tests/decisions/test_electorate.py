@@ -1,5 +1,5 @@
-"""The electorate counted by SQL is the electorate listed voter by voter, and the proposal page
-costs the same number of queries whatever the size of the space (issue 7, cause 6).
+"""The electorate counted by SQL is the electorate listed voter by voter, and the proposal page and
+the vote cost the same number of queries whatever the size of the space (issue 7, causes 6 and 7).
 
 The tangle below puts every rule of eligibility in one space: colleges of the membership and of
 the organization, a person who is a delegate for two organizations of different colleges, a
@@ -316,3 +316,23 @@ def test_the_whole_electorate_is_listed_only_when_asked(tangle, client_for):
     # Nobody else gets the list.
     page = client_for(tangle.plain).get(url("proposal", proposal, conflit=1)).content.decode()
     assert "conflit-autre" not in page
+
+
+@pytest.mark.parametrize("unit", ["organization", "person"])
+def test_a_vote_costs_the_same_queries_with_5_or_55_voters(tangle, client_for, unit):
+    proposal = proposal_in(tangle, voting_unit=unit)
+    client = client_for(tangle.plain)
+    key = f"o:{tangle.o2.pk}" if unit == "organization" else f"u:{tangle.plain.pk}"
+    prefix = "v-" + key.replace(":", "-")
+    path = url("vote", proposal)
+    counts, seen = [], []
+    for size, choice in ((0, "yes"), (0, "no"), (50, "abstain"), (0, "yes")):  # the first ballot, then changes
+        grow(tangle, proposal, size)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(path, {"voter": key, f"{prefix}-choice": choice})
+        assert response.status_code == 302, response.content.decode()[:500]
+        counts.append(len(queries))
+        seen.append([query["sql"][:120] for query in queries.captured_queries])
+        assert Ballot.objects.get(proposal=proposal, voter_key=key).value == choice
+    assert len(set(counts)) == 1, f"{counts} queries with 5, 5, 55 and 55 voters"
+    assert counts[0] <= 15, "\n".join(seen[0])

@@ -114,7 +114,8 @@ def voter_for(proposal: Proposal, person, organization=None, *,
     ``organization`` chooses when the person may cast for several voters (as a citizen and as a
     delegate, or for two organizations); it only matters when the voting unit is the
     organization (otherwise delegates vote in their own name). ``voters`` may pass
-    ``eligible_voters(proposal, include_recused=True)`` already computed.
+    ``eligible_voters(proposal, include_recused=True, for_person=person)`` (or every voter) already
+    computed.
     """
     if person is None or not getattr(person, "is_authenticated", False):
         raise DomainError(_("Connectez-vous pour voter."), code="anonymous")
@@ -135,7 +136,7 @@ def voter_for(proposal: Proposal, person, organization=None, *,
                   "peut voter en son nom sur cette proposition.") % {"organization": organization},
                 field="organization", code="recused",
             )
-        if key in voters or key in eligible_voters(proposal, include_recused=True):
+        if key in voters or eligible_voters(proposal, include_recused=True, for_organization=organization):
             raise DomainError(
                 _("Seules sa personne déléguée et sa ou son substitut peuvent voter au nom de "
                   "« %(organization)s ». Si vous représentez maintenant cet organisme, demandez aux personnes qui "
@@ -282,8 +283,8 @@ def validate_value(proposal: Proposal, value, reason: str = "") -> tuple[object,
     if method.key == "advice" and isinstance(value, str) and len(value.strip()) > MAX_REASON:
         raise DomainError(_("Votre avis dépasse 5 000 caractères : raccourcissez-le."), field="value",
                           code="advice_too_long")
-    options = ([str(pk) for pk in proposal.options.values_list("id", flat=True)]
-               if method.needs_options else None)
+    # The options the page has already loaded (prefetched), else one query.
+    options = [str(option.pk) for option in proposal.options.all()] if method.needs_options else None
     rules = {key: item for key, item in tally_rules(proposal, present=0, eligible=0).items()
              if key in VALIDATION_RULES and key in method.rules}
     value = _option_keys(value, method)
@@ -316,15 +317,16 @@ def _current_state(proposal_id: int) -> Proposal:
 
 
 def ballot_cast(*, proposal: Proposal, person, value, reason: str = "", organization=None,
-                now: datetime | None = None) -> Ballot:
+                now: datetime | None = None, voters: dict[str, Voter] | None = None) -> Ballot:
     """Cast or change ``person``'s ballot (or their organization's) and return the stored one.
 
     The weight is always 1: there is no way to give another. The receipt code stays the one of
-    the voter's first ballot in the round, whatever changes follow.
+    the voter's first ballot in the round, whatever changes follow. ``voters``: the person's own
+    ``eligible_voters(proposal, include_recused=True, for_person=person)`` when already computed.
     """
     now = now or timezone.now()
     check_accepting(proposal, now)
-    voter = voter_for(proposal, person, organization)
+    voter = voter_for(proposal, person, organization, voters=voters)
     stored_value, reason = validate_value(proposal, value, reason)
 
     with transaction.atomic():

@@ -29,6 +29,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
@@ -95,26 +96,30 @@ OPTION_COUNT_LABELS = {
 
 # Loading ---------------------------------------------------------------------------------------
 
-def _load(request, territory: str, space: str, pk: int, perm: str = "decisions.view_proposal"):
+def _load(request, territory: str, space: str, pk: int, perm: str = "decisions.view_proposal", *,
+          for_page: bool = True):
     """The space and the proposal the person may reach with ``perm`` (404 otherwise).
 
     The proposal comes with its space in one query; when either is out of reach, the space's own
     loading answers (the same 404, and the same line in the audit log for a hidden space).
+    ``for_page=False`` loads only what casting a ballot reads (no author, participation count or
+    names of the recused), for the vote that must cost little.
     """
-    proposal = (
-        Proposal.objects.select_related("space__territory", "space__parent", "author", "decided_by", "follows")
-        .annotate(participation_count=Subquery(
-            Participation.objects.filter(proposal=OuterRef("pk"), round=OuterRef("round"))
-            .values("proposal").annotate(count=Count("pk")).values("count")[:1]
-        ))
-        .prefetch_related(
-            "options",
-            Prefetch("recusals", queryset=Recusal.objects.select_related("person", "organization")
-                     .order_by("created_at")),
+    proposals = Proposal.objects.select_related("space__territory", "space__parent")
+    if for_page:
+        proposals = (
+            proposals.select_related("author", "decided_by", "follows")
+            .annotate(participation_count=Subquery(
+                Participation.objects.filter(proposal=OuterRef("pk"), round=OuterRef("round"))
+                .values("proposal").annotate(count=Count("pk")).values("count")[:1]
+            ))
+            .prefetch_related("options", Prefetch(
+                "recusals", queryset=Recusal.objects.select_related("person", "organization").order_by("created_at")))
         )
-        .filter(space__territory__slug=territory, space__slug=space, pk=pk)
-        .first()
-    )
+    else:
+        proposals = proposals.prefetch_related(Prefetch(
+            "recusals", queryset=Recusal.objects.only("proposal_id", "person_id", "organization_id")))
+    proposal = proposals.filter(space__territory__slug=territory, space__slug=space, pk=pk).first()
     if proposal is None or not access_for(request.user).can_view(proposal.space):
         load_space(request, territory, space)  # 404 (logged when the space exists) if the space is out of reach
         raise Http404
@@ -126,15 +131,16 @@ def _is_due(proposal: Proposal) -> bool:
     return proposal.status == Status.OPEN and proposal.closes_at is not None and proposal.closes_at <= timezone.now()
 
 
-def _load_current(request, territory: str, space: str, pk: int, perm: str = "decisions.view_proposal"):
+def _load_current(request, territory: str, space: str, pk: int, perm: str = "decisions.view_proposal", *,
+                  for_page: bool = True):
     """Like _load, closing first a proposal whose closing time has passed (the lazy close)."""
-    space_obj, proposal = _load(request, territory, space, pk, perm)
+    space_obj, proposal = _load(request, territory, space, pk, perm, for_page=for_page)
     if _is_due(proposal):
         try:
             services.proposal_close(proposal=proposal)
         except DomainError:
             pass
-        space_obj, proposal = _load(request, territory, space, pk, perm)
+        space_obj, proposal = _load(request, territory, space, pk, perm, for_page=for_page)
     return space_obj, proposal
 
 
@@ -573,8 +579,9 @@ def results(request, territory, space, pk):
 @login_required
 @require_POST
 def vote(request, territory, space, pk):
-    space, proposal = _load_current(request, territory, space, pk)
-    # Only the memberships this person sits through: a ballot costs the same in any space size.
+    # Only what a ballot needs, and only the memberships this person sits through: a vote costs the
+    # same whatever the size of the space. The page is loaded in full only to show an error.
+    space, proposal = _load_current(request, territory, space, pk, for_page=False)
     all_voters = (eligible_voters(proposal, include_recused=True, for_person=request.user)
                   if proposal.status == Status.OPEN else {})
     recused = recused_keys(proposal)
@@ -585,9 +592,9 @@ def vote(request, territory, space, pk):
         voter = mine[0]
     if voter is None:
         if not proposal.accepting_ballots():
-            message = _("Le vote est fermé : il n'est plus possible de voter ni de changer de vote.")
+            message = _("Le vote est fermé : il n'est plus possible de voter ni de changer de vote.")
         elif key.startswith("o:") and mine:
-            message = _("Vous ne pouvez pas voter au nom de cet organisme : seules sa personne déléguée et sa ou "
+            message = _("Vous ne pouvez pas voter au nom de cet organisme : seules sa personne déléguée et sa ou "
                         "son substitut le peuvent.")
         else:
             try:
@@ -595,15 +602,19 @@ def vote(request, territory, space, pk):
                 message = _("Choisissez au nom de qui vous votez.")
             except DomainError as error:
                 message = str(error.message)
-        return _vote_refused(request, space, proposal, message)
+        return _vote_refused(request, territory, space, pk, proposal, message)
 
-    options = list(proposal.options.all())
+    options = []
+    if methods.get_method(proposal.method).needs_options:
+        prefetch_related_objects([proposal], "options")  # read again by ballot_cast
+        options = list(proposal.options.all())
     form = VoteForm(request.POST, proposal=proposal, options=options, prefix=_prefix(voter.key))
     if form.is_valid():
-        organization = Organization.objects.get(pk=voter.organization_id) if voter.organization_id else None
+        # The organization as the voter knows it (its id and name): ballot_cast only reads those.
+        organization = Organization(pk=voter.organization_id, name=voter.label) if voter.organization_id else None
         try:
             ballot = ballots.ballot_cast(proposal=proposal, person=request.user, value=form.ballot_value(),
-                                         reason=form.ballot_reason(), organization=organization)
+                                         reason=form.ballot_reason(), organization=organization, voters=all_voters)
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -612,8 +623,9 @@ def vote(request, territory, space, pk):
                 space, proposal = _load(request, territory, space.slug, pk)  # the counts as they are now
                 context = _page_context(request, space, proposal, notices={voter.key: text})
                 return _vote_fragment(request, context)
-            messages.success(request, text + " " + _("Code de reçu : %(code)s.") % {"code": ballot.receipt})
+            messages.success(request, text + " " + _("Code de reçu : %(code)s.") % {"code": ballot.receipt})
             return redirect(_proposal_url(proposal, "vote"))
+    space, proposal = _load(request, territory, space.slug, pk)
     context = _page_context(request, space, proposal, bound={voter.key: form})
     if request.htmx:
         return _vote_fragment(request, context, with_results=False)
@@ -628,8 +640,9 @@ def _vote_fragment(request, context: dict, *, with_results: bool = True) -> Http
     return HttpResponse(html)
 
 
-def _vote_refused(request, space, proposal, message: str):
+def _vote_refused(request, territory, space, pk, proposal, message: str):
     if request.htmx:
+        space, proposal = _load(request, territory, space.slug, pk)
         context = _page_context(request, space, proposal)
         context["vote_notice"] = message
         return _vote_fragment(request, context, with_results=False)
