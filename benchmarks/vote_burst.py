@@ -231,6 +231,29 @@ def cast(host: str, vote_path: str, voter: Voter, names: dict, at: float, deadli
     voter.latency_s, voter.service_s = done - at, done - sent
 
 
+def group_cpu_s(pgid: int) -> float | None:
+    """CPU seconds (user + system) used so far by the processes of a process group (the server we
+    started: gunicorn's master and workers), read from /proc; None where /proc is not there."""
+    total, found = 0.0, False
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return None
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after the name: state, ppid, pgrp, …, utime (12), stime (13)
+            total += (int(fields[11]) + int(fields[12])) / ticks
+            found = True
+    return total if found else None
+
+
 def accepted(voter: Voter) -> bool:
     return not voter.error and voter.status in (302, 303) and "/compte/" not in voter.location
 
@@ -298,9 +321,14 @@ def run(args) -> dict:
         start_at = time.perf_counter() + 0.5
         deadline = start_at + args.spread + args.deadline
         schedule = sorted(((start_at + rng.uniform(0, args.spread), v) for v in ready), key=lambda item: item[0])
+        # Where the CPU goes during the burst: the server (master and workers), and this client.
+        server_cpu, client_cpu = group_cpu_s(server.process.pid), time.process_time()
         with concurrent.futures.ThreadPoolExecutor(max_workers=args.clients) as pool:
             list(pool.map(lambda item: cast(host, vote_path, item[1], names, item[0], deadline), schedule))
         burst_s = max(time.perf_counter() - start_at, 0.0) if schedule else 0.0
+        server_after = group_cpu_s(server.process.pid)
+        client_cpu = time.process_time() - client_cpu
+        server_cpu = server_after - server_cpu if server_cpu is not None and server_after is not None else None
 
     # Count what the database holds.
     from concertation.decisions.models import Ballot, Participation
@@ -330,6 +358,9 @@ def run(args) -> dict:
         service_p50_ms=srv["median_ms"], service_p95_ms=srv["p95_ms"], burst_s=round(burst_s, 2),
         votes_per_s=round(len(latencies) / burst_s, 1) if burst_s else None,
         page_get_p50_ms=get_stats["median_ms"], page_get_p95_ms=get_stats["p95_ms"],
+        server_cpu_per_vote_ms=round(1000 * server_cpu / len(schedule), 2) if server_cpu and schedule else None,
+        client_cpu_per_vote_ms=round(1000 * client_cpu / len(schedule), 2) if schedule else None,
+        load_average=list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
         machine=common.machine(),
     )
     report["budgets"] = {
@@ -358,6 +389,9 @@ def print_report(r: dict) -> None:
           + (f" {r['error_detail']}" if r["errors"] else ""))
     print(f"  latency from the moment of the vote: p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms, p99 {r['p99_ms']} ms, "
           f"max {r['max_ms']} ms (server answer only: p50 {r['service_p50_ms']} ms, p95 {r['service_p95_ms']} ms)")
+    if r.get("server_cpu_per_vote_ms") is not None:
+        print(f"  CPU a vote: server {r['server_cpu_per_vote_ms']} ms (master and workers), this client "
+              f"{r['client_cpu_per_vote_ms']} ms; load average after {r['load_average']}")
     budgets = r["budgets"]
     print("  budgets: " + ", ".join(f"{name} {common.verdict(ok)}" for name, ok in budgets.items()))
 
