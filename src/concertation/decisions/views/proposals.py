@@ -108,7 +108,7 @@ def _load(request, territory: str, space: str, pk: int, perm: str = "decisions.v
     proposals = Proposal.objects.select_related("space__territory", "space__parent")
     if for_page:
         proposals = (
-            proposals.select_related("author", "decided_by", "follows")
+            proposals.select_related("author", "follows")
             .annotate(participation_count=Subquery(
                 Participation.objects.filter(proposal=OuterRef("pk"), round=OuterRef("round"))
                 .values("proposal").annotate(count=Count("pk")).values("count")[:1]
