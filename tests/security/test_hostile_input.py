@@ -279,10 +279,6 @@ ACCEPTS_INVISIBLE = {
     "decisions.ProposalForm.title",
     "decisions.ProposalForm.options",
     "decisions.AmendForm.title",
-    "planning.PlanForm.title",
-    "planning.ItemForm.title",
-    "planning.IndicatorForm.name",
-    "planning.IndicatorForm.unit",
 }
 
 

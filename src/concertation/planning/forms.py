@@ -7,6 +7,7 @@ from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from concertation.core.validators import refuse_invisible_characters
 from concertation.decisions.models import Proposal
 from concertation.directory.models import Organization
 from concertation.spaces.models import Space
@@ -78,7 +79,7 @@ class ChangeForm(forms.Form):
 
 
 class PlanForm(ChangeForm):
-    title = forms.CharField(label=_("Titre"), max_length=250)
+    title = forms.CharField(label=_("Titre"), max_length=250, validators=[refuse_invisible_characters])
     starts_on = forms.DateField(label=_("Début de la période"), widget=DateInput())
     ends_on = forms.DateField(label=_("Fin de la période"), widget=DateInput())
     vision = forms.CharField(
@@ -95,7 +96,7 @@ class PlanForm(ChangeForm):
 class ItemForm(ChangeForm):
     """Title and description: priorities, objectives and strategies."""
 
-    title = forms.CharField(label=_("Titre"), max_length=250)
+    title = forms.CharField(label=_("Titre"), max_length=250, validators=[refuse_invisible_characters])
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
     FIELDS = ["title", "description"]

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from concertation.core.errors import DomainError, add_domain_error
 from concertation.core.tabular import ImportRefused, english, template_csv, template_xlsx
+from concertation.core.validators import refuse_invisible_characters
 from concertation.directory.models import Organization
 from concertation.meetings.pdf import pdf_response
 from concertation.spaces.views.common import load_space, require
@@ -133,11 +134,13 @@ def level_choices(plan: Plan) -> list:
 
 class IndicatorForm(ChangeForm):
     name = forms.CharField(label=gettext_lazy("Nom de l'indicateur"), max_length=250,
+                           validators=[refuse_invisible_characters],
                            help_text=gettext_lazy("Ce qu'on mesure, par exemple « Ménages accompagnés par la "
                                                   "clinique locataires »."))
     level = forms.ChoiceField(label=gettext_lazy("Rattaché à"), required=False,
                               help_text=gettext_lazy("Un objectif ou une action du plan, ou tout le plan."))
     unit = forms.CharField(label=gettext_lazy("Unité"), max_length=50, required=False,
+                           validators=[refuse_invisible_characters],
                            help_text=gettext_lazy("Par exemple « ménages par année », « % », « logements »."))
     baseline_value = NumberField(label=gettext_lazy("Valeur de départ"), required=False)
     baseline_date = forms.DateField(label=gettext_lazy("Date de la valeur de départ"), required=False,
