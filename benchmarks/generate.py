@@ -895,14 +895,18 @@ def step_meetings(ctx: Context) -> dict:
                 description=rng.choice(SENTENCES), proposal_id=proposal_id,
                 notes=paragraph(rng, 2) if meeting.status in ("held", "minutes_adopted") else "",
             ))
+        # Delegates attend for their organization (what the quorum and the attendance by college read).
+        organization_of = {voter.caster_id: voter.organization_id
+                           for voter in ctx.voters.get(meeting.space_id, []) if voter.organization_id}
         if meeting.status == "in_progress":
             for person_id in rng.sample(members, min(len(members), 40)):
                 attendances.append(Attendance(meeting=meeting, person_id=person_id, status="present",
+                                              organization_id=organization_of.get(person_id),
                                               arrived_at=meeting.starts_at))
         if meeting.status in ("held", "minutes_adopted"):
             for person_id in rng.sample(members, min(len(members), rng.randint(5, 30))):
                 attendances.append(Attendance(
-                    meeting=meeting, person_id=person_id,
+                    meeting=meeting, person_id=person_id, organization_id=organization_of.get(person_id),
                     status=rng.choices(["present", "late", "excused", "absent"], [75, 8, 10, 7])[0],
                     arrived_at=meeting.starts_at))
             adopted = meeting.status == "minutes_adopted"

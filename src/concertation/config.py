@@ -104,6 +104,9 @@ def database(url: str | None, *, directory: Path) -> dict:
                 "PRAGMA busy_timeout=20000; PRAGMA cache_size=-20000; PRAGMA temp_store=MEMORY;"
             ),
         }
+        # Opening a connection (and its six PRAGMAs) cost ≈ 2 ms a request, and closing the last
+        # one checkpointed the log: kept open as on PostgreSQL (issue 7's voting burst).
+        config["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
     elif "postgresql" in engine:
         config["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
         config["CONN_HEALTH_CHECKS"] = True

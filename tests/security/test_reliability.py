@@ -326,6 +326,9 @@ def test_a_real_server_answers_503_while_the_database_is_unreachable_then_recove
     database_dir.mkdir()
     env = subprocess_env(data)
     env["DATABASE_URL"] = f"sqlite:///{database_dir / 'concertation.sqlite3'}"
+    # A connection kept open would go on reading the moved file through its open handle: each
+    # request opens the database here, as a worker does after its connection's lifetime.
+    env["DATABASE_CONN_MAX_AGE"] = "0"
     cli(env, "migrate", "-v", "0")
     port = free_port()
     logs = open(tmp_path / "serve.log", "w")  # noqa: SIM115 — closed below
