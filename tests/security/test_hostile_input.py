@@ -275,11 +275,7 @@ RECOMMENDATION = (
 
 # The fields that still accept them (their forms do not use core.validators.refuse_invisible_characters
 # yet): remove a field from this set once its form refuses them.
-ACCEPTS_INVISIBLE = {
-    "decisions.ProposalForm.title",
-    "decisions.ProposalForm.options",
-    "decisions.AmendForm.title",
-}
+ACCEPTS_INVISIBLE: set[str] = set()
 
 
 @pytest.mark.parametrize("name", [

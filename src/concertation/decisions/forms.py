@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from concertation.core.validators import refuse_invisible_characters
 from concertation.spaces.models import Charter
 
 from .models import Proposal
@@ -124,12 +125,13 @@ class ProposalForm(forms.Form):
     """A new proposal. Its rules come from the charter; the method and thresholds are fields only
     when the charter lets a proposal change them."""
 
-    title = forms.CharField(label=_("Titre"), max_length=250)
+    title = forms.CharField(label=_("Titre"), max_length=250, validators=[refuse_invisible_characters])
     body = forms.CharField(
         label=_("Texte de la proposition"), required=False, widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Ce qui est proposé, et pourquoi. Mise en forme simple permise (listes, **gras**, liens)."),
     )
     options = forms.CharField(
+        validators=[refuse_invisible_characters],
         label=_("Options"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Une option par ligne, pour les votes entre plusieurs options (classement, approbation, "
                     "notes, gommettes, sondage de dates)."),
@@ -481,7 +483,7 @@ class RecusalForm(forms.Form):
 
 
 class AmendForm(forms.Form):
-    title = forms.CharField(label=_("Titre"), max_length=250)
+    title = forms.CharField(label=_("Titre"), max_length=250, validators=[refuse_invisible_characters])
     body = forms.CharField(label=_("Texte de la proposition"), required=False,
                            widget=forms.Textarea(attrs={"rows": 10}))
     reason = forms.CharField(
