@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import BigIntegerField, CharField, F, Q, Value
 from django.utils import timezone
 
 FACILITATION_KINDS = {"coordination", "co_chair", "facilitation", "secretary"}
@@ -79,46 +78,38 @@ def forget_access(user) -> None:
         del user._concertation_access
 
 
-def _current(prefix: str = "") -> Q:
-    today = timezone.localdate()
-    return Q(**{f"{prefix}start__lte": today}) & (
-        Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": today})
-    )
+# Every page reads this: one statement, written out rather than composed by the ORM (compiling a
+# union of four querysets cost more than running it: ≈ 1 ms a request, a fifth of a vote).
+ACCESS_SQL = """
+SELECT 'membership', m.space_id, s.territory_id, m.category, NULL
+  FROM spaces_membership m JOIN spaces_space s ON s.id = m.space_id
+ WHERE m.person_id = %(user)s AND m.start <= %(today)s AND (m."end" IS NULL OR m."end" >= %(today)s)
+UNION ALL
+SELECT 'delegation', m.space_id, s.territory_id, m.category, m.organization_id
+  FROM spaces_delegation d JOIN spaces_membership m ON m.id = d.membership_id JOIN spaces_space s ON s.id = m.space_id
+ WHERE d.person_id = %(user)s AND d.start <= %(today)s AND (d."end" IS NULL OR d."end" >= %(today)s)
+   AND m.start <= %(today)s AND (m."end" IS NULL OR m."end" >= %(today)s)
+UNION ALL
+SELECT 'role', r.space_id, s.territory_id, r.kind, NULL
+  FROM spaces_roleassignment a JOIN spaces_role r ON r.id = a.role_id JOIN spaces_space s ON s.id = r.space_id
+ WHERE a.person_id = %(user)s AND a.start <= %(today)s AND (a."end" IS NULL OR a."end" >= %(today)s)
+   AND (a.ended_on IS NULL OR a.ended_on > %(today)s)
+UNION ALL
+SELECT 'territory', NULL, c.territory_id, '', NULL
+  FROM directory_territory_coordinators c WHERE c.user_id = %(user)s
+"""
 
 
 def _compute(user) -> Access:
-    from concertation.directory.models import Territory
-    from concertation.spaces.models import Delegation, Membership, RoleAssignment, Space
+    from django.db import connection
+
+    from concertation.spaces.models import Space
 
     access = Access(user_id=user.pk, is_admin=bool(user.is_superuser or user.is_staff))
-    today = timezone.localdate()
-    no_id = Value(None, output_field=BigIntegerField())
-
-    def columns(source, space, territory, label, organization):
-        # The same five columns in every part of the union: (source, space, territory,
-        # category or role kind, organization).
-        return {"u_source": Value(source, output_field=CharField()), "u_space": space, "u_territory": territory,
-                "u_label": label, "u_organization": organization}
-
-    names = ["u_source", "u_space", "u_territory", "u_label", "u_organization"]
-    memberships = Membership.objects.filter(_current(), person=user).annotate(
-        **columns("membership", F("space_id"), F("space__territory_id"), F("category"), no_id)
-    ).values_list(*names).order_by()
-    delegations = Delegation.objects.filter(_current(), _current("membership__"), person=user).annotate(
-        **columns("delegation", F("membership__space_id"), F("membership__space__territory_id"),
-                  F("membership__category"), F("membership__organization_id"))
-    ).values_list(*names).order_by()
-    roles = (
-        RoleAssignment.objects.filter(_current(), person=user)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
-        .annotate(**columns("role", F("role__space_id"), F("role__space__territory_id"), F("role__kind"), no_id))
-        .values_list(*names).order_by()
-    )
-    territories = Territory.objects.filter(coordinators=user).annotate(
-        **columns("territory", no_id, F("id"), Value("", output_field=CharField()), no_id)
-    ).values_list(*names).order_by()
-    # One query for what used to take four: this runs on every page.
-    rows = list(memberships.union(delegations, roles, territories, all=True))
+    today = connection.ops.adapt_datefield_value(timezone.localdate())
+    with connection.cursor() as cursor:
+        cursor.execute(ACCESS_SQL, {"user": user.pk, "today": today})
+        rows = cursor.fetchall()
 
     assignments = []
     for source, space_id, territory_id, label, organization_id in rows:
