@@ -199,3 +199,13 @@ def test_the_version_comes_back_after_a_flush(transactional_db):
     DataVersion.objects.all().delete()
     OrganizationFactory(name="Après le vidage")
     assert data_version.current() >= 1
+
+
+def test_what_counts_as_a_write():
+    assert data_version.is_tracked_write('INSERT INTO "spaces_space" ("name") VALUES (%s)')
+    assert data_version.is_tracked_write('  update "decisions_ballot" SET "value" = %s')
+    assert data_version.is_tracked_write('DELETE FROM "meetings_attendance" WHERE id = %s')
+    assert data_version.is_tracked_write('WITH x AS (SELECT 1) UPDATE "spaces_space" SET name = %s')
+    assert not data_version.is_tracked_write('SELECT "spaces_space"."id" FROM "spaces_space"')
+    assert not data_version.is_tracked_write('UPDATE "django_session" SET "session_data" = %s')
+    assert not data_version.is_tracked_write('UPDATE "django_tasks_database_dbtaskresult" SET "status" = %s')

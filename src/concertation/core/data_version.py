@@ -7,8 +7,7 @@ wrote it: a view, a service, `QuerySet.update()`, `bulk_create`, raw SQL, the wo
 management command. Being that coarse is the point: no model has to remember to invalidate
 anything, and a missed invalidation cannot leave a page stale.
 
-Writes to the session table and to the counter itself do not count (signing in does not change
-what a page shows beyond the person, who is part of the page's key anyway).
+Writes to the session table, the task queue's table and the counter itself do not count.
 """
 
 from __future__ import annotations
@@ -19,7 +18,10 @@ import threading
 from django.db import connections
 
 TABLE = "core_dataversion"
-IGNORED_TABLES = ("django_session", TABLE)
+# Sessions (signing in changes only the person, already in a page's key), the counter itself, and
+# the task queue's bookkeeping (the worker claiming and finishing tasks; what a task changes is
+# counted by its own writes).
+IGNORED_TABLES = ("django_session", TABLE, "django_tasks_database_dbtaskresult")
 # Schema changes come with a new release, and a restart empties the per-process page cache.
 WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
