@@ -209,3 +209,12 @@ def test_what_counts_as_a_write():
     assert not data_version.is_tracked_write('SELECT "spaces_space"."id" FROM "spaces_space"')
     assert not data_version.is_tracked_write('UPDATE "django_session" SET "session_data" = %s')
     assert not data_version.is_tracked_write('UPDATE "django_tasks_database_dbtaskresult" SET "status" = %s')
+
+
+def test_each_host_gets_its_own_page(reader, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "concertation.example.org"]
+    visit(reader)
+    assert visit(reader)[HEADER] == "hit"
+    other = reader.get(SPACE, headers={"host": "concertation.example.org"})
+    assert other.status_code == 200
+    assert other[HEADER] == "miss"

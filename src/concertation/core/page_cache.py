@@ -4,9 +4,9 @@ The pages people read again and again (the governance overview, a space, a propo
 register…) are a function of the database, the person, the address, the language and the time.
 `PageCacheMiddleware` keeps the HTML of those pages in the process's memory under a key made of
 all of them: the data version (core.data_version: any committed write changes it), the person, the
-browser's CSRF secret (so the forms' tokens stay valid), the full address, the language and the
-current minute (what a page says about time — « ferme dans 2 h », a vote still open — is at most
-a minute old). A write anywhere makes every cached page a miss: pages are never stale, only
+browser's CSRF secret (so the forms' tokens stay valid), the full address (scheme and host
+included), the language and the current minute (what a page says about time — « ferme dans
+2 h », a vote still open — is at most a minute old). A write anywhere makes every cached page a miss: pages are never stale, only
 recomputed.
 
 Only the views named in CACHED_VIEWS are kept, only for GET, without htmx, with a 200 HTML answer
@@ -73,6 +73,8 @@ def page_key(request) -> str | None:
         str(version),
         str(request.user.pk or 0),
         csrf_secret,
+        request.scheme,
+        request.get_host(),  # a page may show its own address (the live page, the register's feed)
         request.get_full_path(),
         translation.get_language() or "",
         timezone.now().strftime("%Y-%m-%dT%H:%M"),
