@@ -246,12 +246,14 @@ def test_the_demo_plan_s_dashboard_bilan_and_indicator_pages_pass_axe(plan_world
 
     demo = Plan.objects.get(space=plan_world["assembly"], title="Plan de quartier 2025-2030")
     indicator = Indicator.objects.filter(plan=demo).order_by("position").first()
+    measurement = indicator.measurements.order_by("date").first()
     base = f"/t/{TERRITORY}/e/{ASSEMBLY}/plan/{demo.pk}/"
     page = signed_in_page(COORDINATOR, DEMO_PASSWORD)
     for path in [
         "tableau-de-bord/", "bilan/?du=2025-01-01&au=2025-12-31", f"indicateurs/{indicator.pk}/",
         f"indicateurs/{indicator.pk}/modifier/", f"indicateurs/{indicator.pk}/retirer/", "indicateurs/ajouter/",
-        "indicateurs/importer/",
+        "indicateurs/importer/", f"indicateurs/{indicator.pk}/mesures/{measurement.pk}/corriger/",
+        f"indicateurs/{indicator.pk}/mesures/{measurement.pk}/supprimer/",
     ]:
         response = page.goto(base + path)
         assert response.status == 200, path

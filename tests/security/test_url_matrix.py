@@ -347,6 +347,13 @@ ROUTES: dict[str, Row] = {
                                            private=RUN_PRIVATE),
     "planning:measurement_add": space_row(ids(plan="plan", indicator="indicator"),
                                           public=grid(COMMITTEE, anonymous=302), private=grid(COMMITTEE, anonymous=302)),
+    # Correcting or deleting a measurement: whoever may record it (the delegate of the responsible org).
+    "planning:measurement_correct": space_row(ids(plan="plan", indicator="indicator", measurement="measurement"),
+                                              public=grid(COMMITTEE, anonymous=302),
+                                              private=grid(COMMITTEE, anonymous=302)),
+    "planning:measurement_delete": space_row(ids(plan="plan", indicator="indicator", measurement="measurement"),
+                                             public=grid(COMMITTEE, anonymous=302),
+                                             private=grid(COMMITTEE, anonymous=302)),
 }
 
 
@@ -739,6 +746,10 @@ POSTS: dict[str, Post] = {
     "planning:indicator_remove": Post(("planning.Indicator",), data=decided),
     "planning:measurement_add": Post(("planning.Measurement",), LEAD_DELEGATE,
                                      {"date": "2025-09-30", "value": "260"}),
+    # On the adopted plan, a correction or a deletion also records a revision.
+    "planning:measurement_correct": Post(("planning.Measurement", "planning.Revision"), LEAD_DELEGATE,
+                                         {"value": "26,5", **REASON}),
+    "planning:measurement_delete": Post(("planning.Measurement", "planning.Revision"), LEAD_DELEGATE, REASON),
     # The upload only shows a preview (tests/planning/test_measurement_import.py goes on).
     "planning:measurement_import": Post(("planning.Measurement",), LEAD_DELEGATE, {"step": "upload"}, form_page="",
                                         files=upload("mesures.csv", b"indicateur,date,valeur\nX,2025-01-01,1\n"),

@@ -36,13 +36,13 @@ from django.utils.translation import gettext_lazy
 
 from concertation.core import audit
 
-from .models import Activity, Indicator, Objective, Plan, Priority, Revision, Strategy
+from .models import Activity, Indicator, Measurement, Objective, Plan, Priority, Revision, Strategy
 
 NBSP = "\u00a0"
 
 MODELS = {
     "plan": Plan, "priority": Priority, "objective": Objective, "strategy": Strategy, "activity": Activity,
-    "indicator": Indicator,
+    "indicator": Indicator, "measurement": Measurement,
 }
 
 # The fields of each kind that a snapshot keeps, in display order.
@@ -59,9 +59,11 @@ FIELDS = {
         "name", "unit", "baseline_value", "baseline_date", "target_value", "target_date", "direction",
         "frequency", "source", "responsible", "objective", "activity", "position",
     ],
+    # A measurement is the follow-up of the plan: its corrections are traced, "as it was on" skips them.
+    "measurement": ["date", "value", "note", "indicator"],
 }
 # Foreign keys to the parent item: kept as ids only (never shown in a diff).
-PARENT_FIELDS = {"priority", "objective", "strategy", "activity"}
+PARENT_FIELDS = {"priority", "objective", "strategy", "activity", "indicator"}
 # Kept out of the diff of an addition or a removal (noise: the whole item comes or goes).
 QUIET_ON_ADD_REMOVE = {"position"}
 
@@ -88,6 +90,9 @@ FIELD_LABELS = {
     "frequency": gettext_lazy("Fréquence de mesure"),
     "source": gettext_lazy("Source"),
     "responsible": gettext_lazy("Organisme responsable"),
+    "date": gettext_lazy("Date"),
+    "value": gettext_lazy("Valeur"),
+    "note": gettext_lazy("Note"),
 }
 
 KIND_LABELS = {
@@ -97,6 +102,7 @@ KIND_LABELS = {
     "strategy": gettext_lazy("Stratégie"),
     "activity": gettext_lazy("Action"),
     "indicator": gettext_lazy("Indicateur"),
+    "measurement": gettext_lazy("Mesure"),
 }
 
 
@@ -322,6 +328,7 @@ def action_sentence(revision: Revision) -> str:
         ("activity", "remove"): _("Action retirée"),
         ("indicator", "add"): _("Indicateur ajouté"), ("indicator", "edit"): _("Indicateur modifié"),
         ("indicator", "remove"): _("Indicateur retiré"),
+        ("measurement", "edit"): _("Mesure corrigée"), ("measurement", "remove"): _("Mesure supprimée"),
         ("plan", "edit"): _("Plan modifié"),
     }
     if revision.action == Revision.Action.EDIT and set(revision.diff or {}) == {"position"}:

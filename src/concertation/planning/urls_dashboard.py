@@ -23,4 +23,8 @@ urlpatterns = [
     path("<int:plan>/indicateurs/<int:indicator>/modifier/", views.indicator_edit, name="indicator_edit"),
     path("<int:plan>/indicateurs/<int:indicator>/retirer/", views.indicator_remove, name="indicator_remove"),
     path("<int:plan>/indicateurs/<int:indicator>/mesures/ajouter/", views.measurement_add, name="measurement_add"),
+    path("<int:plan>/indicateurs/<int:indicator>/mesures/<int:measurement>/corriger/", views.measurement_correct,
+         name="measurement_correct"),
+    path("<int:plan>/indicateurs/<int:indicator>/mesures/<int:measurement>/supprimer/", views.measurement_delete,
+         name="measurement_delete"),
 ]

@@ -230,6 +230,24 @@ class MeasurementForm(forms.Form):
             self.fields["value"].help_text = _("En %(unit)s.") % {"unit": indicator.unit}
 
 
+class MeasurementCorrectForm(MeasurementForm):
+    """A correction: the measurement's date, value and note, and why they change."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Raison de la correction"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": gettext_lazy("Dites pourquoi la mesure change : la raison est inscrite à "
+                                                 "l'historique.")},
+        help_text=gettext_lazy("Par exemple « Erreur de saisie : 4,5 et non 45 »."))
+
+
+class MeasurementDeleteForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Raison de la suppression"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": gettext_lazy("Dites pourquoi la mesure change : la raison est inscrite à "
+                                                 "l'historique.")},
+        help_text=gettext_lazy("Par exemple « Mesure saisie pour le mauvais indicateur »."))
+
+
 def _change_form_kwargs(request, plan: Plan, kinds: set[str]) -> dict:
     if plan.status != Plan.Status.ADOPTED:
         return {"plan": plan}
@@ -307,7 +325,7 @@ def indicator(request, territory, space, plan, indicator):
                            target=obj.target_value, target_date=obj.target_date, status_label=status.label)
     line = line_for(obj, sorted((p.date, p.value) for p in points), plan, chart_id=f"indicateur-line-{obj.pk}")
     writable = plan.status != Plan.Status.ARCHIVED
-    rows = [{"date": m.date, "value": services.show(m.value), "note": m.note, "by": m.recorded_by}
+    rows = [{"pk": m.pk, "date": m.date, "value": services.show(m.value), "note": m.note, "by": m.recorded_by}
             for m in measurements]
     return render(request, "planning/dashboard/indicator.html", _context(
         space, plan, indicator=obj, measurements=measurements, rows=rows, status=status,
@@ -433,6 +451,61 @@ def measurement_add(request, territory, space, plan, indicator):
         measurement.display = _value_on(obj, measurement.value, None)
     return render(request, "planning/dashboard/measurement_form.html", _context(
         space, plan, form=form, indicator=obj, recent=recent))
+
+
+def _load_measurement(request, territory, space, plan, indicator, measurement):
+    """The plan, the indicator and its measurement, for a person who may record its measurements
+    (404 otherwise, like a measurement that does not exist)."""
+    space, plan = _load_plan(request, territory, space, plan)
+    _writable(plan)
+    obj = _load_indicator(plan, indicator)
+    require(request.user, "planning.record_measurement", obj)
+    found = Measurement.objects.filter(indicator=obj, pk=measurement).first()
+    if found is None:
+        raise Http404
+    found.indicator = obj
+    return space, plan, obj, found
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measurement_correct(request, territory, space, plan, indicator, measurement):
+    space, plan, obj, found = _load_measurement(request, territory, space, plan, indicator, measurement)
+    initial = {"date": found.date, "value": services.show(found.value), "note": found.note}
+    form = MeasurementCorrectForm(request.POST or None, indicator=obj, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.measurement_correct(measurement=found, by=request.user, value=data["value"], date=data["date"],
+                                         note=data["note"], reason=data["reason"])
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("La mesure du %(date)s est corrigée pour « %(name)s ».") % {
+                "date": _date(data["date"]), "name": obj.name})
+            return redirect(indicator_url(plan, obj.pk))
+    return render(request, "planning/dashboard/measurement_correct.html", _context(
+        space, plan, form=form, indicator=obj, measurement=found,
+        current=_value_on(obj, found.value, found.date)))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measurement_delete(request, territory, space, plan, indicator, measurement):
+    space, plan, obj, found = _load_measurement(request, territory, space, plan, indicator, measurement)
+    form = MeasurementDeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measurement_delete(measurement=found, by=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("La mesure du %(date)s est supprimée de « %(name)s ».") % {
+                "date": _date(found.date), "name": obj.name})
+            return redirect(indicator_url(plan, obj.pk))
+    return render(request, "planning/dashboard/measurement_delete.html", _context(
+        space, plan, form=form, indicator=obj, measurement=found,
+        current=_value_on(obj, found.value, found.date)))
 
 
 def _date(day) -> str:
