@@ -8,15 +8,11 @@ call a service or a selector, render.
 
 from __future__ import annotations
 
-import base64
 import io
-import uuid
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +22,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from concertation.core.errors import DomainError, add_domain_error
+from concertation.core.kept_upload import KeptUpload
 from concertation.core.tabular import ImportRefused, english, template_csv, template_xlsx
 from concertation.core.validators import refuse_invisible_characters
 from concertation.directory.models import Organization
@@ -54,9 +51,7 @@ from ..models import Activity, Indicator, Measurement, Objective, Plan
 from ..revisions import history_of
 from ..selectors import decision_choices, item_number, plan_in_space, reserved_kinds, space_lineage
 
-SESSION_KEY = "concertation_measurement_import"
-INLINE_LIMIT = 1024 * 1024
-STORAGE_DIR = "imports"
+KEPT = KeptUpload("concertation_measurement_import", file_prefix="mesures-")
 
 
 # Loading ----------------------------------------------------------------------------------------
@@ -557,65 +552,34 @@ def measurement_import(request, territory, space, plan):
         data = upload.read()
         importer = MeasurementImport(plan, request.user)
         preview = importer.preview(importer.read(data, filename=upload.name))
-        token = _keep(request, plan, upload.name, data) if preview.ok else None
+        token = KEPT.keep(request, owner=("plan", plan.pk), name=upload.name, data=data) if preview.ok else None
         if not preview.ok:
-            _forget(request)
+            KEPT.forget(request)
         return _import_page(request, space, plan, "import_preview.html", preview=preview, token=token,
                             filename=upload.name, form=UploadForm())
     return _import_page(request, space, plan, "import_upload.html", form=form)
 
 
 def _confirm(request, space, plan):
-    kept = request.session.get(SESSION_KEY)
-    data = _kept_data(kept) if kept and kept.get("token") == request.POST.get("token") else None
-    if data is None or kept.get("plan") != plan.pk:
+    kept = KEPT.take(request, owner=("plan", plan.pk))
+    if kept is None:
         messages.error(request, _("Cet aperçu n'est plus disponible : téléversez le fichier de nouveau."))
         return redirect("planning:measurement_import", **_kwargs(plan))
+    data, filename = kept
     importer = MeasurementImport(plan, request.user)
     try:
-        importer.apply(importer.read(data, filename=kept["name"]), by=request.user)
+        importer.apply(importer.read(data, filename=filename), by=request.user)
     except ImportRefused as refused:
-        _forget(request)
+        KEPT.forget(request)
         messages.error(request, _("Rien n'a été importé : les données ont changé depuis l'aperçu. Corrigez les "
                                   "lignes signalées, puis téléversez le fichier de nouveau."))
         return _import_page(request, space, plan, "import_preview.html", preview=refused.preview, token=None,
-                            filename=kept["name"], form=UploadForm())
-    _forget(request)
+                            filename=filename, form=UploadForm())
+    KEPT.forget(request)
     messages.success(request, ngettext("Importation terminée : %(count)s mesure ajoutée.",
                                        "Importation terminée : %(count)s mesures ajoutées.", importer.count)
                      % {"count": importer.count})
     return redirect("planning:dashboard", **_kwargs(plan))
-
-
-def _keep(request, plan: Plan, name: str, data: bytes) -> str:
-    _forget(request)
-    token = uuid.uuid4().hex
-    kept = {"token": token, "plan": plan.pk, "name": name[:200]}
-    if len(data) <= INLINE_LIMIT:
-        kept["inline"] = base64.b64encode(data).decode("ascii")
-    else:
-        kept["path"] = default_storage.save(f"{STORAGE_DIR}/mesures-{token}", ContentFile(data))
-    request.session[SESSION_KEY] = kept
-    return token
-
-
-def _kept_data(kept: dict) -> bytes | None:
-    if "inline" in kept:
-        return base64.b64decode(kept["inline"])
-    try:
-        with default_storage.open(kept["path"], "rb") as stored:
-            return stored.read()
-    except (OSError, KeyError):
-        return None
-
-
-def _forget(request) -> None:
-    kept = request.session.pop(SESSION_KEY, None)
-    if kept and kept.get("path"):
-        try:
-            default_storage.delete(kept["path"])
-        except OSError:
-            pass
 
 
 def _template(plan: Plan, extension: str, content: bytes, content_type: str):

@@ -1,30 +1,26 @@
 """Import organizations and memberships: upload, preview row by row, confirm (all or nothing).
 
-The uploaded file is kept server-side between the preview and the confirmation: in the session
-when it is small, otherwise in the default storage under imports/<uuid>. The confirmation reads
-it again and checks every row again before writing anything.
+The uploaded file is kept server-side between the preview and the confirmation
+(core/kept_upload.py). The confirmation reads it again and checks every row again before writing
+anything.
 """
 
 from __future__ import annotations
 
-import base64
 import io
 import logging
-import uuid
-from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.http import FileResponse
 from django.shortcuts import redirect, render
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from concertation.core.kept_upload import KeptUpload
 from concertation.core.tabular import (
     MAX_BYTES,
     MAX_ROWS,
@@ -41,9 +37,7 @@ from .common import load_territory
 
 logger = logging.getLogger(__name__)
 
-SESSION_KEY = "concertation_import"
-INLINE_LIMIT = 1024 * 1024
-STORAGE_DIR = "imports"
+KEPT = KeptUpload("concertation_import")
 EXTENSIONS = (".csv", ".xlsx")
 PERM = "directory.import_members"
 
@@ -117,30 +111,30 @@ def import_members(request, territory):
         data = upload.read()
         importer = OrganizationImport(territory)
         preview = importer.preview(importer.read(data, filename=upload.name))
-        token = _keep(request, territory, upload.name, data) if preview.ok else None
+        token = KEPT.keep(request, owner=("territory", territory.pk), name=upload.name, data=data) if preview.ok else None
         if not preview.ok:
-            _forget(request)
+            KEPT.forget(request)
         return _page(request, territory, "preview.html", preview=preview, token=token, filename=upload.name,
                      form=UploadForm())
     return _page(request, territory, "upload.html", form=form, columns=_column_help(territory))
 
 
 def _confirm(request, territory):
-    kept = request.session.get(SESSION_KEY)
-    data = _kept_data(kept) if kept and kept.get("token") == request.POST.get("token") else None
-    if data is None or kept.get("territory") != territory.pk:
+    kept = KEPT.take(request, owner=("territory", territory.pk))
+    if kept is None:
         messages.error(request, _("Cet aperçu n'est plus disponible : téléversez le fichier de nouveau."))
         return redirect("spaces:import", territory=territory.slug)
+    data, filename = kept
     importer = OrganizationImport(territory)
     try:
-        importer.apply(importer.read(data, filename=kept["name"]), by=request.user)
+        importer.apply(importer.read(data, filename=filename), by=request.user)
     except ImportRefused as refused:
-        _forget(request)
+        KEPT.forget(request)
         messages.error(request, _("Rien n'a été importé : les données ont changé depuis l'aperçu. "
                                   "Corrigez les lignes signalées, puis téléversez le fichier de nouveau."))
         return _page(request, territory, "preview.html", preview=refused.preview, token=None,
-                     filename=kept["name"], form=UploadForm())
-    _forget(request)
+                     filename=filename, form=UploadForm())
+    KEPT.forget(request)
     messages.success(request, _("Importation terminée : %(parts)s.") % {"parts": _summary(importer.stats)})
     return redirect("spaces:organizations", territory=territory.slug)
 
@@ -157,53 +151,6 @@ def _summary(stats: dict) -> str:
                                      "sectors")]
     done = [part % {"count": count} for part, count in zip(parts, counts, strict=True) if count]
     return ", ".join(done) or _("aucun changement")
-
-
-# The file between preview and confirmation ------------------------------------------------------
-
-def _keep(request, territory, name: str, data: bytes) -> str:
-    _forget(request)
-    token = uuid.uuid4().hex
-    kept = {"token": token, "territory": territory.pk, "name": name[:200]}
-    if len(data) <= INLINE_LIMIT:
-        kept["inline"] = base64.b64encode(data).decode("ascii")
-    else:
-        _purge_stale()
-        kept["path"] = default_storage.save(f"{STORAGE_DIR}/{token}", ContentFile(data))
-    request.session[SESSION_KEY] = kept
-    return token
-
-
-def _kept_data(kept: dict) -> bytes | None:
-    if "inline" in kept:
-        return base64.b64decode(kept["inline"])
-    try:
-        with default_storage.open(kept["path"], "rb") as stored:
-            return stored.read()
-    except (OSError, KeyError):
-        return None
-
-
-def _forget(request) -> None:
-    kept = request.session.pop(SESSION_KEY, None)
-    if kept and kept.get("path"):
-        try:
-            default_storage.delete(kept["path"])
-        except OSError:
-            logger.warning("Could not delete the kept import file %s", kept["path"])
-
-
-def _purge_stale() -> None:
-    """Files of previews never confirmed: gone after a day."""
-    limit = timezone.now() - timedelta(days=1)
-    try:
-        _dirs, files = default_storage.listdir(STORAGE_DIR)
-        for name in files:
-            path = f"{STORAGE_DIR}/{name}"
-            if default_storage.get_modified_time(path) < limit:
-                default_storage.delete(path)
-    except (OSError, NotImplementedError):
-        pass
 
 
 # Templates --------------------------------------------------------------------------------------

@@ -1,0 +1,81 @@
+"""An uploaded file kept between an import's preview and its confirmation.
+
+In the session when it is small, otherwise in the default storage under imports/<uuid> (files of
+previews never confirmed are removed after a day). The confirmation hands back the file only with
+the preview's token and for the same object (the territory, the plan) it was previewed for.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+INLINE_LIMIT = 1024 * 1024
+STORAGE_DIR = "imports"
+
+
+@dataclass(frozen=True)
+class KeptUpload:
+    session_key: str       # one per kind of import: two previews of different kinds do not collide
+    file_prefix: str = ""  # in the storage, imports/<prefix><uuid>
+
+    def keep(self, request, *, owner: tuple[str, int], name: str, data: bytes) -> str:
+        """Keep the file for `owner` (e.g. ("plan", 12)); the token to send back with the confirmation."""
+        self.forget(request)
+        token = uuid.uuid4().hex
+        kept = {"token": token, owner[0]: owner[1], "name": name[:200]}
+        if len(data) <= INLINE_LIMIT:
+            kept["inline"] = base64.b64encode(data).decode("ascii")
+        else:
+            _purge_stale()
+            kept["path"] = default_storage.save(f"{STORAGE_DIR}/{self.file_prefix}{token}", ContentFile(data))
+        request.session[self.session_key] = kept
+        return token
+
+    def take(self, request, *, owner: tuple[str, int]) -> tuple[bytes, str] | None:
+        """(data, file name) when the posted token and the owner match the kept file, else None."""
+        kept = request.session.get(self.session_key)
+        if not kept or kept.get("token") != request.POST.get("token") or kept.get(owner[0]) != owner[1]:
+            return None
+        data = _read(kept)
+        return (data, kept["name"]) if data is not None else None
+
+    def forget(self, request) -> None:
+        kept = request.session.pop(self.session_key, None)
+        if kept and kept.get("path"):
+            try:
+                default_storage.delete(kept["path"])
+            except OSError:
+                logger.warning("Could not delete the kept import file %s", kept["path"])
+
+
+def _read(kept: dict) -> bytes | None:
+    if "inline" in kept:
+        return base64.b64decode(kept["inline"])
+    try:
+        with default_storage.open(kept["path"], "rb") as stored:
+            return stored.read()
+    except (OSError, KeyError):
+        return None
+
+
+def _purge_stale() -> None:
+    """Files of previews never confirmed: gone after a day."""
+    limit = timezone.now() - timedelta(days=1)
+    try:
+        _dirs, files = default_storage.listdir(STORAGE_DIR)
+        for name in files:
+            path = f"{STORAGE_DIR}/{name}"
+            if default_storage.get_modified_time(path) < limit:
+                default_storage.delete(path)
+    except (OSError, NotImplementedError):
+        pass
