@@ -447,18 +447,24 @@ def item_move(request, territory, space, pk, item):
     return redirect(_meeting_url(meeting_obj, f"point-{item_obj.pk}"))
 
 
-@login_required
-@require_POST
-def item_delete(request, territory, space, pk, item):
+def _item_action(request, territory, space, pk, item, action, success: str, anchor: str | None = None):
+    """One facilitator's action on an agenda item (a service call), its message, back to the meeting."""
     space, meeting_obj = _load(request, territory, space, pk, perm="meetings.run_meeting")
     item_obj = _item(meeting_obj, item)
     try:
-        services.item_delete(item=item_obj, by=request.user)
+        action(item=item_obj, by=request.user)
     except DomainError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Le point est retiré de l'ordre du jour."))
-    return redirect(_meeting_url(meeting_obj, "ordre-du-jour"))
+        messages.success(request, success)
+    return redirect(_meeting_url(meeting_obj, anchor or f"point-{item_obj.pk}"))
+
+
+@login_required
+@require_POST
+def item_delete(request, territory, space, pk, item):
+    return _item_action(request, territory, space, pk, item, services.item_delete,
+                        _("Le point est retiré de l'ordre du jour."), "ordre-du-jour")
 
 
 @login_required
@@ -484,29 +490,15 @@ def item_propose(request, territory, space, pk):
 @login_required
 @require_POST
 def item_accept(request, territory, space, pk, item):
-    space, meeting_obj = _load(request, territory, space, pk, perm="meetings.run_meeting")
-    item_obj = _item(meeting_obj, item)
-    try:
-        services.item_accept(item=item_obj, by=request.user)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Le point est ajouté à l'ordre du jour."))
-    return redirect(_meeting_url(meeting_obj, f"point-{item_obj.pk}"))
+    return _item_action(request, territory, space, pk, item, services.item_accept,
+                        _("Le point est ajouté à l'ordre du jour."))
 
 
 @login_required
 @require_POST
 def item_decline(request, territory, space, pk, item):
-    space, meeting_obj = _load(request, territory, space, pk, perm="meetings.run_meeting")
-    item_obj = _item(meeting_obj, item)
-    try:
-        services.item_decline(item=item_obj, by=request.user)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Le point proposé n'est pas retenu."))
-    return redirect(_meeting_url(meeting_obj, "points-proposes"))
+    return _item_action(request, territory, space, pk, item, services.item_decline,
+                        _("Le point proposé n'est pas retenu."), "points-proposes")
 
 
 # Convene, update, cancel ------------------------------------------------------------------------
