@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from concertation.core.errors import DomainError
-from concertation.decisions import ballots, services
+from concertation.decisions import ballots, secrecy, services
 from concertation.decisions.models import Ballot, Option, Participation, Proposal
 from concertation.spaces.models import Delegation, MembershipCategory
 from tests.factories import DelegationFactory, MembershipFactory, OrganizationFactory, UserFactory
@@ -174,19 +174,21 @@ def test_a_receipt_finds_its_ballot_even_typed_loosely(world):
     ballot = ballots.ballot_cast(proposal=proposal, person=world.citizen, value="yes")
     code = ballot.receipt
     loose = f" {code[:4].lower()}-{code[4:8]} {code[8:]} "
-    assert ballots.receipt_lookup(proposal, loose).pk == ballot.pk
-    assert ballots.receipt_lookup(other, code) is None
-    assert ballots.receipt_lookup(proposal, "") is None
-    assert ballots.receipt_lookup(proposal, "0" * 40) is None
+    assert secrecy.receipt_check(proposal, loose).status == "pending"
+    assert secrecy.receipt_check(other, code).status == "unknown"
+    assert secrecy.receipt_check(proposal, "").status == "unknown"
+    assert secrecy.receipt_check(proposal, "0" * 40).status == "unknown"
 
 
 def test_anonymous_ballots_keep_their_receipt_after_closing(world):
     proposal = make_proposal(world, anonymous=True)
     ballot = ballots.ballot_cast(proposal=proposal, person=world.citizen, value="yes")
     services.proposal_close(proposal=proposal, by=world.coordinator)
-    found = ballots.receipt_lookup(proposal, ballot.receipt)
+    found = Ballot.objects.get(proposal=proposal, receipt=ballot.receipt)
     assert found.value == "yes" and found.person is None and found.cast_by is None
-    assert ballots.ballot_for(Proposal.objects.get(pk=proposal.pk), world.citizen) is None
+    closed = Proposal.objects.get(pk=proposal.pk)
+    assert secrecy.receipt_check(closed, ballot.receipt).status == "counted"
+    assert ballots.ballot_for(closed, world.citizen) is None
     assert Participation.objects.filter(proposal=proposal, voter_key=f"u:{world.citizen.pk}").exists()
 
 

@@ -367,16 +367,3 @@ def ballot_for(proposal: Proposal, person, organization=None, *,
     except DomainError:
         return None
     return Ballot.objects.filter(proposal=proposal, round=proposal.round, voter_key=key).first()
-
-
-def normalise_receipt(code: str) -> str:
-    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
-
-
-def receipt_lookup(proposal: Proposal, code: str) -> Ballot | None:
-    """The ballot with this receipt code in this proposal (any round), or None. Spaces, dashes
-    and lower case are forgiven, so a code copied by hand still matches."""
-    code = normalise_receipt(code)
-    if not code or len(code) > 16:
-        return None
-    return Ballot.objects.filter(proposal=proposal, receipt=code).first()

@@ -502,3 +502,11 @@ class DecideForm(forms.Form):
         label=_("Dissidences (facultatif)"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Les membres qui demandent que leur désaccord soit inscrit, et leurs raisons."),
     )
+
+
+class ReceiptForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code de reçu"), max_length=40, strip=True,
+        help_text=_("Le code affiché quand vous avez voté, par exemple 3F9A-C21B-07DE (espaces et tirets facultatifs)."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
+    )

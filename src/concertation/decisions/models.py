@@ -187,7 +187,8 @@ class Ballot(BaseModel):
     """One ballot per voter (a person, or an organization through its delegate or alternate) and
     round. ``voter_key`` is "u:<person>" or "o:<organization>": the unique constraint on it is what
     makes a second ballot replace the first instead of adding to it, even under concurrency.
-    Anonymous proposals drop ``person``, ``organization``, ``cast_by`` and the key once closed.
+    When a secret vote closes, its ballots are sealed (decisions/secrecy.py): written again with
+    nothing that links them to a voter. ``counted`` is set at closing: whether the count took it.
     """
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="ballots")
@@ -205,6 +206,7 @@ class Ballot(BaseModel):
     weight = models.PositiveSmallIntegerField(default=1)
     receipt = models.CharField(max_length=16, default=receipt_code, unique=True)
     cast_at = models.DateTimeField(default=timezone.now)
+    counted = models.BooleanField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("bulletin")

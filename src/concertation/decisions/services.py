@@ -33,6 +33,7 @@ from .models import (
     Recusal,
 )
 from .quorum import compute_quorum
+from .secrecy import mark_counted, seal_ballots
 
 RULE_FIELDS = [
     "method", "fallback_method", "threshold", "threshold_numerator", "threshold_denominator", "base",
@@ -178,15 +179,57 @@ def to_json(value):
 
 def compute_result(proposal: Proposal) -> dict:
     """Tally the current round's ballots under the proposal's rules; quorum from participation."""
+    return _count_round(proposal)[0]
+
+
+def _count_round(proposal: Proposal) -> tuple[dict, set[str]]:
+    """The current round's result, and the voter keys of the ballots it counted."""
     if not proposal.tie_seed:
         proposal.tie_seed = secrets.token_hex(8)
     ballots = list(
         Ballot.objects.filter(proposal=proposal, round=proposal.round)
         .values("voter_key", "value", "weight", "reason", "college_slug")
     )
-    return count_result(proposal, voters=eligible_voters(proposal), ballots=ballots,
-                        options=list(proposal.options.all()), recused=recused_keys(proposal),
-                        tie_seed=proposal.tie_seed)
+    voters, recused = eligible_voters(proposal), recused_keys(proposal)
+    result = count_result(proposal, voters=voters, ballots=ballots, options=list(proposal.options.all()),
+                          recused=recused, tie_seed=proposal.tie_seed)
+    counted = {ballot["voter_key"] for ballot in ballots
+               if ballot["voter_key"] in voters and ballot["voter_key"] not in recused}
+    return result, counted
+
+
+def recount(proposal: Proposal) -> dict:
+    """Count again the ballots the closing counted (kept with ``counted``), with the rules and the
+    tie seed of the closing: what a scrutineer does. The figures that come from elsewhere (the
+    electorate, participation, each college's count) are the ones the closing stored."""
+    stored = proposal.result or {}
+    ballots = list(Ballot.objects.filter(proposal=proposal, round=proposal.round, counted=True)
+                   .values("value", "weight", "reason"))
+    recounted = {"participants": len(ballots)}
+    if proposal.method == "advice":
+        return {**recounted, "counts": {"advice": len(ballots)}}
+    tallied = _tally(proposal, ballots, options=list(proposal.options.all()), present=len(ballots),
+                     eligible=stored.get("eligible", 0), tie_seed=proposal.tie_seed)
+    recounted.update(adopted=tallied.adopted, winners=to_json(tallied.winners), counts=to_json(tallied.counts),
+                     rounds=to_json(tallied.rounds))
+    return recounted
+
+
+def _tally(proposal: Proposal, ballots: list[dict], *, options: list, present: int, eligible: int,
+           tie_seed: str | None) -> methods.Result:
+    """The method's count of ``ballots`` (dicts with value, weight and reason) under the proposal's rules."""
+    rules = tally_rules(proposal, present=present, eligible=eligible)
+    rules["tie_seed"] = tie_seed or None
+    option_keys = [str(option.pk) for option in options] or None
+    if option_keys and len(option_keys) > 1 and proposal.method in SINGLE_PROPOSAL_METHODS:
+        # Options written before they were refused for such a method: it votes on the proposal.
+        option_keys = None
+    return methods.tally(
+        proposal.method, options=option_keys,
+        ballots=[methods.Ballot(ballot["value"], weight=ballot["weight"], reason=ballot["reason"] or None)
+                 for ballot in ballots],
+        **{key: value for key, value in rules.items() if value is not None},
+    )
 
 
 def counts_by_college(proposal: Proposal) -> bool:
@@ -223,18 +266,8 @@ def count_result(proposal: Proposal, *, voters: dict | Electorate, ballots: list
     if proposal.method == "advice":
         data.update(adopted=None, winners=[], counts={"advice": len(counted)})
         return data
-    rules = tally_rules(proposal, present=len(counted), eligible=electorate.total)
-    rules["tie_seed"] = tie_seed or None
-    option_keys = [str(option.pk) for option in options] or None
-    if option_keys and len(option_keys) > 1 and proposal.method in SINGLE_PROPOSAL_METHODS:
-        # Options written before they were refused for such a method: it votes on the proposal.
-        option_keys = None
-    tallied = methods.tally(
-        proposal.method, options=option_keys,
-        ballots=[methods.Ballot(ballot["value"], weight=ballot["weight"], reason=ballot["reason"] or None)
-                 for ballot in counted],
-        **{key: value for key, value in rules.items() if value is not None},
-    )
+    tallied = _tally(proposal, counted, options=options, present=len(counted), eligible=electorate.total,
+                     tie_seed=tie_seed)
     data.update(
         adopted=tallied.adopted, winners=to_json(tallied.winners), counts=to_json(tallied.counts),
         rounds=to_json(tallied.rounds), tie_broken=tallied.tie_broken, seed=to_json(tallied.seed),
@@ -265,14 +298,16 @@ def proposal_close(*, proposal: Proposal, by=None, now: datetime | None = None) 
     proposal = _locked(proposal)
     _check_status(proposal, Proposal.Status.OPEN)
     now = now or timezone.now()
-    proposal.result = compute_result(proposal)
+    proposal.result, counted = _count_round(proposal)
     proposal.status = Proposal.Status.CLOSED
     proposal.closed_at = now
     if proposal.closes_at is None or proposal.closes_at > now:
         proposal.closes_at = now
     proposal.save(update_fields=["result", "status", "closed_at", "closes_at", "tie_seed", "updated_at"])
     if proposal.anonymous:
-        anonymize_ballots(proposal)
+        seal_ballots(proposal, counted_keys=counted, at=now)
+    else:
+        mark_counted(proposal, counted_keys=counted)
     if proposal.result.get("fallback_required") and proposal.fallback_method and not proposal.result.get("no_decision"):
         fallback = proposal_create(
             space=proposal.space, author=by or proposal.author, title=proposal.title, body=proposal.body,
@@ -294,14 +329,6 @@ def proposal_close(*, proposal: Proposal, by=None, now: datetime | None = None) 
     audit.record(action=audit.Action.PROPOSAL_CLOSED, actor=by, target=proposal, space=proposal.space_id,
                  method=proposal.method, round=proposal.round, fallback=proposal.result.get("fallback_proposal"))
     return proposal
-
-
-def anonymize_ballots(proposal: Proposal) -> None:
-    """Break every link between a voter and a choice; participation stays recorded apart."""
-    for ballot in Ballot.objects.filter(proposal=proposal).only("pk"):
-        Ballot.objects.filter(pk=ballot.pk).update(
-            person=None, organization=None, cast_by=None, voter_key=f"anon:{secrets.token_hex(10)}",
-        )
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .views import proposals as views
+from .views import receipts
 
 app_name = "decisions"
 
@@ -19,4 +20,5 @@ urlpatterns = [
     path("<int:pk>/retirer/", views.proposal_withdraw, name="proposal_withdraw"),
     path("<int:pk>/commenter/", views.comment_add, name="comment_add"),
     path("<int:pk>/retrait/", views.recusal, name="recusal"),
+    path("<int:pk>/recu/", receipts.receipt, name="receipt"),
 ]

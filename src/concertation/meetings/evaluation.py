@@ -2,8 +2,10 @@
 
 Anonymous by construction: an ``Evaluation`` holds the answers and no link to the person; an
 ``EvaluationReceipt`` records, apart, that the person has evaluated the meeting (once). Both are
-written in one transaction; the answers' time stamps are set to the meeting's end so that they
-cannot be matched with a receipt by time. Organizers see averages and comments, never who wrote them.
+written in one transaction. Receipts are written in order; answers must not be: each new answer
+rewrites the meeting's answers (core.secrecy) sorted by content, with random ids and the meeting's
+end as their only time stamp, so that neither ids, nor rowids or physical order, nor times can be
+matched with the receipts. Organizers see averages and comments, never who wrote them.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from concertation.core.errors import DomainError
+from concertation.core.secrecy import rewrite_unordered
 
 from .models import Attendance, Evaluation, EvaluationReceipt, Meeting
 
@@ -30,6 +33,11 @@ FIELDS = [name for name, _label in QUESTIONS]
 EVALUATED_STATUSES = {Meeting.Status.HELD, Meeting.Status.MINUTES_ADOPTED}
 ATTENDED = {Attendance.Status.PRESENT, Attendance.Status.LATE}
 MAX_TEXT = 2000
+ANSWER_FIELDS = (*FIELDS, "plus", "delta")
+
+
+def _content(evaluation: Evaluation) -> tuple:
+    return tuple(getattr(evaluation, name) for name in ANSWER_FIELDS)
 
 
 def _nbsp(text: str) -> str:
@@ -84,10 +92,14 @@ def evaluation_submit(*, meeting: Meeting, person, answers: dict) -> None:
     delta = (answers.get("delta") or "").strip()[:MAX_TEXT]
     try:
         with transaction.atomic():
+            # The meeting locked: two answers at once never rewrite the same rows together.
+            Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("pk", flat=True).get()
             EvaluationReceipt.objects.create(meeting=meeting, person=person)
-            evaluation = Evaluation.objects.create(meeting=meeting, plus=plus, delta=delta, **scores)
-            # Coarse stamps: the answers cannot be matched with the receipt by the time they were written.
-            Evaluation.objects.filter(pk=evaluation.pk).update(created_at=meeting.ends_at, updated_at=meeting.ends_at)
+            answers = [Evaluation(meeting_id=meeting.pk, **row)
+                       for row in Evaluation.objects.filter(meeting=meeting).values(*ANSWER_FIELDS)]
+            answers.append(Evaluation(meeting_id=meeting.pk, plus=plus, delta=delta, **scores))
+            rewrite_unordered(Evaluation.objects.filter(meeting=meeting), answers, content_key=_content,
+                              stamp=meeting.ends_at)
     except IntegrityError:
         raise DomainError(_("Vous avez déjà évalué cette rencontre. Merci!")) from None
 

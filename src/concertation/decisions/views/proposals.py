@@ -36,7 +36,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
@@ -72,6 +72,7 @@ from ..forms import (
     CommentForm,
     DecideForm,
     ProposalForm,
+    ReceiptForm,
     RecusalForm,
     VoteForm,
     describe_ballot,
@@ -236,10 +237,38 @@ class VoterEntry:
     ballot: Ballot | None
     choice: str
     notice: str = ""
+    rule: str = ""  # for an organization: who cast its ballot, and that a new one replaces it
 
     @property
     def organization_name(self) -> str:
         return self.voter.label if self.voter.organization_id else ""
+
+
+def _organization_casters(proposal: Proposal, keys: list[str]) -> dict[str, dict]:
+    """Who cast each of these organizations' ballots, and when (one query, none without keys)."""
+    if not keys:
+        return {}
+    return {row["voter_key"]: row for row in Ballot.objects.filter(
+        proposal=proposal, round=proposal.round, voter_key__in=sorted(keys),
+    ).values("voter_key", "cast_at", "cast_by_id", "cast_by__display_name", "cast_by__email")}
+
+
+def _organization_rule(voter: Voter, cast: dict | None, user) -> str:
+    """One ballot per organization, the last one counts: said before the delegate or the alternate
+    votes, with who cast the ballot already in and when."""
+    if cast is None:
+        return _("Un seul bulletin compte par organisme : si la personne déléguée et la ou le substitut votent "
+                 "tous les deux, le dernier bulletin déposé remplace le premier.")
+    when = formats.date_format(timezone.localtime(cast["cast_at"]), "DATETIME_FORMAT")
+    if cast["cast_by_id"] == user.pk:
+        return _("Vous avez voté au nom de %(organization)s le %(date)s. Un nouveau bulletin remplacera celui-ci : "
+                 "un seul bulletin compte par organisme, le dernier déposé.") % {
+            "organization": voter.label, "date": when}
+    return _("%(organization)s a déjà voté : bulletin déposé par %(person)s le %(date)s. Si vous votez, votre "
+             "bulletin remplacera le sien : un seul bulletin compte par organisme, le dernier déposé.") % {
+        "organization": voter.label, "date": when,
+        "person": cast["cast_by__display_name"] or cast["cast_by__email"] or _("une personne qui n'a plus de compte"),
+    }
 
 
 def _prefix(key: str) -> str:
@@ -484,6 +513,7 @@ def _page_context(request, space, proposal: Proposal, *, bound: dict | None = No
     else:
         own_ballots = {}
     current = {key: Ballot(**ballot) for key, ballot in own_ballots.items()}
+    casters = _organization_casters(proposal, [key for key in current if key.startswith("o:")])
     entries = []
     for voter in mine:
         ballot = current.get(voter.key)
@@ -495,6 +525,7 @@ def _page_context(request, space, proposal: Proposal, *, bound: dict | None = No
             voter=voter, form=form, ballot=ballot,
             choice=describe_ballot(proposal, ballot.value, options) if ballot else "",
             notice=(notices or {}).get(voter.key, ""),
+            rule=_organization_rule(voter, casters.get(voter.key), user) if voter.organization_id else "",
         ))
     vote_notice = why_no_vote(proposal, user, own) if accepting and not mine and user.is_authenticated else ""
     voted = bool(current)
@@ -551,6 +582,7 @@ def _page_context(request, space, proposal: Proposal, *, bound: dict | None = No
         "recusable": recusable, "recusable_asked": with_recusable,
         "recusable_url": _proposal_url(proposal) + "?" + RECUSABLE_PARAM + "=1",
         "ranked": proposal.method in RANKED_METHODS,
+        "receipt_form": ReceiptForm() if finished else None,
         "register_url": _register_url(space) if proposal.status == Status.DECIDED else "",
     }
 
