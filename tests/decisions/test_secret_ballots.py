@@ -266,3 +266,18 @@ def test_evaluations_carry_no_order_from_the_first_answer(world):
     by_rank = dict(zip(receipts_order, answers_order, strict=True))
     assert by_rank != {person.pk: score for person, score in zip(people, scores, strict=True)}
     assert json.dumps(sorted(answers_order)) == json.dumps(sorted(scores))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_commit_the_freed_rows_are_scrubbed(world):
+    """Outside a transaction, closing a secret vote asks the database to drop the former rows'
+    dead versions (VACUUM on PostgreSQL; a truncated write-ahead log on SQLite)."""
+    proposal = make_proposal(world, voting_unit="person", anonymous=True)
+    ballots.ballot_cast(proposal=proposal, person=world.citizen, value="yes")
+    services.proposal_close(proposal=proposal, by=world.coordinator)
+    assert Ballot.objects.get(proposal=proposal).person_id is None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute("SELECT last_vacuum FROM pg_stat_user_tables WHERE relname = 'decisions_ballot'")
+            assert cursor.fetchone()[0] is not None
