@@ -226,6 +226,8 @@ ROUTES: dict[str, Row] = {
     "decisions:comment_add": space_row(ids(pk="open_proposal"), public=POST_ONLY_SIGNED_IN,
                                        private=POST_ONLY_SIGNED_IN),
     "decisions:recusal": space_row(ids(pk="open_proposal"), public=POST_ONLY_SIGNED_IN, private=POST_ONLY_SIGNED_IN),
+    # Checking a vote receipt: a POST (the code stays out of addresses) by whoever sees the proposal.
+    "decisions:receipt": space_row(ids(pk="closed_proposal"), public=POST_ONLY, private=POST_ONLY),
 
     # --- decisions: the register (page, CSV, Atom feed) ---
     "register:territory": Row(public=EVERYONE, other=grid(("foreigner", "admin"))),
@@ -772,6 +774,8 @@ NOT_FORGEABLE = {
     "planning:measurement_template_csv", "planning:measurement_template_xlsx",
     # the person's own settings
     "set_language", "profile", "account_erase", "my_meetings:personal_feed_settings",
+    # a POST that reads only: checking a vote receipt
+    "decisions:receipt",
     # a credential in the address (see test_forged_tokens_change_nothing)
     "spaces:invitation_accept", "meetings:rsvp",
 }
