@@ -5,7 +5,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from concertation.demo.loader import DEMO_PASSWORD, load_demo
-from concertation.spaces.models import Membership, RoleAssignment
+from concertation.spaces.models import Invitation, Membership, RoleAssignment
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,17 +40,18 @@ def test_coordinator_adds_a_member_and_a_facilitator_then_sees_both_on_the_overv
     page.goto(f"{space}/membres/ajouter/")
     axe_check(page)
     page.get_by_label("Organisme").select_option(label="Maison des aînés du Héron")
-    page.get_by_label("Ou l'adresse courriel d'une nouvelle personne déléguée").fill(
-        "lise.morin@aines.example"
-    )
-    page.get_by_label("Son nom").fill("Lise Morin")
+    # Lise is not yet a person of the territory: she is invited and becomes delegate by accepting.
+    page.get_by_label("Ou l'adresse courriel de la personne déléguée").fill("lise.morin@aines.example")
     page.get_by_role("button", name="Ajouter le membre").click()
     expect(page.locator(".message-success")).to_contain_text("Maison des aînés du Héron")
+    expect(page.locator(".message-success")).to_contain_text("lise.morin@aines.example")
     axe_check(page)
     membership = Membership.objects.get(
         space__slug="reussir-et-s-inserer", organization__name="Maison des aînés du Héron"
     )
-    assert membership.delegations.get(kind="delegate").person.email == "lise.morin@aines.example"
+    assert not membership.delegations.exists()
+    assert Invitation.objects.filter(space=membership.space, email="lise.morin@aines.example",
+                                     invited_as="delegate").exists()
 
     page.goto(f"{space}/roles/")
     axe_check(page)
@@ -63,16 +64,16 @@ def test_coordinator_adds_a_member_and_a_facilitator_then_sees_both_on_the_overv
     axe_check(page)
     end = timezone.localdate() + timezone.timedelta(days=180)
     page.get_by_label("Personne", exact=True).select_option(
-        label="Lise Morin <lise.morin@aines.example>"
+        label="Rosa Martínez <rosa.martinez@courriel.example>"
     )
     page.get_by_label("Fin du mandat").fill(end.isoformat())
     page.get_by_role("button", name="Attribuer le rôle").click()
     expect(page.locator(".message-success")).to_be_visible()
-    assert RoleAssignment.objects.filter(person__email="lise.morin@aines.example", end=end).exists()
+    assert RoleAssignment.objects.filter(person__email="rosa.martinez@courriel.example", end=end).exists()
 
     page.goto(f"{TERRITORY}/")
     group = page.locator("li", has=page.get_by_role("link", name="Réussir et s'insérer")).first
-    expect(group).to_contain_text("Lise Morin")
+    expect(group).to_contain_text("Rosa Martínez")
     axe_check(page)
     page.goto(f"{space}/")
     expect(page.locator("#members").locator("..")).to_contain_text("Maison des aînés du Héron")

@@ -52,7 +52,7 @@ from concertation.planning.models import Indicator, Plan, Priority
 from concertation.planning.views.dashboard import IndicatorForm
 from concertation.spaces import invitations
 from concertation.spaces import services as spaces
-from concertation.spaces.forms import MemberAddForm, OrganizationForm, RoleForm, SpaceForm
+from concertation.spaces.forms import OrganizationForm, RoleForm, SpaceForm
 from concertation.spaces.models import Charter, Invitation, Membership, Role, Space
 from concertation.spaces.tasks import invitation_email
 from tests.factories import CollegeFactory
@@ -227,7 +227,6 @@ NAME_FORMS = {
     "spaces.OrganizationForm.name": (OrganizationForm, "name"),
     "spaces.OrganizationForm.acronym": (OrganizationForm, "acronym"),
     "spaces.OrganizationForm.contact_name": (OrganizationForm, "contact_name"),
-    "spaces.MemberAddForm.delegate_name": (MemberAddForm, "delegate_name"),
     "spaces.RoleForm.name": (RoleForm, "name"),
     "decisions.ProposalForm.title": (ProposalForm, "title"),
     "decisions.ProposalForm.options": (ProposalForm, "options"),

@@ -636,14 +636,16 @@ POSTS: dict[str, Post] = {
                           form_page="", files=upload("membres.csv", b"nom,courriel\nForge,forge@example.org\n"),
                           control=False),
     "spaces:space_edit": Post(("spaces.Space",), data={"name": "Nom forgé"}),
+    # The person added is one of the territory's (the facilitator sits in the working group only):
+    # nobody else can be picked (tests/spaces/test_people_directory.py).
     "spaces:member_add": Post(("spaces.Membership", "spaces.Delegation"),
-                              data=lambda o: {"person": o.world.stranger.pk, "organization": ""}),
+                              data=lambda o: {"person": o.world.facilitator.pk, "organization": ""}),
     "spaces:member_edit": Post(("spaces.Membership", "spaces.Delegation"), data={"note": "Note forgée"}),
     "spaces:member_end": Post(("spaces.Membership",), data=lambda o: {"end": timezone.localdate().isoformat()},
                               form_page=""),
     "spaces:role_add": Post(("spaces.Role",), data={"name": "Rôle forgé"}),
     "spaces:role_edit": Post(("spaces.Role",), data={"name": "Rôle renommé"}),
-    "spaces:role_assign": Post(("spaces.RoleAssignment",), data=lambda o: {"person": o.world.stranger.pk}),
+    "spaces:role_assign": Post(("spaces.RoleAssignment",), data=lambda o: {"person": o.world.facilitator.pk}),
     "spaces:assignment_end": Post(("spaces.RoleAssignment",), data={"reason": "resigned"}),
     "spaces:charter_edit": Post(("spaces.Charter",), data={"rules_text": "Règles forgées.", "voting_categories": "voting"}),
     "spaces:invitations": Post(("spaces.Invitation",), data={"email": "forge@example.org"}),

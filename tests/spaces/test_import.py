@@ -13,11 +13,13 @@ from django.utils import translation
 from concertation.core.tabular import ImportRefused, read_table
 from concertation.directory.models import Organization, Sector
 from concertation.spaces.imports import COLUMNS, OrganizationImport
-from concertation.spaces.models import Delegation, Membership, MembershipCategory
+from concertation.spaces.models import Delegation, Invitation, Membership, MembershipCategory
 from tests.factories import (
     CollegeFactory,
     MembershipFactory,
     OrganizationFactory,
+    RoleAssignmentFactory,
+    RoleFactory,
     SectorFactory,
     SpaceFactory,
     TerritoryFactory,
@@ -31,6 +33,7 @@ User = get_user_model()
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.SITE_URL = "https://concertation.test"  # the links of the invitations the import sends
 
 FR_HEADER = ["Organisme", "Sigle", "Secteur", "Collège", "Espace", "Catégorie", "Courriel de la personne déléguée",
              "Personne déléguée", "Courriel du substitut", "Substitut", "Début"]
@@ -50,15 +53,19 @@ def world():
     territory = TerritoryFactory(name="Pointe-aux-Hérons", slug="pointe")
     coordinator = UserFactory(email="coord@example.org")
     territory.coordinators.add(coordinator)
+    assembly = SpaceFactory(territory=territory, name="Assemblée des partenaires", slug="assemblee")
+    # A person of the territory (she holds a role there): named delegate at once.
+    existing = UserFactory(email="existing@example.org", display_name="Personne existante")
+    RoleAssignmentFactory(role=RoleFactory(space=assembly, name="Trésorerie"), person=existing)
     return type("World", (), {
         "territory": territory,
         "coordinator": coordinator,
-        "assembly": SpaceFactory(territory=territory, name="Assemblée des partenaires", slug="assemblee"),
+        "assembly": assembly,
         "committee": SpaceFactory(territory=territory, name="Comité de coordination", slug="comite"),
         "community": CollegeFactory(territory=territory, name="Communautaire", slug="communautaire"),
         "institutional": CollegeFactory(territory=territory, name="Institutionnel", slug="institutionnel"),
         "family": SectorFactory(territory=territory, name="Famille"),
-        "existing": UserFactory(email="existing@example.org", display_name="Personne existante"),
+        "existing": existing,
     })
 
 
@@ -90,7 +97,7 @@ def run(territory, data, filename="membres.csv", by=None):
 
 def counts():
     return (Organization.objects.count(), Membership.objects.count(), Delegation.objects.count(),
-            User.objects.count(), Sector.objects.count())
+            User.objects.count(), Sector.objects.count(), Invitation.objects.count())
 
 
 def assert_good_rows_imported(world):
@@ -98,11 +105,13 @@ def assert_good_rows_imported(world):
     assert (cfh.acronym, cfh.sector, cfh.college) == ("CFH", world.family, world.community)
     membership = Membership.objects.get(space=world.assembly, organization=cfh)
     assert membership.category == MembershipCategory.VOTING and membership.start == date(2025, 9, 18)
-    delegations = {d.kind: d.person for d in membership.delegations.all()}
-    assert delegations[Delegation.Kind.DELEGATE].email == "marie@example.org"
-    assert delegations[Delegation.Kind.DELEGATE].display_name == "Marie Tremblay"
-    assert not delegations[Delegation.Kind.DELEGATE].has_usable_password()
-    assert delegations[Delegation.Kind.ALTERNATE].display_name == "Karim Benali"
+    # Marie and Karim are not people of the territory: they are invited, not enrolled, and no
+    # account is made for them.
+    assert not membership.delegations.exists()
+    assert set(Invitation.objects.filter(space=world.assembly, organization=cfh, accepted_at__isnull=True)
+               .values_list("email", "invited_as")) == {("marie@example.org", "delegate"),
+                                                        ("karim@example.org", "alternate")}
+    assert not User.objects.filter(email__in=["marie@example.org", "karim@example.org"]).exists()
     centraide = Membership.objects.get(space=world.assembly, organization__name="Centraide")
     assert centraide.category == MembershipCategory.OBSERVER and centraide.start == date.today()
     assert centraide.organization.sector.name == "Bailleur"  # a new sector is created
@@ -119,7 +128,7 @@ def test_valid_csv_imports_organizations_memberships_delegates_and_alternates(wo
     assert preview.applied and preview.error_count == 0
     assert_good_rows_imported(world)
     assert importer.stats == {"organizations_created": 3, "organizations_updated": 0, "memberships": 3,
-                              "people": 2, "sectors": 2}
+                              "invitations": 2, "sectors": 2}
 
 
 def test_english_headers_and_words(world):
@@ -230,7 +239,7 @@ def test_validation_queries_do_not_grow_with_rows(world, django_assert_max_num_q
     for n in (5, 50):
         importer = OrganizationImport(world.territory)
         table = importer.read(csv_bytes(FR_HEADER, rows(n)))
-        with django_assert_max_num_queries(6):
+        with django_assert_max_num_queries(7):
             preview = importer.preview(table)
         assert preview.ok
 
@@ -259,7 +268,7 @@ def test_upload_preview_then_confirm(world, client):
     response = client.post(url(world), {"step": "confirm", "token": token}, follow=True)
     assert response.redirect_chain == [(reverse("spaces:organizations", args=["pointe"]), 302)]
     assert "3\u00a0organismes créés" not in response.content.decode()  # counts are plain numbers
-    assert "3 organismes créés, 3 adhésions ajoutées, 2 comptes créés" in response.content.decode()
+    assert "3 organismes créés, 3 adhésions ajoutées, 2 invitations envoyées" in response.content.decode()
     assert_good_rows_imported(world)
     # The kept file is gone: confirming again imports nothing more.
     response = client.post(url(world), {"step": "confirm", "token": token})

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from concertation.directory.models import Organization
+from concertation.directory.models import Affiliation, Organization
 from concertation.spaces.models import Charter, Delegation, Membership, Role, RoleAssignment
 from tests.factories import (
     DelegationFactory,
@@ -123,6 +123,8 @@ def test_coordinator_adds_an_organization_with_delegate_and_alternate(world, cli
     client.force_login(world.coordinator)
     organization = OrganizationFactory(territory=world.territory, name="Maison de jeunes L'Escale")
     delegate, alternate = UserFactory(), UserFactory()
+    for person in (delegate, alternate):  # people of the territory: they work for the organization
+        Affiliation.objects.create(person=person, organization=organization)
     response = client.post(f"{T}/e/chantier/membres/ajouter/", {
         "organization": organization.pk, "category": "voting", "delegate": delegate.pk, "alternate": alternate.pk,
     })

@@ -6,10 +6,11 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from concertation.core.validators import guard_single_line, refuse_invisible_characters
+from concertation.core.validators import guard_single_line
 from concertation.directory.models import College, Organization, Sector
 
 from .models import Charter, Delegation, Membership, MembershipCategory, Role, RoleAssignment, Space
+from .selectors import people_of_territory
 
 User = get_user_model()
 
@@ -23,8 +24,31 @@ class DateInput(forms.DateInput):
 
 
 class PersonChoiceField(forms.ModelChoiceField):
+    """A person of the space's territory (``people_of_territory``), shown with their e-mail.
+
+    A pick outside the territory — another territory's person, or an id that does not exist — gets
+    the same message: it tells nothing about who has an account on the instance.
+    """
+
+    default_error_messages = {
+        "invalid_choice": _("Cette personne ne fait pas partie du territoire : choisissez-la dans la liste, ou "
+                            "invitez-la par son adresse courriel."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", User.objects.none())
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj):
         return f"{obj} <{obj.email}>" if obj.display_name else obj.email
+
+
+def set_people(form, territory, *names: str) -> None:
+    """Offer the territory's people, and only them, in the form's person pickers."""
+    people = people_of_territory(territory)
+    for name in names:
+        if name in form.fields:
+            form.fields[name].queryset = people
 
 
 class SpaceForm(forms.ModelForm):
@@ -64,12 +88,17 @@ class OrganizationForm(forms.ModelForm):
 
 
 class MemberAddForm(forms.Form):
-    """An organization with its delegate and alternate in one step — or a citizen."""
+    """An organization with its delegate and alternate in one step — or a citizen.
+
+    People are picked among those of the territory; a delegate who is not one yet is named by
+    address and receives an invitation (see ``views.structure.member_add``).
+    """
 
     organization = forms.ModelChoiceField(label=_("Organisme"), queryset=Organization.objects.none(), required=False)
     person = PersonChoiceField(
-        label=_("Ou une citoyenne ou un citoyen"), queryset=User.objects.none(), required=False,
-        help_text=_("Pour un siège citoyen, choisissez la personne plutôt qu'un organisme."),
+        label=_("Ou une citoyenne ou un citoyen"), required=False,
+        help_text=_("Pour un siège citoyen, choisissez la personne plutôt qu'un organisme. Une personne qui ne "
+                    "fait pas encore partie du territoire s'invite depuis la page « Invitations »."),
     )
     category = forms.ChoiceField(label=_("Catégorie"), choices=MembershipCategory.choices,
                                  initial=MembershipCategory.VOTING)
@@ -77,14 +106,13 @@ class MemberAddForm(forms.Form):
         label=_("Collège"), queryset=College.objects.none(), required=False,
         help_text=_("Laissez vide pour prendre le collège de l'organisme."),
     )
-    delegate = PersonChoiceField(label=_("Personne déléguée"), queryset=User.objects.none(), required=False)
+    delegate = PersonChoiceField(label=_("Personne déléguée"), required=False)
     delegate_email = forms.EmailField(
-        label=_("Ou l'adresse courriel d'une nouvelle personne déléguée"), required=False,
-        help_text=_("Un compte est créé pour elle ; vous pourrez ensuite l'inviter."),
+        label=_("Ou l'adresse courriel de la personne déléguée"), required=False,
+        help_text=_("Si elle ne fait pas encore partie du territoire, elle reçoit une invitation et devient "
+                    "personne déléguée en l'acceptant."),
     )
-    delegate_name = forms.CharField(label=_("Son nom"), max_length=150, required=False,
-                                    validators=[refuse_invisible_characters])
-    alternate = PersonChoiceField(label=_("Substitut"), queryset=User.objects.none(), required=False)
+    alternate = PersonChoiceField(label=_("Substitut"), required=False)
     start = forms.DateField(label=_("Début"), required=False, widget=DateInput())
 
     def __init__(self, *args, space, **kwargs):
@@ -93,11 +121,11 @@ class MemberAddForm(forms.Form):
         self.fields["organization"].queryset = (
             Organization.objects.filter(territory=territory, active=True).exclude(memberships__space=space)
         )
-        people = User.objects.filter(is_active=True).order_by("display_name", "email")
-        self.fields["person"].queryset = people
-        self.fields["delegate"].queryset = people
-        self.fields["alternate"].queryset = people
+        set_people(self, territory, "person", "delegate", "alternate")
         self.fields["college"].queryset = College.objects.filter(territory=territory)
+
+    def clean_delegate_email(self):
+        return self.cleaned_data["delegate_email"].strip().lower()
 
     def clean(self):
         data = super().clean()
@@ -107,23 +135,22 @@ class MemberAddForm(forms.Form):
             raise forms.ValidationError(_("Choisissez un organisme ou une personne, pas les deux."))
         if data.get("delegate") and data.get("delegate_email"):
             self.add_error("delegate_email", _("Choisissez une personne existante ou une nouvelle adresse, pas les deux."))
-        if data.get("delegate_email") and not data.get("delegate_name"):
-            self.add_error("delegate_name", _("Indiquez le nom de la nouvelle personne déléguée."))
+        if data.get("delegate_email") and not data.get("organization"):
+            self.add_error("delegate_email", _("Seul un organisme a une personne déléguée et un substitut."))
         return data
 
 
 class MemberEditForm(forms.Form):
     category = forms.ChoiceField(label=_("Catégorie"), choices=MembershipCategory.choices)
     college = forms.ModelChoiceField(label=_("Collège"), queryset=College.objects.none(), required=False)
-    delegate = PersonChoiceField(label=_("Personne déléguée"), queryset=User.objects.none(), required=False)
-    alternate = PersonChoiceField(label=_("Substitut"), queryset=User.objects.none(), required=False)
+    delegate = PersonChoiceField(label=_("Personne déléguée"), required=False)
+    alternate = PersonChoiceField(label=_("Substitut"), required=False)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
     def __init__(self, *args, membership: Membership, **kwargs):
         super().__init__(*args, **kwargs)
-        people = User.objects.filter(is_active=True).order_by("display_name", "email")
-        self.fields["delegate"].queryset = people
-        self.fields["alternate"].queryset = people
+        # The current delegate and alternate belong to the territory by their delegation.
+        set_people(self, membership.space.territory_id, "delegate", "alternate")
         self.fields["college"].queryset = College.objects.filter(territory_id=membership.space.territory_id)
         if membership.organization_id is None:
             del self.fields["delegate"]
@@ -149,7 +176,7 @@ class RoleForm(forms.ModelForm):
 
 
 class RoleAssignForm(forms.Form):
-    person = PersonChoiceField(label=_("Personne"), queryset=User.objects.none(), required=False)
+    person = PersonChoiceField(label=_("Personne"), required=False)
     organization = forms.ModelChoiceField(label=_("Organisme"), queryset=Organization.objects.none(), required=False,
                                           help_text=_("Pour un rôle tenu par un organisme, comme la fiducie."))
     start = forms.DateField(label=_("Début du mandat"), widget=DateInput())
@@ -158,7 +185,7 @@ class RoleAssignForm(forms.Form):
 
     def __init__(self, *args, space, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = User.objects.filter(is_active=True).order_by("display_name", "email")
+        set_people(self, space.territory_id, "person")
         self.fields["organization"].queryset = Organization.objects.filter(territory_id=space.territory_id)
 
 

@@ -13,14 +13,17 @@ in docs/import.md. Choices made here:
 - The same organization may appear on several rows to join several spaces; its details must then
   agree from row to row. The same organization twice in the same space is an error, and so is an
   organization that already has a membership in that space.
-- A delegate or alternate is found by e-mail; a person without an account gets one, with no
-  password (they choose one through « Mot de passe oublié » or an invitation).
+- A delegate or alternate is found by e-mail among the people of the territory
+  (``selectors.people_of_territory``) and named at once. Anyone else — an account elsewhere on the
+  instance or no account at all — is sent an invitation to that seat and takes it by accepting:
+  nobody is enrolled without consent, and the preview and the summary say the same thing for an
+  address with an account elsewhere as for an unknown one. One pending invitation per address and
+  space: a second one (in the file or already sent) is a row error.
 - Nothing is written unless every row is valid (``TabularImport.apply``).
 """
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db.models.functions import Lower
@@ -39,7 +42,9 @@ from concertation.core.tabular import (
 )
 from concertation.directory.models import College, Organization, Sector, Territory
 
-from .models import Membership, MembershipCategory, Space
+from . import invitations
+from .models import Invitation, Membership, MembershipCategory, Space
+from .selectors import people_of_territory
 from .services import membership_add, organization_save
 
 COLUMNS = [
@@ -137,8 +142,9 @@ class OrganizationImport(TabularImport):
 
     columns = COLUMNS
 
-    def __init__(self, territory: Territory):
+    def __init__(self, territory: Territory, *, base_url: str | None = None):
         self.territory = territory
+        self.base_url = base_url  # for the links of the invitations (SITE_URL when None)
 
     # Loading: a fixed number of queries, whatever the number of rows ----------------------------
 
@@ -165,13 +171,19 @@ class OrganizationImport(TabularImport):
         emails = {
             row.get(key).lower() for row in rows for key in ("delegate_email", "alternate_email") if row.get(key)
         }
-        users = get_user_model().objects.annotate(email_lower=Lower("email")).filter(email_lower__in=emails)
+        # Only the territory's people: whether an address has an account elsewhere must not show.
+        users = people_of_territory(territory).annotate(email_lower=Lower("email")).filter(email_lower__in=emails)
         self.users = {user.email_lower: user for user in users} if emails else {}
+        # (space id, address) → the line of the file that invites it (None: an invitation already pending).
+        self.invited: dict[tuple[int, str], int | None] = {
+            (space_id, email.lower()): None
+            for space_id, email in Invitation.objects.filter(
+                invitations.pending_q(), space__territory=territory).values_list("space_id", "email")
+        } if emails else {}
         # State across rows of one file
         self.first_row: dict[str, tuple[int, dict]] = {}  # organization → (line, its details)
         self.placed: dict[tuple[str, int | None], int] = {}  # (organization, space) → line
         self.new_sectors: set[str] = set()
-        self.new_people: set[str] = set()
 
     # Checking -------------------------------------------------------------------------------------
 
@@ -350,6 +362,26 @@ class OrganizationImport(TabularImport):
             data[kind] = (email, name) if email else None
         if data["delegate"] and data["alternate"] and data["delegate"][0] == data["alternate"][0]:
             errors.append(_("La personne déléguée et le substitut doivent être deux personnes différentes."))
+        elif space is not None:
+            self._check_invitations(row, space, data, errors)
+
+    def _check_invitations(self, row: Row, space: Space, data: dict, errors: list[str]) -> None:
+        """An address outside the territory is invited: one pending invitation per address and space."""
+        for kind in ("delegate", "alternate"):
+            if not data[kind] or data[kind][0] in self.users:
+                continue
+            email = data[kind][0]
+            key = (space.pk, email)
+            if key not in self.invited:
+                self.invited[key] = row.number
+            elif self.invited[key] is None:
+                errors.append(_("Une invitation à « %(space)s » attend déjà la réponse de %(email)s : retirez "
+                                "cette adresse de la ligne, ou révoquez d'abord l'invitation.")
+                              % {"space": space.name, "email": email})
+            else:
+                errors.append(_("%(email)s est déjà invitée ou invité à « %(space)s » à la ligne %(line)s : une "
+                                "personne ne reçoit qu'une invitation par espace.")
+                              % {"email": email, "space": space.name, "line": self.invited[key]})
 
     def _actions(self, name: str, data: dict) -> list[str]:
         actions = []
@@ -384,19 +416,17 @@ class OrganizationImport(TabularImport):
                     email, person_name = data[kind]
                     who = f"{person_name} <{email}>" if person_name else email
                     if email in self.users:
-                        actions.append(_("%(role)s : %(who)s (compte existant)") % {"role": label, "who": who})
-                    elif email in self.new_people:
-                        actions.append(_("%(role)s : %(who)s (compte créé plus haut)") % {"role": label, "who": who})
+                        actions.append(_("%(role)s : %(who)s (personne du territoire)") % {"role": label, "who": who})
                     else:
-                        self.new_people.add(email)
-                        actions.append(_("%(role)s : %(who)s (nouveau compte, sans mot de passe)")
-                                       % {"role": label, "who": who})
+                        # The same words for an account elsewhere and for an unknown address.
+                        actions.append(_("%(role)s : %(who)s recevra une invitation et prendra ce "
+                                         "siège en l'acceptant") % {"role": label, "who": who})
         return actions
 
     # Writing --------------------------------------------------------------------------------------
 
     def preview(self, table):
-        self.stats = {"organizations_created": 0, "organizations_updated": 0, "memberships": 0, "people": 0,
+        self.stats = {"organizations_created": 0, "organizations_updated": 0, "memberships": 0, "invitations": 0,
                       "sectors": 0}
         self.done_organizations: dict[str, Organization] = {}
         return super().preview(table)
@@ -410,10 +440,19 @@ class OrganizationImport(TabularImport):
         space = data["space"]
         if space is None:
             return
-        people = {kind: self._person(*data[kind]) if data[kind] else None for kind in ("delegate", "alternate")}
-        membership_add(space=space, organization=organization, category=data["category"],
-                       delegate=people["delegate"], alternate=people["alternate"], start=data["start"])
+        people = {kind: self.users.get(data[kind][0]) if data[kind] else None for kind in ("delegate", "alternate")}
+        membership = membership_add(space=space, organization=organization, category=data["category"],
+                                    delegate=people["delegate"], alternate=people["alternate"], start=data["start"],
+                                    by=by)
         self.stats["memberships"] += 1
+        for kind in ("delegate", "alternate"):
+            if data[kind] and people[kind] is None:
+                invitation = invitations.invitation_create(
+                    space=space, email=data[kind][0], invited_as=kind, organization=organization,
+                    category=membership.category, by=by, rate_limited=False,
+                )
+                invitations.invitation_send(invitation=invitation, base_url=self.base_url)
+                self.stats["invitations"] += 1
 
     def _save_organization(self, result: RowResult) -> Organization:
         data = result.data
@@ -439,14 +478,6 @@ class OrganizationImport(TabularImport):
             self.sectors[key] = Sector.objects.create(territory=self.territory, name=name)
             self.stats["sectors"] += 1
         return self.sectors[key]
-
-    def _person(self, email: str, name: str):
-        user = self.users.get(email)
-        if user is None:
-            user = get_user_model().objects.create_user(email=email, password=None, display_name=name)
-            self.users[email] = user
-            self.stats["people"] += 1
-        return user
 
 
 def _changes(organization: Organization, details: dict) -> list[str]:

@@ -24,6 +24,7 @@ from concertation.directory.models import Affiliation, Organization
 
 from .access import forget_access
 from .models import Delegation, Invitation, Membership, MembershipCategory, Space
+from .selectors import people_of_territory
 from .services import delegation_set, membership_add
 
 logger = logging.getLogger(__name__)
@@ -81,8 +82,11 @@ def refusal(invitation: Invitation | None) -> DomainError | None:
 @transaction.atomic
 def invitation_create(*, space: Space, email: str, invited_as: str = Invitation.As.CITIZEN,
                       organization: Organization | None = None, category: str = MembershipCategory.VOTING,
-                      message: str = "", by) -> Invitation:
-    """Record an invitation (call invitation_send to e-mail it)."""
+                      message: str = "", by, rate_limited: bool = True) -> Invitation:
+    """Record an invitation (call invitation_send to e-mail it).
+
+    ``rate_limited=False`` for the member import: one reviewed file, bounded by its row limit, may
+    invite more people than the hourly limit of the invitation form."""
     email = normalize_email(email)
     try:
         validate_email(email)
@@ -106,7 +110,7 @@ def invitation_create(*, space: Space, email: str, invited_as: str = Invitation.
                             "l'organisme choisi, ou invitez la personne comme déléguée ou substitut."), field="organization")
 
     now = timezone.now()
-    if by is not None and Invitation.objects.filter(invited_by=by, created_at__gte=now - RATE_WINDOW).count() >= RATE_LIMIT:
+    if rate_limited and by is not None and Invitation.objects.filter(invited_by=by, created_at__gte=now - RATE_WINDOW).count() >= RATE_LIMIT:
         raise DomainError(
             _("Vous avez envoyé %(count)s invitations dans la dernière heure, le maximum permis. Réessayez plus "
               "tard.") % {"count": RATE_LIMIT},
@@ -137,6 +141,35 @@ def _check_not_already_there(*, space, email, invited_as, organization) -> None:
         person__email__iexact=email,
     ).exists():
         raise DomainError(_("Cette personne occupe déjà ce rôle pour cet organisme dans cet espace."), field="email")
+
+
+@transaction.atomic
+def membership_add_or_invite(*, space: Space, delegate_email: str = "", base_url: str | None = None, by=None,
+                             **membership) -> tuple[Membership, Invitation | None]:
+    """Add a member (``services.membership_add``), its delegate named by address when there is one.
+
+    A person of the territory (``people_of_territory``) is named delegate at once, as a picked one
+    would be. Anyone else — an account elsewhere on the instance or no account at all — is sent an
+    invitation to become the delegate: nobody is enrolled without consent, and the coordinator is
+    told the same thing in both cases.
+    """
+    email = normalize_email(delegate_email)
+    invitation = None
+    if email:
+        if membership.get("delegate") is not None:
+            raise DomainError(_("Choisissez une personne existante ou une nouvelle adresse, pas les deux."),
+                              field="delegate_email")
+        if membership.get("organization") is None:
+            raise DomainError(_("Seul un organisme a une personne déléguée et un substitut."), field="delegate_email")
+        membership["delegate"] = people_of_territory(space.territory_id).filter(email__iexact=email).first()
+    added = membership_add(space=space, by=by, **membership)
+    if email and membership["delegate"] is None:
+        invitation = invitation_create(
+            space=space, email=email, invited_as=Invitation.As.DELEGATE, organization=membership["organization"],
+            category=added.category, by=by,
+        )
+        invitation_send(invitation=invitation, base_url=base_url)
+    return added, invitation
 
 
 def site_base_url(base_url: str | None = None) -> str:

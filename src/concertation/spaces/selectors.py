@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
@@ -23,10 +24,10 @@ from django.db.models.functions import Coalesce, Concat, NullIf, RowNumber
 from django.http import Http404
 from django.utils import timezone
 
-from concertation.directory.models import Organization, Territory
+from concertation.directory.models import Affiliation, Organization, Territory
 
 from .access import access_for
-from .models import Charter, Delegation, Membership, Role, RoleAssignment, Space
+from .models import Charter, Delegation, Invitation, Membership, Role, RoleAssignment, Space
 
 
 def current_q(prefix: str = "", on=None) -> Q:
@@ -97,6 +98,39 @@ def build_tree(spaces: list[Space]) -> list[dict]:
         return {"space": space, "children": [node(child) for child in children[space.pk]]}
 
     return [node(root) for root in roots]
+
+
+def people_of_territory(territory):
+    """The people of a territory: the only accounts its coordinators may see (with their e-mail) and
+    pick in a form, and the only ones they may enrol without the person's consent.
+
+    A person belongs to the territory when, now or in the past, they
+    - coordinate it (``Territory.coordinators``);
+    - sit in one of its spaces as a citizen (a ``Membership`` of their own);
+    - are the delegate or alternate of a member organization in one of its spaces (``Delegation``);
+    - hold a role in one of its spaces (``RoleAssignment`` in their name);
+    - act for one of its organizations (``Affiliation``);
+    - accepted an invitation to one of its spaces (``Invitation.accepted_by``).
+    Past ties count: a former delegate is still known to the table and may come back. Anyone else,
+    with an account on the instance or not, joins only by accepting an invitation, so that nothing
+    tells a coordinator whether an address has an account elsewhere. Active accounts only, ordered
+    by name; one query (each tie is a subquery).
+    """
+    territory_id = territory.pk if isinstance(territory, Territory) else territory
+    ties = (
+        Territory.coordinators.through.objects.filter(territory_id=territory_id).values("user_id"),
+        Membership.objects.filter(space__territory_id=territory_id, person__isnull=False).values("person_id"),
+        Delegation.objects.filter(membership__space__territory_id=territory_id).values("person_id"),
+        RoleAssignment.objects.filter(role__space__territory_id=territory_id, person__isnull=False)
+        .values("person_id"),
+        Affiliation.objects.filter(organization__territory_id=territory_id).values("person_id"),
+        Invitation.objects.filter(space__territory_id=territory_id, accepted_by__isnull=False)
+        .values("accepted_by_id"),
+    )
+    belongs = Q()
+    for tie in ties:
+        belongs |= Q(pk__in=tie)
+    return get_user_model().objects.filter(belongs, is_active=True).order_by("display_name", "email", "pk")
 
 
 def person_name(prefix: str = "") -> Coalesce:

@@ -34,6 +34,7 @@ from concertation.directory.models import College
 
 from ..imports import COLUMNS, OrganizationImport, template_examples
 from .common import load_territory
+from .invitations import _base_url
 
 logger = logging.getLogger(__name__)
 
@@ -77,10 +78,12 @@ def _column_help(territory):
                    "seulement ajouté à l'annuaire."),
         "category": _("« votant », « observateur » ou « invité » (en anglais : « voting », "
                       "« observer », « guest »). Vide : membre votant."),
-        "delegate_email": _("Un compte est créé, sans mot de passe, pour une personne qui n'en a pas."),
-        "delegate_name": _("Le nom affiché d'un nouveau compte; un compte existant garde le sien."),
-        "alternate_email": _("Un compte est créé, sans mot de passe, pour une personne qui n'en a pas."),
-        "alternate_name": _("Le nom affiché d'un nouveau compte; un compte existant garde le sien."),
+        "delegate_email": _("Une personne du territoire est nommée tout de suite; toute autre personne "
+                             "reçoit une invitation et prend ce siège en l'acceptant."),
+        "delegate_name": _("Pour vous repérer dans l'aperçu; chaque personne garde le nom de son compte."),
+        "alternate_email": _("Une personne du territoire est nommée tout de suite; toute autre personne "
+                              "reçoit une invitation et prend ce siège en l'acceptant."),
+        "alternate_name": _("Pour vous repérer dans l'aperçu; chaque personne garde le nom de son compte."),
         "start": _("Le début de l'adhésion, écrit AAAA-MM-JJ (par exemple 2025-09-18). Vide : aujourd'hui."),
     }
     return [{"header": column.header(), "other": column.header("fr" if english() else "en"),
@@ -109,7 +112,7 @@ def import_members(request, territory):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
-        importer = OrganizationImport(territory)
+        importer = OrganizationImport(territory, base_url=_base_url(request))
         preview = importer.preview(importer.read(data, filename=upload.name))
         token = KEPT.keep(request, owner=("territory", territory.pk), name=upload.name, data=data) if preview.ok else None
         if not preview.ok:
@@ -125,7 +128,7 @@ def _confirm(request, territory):
         messages.error(request, _("Cet aperçu n'est plus disponible : téléversez le fichier de nouveau."))
         return redirect("spaces:import", territory=territory.slug)
     data, filename = kept
-    importer = OrganizationImport(territory)
+    importer = OrganizationImport(territory, base_url=_base_url(request))
     try:
         importer.apply(importer.read(data, filename=filename), by=request.user)
     except ImportRefused as refused:
@@ -144,10 +147,10 @@ def _summary(stats: dict) -> str:
         ngettext("%(count)s organisme créé", "%(count)s organismes créés", stats["organizations_created"]),
         ngettext("%(count)s organisme mis à jour", "%(count)s organismes mis à jour", stats["organizations_updated"]),
         ngettext("%(count)s adhésion ajoutée", "%(count)s adhésions ajoutées", stats["memberships"]),
-        ngettext("%(count)s compte créé", "%(count)s comptes créés", stats["people"]),
+        ngettext("%(count)s invitation envoyée", "%(count)s invitations envoyées", stats["invitations"]),
         ngettext("%(count)s secteur créé", "%(count)s secteurs créés", stats["sectors"]),
     ]
-    counts = [stats[key] for key in ("organizations_created", "organizations_updated", "memberships", "people",
+    counts = [stats[key] for key in ("organizations_created", "organizations_updated", "memberships", "invitations",
                                      "sectors")]
     done = [part % {"count": count} for part, count in zip(parts, counts, strict=True) if count]
     return ", ".join(done) or _("aucun changement")

@@ -6,7 +6,6 @@ Views stay thin: load what the person may see (404 otherwise), call a service, r
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -19,7 +18,7 @@ from concertation.core.errors import DomainError, add_domain_error
 from concertation.core.richtext import render_markdown
 from concertation.directory.models import College, Organization
 
-from .. import selectors, services
+from .. import invitations, selectors, services
 from ..access import access_for
 from ..charter_text import charter_diff, rule_sentence
 from ..forms import (
@@ -43,8 +42,8 @@ from ..models import (
     Space,
 )
 from .common import get_in_space, load_space, load_territory
+from .invitations import _base_url
 
-User = get_user_model()
 PAGE_SIZE = 50             # rows of a list a page (members, organizations, the space's full member list)
 PREVIEW_PER_COLLEGE = 30   # members of each college shown on the space page
 SEARCH_MAX_LENGTH = 100
@@ -254,33 +253,26 @@ def member_add(request, territory, space):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                delegate = data["delegate"]
-                if data["delegate_email"]:
-                    delegate = _person_for_email(data["delegate_email"], data["delegate_name"])
-                membership = services.membership_add(
-                    space=space, organization=data["organization"], person=data["person"],
-                    category=data["category"], college=data["college"], delegate=delegate,
-                    alternate=data["alternate"], start=data["start"],
-                )
+            membership, invitation = invitations.membership_add_or_invite(
+                space=space, organization=data["organization"], person=data["person"],
+                category=data["category"], college=data["college"], delegate=data["delegate"],
+                delegate_email=data["delegate_email"], alternate=data["alternate"], start=data["start"],
+                base_url=_base_url(request), by=request.user,
+            )
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, _("« %(name)s » est maintenant membre de l'espace.") % {
-                "name": membership.member_name
+            if invitation is None:
+                message = _("« %(name)s » est maintenant membre de l'espace.")
+            else:
+                # The same words whether the address has an account elsewhere or none.
+                message = _("« %(name)s » est maintenant membre de l'espace. Une invitation est envoyée à "
+                            "%(email)s : cette personne en deviendra la personne déléguée en l'acceptant.")
+            messages.success(request, message % {
+                "name": membership.member_name, "email": invitation.email if invitation else "",
             })
             return redirect("spaces:members", territory=space.territory.slug, space=space.slug)
     return render(request, "spaces/member_add.html", {"territory": space.territory, "space": space, "form": form})
-
-
-def _person_for_email(email: str, name: str):
-    email = email.strip().lower()
-    person = User.objects.filter(email__iexact=email).first()
-    if person is None:
-        person = User(email=email, display_name=name.strip())
-        person.set_unusable_password()
-        person.save()
-    return person
 
 
 @login_required
