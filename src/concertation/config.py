@@ -183,10 +183,9 @@ def file_storage(bucket: str | None) -> dict:
         "region_name": os.environ.get("S3_REGION") or None,
         "location": os.environ.get("S3_PREFIX", "").strip("/"),
         "addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or None,  # "path" for most self-hosted ones
-        "default_acl": None,  # the bucket's own policy: private
         "querystring_auth": True,
         "file_overwrite": False,
-    }
+    }  # no ACL on the objects: the bucket's own policy (private) applies
     # Without these, boto3 finds its credentials itself (AWS_* variables, an instance role…).
     if os.environ.get("S3_ACCESS_KEY_ID"):
         options["access_key"] = os.environ["S3_ACCESS_KEY_ID"]

@@ -3,13 +3,13 @@
 Uploaded files are never served by address (no /media/ URL): an app's view checks that the person
 may see the object the file is attached to, then calls ``file_response``. The stored name is random
 (nothing to guess); the name the person downloads is the original one, cleaned up. Only the storage
-API is used (open, exists, path when the storage has one), so disk and S3-compatible storages both
+API is used (open, and path when the storage has one), so disk and S3-compatible storages both
 work (settings.STORAGES["default"], docs/deployment.md).
 
 ``FILE_DOWNLOAD_HANDOFF`` lets the web server send the bytes once Django has said yes:
 "" (Django streams the file, the default), "x-accel-redirect" (nginx: an internal location under
 ``FILE_DOWNLOAD_HANDOFF_PREFIX``) or "x-sendfile" (Apache's mod_xsendfile, lighttpd: the file's
-path on disk; storages without a path are streamed).
+path on disk). Only files on this machine's disk are handed over; others (a bucket) are streamed.
 """
 
 from __future__ import annotations
@@ -94,20 +94,28 @@ def _headers(filename: str) -> dict[str, str]:
     }
 
 
+def _local_path(storage, name: str) -> str | None:
+    """The file's path on this machine's disk, or None (object storage, in-memory, missing file)."""
+    try:
+        path = storage.path(name)
+    except NotImplementedError:
+        return None
+    return path if os.path.isfile(path) else None
+
+
 def _handoff(storage, name: str) -> tuple[str, str] | None:
-    """The header that hands the sending over to the web server, or None to stream it ourselves."""
+    """The header that hands the sending over to the web server, or None to stream it ourselves.
+    Only for files on this machine's disk: the web server reads them there; a bucket is streamed."""
     mode = getattr(settings, "FILE_DOWNLOAD_HANDOFF", "")
-    if mode == "x-accel-redirect":
-        prefix = getattr(settings, "FILE_DOWNLOAD_HANDOFF_PREFIX", "/protected-files/")
-        return "X-Accel-Redirect", prefix.rstrip("/") + "/" + quote(name)
+    if mode not in ("x-accel-redirect", "x-sendfile"):
+        return None
+    path = _local_path(storage, name)
+    if path is None:
+        return None  # streamed below, or the 404 of a missing file
     if mode == "x-sendfile":
-        try:
-            path = storage.path(name)
-        except NotImplementedError:  # an object storage: no path on this machine
-            return None
-        # A path that is no file here (in-memory storage, missing file): streamed, or a 404 below.
-        return ("X-Sendfile", path) if os.path.isfile(path) else None
-    return None
+        return "X-Sendfile", path
+    prefix = getattr(settings, "FILE_DOWNLOAD_HANDOFF_PREFIX", "/protected-files/")
+    return "X-Accel-Redirect", prefix.rstrip("/") + "/" + quote(name)
 
 
 def file_response(field_file, filename: str) -> HttpResponse:
@@ -120,8 +128,6 @@ def file_response(field_file, filename: str) -> HttpResponse:
     headers = _headers(filename)
     handoff = _handoff(storage, name)
     if handoff is not None:
-        if not storage.exists(name):
-            raise Http404
         response = HttpResponse(b"", headers=headers)
         response[handoff[0]] = handoff[1]
         return response
