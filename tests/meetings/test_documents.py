@@ -111,6 +111,16 @@ def test_a_missing_file_answers_like_a_missing_document(world, client_for):
     assert client.get(download_url(meeting, document.pk)).status_code == 404
 
 
+def test_a_stored_name_outside_the_storage_is_a_missing_file(world, client_for, settings):
+    meeting = committee_meeting(world)
+    document = attach(meeting)
+    ItemDocument.objects.filter(pk=document.pk).update(file="../../secret_key")
+    client = client_for(world.delegate)
+    assert client.get(download_url(meeting, document.pk)).status_code == 404
+    settings.FILE_DOWNLOAD_HANDOFF = "x-sendfile"
+    assert client.get(download_url(meeting, document.pk)).status_code == 404
+
+
 def test_a_draft_meetings_documents_are_for_those_who_run_it(world, client_for):
     meeting = committee_meeting(world, status=Meeting.Status.DRAFT)
     document = attach(meeting)

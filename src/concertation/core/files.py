@@ -23,6 +23,7 @@ import unicodedata
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.http import content_disposition_header
 
@@ -98,7 +99,7 @@ def _local_path(storage, name: str) -> str | None:
     """The file's path on this machine's disk, or None (object storage, in-memory, missing file)."""
     try:
         path = storage.path(name)
-    except NotImplementedError:
+    except (NotImplementedError, SuspiciousFileOperation):
         return None
     return path if os.path.isfile(path) else None
 
@@ -133,7 +134,7 @@ def file_response(field_file, filename: str) -> HttpResponse:
         return response
     try:
         opened = storage.open(name, "rb")
-    except (FileNotFoundError, OSError):
+    except (OSError, SuspiciousFileOperation):  # missing (FileNotFoundError), or a name out of the storage
         raise Http404 from None
     response = FileResponse(opened, content_type=headers.pop("Content-Type"))
     for header, value in headers.items():
