@@ -164,3 +164,42 @@ def email(url: str | None) -> dict:
     elif scheme == "file":
         settings["EMAIL_FILE_PATH"] = parts.path or "var/mail"
     return settings
+
+
+FILE_HANDOFFS = ("", "x-accel-redirect", "x-sendfile")
+
+
+def file_storage(bucket: str | None) -> dict:
+    """STORAGES["default"]: the disk (MEDIA_ROOT), or an S3-compatible bucket when S3_BUCKET is set
+    (django-storages, the optional extra ``concertation[s3]``; ADR 0004). The bucket stays private:
+    files are only sent through the download views, never by the bucket's address."""
+    if not (bucket or "").strip():
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    import importlib.util
+
+    if importlib.util.find_spec("storages") is None or importlib.util.find_spec("boto3") is None:
+        raise ConfigurationError(
+            f"S3_BUCKET={bucket!r} needs django-storages and boto3: pip install 'concertation[s3]'.")
+    options = {
+        "bucket_name": bucket.strip(),
+        "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,  # MinIO, Ceph, OVH, Scaleway…
+        "region_name": os.environ.get("S3_REGION") or None,
+        "location": os.environ.get("S3_PREFIX", "").strip("/"),
+        "addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or None,  # "path" for most self-hosted ones
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }  # no ACL on the objects: the bucket's own policy (private) applies
+    # Without these, boto3 finds its credentials itself (AWS_* variables, an instance role…).
+    if os.environ.get("S3_ACCESS_KEY_ID"):
+        options["access_key"] = os.environ["S3_ACCESS_KEY_ID"]
+        options["secret_key"] = os.environ.get("S3_SECRET_ACCESS_KEY", "")
+    return {"BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {key: value for key, value in options.items() if value is not None}}
+
+
+def file_handoff(value: str | None) -> str:
+    mode = (value or "").strip().lower()
+    if mode not in FILE_HANDOFFS:
+        raise ConfigurationError(
+            f"FILE_DOWNLOAD_HANDOFF={value!r} is unknown: leave it empty, or use x-accel-redirect or x-sendfile.")
+    return mode

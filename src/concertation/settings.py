@@ -180,12 +180,17 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files are private: no address serves MEDIA_URL; they are sent by views that check who
+# asks (core/files.py). Random stored names; disk by default, an S3-compatible bucket with S3_BUCKET.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
+# "" (Django streams files), "x-accel-redirect" (nginx) or "x-sendfile" (Apache, lighttpd).
+FILE_DOWNLOAD_HANDOFF = config.file_handoff(os.environ.get("FILE_DOWNLOAD_HANDOFF"))
+FILE_DOWNLOAD_HANDOFF_PREFIX = os.environ.get("FILE_DOWNLOAD_HANDOFF_PREFIX", "/protected-files/")
 # Hashed, compressed static files in production; plain files for the demo and the tests.
 STATIC_MANIFEST = config.env_bool("STATIC_MANIFEST", not DEBUG)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": config.file_storage(os.environ.get("S3_BUCKET")),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

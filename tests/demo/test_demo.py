@@ -357,3 +357,38 @@ def test_the_plan_de_quartier_2025_2030_is_complete(client):
     base = f"/t/{TERRITORY_SLUG}/e/{ASSEMBLY}/plan/{plan.pk}"
     for path in ("/", "/tableau-de-bord/", "/bilan/?du=2025-01-01&au=2025-12-31"):
         assert client.get(base + path).status_code == 200, path
+
+
+def test_the_demo_documents_are_real_files_that_download(client, django_capture_on_commit_callbacks):
+    """Every document link of the demo answers with its file (they were all 404: issue 12), to those
+    who see the meeting only; a reset deletes the old files."""
+    import re
+
+    from django.core.files.storage import default_storage
+
+    from concertation.core.files import is_random_name
+    from concertation.meetings.models import ItemDocument
+
+    load_demo()
+    documents = list(ItemDocument.objects.select_related("item__meeting__space").exclude(file="").order_by("pk"))
+    assert [d.download_name for d in documents] == [
+        "Bilan 2024-2025.pdf", "budget-confidentiel.pdf", "besoins-des-comites.txt"]
+    assert all(is_random_name(d.file.name) for d in documents)
+    client.force_login(User.objects.get(email=ACCOUNT_EMAILS["citizen"]))  # sits on the committee too
+    for document in documents:
+        meeting = document.item.meeting
+        page = client.get(f"/t/{TERRITORY_SLUG}/e/{meeting.space.slug}/rencontres/{meeting.pk}/").content.decode()
+        link = re.search(rf'<a href="([^"]+)">{re.escape(document.title)}</a>', page).group(1)
+        response = client.get(link)
+        content = b"".join(response.streaming_content)
+        assert response.status_code == 200, link
+        assert content == default_storage.open(document.file.name).read()
+        assert content.startswith(b"%PDF-1.4") == document.download_name.endswith(".pdf")
+    committee_link = link  # the last document belongs to the members-only committee's meeting
+    assert documents[-1].item.meeting.space.slug == COMMITTEE
+    client.force_login(User.objects.get(email=ACCOUNT_EMAILS["observer"]))
+    assert client.get(committee_link).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        load_demo(reset=True)
+    assert not any(default_storage.exists(d.file.name) for d in documents)
+    assert ItemDocument.objects.exclude(file="").count() == 3

@@ -7,8 +7,8 @@ the other territory's space — through the services of each app:
 
 - decisions: a draft, an open (with a comment and a ballot), a closed and a decided proposal; an
   open poll with options;
-- meetings: a meeting in preparation, a convened meeting (standard agenda, a proposed item, RSVP
-  tokens), a meeting in progress (attendance, a decision item), a held meeting (attendance,
+- meetings: a meeting in preparation, a convened meeting (standard agenda, a document file, a
+  proposed item, RSVP tokens), a meeting in progress (attendance, a decision item), a held meeting (attendance,
   circulated minutes, follow-ups, an evaluation);
 - planning: an adopted plan (priority, objective, strategy, activity, indicator with a measurement,
   progress) and a draft plan;
@@ -31,6 +31,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
@@ -49,7 +50,12 @@ from concertation.meetings.models import (
     Meeting,
     Rsvp,
 )
-from concertation.meetings.services_agenda import item_propose, meeting_convene, meeting_create
+from concertation.meetings.services_agenda import (
+    item_document_add,
+    item_propose,
+    meeting_convene,
+    meeting_create,
+)
 from concertation.planning import indicators
 from concertation.planning import services as planning
 from concertation.planning.models import Activity
@@ -139,6 +145,9 @@ def populate(w, space, *, member, organization, runner, attendees, voter_key, ta
     o.agenda_item = AgendaItem.objects.filter(meeting=o.convened_meeting, status=AgendaItem.Status.ACCEPTED).order_by(
         "position").last()
     o.proposed_item = item_propose(meeting=o.convened_meeting, by=runner, title=f"Point proposé {tag}")
+    # A file on the agenda: its bytes carry the space's mark, so a download to the wrong person leaks it.
+    o.document = item_document_add(item=o.agenda_item, by=runner, title=f"Budget {tag}",
+                                   file=ContentFile(f"Budget {tag}".encode(), name=f"budget-{space.slug}.pdf"))
     o.rsvp, _created = Rsvp.objects.get_or_create(meeting=o.convened_meeting, person=member)
 
     started = now - timedelta(minutes=30)
@@ -208,7 +217,7 @@ def missing_objects(w, space) -> SimpleNamespace:
     o = SimpleNamespace(space=space, territory=space.territory, member=ghost, organization=ghost, runner=ghost,
                         charter_version=MISSING_ID, voter_key=f"u:{MISSING_ID}", world=w)
     for name in ("draft_proposal", "open_proposal", "option", "comment", "closed_proposal", "decided_proposal",
-                 "draft_meeting", "convened_meeting", "agenda_item", "proposed_item", "rsvp", "live_meeting", "live_item",
+                 "draft_meeting", "convened_meeting", "agenda_item", "proposed_item", "document", "rsvp", "live_meeting", "live_item",
                  "held_meeting", "held_item", "follow_up", "org_follow_up", "minutes", "plan", "priority",
                  "objective", "strategy", "first_activity", "activity", "indicator", "measurement", "progress", "draft_plan",
                  "invitation", "role", "assignment", "membership"):
@@ -259,7 +268,9 @@ def build_matrix_world():
 @pytest.fixture(scope="module")
 def matrix_world(django_db_setup, django_db_blocker):
     """The rich world, built once per module in a transaction rolled back at the module's end."""
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+    # The agenda's files live in memory for the module (the world outlives each test's MEDIA_ROOT).
+    storages = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS, STORAGES=storages):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:

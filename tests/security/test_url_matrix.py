@@ -266,6 +266,9 @@ ROUTES: dict[str, Row] = {
     "meetings:cancel": space_row(ids(pk="convened_meeting"), public=POST_ONLY_SIGNED_IN, private=POST_ONLY_SIGNED_IN),
     "meetings:notice_pdf": space_row(ids(pk="convened_meeting"), public=SEE_PUBLIC, private=SEE_PRIVATE),
     "meetings:meeting_ics": space_row(ids(pk="convened_meeting"), public=SEE_PUBLIC, private=SEE_PRIVATE),
+    # A document's file (the only way to it: nothing serves /media/): whoever sees the meeting.
+    "meetings:document": space_row(ids(pk="convened_meeting", document="document"), public=SEE_PUBLIC,
+                                   private=SEE_PRIVATE),
 
     # --- meetings: during the meeting ---
     "meetings:live": space_row(ids(pk="live_meeting"), public=RUN_PUBLIC, private=RUN_PRIVATE),
@@ -386,7 +389,7 @@ def _excluded(route: str, callback) -> bool:
     return (
         route.startswith("admin/")  # Django's admin: its own staff-only permission system
         or (route.startswith("compte/") and module.startswith("allauth."))  # allauth's sign-in screens
-        or route.startswith(("static/", "media/"))  # files (served by WhiteNoise or the web server)
+        or route.startswith("static/")  # static files (WhiteNoise); uploads go through views, never media/
     )
 
 
@@ -531,12 +534,23 @@ def test_get(matrix_world, client_as, name, variant, kind, expected):
     ("spaces:territory", "public", "coordinator", PRIVATE_MARK),
     ("spaces:territories", "everywhere", "foreigner", OTHER_MARK),
     ("meetings:meeting", "other", "admin", OTHER_MARK),
+    ("meetings:document", "private", "delegate", PRIVATE_MARK),  # the file's own bytes
     ("decisions:proposals", "public", "citizen", f"{DRAFT_PROPOSAL_MARK} public"),
     ("meetings:list", "public", "coordinator", f"{DRAFT_MEETING_MARK} public"),
 ])
 def test_the_marks_show_where_they_may(matrix_world, client_as, name, variant, kind, mark):
     """The leak check of test_get is not empty: those who may see the objects do see their marks."""
     assert mark in get(client_as, matrix_world, name, variant, kind).body
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_media_address_serves_a_file(matrix_world, client_as, kind, settings):
+    """Uploads have no address of their own: the stored name under /media/ answers 404 to everyone,
+    even to those who may download the file through its view."""
+    for o in (matrix_world.public, matrix_world.private):
+        response = client_as(kind).get(f"{settings.MEDIA_URL}{o.document.file.name}")
+        assert response.status_code == 404
+        assert o.document.title.encode() not in response.content
 
 
 # Out of reach = missing ----------------------------------------------------------------------------
@@ -769,7 +783,8 @@ NOT_FORGEABLE = {
     "spaces:roles", "spaces:charter", "spaces:charter_version", "decisions:proposals", "decisions:proposal",
     "decisions:results", "register:territory", "register:territory_csv", "register:territory_feed", "register:space",
     "register:space_csv", "register:space_feed", "meetings:list", "meetings:space_feed", "meetings:notice_pdf",
-    "meetings:meeting_ics", "meetings:live", "meetings:quorum", "meetings:attendance_sheet", "meetings:minutes_pdf",
+    "meetings:meeting_ics", "meetings:document", "meetings:live", "meetings:quorum", "meetings:attendance_sheet",
+    "meetings:minutes_pdf",
     "meetings:follow_ups", "meetings:evaluation_results", "my_meetings:personal_feed", "my:my_follow_ups",
     "planning:plans", "planning:plan", "planning:revisions", "planning:item_history", "planning:dashboard",
     "planning:dashboard_pdf", "planning:bilan", "planning:bilan_pdf", "planning:indicator",

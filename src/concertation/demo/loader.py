@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -29,6 +30,7 @@ from concertation.core.dates import add_months
 from concertation.decisions import services as decisions
 from concertation.decisions.ballots import ballot_cast
 from concertation.decisions.models import Proposal
+from concertation.demo.documents import document_bytes
 from concertation.directory.models import Affiliation, College, Organization, Sector, Territory
 from concertation.spaces import services
 from concertation.spaces.models import (
@@ -993,6 +995,14 @@ class DemoItem:
     proposal: str = ""  # which decision of build_proposals the item carries
     conflicts: tuple = ()  # organization keys stepping out
     dissent: str = ""
+    documents: tuple = ()  # DemoDocument: real small files, downloaded through the meeting's page
+
+
+@dataclass(frozen=True)
+class DemoDocument:
+    title: str
+    filename: str
+    paragraphs: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -1073,7 +1083,12 @@ DEMO_MEETINGS = [
                      notes="La coordination présente le bilan de l'année : 14 rencontres de comités, 6 projets "
                            "concertés et 1 180 ménages joints par les activités alimentaires. Les membres "
                            "soulignent la participation citoyenne en hausse (31 % des personnes présentes aux "
-                           "assemblées).", presenter=COORDINATION),
+                           "assemblées).", presenter=COORDINATION,
+                     documents=(DemoDocument("Bilan 2024-2025 de la Table", "Bilan 2024-2025.pdf", (
+                         "14 rencontres de comités, 6 projets concertés et 1 180 ménages joints par les activités "
+                         "alimentaires.",
+                         "La participation citoyenne est en hausse : 31 % des personnes présentes aux assemblées.",
+                     )),)),
             DemoItem("Priorités et plan de quartier 2025-2030", "decision", 40,
                      notes="Les trois priorités (Habiter dignement, Se nourrir ensemble, Réussir et s'insérer), "
                            "leurs stratégies, leurs activités et leurs cibles sont présentées et discutées en "
@@ -1125,7 +1140,21 @@ DEMO_MEETINGS = [
                            "comités. La Marmite solidaire et le CJE des Rivières déclarent un conflit d'intérêts "
                            "et quittent la salle pour la délibération et le vote. Le consensus n'est pas atteint "
                            "(le Centre de services scolaire est en désaccord) : le comité passe au vote de repli "
-                           "prévu par la charte.", proposal="envelope", conflicts=("marmite", "cje")),
+                           "prévu par la charte.", proposal="envelope", conflicts=("marmite", "cje"),
+                     documents=(
+                         DemoDocument("Scénarios de répartition (confidentiel)", "budget-confidentiel.pdf", (
+                             "Document de travail réservé aux membres du comité de coordination.",
+                             "Scénario A : 40 000 $ à la sécurité alimentaire, 35 000 $ à l'insertion, 25 000 $ "
+                             "au logement, 20 000 $ en réserve.",
+                             "Scénario B : parts égales entre les trois priorités du plan de quartier.",
+                             "Scénario C : appel de projets ouvert pour toute l'enveloppe.",
+                         )),
+                         DemoDocument("Besoins exprimés par les comités", "besoins-des-comites.txt", (
+                             "Se nourrir ensemble : prolonger le frigo communautaire et les cuisines collectives.",
+                             "Habiter dignement : financer le porte-à-porte auprès des locataires.",
+                             "Réussir et s'insérer : accompagner 40 jeunes vers un premier emploi.",
+                         )),
+                     )),
             DemoItem("Calendrier des rencontres 2025-2026", "information", 10,
                      notes="Le comité se réunira le premier mardi de chaque mois, sauf en janvier et en juillet."),
         ),
@@ -1318,6 +1347,11 @@ def _build_meeting(ctx: DemoContext, data: DemoMeeting, proposals: dict):
         if entry.proposal and proposal is None and entry.outcome:
             notes += "\n\n" + fr(entry.outcome)
         AgendaItem.objects.filter(pk=item.pk).update(notes=notes, dissent=fr(entry.dissent))
+        for document in entry.documents:
+            title = money(document.title)
+            content = document_bytes(document.filename, title, [money(text) for text in document.paragraphs])
+            services_agenda.item_document_add(item=item, by=coordinator, title=title,
+                                              file=ContentFile(content, name=document.filename))
         for key in entry.conflicts:
             ConflictDeclaration.objects.create(
                 item=item, organization=ctx.organization(key),
@@ -1418,9 +1452,13 @@ def build_meetings(ctx: DemoContext) -> None:
 
 def delete_meetings(ctx: DemoContext) -> None:
     """Meetings PROTECT their space: delete them before the territory."""
-    from concertation.meetings.models import Meeting
+    from concertation.meetings.models import ItemDocument, Meeting
 
     if ctx.territory is not None:
+        documents = ItemDocument.objects.filter(item__meeting__space__territory=ctx.territory).exclude(file="")
+        for document in documents:
+            # The files go once the rows are gone for good (a failed reset keeps them).
+            transaction.on_commit(lambda name=document.file.name, storage=document.file.storage: storage.delete(name))
         Meeting.objects.filter(space__territory=ctx.territory).delete()
 
 

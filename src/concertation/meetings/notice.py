@@ -29,11 +29,15 @@ def rsvp_url(meeting: Meeting, rsvp, base_url: str = "", answer: str = "") -> st
     return (base_url or "").rstrip("/") + path + (f"?answer={answer}" if answer else "")
 
 
-def document_url(document, base_url: str = "") -> str:
+def document_url(document, base_url: str = "", meeting: Meeting | None = None) -> str:
+    """The link of a document: its web address, or the download view (never the stored file's path)."""
     if document.url:
         return document.url
     if document.file:
-        return (base_url or "").rstrip("/") + document.file.url
+        meeting = meeting or document.item.meeting
+        return (base_url or "").rstrip("/") + reverse("meetings:document", kwargs={
+            "territory": meeting.space.territory.slug, "space": meeting.space.slug, "pk": meeting.pk,
+            "document": document.pk})
     return ""
 
 
@@ -53,7 +57,7 @@ def notice_context(meeting: Meeting, items, *, base_url: str = "") -> dict:
     rows = []
     documents = []
     for number, (item, start, end) in enumerate(schedule(items, meeting.starts_at), start=1):
-        item_documents = [(document, document_url(document, base_url)) for document in item.documents.all()]
+        item_documents = [(document, document_url(document, base_url, meeting)) for document in item.documents.all()]
         documents.extend((item, document, url) for document, url in item_documents)
         rows.append({"number": number, "item": item, "start": start, "end": end, "documents": item_documents,
                      "description_html": render_markdown(item.description)})

@@ -69,6 +69,19 @@ def agenda_items(meeting) -> list[AgendaItem]:
     )
 
 
+def document_for(user, meeting, pk: int) -> ItemDocument:
+    """A file of the meeting's agenda, for a person who may see the meeting (``meeting_for``): the
+    documents of accepted items, as the meeting page lists them; those of proposed or declined
+    items only for who runs the meeting (they edit them). 404 exactly like a missing one otherwise."""
+    document = (ItemDocument.objects.select_related("item").filter(item__meeting=meeting, pk=pk)
+                .exclude(file="").first())
+    if document is None:
+        raise Http404
+    if document.item.status != AgendaItem.Status.ACCEPTED and not user.has_perm("meetings.run_meeting", meeting):
+        raise Http404
+    return document
+
+
 def accepted_items(meeting) -> list[AgendaItem]:
     return [item for item in agenda_items(meeting) if item.status == AgendaItem.Status.ACCEPTED]
 

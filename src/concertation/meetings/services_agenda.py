@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from concertation.core.errors import DomainError
+from concertation.core.files import safe_filename
 from concertation.spaces.access import access_for
 from concertation.spaces.models import Charter, MembershipCategory, Space
 from concertation.spaces.selectors import charter_in_force
@@ -357,7 +358,9 @@ def item_document_add(*, item: AgendaItem, by, title: str, url: str = "", file=N
         raise DomainError(_("Ce fichier est trop volumineux (%(size)s Mo au plus).") % {
             "size": max_size // (1024 * 1024)}, field="document_file")
     _check_agenda_open(item.meeting)
-    return ItemDocument.objects.create(item=item, title=title, url=url or "", file=file or "")
+    # The stored name is random (models.document_upload_to); the original one names the download.
+    filename = safe_filename(file.name) if file else ""
+    return ItemDocument.objects.create(item=item, title=title, url=url or "", file=file or "", filename=filename)
 
 
 @transaction.atomic
@@ -366,7 +369,8 @@ def item_documents_remove(*, item: AgendaItem, by, ids) -> int:
     documents = list(ItemDocument.objects.filter(item=item, pk__in=list(ids)))
     for document in documents:
         if document.file:
-            document.file.delete(save=False)
+            # Once the rows are gone for good: a rolled-back removal keeps its files.
+            transaction.on_commit(lambda name=document.file.name, storage=document.file.storage: storage.delete(name))
         document.delete()
     return len(documents)
 
