@@ -19,5 +19,5 @@ def rewrite(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("meetings", "0001_initial")]
+    dependencies = [("meetings", "0002_document_random_names")]
     operations = [migrations.RunPython(rewrite, migrations.RunPython.noop)]
