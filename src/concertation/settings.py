@@ -206,6 +206,17 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 MAX_UPLOAD_SIZE = config.env_int("MAX_UPLOAD_SIZE", 10 * 1024 * 1024)
 
+# Oversized bodies are refused before they are read (core/uploads.py): a handler that stops an
+# upload past MAX_UPLOAD_SIZE (plus a margin), and a middleware that checks the declared size
+# before anything reads the body (it runs before CsrfViewMiddleware reads the form).
+FILE_UPLOAD_HANDLERS = [
+    "concertation.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+                  "concertation.core.uploads.UploadLimitMiddleware")
+
 globals().update(config.email(os.environ.get("EMAIL_URL")))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Concertation <noreply@localhost>")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)

@@ -10,6 +10,8 @@ from django.utils import translation
 
 from concertation.core.tabular import (
     Column,
+    ImportRefused,
+    TabularImport,
     normalize,
     parse_date,
     read_table,
@@ -201,3 +203,85 @@ def test_templates_in_both_languages_parse_back(language, header):
         first_line = template_csv(COLUMNS, [example]).decode("utf-8-sig").splitlines()[0]
     assert first_line.startswith(header)
     assert (";" in first_line) == (language == "fr-ca")
+
+
+# A quotation mark left open (tabular_csv.py states the rule) ----------------------------------------
+
+NOTE_COLUMNS = COLUMNS + [Column("note", ("Note", "Note"), multiline=True)]
+SWALLOWED = 'Organisme;Courriel;Début;Note\r\nOrg Une;;2025-01-01;\r\n"Org ouverte;;2025-01-01;\r\n' \
+            'Org Deux;;2025-01-02;\r\nOrg Trois;;2025-01-03;\r\n'
+
+
+def test_quote_never_closed_is_refused_on_the_line_it_opened_in_both_languages():
+    with translation.override("fr-ca"):
+        table = read_table(SWALLOWED.encode(), columns=NOTE_COLUMNS)
+    assert table.rows == []
+    assert table.errors[0].startswith("Ligne 3 du fichier : un guillemet ouvert n'est jamais refermé")
+    with translation.override("en"):
+        table = read_table(SWALLOWED.encode(), columns=NOTE_COLUMNS)
+    assert table.errors and table.rows == []
+    assert "Line 3 of the file" in table.errors[0]
+
+
+def test_quote_never_closed_on_the_last_line_is_refused():
+    data = 'Organisme,Début\nOrg Une,2025-01-01\n"Org ouverte, inc.,2025-01-02\n'.encode()
+    table = read_table(data, columns=COLUMNS)
+    assert table.rows == [] and "Ligne 3 du fichier" in table.errors[0]
+
+
+def test_quote_closed_rows_later_is_refused_when_the_lines_between_look_like_rows():
+    data = ('Organisme;Courriel;Début;Note\nOrg Une;;2025-01-01;\n"Org ouverte;;2025-01-01;\n'
+            'Org Deux;;2025-01-02;\nOrg Trois";;2025-01-03;\nOrg Quatre;;2025-01-04;\n').encode()
+    table = read_table(data, columns=NOTE_COLUMNS)
+    assert table.rows == []
+    assert table.errors[0].startswith("Ligne 3 du fichier : un guillemet ouvert dans cette ligne n'est refermé "
+                                      "que 2 lignes plus loin")
+
+
+def test_a_multiline_record_with_more_cells_than_the_header_is_refused():
+    data = 'Organisme;Début\nOrg Une;2025-01-01\n"Org\nouverte";2025-01-01;x;y\n'.encode()
+    table = read_table(data, columns=COLUMNS)
+    assert table.rows == [] and "Ligne 3 du fichier" in table.errors[0]
+    assert "plus de cellules" in table.errors[0]
+
+
+def test_quoted_delimiters_and_escaped_quotes_still_read():
+    data = ('Organisme;Courriel;Début\n"Maison ""La Ruche""; inc.";a@example.org;2025-01-01\n'
+            '"Org; deux";"";"2025-01-02"\n').encode()
+    table = read_table(data, columns=COLUMNS)
+    assert table.errors == []
+    assert [row.values["name"] for row in table.rows] == ['Maison "La Ruche"; inc.', "Org; deux"]
+
+
+def test_a_closed_multiline_cell_from_a_spreadsheet_is_read_and_numbered_as_a_spreadsheet_does():
+    data = ('Organisme,Courriel,Début,Note\r\nOrg Une,,2025-01-01,"Adresse : 12 rue Principale, app. 3\r\n'
+            'Montréal (Québec)\r\nH2X 1Y4"\r\nOrg Deux,,2025-01-02,\r\n').encode()
+    table = read_table(data, columns=NOTE_COLUMNS)
+    assert table.errors == []
+    assert [row.number for row in table.rows] == [2, 3]
+    assert table.rows[0].values["note"] == "Adresse : 12 rue Principale, app. 3\r\nMontréal (Québec)\r\nH2X 1Y4"
+
+
+def test_the_line_named_is_the_line_of_the_file_after_a_multiline_cell_and_a_sep_hint():
+    data = ('sep=;\nOrganisme;Courriel;Début;Note\nOrg Une;;2025-01-01;"deux\nlignes"\n"Org ouverte;;2025-01-01;\n'
+            'Org Deux;;2025-01-02;\n').encode()
+    table = read_table(data, columns=NOTE_COLUMNS)
+    assert table.rows == [] and table.errors[0].startswith("Ligne 5 du fichier")
+
+
+class _Plain(TabularImport):
+    columns = NOTE_COLUMNS
+
+    def check_row(self, result):
+        pass
+
+
+@pytest.mark.django_db
+def test_a_line_break_in_a_one_line_column_is_a_row_error_and_nothing_is_applied():
+    data = 'Organisme;Début;Note\nOrg Une;2025-01-01;"a\nb"\n"Org\nDeux";2025-01-02;\n'.encode()
+    importer = _Plain()
+    preview = importer.preview(importer.read(data))
+    assert [(result.row.number, bool(result.errors)) for result in preview.results] == [(2, False), (3, True)]
+    assert "« Nom de l'organisme »" in preview.results[1].errors[0].replace("\u00a0", " ")
+    with pytest.raises(ImportRefused):
+        importer.apply(importer.read(data))

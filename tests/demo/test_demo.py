@@ -392,3 +392,78 @@ def test_the_demo_documents_are_real_files_that_download(client, django_capture_
         load_demo(reset=True)
     assert not any(default_storage.exists(d.file.name) for d in documents)
     assert ItemDocument.objects.exclude(file="").count() == 3
+
+
+# The demo's absolute links follow --addrport (issue 12, defect 10) ---------------------------------
+
+@pytest.mark.parametrize("addrport, site_url", [
+    ("0.0.0.0:8123", "http://127.0.0.1:8123"),
+    ("8123", "http://127.0.0.1:8123"),
+    ("localhost:9000", "http://localhost:9000"),
+    ("192.168.1.20:8000", "http://192.168.1.20:8000"),
+    ("[::1]:8000", "http://[::1]:8000"),
+    ("[::]:8000", "http://127.0.0.1:8000"),
+])
+def test_site_url_is_the_address_the_demo_serves(settings, monkeypatch, addrport, site_url):
+    from concertation.demo.management.commands.demo import configure_site_url
+
+    monkeypatch.delenv("SITE_URL", raising=False)
+    assert configure_site_url(addrport) == site_url
+    assert settings.SITE_URL == site_url
+
+
+def test_site_url_from_the_environment_is_kept(settings, monkeypatch):
+    from concertation.demo.management.commands.demo import configure_site_url
+
+    monkeypatch.setenv("SITE_URL", "https://demo.example.org")
+    settings.SITE_URL = "https://demo.example.org"
+    assert configure_site_url("0.0.0.0:8123") == "https://demo.example.org"
+
+
+def test_the_served_demo_writes_its_own_address_in_calendars_and_notices(
+        client, settings, monkeypatch, django_capture_on_commit_callbacks):
+    from django.core import mail
+    from django.urls import reverse
+
+    from concertation.demo.management.commands import demo as demo_command
+    from concertation.meetings import services_agenda
+
+    monkeypatch.delenv("SITE_URL", raising=False)
+    settings.SITE_URL = "http://127.0.0.1:8000"  # the DEBUG default the demo had before
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+                                  "QUEUES": ["default", "email"]}}
+    served = []
+
+    def fake_call_command(name, *args, **kwargs):
+        if name == "runserver":
+            served.append(args)  # the server itself is not started
+            return None
+        return call_command(name, *args, **kwargs)
+
+    monkeypatch.setattr(demo_command, "call_command", fake_call_command)
+    out = StringIO()
+    call_command("demo", "--addrport", "0.0.0.0:8123", stdout=out)
+    assert served == [("0.0.0.0:8123",)]
+    assert "http://127.0.0.1:8123" in out.getvalue()
+
+    meeting = Meeting.objects.filter(space__territory__slug=TERRITORY_SLUG).order_by("-starts_at").first()
+    kwargs = {"territory": TERRITORY_SLUG, "space": meeting.space.slug}
+    coordinator = User.objects.get(email=DEMO_ACCOUNTS[0].email)
+    client.force_login(coordinator)
+    starts = timezone.now() + timedelta(days=10)
+    draft = services_agenda.meeting_create(space=meeting.space, by=coordinator, title="Rencontre de test",
+                                           starts_at=starts, ends_at=starts + timedelta(hours=2),
+                                           address="1000, rue des Hérons")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("meetings:convene", kwargs={**kwargs, "pk": draft.pk}))
+    assert mail.outbox
+    for message in mail.outbox:
+        assert "http://127.0.0.1:8123/" in message.body
+        assert "127.0.0.1:8000" not in message.body
+    for url in (reverse("meetings:meeting_ics", kwargs={**kwargs, "pk": draft.pk}),
+                reverse("meetings:space_feed", kwargs=kwargs)):
+        content = client.get(url).content.decode().replace("\r\n ", "")  # unfold iCalendar lines
+        assert "http://127.0.0.1:8123/" in content
+        assert "127.0.0.1:8000" not in content
+

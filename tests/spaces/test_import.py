@@ -449,3 +449,23 @@ def test_upload_page_and_templates_query_counts(world, client, django_assert_max
                          ("spaces:import_template_xlsx", 9)):
         with django_assert_max_num_queries(budget):
             assert client.get(url(world, name)).status_code == 200
+
+
+def test_unclosed_quote_is_reported_with_its_line_on_the_preview_and_confirm_imports_nothing(world, client):
+    # The reported defect: the preview said one valid row, confirming created one organization
+    # named « Org ouverte;;;… Org Deux;;;… Org Trois… ».
+    client.force_login(world.coordinator)
+    good = csv_bytes(FR_HEADER, GOOD_ROWS[:1], ";").decode()
+    data = (good + '"Org ouverte;;;;assemblee;;;;;;\r\nOrg Deux;;;;assemblee;;;;;;\r\n'
+            "Org Trois;;;;assemblee;;;;;;\r\n").encode()
+    before = counts()
+    response = upload(client, world, data)
+    content = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert "Ligne 3 du fichier : un guillemet ouvert n'est jamais refermé" in content
+    assert "Rien n'a été importé" in content
+    assert response.context["token"] is None and response.context["preview"].results == []
+    response = client.post(url(world), {"step": "confirm", "token": "anything"})
+    assert response.status_code == 302
+    assert counts() == before
+    assert not Organization.objects.filter(name__startswith="Org").exists()

@@ -3,7 +3,8 @@
 The engine is generic: an import declares its ``Column`` list (French and English header names,
 matched without regard to case, accents or punctuation) and subclasses ``TabularImport`` with a
 per-row check and a per-row write. ``read_table`` turns an uploaded file into numbered rows of
-plain strings; ``TabularImport.preview`` checks every row without writing; ``TabularImport.apply``
+plain strings (tabular_csv.py says when a quotation mark left open makes a CSV file unreadable);
+``TabularImport.preview`` checks every row without writing; ``TabularImport.apply``
 checks again inside one transaction and writes only when no row has an error.
 
 Writers (``write_csv``, ``write_xlsx``, ``template_csv``, ``template_xlsx``) neutralize
@@ -27,11 +28,13 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from concertation.core.errors import DomainError
+from concertation.core.tabular_csv import Refused as _Refused
+from concertation.core.tabular_csv import csv_rows as _csv_rows
+from concertation.core.tabular_csv import sniff_delimiter  # noqa: F401  (part of this module's API)
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 MAX_XLSX_UNCOMPRESSED = 100 * 1024 * 1024
-DELIMITERS = (",", ";", "\t")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 (.xls)
@@ -63,6 +66,7 @@ class Column:
     key: str
     headers: tuple[str, ...]
     required: bool = False
+    multiline: bool = False  # may hold a line break (an address, a note); elsewhere one is a row error
 
     def header(self, language: str | None = None) -> str:
         language = language or get_language() or "fr"
@@ -95,10 +99,6 @@ class Table:
 
 
 # Reading ----------------------------------------------------------------------------------------
-
-class _Refused(Exception):
-    pass
-
 
 def read_table(source, *, columns: list[Column], filename: str | None = None,
                max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS) -> Table:
@@ -143,57 +143,6 @@ def _read_bytes(source, max_bytes: int) -> bytes:
     if not data.strip():
         raise _Refused(_("Le fichier est vide : ajoutez une ligne d'en-têtes et au moins une ligne de données."))
     return data
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # "Unicode text" from Excel: UTF-16 with a BOM
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise _Refused(_("Le fichier n'est pas encodé en UTF-8 : les lettres accentuées seraient mal lues. "
-                         "Dans Excel, choisissez « Enregistrer sous », puis le type « CSV UTF-8 (délimité par "
-                         "des virgules) »; dans LibreOffice, cochez « Éditer les paramètres du filtre » et "
-                         "choisissez le jeu de caractères « Unicode (UTF-8) ». Vous pouvez aussi importer "
-                         "le classeur Excel (.xlsx) tel quel.")) from None
-    if "\x00" in text:
-        raise _Refused(_("Ce fichier ne contient pas du texte : importez un fichier CSV ou un classeur Excel (.xlsx)."))
-    return text
-
-
-def sniff_delimiter(header_line: str) -> str:
-    """The delimiter of the header line: comma, semicolon (French-language Excel) or tab."""
-    counts = {delimiter: 0 for delimiter in DELIMITERS}
-    quoted = False
-    for char in header_line:
-        if char == '"':
-            quoted = not quoted
-        elif not quoted and char in counts:
-            counts[char] += 1
-    best = max(DELIMITERS, key=lambda delimiter: counts[delimiter])
-    return best if counts[best] else ","
-
-
-def _csv_rows(data: bytes):
-    text = _decode(data)
-    first_line, _newline, rest = text.partition("\n")
-    delimiter, offset = None, 0
-    if first_line.strip().lower().startswith("sep=") and len(first_line.strip()) == 5:
-        delimiter, text, offset = first_line.strip()[4], rest, 1  # Excel's "sep=;" hint line
-    header_line = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = delimiter or sniff_delimiter(header_line)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    number = offset
-    try:
-        for number, cells in enumerate(reader, start=offset + 1):  # noqa: B007
-            yield number, cells
-    except csv.Error:
-        raise _Refused(_("Ligne %(line)s : le fichier CSV est mal formé. Vérifiez qu'aucun guillemet n'est "
-                         "resté ouvert et qu'aucune cellule ne dépasse 100 000 caractères.")
-                       % {"line": number + 1}) from None
 
 
 def _xlsx_rows(data: bytes):
@@ -443,6 +392,15 @@ class TabularImport:
     def check_row(self, result: RowResult) -> None:
         raise NotImplementedError
 
+    def check_line_breaks(self, result: RowResult) -> None:
+        """A line break in a one-line column: a quotation mark left open swallowed the next lines."""
+        for column in self.columns:
+            if not column.multiline and ("\n" in result.row.get(column.key) or "\r" in result.row.get(column.key)):
+                result.errors.append(_("La colonne %(column)s contient un saut de ligne, ce qu'elle n'accepte pas. "
+                                       "Dans un fichier CSV, c'est souvent le signe d'un guillemet resté ouvert dans "
+                                       "cette ligne : refermez-le ou retirez le saut de ligne.")
+                                     % {"column": quote(column.header())})
+
     def apply_row(self, result: RowResult, *, by) -> None:
         raise NotImplementedError
 
@@ -456,6 +414,7 @@ class TabularImport:
         self.prepare(table.rows)
         for row in table.rows:
             result = RowResult(row=row)
+            self.check_line_breaks(result)
             self.check_row(result)
             preview.results.append(result)
         return preview

@@ -40,7 +40,7 @@ COLUMNS = [
                          "ID"), required=True),
     Column("date", ("Date", "Date", "Date de la mesure", "Measurement date", "Jour", "Day"), required=True),
     Column("value", ("Valeur", "Value", "Mesure", "Measurement", "Résultat", "Result"), required=True),
-    Column("note", ("Note", "Note", "Commentaire", "Comment", "Remarque", "Notes")),
+    Column("note", ("Note", "Note", "Commentaire", "Comment", "Remarque", "Notes"), multiline=True),
 ]
 LIST_LIMIT = 8
 

@@ -1,6 +1,15 @@
-"""``concertation demo``: migrate, load the demo territory, print the demo accounts, serve."""
+"""``concertation demo``: migrate, load the demo territory, print the demo accounts, serve.
+
+The absolute links the site writes (notices, .ics files, calendar feeds, invitations) come from
+``SITE_URL``. Unless the environment sets it, the demo sets it to the address it serves,
+``--addrport`` as given, with a wildcard host (0.0.0.0, ::) replaced by 127.0.0.1: the only host
+the demo's ALLOWED_HOSTS accept from a browser. To serve other machines, set ALLOWED_HOSTS and
+SITE_URL (e.g. ``SITE_URL=http://192.168.1.20:8000``).
+"""
 
 from __future__ import annotations
+
+import os
 
 from django.conf import settings
 from django.core.management import call_command
@@ -19,6 +28,13 @@ def url_for(addrport: str) -> str:
     if host in {"0.0.0.0", "::", "[::]"}:
         host = "127.0.0.1"
     return f"http://{host}:{port or '8000'}/"
+
+
+def configure_site_url(addrport: str) -> str:
+    """Point SITE_URL at the address the demo serves, unless the environment chose one."""
+    if not os.environ.get("SITE_URL"):
+        settings.SITE_URL = url_for(addrport).rstrip("/")
+    return settings.SITE_URL
 
 
 class Command(BaseCommand):
@@ -70,6 +86,8 @@ class Command(BaseCommand):
                 "DEBUG est désactivé : lancez plutôt « concertation demo », qui l'active pour la démo. / "
                 "DEBUG is off: static files will not be served; run it as `concertation demo`."
             )
+        site_url = configure_site_url(addrport)  # loading writes no link; serving does
+        self.stdout.write(f"Liens des courriels et calendriers / links in e-mails and calendars (SITE_URL) : {site_url}")
         self.stdout.write("")
         self.stdout.write("Ctrl+C arrête le serveur / Ctrl+C stops the server.")
         call_command("runserver", addrport, use_reloader=False)
