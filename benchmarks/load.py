@@ -204,36 +204,6 @@ def run_python(base_url: str, paths: list[str], cookie: str, duration: int, conn
     }
 
 
-class Writer:
-    """A write to the database every `every` seconds while the load runs (a thread of this process):
-    it raises the data version, so the workers compute their pages again (core/page_cache.py)."""
-
-    def __init__(self, every: float):
-        self.every, self.count = every, 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True) if every > 0 else None
-
-    def _run(self) -> None:
-        from django.db import connection
-
-        from concertation.core import data_version
-
-        while not self._stop.wait(self.every):
-            data_version.bump()
-            self.count += 1
-        connection.close()
-
-    def __enter__(self):
-        if self._thread:
-            self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        if self._thread:
-            self._thread.join()
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -246,9 +216,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", help="default: DATABASE_URL, else var/bench-<scale>.sqlite3")
     parser.add_argument("--paths", help="comma-separated paths instead of the member pages (e.g. /_floor/ "
                                         "for the ceiling of the stack)")
-    parser.add_argument("--write-every", type=float, default=0.0,
-                        help="seconds between two writes to the database during the run (0: none); each "
-                             "write retires every kept page, as a vote or a comment would")
     parser.add_argument("--json", help="write the results to this file")
     args = parser.parse_args(argv)
     duration = max(1, min(args.duration, MAX_DURATION))
@@ -268,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     paths = args.paths.split(",") if args.paths else member_paths(args.scale)
     member = get_user_model().objects.get(email=common.MEMBER_EMAIL)
     session = common.session_keys([member])[member.pk]
-    # A browser also sends back the CSRF cookie its first page gave it (pages are kept per browser).
+    # A browser also sends back the CSRF cookie its first page gave it.
     from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
     from django.utils.crypto import get_random_string
 
@@ -287,12 +254,7 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit("load: no member page answers 200")
         print(f"  {len(paths)} member pages in turn: {', '.join(paths)}")
         runner = run_wrk if tool == "wrk" else run_python
-        with Writer(args.write_every) as writer:
-            result = runner(server.base_url, paths, cookie, duration, connections)
-        result["writes"] = writer.count
-        result["write_every_s"] = args.write_every or None
-        if args.write_every:
-            print(f"  {writer.count} writes during the run (one every {args.write_every:g} s)")
+        result = runner(server.base_url, paths, cookie, duration, connections)
     errors = result["non_2xx"] + result["socket_errors"]
     result.update(
         paths=paths, dropped=dropped, workers=args.workers, threads=args.threads, connections=connections,

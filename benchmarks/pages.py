@@ -178,43 +178,25 @@ def measure(pages: list[tuple[Page, str]], client, repeat: int, warmup: int) -> 
         from concertation.core.runtime import tune_garbage_collector
 
         tune_garbage_collector()
-    # Each page twice a round: computed (the kept pages off: what the page itself costs, the
-    # first reading after any write) and as served (kept pages on: the usual reading, core/page_cache.py).
-    from django.conf import settings
-
-    kept_times: dict[str, list[float]] = {page.key: [] for page, _path in pages}
     for _round in range(repeat):
         for page, path in live:
-            settings.PAGE_CACHE_ENABLED = False
             start, start_cpu = time.perf_counter(), time.process_time()
             client.get(path)
             times[page.key].append(time.perf_counter() - start)
             cpu[page.key].append(time.process_time() - start_cpu)
-            settings.PAGE_CACHE_ENABLED = True
-            start = time.perf_counter()
-            client.get(path)
-            kept_times[page.key].append(time.perf_counter() - start)
     for page, path in live:
         counts = []
-        settings.PAGE_CACHE_ENABLED = False
         for _ in range(2):
             with CaptureQueriesContext(connection) as queries:
                 client.get(path)
             counts.append(len(queries))
-        settings.PAGE_CACHE_ENABLED = True
-        client.get(path)
-        with CaptureQueriesContext(connection) as queries:
-            client.get(path)
-        kept_queries = len(queries)
         stats = common.summary_ms(times[page.key])
         cpu_stats = common.summary_ms(cpu[page.key])
-        kept_stats = common.summary_ms(kept_times[page.key])
         results[page.key].update(
             median_ms=stats["median_ms"], p95_ms=stats["p95_ms"], max_ms=stats["max_ms"],
             cpu_median_ms=cpu_stats["median_ms"], cpu_p95_ms=cpu_stats["p95_ms"], queries=counts[-1],
             queries_stable=counts[0] == counts[1], requests=len(times[page.key]), status="ok",
             bytes=len(client.get(path).content),
-            kept={"median_ms": kept_stats["median_ms"], "p95_ms": kept_stats["p95_ms"], "queries": kept_queries},
         )
     return results
 
@@ -230,9 +212,7 @@ def check_budgets(results: dict, previous: dict | None) -> None:
         before = (previous or {}).get(key, {})
         entry["budgets"] = {
             "p95_le_50ms": entry["p95_ms"] <= common.PAGE_P95_MS,
-            # As served (a kept page: the usual reading). The computed p95 is printed next to it.
-            "p95_le_3x_floor_median": (entry["kept"]["p95_ms"] <= common.PAGE_FLOOR_FACTOR * floor) if floor else None,
-            "computed_p95_le_3x_floor_median": (entry["p95_ms"] <= common.PAGE_FLOOR_FACTOR * floor) if floor else None,
+            "p95_le_3x_floor_median": (entry["p95_ms"] <= common.PAGE_FLOOR_FACTOR * floor) if floor else None,
             "queries_le_15": entry["queries"] <= common.PAGE_MAX_QUERIES,
             "same_queries_as_other_scale": (before.get("queries") == entry["queries"])
             if before.get("queries") is not None else None,
@@ -242,8 +222,7 @@ def check_budgets(results: dict, previous: dict | None) -> None:
 def print_table(results: dict, scale: str, previous_scale: str | None) -> None:
     mark = {True: "ok", False: "MISS", None: "–"}
     other = previous_scale or "other scale"
-    print(f"\n{'':<18} {'computed (kept pages off)':^35}  {'as served':^16}")
-    print(f"{'page':<18} {'median ms':>9} {'p95 ms':>8} {'cpu p50':>7} {'queries':>7}  {'median':>7} {'p95':>7}  "
+    print(f"\n{'page':<18} {'median ms':>9} {'p95 ms':>8} {'cpu p50':>7} {'queries':>7}  "
           f"p95≤50  p95≤3×floor  q≤15  q same as {other}")
     for key, entry in results.items():
         if key.startswith("_"):
@@ -253,9 +232,8 @@ def print_table(results: dict, scale: str, previous_scale: str | None) -> None:
                   f"{entry['queries']:>7}  (the reference)")
         elif entry.get("status") == "ok":
             b = entry["budgets"]
-            kept = entry["kept"]
             print(f"{key:<18} {entry['median_ms']:>9.2f} {entry['p95_ms']:>8.2f} {entry['cpu_median_ms']:>7.2f} "
-                  f"{entry['queries']:>7}  {kept['median_ms']:>7.2f} {kept['p95_ms']:>7.2f}  "
+                  f"{entry['queries']:>7}  "
                   f"{mark[b['p95_le_50ms']]:<6}  {mark[b['p95_le_3x_floor_median']]:<11}  "
                   f"{mark[b['queries_le_15']]:<4}  {mark[b['same_queries_as_other_scale']]}")
         else:
@@ -263,21 +241,14 @@ def print_table(results: dict, scale: str, previous_scale: str | None) -> None:
             print(f"{key:<18} {entry['status']}{f' — {reason}' if reason else ''}")
     floor = results.get("floor", {}).get("median_ms")
     if floor:
-        print(f"\nfloor median {floor:.2f} ms → the 3× budget is p95 ≤ {3 * floor:.2f} ms as served "
-              f"(and ≤ {common.PAGE_P95_MS:.0f} ms computed); scale {scale}")
-        computed_misses = [key for key, entry in results.items() if not key.startswith("_")
-                           and entry.get("budgets", {}).get("computed_p95_le_3x_floor_median") is False]
-        if computed_misses:
-            print(f"computed, beyond 3× the floor (first reading after a write): {', '.join(computed_misses)}")
+        print(f"\nfloor median {floor:.2f} ms → the 3× budget is p95 ≤ {3 * floor:.2f} ms "
+              f"(and ≤ {common.PAGE_P95_MS:.0f} ms); scale {scale}")
 
 
 def show_queries(client, pages: list[tuple[Page, str]]) -> None:
     """The SQL of one request of each page, each with its own time: where an N+1 or a heavy query
     shows."""
-    from django.conf import settings
     from django.db import connection
-
-    settings.PAGE_CACHE_ENABLED = False  # the page computed, not the kept copy
 
     for page, path in pages:
         captured: list[tuple[float, str]] = []
@@ -303,10 +274,6 @@ def show_queries(client, pages: list[tuple[Page, str]]) -> None:
 def profile_pages(client, pages: list[tuple[Page, str]], requests: int = 10) -> None:
     """Where the time of a page goes: cProfile over a few requests, the heaviest functions first."""
     import cProfile
-
-    from django.conf import settings
-
-    settings.PAGE_CACHE_ENABLED = False  # the page computed, not the kept copy
     import io
     import pstats
 
@@ -385,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.profile:
         profile_pages(client, [(page, path) for page, path in measured if page.key in args.profile.split(",")])
     missed = [key for key, entry in results.items()
-              if not key.startswith("_") and any(v is False for name, v in entry.get("budgets", {}).items() if not name.startswith("computed_"))]
+              if not key.startswith("_") and any(v is False for v in entry.get("budgets", {}).values())]
     errors = [key for key, entry in results.items() if str(entry.get("status", "")).startswith("error")]
     if errors:
         print(f"errors: {', '.join(errors)}")

@@ -29,8 +29,19 @@ def _fast_test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Real password hashing costs ~0.3 s a user; tests create many.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Each test starts with no kept page (core/page_cache.py); the cache stays on, so every
-    # test that writes then reads a page also checks that the write is seen.
+
+
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
+                     "live_server"}
+
+
+@pytest.fixture(autouse=True)
+def _no_counters_left(request):
+    """Each database test starts without rate-limit counters: they live in the database cache,
+    whose table a transactional test's flush leaves as it is (a test's own transaction undoes the rest)."""
+    if request.node.get_closest_marker("django_db") is None and not DATABASE_FIXTURES & set(request.fixturenames):
+        return
+    request.getfixturevalue("_django_db_helper")
     from django.core.cache import caches
 
     caches["default"].clear()

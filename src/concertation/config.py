@@ -122,6 +122,44 @@ def database(url: str | None, *, directory: Path) -> dict:
     return config
 
 
+# The table of the database cache, created by `migrate` (core.apps: after every migrate).
+CACHE_TABLE = "concertation_cache"
+# Culling deletes live entries once the table holds this many: far above what the rate limits let
+# through (expired entries are removed first), so a counter is never pushed out by other keys.
+CACHE_MAX_ENTRIES = 100_000
+
+
+def cache(redis_url: str | None) -> dict:
+    """The cache that holds the security counters (rate limits, the TOTP replay guard…).
+
+    Shared by every worker of the instance: the database by default; Redis (REDIS_URL, Django's
+    own RedisCache) when several hosts serve the same instance.
+    """
+    url = (redis_url or "").strip()
+    if not url:
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            "OPTIONS": {"MAX_ENTRIES": CACHE_MAX_ENTRIES},
+        }
+    if urlsplit(url).scheme not in {"redis", "rediss", "unix"}:
+        raise ConfigurationError(
+            f"REDIS_URL={url!r} is malformed: use redis://host:6379/0, rediss://… or unix:///path.sock."
+        )
+    try:
+        import redis  # noqa: F401 — Django's RedisCache needs it
+    except ImportError:
+        raise ConfigurationError(
+            "REDIS_URL is set but the redis package is not installed: pip install redis, or leave "
+            "REDIS_URL empty to keep the counters in the database."
+        ) from None
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "concertation",
+    }
+
+
 EMAIL_BACKENDS = {
     "console": "django.core.mail.backends.console.EmailBackend",
     "smtp": "django.core.mail.backends.smtp.EmailBackend",

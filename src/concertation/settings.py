@@ -71,8 +71,6 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    # Last: it answers from kept pages after every check above has run (core/page_cache.py).
-    "concertation.core.page_cache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "concertation.urls"
@@ -116,15 +114,10 @@ TEMPLATES = [
 
 DATABASES = {"default": config.database(os.environ.get("DATABASE_URL"), directory=DATA_DIR)}
 
-# Pages kept in each process's memory until the next write to the database (core/page_cache.py,
-# docs/decisions/0002-page-cache.md). PAGE_CACHE=false computes every page.
-PAGE_CACHE_ENABLED = config.env_bool("PAGE_CACHE", True)
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 500},
-    }
-}
+# The cache holds security counters only (allauth's rate limits, the TOTP replay guard, the
+# once-a-day note of a refusal): shared by every worker, never pushed out by page traffic. The
+# database by default; Redis when REDIS_URL is set (several hosts). docs/decisions/0003.
+CACHES = {"default": config.cache(os.environ.get("REDIS_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True
 

@@ -5,6 +5,9 @@ from concertation.accounts import views as account_views
 from concertation.core import views as core_views
 from concertation.spaces.views.structure import home
 
+# The admin signs in through the site's sign-in: same rate limits, same second factor (issue 12).
+admin.site.login = account_views.admin_login
+
 urlpatterns = [
     path("", home, name="home"),
     path("", include("concertation.core.urls")),

@@ -25,12 +25,6 @@ YEAR = Period(date(2025, 1, 1), date(2025, 12, 31))
 MAX_QUERIES = 15
 
 
-@pytest.fixture(autouse=True)
-def _computed_pages(settings):
-    """Every request computes its page (no kept page, core/page_cache.py): the counts are the pages'."""
-    settings.PAGE_CACHE_ENABLED = False
-
-
 def url(world, name, plan, query=""):
     return reverse(f"planning:{name}", kwargs={"territory": world.territory.slug, "space": world.assembly.slug,
                                                "plan": plan.pk}) + query

@@ -1,3 +1,5 @@
+from allauth.account.decorators import secure_admin_login
+from allauth.account.utils import get_next_redirect_url
 from allauth.core import ratelimit
 from django import forms
 from django.conf import settings
@@ -6,6 +8,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,6 +17,17 @@ from django.views.decorators.http import require_POST
 from .forms import ProfileForm
 from .models import Language
 from .services import user_erase, user_set_language, user_update_profile
+
+
+@secure_admin_login
+def admin_login(request, extra_context=None):
+    """The Django admin's login page (urls.py puts it in place of AdminSite.login).
+
+    allauth's secure_admin_login sends a visitor to the site's own sign-in (its rate limits, its
+    second factor) and refuses a signed-in person without staff status. A staff member reaching it
+    is sent on: Django's own form, which signs in with a password alone, is never shown nor run,
+    not even to switch accounts."""
+    return redirect(get_next_redirect_url(request) or reverse("admin:index"))
 
 
 @require_POST

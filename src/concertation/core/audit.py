@@ -12,7 +12,11 @@ is then empty, which reads « the system ».
 from __future__ import annotations
 
 import logging
+from datetime import datetime, time
 from typing import Any
+
+from django.core.cache import cache
+from django.utils import timezone
 
 from .models import AuditEvent
 
@@ -78,7 +82,13 @@ def record(*, action: str, actor: Any = None, target=None, territory_id: int | N
 
 
 def record_access_denied(user, obj, *, perm: str = "") -> None:
-    """An existing object refused to this person (answered 404): one INSERT, never an error."""
+    """An existing object refused to a signed-in person (answered 404 like a missing one).
+
+    Written at most once per person, object and day, never an error. A refusal to an anonymous
+    visitor is not written: nothing says who it was, and anyone could fill the append-only journal.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return
     request = current_request()
     details = {}
     if perm:
@@ -90,7 +100,23 @@ def record_access_denied(user, obj, *, perm: str = "") -> None:
         if match is not None and match.view_name:
             details["view"] = match.view_name
     try:
-        # An anonymous visitor has no actor (the request's user is that same visitor).
+        if _noted_today(user, obj):
+            return
         record(action=Action.ACCESS_DENIED, actor=user, target=obj, **details)
     except Exception:  # noqa: BLE001 — the refusal stands even when it cannot be written down
         logger.exception("could not record a refused access")
+
+
+def _noted_today(user, obj) -> bool:
+    """True when this refusal is already in today's journal. The cache's `add` (one shared store,
+    settings.CACHES) lets only one of two simultaneous requests through; the journal itself is
+    checked in case the cache was emptied."""
+    day = timezone.localdate()
+    target_type = obj._meta.label_lower
+    key = f"audit:denied:{user.pk}:{target_type}:{obj.pk}:{day.isoformat()}"
+    if not cache.add(key, True, timeout=2 * 24 * 3600):
+        return True
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return AuditEvent.objects.filter(
+        action=Action.ACCESS_DENIED, actor=user, target_type=target_type, target_id=obj.pk, created_at__gte=start,
+    ).exists()

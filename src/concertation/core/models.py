@@ -91,19 +91,3 @@ class AuditEvent(BaseModel):
     def delete(self, *args, **kwargs):
         raise AuditLogIsAppendOnly("audit events are never deleted")
 
-
-class DataVersion(models.Model):
-    """One counter that every committed write raises (core.data_version): the key of cached pages.
-
-    A single row (id 1), created by the migration. Reading it costs one indexed query; a page
-    cached under an older value is never served again.
-    """
-
-    value = models.BigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("version des données")
-        verbose_name_plural = _("versions des données")
-
-    def __str__(self) -> str:
-        return str(self.value)

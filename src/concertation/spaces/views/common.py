@@ -1,7 +1,8 @@
 """Helpers shared by the views of the structure: load an object the person may see, or 404.
 
-A refusal of an object that exists is written to the audit log (« access.denied », one INSERT);
-a missing object is not: both answer the same 404.
+A refusal of an object that exists, to a signed-in person, is written to the audit log
+(« access.denied », at most once per person, object and day: core.audit); a missing object and a
+refusal to an anonymous visitor are not. All answer the same 404.
 """
 
 from __future__ import annotations
@@ -27,8 +28,11 @@ def load_space(request, territory: str, space: str, perm: str | None = None):
     try:
         space_obj = space_for(request.user, territory, space)
     except Http404:
-        # Out of reach or missing? Only an existing space is worth a line in the audit log.
-        hidden = Space.objects.filter(territory__slug=territory, slug=space).first()
+        # Out of reach or missing? Only an existing space refused to a signed-in person is worth a
+        # line in the audit log.
+        hidden = None
+        if request.user.is_authenticated:
+            hidden = Space.objects.filter(territory__slug=territory, slug=space).first()
         if hidden is not None:
             audit.record_access_denied(request.user, hidden, perm="spaces.view_space")
         raise
@@ -41,7 +45,7 @@ def load_territory(request, territory: str, perm: str | None = None):
     try:
         territory_obj = territory_for(request.user, territory)
     except Http404:
-        hidden = Territory.objects.filter(slug=territory).first()
+        hidden = Territory.objects.filter(slug=territory).first() if request.user.is_authenticated else None
         if hidden is not None:
             audit.record_access_denied(request.user, hidden, perm="directory.view_territory")
         raise
