@@ -156,12 +156,17 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Concertation] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
-ACCOUNT_ALLOW_SIGNUPS = config.env_bool("ALLOW_SIGNUPS", True)
+# Sign-up by invitation unless opened (accounts/signup.py); whom the account pages name to ask.
+ACCOUNT_ALLOW_SIGNUPS = config.env_bool("ALLOW_SIGNUPS", False)
+INSTANCE_CONTACT_EMAIL = os.environ.get("INSTANCE_CONTACT_EMAIL", "")
+INSTANCE_CONTACT_NAME = os.environ.get("INSTANCE_CONTACT_NAME", "")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 
 LANGUAGE_CODE = "fr-ca"
 LANGUAGES = [("fr-ca", _("Français")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalog first (makemessages writes there); then fr-CA wording for allauth's own
+# messages (« courriel », no « e-mail »), which wins over allauth's catalog (locale_allauth/README).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_allauth"]
 FORMAT_MODULE_PATH = ["concertation.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Montreal")
 USE_I18N = True

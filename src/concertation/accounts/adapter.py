@@ -1,10 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
-from django.conf import settings
+
+from .signup import signup_is_open
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
-        # Invitations always open sign-up; otherwise the instance setting decides.
-        if request.session.get("invitation_token"):
-            return True
-        return settings.ACCOUNT_ALLOW_SIGNUPS
+        # By invitation unless the instance opens sign-up (accounts/signup.py).
+        return signup_is_open(request)

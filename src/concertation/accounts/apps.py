@@ -6,3 +6,10 @@ class AccountsConfig(AppConfig):
     name = "concertation.accounts"
     label = "accounts"
     verbose_name = _("Comptes")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import signals
+
+        user_logged_in.connect(signals.keep_language_on_sign_in, dispatch_uid="accounts_language_on_sign_in")

@@ -1,9 +1,11 @@
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from concertation.core.validators import refuse_invisible_characters
 
 from .models import Language
+from .services import LANGUAGE_CHOSEN_KEY
 
 
 class SignupExtraForm(forms.Form):
@@ -19,10 +21,19 @@ class SignupExtraForm(forms.Form):
         label=_("Langue"), choices=Language.choices, initial=Language.FRENCH
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The language the person is reading now (picked with the switch, or French).
+        current = translation.get_language()
+        if current in Language.values:
+            self.fields["preferred_language"].initial = current
+
     def signup(self, request, user):
         user.display_name = self.cleaned_data["display_name"]
         user.preferred_language = self.cleaned_data["preferred_language"]
         user.save(update_fields=["display_name", "preferred_language"])
+        # The form's answer is the latest choice: the one picked before no longer applies.
+        request.session.pop(LANGUAGE_CHOSEN_KEY, None)
 
 
 class ProfileForm(forms.Form):

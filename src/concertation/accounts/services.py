@@ -21,6 +21,24 @@ def user_set_language(*, user: User, language: str) -> None:
     translation.activate(language)
 
 
+# The session key of a language picked while signed out (accounts.views.set_language).
+LANGUAGE_CHOSEN_KEY = "language_chosen"
+
+
+def user_signed_in_language(*, request, user: User) -> str:
+    """At sign-in: a language picked just before, while signed out, is kept and stored on the
+    profile; otherwise the profile's language applies. Returns the language now active."""
+    session = getattr(request, "session", None)
+    chosen = session.pop(LANGUAGE_CHOSEN_KEY, None) if session is not None else None
+    if chosen in Language.values and chosen != user.preferred_language:
+        user_set_language(user=user, language=chosen)
+    language = user.preferred_language if user.preferred_language in Language.values else Language.FRENCH
+    translation.activate(language)
+    if request is not None:
+        request.LANGUAGE_CODE = translation.get_language()
+    return language
+
+
 def user_update_profile(*, user: User, display_name: str, preferred_language: str, phone: str) -> None:
     user.display_name = display_name.strip()
     user.phone = phone.strip()

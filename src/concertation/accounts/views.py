@@ -2,7 +2,6 @@ from allauth.account.decorators import secure_admin_login
 from allauth.account.utils import get_next_redirect_url
 from allauth.core import ratelimit
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -15,8 +14,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .forms import ProfileForm
+from .middleware import set_language_cookie
 from .models import Language
-from .services import user_erase, user_set_language, user_update_profile
+from .services import LANGUAGE_CHOSEN_KEY, user_erase, user_set_language, user_update_profile
 
 
 @secure_admin_login
@@ -44,14 +44,10 @@ def set_language(request):
         return response
     if request.user.is_authenticated:
         user_set_language(user=request.user, language=language)
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=365 * 24 * 3600,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        httponly=True,
-    )
+    else:
+        # Chosen before signing in: stored on the profile at sign-in (services.user_signed_in_language).
+        request.session[LANGUAGE_CHOSEN_KEY] = language
+    set_language_cookie(response, language)
     return response
 
 

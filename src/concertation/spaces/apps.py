@@ -10,7 +10,12 @@ class SpacesConfig(AppConfig):
     def ready(self):
         from allauth.account.signals import user_signed_up
 
+        from concertation.accounts.signup import register_signup_check
+
         from . import signals_invitations
+
+        # Sign-up is by invitation: a visitor holding a valid one may create an account.
+        register_signup_check(signals_invitations.invitation_opens_signup)
 
         # An invited person who signs up with the invited address need not confirm it again.
         user_signed_up.connect(signals_invitations.verify_invited_email, dispatch_uid="spaces_invited_email")

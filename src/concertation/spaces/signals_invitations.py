@@ -1,4 +1,5 @@
-"""Shorten the invitee's sign-up: an address that received the invitation needs no confirmation.
+"""The invitee's sign-up: it is open to a person holding a valid invitation, and an address that
+received the invitation needs no confirmation.
 
 The invitation link was e-mailed to that address, so following it proves the person reads that
 mailbox. Connected to allauth's ``user_signed_up`` in ``SpacesConfig.ready()``:
@@ -20,6 +21,14 @@ from .models import Invitation
 logger = logging.getLogger(__name__)
 
 SESSION_KEY = "invitation_token"
+
+
+def invitation_opens_signup(request) -> bool:
+    """Sign-up is open to a visitor whose session holds a pending invitation (see
+    accounts/signup.py): an expired, revoked or used link, or a made-up token, opens nothing."""
+    session = getattr(request, "session", None)
+    token = session.get(SESSION_KEY) if session is not None else None
+    return bool(token) and isinstance(token, str) and Invitation.objects.filter(pending_q(), token=token).exists()
 
 
 def verify_invited_email(sender=None, *, request=None, user=None, **kwargs) -> bool:
