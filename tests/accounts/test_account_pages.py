@@ -410,3 +410,22 @@ def test_the_language_answered_at_sign_up_wins_over_the_one_picked_before(client
     response = client.post(reverse("account_signup"), {**SIGNUP, "preferred_language": "fr-ca"})
     assert response.status_code == 302
     assert User.objects.get(email="nouvelle@example.org").preferred_language == "fr-ca"
+
+
+def test_the_fr_ca_wording_of_allauth_is_compiled_and_keeps_placeholders():
+    import gettext
+    from pathlib import Path
+
+    from tests.core.test_catalogs import PLACEHOLDER, pairs, read_po
+
+    folder = Path(settings.BASE_DIR) / "locale_allauth" / "fr_CA" / "LC_MESSAGES"
+    entries = [entry for entry in read_po(folder / "django.po") if entry["msgid"]]
+    with open(folder / "django.mo", "rb") as mo:
+        compiled = gettext.GNUTranslations(mo)._catalog
+    for entry in entries:
+        key = entry["msgid"] if entry["msgctxt"] is None else f"{entry['msgctxt']}\x04{entry['msgid']}"
+        if entry["msgid_plural"] is None:
+            assert compiled.get(key) == entry["msgstr"][0], f"run compilemessages: {entry['msgid']!r}"
+        for source, translation in pairs(entry):
+            assert "e-mail" not in translation.lower()
+            assert set(PLACEHOLDER.findall(source)) == set(PLACEHOLDER.findall(translation)), source
