@@ -156,3 +156,28 @@ def test_dates_in_words():
                          "en {plan_end}") == "bilan 2024-2025, budget 2026, plan 2025-2030, en 2030"
     later = Timeline(date(2027, 1, 1))  # its week starts 45 weeks after the story's
     assert later.text("{2025-09-18}") == "30 juillet 2026"
+
+
+@pytest.mark.django_db
+def test_a_demo_loaded_earlier_says_so_and_reset_moves_it_to_today(monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from concertation.meetings.models import Meeting
+
+    def freeze(day):
+        moment = timezone.make_aware(datetime.combine(day, time(10, 0)))
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+        return moment
+
+    freeze(date(2027, 5, 3))
+    load_demo()
+    now = freeze(date(2027, 6, 1))
+    out = StringIO()
+    call_command("demo", "--load-only", stdout=out)
+    assert "3 mai 2027" in out.getvalue() and "--reset" in out.getvalue()
+    assert not Meeting.objects.filter(starts_at__gt=now).exists()  # its next meeting is behind now
+    load_demo(reset=True)
+    assert Meeting.objects.filter(starts_at__gt=now, starts_at__lte=now + timedelta(days=14),
+                                  status=Meeting.Status.CONVENED).count() == 1

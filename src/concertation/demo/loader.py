@@ -513,6 +513,7 @@ class DemoSummary:
     accounts: int = 0
     decisions: int = 0
     open_proposals: int = 0
+    loaded_on: date | None = None  # the day its dates follow (demo/timeline.py)
 
     def lines(self) -> list[str]:
         return [
@@ -1838,6 +1839,7 @@ def summarize(summary: DemoSummary) -> DemoSummary:
     if territory is None:
         return summary
     summary.territory_name = territory.name
+    summary.loaded_on = timezone.localdate(territory.created_at)
     summary.organizations = territory.organizations.count()
     summary.spaces = territory.spaces.count()
     memberships = Membership.objects.filter(space__territory=territory)

@@ -20,8 +20,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from concertation.demo.loader import DEMO_ACCOUNTS, DEMO_PASSWORD, TERRITORY_SLUG, load_demo
+from concertation.demo.timeline import day_text
 
 DEFAULT_ADDRPORT = "127.0.0.1:8000"
 
@@ -89,6 +91,12 @@ class Command(BaseCommand):
                 "Démo déjà chargée : rien n'a changé (--reset pour la reconstruire). / "
                 "Demo already loaded: nothing changed (--reset rebuilds it)."
             )
+            if summary.loaded_on and summary.loaded_on < timezone.localdate():
+                self.stdout.write(
+                    f"Ses dates suivent le jour de son chargement, le {day_text(summary.loaded_on)} : --reset la "
+                    f"recharge aux dates d'aujourd'hui. / Its dates follow the day it was loaded, "
+                    f"{summary.loaded_on.isoformat()}: --reset reloads it with today's dates."
+                )
         if not summary.organizations:
             raise CommandError("The demo territory could not be loaded.")
         self.stdout.write(f"{summary.territory_name} ({TERRITORY_SLUG})")
