@@ -1024,7 +1024,7 @@ def delete_proposals(ctx: DemoContext) -> None:
         Proposal.objects.filter(space__territory=ctx.territory).delete()
 
 
-# Meetings of the story's autumn -------------------------------------------------------------------------------
+# The past meetings (the story's autumn) ---------------------------------------------------------
 
 @dataclass(frozen=True)
 class DemoItem:
@@ -1800,7 +1800,7 @@ STEPS: list[Step] = [
     ("Chartes / charters", build_charters),
     ("Coordination du territoire / territory coordinators", build_coordinators),
     ("Propositions et décisions / proposals and decisions", build_proposals),
-    ("Rencontres de l'automne / the autumn meetings", build_meetings),
+    ("Rencontres passées / past meetings", build_meetings),
     ("Plan de quartier / the neighbourhood plan", build_plan),
     ("Prochaine assemblée, convoquée / the next assembly, convened", build_next_meeting),
 ]
