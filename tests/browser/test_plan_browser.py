@@ -244,13 +244,13 @@ def test_the_demo_plan_s_dashboard_bilan_and_indicator_pages_pass_axe(plan_world
                                                                     axe_check):
     from concertation.planning.models import Indicator, Plan
 
-    demo = Plan.objects.get(space=plan_world["assembly"], title="Plan de quartier 2025-2030")
+    demo = Plan.objects.get(space=plan_world["assembly"], title__startswith="Plan de quartier ")  # years vary
     indicator = Indicator.objects.filter(plan=demo).order_by("position").first()
     measurement = indicator.measurements.order_by("date").first()
     base = f"/t/{TERRITORY}/e/{ASSEMBLY}/plan/{demo.pk}/"
     page = signed_in_page(COORDINATOR, DEMO_PASSWORD)
     for path in [
-        "tableau-de-bord/", "bilan/?du=2025-01-01&au=2025-12-31", f"indicateurs/{indicator.pk}/",
+        "tableau-de-bord/", "bilan/", f"indicateurs/{indicator.pk}/",
         f"indicateurs/{indicator.pk}/modifier/", f"indicateurs/{indicator.pk}/retirer/", "indicateurs/ajouter/",
         "indicateurs/importer/", f"indicateurs/{indicator.pk}/mesures/{measurement.pk}/corriger/",
         f"indicateurs/{indicator.pk}/mesures/{measurement.pk}/supprimer/",

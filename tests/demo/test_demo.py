@@ -1,6 +1,8 @@
-"""The demo territory: complete, idempotent, rebuildable, and every demo account signs in."""
+"""The demo territory: complete, idempotent, rebuildable, and every demo account signs in. Its dates
+are relative to the day it is loaded (demo/timeline.py): the story's dates are read through
+``story(...)``."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
@@ -22,6 +24,7 @@ from concertation.demo.loader import (
     TERRITORY_SLUG,
     load_demo,
 )
+from concertation.demo.timeline import Timeline, day_text
 from concertation.directory.models import College, Organization, Territory
 from concertation.meetings.models import Evaluation, FollowUp, Meeting
 from concertation.planning.models import Activity, Indicator, Measurement, Plan, Revision
@@ -40,6 +43,11 @@ EXPECTED_RULE = (
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def story(year, month, day):
+    """Where a date of the demo's story falls when the demo is loaded today."""
+    return Timeline(timezone.localdate()).on(date(year, month, day))
 
 
 def counts():
@@ -169,7 +177,8 @@ def test_the_assembly_charter_reads_as_expected():
     colleges = {college.slug: college for college in College.objects.filter(territory=territory)}
     assert set(colleges) == {"communautaire", "institutionnel", "municipal", "citoyen", "prive", "bailleur"}
     charter = Charter.objects.get(space__territory=territory, space__slug=ASSEMBLY, in_force=True)
-    assert charter.adoption_note == "Assemblée des partenaires du 18 septembre 2025"
+    assert charter.adopted_on == story(2025, 9, 18) < timezone.localdate()
+    assert charter.adoption_note == f"Assemblée des partenaires du {day_text(charter.adopted_on)}"
     assert "Règles de fonctionnement" in charter.rules_text
     assert rule_sentence(charter, colleges).replace("\u00a0", " ") == EXPECTED_RULE
     assert Charter.objects.filter(space__territory=territory, in_force=True).count() == 5
@@ -199,12 +208,13 @@ def plain(text):
 
 def test_the_demo_has_decisions_in_the_register_and_one_open_proposal(client):
     summary = load_demo()
-    assert (summary.decisions, summary.open_proposals) == (3, 1)
+    assert (summary.decisions, summary.open_proposals) == (4, 1)
     territory = Territory.objects.get(slug=TERRITORY_SLUG)
     proposals = Proposal.objects.filter(space__territory=territory)
     decided = proposals.filter(status="decided").order_by("decided_at")
-    assert decided.count() == 3
-    assert [timezone.localtime(p.decided_at).date().isoformat() for p in decided] == ["2025-09-18", "2025-10-07", "2025-11-25"]
+    assert decided.count() == 4
+    assert [timezone.localtime(p.decided_at).date() for p in decided] == [
+        story(2025, 9, 18), story(2025, 9, 18), story(2025, 10, 7), story(2025, 11, 25)]
     assert all(p.outcome and p.result for p in decided)
 
     # The charter's adoption: consensus in the assembly's meeting, the result stored at closing.
@@ -251,22 +261,24 @@ def test_the_demo_has_decisions_in_the_register_and_one_open_proposal(client):
         decided.filter(space__slug=ASSEMBLY).values_list("pk", flat=True))
     client.force_login(delegate)
     response = client.get(f"/t/{TERRITORY_SLUG}/decisions/")
-    assert len(response.context["rows"]) == 3
+    assert len(response.context["rows"]) == 4
 
 
-def test_the_five_meetings_of_2025_with_minutes_follow_ups_and_evaluations(client):
+def test_the_five_past_meetings_with_minutes_follow_ups_and_evaluations(client):
     from concertation.meetings.evaluation import meeting_averages
     from concertation.meetings.followups import follow_ups_for_meeting
     from concertation.meetings.models import Attendance, ConflictDeclaration, Minutes
 
     load_demo()
     territory = Territory.objects.get(slug=TERRITORY_SLUG)
-    meetings = list(Meeting.objects.filter(space__territory=territory, starts_at__year=2025).order_by("starts_at")
-                    .select_related("space", "minutes"))
-    assert [(timezone.localtime(m.starts_at).date().isoformat(), m.space.slug) for m in meetings] == [
-        ("2025-09-18", ASSEMBLY), ("2025-10-07", COMMITTEE), ("2025-10-21", "habiter-dignement"),
-        ("2025-11-04", "se-nourrir-ensemble"), ("2025-11-25", ASSEMBLY),
+    meetings = list(Meeting.objects.filter(space__territory=territory, starts_at__lt=timezone.now())
+                    .order_by("starts_at").select_related("space", "minutes"))
+    assert [(timezone.localtime(m.starts_at).date(), m.space.slug) for m in meetings] == [
+        (story(2025, 9, 18), ASSEMBLY), (story(2025, 10, 7), COMMITTEE), (story(2025, 10, 21), "habiter-dignement"),
+        (story(2025, 11, 4), "se-nourrir-ensemble"), (story(2025, 11, 25), ASSEMBLY),
     ]
+    # The weekdays of the story are kept: the assembly on Thursdays, the committee on Tuesdays.
+    assert [timezone.localtime(m.starts_at).weekday() for m in meetings] == [3, 1, 1, 1, 1]
     september, committee, housing, food, plenary = meetings
     # Minutes: adopted (and locked) except the last plenary's, which circulates for comment.
     assert [m.minutes.status for m in meetings] == ["adopted"] * 4 + ["circulated"]
@@ -287,7 +299,7 @@ def test_the_five_meetings_of_2025_with_minutes_follow_ups_and_evaluations(clien
     assert envelope_item.proposal.status == "decided"
     assert envelope_item.proposal.result["counts"] == {"yes": 5, "no": 0, "abstain": 0}
     assert ConflictDeclaration.objects.filter(item=envelope_item).count() == 2
-    assert Proposal.objects.filter(space__territory=territory, status="decided").count() == 3
+    assert Proposal.objects.filter(space__territory=territory, status="decided").count() == 4
     assert "5 pour, 0 contre, 0 abstentions" in committee.minutes.adopted_body.replace("\u00a0", " ")
     # The plenary: open follow-ups of September roll forward; the evaluation averages 4,3 / 5.
     rolled = set(follow_ups_for_meeting(plenary).values_list("meeting_id", flat=True))
@@ -304,16 +316,19 @@ def test_the_five_meetings_of_2025_with_minutes_follow_ups_and_evaluations(clien
     assert client.get(f"{base}/suivis/").status_code == 200
 
 
-def test_the_plan_de_quartier_2025_2030_is_complete(client):
+def test_the_plan_de_quartier_is_complete(client):
     from concertation.planning.dashboard import build_dashboard
     from concertation.planning.selectors import plan_tree
 
     load_demo()
     territory = Territory.objects.get(slug=TERRITORY_SLUG)
     plan = Plan.objects.get(space__territory=territory)
-    assert (plan.title, plan.space.slug, plan.status) == ("Plan de quartier 2025-2030", ASSEMBLY, "adopted")
-    assert plan.adopted_on.isoformat() == "2025-09-18" and plan.adopted_by.space.slug == ASSEMBLY
+    years = f"{plan.starts_on.year}-{plan.starts_on.year + 5}"
+    assert (plan.title, plan.space.slug, plan.status) == (f"Plan de quartier {years}", ASSEMBLY, "adopted")
+    assert plan.adopted_on == story(2025, 9, 18) and plan.adopted_by.space.slug == ASSEMBLY
     assert timezone.localtime(plan.adopted_by.decided_at).date() == plan.adopted_on
+    # Adopted by its own decision, taken after the charter's, the same evening.
+    assert plan.adopted_by.adopts_charter is None and plan.adopted_by.title == f"Adoption du plan de quartier {years}"
     # 3 priorities, each with its strategies (6 in all) and 2 activities per strategy, with leads.
     tree = plan_tree(plan, with_indicators=True)
     assert [node.title for node in tree.priorities] == ["Habiter dignement", "Se nourrir ensemble",
@@ -327,7 +342,7 @@ def test_the_plan_de_quartier_2025_2030_is_complete(client):
     assert not activities.filter(budget_amount__isnull=True).exists()
     assert not activities.filter(working_group__isnull=True).exists()
     assert set(activities.values_list("status", flat=True)) >= {"planned", "in_progress", "done"}
-    # Indicators with targets from DOMAIN.md and two years of measurements (2024 and 2025).
+    # Indicators with targets from DOMAIN.md and two years of measurements.
     indicators = Indicator.objects.filter(plan=plan)
     targets = {indicator.name.replace("\u00a0", " "): (indicator.target_value, indicator.direction)
                for indicator in indicators}
@@ -338,8 +353,8 @@ def test_the_plan_de_quartier_2025_2030_is_complete(client):
     assert targets["Part des personnes citoyennes aux assemblées"] == (30, "increase")
     assert targets["Ménages joints par les activités alimentaires"] == (1300, "increase")  # raised from 1 200
     for indicator in indicators:
-        years = set(indicator.measurements.values_list("date__year", flat=True))
-        assert {2024, 2025} <= years, indicator.name
+        days = sorted(indicator.measurements.values_list("date", flat=True))
+        assert (days[-1] - days[0]).days >= 365 and days[-1] < timezone.localdate(), indicator.name
     assert indicators.filter(activity__isnull=False).exists() and indicators.filter(objective__isnull=True,
                                                                                     activity__isnull=True).exists()
     # Two revisions, each linked to the decision that authorised it.
@@ -355,7 +370,7 @@ def test_the_plan_de_quartier_2025_2030_is_complete(client):
     assert board.overdue and len(board.revisions) == 2
     client.force_login(User.objects.get(email=ACCOUNT_EMAILS["coordinator"]))
     base = f"/t/{TERRITORY_SLUG}/e/{ASSEMBLY}/plan/{plan.pk}"
-    for path in ("/", "/tableau-de-bord/", "/bilan/?du=2025-01-01&au=2025-12-31"):
+    for path in ("/", "/tableau-de-bord/", "/bilan/"):
         assert client.get(base + path).status_code == 200, path
 
 
@@ -371,10 +386,13 @@ def test_the_demo_documents_are_real_files_that_download(client, django_capture_
 
     load_demo()
     documents = list(ItemDocument.objects.select_related("item__meeting__space").exclude(file="").order_by("pk"))
+    year = story(2025, 9, 18).year
     assert [d.download_name for d in documents] == [
-        "Bilan 2024-2025.pdf", "budget-confidentiel.pdf", "besoins-des-comites.txt"]
+        f"Bilan {year - 1}-{year}.pdf", "budget-confidentiel.pdf", "besoins-des-comites.txt",
+        "appel-de-projets-logement.pdf"]
     assert all(is_random_name(d.file.name) for d in documents)
     client.force_login(User.objects.get(email=ACCOUNT_EMAILS["citizen"]))  # sits on the committee too
+    links = {}
     for document in documents:
         meeting = document.item.meeting
         page = client.get(f"/t/{TERRITORY_SLUG}/e/{meeting.space.slug}/rencontres/{meeting.pk}/").content.decode()
@@ -384,14 +402,14 @@ def test_the_demo_documents_are_real_files_that_download(client, django_capture_
         assert response.status_code == 200, link
         assert content == default_storage.open(document.file.name).read()
         assert content.startswith(b"%PDF-1.4") == document.download_name.endswith(".pdf")
-    committee_link = link  # the last document belongs to the members-only committee's meeting
-    assert documents[-1].item.meeting.space.slug == COMMITTEE
+        links[document.item.meeting.space.slug] = link
+    committee_link = links[COMMITTEE]  # a document of the members-only committee's meeting
     client.force_login(User.objects.get(email=ACCOUNT_EMAILS["observer"]))
     assert client.get(committee_link).status_code == 404
     with django_capture_on_commit_callbacks(execute=True):
         load_demo(reset=True)
     assert not any(default_storage.exists(d.file.name) for d in documents)
-    assert ItemDocument.objects.exclude(file="").count() == 3
+    assert ItemDocument.objects.exclude(file="").count() == 4
 
 
 # The demo's absolute links follow --addrport (issue 12, defect 10) ---------------------------------

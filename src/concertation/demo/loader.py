@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
@@ -31,6 +31,7 @@ from concertation.decisions import services as decisions
 from concertation.decisions.ballots import ballot_cast
 from concertation.decisions.models import Proposal
 from concertation.demo.documents import document_bytes
+from concertation.demo.timeline import Timeline
 from concertation.directory.models import Affiliation, College, Organization, Sector, Territory
 from concertation.spaces import services
 from concertation.spaces.models import (
@@ -326,7 +327,7 @@ SCHOOL = "reussir-et-s-inserer"
 SPACES = {
     ASSEMBLY: (
         "Assemblée des partenaires", Space.Kind.ASSEMBLY, None, Space.Visibility.PUBLIC,
-        "Instance décisionnelle de la Table de quartier : elle adopte le plan de quartier 2025-2030, "
+        "Instance décisionnelle de la Table de quartier : elle adopte le plan de quartier, "
         "en suit la réalisation, élit le Comité de coordination et les sièges citoyens et fait le "
         "bilan annuel. Elle se réunit trois fois par année.",
     ),
@@ -423,7 +424,7 @@ WORKING_GROUP_RULES = """## Règles de fonctionnement du comité « {name} »
 """
 
 CHARTER_ADOPTED_ON = date(2025, 9, 18)
-CHARTER_ADOPTION_NOTE = "Assemblée des partenaires du 18 septembre 2025"
+CHARTER_ADOPTION_NOTE = "Assemblée des partenaires du {2025-09-18}"
 
 
 # The context and the summary --------------------------------------------------------------------
@@ -436,6 +437,21 @@ class DemoContext:
     stdout: object | None = None
     territory: Territory | None = None
     _cache: dict = field(default_factory=dict)
+
+    @property
+    def timeline(self) -> Timeline:
+        return Timeline(self.today)
+
+    def on(self, day: date) -> date:
+        """The date a date of the story falls on (demo/timeline.py)."""
+        return self.timeline.on(day)
+
+    def at(self, day: date, hour: int, minute: int = 0) -> datetime:
+        return self.timeline.at(day, hour, minute)
+
+    def t(self, text: str) -> str:
+        """A text of the story, its dates written out, in French typography (with amounts)."""
+        return money(self.timeline.text(text))
 
     def say(self, line: str) -> None:
         if self.stdout is not None:
@@ -497,6 +513,7 @@ class DemoSummary:
     accounts: int = 0
     decisions: int = 0
     open_proposals: int = 0
+    loaded_on: date | None = None  # the day its dates follow (demo/timeline.py)
 
     def lines(self) -> list[str]:
         return [
@@ -623,13 +640,13 @@ def build_organizations(ctx: DemoContext) -> None:
         for person in (data.delegate, data.alternate):
             Affiliation.objects.create(
                 person=ctx.person(person.email_at(data.domain)), organization=organization, title=person.title,
-                start=_past(date(2021, 9, 1), ctx.today),
+                start=_past(ctx.on(date(2021, 9, 1)), ctx.today),
             )
     hdq = ORGANIZATION_BY_KEY["hdq"]
     Affiliation.objects.create(
         person=ctx.person(FORMER_HDQ_DELEGATE.email_at(hdq.domain)), organization=ctx.organization("hdq"),
-        title=FORMER_HDQ_DELEGATE.title, start=_past(date(2015, 3, 1), ctx.today),
-        end=_past(HDQ_DELEGATE_CHANGED, ctx.today) - timedelta(days=1),
+        title=FORMER_HDQ_DELEGATE.title, start=_past(ctx.on(date(2015, 3, 1)), ctx.today),
+        end=_past(ctx.on(HDQ_DELEGATE_CHANGED), ctx.today) - timedelta(days=1),
     )
 
 
@@ -648,9 +665,9 @@ def build_memberships(ctx: DemoContext) -> None:
         space = ctx.space(slug)
         for key in organization_keys:
             data = ORGANIZATION_BY_KEY[key]
-            joined = _past(LATER_ASSEMBLY_STARTS.get(key, start) if slug == ASSEMBLY else start, ctx.today)
+            joined = _past(ctx.on(LATER_ASSEMBLY_STARTS.get(key, start) if slug == ASSEMBLY else start), ctx.today)
             delegate = ctx.delegate_of(key)
-            if key == "hdq" and joined < _past(HDQ_DELEGATE_CHANGED, ctx.today):
+            if key == "hdq" and joined < _past(ctx.on(HDQ_DELEGATE_CHANGED), ctx.today):
                 delegate = ctx.person(FORMER_HDQ_DELEGATE.email_at(data.domain))
             membership = services.membership_add(
                 space=space, organization=ctx.organization(key),
@@ -662,12 +679,13 @@ def build_memberships(ctx: DemoContext) -> None:
                 # Habitations du Quai changed its delegate: the former one's term ends.
                 services.delegation_set(
                     membership=membership, kind=Delegation.Kind.DELEGATE, person=ctx.delegate_of(key),
-                    start=_past(HDQ_DELEGATE_CHANGED, ctx.today),
+                    start=_past(ctx.on(HDQ_DELEGATE_CHANGED), ctx.today),
                 )
         for email in citizen_emails:
             services.membership_add(
                 space=space, person=ctx.person(email), category=MembershipCategory.VOTING,
-                start=_past(max(start, CITIZEN_SEATS_ELECTED) if slug in (ASSEMBLY, COMMITTEE) else start, ctx.today),
+                start=_past(ctx.on(max(start, CITIZEN_SEATS_ELECTED) if slug in (ASSEMBLY, COMMITTEE) else start),
+                            ctx.today),
                 college=ctx.college("citoyen"), note=fr("Siège citoyen"),
             )
 
@@ -693,7 +711,7 @@ def build_roles(ctx: DemoContext) -> None:
         position=0,
     )
     services.role_assign(role=coordination, person=ctx.person(ACCOUNT_EMAILS["coordinator"]),
-                         start=_past(date(2022, 8, 29), today))
+                         start=_past(ctx.on(date(2022, 8, 29)), today))
 
     secretary = role(
         assembly, "Secrétariat", Role.Kind.SECRETARY,
@@ -762,9 +780,9 @@ def build_roles(ctx: DemoContext) -> None:
     services.role_assign(role=housing, person=ctx.person(ACCOUNT_EMAILS["facilitator"]),
                          organization=ctx.organization("clpah"), start=start, end=end)
 
-    # Se nourrir ensemble: the facilitation rotates; the current term ends within 30 days.
+    # Se nourrir ensemble: the facilitation rotates; the current term ends this month.
     food = facilitation(FOOD)
-    end = _days(today, 18)
+    end = ctx.timeline.month_end()
     start = add_months(end + timedelta(days=1), -6)
     previous_end = start - timedelta(days=1)
     previous_start = add_months(previous_end + timedelta(days=1), -6)
@@ -793,8 +811,8 @@ def build_charters(ctx: DemoContext) -> None:
         "college_minimums": {"citoyen": 1},
         "conflict_rule": Charter.ConflictRule.RECUSE_ALL,
         "agenda_proposers": Charter.AgendaProposers.VOTING,
-        "adopted_on": CHARTER_ADOPTED_ON,
-        "adoption_note": CHARTER_ADOPTION_NOTE,
+        "adopted_on": ctx.on(CHARTER_ADOPTED_ON),
+        "adoption_note": ctx.t(CHARTER_ADOPTION_NOTE),
     }
     services.charter_adopt(space=ctx.space(ASSEMBLY), by=coordinator, rules_text=fr(ASSEMBLY_RULES), **table_rules)
     services.charter_adopt(space=ctx.space(COMMITTEE), by=coordinator, rules_text=fr(COMMITTEE_RULES), **table_rules)
@@ -812,8 +830,8 @@ def build_charters(ctx: DemoContext) -> None:
             conflict_rule=Charter.ConflictRule.RECUSE_ALL,
             agenda_proposers=Charter.AgendaProposers.ALL_MEMBERS,
             rules_text=fr(WORKING_GROUP_RULES.format(name=space.name)),
-            adopted_on=CHARTER_ADOPTED_ON,
-            adoption_note=CHARTER_ADOPTION_NOTE,
+            adopted_on=ctx.on(CHARTER_ADOPTED_ON),
+            adoption_note=ctx.t(CHARTER_ADOPTION_NOTE),
         )
 
 
@@ -832,21 +850,23 @@ LETTER_RECUSED = "mah"  # the letter supports its own project
 LETTER_AGREE = ["cfh", "marmite", "panier", "clpah", "hdq", "cje", "ceph", "passerelle", "clsc"]
 OPEN_PROPOSAL_VOTES = {"marmite": "agree", "clpah": "agree", "hdq": "agree", "clsc": "stand_aside"}
 OPEN_PROPOSAL_TITLE = "Appui au mémoire sur le budget participatif"
-OPEN_PROPOSAL_DAYS = 5
+OPEN_PROPOSAL_DAYS = 5  # it closes this many days after the demo is loaded
+OPEN_PROPOSAL_OPENED_DAYS_AGO = 2
+PLAN_PROPOSAL_TITLE = "Adoption du plan de quartier {plan}"
 
 CHARTER_PROPOSAL_BODY = """Adopter les règles de fonctionnement de l'Assemblée des partenaires (version 1) : membres votants et observateurs, une voix par organisme, consensus d'abord et, à défaut, vote aux deux tiers des membres votants présents; quorum de 50 % + 1 des membres votants, dont au moins une citoyenne ou un citoyen; retrait en cas de conflit d'intérêts."""
 
-ENVELOPE_BODY = """Répartir l'enveloppe de 120 000 $ que l'Assemblée a confiée au Comité de coordination pour 2025-2026 :
+ENVELOPE_BODY = """Répartir l'enveloppe de 120 000 $ que l'Assemblée a confiée au Comité de coordination pour l'année :
 
 - 50 000 $ à La Marmite solidaire pour les cuisines collectives (priorité « Se nourrir ensemble »);
 - 45 000 $ au CJE des Rivières pour l'accompagnement des jeunes (priorité « Réussir et s'insérer »);
-- 25 000 $ réservés à un appel de projets en logement, lancé en janvier 2026."""
+- 25 000 $ réservés à un appel de projets en logement, lancé en {2026-03-02:my}."""
 
 LETTER_BODY = """Appuyer la demande de financement de la Maison des aînés du Héron pour une navette solidaire qui conduit les personnes aînées à l'épicerie solidaire et au CLSC, et mandater la coordination pour signer la lettre d'appui au nom de la Table."""
 
-OPEN_PROPOSAL_BODY = """Appuyer le mémoire que la Table dépose à l'arrondissement dans le cadre du budget participatif 2026. Le mémoire demande que 30 % de l'enveloppe soit réservé aux projets des secteurs où vivent le plus de ménages locataires à faible revenu, et que les comités de résidents puissent déposer des projets sans être constitués en organisme.
+OPEN_PROPOSAL_BODY = """Appuyer le mémoire que la Table dépose à l'arrondissement dans le cadre du budget participatif {2025-11-25:y+1}. Le mémoire demande que 30 % de l'enveloppe soit réservé aux projets des secteurs où vivent le plus de ménages locataires à faible revenu, et que les comités de résidents puissent déposer des projets sans être constitués en organisme.
 
-Le texte complet du mémoire a été présenté à la plénière du 25 novembre 2025. Faites connaître votre position d'ici la fermeture : d'accord, en retrait, en désaccord ou blocage (avec votre raison)."""
+Le texte complet du mémoire a été présenté à la plénière du {2025-11-25}. Faites connaître votre position d'ici la fermeture : d'accord, en retrait, en désaccord ou blocage (avec votre raison)."""
 
 
 def money(text: str) -> str:
@@ -854,8 +874,8 @@ def money(text: str) -> str:
     return fr(re.sub(r"(?<=\d) (?=\d{3}\b)", NBSP, text))
 
 
-def _at(day: date, hour: int, minute: int = 0) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+PLAN_PROPOSAL_BODY = """Adopter le plan de quartier {plan} : la vision, les trois priorités (Habiter dignement, Se nourrir ensemble, Réussir et s'insérer), leurs objectifs, stratégies et activités avec leurs porteurs, et les indicateurs avec leurs cibles. Le plan est suivi par le Comité de coordination et ajusté chaque année, à la lumière du bilan."""
+PLAN_AGREE = [*CHARTER_AGREE, "arrondissement"]
 
 
 def _vote(ctx: DemoContext, proposal: Proposal, key: str, value, when: datetime, reason: str = "") -> None:
@@ -869,7 +889,8 @@ def _citizen_vote(ctx: DemoContext, proposal: Proposal, email: str, value, when:
 
 
 def build_proposals(ctx: DemoContext) -> None:
-    """Three decisions in the register (the charter's adoption among them) and one open proposal."""
+    """Four decisions in the register (the charter's and the plan's adoptions among them) and one open
+    proposal, closing in a few days."""
     if Proposal.objects.filter(space__territory=ctx.territory).exists():
         return
     coordinator = ctx.person(ACCOUNT_EMAILS["coordinator"])
@@ -877,8 +898,8 @@ def build_proposals(ctx: DemoContext) -> None:
     gilles, rosa = "gilles.tremblay@courriel.example", "rosa.martinez@courriel.example"
     amina = ACCOUNT_EMAILS["citizen"]
 
-    # 18 September 2025, assembly: the charter is adopted by consensus.
-    opened = _at(CHARTER_ADOPTED_ON, 19, 15)
+    # The September assembly (18 September 2025 in the story): the charter is adopted by consensus.
+    opened = ctx.at(CHARTER_ADOPTED_ON, 19, 15)
     charter = Charter.objects.get(space=assembly, in_force=True)
     proposal = decisions.proposal_create(
         space=assembly, author=coordinator, title="Adoption de la charte de l'Assemblée des partenaires",
@@ -902,13 +923,33 @@ def build_proposals(ctx: DemoContext) -> None:
                    "sur le mode de décision de la Table."),
     )
 
-    # 7 October 2025, coordination committee: the envelope of 120 000 $. Two members declare a
+    # The same evening, under the new charter: the plan de quartier is adopted by consensus.
+    opened = ctx.at(PLAN_ADOPTED_ON, 19, 50)
+    proposal = decisions.proposal_create(
+        space=assembly, author=coordinator, title=ctx.t(PLAN_PROPOSAL_TITLE), body=ctx.t(PLAN_PROPOSAL_BODY),
+        origin=Proposal.Origin.MEETING,
+    )
+    proposal = decisions.proposal_open(proposal=proposal, by=coordinator, now=opened,
+                                       closes_at=opened + timedelta(hours=1))
+    for n, key in enumerate(PLAN_AGREE):
+        _vote(ctx, proposal, key, "agree", opened + timedelta(minutes=5 + n))
+    for n, email in enumerate((amina, gilles, rosa)):
+        _citizen_vote(ctx, proposal, email, "agree", opened + timedelta(minutes=20 + n))
+    closed = opened + timedelta(minutes=25)
+    proposal = decisions.proposal_close(proposal=proposal, by=coordinator, now=closed)
+    decisions.proposal_decide(
+        proposal=proposal, by=coordinator, now=closed,
+        outcome=ctx.t("Le plan de quartier {plan} est adopté par consensus, avec ses trois priorités, ses "
+                      "activités et ses cibles. Le Comité de coordination en suit la réalisation."),
+    )
+
+    # 7 October 2025 in the story, coordination committee: the envelope of 120 000 $. Two members declare a
     # conflict of interest and step out; consensus is not reached, so the charter's fallback vote
     # (two thirds of the voting members present) decides: carried 5-0-0.
-    opened = _at(date(2025, 10, 7), 9, 45)
+    opened = ctx.at(date(2025, 10, 7), 9, 45)
     title = money("Répartition de l'enveloppe de 120 000 $")
     proposal = decisions.proposal_create(space=committee, author=coordinator, title=title,
-                                         body=money(ENVELOPE_BODY), origin=Proposal.Origin.MEETING)
+                                         body=ctx.t(ENVELOPE_BODY), origin=Proposal.Origin.MEETING)
     proposal = decisions.proposal_open(proposal=proposal, by=coordinator, now=opened,
                                        closes_at=opened + timedelta(hours=1))
     reason = fr("L'organisme recevrait une part de l'enveloppe : il se retire de la délibération et du vote.")
@@ -932,17 +973,18 @@ def build_proposals(ctx: DemoContext) -> None:
     vote = decisions.proposal_close(proposal=vote, by=coordinator, now=closed)
     decisions.proposal_decide(
         proposal=vote, by=coordinator, now=closed,
-        outcome=money("L'enveloppe de 120 000 $ est répartie ainsi : 50 000 $ à La Marmite solidaire pour les "
+        outcome=ctx.t("L'enveloppe de 120 000 $ est répartie ainsi : 50 000 $ à La Marmite solidaire pour les "
                    "cuisines collectives, 45 000 $ au CJE des Rivières pour l'accompagnement des jeunes et "
-                   "25 000 $ réservés à un appel de projets en logement en 2026. Adoptée à 5 voix contre 0, "
+                   "25 000 $ réservés à un appel de projets en logement ({2026-03-02:my}). Adoptée à 5 voix contre 0, "
                    "sans abstention; La Marmite solidaire et le CJE des Rivières se sont retirés pour conflit "
                    "d'intérêts."),
         dissent=fr("Le Centre de services scolaire aurait souhaité réserver une part à la persévérance "
                    "scolaire; il s'est rallié au vote."),
     )
 
-    # 25 November 2025, plenary: a support letter, by consensus; the Maison des aînés steps out.
-    opened = _at(date(2025, 11, 25), 20, 10)
+    # 25 November 2025 in the story, plenary: a support letter, by consensus; the Maison des aînés
+    # steps out.
+    opened = ctx.at(date(2025, 11, 25), 20, 10)
     proposal = decisions.proposal_create(
         space=assembly, author=coordinator, title="Lettre d'appui à la navette solidaire de la Maison des aînés",
         body=fr(LETTER_BODY), origin=Proposal.Origin.MEETING,
@@ -959,20 +1001,21 @@ def build_proposals(ctx: DemoContext) -> None:
     proposal = decisions.proposal_close(proposal=proposal, by=coordinator, now=closed)
     decisions.proposal_decide(
         proposal=proposal, by=coordinator, now=closed,
-        outcome=fr("L'Assemblée appuie la demande de financement de la Maison des aînés du Héron pour une "
-                   "navette solidaire. La coordination signe et envoie la lettre d'appui au nom de la Table "
-                   "avant le 5 décembre 2025."),
+        outcome=ctx.t("L'Assemblée appuie la demande de financement de la Maison des aînés du Héron pour une "
+                      "navette solidaire. La coordination signe et envoie la lettre d'appui au nom de la Table "
+                      "avant le {2025-12-05}."),
     )
 
-    # Now, online: one open proposal. Some organizations have taken position; the Carrefour familial
-    # (the demo delegate) and the demo citizen have not yet.
+    # Online, opened two days ago and closing in a few days: one open proposal. Some organizations
+    # have taken position; the Carrefour familial (the demo delegate) and the demo citizen have not yet.
     now = timezone.now()
+    opened = now - timedelta(days=OPEN_PROPOSAL_OPENED_DAYS_AGO)
     proposal = decisions.proposal_create(space=assembly, author=coordinator, title=OPEN_PROPOSAL_TITLE,
-                                         body=fr(OPEN_PROPOSAL_BODY), origin=Proposal.Origin.ONLINE)
-    proposal = decisions.proposal_open(proposal=proposal, by=coordinator, now=now,
+                                         body=ctx.t(OPEN_PROPOSAL_BODY), origin=Proposal.Origin.ONLINE)
+    proposal = decisions.proposal_open(proposal=proposal, by=coordinator, now=opened,
                                        closes_at=now + timedelta(days=OPEN_PROPOSAL_DAYS))
-    for key, value in OPEN_PROPOSAL_VOTES.items():
-        _vote(ctx, proposal, key, value, now)
+    for n, (key, value) in enumerate(OPEN_PROPOSAL_VOTES.items()):
+        _vote(ctx, proposal, key, value, opened + timedelta(hours=3 + 7 * n))
 
 
 def delete_proposals(ctx: DemoContext) -> None:
@@ -981,7 +1024,7 @@ def delete_proposals(ctx: DemoContext) -> None:
         Proposal.objects.filter(space__territory=ctx.territory).delete()
 
 
-# Meetings of 2025 -------------------------------------------------------------------------------
+# The past meetings (the story's autumn) ---------------------------------------------------------
 
 @dataclass(frozen=True)
 class DemoItem:
@@ -1066,7 +1109,7 @@ ASSEMBLY_VOTERS = ["cfh", "marmite", "panier", "clpah", "hdq", "cje", "ceph", "m
 
 DEMO_MEETINGS = [
     DemoMeeting(
-        "assembly-september", ASSEMBLY, "Assemblée des partenaires : bilan et plan de quartier 2025-2030",
+        "assembly-september", ASSEMBLY, "Assemblée des partenaires : bilan et plan de quartier {plan}",
         "annual_general", date(2025, 9, 18), (18, 30), (21, 30), MEETING_ADDRESS_CEP, "Grande salle",
         COORDINATION, _delegate_email("ceph"),
         present=tuple(ASSEMBLY_VOTERS), citizens=(AMINA, GILLES, ROSA), late=(AMINA,), excused=("escale",),
@@ -1075,44 +1118,45 @@ DEMO_MEETINGS = [
         interpretation="arabe, espagnol",
         standard_notes={
             "adopt_agenda": "L'ordre du jour est adopté tel que présenté.",
-            "adopt_minutes": "Le procès-verbal de l'assemblée du 5 juin 2025 est adopté tel que présenté.",
-            "follow_ups": "Les suivis de l'assemblée de juin sont faits; le bilan en rend compte.",
+            "adopt_minutes": "Le procès-verbal de l'assemblée du {2025-06-05} est adopté tel que présenté.",
+            "follow_ups": "Les suivis de l'assemblée du {2025-06-05:dm} sont faits; le bilan en rend compte.",
         },
         items=(
-            DemoItem("Bilan 2024-2025 de la Table", "information", 25,
+            DemoItem("Bilan {2025-09-18:y-1}-{2025-09-18:y} de la Table", "information", 25,
                      notes="La coordination présente le bilan de l'année : 14 rencontres de comités, 6 projets "
                            "concertés et 1 180 ménages joints par les activités alimentaires. Les membres "
                            "soulignent la participation citoyenne en hausse (31 % des personnes présentes aux "
                            "assemblées).", presenter=COORDINATION,
-                     documents=(DemoDocument("Bilan 2024-2025 de la Table", "Bilan 2024-2025.pdf", (
+                     documents=(DemoDocument("Bilan {2025-09-18:y-1}-{2025-09-18:y} de la Table",
+                                             "Bilan {2025-09-18:y-1}-{2025-09-18:y}.pdf", (
                          "14 rencontres de comités, 6 projets concertés et 1 180 ménages joints par les activités "
                          "alimentaires.",
                          "La participation citoyenne est en hausse : 31 % des personnes présentes aux assemblées.",
                      )),)),
-            DemoItem("Priorités et plan de quartier 2025-2030", "decision", 40,
-                     notes="Les trois priorités (Habiter dignement, Se nourrir ensemble, Réussir et s'insérer), "
-                           "leurs stratégies, leurs activités et leurs cibles sont présentées et discutées en "
-                           "ateliers. Le plan de quartier 2025-2030 est adopté par consensus.",
-                     outcome="Le plan de quartier 2025-2030 est adopté.", presenter=COORDINATION),
             DemoItem("Adoption de la charte de l'Assemblée des partenaires", "decision", 20,
                      notes="Les règles de fonctionnement sont lues et discutées point par point.",
                      proposal="charter"),
+            DemoItem("Priorités et plan de quartier {plan}", "decision", 40,
+                     notes="Les trois priorités (Habiter dignement, Se nourrir ensemble, Réussir et s'insérer), "
+                           "leurs stratégies, leurs activités et leurs cibles sont présentées et discutées en "
+                           "ateliers, puis le plan est adopté selon la charte adoptée au point précédent.",
+                     outcome="Le plan de quartier {plan} est adopté.", presenter=COORDINATION, proposal="plan"),
             DemoItem("Élection des sièges citoyens", "decision", 15,
                      notes="Trois candidatures pour trois sièges : Amina Belkacem, Gilles Tremblay et Rosa "
                            "Martínez sont élus par acclamation pour deux ans.", outcome="Trois sièges pourvus."),
         ),
         follow_ups=(
-            DemoFollowUp("Publier le plan de quartier 2025-2030 sur le site de la Table", date(2025, 10, 15),
-                         "done", person=COORDINATION, item=1),
-            DemoFollowUp("Transmettre le bilan 2024-2025 à Centraide", date(2025, 10, 31), "done",
+            DemoFollowUp("Publier le plan de quartier {plan} sur le site de la Table", date(2025, 10, 15),
+                         "done", person=COORDINATION, item=2),
+            DemoFollowUp("Transmettre le bilan {2025-09-18:y-1}-{2025-09-18:y} à Centraide", date(2025, 10, 31), "done",
                          organization="cfh", item=0),
             DemoFollowUp("Convoquer la première rencontre du Comité de coordination élu", date(2025, 9, 30), "done",
                          person=COORDINATION),
             DemoFollowUp("Préparer une trousse d'accueil pour les personnes élues aux sièges citoyens",
                          date(2025, 11, 20), person=_delegate_email("passerelle"), organization="passerelle",
                          item=3),
-            DemoFollowUp("Former un comité de suivi des indicateurs du plan", date(2026, 1, 31),
-                         organization="clsc", item=1),
+            DemoFollowUp("Former un comité de suivi des indicateurs du plan", date(2026, 3, 31),
+                         organization="clsc", item=2),
         ),
         scores=((4, 4, 4, "Le souper ensemble avant l'assemblée.", "Trop de présentations avant la pause."),
                 (4, 3, 4, "Les ateliers sur les priorités.", "La salle était trop petite."),
@@ -1155,17 +1199,17 @@ DEMO_MEETINGS = [
                              "Réussir et s'insérer : accompagner 40 jeunes vers un premier emploi.",
                          )),
                      )),
-            DemoItem("Calendrier des rencontres 2025-2026", "information", 10,
+            DemoItem("Calendrier des rencontres de l'année", "information", 10,
                      notes="Le comité se réunira le premier mardi de chaque mois, sauf en janvier et en juillet."),
         ),
         follow_ups=(
             DemoFollowUp("Envoyer les lettres d'octroi à La Marmite solidaire et au CJE des Rivières",
                          date(2025, 10, 20), "done", person=COORDINATION, item=0),
-            DemoFollowUp("Rédiger l'appel de projets en logement (25 000 $)", date(2026, 1, 15),
+            DemoFollowUp("Rédiger l'appel de projets en logement (25 000 $)", date(2026, 2, 23),
                          person=FACILITATION, organization="clpah", item=0),
-            DemoFollowUp("Présenter la répartition à l'Assemblée du 25 novembre", date(2025, 11, 25), "done",
+            DemoFollowUp("Présenter la répartition à l'Assemblée du {2025-11-25:dm}", date(2025, 11, 25), "done",
                          person=_delegate_email("clsc"), organization="clsc", item=0),
-            DemoFollowUp("Préparer le calendrier détaillé des rencontres 2026", date(2025, 12, 15),
+            DemoFollowUp("Préparer le calendrier détaillé des rencontres de l'année", date(2025, 12, 15),
                          person=COORDINATION, item=1),
         ),
         scores=((5, 4, 5, "Les conflits d'intérêts ont été gérés avec clarté.", ""),
@@ -1182,13 +1226,13 @@ DEMO_MEETINGS = [
         meal="Soupe et sandwichs",
         standard_notes={
             "adopt_agenda": "L'ordre du jour est adopté en ajoutant un point sur les données d'insalubrité.",
-            "adopt_minutes": "Le procès-verbal de la rencontre du 16 septembre 2025 est adopté.",
+            "adopt_minutes": "Le procès-verbal de la rencontre du {2025-09-16} est adopté.",
             "follow_ups": "La liste des immeubles prioritaires est à jour.",
         },
         items=(
-            DemoItem("Plan de porte-à-porte de l'automne", "decision", 45,
+            DemoItem("Plan de porte-à-porte", "decision", 45,
                      notes="Le comité convient par consentement de visiter 600 logements des îlots Sainte-Claire "
-                           "et du Quai, du 3 au 29 novembre, en équipes de deux (une personne intervenante et une "
+                           "et du Quai, du {2025-11-03:dm} au {2025-11-29:dm}, en équipes de deux (une personne intervenante et une "
                            "personne bénévole), avec un dépliant en cinq langues.",
                      outcome="Plan adopté par consentement."),
             DemoItem("Partage de pratique : la Clinique locataires", "practice_sharing", 30,
@@ -1201,7 +1245,7 @@ DEMO_MEETINGS = [
         follow_ups=(
             DemoFollowUp("Imprimer 2 000 dépliants en cinq langues", date(2025, 11, 1), "done",
                          organization="hdq", item=0),
-            DemoFollowUp("Recruter douze personnes bénévoles pour le porte-à-porte", date(2025, 11, 15),
+            DemoFollowUp("Recruter douze personnes bénévoles pour le porte-à-porte", date(2025, 10, 31), "done",
                          person=_delegate_email("passerelle"), organization="passerelle", item=0),
             DemoFollowUp("Rédiger la fiche de pratique « Clinique locataires »", date(2025, 11, 30),
                          person=_alternate_email("clpah"), organization="clpah", item=1),
@@ -1214,31 +1258,31 @@ DEMO_MEETINGS = [
                 (4, 4, 4, "", "")),
     ),
     DemoMeeting(
-        "food-november", FOOD, "Se nourrir ensemble : bilan de l'automne et rotation de l'animation",
+        "food-november", FOOD, "Se nourrir ensemble : bilan des cuisines et rotation de l'animation",
         "regular", date(2025, 11, 4), (13, 30), (15, 30), "Épicerie solidaire Le Panier du Héron, 410, boulevard de la Pointe",
         "Arrière-boutique", _delegate_email("panier"), _delegate_email("mah"),
         present=("marmite", "panier", "mah", "cfh", "clsc"), citizens=(ROSA,), late=(ROSA,),
         meal="Collation préparée par les cuisines collectives",
         standard_notes={
             "adopt_agenda": "L'ordre du jour est adopté tel que présenté.",
-            "adopt_minutes": "Le procès-verbal de la rencontre du 7 octobre 2025 est adopté.",
+            "adopt_minutes": "Le procès-verbal de la rencontre du {2025-10-07} est adopté.",
         },
         items=(
-            DemoItem("Bilan des cuisines collectives de l'automne", "information", 25,
-                     notes="Dix-huit groupes de cuisine ont préparé 2 400 portions depuis septembre; la liste "
+            DemoItem("Bilan des cuisines collectives", "information", 25,
+                     notes="Dix-huit groupes de cuisine ont préparé 2 400 portions depuis {2025-09-01:m}; la liste "
                            "d'attente compte 35 familles.", presenter_org="marmite"),
             DemoItem("Rotation de l'animation", "other", 10,
                      notes="Comme le prévoit la charte du comité, l'animation tourne tous les six mois : Luc "
                            "Bergeron (Le Panier du Héron) passe l'animation à Josée Lachance (La Marmite "
                            "solidaire) à compter de la prochaine rencontre."),
-            DemoItem("Achats groupés de l'hiver", "consultation", 25,
+            DemoItem("Achats groupés de légumes", "consultation", 25,
                      notes="Les membres proposent des achats groupés de courges et de légumes racines; Le Panier "
                            "coordonne les commandes."),
         ),
         follow_ups=(
             DemoFollowUp("Organiser l'achat groupé de courges et de légumes racines", date(2025, 11, 20), "done",
                          organization="panier", item=2),
-            DemoFollowUp("Mettre à jour la carte des ressources alimentaires du quartier", date(2025, 12, 1),
+            DemoFollowUp("Mettre à jour la carte des ressources alimentaires du quartier", date(2026, 3, 13),
                          organization="clsc", item=0),
             DemoFollowUp("Trouver une cuisine pour les ateliers des personnes aînées", date(2026, 1, 15),
                          person=_delegate_email("mah"), organization="mah", item=0),
@@ -1249,7 +1293,7 @@ DEMO_MEETINGS = [
                 (4, 4, 4, "Les chiffres du bilan.", "")),
     ),
     DemoMeeting(
-        "assembly-november", ASSEMBLY, "Assemblée des partenaires : plénière d'automne",
+        "assembly-november", ASSEMBLY, "Assemblée des partenaires : plénière",
         "regular", date(2025, 11, 25), (18, 30), (21, 0), MEETING_ADDRESS_CEP, "Grande salle",
         COORDINATION, _delegate_email("ceph"),
         present=("cfh", "marmite", "panier", "clpah", "hdq", "cje", "ceph", "passerelle", "clsc", "mah",
@@ -1258,7 +1302,7 @@ DEMO_MEETINGS = [
         meal="Repas partagé", childcare=True, transit=True, interpretation="arabe, espagnol",
         standard_notes={
             "adopt_agenda": "L'ordre du jour est adopté tel que présenté.",
-            "follow_ups": "Les suivis de l'assemblée du 18 septembre sont passés en revue : ceux qui restent à "
+            "follow_ups": "Les suivis de l'assemblée du {2025-09-18:dm} sont passés en revue : ceux qui restent à "
                           "faire sont reportés.",
         },
         items=(
@@ -1268,8 +1312,8 @@ DEMO_MEETINGS = [
                            "seules, insécurité alimentaire en hausse.", presenter=_delegate_email("clsc"),
                      presenter_org="clsc"),
             DemoItem("Mémoire au budget participatif de l'arrondissement", "consultation", 30,
-                     notes="Les membres commentent la version préliminaire du mémoire. La proposition d'appui "
-                           "est ouverte au vote en ligne jusqu'à la fin du mois.", proposal="open"),
+                     notes="Les membres commentent la version préliminaire du mémoire. La version finale sera "
+                           "soumise à l'Assemblée par un vote en ligne avant son dépôt.", proposal="open"),
             DemoItem("Lettre d'appui à la navette solidaire de la Maison des aînés", "decision", 15,
                      notes="La Maison des aînés du Héron présente son projet de navette, puis déclare un conflit "
                            "d'intérêts et se retire de la délibération et du vote.", proposal="letter",
@@ -1278,10 +1322,12 @@ DEMO_MEETINGS = [
         follow_ups=(
             DemoFollowUp("Envoyer la lettre d'appui à la Maison des aînés du Héron", date(2025, 12, 5), "done",
                          person=COORDINATION, item=2),
-            DemoFollowUp("Déposer le mémoire à l'arrondissement", date(2025, 12, 12), person=COORDINATION, item=1),
+            DemoFollowUp("Déposer le mémoire à l'arrondissement", date(2026, 3, 6), person=COORDINATION, item=1),
+            DemoFollowUp("Recueillir les idées de projets des comités de résidents pour le budget participatif",
+                         date(2026, 3, 2), person=AMINA, item=1),
             DemoFollowUp("Diffuser le portrait de santé aux membres", date(2025, 12, 5), organization="clsc",
                          item=0),
-            DemoFollowUp("Planifier l'assemblée de mars 2026", date(2026, 2, 15), person=COORDINATION),
+            DemoFollowUp("Convoquer l'assemblée du {2026-02-26:dm}", date(2026, 2, 14), "done", person=COORDINATION),
         ),
         # Ten evaluations whose overall average is 4,3 / 5.
         scores=((5, 5, 4, "Le portrait de santé, très clair.", ""),
@@ -1297,7 +1343,7 @@ DEMO_MEETINGS = [
     ),
 ]
 DEMO_MINUTES_COMMENT = ("Au point sur le portrait de santé, préciser que les données viennent de l'enquête "
-                        "régionale de 2024.")
+                        "régionale de {2025-11-25:y-1}.")
 
 
 def _demo_proposals(ctx: DemoContext) -> dict:
@@ -1306,6 +1352,7 @@ def _demo_proposals(ctx: DemoContext) -> dict:
     proposals = Proposal.objects.filter(space__in=[assembly, committee])
     return {
         "charter": proposals.filter(space=assembly, adopts_charter__isnull=False).order_by("pk").first(),
+        "plan": proposals.filter(space=assembly, title=ctx.t(PLAN_PROPOSAL_TITLE)).order_by("pk").first(),
         "envelope": proposals.filter(space=committee, status=Proposal.Status.DECIDED).order_by("-pk").first(),
         "letter": proposals.filter(space=assembly, status=Proposal.Status.DECIDED, adopts_charter__isnull=True)
         .order_by("-decided_at").first(),
@@ -1326,9 +1373,9 @@ def _build_meeting(ctx: DemoContext, data: DemoMeeting, proposals: dict):
 
     coordinator = ctx.person(ACCOUNT_EMAILS["coordinator"])
     space = ctx.space(data.space)
-    starts_at, ends_at = _at(data.day, *data.start), _at(data.day, *data.end)
+    starts_at, ends_at = ctx.at(data.day, *data.start), ctx.at(data.day, *data.end)
     meeting = services_agenda.meeting_create(
-        space=space, by=coordinator, title=money(data.title), starts_at=starts_at, ends_at=ends_at,
+        space=space, by=coordinator, title=ctx.t(data.title), starts_at=starts_at, ends_at=ends_at,
         kind=data.kind, address=f"{data.address}, {ARRONDISSEMENT}", room=data.room,
         accessibility=MEETING_ACCESSIBILITY, childcare=data.childcare, transit_tickets=data.transit,
         interpretation=bool(data.interpretation), interpretation_languages=data.interpretation, meal=data.meal,
@@ -1338,20 +1385,20 @@ def _build_meeting(ctx: DemoContext, data: DemoMeeting, proposals: dict):
     for entry in data.items:
         proposal = proposals.get(entry.proposal) if entry.proposal else None
         item = services_agenda.item_add(
-            meeting=meeting, by=coordinator, kind=entry.kind, title=money(entry.title),
-            minutes_allotted=entry.minutes, expected_outcome=fr(entry.outcome), proposal=proposal,
+            meeting=meeting, by=coordinator, kind=entry.kind, title=ctx.t(entry.title),
+            minutes_allotted=entry.minutes, expected_outcome=ctx.t(entry.outcome), proposal=proposal,
             presenter=ctx.person(entry.presenter) if entry.presenter else None,
             presenter_organization=ctx.organization(entry.presenter_org) if entry.presenter_org else None,
         )
-        notes = money(entry.notes)
+        notes = ctx.t(entry.notes)
         if entry.proposal and proposal is None and entry.outcome:
-            notes += "\n\n" + fr(entry.outcome)
+            notes += "\n\n" + ctx.t(entry.outcome)
         AgendaItem.objects.filter(pk=item.pk).update(notes=notes, dissent=fr(entry.dissent))
         for document in entry.documents:
-            title = money(document.title)
-            content = document_bytes(document.filename, title, [money(text) for text in document.paragraphs])
+            title, filename = ctx.t(document.title), ctx.timeline.text(document.filename)
+            content = document_bytes(filename, title, [ctx.t(text) for text in document.paragraphs])
             services_agenda.item_document_add(item=item, by=coordinator, title=title,
-                                              file=ContentFile(content, name=document.filename))
+                                              file=ContentFile(content, name=filename))
         for key in entry.conflicts:
             ConflictDeclaration.objects.create(
                 item=item, organization=ctx.organization(key),
@@ -1360,7 +1407,7 @@ def _build_meeting(ctx: DemoContext, data: DemoMeeting, proposals: dict):
         items.append(item)
     for role, notes in data.standard_notes.items():
         if role and notes:
-            AgendaItem.objects.filter(meeting=meeting, standard_role=role).update(notes=fr(notes))
+            AgendaItem.objects.filter(meeting=meeting, standard_role=role).update(notes=ctx.t(notes))
 
     # Attendance: delegates for their organization, citizens in person.
     late = set(data.late)
@@ -1392,9 +1439,9 @@ def _build_meeting(ctx: DemoContext, data: DemoMeeting, proposals: dict):
         done = entry.status == FollowUp.Status.DONE
         FollowUp.objects.create(
             space=space, meeting=meeting, item=items[entry.item] if entry.item is not None else None,
-            what=money(entry.what), person=ctx.person(entry.person) if entry.person else None,
+            what=ctx.t(entry.what), person=ctx.person(entry.person) if entry.person else None,
             organization=ctx.organization(entry.organization) if entry.organization else None,
-            due_on=entry.due, status=entry.status, done_on=min(entry.due, ctx.today) if done else None,
+            due_on=ctx.on(entry.due), status=entry.status, done_on=min(ctx.on(entry.due), ctx.today) if done else None,
         )
     # The evaluation, anonymous (the answers keep no link to the people). The last people listed
     # answer, so that the demo delegate, listed first, may still try the form.
@@ -1409,7 +1456,7 @@ def _build_meeting(ctx: DemoContext, data: DemoMeeting, proposals: dict):
 
 
 def build_meetings(ctx: DemoContext) -> None:
-    """The five meetings of 2025 with their agendas, attendance, decisions, follow-ups, evaluations and
+    """The five meetings of the story's autumn with their agendas, attendance, decisions, follow-ups, evaluations and
     minutes: adopted, except those of the last plenary, which circulate for comment."""
     from django.utils import translation
 
@@ -1447,7 +1494,7 @@ def build_meetings(ctx: DemoContext) -> None:
         minutes = minutes_services.minutes_circulate(minutes=minutes)
         Minutes.objects.filter(pk=minutes.pk).update(circulated_at=plenary.closed_at + timedelta(days=4))
         minutes_services.minutes_comment(minutes=minutes, author=ctx.person(_delegate_email("clsc")),
-                                         body=fr(DEMO_MINUTES_COMMENT))
+                                         body=ctx.t(DEMO_MINUTES_COMMENT))
 
 
 def delete_meetings(ctx: DemoContext) -> None:
@@ -1462,12 +1509,12 @@ def delete_meetings(ctx: DemoContext) -> None:
         Meeting.objects.filter(space__territory=ctx.territory).delete()
 
 
-# The plan de quartier 2025-2030 --------------------------------------------------------------------
+# The plan de quartier ----------------------------------------------------------------------------
+# Five years from the first day of the month of the story's 1 September 2025 (Timeline.plan_starts).
 
-PLAN_TITLE = "Plan de quartier 2025-2030"
-PLAN_STARTS, PLAN_ENDS = date(2025, 9, 1), date(2030, 8, 31)
+PLAN_TITLE = "Plan de quartier {plan}"
 PLAN_ADOPTED_ON = date(2025, 9, 18)
-PLAN_VISION = """En 2030, Pointe-aux-Hérons est un quartier où chaque ménage se loge dignement et à un coût abordable, où l'on se nourrit sainement et ensemble, et où les jeunes comme les adultes trouvent leur place à l'école et au travail.
+PLAN_VISION = """En {plan_end}, Pointe-aux-Hérons est un quartier où chaque ménage se loge dignement et à un coût abordable, où l'on se nourrit sainement et ensemble, et où les jeunes comme les adultes trouvent leur place à l'école et au travail.
 
 Nous y arriverons ensemble : organismes, institutions, arrondissement et citoyennes et citoyens, en mesurant nos progrès et en ajustant le plan chaque année, à la lumière du bilan."""
 
@@ -1499,6 +1546,9 @@ class DemoIndicator:
     responsible: str = ""  # organization key
     direction: str = "increase"
     measurements: tuple = ()  # (date, value)
+    # The baseline's and the measurements' dates are quarter ends (moved by whole quarters) or, for
+    # "story", dates of the story (the assemblies); targets are always quarter ends.
+    dated_by: str = "quarter"
 
 
 # priority → working group, objectives: (title, strategy, [activities], [indicator keys])
@@ -1508,11 +1558,11 @@ PLAN_PRIORITIES = [
          "Informer et accompagner les locataires dans la défense de leurs droits", [
              DemoActivity("Clinique locataires hebdomadaire", "clpah", ("passerelle",), ("clsc", "hdq"), "38000",
                           "Centraide", date(2025, 9, 1), date(2030, 6, 30), "in_progress",
-                          ((date(2025, 12, 10), "La clinique a reçu 74 ménages cet automne; l'interprétation en arabe "
+                          ((date(2025, 12, 10), "La clinique a reçu 74 ménages depuis {2025-09-01:m}; l'interprétation en arabe "
                             "et en espagnol est offerte un mardi sur deux.", 20),),
                           "Accueil sans rendez-vous le mardi, aide aux démarches au Tribunal administratif du "
                           "logement, accompagnement lors des hausses de loyer."),
-             DemoActivity("Porte-à-porte d'automne dans les îlots Sainte-Claire et du Quai", "clpah", ("hdq",),
+             DemoActivity("Porte-à-porte dans les îlots Sainte-Claire et du Quai", "clpah", ("hdq",),
                           ("passerelle", "arrondissement"), "12000", "Arrondissement de Rivière-des-Hérons",
                           date(2025, 11, 3), date(2025, 11, 29), "done",
                           ((date(2025, 11, 29), "612 logements visités en équipes de deux, avec un dépliant en cinq "
@@ -1526,8 +1576,8 @@ PLAN_PRIORITIES = [
                           ((date(2025, 12, 5), "Onze sites repérés; trois sont retenus pour une étude de "
                             "faisabilité.", 45),)),
              DemoActivity("Projet « Quai 48 » : 48 logements sociaux et communautaires", "hdq", (),
-                          ("arrondissement", "caisse"), "25000", "Appel de projets en logement de la Table (2026)",
-                          date(2026, 1, 15), date(2028, 12, 31), "planned"),
+                          ("arrondissement", "caisse"), "25000", "Appel de projets en logement de la Table ({2026-03-02:my})",
+                          date(2026, 4, 1), date(2028, 12, 31), "planned"),
          ], ["social_units"]),
     ]),
     ("Se nourrir ensemble", FOOD, "Une alimentation saine, abordable et digne, et des repas partagés.", [
@@ -1546,13 +1596,13 @@ PLAN_PRIORITIES = [
         ("Cuisiner et manger ensemble pour briser l'isolement",
          "Développer les cuisines collectives et les repas communautaires", [
              DemoActivity("Cuisines collectives pour les familles et les personnes aînées", "marmite", ("cfh",),
-                          ("mah",), "50000", "Enveloppe du Comité de coordination (7 octobre 2025)",
+                          ("mah",), "50000", "Enveloppe du Comité de coordination ({2025-10-07})",
                           date(2025, 10, 15), date(2027, 6, 30), "in_progress",
                           ((date(2025, 11, 4), "Dix-huit groupes de cuisine ont préparé 2 400 portions depuis "
-                            "septembre; la liste d'attente compte 35 familles.", 30),)),
+                            "{2025-09-01:m}; la liste d'attente compte 35 familles.", 30),)),
              DemoActivity("Repas communautaires mensuels", "marmite", ("mah",), ("panier",), "9000",
-                          "Caisse Desjardins des Hérons", date(2025, 9, 1), date(2026, 6, 30), "done",
-                          ((date(2026, 6, 25), "Dix repas tenus, 65 personnes en moyenne.", 100),)),
+                          "Caisse Desjardins des Hérons", date(2025, 9, 1), date(2026, 6, 30), "in_progress",
+                          ((date(2026, 1, 29), "Cinq repas tenus sur dix, 65 personnes en moyenne.", 50),)),
          ], []),
     ]),
     ("Réussir et s'insérer", SCHOOL, "La persévérance scolaire et l'insertion des jeunes et des adultes.", [
@@ -1562,19 +1612,19 @@ PLAN_PRIORITIES = [
                           "Centraide", date(2025, 9, 1), date(2030, 6, 30), "in_progress"),
              DemoActivity("Ateliers parents-école pour les familles nouvellement arrivées", "passerelle", ("cfh",),
                           ("cssr",), "15000", "Ministère de l'Immigration, de la Francisation et de l'Intégration",
-                          date(2025, 9, 15), date(2026, 6, 15), "in_progress",
-                          ((date(2026, 2, 10), "Six ateliers tenus sur huit; les deux derniers sont reportés à "
-                            "l'automne faute d'interprète.", 75),)),
+                          date(2025, 9, 15), date(2026, 1, 31), "in_progress",
+                          ((date(2026, 2, 10), "Six ateliers tenus sur huit; les deux derniers sont reportés "
+                            "faute d'interprète.", 75),)),
          ], ["dropout"]),
         ("Soutenir l'insertion socioprofessionnelle des jeunes et des adultes",
          "Accompagner vers l'emploi et le retour aux études", [
              DemoActivity("Accompagnement individuel des 16 à 35 ans", "cje", (), ("escale", "passerelle"), "45000",
-                          "Enveloppe du Comité de coordination (7 octobre 2025)", date(2025, 10, 15),
+                          "Enveloppe du Comité de coordination ({2025-10-07})", date(2025, 10, 15),
                           date(2027, 6, 30), "in_progress"),
              DemoActivity("Stages d'un jour dans les commerces du quartier", "cje", ("ceph",),
-                          ("arrondissement", "caisse"), "6000", "Caisse Desjardins des Hérons", date(2026, 4, 1),
-                          date(2026, 5, 31), "done",
-                          ((date(2026, 5, 29), "18 jeunes ont fait un stage d'un jour dans 12 commerces.", 100),)),
+                          ("arrondissement", "caisse"), "6000", "Caisse Desjardins des Hérons", date(2025, 10, 1),
+                          date(2025, 11, 30), "done",
+                          ((date(2025, 11, 28), "18 jeunes ont fait un stage d'un jour dans 12 commerces.", 100),)),
          ], ["youth"]),
     ]),
 ]
@@ -1587,7 +1637,7 @@ PLAN_INDICATORS = {
                       (date(2024, 12, 31), 247), (date(2025, 3, 31), 252), (date(2025, 6, 30), 259),
                       (date(2025, 9, 30), 266), (date(2025, 12, 31), 272))),
     "social_units": DemoIndicator(
-        "social_units", "Logements sociaux et communautaires engagés", "logements (cumul)", (0, date(2025, 1, 1)),
+        "social_units", "Logements sociaux et communautaires engagés", "logements (cumul)", (0, date(2024, 12, 31)),
         (48, date(2028, 12, 31)), "yearly", "Habitations du Quai et arrondissement", "hdq",
         measurements=((date(2024, 12, 31), 0), (date(2025, 12, 31), 8))),
     "food_households": DemoIndicator(
@@ -1616,7 +1666,8 @@ PLAN_INDICATORS = {
         "citizens", "Part des personnes citoyennes aux assemblées", "% des personnes présentes",
         (24, date(2024, 6, 5)), (30, date(2027, 6, 30)), "quarterly", "Feuilles de présence des assemblées",
         measurements=((date(2024, 3, 14), 22), (date(2024, 6, 5), 24), (date(2024, 9, 19), 26),
-                      (date(2025, 3, 13), 27), (date(2025, 6, 5), 29), (date(2025, 9, 18), 31))),
+                      (date(2025, 3, 13), 27), (date(2025, 6, 5), 29), (date(2025, 9, 18), 31)),
+        dated_by="story"),
 }
 # The activity an indicator follows (the others follow their objective, or the whole plan).
 PLAN_ACTIVITY_INDICATORS = {"portions": "Cuisines collectives pour les familles et les personnes aînées"}
@@ -1625,26 +1676,25 @@ NAVETTE = "Navette solidaire vers l'épicerie et le CLSC"
 NAVETTE_REASON = ("L'Assemblée appuie la demande de financement de la Maison des aînés du Héron pour la navette "
                   "solidaire : la Maison des aînés porte désormais l'action, avec Le Panier du Héron comme "
                   "coporteur.")
-FOOD_TARGET_REASON = ("Avec la navette solidaire appuyée par l'Assemblée le 25 novembre et les 50 000 $ accordés "
+FOOD_TARGET_REASON = ("Avec la navette solidaire appuyée par l'Assemblée le {2025-11-25:dm} et les 50 000 $ accordés "
                       "aux cuisines collectives, la cible passe de 1 200 à 1 300 ménages joints par année.")
 PLAN_REVISED_AT = (date(2025, 11, 26), 10)
 
 
 def _plan_decisions(ctx: DemoContext) -> tuple[Proposal | None, Proposal | None]:
-    """The assembly's decision of 18 September 2025 (the day of the charter, the priorities and the plan)
-    that adopts the plan, and the plenary's decision of 25 November 2025 that the revisions cite."""
+    """The assembly's own decision that adopts the plan (18 September 2025 in the story, after the
+    charter's), and the plenary's decision (25 November 2025) that the revisions cite."""
     decided = Proposal.objects.filter(space=ctx.space(ASSEMBLY), status=Proposal.Status.DECIDED)
-    adoption = decided.filter(decided_at__date=PLAN_ADOPTED_ON).order_by("pk").first() or \
-        decided.filter(adopts_charter__isnull=False).order_by("pk").first()
+    adoption = decided.filter(title=ctx.t(PLAN_PROPOSAL_TITLE)).order_by("pk").first()
     plenary = decided.filter(adopts_charter__isnull=True).order_by("-decided_at").first()
     return adoption, plenary
 
 
 def build_plan(ctx: DemoContext) -> None:
-    """The plan de quartier 2025-2030 of the assembly: three priorities, each with two objectives, a
-    strategy per objective and two activities per strategy (leads, co-leads, partners, budgets,
-    working group), seven indicators with two years of measurements, adopted on 18 September 2025;
-    then two revisions authorised by the plenary's decision of 25 November 2025."""
+    """The plan de quartier of the assembly: three priorities, each with two objectives, a strategy per
+    objective and two activities per strategy (leads, co-leads, partners, budgets, working group),
+    seven indicators with two years of measurements up to the last quarter, adopted by its own
+    decision at the September assembly; then two revisions authorised by the plenary's decision."""
     from concertation.planning import indicators
     from concertation.planning import services as planning
     from concertation.planning.models import Activity, Plan
@@ -1655,8 +1705,9 @@ def build_plan(ctx: DemoContext) -> None:
     if adoption is None:
         return
     coordinator = ctx.person(ACCOUNT_EMAILS["coordinator"])
-    plan = planning.plan_create(space=ctx.space(ASSEMBLY), title=PLAN_TITLE, starts_on=PLAN_STARTS,
-                                ends_on=PLAN_ENDS, vision=fr(PLAN_VISION), by=coordinator)
+    timeline = ctx.timeline
+    plan = planning.plan_create(space=ctx.space(ASSEMBLY), title=ctx.t(PLAN_TITLE), starts_on=timeline.plan_starts,
+                                ends_on=timeline.plan_ends, vision=ctx.t(PLAN_VISION), by=coordinator)
     activities, objectives = {}, {}
     for title, group, description, branches in PLAN_PRIORITIES:
         priority = planning.priority_add(plan=plan, title=title, description=fr(description), by=coordinator)
@@ -1671,16 +1722,19 @@ def build_plan(ctx: DemoContext) -> None:
                     strategy=strategy, title=fr(item.title), description=fr(item.description),
                     lead=ctx.organization(item.lead), co_leads=[ctx.organization(k) for k in item.co_leads],
                     partners=[ctx.organization(k) for k in item.partners],
-                    budget_amount=item.budget or None, funder=fr(item.funder), starts_on=item.starts,
-                    ends_on=item.ends, working_group=ctx.space(group), by=coordinator,
+                    budget_amount=item.budget or None, funder=ctx.t(item.funder), starts_on=ctx.on(item.starts),
+                    ends_on=ctx.on(item.ends), working_group=ctx.space(group), by=coordinator,
                 )
                 activities[item.title] = activity
                 for day, text, percent in item.news:
-                    if day <= ctx.today:
-                        planning.progress_add(activity=activity, date=day, text=money(text), percent=percent,
+                    if ctx.on(day) <= ctx.today:
+                        planning.progress_add(activity=activity, date=ctx.on(day), text=ctx.t(text), percent=percent,
                                               by=ctx.delegate_of(item.lead))
                 if item.status != Activity.Status.PLANNED:
                     planning.activity_status_set(activity=activity, status=item.status, by=coordinator)
+    def dated(data: DemoIndicator, day: date) -> date:
+        return ctx.on(day) if data.dated_by == "story" else timeline.quarter(day)
+
     created = {}
     for key, data in PLAN_INDICATORS.items():
         level = {}
@@ -1690,29 +1744,30 @@ def build_plan(ctx: DemoContext) -> None:
             level["objective"] = objectives[key]
         created[key] = indicators.indicator_add(
             plan=plan, name=fr(data.name), unit=fr(data.unit), baseline_value=data.baseline[0],
-            baseline_date=data.baseline[1], target_value=data.target[0], target_date=data.target[1],
+            baseline_date=dated(data, data.baseline[1]), target_value=data.target[0],
+            target_date=timeline.quarter(data.target[1]),
             direction=data.direction, frequency=data.frequency, source=fr(data.source),
             responsible=ctx.organization(data.responsible) if data.responsible else None, by=coordinator, **level,
         )
-    plan = planning.plan_adopt(plan=plan, decision=adoption, on=PLAN_ADOPTED_ON, by=coordinator)
+    plan = planning.plan_adopt(plan=plan, decision=adoption, on=ctx.on(PLAN_ADOPTED_ON), by=coordinator)
     for key, data in PLAN_INDICATORS.items():
         recorder = ctx.delegate_of(data.responsible) if data.responsible else coordinator
         for day, value in data.measurements:
-            if day <= ctx.today:
-                indicators.measurement_add(indicator=created[key], date=day, value=value, by=recorder,
+            if dated(data, day) <= ctx.today:
+                indicators.measurement_add(indicator=created[key], date=dated(data, day), value=value, by=recorder,
                                            today=ctx.today)
     if plenary is None:
         return
-    # The plenary of 25 November 2025 supports the Maison des aînés' shuttle: it becomes the lead,
+    # The plenary (25 November 2025 in the story) supports the Maison des aînés' shuttle: it becomes the lead,
     # and the food target is raised. Two revisions, each citing that decision.
     day, hour = PLAN_REVISED_AT
     planning.activity_edit(
         activity=activities[NAVETTE], lead=ctx.organization("mah"), co_leads=[ctx.organization("panier")],
-        reason=fr(NAVETTE_REASON), decision=plenary, by=coordinator, now=_at(day, hour),
+        reason=ctx.t(NAVETTE_REASON), decision=plenary, by=coordinator, now=ctx.at(day, hour),
     )
     indicators.indicator_edit(
-        indicator=created["food_households"], target_value=1300, reason=money(FOOD_TARGET_REASON),
-        decision=plenary, by=coordinator, now=_at(day, hour, 5),
+        indicator=created["food_households"], target_value=1300, reason=ctx.t(FOOD_TARGET_REASON),
+        decision=plenary, by=coordinator, now=ctx.at(day, hour, 5),
     )
 
 
@@ -1722,6 +1777,13 @@ def delete_plan(ctx: DemoContext) -> None:
 
     if ctx.territory is not None:
         Plan.objects.filter(space__territory=ctx.territory).delete()
+
+
+def build_next_meeting(ctx: DemoContext) -> None:
+    # Imported here: demo.upcoming reads this module's data.
+    from concertation.demo.upcoming import build_next_meeting as build
+
+    build(ctx)
 
 
 Step = tuple[str, Callable[[DemoContext], None]]
@@ -1738,8 +1800,9 @@ STEPS: list[Step] = [
     ("Chartes / charters", build_charters),
     ("Coordination du territoire / territory coordinators", build_coordinators),
     ("Propositions et décisions / proposals and decisions", build_proposals),
-    ("Rencontres de 2025 / the 2025 meetings", build_meetings),
-    ("Plan de quartier 2025-2030 / the neighbourhood plan", build_plan),
+    ("Rencontres passées / past meetings", build_meetings),
+    ("Plan de quartier / the neighbourhood plan", build_plan),
+    ("Prochaine assemblée, convoquée / the next assembly, convened", build_next_meeting),
 ]
 
 # Run first on reset=True, before the territory is deleted (for data that PROTECTs it).
@@ -1776,6 +1839,7 @@ def summarize(summary: DemoSummary) -> DemoSummary:
     if territory is None:
         return summary
     summary.territory_name = territory.name
+    summary.loaded_on = timezone.localdate(territory.created_at)
     summary.organizations = territory.organizations.count()
     summary.spaces = territory.spaces.count()
     memberships = Membership.objects.filter(space__territory=territory)
@@ -1796,7 +1860,8 @@ def summarize(summary: DemoSummary) -> DemoSummary:
 
 
 def load_demo(*, reset: bool = False, stdout=None) -> DemoSummary:
-    """Build the demo territory (idempotent); ``reset=True`` deletes it first, then rebuilds."""
+    """Build the demo territory (idempotent); ``reset=True`` deletes it first, then rebuilds. Its
+    dates are relative to today (demo/timeline.py)."""
     ctx = DemoContext(today=timezone.localdate(), stdout=stdout)
     summary = DemoSummary(reset=reset)
     with transaction.atomic():
