@@ -50,7 +50,15 @@ from ..attendance import (
     item_excluded_keys,
     roster,
 )
-from ..models import AgendaItem, Attendance, ConflictDeclaration, FollowUp, FollowUpReview, Meeting, Rsvp
+from ..models import (
+    AgendaItem,
+    Attendance,
+    ConflictDeclaration,
+    FollowUp,
+    FollowUpReview,
+    Meeting,
+    Rsvp,
+)
 from ..pdf import pdf_response
 
 User = get_user_model()
