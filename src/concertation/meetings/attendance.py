@@ -309,6 +309,15 @@ def attendance_set(*, meeting: Meeting, person, organization=None, status: str, 
     return attendance
 
 
+def answered_yes_not_noted(meeting: Meeting, seats: list[Seat]) -> set[int]:
+    """The people of the roster who answered yes to the notice and whose attendance is not noted
+    yet: whom « mark present everyone who answered yes » would mark. One query."""
+    said_yes = set(Rsvp.objects.filter(meeting_id=meeting.pk, answer=Rsvp.Answer.YES)
+                   .values_list("person_id", flat=True))
+    return {person.person_id for seat in seats for person in seat.people
+            if person.person_id in said_yes and not person.status}
+
+
 @transaction.atomic
 def attendance_mark_yes(*, meeting: Meeting, by=None, now: datetime | None = None) -> int:
     """Mark present everyone who answered yes to the notice and sits in the space, unless their
@@ -319,12 +328,12 @@ def attendance_mark_yes(*, meeting: Meeting, by=None, now: datetime | None = Non
         raise DomainError(_("Les présences se prennent une fois la rencontre convoquée, jusqu'à l'adoption "
                             "de son procès-verbal."))
     Meeting.objects.select_for_update().filter(pk=meeting.pk).first()  # one run at a time
-    said_yes = set(Rsvp.objects.filter(meeting_id=meeting.pk, answer=Rsvp.Answer.YES)
-                   .values_list("person_id", flat=True))
+    seats = roster(meeting)
+    waiting = answered_yes_not_noted(meeting, seats)
     places: dict[int, list[tuple[bool, int | None]]] = {}
-    for seat in roster(meeting):
+    for seat in seats:
         for person in seat.people:
-            if person.person_id in said_yes and not person.status:
+            if person.person_id in waiting:
                 # The citizen seat first, then the organizations they are the delegate of.
                 rank = (seat.organization_id is not None, person.kind != Delegation.Kind.DELEGATE)
                 places.setdefault(person.person_id, []).append((rank, seat.organization_id))

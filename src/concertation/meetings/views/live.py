@@ -42,6 +42,7 @@ from ..attendance import (
     NOT_NOTED,
     MeetingQuorum,
     Seat,
+    answered_yes_not_noted,
     attendance_counts,
     attendance_set,
     college_names_for,
@@ -57,7 +58,6 @@ from ..models import (
     FollowUp,
     FollowUpReview,
     Meeting,
-    Rsvp,
 )
 from ..pdf import pdf_response
 
@@ -425,12 +425,7 @@ def _context(request, meeting: Meeting, *, current_pk=None, bound: dict | None =
     filters = attendance_filter(request)
     shown = filter_seats(seats, name=filters["name"], status=filters["status"]) if filters["active"] else seats
     can_take_attendance = meeting.status in LIVE_STATES
-    yes_waiting = 0
-    if can_take_attendance:
-        said_yes = set(Rsvp.objects.filter(meeting_id=meeting.pk, answer=Rsvp.Answer.YES)
-                       .values_list("person_id", flat=True))
-        yes_waiting = len({person.person_id for seat in seats for person in seat.people
-                           if person.person_id in said_yes and not person.status})
+    yes_waiting = len(answered_yes_not_noted(meeting, seats)) if can_take_attendance else 0
     who = _who_list(meeting, seats)
     proposal = current.proposal if current else None
     bound = bound or {}
@@ -456,7 +451,6 @@ def _context(request, meeting: Meeting, *, current_pk=None, bound: dict | None =
         "roster_html": RosterRows(meeting, quorum, can_take_attendance=can_take_attendance).render(shown),
         "live": meeting.status == Meeting.Status.IN_PROGRESS,
         "can_take_attendance": can_take_attendance,
-        "present_total": sum(1 for seat in seats for person in seat.people if person.present),
         "counts": attendance_counts(seats), "filters": filters, "shown_total": len(shown),
         "yes_waiting": yes_waiting,
         "opens_early": meeting.status == Meeting.Status.CONVENED and services.opens_before_its_day(meeting),
