@@ -192,7 +192,7 @@ def build_world(tags: Tags) -> dict:
     answer = rsvp.rsvp_ensure(meeting=meeting, person=coordinator)
     rsvp.rsvp_answer(rsvp=answer, answer="yes", diet=value("Rsvp.diet", 200),
                      interpretation=value("Rsvp.interpretation", 100), accessibility=value("Rsvp.accessibility", 200))
-    live.meeting_open(meeting=meeting, by=coordinator)
+    live.meeting_open(meeting=meeting, by=coordinator, confirm_early=True)
     attendance_set(meeting=meeting, person=coordinator, status="present")
     attendance_set(meeting=meeting, person=delegate, status="present")
     live.conflict_declare(item=item, by=coordinator, person=delegate, reason=value("ConflictDeclaration.reason", 300))

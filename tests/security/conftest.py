@@ -149,6 +149,7 @@ def populate(w, space, *, member, organization, runner, attendees, voter_key, ta
     o.document = item_document_add(item=o.agenda_item, by=runner, title=f"Budget {tag}",
                                    file=ContentFile(f"Budget {tag}".encode(), name=f"budget-{space.slug}.pdf"))
     o.rsvp, _created = Rsvp.objects.get_or_create(meeting=o.convened_meeting, person=member)
+    Rsvp.objects.filter(pk=o.rsvp.pk).update(answer=Rsvp.Answer.YES, answered_at=now)  # for « mark present »
 
     started = now - timedelta(minutes=30)
     o.live_meeting = meeting_create(space=space, by=runner, title=f"Rencontre en cours {tag}",

@@ -693,7 +693,7 @@ def test_pdf_footers_show_names_as_typed(world):
     from concertation.meetings import live as live_services
     from concertation.meetings import minutes as minutes_services
 
-    live_services.meeting_open(meeting=meeting, by=world.coordinator)
+    live_services.meeting_open(meeting=meeting, by=world.coordinator, confirm_early=True)
     live_services.meeting_close(meeting=meeting, by=world.coordinator)
     minutes_services.minutes_save_draft(meeting=meeting, body="# Procès-verbal\n\nRien à signaler.")
     client = signed_in(world.coordinator)

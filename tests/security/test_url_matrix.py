@@ -274,6 +274,9 @@ ROUTES: dict[str, Row] = {
     "meetings:live": space_row(ids(pk="live_meeting"), public=RUN_PUBLIC, private=RUN_PRIVATE),
     "meetings:open": space_row(ids(pk="convened_meeting"), public=POST_ONLY, private=POST_ONLY),
     "meetings:attendance": space_row(ids(pk="live_meeting"), public=POST_ONLY, private=POST_ONLY),
+    "meetings:attendance_yes": space_row(ids(pk="convened_meeting"), public=POST_ONLY, private=POST_ONLY),
+    "meetings:follow_up_review": space_row(ids(pk="live_meeting", fu="follow_up"), public=POST_ONLY,
+                                           private=POST_ONLY),
     "meetings:item_notes": space_row(ids(pk="live_meeting", item="live_item"), public=POST_ONLY, private=POST_ONLY),
     "meetings:conflict": space_row(ids(pk="live_meeting", item="live_item"), public=POST_ONLY, private=POST_ONLY),
     "meetings:decision": space_row(ids(pk="live_meeting", item="live_item"), public=POST_ONLY, private=POST_ONLY),
@@ -711,9 +714,14 @@ POSTS: dict[str, Post] = {
     "meetings:meeting": Post(("meetings.Rsvp",), MEMBERS, {"answer": "yes"}, form_page=""),
 
     # --- meetings: during the meeting ---
-    "meetings:open": Post(("meetings.Meeting",), form_page=""),
+    # The convened meeting is next month: opening it that early takes the confirmation.
+    "meetings:open": Post(("meetings.Meeting",), data={"confirm_early": "1"}, form_page=""),
     "meetings:attendance": Post(("meetings.Attendance",), data=lambda o: {"person": o.member.pk, "status": "late"},
                                 form_page=""),
+    # The member answered yes to the convened meeting's notice (conftest.py) and is not noted yet.
+    "meetings:attendance_yes": Post(("meetings.Attendance",), form_page=""),
+    # The held meeting's follow-up, reviewed at the meeting in progress.
+    "meetings:follow_up_review": Post(("meetings.FollowUpReview",), data={"outcome": "carried"}, form_page=""),
     "meetings:item_notes": Post(("meetings.AgendaItem",), data={"notes-notes": "Notes forgées.", "notes-dissent": ""},
                                 form_page=""),
     "meetings:conflict": Post(("meetings.ConflictDeclaration",),

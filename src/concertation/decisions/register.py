@@ -221,6 +221,17 @@ class Where:
         return _("%(meeting)s, point %(item)s") % {"meeting": meeting, "item": quote(self.item)}
 
     @property
+    def number(self):
+        """The item's number on the agenda: accepted items are numbered by their position."""
+        return getattr(self.item, "position", None)
+
+    @property
+    def item_url(self) -> str:
+        """The item on the meeting's page."""
+        url = self.url
+        return f"{url}#point-{self.item.pk}" if url and self.item is not None else url
+
+    @property
     def url(self) -> str:
         """The meeting's page, once the meetings app has one."""
         if self.meeting is None:
@@ -261,6 +272,24 @@ class RegisterRow:
     @property
     def dissent(self) -> str:
         return self.proposal.dissent
+
+
+def meeting_where(proposal: Proposal) -> Where | None:
+    """The meeting and agenda item of a proposal decided (or put to the vote) in a meeting, for its
+    page; None for an online one. One query (two for the first vote of a consensus that fell back:
+    its item now names the fallback vote, and the first one keeps the item in its result)."""
+    model = _reverse_relation(AGENDA_RELATION)
+    if model is None or proposal.origin != Proposal.Origin.MEETING:
+        return None
+    with_meeting = ("meeting",) if _has_field(model, "meeting") else ()
+    item = getattr(proposal, AGENDA_RELATION).select_related(*with_meeting).order_by("pk").first()
+    if item is None:
+        item_id = (proposal.result or {}).get("item")
+        item = (model.objects.select_related(*with_meeting).filter(pk=item_id).first()
+                if isinstance(item_id, int) else None)
+    if item is None:
+        return None
+    return Where(online=False, meeting=getattr(item, "meeting", None), item=item, space=proposal.space)
 
 
 def where_taken(proposal: Proposal) -> Where:

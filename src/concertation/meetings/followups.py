@@ -4,6 +4,10 @@ A follow-up belongs to a space, usually to the meeting and the item where it was
 person or an organization. It stays open until someone marks it done or dropped; an open one whose
 due date has passed is overdue. The open follow-ups of a space appear under the "follow-ups" item
 of the space's next meeting (``follow_ups_for_meeting``), so nothing is forgotten between meetings.
+
+At that meeting the facilitator marks each one done, dropped or carried over (``follow_up_review``):
+the review is kept per meeting (who, when, what); done and dropped close the follow-up, carried over
+leaves it open, so it comes back under the follow-ups item of the meeting after.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,9 +24,13 @@ from concertation.spaces.access import access_for
 from concertation.spaces.models import Delegation, Space
 from concertation.spaces.selectors import current_q
 
-from .models import FollowUp, Meeting
+from .models import AgendaItem, FollowUp, FollowUpReview, Meeting
 
 Status = FollowUp.Status
+Outcome = FollowUpReview.Outcome
+# The follow-ups are reviewed while the meeting runs, and corrected until its minutes are adopted.
+REVIEWABLE = frozenset({Meeting.Status.IN_PROGRESS, Meeting.Status.HELD})
+REVIEW_STATUS = {Outcome.DONE: Status.DONE, Outcome.DROPPED: Status.DROPPED, Outcome.CARRIED: Status.OPEN}
 NBSP = "\u00a0"
 RELATED = ("space__territory", "meeting", "item", "person", "organization")
 
@@ -59,16 +67,49 @@ def space_follow_ups(space: Space, *, status: str | None = None, overdue: bool =
     return queryset.order_by("status", "due_on", "id")
 
 
+def _earlier_q(meeting: Meeting) -> Q:
+    return Q(meeting__starts_at__lt=meeting.starts_at) | Q(meeting__isnull=True, created_at__lt=meeting.starts_at)
+
+
 def follow_ups_for_meeting(meeting: Meeting) -> QuerySet[FollowUp]:
     """What the "follow-ups" item of ``meeting`` reviews: the open follow-ups of its space that were
-    decided at an earlier meeting (or recorded before it outside a meeting)."""
-    earlier = Q(meeting__starts_at__lt=meeting.starts_at) | Q(meeting__isnull=True, created_at__lt=meeting.starts_at)
+    decided at an earlier meeting (or recorded before it outside a meeting), and those this meeting
+    already marked done or dropped (so that its pages and minutes still show them).
+
+    Each comes with ``reviews_here`` (this meeting's review, [] or [one]) and ``carried`` (the
+    earlier meetings that carried it over): two more queries, whatever the number of rows."""
+    reviewed_here = Q(reviews__meeting_id=meeting.pk) if meeting.pk else Q(pk__in=[])
     return (
-        FollowUp.objects.filter(earlier, space_id=meeting.space_id, status=Status.OPEN)
+        FollowUp.objects.filter(_earlier_q(meeting), space_id=meeting.space_id)
+        .filter(Q(status=Status.OPEN) | reviewed_here)
         .exclude(meeting_id=meeting.pk)
         .select_related("meeting", "person", "organization")
+        .prefetch_related(
+            Prefetch("reviews", queryset=FollowUpReview.objects.filter(meeting_id=meeting.pk)
+                     .select_related("by"), to_attr="reviews_here"),
+            Prefetch("reviews", queryset=FollowUpReview.objects.filter(
+                outcome=Outcome.CARRIED, meeting__starts_at__lt=meeting.starts_at)
+                .select_related("meeting").order_by("meeting__starts_at"), to_attr="carried"),
+        )
+        .distinct()
         .order_by("due_on", "id")
     )
+
+
+def review_rows(meeting: Meeting) -> list[FollowUp]:
+    """``follow_ups_for_meeting`` read, each with ``review`` (this meeting's, or None) and ``overdue``."""
+    rows = mark_overdue(follow_ups_for_meeting(meeting), today=timezone.localdate(meeting.starts_at))
+    for row in rows:
+        row.review = row.reviews_here[0] if row.reviews_here else None
+    return rows
+
+
+def follow_ups_item(items) -> AgendaItem | None:
+    """The item under which the follow-ups of earlier meetings are reviewed: the standard « Suivis »
+    item, else the first item of kind « suivi »."""
+    items = list(items)
+    return (next((item for item in items if item.standard_role == AgendaItem.Role.FOLLOW_UPS), None)
+            or next((item for item in items if item.kind == AgendaItem.Kind.FOLLOW_UP), None))
 
 
 def follow_ups_of_meeting(meeting: Meeting) -> QuerySet[FollowUp]:
@@ -151,3 +192,29 @@ def follow_up_set_status(*, follow_up: FollowUp, status: str, by=None, on: date 
     follow_up.done_on = (on or timezone.localdate()) if status == Status.DONE else None
     follow_up.save(update_fields=["status", "done_on", "updated_at"])
     return follow_up
+
+
+@transaction.atomic
+def follow_up_review(*, meeting: Meeting, follow_up: FollowUp, outcome: str, by=None) -> FollowUpReview:
+    """The meeting marks a follow-up of an earlier meeting done, dropped or carried over.
+
+    Done and dropped close it (done: as of the meeting's day); carried over leaves it open, so it is
+    reviewed again at the next meeting. Marking it again at the same meeting corrects the review.
+    """
+    if outcome not in Outcome.values:
+        raise DomainError(_("Choisissez{nbsp}: fait, abandonné ou reporté.").replace("{nbsp}", NBSP),
+                          field="outcome")
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status not in REVIEWABLE:
+        raise DomainError(_("Les suivis se passent en revue pendant la rencontre : ouvrez-la d'abord. Une fois "
+                            "son procès-verbal adopté, ils ne changent plus ici."))
+    if not follow_ups_for_meeting(meeting).filter(pk=follow_up.pk).exists():
+        raise DomainError(_("Ce suivi ne fait pas partie des suivis des rencontres précédentes de cette "
+                          "rencontre."))
+    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    review, _created = FollowUpReview.objects.update_or_create(
+        follow_up=follow_up, meeting=meeting, defaults={"outcome": outcome, "by": by})
+    follow_up.status = REVIEW_STATUS[outcome]
+    follow_up.done_on = timezone.localdate(meeting.starts_at) if outcome == Outcome.DONE else None
+    follow_up.save(update_fields=["status", "done_on", "updated_at"])
+    return review

@@ -17,6 +17,7 @@ from fractions import Fraction
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from concertation.core.errors import DomainError
@@ -55,11 +56,24 @@ def _locked(meeting: Meeting) -> Meeting:
 
 # Opening and closing ---------------------------------------------------------------------------
 
+def opens_before_its_day(meeting: Meeting, now: datetime | None = None) -> bool:
+    """Whether opening the meeting now would open it before the day it is convened for."""
+    return timezone.localdate(now or timezone.now()) < timezone.localdate(meeting.starts_at)
+
+
 @transaction.atomic
-def meeting_open(*, meeting: Meeting, by, now: datetime | None = None) -> Meeting:
-    """Convened → in progress. The quorum is shown from then on; without it, no decision."""
+def meeting_open(*, meeting: Meeting, by, now: datetime | None = None, confirm_early: bool = False) -> Meeting:
+    """Convened → in progress. The quorum is shown from then on; without it, no decision.
+
+    Before the meeting's day, only with ``confirm_early``: a meeting opened by mistake a week early
+    would take attendance and decisions on the wrong day."""
     _locked(meeting)
     _refuse_unless(meeting, Status.CONVENED)
+    if opens_before_its_day(meeting, now) and not confirm_early:
+        day = date_format(timezone.localtime(meeting.starts_at), "DATE_FORMAT")
+        raise DomainError(_("Cette rencontre est prévue le %(date)s. Pour l'ouvrir dès maintenant, cochez "
+                            "« Je confirme ouvrir la rencontre avant la date prévue ».") % {"date": day},
+                          field="confirm_early", code="early")
     meeting.status = Status.IN_PROGRESS
     meeting.opened_at = now or timezone.now()
     meeting.save(update_fields=["status", "opened_at", "updated_at"])

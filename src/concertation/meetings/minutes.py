@@ -180,10 +180,15 @@ def _item_section(item: AgendaItem, number: int, lines: list[str], meeting: Meet
             lines.append("")
     if item.standard_role == AgendaItem.Role.FOLLOW_UPS:
         if rolled:
-            lines.append(_nbsp(_("Suivis des rencontres précédentes, encore à faire{nbsp}:")))
+            reviewed = any(getattr(follow_up, "reviews_here", None) for follow_up in rolled)
+            lines.append(_nbsp(_("Suivis des rencontres précédentes{nbsp}:") if reviewed
+                               else _("Suivis des rencontres précédentes, encore à faire{nbsp}:")))
             lines.append("")
             for follow_up in rolled:
-                lines.append("- " + _follow_up_line(follow_up))
+                line = "- " + _follow_up_line(follow_up)
+                if getattr(follow_up, "reviews_here", None):
+                    line += " — " + follow_up.reviews_here[0].get_outcome_display().lower()
+                lines.append(line)
             lines.append("")
         elif not item.notes.strip():
             lines.append(_("Aucun suivi ouvert des rencontres précédentes."))

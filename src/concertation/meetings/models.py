@@ -235,6 +235,28 @@ class FollowUp(BaseModel):
         indexes = [models.Index(fields=["space", "status", "due_on"])]
 
 
+class FollowUpReview(BaseModel):
+    """What a meeting did with a follow-up of an earlier meeting, under its « follow-ups » item: done,
+    dropped, or carried over (it stays open and comes back at the next meeting). Who marked it and
+    when (``created_at``/``updated_at``); one review per meeting, corrected in place."""
+
+    class Outcome(models.TextChoices):
+        DONE = "done", _("Fait")
+        DROPPED = "dropped", _("Abandonné")
+        CARRIED = "carried", _("Reporté")
+
+    follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="reviews")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="follow_up_reviews")
+    outcome = models.CharField(_("suite donnée"), max_length=10, choices=Outcome.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                           related_name="+", verbose_name=_("noté par"))
+
+    class Meta:
+        verbose_name = _("revue d'un suivi")
+        verbose_name_plural = _("revues des suivis")
+        constraints = [models.UniqueConstraint(fields=["follow_up", "meeting"], name="meetings_review_once")]
+
+
 class Minutes(BaseModel):
     """The minutes of a meeting: a draft, circulated for comment, then adopted and locked."""
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from concertation.core.richtext import render_markdown
 
 from . import ics
+from .followups import follow_ups_for_meeting, follow_ups_item
 from .models import Meeting
 from .selectors import schedule
 
@@ -52,15 +53,26 @@ def when_text(starts_at, ends_at) -> str:
         "start": date_format(start, "DATETIME_FORMAT"), "end": date_format(end, "DATETIME_FORMAT")}
 
 
-def notice_context(meeting: Meeting, items, *, base_url: str = "") -> dict:
-    """What the notice shows, for the e-mail and the PDF (in the active language)."""
+def rolled_follow_ups(meeting: Meeting, items) -> list:
+    """The follow-ups of earlier meetings, when the agenda has an item to review them (one query)."""
+    return list(follow_ups_for_meeting(meeting)) if follow_ups_item(items) is not None else []
+
+
+def notice_context(meeting: Meeting, items, *, base_url: str = "", follow_ups=None) -> dict:
+    """What the notice shows, for the e-mail and the PDF (in the active language). ``follow_ups``:
+    the follow-ups of earlier meetings when already read (``rolled_follow_ups``), listed under the
+    agenda's follow-ups item."""
     rows = []
     documents = []
+    if follow_ups is None:
+        follow_ups = rolled_follow_ups(meeting, items)
+    review_item = follow_ups_item(items)
     for number, (item, start, end) in enumerate(schedule(items, meeting.starts_at), start=1):
         item_documents = [(document, document_url(document, base_url, meeting)) for document in item.documents.all()]
         documents.extend((item, document, url) for document, url in item_documents)
         rows.append({"number": number, "item": item, "start": start, "end": end, "documents": item_documents,
-                     "description_html": render_markdown(item.description)})
+                     "description_html": render_markdown(item.description),
+                     "follow_ups": follow_ups if item is review_item else []})
     total = sum(item.minutes_allotted or 0 for item in items)
     return {
         "meeting": meeting,
@@ -91,14 +103,15 @@ def _ics_part(content: bytes, method: str) -> MIMEBase:
     return part
 
 
-def notice_email(meeting: Meeting, person, items, *, kind: str, rsvp=None, base_url: str = "") -> EmailMultiAlternatives:
+def notice_email(meeting: Meeting, person, items, *, kind: str, rsvp=None, base_url: str = "",
+                 follow_ups=None) -> EmailMultiAlternatives:
     """The notice (kind « notice »), its update (« update ») or the cancellation (« cancel ») for one
     person, in their language, with its .ics (REQUEST, or CANCEL) attached."""
     if kind not in KINDS:
         raise ValueError(kind)
     language = person.preferred_language or settings.LANGUAGE_CODE
     with translation.override(language):
-        context = notice_context(meeting, items, base_url=base_url)
+        context = notice_context(meeting, items, base_url=base_url, follow_ups=follow_ups)
         context.update({"person": person, "kind": kind, "language": language, "rsvp": rsvp})
         if rsvp is not None and kind != "cancel":
             context["rsvp_links"] = [

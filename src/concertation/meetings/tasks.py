@@ -49,7 +49,7 @@ def _recipients(meeting, kind: str) -> list:
 def send_notices_now(meeting_id: int, kind: str, base_url: str = "") -> int:
     """Send what has not been sent yet for the meeting's current SEQUENCE; returns how many left."""
     from .models import Meeting, Rsvp
-    from .notice import notice_email
+    from .notice import notice_email, rolled_follow_ups
     from .selectors import accepted_items
 
     meeting = Meeting.objects.select_related("space__territory").filter(pk=meeting_id).first()
@@ -59,6 +59,7 @@ def send_notices_now(meeting_id: int, kind: str, base_url: str = "") -> int:
         logger.info("Meeting %s: %s not sent, the meeting is %s.", meeting_id, kind, meeting.status)
         return 0
     items = accepted_items(meeting)
+    follow_ups = rolled_follow_ups(meeting, items) if kind != "cancel" else []
     people = _recipients(meeting, kind)
     rsvps = {}
     if kind != "cancel":
@@ -72,7 +73,7 @@ def send_notices_now(meeting_id: int, kind: str, base_url: str = "") -> int:
                 continue
             try:
                 message = notice_email(meeting, person, items, kind=kind, rsvp=rsvps.get(person.pk),
-                                       base_url=base_url)
+                                       base_url=base_url, follow_ups=follow_ups)
                 message.connection = connection
                 message.send()
             except Exception:

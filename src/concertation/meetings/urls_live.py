@@ -3,11 +3,14 @@
 from django.urls import path
 
 from .views import live as views
+from .views import live_actions
 
 urlpatterns = [
     path("<int:pk>/en-direct/", views.live, name="live"),
     path("<int:pk>/ouvrir/", views.meeting_open, name="open"),
     path("<int:pk>/presences/", views.attendance, name="attendance"),
+    path("<int:pk>/presences/reponses-oui/", live_actions.attendance_yes, name="attendance_yes"),
+    path("<int:pk>/suivis-precedents/<int:fu>/", live_actions.follow_up_review, name="follow_up_review"),
     path("<int:pk>/points/<int:item>/notes/", views.item_notes, name="item_notes"),
     path("<int:pk>/points/<int:item>/conflit/", views.conflict, name="conflict"),
     path("<int:pk>/points/<int:item>/decision/", views.decision, name="decision"),

@@ -80,6 +80,7 @@ from ..forms import (
     method_explanation,
 )
 from ..models import Ballot, Participation, Proposal, Recusal
+from ..register import meeting_where
 
 User = get_user_model()
 Status = Proposal.Status
@@ -561,6 +562,8 @@ def _page_context(request, space, proposal: Proposal, *, bound: dict | None = No
                            "results": present_results(proposal, item.result, options, college_names, live=False)})
     can_comment = user.has_perm("decisions.comment_proposal", proposal)
     recusals = list(proposal.recusals.all())
+    in_meeting = meeting_where(proposal)
+    show_of_hands = bool((proposal.result or {}).get("show_of_hands"))
     return {
         "territory": space.territory, "space": space, "proposal": proposal,
         "body_html": render_markdown(proposal.body),
@@ -577,12 +580,14 @@ def _page_context(request, space, proposal: Proposal, *, bound: dict | None = No
         "comment_form": CommentForm() if can_comment else None,
         "recusals": recusals,
         "recusal_form": RecusalForm(),
+        # Taken in a meeting: its meeting and item; a show of hands has no online vote to show.
+        "in_meeting": in_meeting, "show_of_hands": show_of_hands,
         "can_manage": can_manage,
         "can_recuse_others": can_recuse_others,
         "recusable": recusable, "recusable_asked": with_recusable,
         "recusable_url": _proposal_url(proposal) + "?" + RECUSABLE_PARAM + "=1",
         "ranked": proposal.method in RANKED_METHODS,
-        "receipt_form": ReceiptForm() if finished else None,
+        "receipt_form": ReceiptForm() if finished and not show_of_hands else None,
         "register_url": _register_url(space) if proposal.status == Status.DECIDED else "",
     }
 

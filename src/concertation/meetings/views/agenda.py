@@ -37,7 +37,7 @@ from concertation.spaces.models import Space
 from concertation.spaces.selectors import charter_in_force
 from concertation.spaces.views.common import load_space, require
 
-from .. import ics, notice
+from .. import followups, ics, notice
 from .. import rsvp as rsvps
 from .. import services_agenda as services
 from ..models import AgendaItem, CalendarToken, Meeting
@@ -298,7 +298,10 @@ def meeting_edit(request, territory, space, pk):
 def _agenda_context(request, meeting: Meeting, items, *, can_run: bool, moved: AgendaItem | None = None,
                     moved_direction: str = "") -> dict:
     accepted = [item for item in items if item.status == ItemStatus.ACCEPTED]
-    rows = [{"item": item, "start": start, "end": end, "description_html": render_markdown(item.description)}
+    review_item = followups.follow_ups_item(accepted)
+    rolled = followups.review_rows(meeting) if review_item is not None else []
+    rows = [{"item": item, "start": start, "end": end, "description_html": render_markdown(item.description),
+             "reviews_follow_ups": item is review_item, "follow_ups": rolled if item is review_item else []}
             for item, start, end in schedule(accepted, meeting.starts_at)]
     return {
         "rows": rows, "timebox": services.timebox(meeting, accepted),

@@ -36,17 +36,29 @@ from concertation.decisions.services import rules_from_charter
 from concertation.directory.models import Organization
 from concertation.spaces.selectors import charter_in_force
 
+from .. import followups
 from .. import live as services
 from ..attendance import (
+    NOT_NOTED,
     MeetingQuorum,
     Seat,
+    answered_yes_not_noted,
+    attendance_counts,
     attendance_set,
     college_names_for,
     compute_meeting_quorum,
+    filter_seats,
     item_excluded_keys,
     roster,
 )
-from ..models import AgendaItem, Attendance, ConflictDeclaration, FollowUp, Meeting
+from ..models import (
+    AgendaItem,
+    Attendance,
+    ConflictDeclaration,
+    FollowUp,
+    FollowUpReview,
+    Meeting,
+)
 from ..pdf import pdf_response
 
 User = get_user_model()
@@ -60,6 +72,8 @@ STATUS_BUTTONS = [
     (Attendance.Status.EXCUSED, gettext_lazy("Absence motivée")),
     (Attendance.Status.ABSENT, gettext_lazy("Absence")),
 ]
+# The attendance filter: « not noted yet » first, then the statuses.
+FILTER_STATUSES = [(NOT_NOTED, gettext_lazy("Pas encore notée")), *STATUS_BUTTONS]
 KIND_LABELS = {
     "delegate": gettext_lazy("personne déléguée"),
     "alternate": gettext_lazy("substitut"),
@@ -370,6 +384,15 @@ def _fail(request, error: DomainError) -> None:
 
 # The page --------------------------------------------------------------------------------------
 
+def attendance_filter(request) -> dict:
+    """The attendance table's filter, from the address (a GET form: it works without JavaScript)."""
+    name = " ".join(request.GET.get("nom", "").split())[:100]
+    status = request.GET.get("presence", "")
+    if status not in {value for value, _label in FILTER_STATUSES}:
+        status = ""
+    return {"name": name, "status": status, "statuses": FILTER_STATUSES, "active": bool(name or status)}
+
+
 def _context(request, meeting: Meeting, *, current_pk=None, bound: dict | None = None) -> dict:
     """Everything the live page shows, in a number of queries that does not grow with the members."""
     space = meeting.space
@@ -398,6 +421,11 @@ def _context(request, meeting: Meeting, *, current_pk=None, bound: dict | None =
                                              college_names=names, mark=False)
     follow_ups = list(FollowUp.objects.filter(meeting=meeting).select_related("person", "organization")
                       .order_by("id"))
+    reviews_follow_ups = current is not None and current is followups.follow_ups_item(items)
+    filters = attendance_filter(request)
+    shown = filter_seats(seats, name=filters["name"], status=filters["status"]) if filters["active"] else seats
+    can_take_attendance = meeting.status in LIVE_STATES
+    yes_waiting = len(answered_yes_not_noted(meeting, seats)) if can_take_attendance else 0
     who = _who_list(meeting, seats)
     proposal = current.proposal if current else None
     bound = bound or {}
@@ -420,10 +448,16 @@ def _context(request, meeting: Meeting, *, current_pk=None, bound: dict | None =
         "follow_up_total": len(follow_ups),
         "notes_form": notes_form,
         **_forms_for(current, who, bound=bound),
-        "roster_html": RosterRows(meeting, quorum, can_take_attendance=meeting.status in LIVE_STATES).render(seats),
+        "roster_html": RosterRows(meeting, quorum, can_take_attendance=can_take_attendance).render(shown),
         "live": meeting.status == Meeting.Status.IN_PROGRESS,
-        "can_take_attendance": meeting.status in LIVE_STATES,
-        "present_total": sum(1 for seat in seats for person in seat.people if person.present),
+        "can_take_attendance": can_take_attendance,
+        "counts": attendance_counts(seats), "filters": filters, "shown_total": len(shown),
+        "yes_waiting": yes_waiting,
+        "opens_early": meeting.status == Meeting.Status.CONVENED and services.opens_before_its_day(meeting),
+        "reviews_follow_ups": reviews_follow_ups,
+        "rolled": followups.review_rows(meeting) if reviews_follow_ups else [],
+        "can_review": meeting.status in followups.REVIEWABLE,
+        "outcomes": FollowUpReview.Outcome.choices,
     }
 
 
@@ -433,8 +467,10 @@ def _item_url(name: str, meeting: Meeting, item) -> str:
 
 
 def _render(request, meeting, *, current_pk=None, bound=None, status=200):
-    return render(request, "meetings/live/live.html",
-                  _context(request, meeting, current_pk=current_pk, bound=bound), status=status)
+    context = _context(request, meeting, current_pk=current_pk, bound=bound)
+    if request.htmx and request.htmx.target == "presences-liste":  # the filter, typed: the table alone
+        return render(request, "meetings/live/_presences_list.html", context, status=status)
+    return render(request, "meetings/live/live.html", context, status=status)
 
 
 @require_GET
@@ -454,7 +490,7 @@ def live(request, territory, space, pk):
 def meeting_open(request, territory, space, pk):
     meeting = _load(request, territory, space, pk)
     try:
-        services.meeting_open(meeting=meeting, by=request.user)
+        services.meeting_open(meeting=meeting, by=request.user, confirm_early=request.POST.get("confirm_early") == "1")
     except DomainError as error:
         _fail(request, error)
     else:
@@ -515,7 +551,7 @@ def attendance(request, territory, space, pk):
     if seat is None:  # not a member's person (a forged form): nothing to swap
         return HttpResponse(status=204)
     context = {"meeting": meeting, "territory": meeting.space.territory, "space": meeting.space,
-               "quorum": quorum, "oob": True}
+               "quorum": quorum, "oob": True, "counts": attendance_counts(seats)}
     html = RosterRows(meeting, quorum, can_take_attendance=True).seat(seat, error=str(error.message) if error else "")
     html += render_to_string("meetings/live/_quorum.html", context, request=request)
     return HttpResponse(html)
@@ -525,17 +561,23 @@ def attendance(request, territory, space, pk):
 def quorum(request, territory, space, pk):
     """The quorum now: a fragment for htmx (polled by the live page, loaded by the meeting page)."""
     meeting = _load(request, territory, space, pk, perm=VIEW)
-    result = _quorum(meeting)
+    seats = roster(meeting)
+    result = _quorum(meeting, seats)
     context = {"meeting": meeting, "territory": meeting.space.territory, "space": meeting.space, "quorum": result}
     if request.htmx:
+        if request.GET.get("presences") == "1" and request.user.has_perm(RUN, meeting):
+            # The live page's poll: the counts of the attendance table refresh with the quorum.
+            context.update(oob=True, counts=attendance_counts(seats))
+            return HttpResponse(render_to_string("meetings/live/_quorum_text.html", context, request=request)
+                                + render_to_string("meetings/live/_quorum.html", context, request=request))
         return render(request, "meetings/live/_quorum_text.html", context)
     return render(request, "meetings/live/quorum.html", context)
 
 
-def _quorum(meeting: Meeting) -> MeetingQuorum:
+def _quorum(meeting: Meeting, seats: list[Seat] | None = None) -> MeetingQuorum:
     charter = charter_in_force(meeting.space)
     rules = rules_from_charter(charter)
-    seats = roster(meeting)
+    seats = roster(meeting) if seats is None else seats
     names = college_names_for(meeting, seats, (rules.get("college_minimums") or {}).keys())
     return compute_meeting_quorum(seats, rules, college_names=names)
 
