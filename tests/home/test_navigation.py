@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import re
-from html import unescape
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.urls import reverse
