@@ -246,10 +246,18 @@ def test_the_home_reads_as_many_queries_small_or_large(world, client_for, django
 # Words ---------------------------------------------------------------------------------------------
 
 def test_closing_time_in_words_in_french_and_in_english():
-    now = timezone.make_aware(timezone.datetime(2026, 12, 9, 9, 0))
-    closes = timezone.make_aware(timezone.datetime(2026, 12, 12, 17, 0))
+    year = timezone.localdate().year
+    now = timezone.make_aware(timezone.datetime(year, 12, 9, 9, 0))
+    closes = timezone.make_aware(timezone.datetime(year, 12, 12, 17, 0))
     with translation.override("fr-ca"):
         assert words.closing_in_words(closes, now) == f"Ferme dans 3{NBSP}jours (le 12 décembre à 17{NBSP}h)"
         assert words.hour(closes.replace(minute=30)) == f"17{NBSP}h{NBSP}30"
     with translation.override("en"):
         assert words.hour(closes) == "5 p.m."
+
+
+def test_a_day_of_another_year_says_its_year():
+    this_year = timezone.localdate().year
+    with translation.override("fr-ca"):
+        assert words.day_of_date(timezone.datetime(this_year, 2, 15).date()) == "15 février"
+        assert words.day_of_date(timezone.datetime(this_year - 1, 2, 15).date()) == f"15 février {this_year - 1}"

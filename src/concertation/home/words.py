@@ -25,7 +25,7 @@ def hour(moment: datetime) -> str:
 
 
 def day(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "MONTH_DAY_FORMAT")
+    return day_of_date(timezone.localtime(moment).date())
 
 
 def closing_in_words(closes_at: datetime | None, now: datetime | None = None) -> str:
@@ -47,5 +47,8 @@ def meeting_when(starts_at: datetime, ends_at: datetime) -> str:
 
 
 def day_of_date(value) -> str:
-    """« 12 décembre » of a date (no time)."""
-    return date_format(value, "MONTH_DAY_FORMAT")
+    """« 12 décembre » of a date (no time); « 15 février 2025 » outside the current year."""
+    text = date_format(value, "MONTH_DAY_FORMAT")
+    if value.year != timezone.localdate().year:
+        text = _("%(day)s %(year)s") % {"day": text, "year": value.year}
+    return text
