@@ -80,7 +80,10 @@ def meeting_path(t: Targets, pk: int, suffix: str = "") -> str | None:
 
 PAGES: list[Page] = [
     Page("floor", "Page témoin (gabarit de base)", lambda t: "/_floor/"),
-    Page("home", "Accueil", lambda t: "/"),
+    # Issue 13: the personal home (the coordinator's: her meetings, votes, follow-ups, roles, what to
+    # read and the to-do list of the spaces she runs) and the list of her spaces.
+    Page("home", "Accueil personnel (avec le travail de la coordination)", lambda t: "/"),
+    Page("my_spaces", "Mes espaces", lambda t: "/moi/espaces/"),
     Page("space", "Page d'un espace", lambda t: f"/t/{t.territory}/e/{t.space}/"),
     Page("governance", "Vue d'ensemble de la gouvernance", lambda t: f"/t/{t.territory}/"),
     Page("members", "Membres d'un espace", lambda t: f"/t/{t.territory}/e/{t.space}/membres/"),

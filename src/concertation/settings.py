@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "concertation.decisions",
     "concertation.meetings",
     "concertation.planning",
+    "concertation.home",
     "concertation.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from concertation.accounts import views as account_views
 from concertation.core import views as core_views
-from concertation.spaces.views.structure import home
+from concertation.home.views import home
 
 # The admin signs in through the site's sign-in: same rate limits, same second factor (issue 12).
 admin.site.login = account_views.admin_login
@@ -17,6 +17,7 @@ urlpatterns = [
     path("t/<slug:territory>/e/<slug:space>/plan/", include("concertation.planning.urls")),
     path("moi/", include(("concertation.meetings.urls_personal", "my_meetings"))),
     path("moi/", include(("concertation.meetings.urls_my_followups", "my"))),
+    path("moi/", include("concertation.home.urls")),
     path("t/<slug:territory>/decisions/", include(("concertation.decisions.urls_register", "register"))),
     path("healthz", core_views.healthz, name="healthz"),
     path("langue/", account_views.set_language, name="set_language"),

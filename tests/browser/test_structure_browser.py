@@ -22,8 +22,9 @@ def demo(settings):
 def test_demo_coordinator_signs_in_switches_language_and_signs_out(demo, signed_in_page, axe_check):
     page = signed_in_page(COORDINATOR, DEMO_PASSWORD)
     expect(page.locator("h1")).to_contain_text("Bonjour")
-    expect(page.get_by_role("link", name="Table de quartier Pointe-aux-Hérons")).to_be_visible()
     axe_check(page)
+    page.get_by_role("link", name="Mes espaces", exact=True).click()
+    expect(page.get_by_role("link", name="Table de quartier Pointe-aux-Hérons")).to_be_visible()
     page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()

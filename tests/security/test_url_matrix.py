@@ -311,6 +311,7 @@ ROUTES: dict[str, Row] = {
     "my_meetings:personal_feed": Row(lambda w: {"token": w.calendar_token.token}, everywhere=EVERYONE,
                                      credential=True),
     "my:my_follow_ups": Row(everywhere=SIGN_IN_FIRST),
+    "home:my_spaces": Row(everywhere=SIGN_IN_FIRST),
 
     # --- planning: the plan's structure and revisions ---
     "planning:plans": space_row(public=SEE_PUBLIC, private=SEE_PRIVATE),
@@ -794,6 +795,7 @@ NOT_FORGEABLE = {
     "meetings:meeting_ics", "meetings:document", "meetings:live", "meetings:quorum", "meetings:attendance_sheet",
     "meetings:minutes_pdf",
     "meetings:follow_ups", "meetings:evaluation_results", "my_meetings:personal_feed", "my:my_follow_ups",
+    "home:my_spaces",
     "planning:plans", "planning:plan", "planning:revisions", "planning:item_history", "planning:dashboard",
     "planning:dashboard_pdf", "planning:bilan", "planning:bilan_pdf", "planning:indicator",
     "planning:measurement_template_csv", "planning:measurement_template_xlsx",

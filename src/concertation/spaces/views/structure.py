@@ -49,21 +49,6 @@ PREVIEW_PER_COLLEGE = 30   # members of each college shown on the space page
 SEARCH_MAX_LENGTH = 100
 
 
-def home(request):
-    """The person's territories and spaces; an empty state that says what to do."""
-    context = {}
-    if request.user.is_authenticated:
-        spaces = selectors.spaces_of_user(request.user)
-        territories = {}
-        for space in spaces:
-            territories.setdefault(space.territory, []).append(space)
-        context["territories"] = [(territory, items) for territory, items in territories.items()]
-        for territory in request.user.coordinated_territories.all():
-            if territory not in territories:
-                context["territories"].append((territory, []))
-    return render(request, "core/home.html", context)
-
-
 def territories(request):
     return render(request, "spaces/territories.html", {"territories": selectors.visible_territories(request.user)})
 
