@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Members-only links: anonymous visitors sign in first (same answer for a missing address).
+    "concertation.spaces.middleware.SignInFirstMiddleware",
 ]
 
 ROOT_URLCONF = "concertation.urls"
