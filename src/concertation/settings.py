@@ -95,6 +95,7 @@ TEMPLATES = [
                 "template_partials.templatetags.partials",
                 "django.templatetags.i18n",
                 "django.templatetags.static",
+                "concertation.accounts.templatetags.privacy",  # {% public_name %}: Law 25
             ],
             "loaders": [
                 (
