@@ -927,8 +927,9 @@ def post_as(client_as, w, name: str, variant: str, kind: str):
 def refusal(name: str, variant: str, kind: str) -> int:
     """The answer to a kind of user without the permission."""
     post, get_answers = POSTS[name], ROUTES[name].expected()[variant]
-    if kind == "anonymous" and get_answers["anonymous"] == 302 and not isinstance(get_answers["anonymous"],
-                                                                                 HiddenSignIn):
+    if kind == "anonymous" and isinstance(get_answers["anonymous"], HiddenSignIn):
+        return 404  # the sign-in page answers reading a hidden space, not posting to it
+    if kind == "anonymous" and get_answers["anonymous"] == 302:
         return 302
     if post.seen_by and ROUTES[post.seen_by].expected()[variant][kind] in (200, 302):
         return post.refused_seen
