@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Members-only links: anonymous visitors sign in first (same answer for a missing address).
+    "concertation.spaces.middleware.SignInFirstMiddleware",
 ]
 
 ROOT_URLCONF = "concertation.urls"
@@ -94,6 +96,7 @@ TEMPLATES = [
                 "template_partials.templatetags.partials",
                 "django.templatetags.i18n",
                 "django.templatetags.static",
+                "concertation.accounts.templatetags.privacy",  # {% public_name %}: Law 25
             ],
             "loaders": [
                 (

@@ -477,9 +477,10 @@ def test_a_members_only_space_hides_its_proposals(world, client_for):
     proposal = make(world, space=world.committee)
     for user in (world.outsider, world.citizen, world.foreigner, None):
         client = client_for(user)
-        assert client.get(url("proposal", proposal)).status_code == 404
-        assert client.get(url("proposals", space=world.committee)).status_code == 404
-        assert client.get(url("results", proposal), HTTP_HX_REQUEST="true").status_code == 404
+        refused = 302 if user is None else 404  # anonymous visitors are asked to sign in (issue 13)
+        assert client.get(url("proposal", proposal)).status_code == refused
+        assert client.get(url("proposals", space=world.committee)).status_code == refused
+        assert client.get(url("results", proposal), HTTP_HX_REQUEST="true").status_code == refused
     client = client_for(world.outsider)
     assert client.post(url("vote", proposal), {}).status_code == 404
     assert client.post(url("comment_add", proposal), {"body": "x"}).status_code == 404

@@ -386,8 +386,8 @@ def test_a_convened_meeting_of_a_public_space_is_public(world, client_for, who, 
 
 
 @pytest.mark.parametrize("who,status", [
-    ("anonymous", 404), ("outsider", 404), ("citizen", 404), ("delegate", 200), ("coordinator", 200),
-])
+    ("anonymous", 302), ("outsider", 404), ("citizen", 404), ("delegate", 200), ("coordinator", 200),
+])  # anonymous visitors are sent to sign in (issue 13)
 def test_a_members_only_space_hides_its_meetings(world, client_for, who, status):
     meeting = make_meeting(world, world.committee)
     services.meeting_convene(meeting=meeting, by=world.coordinator)

@@ -322,7 +322,8 @@ def test_the_notice_pdf_of_a_members_only_space_is_not_public(world, client):
     meeting = services.meeting_create(space=world.committee, by=world.coordinator, title="Huis clos",
                                       starts_at=starts, ends_at=starts + timedelta(hours=1))
     services.meeting_convene(meeting=meeting, by=world.coordinator, base_url=SITE)
-    assert client.get(f"/t/pointe-test/e/comite/rencontres/{meeting.pk}/convocation.pdf").status_code == 404
+    response = client.get(f"/t/pointe-test/e/comite/rencontres/{meeting.pk}/convocation.pdf")
+    assert response.status_code == 302 and response["Location"].startswith("/compte/login/")  # sign in first
 
 
 # A real SMTP server on loopback -----------------------------------------------------------------

@@ -170,8 +170,9 @@ def test_a_refused_action_on_a_visible_space_is_recorded_with_the_permission(wor
 def test_an_anonymous_refusal_is_not_recorded(world):
     """Nothing says who it was, and anyone could fill the append-only journal (issue 12)."""
     client = Client()
-    assert client.get(f"/t/{world.other_territory.slug}/").status_code == 404
-    assert client.get(f"/t/{world.territory.slug}/e/{world.committee.slug}/").status_code == 404
+    # Sent to sign in (issue 13: members-only links), and nothing written.
+    assert client.get(f"/t/{world.other_territory.slug}/").status_code == 302
+    assert client.get(f"/t/{world.territory.slug}/e/{world.committee.slug}/").status_code == 302
     assert events(A.ACCESS_DENIED) == []
 
 

@@ -2,7 +2,9 @@
 
 For a members-only space, a draft proposal and a territory out of reach, compared with made-up
 addresses: the same status, body and headers (once each request's own nonce and CSRF token are set
-aside), and no side effect an outsider could observe. Refusals to anonymous visitors are not written
+aside), and no side effect an outsider could observe. An anonymous visitor is sent to sign in for
+a hidden or missing space (issue 13: members-only links), and gets 404 for a hidden or missing
+object of a public space: in both cases the same answer for what exists and what does not. Refusals to anonymous visitors are not written
 to the journal; refusals to a signed-in person are written at most once per person, object and day.
 """
 
@@ -85,7 +87,10 @@ def test_a_hidden_space_or_draft_answers_exactly_like_a_made_up_address(world, d
         home_after_hidden = answer(client, "/")  # a side effect of the refusal would show here
         second_hidden = answer(client, hidden)
         second_missing = answer(client, missing)
-        assert first_missing[0] in (302, 404), what
+        expected = 302 if who == "anonymous" and "space" in what else 404
+        assert first_missing[0] == expected, what
+        if expected == 302:
+            assert first_missing[2]["Location"] == "/compte/login/?next=@PATH@", what
         assert first_hidden == first_missing, what
         assert second_hidden == second_missing == first_missing, what
         assert home_after_hidden == home_after_missing, what
@@ -97,7 +102,7 @@ def test_refusals_to_anonymous_visitors_are_not_written_to_the_journal(world, dr
     for hidden, _missing in pairs(world, draft).values():
         for _ in range(5):
             assert client.get(hidden).status_code in (302, 404)  # 302: the page asks to sign in first
-    assert client.get(f"/t/{world.other_territory.slug}/e/inexistant/").status_code == 404
+    assert client.get(f"/t/{world.other_territory.slug}/e/inexistant/").status_code == 302  # to sign in
     assert not AuditEvent.objects.filter(action=DENIED).exists()
 
 

@@ -19,7 +19,9 @@ of a members-only space and of another territory → the expected answer (issue 
   the data's).
 
 The world (tests/security/conftest.py) is built once per module. Answers: 200 page, 302 redirect
-(anonymous: to the sign-in page), 404 out of reach or missing, 405 method not allowed.
+(anonymous: to the sign-in page), 404 out of reach or missing, 405 method not allowed. An anonymous
+visitor who opens a page of a space she may not see — or of one that does not exist — is sent to
+sign in with the address in ``next`` (`HIDDEN`, issue 13): the same answer for both.
 A known bug is a cell listed in a row's `bugs`: it runs as a strict xfail until the view is fixed.
 """
 
@@ -76,10 +78,20 @@ def grid(allowed=KINDS, *, ok=200, refused=404, anonymous=None) -> dict[str, int
     return answers
 
 
+class HiddenSignIn(int):
+    """302 to the sign-in page because the territory or space is out of an anonymous visitor's
+    sight (members only, territory only, or missing: spaces/middleware.py). Reading only: a post
+    there is refused with 404 like any out-of-reach post."""
+
+
+# Members-only links: an anonymous visitor who opens a page of a space she may not see (or of a
+# space that does not exist) is sent to sign in, and comes back to it after.
+HIDDEN = HiddenSignIn(302)
+
 EVERYONE = grid()
 SIGN_IN_FIRST = grid(SIGNED_IN, anonymous=302)           # any account (@login_required)
 SEE_PUBLIC = EVERYONE                                    # a page of the public assembly
-SEE_PRIVATE = grid(COMMITTEE)                            # a page of the members-only committee
+SEE_PRIVATE = grid(COMMITTEE, anonymous=HIDDEN)          # a page of the members-only committee
 RUN_PUBLIC = RUN_PRIVATE = grid(RUNNERS, anonymous=302)  # those who run or coordinate the space (@login_required)
 POST_ONLY = grid(ok=405)                                 # @require_POST alone
 POST_ONLY_SIGNED_IN = grid(ok=405, anonymous=302)        # @login_required then @require_POST
@@ -168,7 +180,7 @@ ROUTES: dict[str, Row] = {
     # --- spaces: territories, organizations, import ---
     "spaces:territories": Row(everywhere=EVERYONE),
     # The other territory has no public space: only its members (the foreigner) and admins see it.
-    "spaces:territory": Row(public=EVERYONE, other=grid(("foreigner", "admin"))),
+    "spaces:territory": Row(public=EVERYONE, other=grid(("foreigner", "admin"), anonymous=HIDDEN)),
     "spaces:space_add": Row(public=RUN_PUBLIC, other=grid(("admin",), anonymous=302)),
     "spaces:organizations": Row(public=grid(TERRITORY, anonymous=302),
                                 other=grid(("foreigner", "admin"), anonymous=302)),
@@ -230,9 +242,9 @@ ROUTES: dict[str, Row] = {
     "decisions:receipt": space_row(ids(pk="closed_proposal"), public=POST_ONLY, private=POST_ONLY),
 
     # --- decisions: the register (page, CSV, Atom feed) ---
-    "register:territory": Row(public=EVERYONE, other=grid(("foreigner", "admin"))),
-    "register:territory_csv": Row(public=EVERYONE, other=grid(("foreigner", "admin"))),
-    "register:territory_feed": Row(public=EVERYONE, other=grid(("foreigner", "admin"))),
+    "register:territory": Row(public=EVERYONE, other=grid(("foreigner", "admin"), anonymous=HIDDEN)),
+    "register:territory_csv": Row(public=EVERYONE, other=grid(("foreigner", "admin"), anonymous=HIDDEN)),
+    "register:territory_feed": Row(public=EVERYONE, other=grid(("foreigner", "admin"), anonymous=HIDDEN)),
     "register:space": space_row(public=SEE_PUBLIC, private=SEE_PRIVATE),
     "register:space_csv": space_row(public=SEE_PUBLIC, private=SEE_PRIVATE),
     "register:space_feed": space_row(public=SEE_PUBLIC, private=SEE_PRIVATE),
@@ -301,7 +313,8 @@ ROUTES: dict[str, Row] = {
     "meetings:follow_up_edit": space_row(ids(fu="follow_up"), public=grid(("citizen", *RUNNERS), anonymous=302),
                                          private=grid(COMMITTEE, anonymous=302)),
     # Whoever sees a held meeting reaches its evaluation form (it says who may answer); anonymous
-    # visitors are sent to sign in — but only where they may see the meeting.
+    # visitors are sent to sign in (by the view where they may see the meeting, as everywhere else
+    # in a hidden space).
     "meetings:evaluate": space_row(ids(pk="held_meeting"), public=grid(anonymous=302), private=SEE_PRIVATE),
     "meetings:evaluation_results": space_row(ids(pk="held_meeting"), public=RUN_PUBLIC, private=RUN_PRIVATE),
 
@@ -372,9 +385,9 @@ STATES: dict[str, Row] = {
     "decisions:proposal@draft": space_row(ids(pk="draft_proposal"), public=grid(("citizen", *RUNNERS)),
                                           private=SEE_PRIVATE),
     # A meeting in preparation: those who run the space.
-    "meetings:meeting@draft": space_row(ids(pk="draft_meeting"), public=grid(RUNNERS), private=grid(RUNNERS)),
+    "meetings:meeting@draft": space_row(ids(pk="draft_meeting"), public=grid(RUNNERS), private=grid(RUNNERS, anonymous=HIDDEN)),
     # Minutes not circulated yet (none at all, for the meeting in progress): those who run the meeting.
-    "meetings:minutes_pdf@draft": space_row(ids(pk="live_meeting"), public=grid(RUNNERS), private=grid(RUNNERS)),
+    "meetings:minutes_pdf@draft": space_row(ids(pk="live_meeting"), public=grid(RUNNERS), private=grid(RUNNERS, anonymous=HIDDEN)),
     # A plan in preparation is shown like an adopted one (drafts of proposals and meetings are not).
     "planning:plan@draft": space_row(ids(plan="draft_plan"), public=SEE_PUBLIC, private=SEE_PRIVATE),
 }
@@ -526,6 +539,9 @@ def test_get(matrix_world, client_as, name, variant, kind, expected):
     assert answer.status == expected, f"GET {answer.url} as {kind}"
     if expected == 302 and kind == "anonymous" and ROWS[name].expected()[variant]["outsider"] != 302:
         assert answer.location.startswith(reverse("account_login")), "anonymous visitors go to sign in"
+    if isinstance(expected, HiddenSignIn) and kind == "anonymous":
+        # … and come back to the address they opened once signed in.
+        assert answer.location == f"{reverse('account_login')}?next={quote(answer.url, safe='/')}"
     if answer.status == 200 and not ROWS[name].credential:
         # Nothing on the page that this person may not see: the committee's objects, the other
         # territory's, the drafts of the public assembly.
@@ -921,6 +937,8 @@ def post_as(client_as, w, name: str, variant: str, kind: str):
 def refusal(name: str, variant: str, kind: str) -> int:
     """The answer to a kind of user without the permission."""
     post, get_answers = POSTS[name], ROUTES[name].expected()[variant]
+    if kind == "anonymous" and isinstance(get_answers["anonymous"], HiddenSignIn):
+        return 404  # the sign-in page answers reading a hidden space, not posting to it
     if kind == "anonymous" and get_answers["anonymous"] == 302:
         return 302
     if post.seen_by and ROUTES[post.seen_by].expected()[variant][kind] in (200, 302):

@@ -40,3 +40,10 @@ class ProfileForm(forms.Form):
     display_name = forms.CharField(label=_("Nom affiché"), max_length=150, validators=[refuse_invisible_characters])
     preferred_language = forms.ChoiceField(label=_("Langue"), choices=Language.choices)
     phone = forms.CharField(label=_("Téléphone"), max_length=40, required=False)
+    shown_publicly = forms.BooleanField(
+        label=_("Afficher mon nom sur les pages publiques"),
+        required=False,
+        help_text=_("Les pages publiques d'un espace sont lisibles sans compte. Sans votre accord, elles "
+                    "montrent votre organisme, ou « Une personne membre », à la place de votre nom. Les "
+                    "membres connectés voient toujours votre nom."),
+    )

@@ -44,6 +44,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("langue préférée"), max_length=8, choices=Language.choices, default=Language.FRENCH
     )
     phone = models.CharField(_("téléphone"), max_length=40, blank=True)
+    # Law 25 (Québec): public pages show organizations, not people, unless the person agreed.
+    shown_publicly = models.BooleanField(
+        _("nom visible publiquement"),
+        default=False,
+        help_text=_("Sur les pages publiques, afficher votre nom plutôt que celui de votre organisme."),
+    )
     is_active = models.BooleanField(_("actif"), default=True)
     is_staff = models.BooleanField(
         _("accès à l'administration"),

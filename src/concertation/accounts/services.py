@@ -39,10 +39,15 @@ def user_signed_in_language(*, request, user: User) -> str:
     return language
 
 
-def user_update_profile(*, user: User, display_name: str, preferred_language: str, phone: str) -> None:
+def user_update_profile(*, user: User, display_name: str, preferred_language: str, phone: str,
+                        shown_publicly: bool | None = None) -> None:
     user.display_name = display_name.strip()
     user.phone = phone.strip()
-    user.save(update_fields=["display_name", "phone"])
+    fields = ["display_name", "phone"]
+    if shown_publicly is not None:  # Law 25: the person's own choice, off until she says so
+        user.shown_publicly = shown_publicly
+        fields.append("shown_publicly")
+    user.save(update_fields=fields)
     user_set_language(user=user, language=preferred_language)
 
 
@@ -89,6 +94,7 @@ def user_erase(*, user: User, by: User | None = None) -> User:
     user.email = erased_email(user.pk)
     user.display_name = ERASED_NAME
     user.phone = ""
+    user.shown_publicly = False
     user.is_active = False
     user.is_staff = False
     user.is_superuser = False

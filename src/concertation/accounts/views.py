@@ -66,6 +66,7 @@ def profile(request):
                 "display_name": user.display_name,
                 "preferred_language": user.preferred_language,
                 "phone": user.phone,
+                "shown_publicly": user.shown_publicly,
             }
         )
     return render(request, "accounts/profile.html", {"form": form})

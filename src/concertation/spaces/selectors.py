@@ -8,7 +8,6 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db.models import (
-    Case,
     CharField,
     Count,
     Exists,
@@ -17,13 +16,13 @@ from django.db.models import (
     Prefetch,
     Q,
     Value,
-    When,
     Window,
 )
-from django.db.models.functions import Coalesce, Concat, NullIf, RowNumber
+from django.db.models.functions import Coalesce, NullIf, RowNumber
 from django.http import Http404
 from django.utils import timezone
 
+from concertation.accounts import privacy
 from concertation.directory.models import Affiliation, Organization, Territory
 
 from .access import access_for
@@ -138,19 +137,21 @@ def person_name(prefix: str = "") -> Coalesce:
     return Coalesce(NullIf(F(f"{prefix}display_name"), Value("")), F(f"{prefix}email"), output_field=CharField())
 
 
-def _current_delegations(on) -> Prefetch:
-    """The current delegate and alternate of each membership, with only the person's name."""
+def _current_delegations(on, viewer) -> Prefetch:
+    """The current delegate and alternate of each membership, with only the person's name (as the
+    viewer may see it: accounts.privacy)."""
     return Prefetch(
         "delegations",
         queryset=Delegation.objects.filter(current_q(on=on))
-        .annotate(person_name=person_name("person__"))
+        .annotate(person_name=privacy.name_sql("person__", viewer, fallback=F("membership__organization__name")),
+                  person_shown_publicly=F("person__shown_publicly"))
         .only("id", "membership_id", "kind")
         .order_by("-kind", "start"),  # the delegate, then the alternate
         to_attr="current_delegations",
     )
 
 
-def member_rows(space_ids, on=None, *, query: str = "", category: str = ""):
+def member_rows(space_ids, on=None, *, viewer, query: str = "", category: str = ""):
     """Current memberships of the given spaces, only the columns a list of members shows.
 
     Each row is a ``Membership`` with only its id, category, start and member ids, annotated with
@@ -159,7 +160,8 @@ def member_rows(space_ids, on=None, *, query: str = "", category: str = ""):
     ``current_delegations`` (delegate first, each with ``person_name``) from one more query.
     Ordered by name; ``members_by_college`` orders by college. ``query`` searches the names of the
     organization (and its acronym), of the citizen and of the current delegate and alternate;
-    ``category`` keeps one category.
+    ``category`` keeps one category. Names are those ``viewer`` may see (accounts.privacy), and
+    ``shown_publicly`` says whether a citizen member agreed to be named on public pages.
     """
     on = on or timezone.localdate()
     memberships = Membership.objects.filter(current_q(on=on), space_id__in=space_ids)
@@ -177,13 +179,14 @@ def member_rows(space_ids, on=None, *, query: str = "", category: str = ""):
         memberships
         .only("id", "category", "start", "organization_id", "person_id")
         .annotate(
-            label=Coalesce("organization__name", person_name("person__"), output_field=CharField()),
+            label=Coalesce("organization__name", privacy.name_sql("person__", viewer), output_field=CharField()),
+            shown_publicly=F("person__shown_publicly"),
             acronym=F("organization__acronym"),
             college_label=Coalesce("college__name", "organization__college__name"),
             college_code=Coalesce("college__slug", "organization__college__slug"),
             sector_label=F("organization__sector__name"),
         )
-        .prefetch_related(_current_delegations(on))
+        .prefetch_related(_current_delegations(on, viewer))
         .order_by("label", "pk")
     )
 
@@ -201,20 +204,20 @@ def _college_window(queryset):
     )
 
 
-def members_by_college(space, on=None):
+def members_by_college(space, on=None, *, viewer):
     """Every current member of the space, by college (no college last), then sector, then name, each
     with its college's ``college_total``: a queryset to paginate (``page_with_total``)."""
-    return _college_window(member_rows([space.pk], on=on)).order_by(*BY_COLLEGE)
+    return _college_window(member_rows([space.pk], on=on, viewer=viewer)).order_by(*BY_COLLEGE)
 
 
-def members_preview(space, per_college: int, on=None) -> list[dict]:
+def members_preview(space, per_college: int, on=None, *, viewer) -> list[dict]:
     """The first ``per_college`` members of each college of the space, with each college's count, in
     two queries whatever the size of the space (a window function ranks and counts per college).
 
     See ``group_by_college``; ``offset`` is where each college starts in ``members_by_college``
     (to link to the page of the full list where it starts).
     """
-    rows = _college_window(member_rows([space.pk], on=on)).filter(rank__lte=per_college).order_by(*BY_COLLEGE)
+    rows = _college_window(member_rows([space.pk], on=on, viewer=viewer)).filter(rank__lte=per_college).order_by(*BY_COLLEGE)
     groups = group_by_college(rows)
     offset = 0
     for group in groups:
@@ -258,19 +261,14 @@ def page_with_total(queryset, number, per_page: int) -> Page:
     return Page(list(counted[(number - 1) * per_page:number * per_page]), number, paginator)
 
 
-def holder_label():
-    """SQL for ``RoleAssignment.holder_name``: « Person (ACRONYM) », the person, or the organization."""
+def holder_label(viewer):
+    """SQL for ``RoleAssignment.holder_name``: « Person (ACRONYM) », the person, or the organization,
+    as ``viewer`` may see them (accounts.privacy)."""
     short = Coalesce(NullIf(F("organization__acronym"), Value("")), F("organization__name"))
-    return Case(
-        When(person__isnull=False, organization__isnull=False,
-             then=Concat(person_name("person__"), Value(" ("), short, Value(")"), output_field=CharField())),
-        When(person__isnull=False, then=person_name("person__")),
-        default=F("organization__name"),
-        output_field=CharField(),
-    )
+    return privacy.label_sql("person__", viewer, organization="organization__", short=short)
 
 
-def roles_with_holders(space_ids, on=None):
+def roles_with_holders(space_ids, on=None, *, viewer):
     """Roles of the spaces with their ``current_assignments``, each with ``holder_label`` (no person or
     organization objects)."""
     on = on or timezone.localdate()
@@ -282,7 +280,7 @@ def roles_with_holders(space_ids, on=None):
                 "assignments",
                 queryset=RoleAssignment.objects.filter(assignment_current_q(on=on))
                 .only("id", "role_id", "person_id", "organization_id", "start", "end", "ended_on")
-                .annotate(holder_label=holder_label())
+                .annotate(holder_label=holder_label(viewer))
                 .order_by("start"),
                 to_attr="current_assignments",
             )
@@ -291,14 +289,14 @@ def roles_with_holders(space_ids, on=None):
     )
 
 
-def role_holders_by_space(space_ids, on=None) -> dict[int, list[tuple[str, str]]]:
+def role_holders_by_space(space_ids, on=None, *, viewer) -> dict[int, list[tuple[str, str]]]:
     """{space id: [(role name, « holder, holder » or "" when vacant)…]} in two queries and no model
     objects (the overview of a territory lists every role of every space)."""
     on = on or timezone.localdate()
     holders: dict[int, list[str]] = defaultdict(list)
     for role_id, label in (
         RoleAssignment.objects.filter(assignment_current_q(on=on), role__space_id__in=space_ids)
-        .annotate(label=holder_label()).order_by("start", "pk").values_list("role_id", "label")
+        .annotate(label=holder_label(viewer)).order_by("start", "pk").values_list("role_id", "label")
     ):
         holders[role_id].append(label)
     roles: dict[int, list[tuple[str, str]]] = {space_id: [] for space_id in space_ids}

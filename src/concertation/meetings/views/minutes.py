@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from concertation.accounts import privacy
 from concertation.core.errors import DomainError, add_domain_error
 from concertation.spaces.access import access_for
 from concertation.spaces.views.common import load_space, require
@@ -134,6 +135,14 @@ def _can_read(minutes: Minutes | None, can_run: bool) -> bool:
     return can_run or (minutes is not None and minutes.status != Minutes.Status.DRAFT)
 
 
+def _public_text(meeting, text: str, viewer) -> str:
+    """The minutes as ``viewer`` may read them: for anonymous visitors, people who did not agree to
+    be named publicly are named by their organization (accounts.privacy)."""
+    if privacy.names_shown_to(viewer):
+        return text
+    return privacy.redact(text, minutes_services.people_named(meeting), viewer)
+
+
 def _render_minutes(request, space, meeting, *, form=None, comment_form=None, adopt_form=None, preview=None,
                     status=200):
     user = request.user
@@ -154,7 +163,7 @@ def _render_minutes(request, space, meeting, *, form=None, comment_form=None, ad
     if readable and minutes is not None:
         text = minutes_services.minutes_text(minutes)
     if preview is None:
-        preview = text
+        preview = _public_text(meeting, text, user)
     comments = []
     if readable and minutes is not None:
         comments = list(MinutesComment.objects.filter(minutes=minutes).select_related("author").order_by("created_at"))
@@ -281,7 +290,7 @@ def minutes_pdf(request, territory, space, pk):
         text = minutes_services.minutes_generate(meeting)
     return pdf_response("meetings/pdf/minutes.html", {
         "territory": space.territory, "space": space, "meeting": meeting, "minutes": minutes,
-        "body_html": minutes_services.minutes_html(text, shift=1), "adopted": minutes is not None and minutes.status == Minutes.Status.ADOPTED,
+        "body_html": minutes_services.minutes_html(_public_text(meeting, text, request.user), shift=1), "adopted": minutes is not None and minutes.status == Minutes.Status.ADOPTED,
         "now": timezone.now(),
     }, request, filename=f"proces-verbal-{space.slug}-{timezone.localtime(meeting.starts_at):%Y-%m-%d}")
 

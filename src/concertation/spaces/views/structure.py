@@ -63,7 +63,7 @@ def territory_overview(request, territory):
     spaces = selectors.visible_spaces(request.user, territory, only=selectors.SPACE_LIST_FIELDS)
     ids = [space.pk for space in spaces]
     member_counts = selectors.member_counts(ids)
-    roles_by_space = selectors.role_holders_by_space(ids)
+    roles_by_space = selectors.role_holders_by_space(ids, viewer=request.user)
     charters = selectors.charters_in_force(ids)
     colleges = _colleges(territory)
     info = {
@@ -120,16 +120,16 @@ def space_detail(request, territory, space):
     full_list = request.GET.get("tous") == "1"
     page = None
     if full_list:
-        page = selectors.page_with_total(selectors.members_by_college(space, on=today), request.GET.get("page"),
+        page = selectors.page_with_total(selectors.members_by_college(space, on=today, viewer=request.user), request.GET.get("page"),
                                          PAGE_SIZE)
         groups = selectors.group_by_college(page.object_list)
         member_count = page.paginator.count
     else:
-        groups = selectors.members_preview(space, PREVIEW_PER_COLLEGE, on=today)
+        groups = selectors.members_preview(space, PREVIEW_PER_COLLEGE, on=today, viewer=request.user)
         member_count = sum(group["total"] for group in groups)
         for group in groups:
             group["page"] = group["offset"] // PAGE_SIZE + 1
-    roles = list(selectors.roles_with_holders([space.pk], on=today))
+    roles = list(selectors.roles_with_holders([space.pk], on=today, viewer=request.user))
     charter = selectors.charter_in_force(space)
     children = [child for child in space.children.all() if access_for(request.user).can_view(child)]
     return render(request, "spaces/space_detail.html", {
@@ -215,7 +215,7 @@ def members(request, territory, space):
     category = request.GET.get("categorie", "")
     if category not in MembershipCategory.values:
         category = ""
-    rows = selectors.member_rows([space.pk], on=today, query=query, category=category)
+    rows = selectors.member_rows([space.pk], on=today, viewer=request.user, query=query, category=category)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     former = (
         Membership.objects.filter(space=space, end__lt=today)
