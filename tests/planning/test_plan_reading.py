@@ -71,7 +71,7 @@ def test_the_plan_reads_as_a_numbered_outline_without_editing_controls_even_for_
     # The way into the edit mode, for whoever may edit.
     assert escape(url(world, "plan", adopted.plan) + EDIT) in content and "Modifier le plan" in content
     # Each action's line: its number, lead, status and indicators; its particulars behind it.
-    line = re.search(r'<li id="activity-%d">.*?</summary>' % adopted.a1.pk, content, re.S).group(0)
+    line = re.search(rf'<li id="activity-{adopted.a1.pk}">.*?</summary>', content, re.S).group(0)
     assert '<span class="plan-number">1.1.1.1</span>' in line and "Clinique locataires" in line
     assert "Comité logement Pointe" in line and "Prévue" in line and "1 indicateur" in line
     assert "Ménages accompagnés" in content and "300" in content
@@ -134,8 +134,8 @@ def test_ajuster_le_plan_opens_the_edit_mode_with_the_decision_chosen_in_advance
     edit = url(world, "item_edit", adopted.plan, kind="activity", item=adopted.a1.pk) + f"?decision={decision.pk}"
     assert edit in plan_page
     form = page(client, edit)
-    assert re.search(r'<option value="%d" selected>' % decision.pk, form), "the decision is preselected"
-    assert not re.search(r'<option value="%d" selected>' % adopted.decision.pk, form)
+    assert re.search(f'<option value="{decision.pk}" selected>', form), "the decision is preselected"
+    assert not re.search(f'<option value="{adopted.decision.pk}" selected>', form)
     # The change goes through with it, and the page returns to the same adjustment.
     response = client.post(edit, {"title": "Clinique locataires", "description": "", "lead": adopted.clsc.pk,
                                   "co_leads": [adopted.cfh.pk], "budget_amount": "12000,00", "funder": "Centraide",
