@@ -1,5 +1,8 @@
 """In Chromium, as the demo coordinator: a change of an adopted plan, traced to its decision.
 
+The plan page reads as a numbered outline; its editing controls come with « Modifier le plan »
+(?mode=edition), and « Ajuster le plan » on a decision's page opens them with that decision chosen.
+
 The coordinator changes an activity's lead with a reason and the decision that authorised it, then
 sees the revision in the item's history and the earlier lead in the plan "as it was" the day before;
 axe-core reports no violation on any page of the way.
@@ -81,8 +84,11 @@ def test_coordinator_changes_an_activity_lead_and_sees_the_revision_in_its_histo
     page.goto(plan_path)
     expect(page.locator("h1")).to_have_text("Plan d'essai 2026-2028")
     expect(page.locator(f"#activity-{activity.pk}")).to_contain_text(HOUSING_COMMITTEE)
+    expect(page.get_by_role("link", name="Modifier 1.1.1.1 Clinique locataires")).to_have_count(0)
     axe_check(page)
 
+    page.get_by_role("link", name="Modifier le plan").click()
+    axe_check(page)
     page.get_by_role("link", name="Modifier 1.1.1.1 Clinique locataires").click()
     expect(page.locator("h1")).to_contain_text("Modifier l'action")
     axe_check(page)
@@ -140,8 +146,12 @@ def test_the_pages_of_the_plan_pass_axe(plan_world, signed_in_page, axe_check):
         response = page.goto(path)
         assert response.status == 200, path
         axe_check(page)
+    for path in [f"{base}{plan.pk}/", f"{base}{plan.pk}/?mode=edition",
+                 f"{base}{plan.pk}/?mode=edition&decision={plan_world['change'].pk}", f"{base}{draft.pk}/?mode=edition"]:
+        page.goto(path)
+        axe_check(page)
     # On a draft, moving is one button, without JavaScript needed.
-    page.goto(f"{base}{draft.pk}/")
+    page.goto(f"{base}{draft.pk}/?mode=edition")
     page.get_by_role("button", name="Descendre 1 Première priorité").click()
     expect(page.locator("h2").filter(has_text="Priorité 1 ·")).to_contain_text("Deuxième priorité")
     # A refused change keeps what was typed and says how to fix it.
@@ -153,11 +163,52 @@ def test_the_pages_of_the_plan_pass_axe(plan_world, signed_in_page, axe_check):
     axe_check(page)
 
 
+def fits_the_screen(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
 def test_the_plan_reads_on_a_phone(plan_world, signed_in_page, phone_page, axe_check):
-    plan = plan_world["plan"]
+    plan, activity = plan_world["plan"], plan_world["activity"]
     page = signed_in_page(COORDINATOR, DEMO_PASSWORD, page=phone_page)
     page.goto(f"/t/{TERRITORY}/e/{ASSEMBLY}/plan/{plan.pk}/")
     expect(page.get_by_role("heading", name="Priorité 1 · Habiter dignement")).to_be_visible()
+    # An action's line opens on its particulars (no JavaScript needed: <details>).
+    line = page.locator(f"#activity-{activity.pk}")
+    expect(line.get_by_text("Centraide")).to_be_hidden()
+    line.locator("summary").click()
+    expect(line.get_by_text("Centraide")).to_be_visible()
+    assert fits_the_screen(page)
+    axe_check(page)
+    # The demo's own plan, whole, and the edit mode fit a 375 px screen too.
+    from concertation.planning.models import Plan
+
+    demo = Plan.objects.get(space=plan_world["assembly"], title="Plan de quartier 2025-2030")
+    for query in ("", "?mode=edition"):
+        page.goto(f"/t/{TERRITORY}/e/{ASSEMBLY}/plan/{demo.pk}/{query}")
+        assert fits_the_screen(page), query
+        axe_check(page)
+
+
+def test_ajuster_le_plan_from_a_decision_changes_an_activity_status_as_a_revision(plan_world, signed_in_page,
+                                                                                  axe_check):
+    plan, activity, change = plan_world["plan"], plan_world["activity"], plan_world["change"]
+    page = signed_in_page(COORDINATOR, DEMO_PASSWORD)
+    page.goto(f"/t/{TERRITORY}/e/{ASSEMBLY}/propositions/{change.pk}/")
+    # The demo's assembly has two adopted plans: each link names its plan.
+    page.get_by_role("link", name=f"Ajuster le plan «\u00a0{plan.title}\u00a0»", exact=True).click()
+    expect(page.locator("[role=status].rule-sentence")).to_contain_text(change.title)
+    axe_check(page)
+    page.get_by_role("link", name="Modifier 1.1.1.1 Clinique locataires").click()
+    expect(page.get_by_label("Décision qui l'autorise")).to_have_value(str(change.pk))
+    page.get_by_label("Statut de l'action").select_option(label="En pause")
+    page.get_by_label("Raison du changement").fill("Le local de la clinique est fermé pour travaux.")
+    page.get_by_role("button", name="Enregistrer les changements").click()
+    expect(page.locator(".message-success")).to_contain_text("Clinique locataires")
+    assert f"decision={change.pk}" in page.url and "mode=edition" in page.url
+    revision = Revision.objects.get(plan=plan, item_type="activity", item_id=activity.pk)
+    assert revision.diff == {"status": ["planned", "on_hold"]} and revision.decision == change
+    page.goto(f"/t/{TERRITORY}/e/{ASSEMBLY}/plan/{plan.pk}/revisions/")
+    expect(page.locator(f"#revision-{revision.pk}").locator("..")).to_contain_text("En pause")
     axe_check(page)
 
 
@@ -231,8 +282,9 @@ def test_coordinator_records_a_measurement_changes_a_lead_and_sees_the_revision_
     expect(card).to_contain_text("52,5")
     axe_check(page)
 
-    # … and in the item's history.
+    # … and in the item's history (behind the action's line).
     page.goto(base)
+    page.locator(f"#activity-{activity.pk} summary").click()
     page.get_by_role("link", name="Historique — 1.1.1.1 Clinique locataires").click()
     history = page.locator(f"#revision-{revision.pk}").locator("..")
     expect(history.locator("ins")).to_have_text(CLSC)

@@ -40,8 +40,9 @@ def follow(p, world):
         indicators.measurement_add(indicator=p.households, date=day, value=value, by=world.coordinator)
     indicators.measurement_add(indicator=p.dropout, date=date(2025, 6, 30), value="18,8", by=world.coordinator)
     services.progress_add(activity=p.activities[1], date=date(2025, 11, 29), text="600 logements visités.",
-                          percent=100, status=Activity.Status.DONE, by=world.coordinator)
-    services.activity_status_set(activity=p.activity, status=Activity.Status.IN_PROGRESS)
+                          percent=100, status=Activity.Status.DONE, by=world.coordinator, now=moment(2025, 11, 29))
+    services.activity_status_set(activity=p.activity, status=Activity.Status.IN_PROGRESS, reason="Démarrée",
+                                 now=moment(2025, 10, 1))
     p.lead_change = decided(world.assembly, "Le Carrefour reprend la clinique", when=moment(2025, 10, 7, 11))
     services.activity_edit(activity=p.activity, lead=p.family, reason="Le Carrefour reprend la clinique.",
                            decision=p.lead_change, by=world.coordinator, now=moment(2025, 10, 8))
@@ -175,7 +176,10 @@ def test_the_bilan_of_a_period(plan, world, year):
     assert values == {"Ménages accompagnés": [], "Taux de décrochage scolaire": []}  # June 2025 is before
     assert [row.title for row in bilan.decisions] == [
         "Adoption du plan de quartier", "Le Carrefour reprend la clinique", "Répartition de l'enveloppe"]
-    assert [row["sentence"] for row in bilan.revisions] == ["Action modifiée", "Indicateur modifié"]
+    # The status changes are revisions too (1 October, 29 November), in the order they were made.
+    assert [(row["sentence"], sorted(row["revision"].diff)) for row in bilan.revisions] == [
+        ("Action modifiée", ["status"]), ("Action modifiée", ["lead"]), ("Indicateur modifié", ["target_value"]),
+        ("Action modifiée", ["status"])]
     assert [(m.title, m.present) for m in bilan.meetings] == [("Assemblée de septembre", 3), ("Comité d'octobre", 2)]
     colleges = {row.name: (row.presences, row.people) for row in bilan.colleges}
     # The delegate twice for the Comité logement (community), the citizen (citizen college), the observer

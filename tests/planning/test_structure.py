@@ -406,12 +406,18 @@ def test_history_of_an_item(adopted, world):
 
 # Progress -----------------------------------------------------------------------------------------
 
-def test_progress_updates_are_not_revisions(adopted, world):
+def test_progress_news_are_not_revisions_but_a_new_status_is(adopted, world):
     services.progress_add(activity=adopted.a1, date=date(2025, 11, 1), text="Deux cliniques tenues", percent=20,
-                          status=Activity.Status.IN_PROGRESS, by=world.coordinator)
-    assert refresh(adopted.a1).status == Activity.Status.IN_PROGRESS
+                          by=world.coordinator)
     assert adopted.a1.updates.get().percent == 20
     assert not Revision.objects.exists()
+    # A new status on an adopted plan is a change of the plan: a revision, the news as its reason.
+    services.progress_add(activity=adopted.a1, date=date(2025, 11, 2), text="Trois cliniques tenues",
+                          status=Activity.Status.IN_PROGRESS, by=world.coordinator)
+    assert refresh(adopted.a1).status == Activity.Status.IN_PROGRESS
+    revision = Revision.objects.get()
+    assert revision.diff == {"status": ["planned", "in_progress"]}
+    assert revision.reason == "Trois cliniques tenues"
     with pytest.raises(DomainError):
         services.progress_add(activity=adopted.a1, date=date(2025, 11, 1), text="x", percent=120,
                               by=world.coordinator)
@@ -536,7 +542,7 @@ def test_the_coordinator_builds_and_adopts_a_plan_through_the_pages(world, clien
     # The item links of the plan page are the URLs of urls_structure.py.
     strategy = Strategy.objects.get(objective=objective)
     activity = services.activity_add(strategy=strategy, title="Clinique", by=world.coordinator, reason="Ajout")
-    page = client.get(url(world, "plan", plan)).content.decode()
+    page = client.get(url(world, "plan", plan) + "?mode=edition").content.decode()
     for name in ("item_edit", "item_move", "item_remove", "item_history"):
         assert url(world, name, plan, kind="activity", item=activity.pk) in page, name
         assert url(world, name, plan, kind="objective", item=objective.pk) in page, name

@@ -6,3 +6,11 @@ class PlanningConfig(AppConfig):
     name = "concertation.planning"
     label = "planning"
     verbose_name = _("Plan d'action")
+
+    def ready(self):
+        from concertation.decisions.links import register_proposal_links
+
+        from .adjust import decision_links
+
+        # Decisions sits below planning: planning hands it the link instead of being imported by it.
+        register_proposal_links("planning.adjust_plan", decision_links)

@@ -54,7 +54,7 @@ class ChangeForm(forms.Form):
         empty_label=_("— Aucune décision —"),
     )
 
-    def __init__(self, *args, plan: Plan, decisions=None, reserved: bool = False, **kwargs):
+    def __init__(self, *args, plan: Plan, decisions=None, reserved: bool = False, preselected=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
         self.adopted = plan.status == Plan.Status.ADOPTED
@@ -65,6 +65,9 @@ class ChangeForm(forms.Form):
         field = self.fields["decision"]
         field.queryset = decisions if decisions is not None else Proposal.objects.none()
         field.space = plan.space
+        if preselected is not None:
+            # « Ajuster le plan » from a decision's page: that decision, chosen in advance.
+            field.initial = preselected.pk
         if reserved:
             field.help_text = _("La charte réserve ce changement à une décision : choisissez celle qui l'autorise.")
         else:
@@ -133,9 +136,10 @@ class ActivityForm(ItemForm):
     ends_on = forms.DateField(label=_("Fin"), required=False, widget=DateInput())
     working_group = forms.ModelChoiceField(label=_("Comité qui suit"), queryset=Space.objects.none(), required=False,
                                            empty_label=_("— Aucun —"))
+    status = forms.ChoiceField(label=_("Statut de l'action"), choices=Activity.Status.choices, required=False)
 
     FIELDS = ItemForm.FIELDS + ["lead", "co_leads", "partners", "budget_amount", "funder", "starts_on", "ends_on",
-                                "working_group"]
+                                "working_group", "status"]
 
     def __init__(self, *args, territory=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -162,6 +166,8 @@ class ActivityForm(ItemForm):
         data = super().item_kwargs()
         data["co_leads"] = list(data["co_leads"])
         data["partners"] = list(data["partners"])
+        if not data["status"]:
+            del data["status"]  # not sent: left as it is
         return data
 
 
@@ -172,7 +178,7 @@ def initial_for(item) -> dict:
         data.update({
             "lead": item.lead, "co_leads": list(item.co_leads.all()), "partners": list(item.partners.all()),
             "budget_amount": item.budget_amount, "funder": item.funder, "starts_on": item.starts_on,
-            "ends_on": item.ends_on, "working_group": item.working_group,
+            "ends_on": item.ends_on, "working_group": item.working_group, "status": item.status,
         })
     return data
 
@@ -206,10 +212,31 @@ class ProgressForm(forms.Form):
     percent = forms.IntegerField(label=_("Pourcentage réalisé"), required=False, min_value=0, max_value=100,
                                  help_text=_("Facultatif, de 0 à 100."))
     status = forms.ChoiceField(label=_("Statut de l'action"), choices=Activity.Status.choices)
+    decision = DecisionChoiceField(
+        label=_("Décision qui autorise le changement de statut"), queryset=Proposal.objects.none(), required=False,
+        empty_label=_("— Aucune décision —"),
+    )
 
-    def __init__(self, *args, activity: Activity, **kwargs):
+    def __init__(self, *args, activity: Activity, plan: Plan | None = None, decisions=None, reserved: bool = False,
+                 preselected=None, **kwargs):
         kwargs.setdefault("initial", {"date": timezone.localdate(), "status": activity.status})
         super().__init__(*args, **kwargs)
+        if plan is None or plan.status != Plan.Status.ADOPTED:
+            del self.fields["decision"]  # a draft plan changes freely
+            return
+        # On an adopted plan a new status is a revision: the news are its reason; its decision here.
+        field = self.fields["decision"]
+        field.queryset = decisions if decisions is not None else Proposal.objects.none()
+        field.space = plan.space
+        if preselected is not None:
+            field.initial = preselected.pk
+        if reserved:
+            field.help_text = _("La charte réserve les changements d'actions à une décision : pour changer le "
+                                "statut, choisissez celle qui l'autorise.")
+        else:
+            field.help_text = _("Facultatif : la décision qui a mené à ce changement de statut, s'il y en a une. "
+                                "Le changement de statut est inscrit à l'historique du plan avec ces nouvelles "
+                                "comme raison.")
 
 
 class AsOfForm(forms.Form):

@@ -10,8 +10,9 @@ A snapshot is a JSON-safe dict of the fields that make up an item of the plan:
 - the parent's id (``priority_id``, ``objective_id``, ``strategy_id``) so that a removed item can be
   put back where it was.
 
-An activity's status is not part of the plan's content: it is the follow-up of the plan (with the
-progress updates), so it changes without a revision and "as it was on" does not rebuild it.
+An activity's status is part of it: on an adopted plan, changing it is a revision like any other
+change (with its reason and, when the charter reserves changes of activities, its decision). The
+progress updates (news, percentage) are the follow-up of the plan and stay out of revisions.
 
 A diff is ``{field: [before, after]}`` over the fields that changed, with display names for foreign
 keys (an id that changed under an unchanged name still shows). Parent ids never show.
@@ -53,7 +54,7 @@ FIELDS = {
     "strategy": ["title", "description", "position", "objective"],
     "activity": [
         "title", "description", "position", "strategy", "lead", "co_leads", "partners", "budget_amount",
-        "funder", "starts_on", "ends_on", "working_group",
+        "funder", "starts_on", "ends_on", "working_group", "status",
     ],
     "indicator": [
         "name", "unit", "baseline_value", "baseline_date", "target_value", "target_date", "direction",
@@ -65,7 +66,7 @@ FIELDS = {
 # Foreign keys to the parent item: kept as ids only (never shown in a diff).
 PARENT_FIELDS = {"priority", "objective", "strategy", "activity", "indicator"}
 # Kept out of the diff of an addition or a removal (noise: the whole item comes or goes).
-QUIET_ON_ADD_REMOVE = {"position"}
+QUIET_ON_ADD_REMOVE = {"position", "status"}
 
 FIELD_LABELS = {
     "title": gettext_lazy("Titre"),
@@ -81,6 +82,7 @@ FIELD_LABELS = {
     "budget_amount": gettext_lazy("Budget"),
     "funder": gettext_lazy("Bailleur de fonds"),
     "working_group": gettext_lazy("Comité qui suit"),
+    "status": gettext_lazy("Statut"),
     "unit": gettext_lazy("Unité"),
     "baseline_value": gettext_lazy("Valeur de départ"),
     "baseline_date": gettext_lazy("Date de la valeur de départ"),

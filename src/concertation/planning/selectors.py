@@ -403,6 +403,18 @@ def reserved_kinds(space: Space, *, lineage: list[Space] | None = None) -> set[s
     return set(charter.reserved_plan_changes or []) if charter else set()
 
 
+# Which decisions may authorise a change of a plan: one rule, read here (in SQL by valid_decisions
+# and decision_choices, in Python by decision_carried and plans_a_decision_may_adjust) and enforced
+# by services.check_decision: a carried decision (decided, not rejected, not without quorum) of the
+# plan's space or of a space above it.
+
+def decision_carried(decision) -> bool:
+    """The decision is in the register and carried (the Python twin of valid_decisions)."""
+    result = decision.result or {}
+    return (decision.status == Proposal.Status.DECIDED and result.get("adopted") is not False
+            and not result.get("no_decision"))
+
+
 def valid_decisions():
     """Decided proposals whose decision carried (not rejected, not without quorum)."""
     return (
@@ -433,3 +445,31 @@ def recent_revisions(plan: Plan, *, limit: int | None = None):
     )
     return revisions[:limit] if limit else revisions
 
+
+
+def plans_a_decision_may_adjust(decision, user) -> list[Plan]:
+    """The adopted plans that this decision may authorise changing and that the person may change:
+    plans of the decision's space or of a space below it (the decision's space is then in the
+    plan's lineage). Nothing is read for a decision that did not carry or for a visitor; otherwise
+    two queries (the territory's spaces, the plans)."""
+    if user is None or not user.is_authenticated or not decision_carried(decision):
+        return []
+    spaces = {s.pk: s for s in Space.objects.filter(territory_id=decision.space.territory_id)
+              .select_related("territory")}
+    below = {decision.space_id}
+    changed = True
+    while changed:  # the spaces under the decision's, at any depth (a tree of a few dozen spaces)
+        changed = False
+        for space in spaces.values():
+            if space.parent_id in below and space.pk not in below:
+                below.add(space.pk)
+                changed = True
+    access = access_for(user)
+    may_change = [pk for pk in below if pk in spaces and access.facilitates(spaces[pk])]
+    if not may_change:
+        return []
+    plans = list(Plan.objects.filter(space_id__in=may_change, status=Plan.Status.ADOPTED)
+                 .order_by("-starts_on", "-pk"))
+    for plan in plans:
+        plan.space = spaces[plan.space_id]
+    return [plan for plan in plans if user.has_perm("planning.change_plan", plan)]

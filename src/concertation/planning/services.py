@@ -10,7 +10,9 @@ Rules:
 - a decision that adopts a plan or authorises a change is a carried decision (status decided, not
   rejected, not without quorum) of the plan's space or of a space above it;
 - an archived plan no longer changes;
-- an activity's status and its progress updates are the follow-up of the plan, not revisions.
+- an activity's status is part of the plan: on an adopted plan, changing it is a revision like any
+  other (activity_status_set goes through item_edit); its progress updates (news, percentage) are
+  the follow-up of the plan, not revisions.
 
 The charter in force is the space's, or else that of the nearest space above it (a working group
 follows its assembly's charter). Every function is atomic and locks the plan's row, so two people
@@ -41,7 +43,7 @@ from .models import (
     Strategy,
 )
 from .revisions import _display_name, diff, label_of, record_revision, snapshot
-from .selectors import reserved_kinds, space_lineage
+from .selectors import decision_carried, reserved_kinds, space_lineage
 
 Status = Plan.Status
 MODELS = {"priority": Priority, "objective": Objective, "strategy": Strategy, "activity": Activity}
@@ -52,7 +54,7 @@ EDITABLE = {
     "strategy": TEXT_FIELDS,
     "activity": [
         *TEXT_FIELDS, "lead", "co_leads", "partners", "budget_amount", "funder", "starts_on", "ends_on",
-        "working_group",
+        "working_group", "status",
     ],
 }
 M2M_FIELDS = {"co_leads", "partners"}
@@ -77,8 +79,7 @@ def check_decision(plan: Plan, decision: Proposal | None, *, field: str = "decis
     if decision.status != Proposal.Status.DECIDED:
         raise DomainError(_("Cette proposition n'est pas encore décidée : choisissez une décision inscrite au "
                             "registre."), field=field)
-    result = decision.result or {}
-    if result.get("adopted") is False or result.get("no_decision"):
+    if not decision_carried(decision):
         raise DomainError(_("Cette proposition n'a pas été adoptée : elle ne peut pas autoriser ce changement."),
                           field=field)
     if decision.space_id not in {space.pk for space in space_lineage(plan.space)}:
@@ -213,6 +214,8 @@ def _clean_fields(kind: str, plan: Plan, fields: dict) -> dict:
             cleaned[name] = (cleaned[name] or "").strip()
     if kind != "activity":
         return cleaned
+    if "status" in cleaned and cleaned["status"] not in Activity.Status.values:
+        raise DomainError(_("Choisissez un statut de la liste."), field="status")
     territory_id = plan.space.territory_id
     for name in ("lead", "working_group"):
         value = cleaned.get(name)
@@ -567,24 +570,25 @@ def indicator_target_edit(*, indicator: Indicator, target_value, target_date: da
     return current
 
 
-# The follow-up of activities (not revisions) ----------------------------------------------------
+# The status and the follow-up of activities ------------------------------------------------------
 
-@transaction.atomic
-def activity_status_set(*, activity: Activity, status: str, by=None) -> Activity:
+def activity_status_set(*, activity: Activity, status: str, by=None, reason: str = "",
+                        decision: Proposal | None = None, now: datetime | None = None) -> Activity:
+    """Change an activity's status. On an adopted plan it is a change of the plan like any other
+    (item_edit): a revision with its reason, and its decision when the charter reserves changes of
+    activities; refused otherwise, nothing changed."""
     if status not in Activity.Status.values:
         raise DomainError(_("Choisissez un statut de la liste."), field="status")
-    locked = _locked_plan(_plan_id_of(activity))
-    _check_not_archived(locked)
-    if activity.status != status:
-        activity.status = status
-        activity.save(update_fields=["status", "updated_at"])
-    return activity
+    return item_edit(item=activity, status=status, by=by, reason=reason, decision=decision, now=now)
 
 
 @transaction.atomic
 def progress_add(*, activity: Activity, date: date, text: str, percent: int | None = None,
-                 status: str | None = None, by=None) -> ProgressUpdate:
-    """News of an activity (date, text, optional %), and optionally its new status."""
+                 status: str | None = None, by=None, reason: str = "", decision: Proposal | None = None,
+                 now: datetime | None = None) -> ProgressUpdate:
+    """News of an activity (date, text, optional %), and optionally its new status: on an adopted
+    plan a new status is a revision (activity_status_set) whose reason is ``reason``, or else the
+    news themselves; when it is refused, the news are not recorded either."""
     locked = _locked_plan(_plan_id_of(activity))
     _check_not_archived(locked)
     text = (text or "").strip()
@@ -594,7 +598,7 @@ def progress_add(*, activity: Activity, date: date, text: str, percent: int | No
         raise DomainError(_("Décrivez où en est l'action."), field="text")
     if percent is not None and not 0 <= percent <= 100:
         raise DomainError(_("Le pourcentage va de 0 à 100."), field="percent")
-    update = ProgressUpdate.objects.create(activity=activity, date=date, text=text, percent=percent, author=by)
     if status:
-        activity_status_set(activity=activity, status=status, by=by)
-    return update
+        activity_status_set(activity=activity, status=status, by=by, reason=(reason or "").strip() or text,
+                            decision=decision, now=now)
+    return ProgressUpdate.objects.create(activity=activity, date=date, text=text, percent=percent, author=by)

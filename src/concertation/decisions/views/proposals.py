@@ -79,6 +79,7 @@ from ..forms import (
     dots_budget,
     method_explanation,
 )
+from ..links import proposal_links
 from ..models import Ballot, Participation, Proposal, Recusal
 from ..register import meeting_where
 
@@ -601,6 +602,8 @@ def proposal(request, territory, space, pk):
     context = _page_context(request, space, proposal, with_recusable=with_recusable)
     if with_recusable and request.htmx:
         return render(request, "decisions/proposal.html#recusal_other", context)
+    # What higher apps offer to do with this decision (planning: « Ajuster le plan »); see links.py.
+    context["decision_links"] = proposal_links(proposal, request.user)
     return render(request, "decisions/proposal.html", context)
 
 

@@ -4,11 +4,17 @@ writing the plan and its items, moving and removing them, their history, and pro
 Views stay thin: load what the person may see (404 otherwise, also for what they may not change),
 call a service, render. Every change is a POST; moving works without JavaScript (a button on a
 draft plan, a short form with the reason on an adopted one).
+
+The plan page reads like a plan by default (numbered, collapsible, no editing controls, even for
+those who may edit); ``?mode=edition`` shows the editing controls to those who may change the plan,
+and ``&decision=<id>`` (« Ajuster le plan » on a decision's page) carries that decision into every
+change form. The mode lives only in the URL: the change forms send the person back to it.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, time
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,6 +31,7 @@ from concertation.spaces.access import access_for
 from concertation.spaces.views.common import load_space, require
 
 from .. import services
+from ..adjust import DECISION_PARAM, EDIT_MODE
 from ..forms import (
     ActivityForm,
     AdoptForm,
@@ -70,10 +77,25 @@ def _check_kind(kind: str, kinds=ITEM_KINDS) -> None:
         raise Http404
 
 
-def plan_url(plan: Plan, anchor: str = "") -> str:
+def plan_url(plan: Plan, anchor: str = "", *, editing: bool = False, decision=None) -> str:
     url = reverse("planning:plan", kwargs={
         "territory": plan.space.territory.slug, "space": plan.space.slug, "plan": plan.pk})
+    query = _mode_query(editing, decision)
+    if query:
+        url = f"{url}?{query}"
     return f"{url}#{anchor}" if anchor else url
+
+
+def _mode_query(editing: bool, decision=None) -> str:
+    params = {"mode": EDIT_MODE} if editing else {}
+    if editing and decision is not None:
+        params[DECISION_PARAM] = decision.pk
+    return urlencode(params)
+
+
+def _back_to_plan(request, plan: Plan, anchor: str = "") -> str:
+    """Where a change form returns: the plan in edit mode, with the decision it was opened with."""
+    return plan_url(plan, anchor, editing=True, decision=_preselected_in_url(request, plan))
 
 
 # The item URLs of a big plan page are built from the plan's URL (reversed once) rather than
@@ -82,14 +104,21 @@ ITEM_URL_SUFFIXES = {"edit": "modifier/", "move": "deplacer/", "remove": "retire
 CHILD_KIND = {"priority": "objective", "objective": "strategy", "strategy": "activity"}
 
 
-def _attach_urls(tree, base: str) -> None:
+def _attach_urls(tree, base: str, carried: str = "") -> None:
+    """``carried``: a query string that every change link keeps (the preselected decision)."""
+    then = f"&{carried}" if carried else ""
+    alone = f"?{carried}" if carried else ""
     for node in tree.nodes():
         prefix = f"{base}{node.kind}/{node.id}/"
         node.urls = {name: prefix + suffix for name, suffix in ITEM_URL_SUFFIXES.items()}
+        for name in ("edit", "remove"):
+            node.urls[name] += alone
+        node.urls["move_up"] = f"{node.urls['move']}?direction=up{then}"
+        node.urls["move_down"] = f"{node.urls['move']}?direction=down{then}"
         if node.kind in CHILD_KIND:
-            node.urls["add_child"] = f"{base}{CHILD_KIND[node.kind]}/ajouter/?parent={node.id}"
+            node.urls["add_child"] = f"{base}{CHILD_KIND[node.kind]}/ajouter/?parent={node.id}{then}"
         if node.kind == "activity":
-            node.urls["progress"] = f"{base}actions/{node.id}/avancement/"
+            node.urls["progress"] = f"{base}actions/{node.id}/avancement/{alone}"
 
 
 def anchor(kind: str, pk: int) -> str:
@@ -104,8 +133,22 @@ def _change_form_kwargs(request, plan: Plan, kind: str) -> dict:
     if plan.status != Plan.Status.ADOPTED:
         return {"plan": plan}
     lineage = space_lineage(plan.space)
-    return {"plan": plan, "decisions": decision_choices(plan.space, request.user, lineage=lineage),
-            "reserved": kind in reserved_kinds(plan.space, lineage=lineage)}
+    decisions = decision_choices(plan.space, request.user, lineage=lineage)
+    return {"plan": plan, "decisions": decisions, "reserved": kind in reserved_kinds(plan.space, lineage=lineage),
+            "preselected": _preselected_in_url(request, plan, decisions)}
+
+
+def _preselected_in_url(request, plan: Plan, decisions=None):
+    """The decision named by ?decision= when it may authorise a change of this adopted plan and the
+    person may see it; None otherwise (an unknown or unfit one is ignored, never an error). Read
+    once per request."""
+    raw = request.GET.get(DECISION_PARAM, "")
+    if plan.status != Plan.Status.ADOPTED or not raw.isdigit():
+        return None
+    if not hasattr(request, "_plan_preselected"):
+        decisions = decisions if decisions is not None else decision_choices(plan.space, request.user)
+        request._plan_preselected = decisions.filter(pk=int(raw)).first()
+    return request._plan_preselected
 
 
 # The space's plans ------------------------------------------------------------------------------
@@ -131,7 +174,7 @@ def plan_add(request, territory, space):
         else:
             messages.success(request, _("Le plan est créé comme brouillon. Ajoutez ses priorités, puis faites-le "
                                         "adopter par une décision."))
-            return redirect(plan_url(plan))
+            return redirect(_back_to_plan(request, plan))
     return render(request, "planning/plan_form.html", _context(space, None, form=form))
 
 
@@ -151,9 +194,13 @@ def plan(request, territory, space, plan):
     space, plan = _load_plan(request, territory, space, plan)
     as_of_form = AsOfForm(request.GET if "au" in request.GET else None)
     day, moment = _as_of_moment(as_of_form)
-    tree = plan_as_of(plan, moment) if moment else plan_tree(plan)
-    can_change = (moment is None and plan.status != Plan.Status.ARCHIVED
-                  and request.user.has_perm("planning.change_plan", plan))
+    may_edit = (moment is None and plan.status != Plan.Status.ARCHIVED
+                and request.user.has_perm("planning.change_plan", plan))
+    # The editing controls only in edit mode, only for those who may change the plan.
+    can_change = may_edit and request.GET.get("mode") == EDIT_MODE
+    # The reading view summarises each line's indicators; the edit mode does without them.
+    tree = (plan_as_of(plan, moment, with_indicators=True) if moment
+            else plan_tree(plan, with_indicators=not can_change))
     if moment is None and not can_change:
         # Delegates of a lead or co-lead organization give news of their activities.
         represented = set().union(*access_for(request.user).space_organizations.values())
@@ -163,9 +210,11 @@ def plan(request, territory, space, plan):
     else:
         for node in tree.nodes():
             node.can_report = can_change and node.kind == "activity"
-    _attach_urls(tree, plan_url(plan))
+    preselected = _preselected_in_url(request, plan) if can_change else None
+    _attach_urls(tree, plan_url(plan), urlencode({DECISION_PARAM: preselected.pk}) if preselected else "")
     return render(request, "planning/plan.html", _context(
-        space, plan, tree=tree, as_of_form=as_of_form, as_of_day=day, can_change=can_change,
+        space, plan, tree=tree, as_of_form=as_of_form, as_of_day=day, can_change=can_change, may_edit=may_edit,
+        preselected=preselected, edit_url=plan_url(plan, editing=True), read_url=plan_url(plan),
         before_adoption=bool(day and plan.adopted_on and day < plan.adopted_on),
         vision_html=render_markdown(tree.vision), draft=plan.status == Plan.Status.DRAFT,
     ))
@@ -185,7 +234,7 @@ def plan_edit(request, territory, space, plan):
             add_domain_error(form, error)
         else:
             messages.success(request, _("Le plan est enregistré."))
-            return redirect(plan_url(plan))
+            return redirect(_back_to_plan(request, plan))
     return render(request, "planning/plan_form.html", _context(space, plan, form=form))
 
 
@@ -290,7 +339,7 @@ def item_add(request, territory, space, plan, kind):
             add_domain_error(form, error)
         else:
             messages.success(request, _("« %(title)s » est ajouté au plan.") % {"title": item.title})
-            return redirect(plan_url(plan, anchor(kind, item.pk)))
+            return redirect(_back_to_plan(request, plan, anchor(kind, item.pk)))
     parent_number = _number_of(plan, parent._meta.model_name, parent.pk) if parent is not None else ""
     return render(request, "planning/item_form.html", _context(
         space, plan, form=form, kind=kind, heading=_add_title(kind, parent), parent=parent,
@@ -314,7 +363,7 @@ def item_edit(request, territory, space, plan, kind, item):
             add_domain_error(form, error)
         else:
             messages.success(request, _("« %(title)s » est enregistré.") % {"title": obj.title})
-            return redirect(plan_url(plan, anchor(kind, obj.pk)))
+            return redirect(_back_to_plan(request, plan, anchor(kind, obj.pk)))
     return render(request, "planning/item_form.html", _context(
         space, plan, form=form, kind=kind, item=obj, number=_number_of(plan, kind, obj.pk),
         heading=_edit_title(kind), submit=_("Enregistrer les changements")))
@@ -337,11 +386,11 @@ def item_move(request, territory, space, plan, kind, item):
         except DomainError as error:
             if plan.status != Plan.Status.ADOPTED:
                 messages.error(request, str(error))
-                return redirect(plan_url(plan, anchor(kind, obj.pk)))
+                return redirect(_back_to_plan(request, plan, anchor(kind, obj.pk)))
             add_domain_error(form, error)
         else:
             messages.success(request, _("« %(title)s » est déplacé.") % {"title": obj.title})
-            return redirect(plan_url(plan, anchor(kind, obj.pk)))
+            return redirect(_back_to_plan(request, plan, anchor(kind, obj.pk)))
     return render(request, "planning/item_move.html", _context(
         space, plan, form=form, kind=kind, item=obj, number=_number_of(plan, kind, obj.pk),
         kind_label=kind_label(kind)))
@@ -362,7 +411,7 @@ def item_remove(request, territory, space, plan, kind, item):
             add_domain_error(form, error)
         else:
             messages.success(request, _("« %(title)s » est retiré du plan.") % {"title": obj.title})
-            return redirect(plan_url(plan))
+            return redirect(_back_to_plan(request, plan))
     node = outline(plan).find(kind, obj.pk)
     return render(request, "planning/item_remove.html", _context(
         space, plan, form=form, kind=kind, item=obj, node=node, kind_label=kind_label(kind),
@@ -422,12 +471,12 @@ def progress_add(request, territory, space, plan, item):
         raise Http404
     activity = item_in_plan(plan, "activity", item)
     require(request.user, "planning.report_progress", activity)
-    form = ProgressForm(request.POST or None, activity=activity)
+    form = ProgressForm(request.POST or None, activity=activity, **_change_form_kwargs(request, plan, "activity"))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.progress_add(activity=activity, date=data["date"], text=data["text"], percent=data["percent"],
-                                  status=data["status"], by=request.user)
+                                  status=data["status"], decision=data.get("decision"), by=request.user)
         except DomainError as error:
             add_domain_error(form, error)
         else:
