@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import re
 import secrets
-import subprocess
 import sys
 import threading
 import urllib.parse
@@ -23,7 +22,7 @@ from django.test import Client
 from django.utils import translation
 
 from concertation import config
-from tests.security.test_reliability import ROOT, cli, fetch, free_port, subprocess_env, wait_for
+from tests.security.test_reliability import cli, serving, subprocess_env
 
 pytestmark = pytest.mark.django_db
 
@@ -123,22 +122,9 @@ def test_the_sign_in_limit_holds_across_two_real_workers(tmp_path):
     env = subprocess_env(data)
     env["GUNICORN_CMD_ARGS"] = "--access-logfile - --access-logformat '%(p)s %(m)s %(U)s %(s)s'"
     cli(env, "migrate", "-v", "0")  # also creates the cache's table: nothing else to do
-    port = free_port()
     log = tmp_path / "serve.log"
-    logs = open(log, "w")  # noqa: SIM115 — closed below
-    server = subprocess.Popen(
-        [sys.executable, "-m", "concertation", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--no-collectstatic"], env=env, cwd=ROOT, stdout=logs, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
     limit, attempts = failed_limit(), failed_limit() * 2 + 2
-    try:
-        def up():
-            try:
-                return fetch(base + "/healthz")[0] == 200
-            except OSError:
-                return False
-
-        wait_for(up, timeout=60, what=f"the server to start: {log.read_text()}")
+    with serving(env, log, workers=2) as (base, server):
         results: list = []
         lock = threading.Lock()
         for pair in range(attempts // 2):
@@ -150,14 +136,6 @@ def test_the_sign_in_limit_holds_across_two_real_workers(tmp_path):
             for thread in threads:
                 thread.join(timeout=60)
         assert server.poll() is None, log.read_text()
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        logs.close()
     assert len(results) == attempts and {status for status, _text in results} == {200}, log.read_text()
     refused = [too_many_message() in text for _status, text in results]
     assert refused.count(False) == limit, (refused, log.read_text()[-2000:])

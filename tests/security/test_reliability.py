@@ -8,6 +8,7 @@ throwaway SQLite database in WAL mode, as in production; they take a few seconds
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import smtplib
@@ -318,6 +319,35 @@ def fetch(url: str) -> tuple[int, str, dict]:
         return error.code, error.read().decode(), dict(error.headers)
 
 
+@contextlib.contextmanager
+def serving(env: dict, log: Path, *, workers: int):
+    """`concertation serve` on a free port of 127.0.0.1, up (its /healthz answers) until the block
+    ends; yields the base address and the process. The output goes to ``log``."""
+    port = free_port()
+    with open(log, "w") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "concertation", "serve", "--bind", f"127.0.0.1:{port}", "--workers",
+             str(workers), "--no-collectstatic"], env=env, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+
+        def up():
+            try:
+                return fetch(base + "/healthz")[0] == 200
+            except OSError:
+                return False
+
+        try:
+            wait_for(up, timeout=60, what=f"the server to start: {log.read_text()}")
+            yield base, server
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
 def test_a_real_server_answers_503_while_the_database_is_unreachable_then_recovers(tmp_path):
     """`concertation serve` (gunicorn) on SQLite: the database's directory disappears, then comes back."""
     data = tmp_path / "data"
@@ -330,41 +360,22 @@ def test_a_real_server_answers_503_while_the_database_is_unreachable_then_recove
     # request opens the database here, as a worker does after its connection's lifetime.
     env["DATABASE_CONN_MAX_AGE"] = "0"
     cli(env, "migrate", "-v", "0")
-    port = free_port()
-    logs = open(tmp_path / "serve.log", "w")  # noqa: SIM115 — closed below
-    server = subprocess.Popen(
-        [sys.executable, "-m", "concertation", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-         "--no-collectstatic"], env=env, cwd=ROOT, stdout=logs, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
     try:
-        def up():
-            try:
-                return fetch(base + "/healthz")[0] == 200
-            except OSError:
-                return False
+        with serving(env, tmp_path / "serve.log", workers=1) as (base, server):
+            assert fetch(base + "/territoires/")[0] == 200
 
-        wait_for(up, timeout=60, what=f"the server to start: {(tmp_path / 'serve.log').read_text()}")
-        assert fetch(base + "/territoires/")[0] == 200
+            hidden = tmp_path / "db-away"
+            database_dir.rename(hidden)  # the database cannot be opened any more
+            status, body, headers = fetch(base + "/territoires/")
+            assert status == 503 and "indisponible" in body and headers.get("Retry-After") == "30"
+            assert "Traceback" not in body
+            status, body, _headers = fetch(base + "/healthz")
+            assert status == 503 and '"database": "unavailable"' in body
 
-        hidden = tmp_path / "db-away"
-        database_dir.rename(hidden)  # the database cannot be opened any more
-        status, body, headers = fetch(base + "/territoires/")
-        assert status == 503 and "indisponible" in body and headers.get("Retry-After") == "30"
-        assert "Traceback" not in body
-        status, body, _headers = fetch(base + "/healthz")
-        assert status == 503 and '"database": "unavailable"' in body
-
-        hidden.rename(database_dir)  # back, without touching the server
-        assert fetch(base + "/territoires/")[0] == 200
-        assert fetch(base + "/healthz")[0] == 200
-        assert server.poll() is None  # the same server all along
+            hidden.rename(database_dir)  # back, without touching the server
+            assert fetch(base + "/territoires/")[0] == 200
+            assert fetch(base + "/healthz")[0] == 200
+            assert server.poll() is None  # the same server all along
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        logs.close()
         shutil.rmtree(tmp_path / "db-away", ignore_errors=True)
 

@@ -41,6 +41,16 @@ class DecisionChoiceField(forms.ModelChoiceField):
         return label
 
 
+def prepare_decision_field(field, *, plan: Plan, decisions, preselected, help_text) -> None:
+    """The decisions that may authorise a change of ``plan`` (none when not given), the one chosen in
+    advance by « Ajuster le plan » from a decision's page, and what the field says."""
+    field.queryset = decisions if decisions is not None else Proposal.objects.none()
+    field.space = plan.space
+    if preselected is not None:
+        field.initial = preselected.pk
+    field.help_text = help_text
+
+
 class ChangeForm(forms.Form):
     """The reason and the decision of a change; both appear only when the plan is adopted."""
 
@@ -62,16 +72,11 @@ class ChangeForm(forms.Form):
             del self.fields["reason"]
             del self.fields["decision"]
             return
-        field = self.fields["decision"]
-        field.queryset = decisions if decisions is not None else Proposal.objects.none()
-        field.space = plan.space
-        if preselected is not None:
-            # « Ajuster le plan » from a decision's page: that decision, chosen in advance.
-            field.initial = preselected.pk
-        if reserved:
-            field.help_text = _("La charte réserve ce changement à une décision : choisissez celle qui l'autorise.")
-        else:
-            field.help_text = _("Facultatif : la décision qui a mené à ce changement, s'il y en a une.")
+        prepare_decision_field(
+            self.fields["decision"], plan=plan, decisions=decisions, preselected=preselected,
+            help_text=(_("La charte réserve ce changement à une décision : choisissez celle qui l'autorise.") if reserved else
+                       _("Facultatif : la décision qui a mené à ce changement, s'il y en a une.")),
+        )
         # Reason and decision come last, after the fields of the item.
         self.order_fields([name for name in self.fields if name not in ("reason", "decision")] + ["reason", "decision"])
 
@@ -225,18 +230,14 @@ class ProgressForm(forms.Form):
             del self.fields["decision"]  # a draft plan changes freely
             return
         # On an adopted plan a new status is a revision: the news are its reason; its decision here.
-        field = self.fields["decision"]
-        field.queryset = decisions if decisions is not None else Proposal.objects.none()
-        field.space = plan.space
-        if preselected is not None:
-            field.initial = preselected.pk
-        if reserved:
-            field.help_text = _("La charte réserve les changements d'actions à une décision : pour changer le "
-                                "statut, choisissez celle qui l'autorise.")
-        else:
-            field.help_text = _("Facultatif : la décision qui a mené à ce changement de statut, s'il y en a une. "
-                                "Le changement de statut est inscrit à l'historique du plan avec ces nouvelles "
-                                "comme raison.")
+        prepare_decision_field(
+            self.fields["decision"], plan=plan, decisions=decisions, preselected=preselected,
+            help_text=(_("La charte réserve les changements d'actions à une décision : pour changer le "
+                         "statut, choisissez celle qui l'autorise.") if reserved else
+                       _("Facultatif : la décision qui a mené à ce changement de statut, s'il y en a une. "
+                         "Le changement de statut est inscrit à l'historique du plan avec ces nouvelles "
+                         "comme raison.")),
+        )
 
 
 class AsOfForm(forms.Form):
