@@ -112,7 +112,8 @@ def notice_email(meeting: Meeting, person, items, *, kind: str, rsvp=None, base_
     language = person.preferred_language or settings.LANGUAGE_CODE
     with translation.override(language):
         context = notice_context(meeting, items, base_url=base_url, follow_ups=follow_ups)
-        context.update({"person": person, "kind": kind, "language": language, "rsvp": rsvp})
+        # ``user``: the reader, for the names the templates show (accounts/privacy.py): a member.
+        context.update({"person": person, "user": person, "kind": kind, "language": language, "rsvp": rsvp})
         if rsvp is not None and kind != "cancel":
             context["rsvp_links"] = [
                 (answer, label, rsvp_url(meeting, rsvp, base_url, answer))
