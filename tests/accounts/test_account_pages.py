@@ -4,7 +4,6 @@ instance's contact, and the language chosen before signing in (issue 13, item 5)
 from __future__ import annotations
 
 import re
-import time
 from datetime import timedelta
 from html import unescape
 
@@ -13,7 +12,7 @@ from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +21,7 @@ from concertation.accounts.models import User
 from concertation.spaces import invitations as invitation_services
 from concertation.spaces.models import Membership
 from tests.factories import SpaceFactory, TerritoryFactory, UserFactory
+from tests.security.test_defaults import fresh_code
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "motdepasse-solide-123"
@@ -61,13 +61,9 @@ def with_totp(user) -> str:
     return secret
 
 
-def totp_code(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
-
-
 def sign_in_with_totp(client, user, secret):
     sign_in(client, user)
-    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
+    response = client.post(reverse("mfa_authenticate"), {"code": fresh_code(secret)})
     assert response.status_code == 302
 
 
