@@ -76,6 +76,8 @@ def test_the_facilitator_runs_a_meeting_from_agenda_to_minutes(demo, signed_in_p
     page.get_by_role("link", name="Prendre les présences et ouvrir la rencontre").click()
     expect(page.locator("h1")).to_contain_text("en direct")
     axe_check(page)
+    # The meeting is dated later than today: opening it now asks for a confirmation.
+    page.get_by_label("Je confirme ouvrir la rencontre avant la date prévue").check()
     page.get_by_role("button", name="Ouvrir la rencontre").click()
     expect(page.locator(".messages .message-success")).to_contain_text("La rencontre est ouverte")
     banner = page.locator("#quorum")
