@@ -163,24 +163,26 @@ def page_mfa_activate_totp(client):
     return reverse("mfa_activate_totp")
 
 
-def page_mfa_deactivate_totp(client):
+def signed_in_with_second_factor(client) -> None:
+    """A person with TOTP on, signed in with her code, who just typed her password again: what the
+    pages that change a second factor ask."""
     user = verified_user()
     sign_in_with_totp(client, user, with_totp(user))
     reauthenticate(client)
+
+
+def page_mfa_deactivate_totp(client):
+    signed_in_with_second_factor(client)
     return reverse("mfa_deactivate_totp")
 
 
 def page_mfa_recovery_codes(client):
-    user = verified_user()
-    sign_in_with_totp(client, user, with_totp(user))
-    reauthenticate(client)
+    signed_in_with_second_factor(client)
     return reverse("mfa_view_recovery_codes")
 
 
 def page_mfa_generate_recovery_codes(client):
-    user = verified_user()
-    sign_in_with_totp(client, user, with_totp(user))
-    reauthenticate(client)
+    signed_in_with_second_factor(client)
     return reverse("mfa_generate_recovery_codes")
 
 
