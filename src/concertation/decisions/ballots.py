@@ -367,3 +367,13 @@ def ballot_for(proposal: Proposal, person, organization=None, *,
     except DomainError:
         return None
     return Ballot.objects.filter(proposal=proposal, round=proposal.round, voter_key=key).first()
+
+
+def organization_casters(proposal: Proposal, keys: list[str]) -> dict[str, dict]:
+    """Who cast each of these organizations' ballots in the current round, and when: what the
+    delegate and the alternate read before voting (one query, none without keys)."""
+    if not keys:
+        return {}
+    return {row["voter_key"]: row for row in Ballot.objects.filter(
+        proposal=proposal, round=proposal.round, voter_key__in=sorted(keys),
+    ).values("voter_key", "cast_at", "cast_by_id", "cast_by__display_name", "cast_by__email")}

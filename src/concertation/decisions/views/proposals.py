@@ -246,15 +246,6 @@ class VoterEntry:
         return self.voter.label if self.voter.organization_id else ""
 
 
-def _organization_casters(proposal: Proposal, keys: list[str]) -> dict[str, dict]:
-    """Who cast each of these organizations' ballots, and when (one query, none without keys)."""
-    if not keys:
-        return {}
-    return {row["voter_key"]: row for row in Ballot.objects.filter(
-        proposal=proposal, round=proposal.round, voter_key__in=sorted(keys),
-    ).values("voter_key", "cast_at", "cast_by_id", "cast_by__display_name", "cast_by__email")}
-
-
 def _organization_rule(voter: Voter, cast: dict | None, user) -> str:
     """One ballot per organization, the last one counts: said before the delegate or the alternate
     votes, with who cast the ballot already in and when."""
@@ -515,7 +506,7 @@ def _page_context(request, space, proposal: Proposal, *, bound: dict | None = No
     else:
         own_ballots = {}
     current = {key: Ballot(**ballot) for key, ballot in own_ballots.items()}
-    casters = _organization_casters(proposal, [key for key in current if key.startswith("o:")])
+    casters = ballots.organization_casters(proposal, [key for key in current if key.startswith("o:")])
     entries = []
     for voter in mine:
         ballot = current.get(voter.key)
