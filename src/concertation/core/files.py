@@ -14,6 +14,7 @@ path on disk). Only files on this machine's disk are handed over; others (a buck
 
 from __future__ import annotations
 
+import io
 import mimetypes
 import os
 import posixpath
@@ -40,6 +41,8 @@ INLINE_TYPES = {
 ACTIVE_TYPES = ("text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml",
                 "text/javascript", "application/javascript", "application/x-javascript")
 HANDOFFS = ("", "x-accel-redirect", "x-sendfile")
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_NAME_LENGTH = 150
 _EXTENSION = re.compile(r"\.[a-z0-9]{1,8}")
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f"*/:<>?\\|]+')
@@ -139,4 +142,12 @@ def file_response(field_file, filename: str) -> HttpResponse:
     response = FileResponse(opened, content_type=headers.pop("Content-Type"))
     for header, value in headers.items():
         response[header] = value
+    return response
+
+
+def download_response(content: bytes, filename: str, content_type: str) -> FileResponse:
+    """Bytes made for this person (an import template, an export) as a download under ``filename``,
+    kept by no cache."""
+    response = FileResponse(io.BytesIO(content), as_attachment=True, filename=filename, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
     return response
