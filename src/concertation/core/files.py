@@ -41,8 +41,6 @@ INLINE_TYPES = {
 ACTIVE_TYPES = ("text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml",
                 "text/javascript", "application/javascript", "application/x-javascript")
 HANDOFFS = ("", "x-accel-redirect", "x-sendfile")
-CSV_TYPE = "text/csv; charset=utf-8"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_NAME_LENGTH = 150
 _EXTENSION = re.compile(r"\.[a-z0-9]{1,8}")
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f"*/:<>?\\|]+')

@@ -28,7 +28,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from concertation.core.errors import DomainError
-from concertation.core.files import CSV_TYPE, XLSX_TYPE, download_response
+from concertation.core.files import download_response
 from concertation.core.tabular_csv import Refused as _Refused
 from concertation.core.tabular_csv import csv_rows as _csv_rows
 from concertation.core.tabular_csv import sniff_delimiter  # noqa: F401  (part of this module's API)
@@ -337,6 +337,10 @@ def template_xlsx(columns: list[Column], examples: list[dict[str, str]] = (), *,
                   title: str = "") -> bytes:
     header, rows = template_rows(columns, list(examples), language)
     return write_xlsx(header, rows, title=title)
+
+
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def template_response(columns: list[Column], examples: list[dict[str, str]], *, name: str, extension: str,
