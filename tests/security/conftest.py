@@ -65,6 +65,7 @@ from tests.conftest import world as world_fixture
 from tests.factories import (
     CharterFactory,
     OrganizationFactory,
+    ProposalFactory,
     RoleAssignmentFactory,
     RoleFactory,
     UserFactory,
@@ -84,12 +85,8 @@ MISSING_TOKEN = "jeton-qui-nexiste-pas-0123456789abcdefghij"
 
 def _decided(space, author, title, when):
     """A carried decision in the register (as the decisions tests build one)."""
-    return Proposal.objects.create(
-        space=space, author=author, title=title, outcome=f"{title} : adoptée.", method="consensus",
-        status=Proposal.Status.DECIDED, result={"method": "consensus", "adopted": True},
-        opens_at=when - timedelta(days=7), closes_at=when - timedelta(hours=1), closed_at=when - timedelta(hours=1),
-        decided_at=when, decided_by=author,
-    )
+    return ProposalFactory(space=space, author=author, title=title, outcome=f"{title} : adoptée.", method="consensus",
+                           decided=True, decided_at=when, opens_at=when - timedelta(days=7), decided_by=author)
 
 
 def _poll(space, author, title, now):
