@@ -5,6 +5,8 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    """The actions are those the apps register (core.audit.register_actions): the choices are read from
+    the registry, so a new action needs no migration. The column does not change."""
 
     dependencies = [
         ('core', '0003_drop_dataversion'),
