@@ -38,7 +38,7 @@ from django.utils import timezone
 
 from concertation.decisions import ballots
 from concertation.decisions import services as decisions
-from concertation.decisions.models import Option, Proposal, ProposalVersion
+from concertation.decisions.models import ProposalVersion
 from concertation.meetings import evaluation as evaluations
 from concertation.meetings import live as live_services
 from concertation.meetings import minutes as minutes_services
@@ -92,12 +92,10 @@ def _decided(space, author, title, when):
 def _poll(space, author, title, now):
     """An open vote between options. The charters here fix the method (consensus), so the poll is
     written directly, as a proposal whose charter allowed another method would be."""
-    poll = Proposal.objects.create(space=space, author=author, title=title, body="Choisissez.", method="approval",
-                                   status=Proposal.Status.OPEN, opens_at=now - timedelta(days=1),
-                                   closes_at=now + timedelta(days=6))
+    poll = ProposalFactory(space=space, author=author, title=title, body="Choisissez.", method="approval",
+                           opened=True, opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=6),
+                           options=["Samedi matin", "Mardi soir"])
     ProposalVersion.objects.create(proposal=poll, number=1, title=title, body=poll.body, created_by=author)
-    Option.objects.bulk_create([Option(proposal=poll, label=label, position=n)
-                                for n, label in enumerate(["Samedi matin", "Mardi soir"])])
     return poll
 
 
