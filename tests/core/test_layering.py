@@ -57,10 +57,12 @@ def test_a_lower_app_imports_no_higher_one(app, above):
     assert found == []
 
 
-def test_core_names_no_model_permission_or_url_of_another_app():
-    pattern = labels_of(APPS_ABOVE_CORE)
-    found = [f"{path.relative_to(SRC)}: {match.group(0)}" for path, text in sources("core")
-             for match in pattern.finditer(text)]
+@pytest.mark.parametrize("app, above", [("core", APPS_ABOVE_CORE), ("spaces", APPS_ABOVE_SPACES)])
+def test_a_lower_app_names_no_model_permission_or_url_of_a_higher_one(app, above):
+    pattern = labels_of(above)
+    files = list(sources(app))
+    files += [(path, path.read_text(encoding="utf-8")) for path in sorted((SRC / "templates" / app).rglob("*.html"))]
+    found = [f"{path.relative_to(SRC)}: {match.group(0)}" for path, text in files for match in pattern.finditer(text)]
     assert found == []
 
 
