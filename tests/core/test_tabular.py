@@ -18,6 +18,7 @@ from concertation.core.tabular import (
     safe_cell,
     sniff_delimiter,
     template_csv,
+    template_response,
     template_xlsx,
     write_csv,
     write_xlsx,
@@ -285,3 +286,28 @@ def test_a_line_break_in_a_one_line_column_is_a_row_error_and_nothing_is_applied
     assert "« Nom de l'organisme »" in preview.results[1].errors[0].replace("\u00a0", " ")
     with pytest.raises(ImportRefused):
         importer.apply(importer.read(data))
+
+
+@pytest.mark.parametrize("extension, content_type", [
+    (".csv", "text/csv; charset=utf-8"),
+    (".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+])
+def test_an_import_template_downloads_under_its_name_and_stays_out_of_caches(extension, content_type):
+    with translation.override("fr-ca"):
+        response = template_response(COLUMNS, [{"name": "Carrefour"}], name="modèle", extension=extension,
+                                     title="Organismes")
+    assert response["Content-Type"] == content_type
+    assert response["Content-Disposition"].startswith("attachment;") and "mod%C3%A8le" + extension in (
+        response["Content-Disposition"])
+    assert response["Cache-Control"] == "private, no-store"
+    data = b"".join(response.streaming_content)
+    if extension == ".xlsx":
+        sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+        assert sheet.title == "Organismes" and sheet["A2"].value == "Carrefour"
+    else:
+        assert data.decode("utf-8-sig").splitlines()[1].startswith("Carrefour;")
+
+
+def test_an_import_template_comes_only_as_csv_or_xlsx():
+    with pytest.raises(ValueError):
+        template_response(COLUMNS, [], name="modele", extension=".ods")

@@ -16,7 +16,12 @@ from django.utils import timezone
 from concertation.decisions import services
 from concertation.decisions.ballots import ballot_cast
 from concertation.decisions.models import Proposal
-from tests.factories import DelegationFactory, MembershipFactory, OrganizationFactory
+from tests.factories import (
+    DelegationFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    ProposalFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,12 +40,8 @@ def decided(space, title, *, outcome="Adoptée.", when=None, method="majority", 
               "quorum": {"kind": "none"}, "participants": 3, "eligible": 3}
     if no_decision:
         result["no_decision"] = True
-    when = when or moment(2025, 10, 7)
-    return Proposal.objects.create(
-        space=space, title=title, outcome=outcome, dissent=dissent, method=method, status=Proposal.Status.DECIDED,
-        result=result, origin=origin, opens_at=when - timedelta(hours=2), closes_at=when - timedelta(hours=1),
-        closed_at=when - timedelta(hours=1), decided_at=when,
-    )
+    return ProposalFactory(space=space, title=title, outcome=outcome, dissent=dissent, method=method, decided=True,
+                           decided_at=when or moment(2025, 10, 7), result=result, origin=origin)
 
 
 def territory_url(world, **params):

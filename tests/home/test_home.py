@@ -18,7 +18,7 @@ from concertation.home import selectors, words
 from concertation.meetings.models import FollowUp, Meeting, Minutes, Rsvp
 from concertation.spaces import invitations
 from concertation.spaces.models import RoleAssignment
-from tests.factories import RoleFactory
+from tests.factories import MeetingFactory, RoleFactory
 from tests.planning.test_indicators import build, decided
 
 pytestmark = pytest.mark.django_db
@@ -27,8 +27,7 @@ NBSP = "\u00a0"
 
 def meeting(space, title, *, days, status=Meeting.Status.CONVENED):
     starts = timezone.now().replace(hour=18, minute=30, second=0, microsecond=0) + timedelta(days=days)
-    return Meeting.objects.create(space=space, title=title, starts_at=starts, ends_at=starts + timedelta(hours=2),
-                                  status=status)
+    return MeetingFactory(space=space, title=title, starts_at=starts, status=status)
 
 
 def open_proposal(world, title, *, voting_unit="person", days=3):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 from django.conf import settings
@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from concertation.core.errors import DomainError
 from concertation.meetings import evaluation
 from concertation.meetings.models import Attendance, Evaluation, EvaluationReceipt, Meeting
-from tests.factories import UserFactory
+from tests.factories import MeetingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 NBSP = "\u00a0"
@@ -25,8 +25,7 @@ def moment(year, month, day, hour=18):
 
 
 def meeting(space, when, title="Rencontre", status=Meeting.Status.HELD):
-    return Meeting.objects.create(space=space, title=title, starts_at=when, ends_at=when + timedelta(hours=2),
-                                  status=status)
+    return MeetingFactory(space=space, title=title, starts_at=when, status=status)
 
 
 def attend(meeting_, *people, status=Attendance.Status.PRESENT):

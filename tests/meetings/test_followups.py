@@ -11,7 +11,13 @@ from django.utils import timezone
 from concertation.core.errors import DomainError
 from concertation.meetings import followups
 from concertation.meetings.models import FollowUp, Meeting
-from tests.factories import DelegationFactory, MembershipFactory, OrganizationFactory, UserFactory
+from tests.factories import (
+    DelegationFactory,
+    MeetingFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +27,7 @@ def moment(year, month, day, hour=18):
 
 
 def meeting(space, when, title="Rencontre", status=Meeting.Status.HELD):
-    return Meeting.objects.create(space=space, title=title, starts_at=when, ends_at=when + timedelta(hours=2),
-                                  status=status)
+    return MeetingFactory(space=space, title=title, starts_at=when, status=status)
 
 
 def follow_up(space, what, *, at=None, person=None, organization=None, due_on=None, status=FollowUp.Status.OPEN):

@@ -24,6 +24,7 @@ from concertation.meetings.models import (
 )
 from concertation.meetings.services_agenda import meeting_create
 from concertation.spaces.models import Delegation, Membership
+from tests.factories import ProposalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -59,10 +60,10 @@ def decided_proposal(space, title, outcome, *, when):
               "quorum": {"kind": "majority", "met": True, "present": 2, "eligible": 2, "required": 2,
                          "missing_colleges": []},
               "participants": 2, "eligible": 2}
-    return Proposal.objects.create(
+    return ProposalFactory(
         space=space, title=title, outcome=outcome, method="consensus", fallback_method="majority",
-        threshold="two_thirds", base="present", voting_unit="organization", status=Proposal.Status.DECIDED,
-        result=result, origin=Proposal.Origin.MEETING, closed_at=when, decided_at=when,
+        threshold="two_thirds", base="present", voting_unit="organization", decided=True, result=result,
+        origin=Proposal.Origin.MEETING, opens_at=None, closes_at=None, closed_at=when, decided_at=when,
     )
 
 

@@ -1,6 +1,5 @@
 """The quorum of a meeting: from the charter in force and attendance, one vote per organization."""
 
-from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -16,6 +15,7 @@ from tests.factories import (
     CharterFactory,
     CollegeFactory,
     DelegationFactory,
+    MeetingFactory,
     MembershipFactory,
     OrganizationFactory,
     SpaceFactory,
@@ -27,9 +27,8 @@ pytestmark = pytest.mark.django_db
 
 
 def make_meeting(space, *, status=Meeting.Status.IN_PROGRESS, **fields) -> Meeting:
-    starts = timezone.now().replace(microsecond=0)
-    return Meeting.objects.create(space=space, title=fields.pop("title", "Rencontre régulière"),
-                                  starts_at=starts, ends_at=starts + timedelta(hours=2), status=status, **fields)
+    return MeetingFactory(space=space, title=fields.pop("title", "Rencontre régulière"),
+                          starts_at=timezone.now().replace(microsecond=0), status=status, **fields)
 
 
 class Table:

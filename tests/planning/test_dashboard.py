@@ -19,7 +19,7 @@ from concertation.planning.bilan import Period, build_bilan, default_period, par
 from concertation.planning.dashboard import build_dashboard
 from concertation.planning.models import Activity
 from concertation.spaces.models import MembershipCategory
-from tests.factories import UserFactory
+from tests.factories import MeetingFactory, UserFactory
 from tests.planning.test_indicators import build, decided, moment, plain, text
 
 
@@ -139,8 +139,7 @@ def test_build_dashboard_without_a_user_reads_the_same(plan):
 
 def meeting(space, day, title, *, status=Meeting.Status.HELD):
     starts = timezone.make_aware(datetime.combine(day, datetime.min.time())) + timedelta(hours=18)
-    return Meeting.objects.create(space=space, title=title, starts_at=starts, ends_at=starts + timedelta(hours=2),
-                                  status=status)
+    return MeetingFactory(space=space, title=title, starts_at=starts, status=status)
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from concertation.core.errors import DomainError
-from concertation.decisions.models import Proposal
 from concertation.planning import indicators, services
 from concertation.planning.indicators import (
     AT_RISK,
@@ -28,7 +27,12 @@ from concertation.planning.indicators import (
 )
 from concertation.planning.models import Indicator, Measurement, Plan, Revision
 from concertation.planning.revisions import describe_diff, plan_as_of
-from tests.factories import DelegationFactory, MembershipFactory, OrganizationFactory
+from tests.factories import (
+    DelegationFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    ProposalFactory,
+)
 
 NBSP = "\u00a0"
 
@@ -47,12 +51,8 @@ def moment(year, month, day, hour=12):
 
 
 def decided(space, title="Adoption du plan de quartier", when=None, adopted=True):
-    when = when or moment(2025, 9, 18, 21)
-    return Proposal.objects.create(
-        space=space, title=title, outcome="Adoptée.", method="consensus", status=Proposal.Status.DECIDED,
-        result={"method": "consensus", "adopted": adopted}, opens_at=when - timedelta(hours=2),
-        closes_at=when - timedelta(hours=1), closed_at=when - timedelta(hours=1), decided_at=when,
-    )
+    return ProposalFactory(space=space, title=title, method="consensus", decided=True,
+                           decided_at=when or moment(2025, 9, 18, 21), adopted=adopted)
 
 
 class P:

@@ -16,7 +16,7 @@ from concertation.planning import services
 from concertation.planning.models import Activity, Objective, Plan, Priority, Revision, Strategy
 from concertation.planning.revisions import describe_diff, diff, history_of, plan_as_of, snapshot
 from concertation.planning.selectors import plan_tree
-from tests.factories import OrganizationFactory, SpaceFactory
+from tests.factories import OrganizationFactory, ProposalFactory, SpaceFactory
 
 RESERVED = "Ce changement est réservé à une décision\u00a0: choisissez la décision qui l'autorise."
 
@@ -26,12 +26,8 @@ def moment(year, month, day, hour=12):
 
 
 def decided(space, title="Adoption du plan de quartier", when=None, adopted=True):
-    when = when or moment(2025, 9, 18, 21)
-    return Proposal.objects.create(
-        space=space, title=title, outcome="Adoptée.", method="consensus", status=Proposal.Status.DECIDED,
-        result={"method": "consensus", "adopted": adopted}, opens_at=when - timedelta(hours=2),
-        closes_at=when - timedelta(hours=1), closed_at=when - timedelta(hours=1), decided_at=when,
-    )
+    return ProposalFactory(space=space, title=title, method="consensus", decided=True,
+                           decided_at=when or moment(2025, 9, 18, 21), adopted=adopted)
 
 
 class P:

@@ -38,7 +38,7 @@ from django.utils import timezone
 
 from concertation.decisions import ballots
 from concertation.decisions import services as decisions
-from concertation.decisions.models import Option, Proposal, ProposalVersion
+from concertation.decisions.models import ProposalVersion
 from concertation.meetings import evaluation as evaluations
 from concertation.meetings import live as live_services
 from concertation.meetings import minutes as minutes_services
@@ -65,6 +65,7 @@ from tests.conftest import world as world_fixture
 from tests.factories import (
     CharterFactory,
     OrganizationFactory,
+    ProposalFactory,
     RoleAssignmentFactory,
     RoleFactory,
     UserFactory,
@@ -84,23 +85,17 @@ MISSING_TOKEN = "jeton-qui-nexiste-pas-0123456789abcdefghij"
 
 def _decided(space, author, title, when):
     """A carried decision in the register (as the decisions tests build one)."""
-    return Proposal.objects.create(
-        space=space, author=author, title=title, outcome=f"{title} : adoptée.", method="consensus",
-        status=Proposal.Status.DECIDED, result={"method": "consensus", "adopted": True},
-        opens_at=when - timedelta(days=7), closes_at=when - timedelta(hours=1), closed_at=when - timedelta(hours=1),
-        decided_at=when, decided_by=author,
-    )
+    return ProposalFactory(space=space, author=author, title=title, outcome=f"{title} : adoptée.", method="consensus",
+                           decided=True, decided_at=when, opens_at=when - timedelta(days=7), decided_by=author)
 
 
 def _poll(space, author, title, now):
     """An open vote between options. The charters here fix the method (consensus), so the poll is
     written directly, as a proposal whose charter allowed another method would be."""
-    poll = Proposal.objects.create(space=space, author=author, title=title, body="Choisissez.", method="approval",
-                                   status=Proposal.Status.OPEN, opens_at=now - timedelta(days=1),
-                                   closes_at=now + timedelta(days=6))
+    poll = ProposalFactory(space=space, author=author, title=title, body="Choisissez.", method="approval",
+                           opened=True, opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=6),
+                           options=["Samedi matin", "Mardi soir"])
     ProposalVersion.objects.create(proposal=poll, number=1, title=title, body=poll.body, created_by=author)
-    Option.objects.bulk_create([Option(proposal=poll, label=label, position=n)
-                                for n, label in enumerate(["Samedi matin", "Mardi soir"])])
     return poll
 
 

@@ -17,12 +17,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from concertation.core import audit
 from concertation.core.models import AuditEvent
 from concertation.decisions import services as decisions
 
 pytestmark = pytest.mark.django_db
 
-DENIED = AuditEvent.Action.ACCESS_DENIED
+DENIED = audit.ACCESS_DENIED
 # What differs from one request to the next whatever the address: the CSP nonce, the masked CSRF token.
 PER_REQUEST = [
     (re.compile(r"nonce-[A-Za-z0-9_\-+/=]+"), "nonce-N"),

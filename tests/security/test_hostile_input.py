@@ -55,7 +55,7 @@ from concertation.spaces import services as spaces
 from concertation.spaces.forms import OrganizationForm, RoleForm, SpaceForm
 from concertation.spaces.models import Charter, Invitation, Membership, Role, Space
 from concertation.spaces.tasks import invitation_email
-from tests.factories import CollegeFactory
+from tests.factories import CollegeFactory, ProposalFactory
 from tests.security.payloads import (
     BOM,
     FORMULA_PREFIXES,
@@ -115,13 +115,8 @@ def at(world, space=None) -> dict:
 
 
 def decided(space, title: str, *, outcome: str = "Adoptée.", dissent: str = "", days_ago: int = 1) -> Proposal:
-    when = timezone.now() - timedelta(days=days_ago)
-    return Proposal.objects.create(
-        space=space, title=title, outcome=outcome, dissent=dissent, method="consensus",
-        status=Proposal.Status.DECIDED, result={"method": "consensus", "adopted": True},
-        opens_at=when - timedelta(hours=2), closes_at=when - timedelta(hours=1), closed_at=when - timedelta(hours=1),
-        decided_at=when,
-    )
+    return ProposalFactory(space=space, title=title, outcome=outcome, dissent=dissent, method="consensus", decided=True,
+                           decided_at=timezone.now() - timedelta(days=days_ago))
 
 
 def draft_meeting(world, *, title="Rencontre", days=7) -> Meeting:

@@ -113,7 +113,7 @@ def test_sixteen_threads_reading_then_writing_never_see_database_is_locked(sqlit
                     count = Membership.objects.filter(space=space).count()
                     Membership.objects.filter(pk=memberships[n].pk).update(note=f"{count}/{i}")
                     Space.objects.filter(pk=space.pk).update(mandate=f"thread {n}, iteration {i}")
-                    AuditEvent.objects.create(action=AuditEvent.Action.MEMBERSHIP_CHANGED, target_id=memberships[n].pk,
+                    AuditEvent.objects.create(action="membership.changed", target_id=memberships[n].pk,
                                               target_type="spaces.membership", details={"count": count})
         except BaseException as error:  # noqa: BLE001 — every failure is reported by the test
             errors.append(error)

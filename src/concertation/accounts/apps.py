@@ -10,6 +10,9 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from concertation.core import audit
+
         from . import signals
 
+        audit.register_actions({"account.erased": _("Compte effacé")})
         user_logged_in.connect(signals.keep_language_on_sign_in, dispatch_uid="accounts_language_on_sign_in")

@@ -100,7 +100,7 @@ def user_erase(*, user: User, by: User | None = None) -> User:
     user.is_superuser = False
     user.set_unusable_password()
     user.save()
-    audit.record(action=audit.Action.ACCOUNT_ERASED, actor=by, target=user, target_label=f"{ERASED_NAME} #{user.pk}",
+    audit.record(action="account.erased", actor=by, target=user, target_label=f"{ERASED_NAME} #{user.pk}",
                  by_self=by is not None and by.pk == user.pk)
     return user
 

@@ -4,6 +4,12 @@
 so does its record. The core app knows no higher app, so a target is described by its model
 label, its id and the label it had at the time, and its territory by id.
 
+Each app registers what it writes from its own ``AppConfig.ready()``: its actions (a key such as
+"membership.added" and the label the log shows, ``register_actions``), and how its objects reach a
+territory (``register_territory_relations``: the foreign keys to follow, such as "space";
+``register_territory_model``: the model whose rows are the territories). ``record()`` refuses a
+key nobody registered.
+
 When the caller does not name the actor, the person of the current request is used (the request
 is exposed by django-simple-history's middleware); background tasks have no request: the actor
 is then empty, which reads « the system ».
@@ -12,17 +18,60 @@ is then empty, which reads « the system ».
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import datetime, time
 from typing import Any
 
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent
+from .models import ACTION_LENGTH, AuditEvent
 
-Action = AuditEvent.Action
 logger = logging.getLogger("concertation")
 LABEL_LENGTH = 300
+
+# The one action core writes itself (record_access_denied); the apps register theirs.
+ACCESS_DENIED = "access.denied"
+
+_actions: dict[str, Any] = {}  # key → label (lazy), in registration order
+_relations: list[str] = []  # foreign keys that lead an object toward its territory, tried in order
+_territory_models: set[str] = set()  # model labels ("app.model") whose rows are territories
+
+
+def register_actions(actions: Mapping[str, Any]) -> None:
+    """Add actions (key → label shown in the log). Registering a key again replaces its label, so a
+    reload never doubles it."""
+    for key, label in actions.items():
+        if not isinstance(key, str) or not key or len(key) > ACTION_LENGTH:
+            raise ValueError(f"invalid audit action key {key!r}")
+        _actions[key] = label
+
+
+def action_choices() -> list[tuple[str, Any]]:
+    """Every registered action as (key, label), in registration order: the field's choices and the
+    log's filter."""
+    return list(_actions.items())
+
+
+def is_action(key: str) -> bool:
+    return key in _actions
+
+
+def register_territory_relations(*names: str) -> None:
+    """Foreign keys (by name: "space" is read as ``space_id`` then ``space``) that lead an object of
+    the registering app toward its territory."""
+    for name in names:
+        if name not in _relations:
+            _relations.append(name)
+
+
+def register_territory_model(label: str) -> None:
+    """The model ("app.model") whose rows are the territories: such an object is its own territory."""
+    _territory_models.add(label.lower())
+
+
+register_actions({ACCESS_DENIED: _("Accès refusé")})
 
 
 def current_request():
@@ -41,14 +90,15 @@ def _current_user():
 
 
 def territory_of(target) -> int | None:
-    """The territory id of an object: its own, its space's, or its meeting's or plan's space's."""
+    """The territory id of an object: its own (``territory_id``), or the one reached through the
+    first registered relation it has (a space's, a meeting's space's…)."""
     if target is None:
         return None
     if getattr(target, "territory_id", None) is not None:
         return target.territory_id
-    if target._meta.label_lower == "directory.territory":
+    if target._meta.label_lower in _territory_models:
         return target.pk
-    for relation in ("space", "meeting", "plan", "proposal", "role", "membership"):
+    for relation in _relations:
         field_id = getattr(target, f"{relation}_id", None)
         if field_id is None:
             continue
@@ -60,7 +110,7 @@ def territory_of(target) -> int | None:
 def record(*, action: str, actor: Any = None, target=None, territory_id: int | None = None,
            target_label: str = "", **details) -> AuditEvent:
     """Write one audit event. ``details`` must be JSON-serializable (dates and decimals are)."""
-    if action not in Action.values:
+    if action not in _actions:
         raise ValueError(f"unknown audit action {action!r}")
     if actor is None:
         actor = _current_user()
@@ -102,7 +152,7 @@ def record_access_denied(user, obj, *, perm: str = "") -> None:
     try:
         if _noted_today(user, obj):
             return
-        record(action=Action.ACCESS_DENIED, actor=user, target=obj, **details)
+        record(action=ACCESS_DENIED, actor=user, target=obj, **details)
     except Exception:  # noqa: BLE001 — the refusal stands even when it cannot be written down
         logger.exception("could not record a refused access")
 
@@ -118,5 +168,5 @@ def _noted_today(user, obj) -> bool:
         return True
     start = timezone.make_aware(datetime.combine(day, time.min))
     return AuditEvent.objects.filter(
-        action=Action.ACCESS_DENIED, actor=user, target_type=target_type, target_id=obj.pk, created_at__gte=start,
+        action=ACCESS_DENIED, actor=user, target_type=target_type, target_id=obj.pk, created_at__gte=start,
     ).exists()

@@ -14,6 +14,7 @@ path on disk). Only files on this machine's disk are handed over; others (a buck
 
 from __future__ import annotations
 
+import io
 import mimetypes
 import os
 import posixpath
@@ -139,4 +140,12 @@ def file_response(field_file, filename: str) -> HttpResponse:
     response = FileResponse(opened, content_type=headers.pop("Content-Type"))
     for header, value in headers.items():
         response[header] = value
+    return response
+
+
+def download_response(content: bytes, filename: str, content_type: str) -> FileResponse:
+    """Bytes made for this person (an import template, an export) as a download under ``filename``,
+    kept by no cache."""
+    response = FileResponse(io.BytesIO(content), as_attachment=True, filename=filename, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
     return response

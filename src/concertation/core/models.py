@@ -14,6 +14,17 @@ class BaseModel(models.Model):
         abstract = True
 
 
+ACTION_LENGTH = 64
+
+
+def audit_actions():
+    """The actions the apps registered (key, label), read when needed: the choices of
+    ``AuditEvent.action`` follow the registry, and no migration names them."""
+    from .audit import action_choices
+
+    return action_choices()
+
+
 class AuditEventQuerySet(models.QuerySet):
     """Append-only: a queryset may add rows and read them, never change or remove them."""
 
@@ -36,32 +47,15 @@ class AuditEvent(BaseModel):
 
     Written by ``concertation.core.audit.record`` inside the transaction of the action itself;
     never changed nor deleted (the model, the admin and database triggers refuse it). The core app
-    does not know the higher apps: the territory is its id and the target a type, an id and the
-    label it had at the time.
+    does not know the higher apps: the territory is its id, the target a type, an id and the label
+    it had at the time, and the actions are those the apps registered (``audit.register_actions``).
     """
-
-    class Action(models.TextChoices):
-        CHARTER_ADOPTED = "charter.adopted", _("Charte adoptée")
-        ROLE_ASSIGNED = "role.assigned", _("Rôle attribué")
-        ROLE_ENDED = "role.ended", _("Mandat terminé")
-        MEMBERSHIP_ADDED = "membership.added", _("Membre ajouté")
-        MEMBERSHIP_CHANGED = "membership.changed", _("Adhésion modifiée")
-        MEMBERSHIP_ENDED = "membership.ended", _("Adhésion terminée")
-        DELEGATION_CHANGED = "delegation.changed", _("Délégation modifiée")
-        PROPOSAL_CLOSED = "proposal.closed", _("Vote fermé")
-        PROPOSAL_DECIDED = "proposal.decided", _("Décision inscrite")
-        PROPOSAL_OUTCOME_EDITED = "proposal.outcome_edited", _("Décision modifiée")
-        MINUTES_ADOPTED = "minutes.adopted", _("Procès-verbal adopté")
-        PLAN_REVISED = "plan.revised", _("Plan ajusté")
-        EXPORT_DOWNLOADED = "export.downloaded", _("Exportation téléchargée")
-        ACCOUNT_ERASED = "account.erased", _("Compte effacé")
-        ACCESS_DENIED = "access.denied", _("Accès refusé")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True,
         related_name="+", verbose_name=_("par"),
     )
-    action = models.CharField(_("action"), max_length=64, choices=Action.choices, db_index=True)
+    action = models.CharField(_("action"), max_length=ACTION_LENGTH, choices=audit_actions, db_index=True)
     territory_id = models.PositiveBigIntegerField(_("territoire"), null=True, blank=True, db_index=True)
     target_type = models.CharField(_("type d'objet"), max_length=100, blank=True)
     target_id = models.PositiveBigIntegerField(_("identifiant de l'objet"), null=True, blank=True)

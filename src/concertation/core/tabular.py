@@ -28,6 +28,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from concertation.core.errors import DomainError
+from concertation.core.files import download_response
 from concertation.core.tabular_csv import Refused as _Refused
 from concertation.core.tabular_csv import csv_rows as _csv_rows
 from concertation.core.tabular_csv import sniff_delimiter  # noqa: F401  (part of this module's API)
@@ -336,6 +337,21 @@ def template_xlsx(columns: list[Column], examples: list[dict[str, str]] = (), *,
                   title: str = "") -> bytes:
     header, rows = template_rows(columns, list(examples), language)
     return write_xlsx(header, rows, title=title)
+
+
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def template_response(columns: list[Column], examples: list[dict[str, str]], *, name: str, extension: str,
+                      title: str = ""):
+    """The import template as a download, ``name`` + ``extension`` (".csv" or ".xlsx", whose sheet is
+    named ``title``)."""
+    if extension == ".xlsx":
+        return download_response(template_xlsx(columns, examples, title=title), name + extension, XLSX_TYPE)
+    if extension == ".csv":
+        return download_response(template_csv(columns, examples), name + extension, CSV_TYPE)
+    raise ValueError(f"no import template in {extension!r}")
 
 
 # Checking and applying, all or nothing -----------------------------------------------------------

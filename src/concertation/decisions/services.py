@@ -326,7 +326,7 @@ def proposal_close(*, proposal: Proposal, by=None, now: datetime | None = None) 
         proposal_open(proposal=fallback, by=by, now=now)
         proposal.result["fallback_proposal"] = fallback.pk
         proposal.save(update_fields=["result", "updated_at"])
-    audit.record(action=audit.Action.PROPOSAL_CLOSED, actor=by, target=proposal, space=proposal.space_id,
+    audit.record(action="proposal.closed", actor=by, target=proposal, space=proposal.space_id,
                  method=proposal.method, round=proposal.round, fallback=proposal.result.get("fallback_proposal"))
     return proposal
 
@@ -345,11 +345,11 @@ def proposal_decide(*, proposal: Proposal, by, outcome: str, dissent: str = "",
     proposal.dissent = (dissent or "").strip()
     if before["outcome"]:
         if before != {"outcome": proposal.outcome, "dissent": proposal.dissent}:
-            audit.record(action=audit.Action.PROPOSAL_OUTCOME_EDITED, actor=by, target=proposal,
+            audit.record(action="proposal.outcome_edited", actor=by, target=proposal,
                          space=proposal.space_id, before=before,
                          after={"outcome": proposal.outcome, "dissent": proposal.dissent})
     else:
-        audit.record(action=audit.Action.PROPOSAL_DECIDED, actor=by, target=proposal, space=proposal.space_id)
+        audit.record(action="proposal.decided", actor=by, target=proposal, space=proposal.space_id)
     proposal.status = Proposal.Status.DECIDED
     proposal.decided_at = proposal.decided_at or now or timezone.now()
     proposal.decided_by = by

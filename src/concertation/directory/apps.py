@@ -6,3 +6,9 @@ class DirectoryConfig(AppConfig):
     name = "concertation.directory"
     label = "directory"
     verbose_name = _("Répertoire")
+
+    def ready(self):
+        from concertation.core import audit
+
+        # A territory is its own territory in the audit log.
+        audit.register_territory_model(f"{self.label}.territory")

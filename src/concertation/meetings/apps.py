@@ -6,3 +6,9 @@ class MeetingsConfig(AppConfig):
     name = "concertation.meetings"
     label = "meetings"
     verbose_name = _("Rencontres")
+
+    def ready(self):
+        from concertation.core import audit
+
+        audit.register_actions({"minutes.adopted": _("Procès-verbal adopté")})
+        audit.register_territory_relations("meeting")

@@ -451,7 +451,7 @@ def minutes_adopt(*, minutes: Minutes, at_meeting: Meeting, by=None, now=None) -
     minutes.save(update_fields=["status", "adopted_body", "adopted_at", "adopted_at_meeting", "updated_at"])
     meeting.status = Meeting.Status.MINUTES_ADOPTED
     meeting.save(update_fields=["status", "updated_at"])
-    audit.record(action=audit.Action.MINUTES_ADOPTED, actor=by, target=minutes,
+    audit.record(action="minutes.adopted", actor=by, target=minutes,
                  territory_id=at_meeting.space.territory_id, target_label=str(meeting), space=meeting.space_id,
                  meeting=meeting.pk, at_meeting=at_meeting.pk)
     return minutes

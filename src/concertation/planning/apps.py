@@ -8,9 +8,13 @@ class PlanningConfig(AppConfig):
     verbose_name = _("Plan d'action")
 
     def ready(self):
+        from concertation.core import audit
         from concertation.decisions.links import register_proposal_links
 
         from .adjust import decision_links
 
         # Decisions sits below planning: planning hands it the link instead of being imported by it.
         register_proposal_links("planning.adjust_plan", decision_links)
+
+        audit.register_actions({"plan.revised": _("Plan ajusté")})
+        audit.register_territory_relations("plan")

@@ -206,7 +206,7 @@ def record_revision(*, plan: Plan, item_type: str, item_id: int, item_label: str
         diff=changes, before=before, after=after, reason=(reason or "").strip(), decision=decision, author=by,
         made_at=at or timezone.now(),
     )
-    audit.record(action=audit.Action.PLAN_REVISED, actor=by, target=revision, territory_id=plan.space.territory_id,
+    audit.record(action="plan.revised", actor=by, target=revision, territory_id=plan.space.territory_id,
                  target_label=revision.item_label, space=plan.space_id, plan=plan.pk, item_type=item_type,
                  item_id=item_id, change=action, fields=sorted(changes), decision=decision.pk if decision else None)
     return revision

@@ -11,8 +11,21 @@ class SpacesConfig(AppConfig):
         from allauth.account.signals import user_signed_up
 
         from concertation.accounts.signup import register_signup_check
+        from concertation.core import audit
 
         from . import signals_invitations
+
+        audit.register_actions({
+            "charter.adopted": _("Charte adoptée"),
+            "role.assigned": _("Rôle attribué"),
+            "role.ended": _("Mandat terminé"),
+            "membership.added": _("Membre ajouté"),
+            "membership.changed": _("Adhésion modifiée"),
+            "membership.ended": _("Adhésion terminée"),
+            "delegation.changed": _("Délégation modifiée"),
+        })
+        # Whatever belongs to a space, a role or a membership is in that space's territory.
+        audit.register_territory_relations("space", "role", "membership")
 
         # Sign-up is by invitation: a visitor holding a valid one may create an account.
         register_signup_check(signals_invitations.invitation_opens_signup)

@@ -121,7 +121,7 @@ def membership_add(*, space: Space, organization: Organization | None = None, pe
     if person is not None:
         forget_access(person)
     audit.record(
-        action=audit.Action.MEMBERSHIP_ADDED, actor=by, target=membership, territory_id=space.territory_id,
+        action="membership.added", actor=by, target=membership, territory_id=space.territory_id,
         space=space.pk, category=category, start=start, college=college.pk if college else None,
         delegate=delegate.pk if delegate else None, alternate=alternate.pk if alternate else None,
     )
@@ -138,7 +138,7 @@ def membership_update(*, membership: Membership, category: str, college=None, no
     membership.save(update_fields=["category", "college", "note", "updated_at"])
     after = {"category": membership.category, "college": membership.college_id}
     if before != after:
-        audit.record(action=audit.Action.MEMBERSHIP_CHANGED, actor=by, target=membership,
+        audit.record(action="membership.changed", actor=by, target=membership,
                      space=membership.space_id, before=before, after=after)
     return membership
 
@@ -151,7 +151,7 @@ def membership_end(*, membership: Membership, end: date | None = None, by=None) 
     membership.end = end
     membership.save(update_fields=["end", "updated_at"])
     membership.delegations.filter(end__isnull=True).update(end=end)
-    audit.record(action=audit.Action.MEMBERSHIP_ENDED, actor=by, target=membership, space=membership.space_id,
+    audit.record(action="membership.ended", actor=by, target=membership, space=membership.space_id,
                  end=end)
     return membership
 
@@ -174,7 +174,7 @@ def delegation_set(*, membership: Membership, kind: str, person, start: date | N
         return current
     if current is None and person is None:
         return None
-    audit.record(action=audit.Action.DELEGATION_CHANGED, actor=by, target=membership, space=membership.space_id,
+    audit.record(action="delegation.changed", actor=by, target=membership, space=membership.space_id,
                  kind=kind, previous=current.person_id if current else None, person=person.pk if person else None,
                  start=start)
     if current is not None:
@@ -237,7 +237,7 @@ def role_assign(*, role: Role, person=None, organization: Organization | None = 
     assignment = RoleAssignment.objects.create(role=role, person=person, organization=organization, start=start,
                                                end=end)
     forget_access(person)
-    audit.record(action=audit.Action.ROLE_ASSIGNED, actor=by, target=assignment, territory_id=role.space.territory_id,
+    audit.record(action="role.assigned", actor=by, target=assignment, territory_id=role.space.territory_id,
                  space=role.space_id, role=role.pk, kind=role.kind, person=person.pk if person else None,
                  organization=organization.pk if organization else None, start=start, end=end)
     return assignment
@@ -259,7 +259,7 @@ def role_assignment_end(*, assignment: RoleAssignment, ended_on: date | None = N
         assignment.end = ended_on
     assignment.save(update_fields=["ended_on", "end_reason", "end", "updated_at"])
     forget_access(assignment.person)
-    audit.record(action=audit.Action.ROLE_ENDED, actor=by, target=assignment, role=assignment.role_id,
+    audit.record(action="role.ended", actor=by, target=assignment, role=assignment.role_id,
                  ended_on=ended_on, reason=reason)
     return assignment
 
@@ -306,7 +306,7 @@ def charter_adopt(*, space: Space, by=None, **fields) -> Charter:
     version = previous[0].version + 1 if previous else 1
     Charter.objects.filter(space=space, in_force=True).update(in_force=False)
     charter = Charter.objects.create(space=space, version=version, in_force=True, created_by=by, **fields)
-    audit.record(action=audit.Action.CHARTER_ADOPTED, actor=by, target=charter, territory_id=space.territory_id,
+    audit.record(action="charter.adopted", actor=by, target=charter, territory_id=space.territory_id,
                  space=space.pk, version=version, changed=sorted(_charter_changes(previous[0] if previous else None,
                                                                                    charter)))
     return charter

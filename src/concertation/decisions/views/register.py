@@ -165,7 +165,7 @@ def _register_csv(request, scope: Scope):
     name = scope.space.slug if scope.space is not None else scope.territory.slug
     if request.user.is_authenticated:
         # Anonymous visitors only ever download public decisions: not worth a row each.
-        audit.record(action=audit.Action.EXPORT_DOWNLOADED, actor=request.user,
+        audit.record(action="export.downloaded", actor=request.user,
                      target=scope.space if scope.space is not None else scope.territory,
                      territory_id=scope.territory.pk, export="decision_register_csv", rows=len(data),
                      filters=_query_string(request))

@@ -8,12 +8,10 @@ call a service or a selector, render.
 
 from __future__ import annotations
 
-import io
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -23,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from concertation.core.errors import DomainError, add_domain_error
 from concertation.core.kept_upload import KeptUpload
-from concertation.core.tabular import ImportRefused, english, template_csv, template_xlsx
+from concertation.core.tabular import ImportRefused, english, template_response
 from concertation.core.validators import refuse_invisible_characters
 from concertation.directory.models import Organization
 from concertation.meetings.pdf import pdf_response
@@ -582,19 +580,12 @@ def _confirm(request, space, plan):
     return redirect("planning:dashboard", **_kwargs(plan))
 
 
-def _template(plan: Plan, extension: str, content: bytes, content_type: str):
-    filename = _("modele-mesures") + extension
-    response = FileResponse(io.BytesIO(content), as_attachment=True, filename=filename, content_type=content_type)
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
 @require_GET
 def measurement_template_csv(request, territory, space, plan):
     space, plan = _load_plan(request, territory, space, plan)
     _import_allowed(request, plan)
-    return _template(plan, ".csv", template_csv(COLUMNS, template_examples(plan)), "text/csv; charset=utf-8")
+    return template_response(COLUMNS, template_examples(plan), name=_("modele-mesures"), extension=".csv")
 
 
 @login_required
@@ -602,6 +593,6 @@ def measurement_template_csv(request, territory, space, plan):
 def measurement_template_xlsx(request, territory, space, plan):
     space, plan = _load_plan(request, territory, space, plan)
     _import_allowed(request, plan)
-    content = template_xlsx(COLUMNS, template_examples(plan), title=_("Mesures"))
-    return _template(plan, ".xlsx", content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return template_response(COLUMNS, template_examples(plan), name=_("modele-mesures"), extension=".xlsx",
+                             title=_("Mesures"))
 

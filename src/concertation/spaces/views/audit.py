@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
+from concertation.core import audit
 from concertation.core.models import AuditEvent
 
 from .common import load_territory
@@ -45,7 +46,7 @@ def _date(value: str | None) -> date | None:
 def parse_filters(params) -> AuditFilters:
     action = params.get("action", "")
     return AuditFilters(
-        action=action if action in AuditEvent.Action.values else "",
+        action=action if audit.is_action(action) else "",
         date_from=_date(params.get("from")),
         date_to=_date(params.get("to")),
     )
@@ -96,6 +97,6 @@ def audit_log(request, territory):
         "territory": territory,
         "page": page,
         "filters": filters,
-        "actions": AuditEvent.Action.choices,
+        "actions": audit.action_choices(),
         "query": query,
     })

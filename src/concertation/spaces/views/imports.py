@@ -7,13 +7,11 @@ anything.
 
 from __future__ import annotations
 
-import io
 import logging
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -27,8 +25,7 @@ from concertation.core.tabular import (
     ImportRefused,
     english,
     quote,
-    template_csv,
-    template_xlsx,
+    template_response,
 )
 from concertation.directory.models import College
 
@@ -158,25 +155,16 @@ def _summary(stats: dict) -> str:
 
 # Templates --------------------------------------------------------------------------------------
 
-def _template(request, territory, extension: str, content: bytes, content_type: str):
-    filename = _("modele-import-organismes") + extension
-    response = FileResponse(io.BytesIO(content), as_attachment=True, filename=filename, content_type=content_type)
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
 @require_GET
 def import_template_csv(request, territory):
     territory = load_territory(request, territory, perm=PERM)
-    content = template_csv(COLUMNS, template_examples(territory))
-    return _template(request, territory, ".csv", content, "text/csv; charset=utf-8")
+    return template_response(COLUMNS, template_examples(territory), name=_("modele-import-organismes"), extension=".csv")
 
 
 @login_required
 @require_GET
 def import_template_xlsx(request, territory):
     territory = load_territory(request, territory, perm=PERM)
-    content = template_xlsx(COLUMNS, template_examples(territory), title=_("Organismes"))
-    return _template(request, territory, ".xlsx", content,
-                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return template_response(COLUMNS, template_examples(territory), name=_("modele-import-organismes"),
+                             extension=".xlsx", title=_("Organismes"))
