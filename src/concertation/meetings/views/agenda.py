@@ -32,6 +32,7 @@ from concertation.core.errors import DomainError, add_domain_error
 from concertation.core.richtext import render_markdown
 from concertation.core.validators import guard_single_line, refuse_invisible_characters
 from concertation.decisions.models import Proposal
+from concertation.meetings.services import rsvp as rsvp_svc
 from concertation.spaces.access import access_for
 from concertation.spaces.models import Space
 from concertation.spaces.selectors import charter_in_force
@@ -39,7 +40,6 @@ from concertation.spaces.views.common import load_space, require
 
 from .. import followups, ics, notice
 from .. import rsvp as rsvps
-from .. import services_agenda as services
 from ..models import AgendaItem, CalendarToken, Meeting
 from ..selectors import (
     agenda_items,
@@ -54,6 +54,7 @@ from ..selectors import (
     space_feed_meetings,
     upcoming_meetings,
 )
+from ..services import agenda as services
 
 PAST_PAGE_SIZE = 20
 # Documents people share for a meeting; nothing a browser would run (no HTML, SVG or scripts).
@@ -356,9 +357,9 @@ def meeting(request, territory, space, pk):
             raise Http404
         rsvp_form = rsvps.RsvpForm(request.POST, meeting=meeting_obj)
         if rsvp_form.is_valid():
-            own = rsvps.rsvp_ensure(meeting=meeting_obj, person=request.user)
+            own = rsvp_svc.rsvp_ensure(meeting=meeting_obj, person=request.user)
             try:
-                rsvps.rsvp_answer(rsvp=own, **rsvp_form.service_kwargs())
+                rsvp_svc.rsvp_answer(rsvp=own, **rsvp_form.service_kwargs())
             except DomainError as error:
                 add_domain_error(rsvp_form, error)
             else:
@@ -596,7 +597,7 @@ def rsvp(request, territory, space, token):
     saved = False
     if request.method == "POST" and form.is_valid():
         try:
-            rsvps.rsvp_answer(rsvp=answer, **form.service_kwargs())
+            rsvp_svc.rsvp_answer(rsvp=answer, **form.service_kwargs())
         except DomainError as error:
             add_domain_error(form, error)
         else:

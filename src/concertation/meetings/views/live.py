@@ -34,6 +34,8 @@ from concertation.decisions.explain import explain
 from concertation.decisions.models import Recusal
 from concertation.decisions.services import rules_from_charter
 from concertation.directory.models import Organization
+from concertation.meetings.services import followups as followups_svc
+from concertation.meetings.services import meeting as meeting_svc
 from concertation.spaces.selectors import charter_in_force
 
 from .. import followups
@@ -44,12 +46,12 @@ from ..attendance import (
     Seat,
     answered_yes_not_noted,
     attendance_counts,
-    attendance_set,
     college_names_for,
     compute_meeting_quorum,
     filter_seats,
     item_excluded_keys,
     roster,
+    who_choices,
 )
 from ..models import (
     AgendaItem,
@@ -60,6 +62,7 @@ from ..models import (
     Meeting,
 )
 from ..pdf import pdf_response
+from ..services.attendance import attendance_set
 
 User = get_user_model()
 RUN = "meetings.run_meeting"
@@ -243,7 +246,7 @@ class FollowUpForm(forms.Form):
 
 
 def _who_list(meeting: Meeting, seats=None) -> WhoList:
-    people, organizations = services.who_choices(meeting, seats)
+    people, organizations = who_choices(meeting, seats)
     return WhoList(people, organizations)
 
 
@@ -453,7 +456,7 @@ def _context(request, meeting: Meeting, *, current_pk=None, bound: dict | None =
         "can_take_attendance": can_take_attendance,
         "counts": attendance_counts(seats), "filters": filters, "shown_total": len(shown),
         "yes_waiting": yes_waiting,
-        "opens_early": meeting.status == Meeting.Status.CONVENED and services.opens_before_its_day(meeting),
+        "opens_early": meeting.status == Meeting.Status.CONVENED and meeting_svc.opens_before_its_day(meeting),
         "reviews_follow_ups": reviews_follow_ups,
         "rolled": followups.review_rows(meeting) if reviews_follow_ups else [],
         "can_review": meeting.status in followups.REVIEWABLE,
@@ -490,7 +493,7 @@ def live(request, territory, space, pk):
 def meeting_open(request, territory, space, pk):
     meeting = _load(request, territory, space, pk)
     try:
-        services.meeting_open(meeting=meeting, by=request.user, confirm_early=request.POST.get("confirm_early") == "1")
+        meeting_svc.meeting_open(meeting=meeting, by=request.user, confirm_early=request.POST.get("confirm_early") == "1")
     except DomainError as error:
         _fail(request, error)
     else:
@@ -503,7 +506,7 @@ def meeting_open(request, territory, space, pk):
 def meeting_close(request, territory, space, pk):
     meeting = _load(request, territory, space, pk)
     try:
-        services.meeting_close(meeting=meeting, by=request.user)
+        meeting_svc.meeting_close(meeting=meeting, by=request.user)
     except DomainError as error:
         _fail(request, error)
         return redirect(_live_url(meeting))
@@ -608,7 +611,7 @@ def item_notes(request, territory, space, pk, item):
     message, saved = "", False
     if form.is_valid():
         try:
-            services.item_notes_save(item=item, by=request.user, notes=form.cleaned_data["notes"],
+            meeting_svc.item_notes_save(item=item, by=request.user, notes=form.cleaned_data["notes"],
                                      dissent=form.cleaned_data["dissent"])
             saved = True
         except DomainError as error:
@@ -645,7 +648,7 @@ def conflict(request, territory, space, pk, item):
     if form.is_valid():
         person, organization = _who(form.cleaned_data["who"])
         try:
-            declaration = services.conflict_declare(item=item, by=request.user, person=person,
+            declaration = meeting_svc.conflict_declare(item=item, by=request.user, person=person,
                                                     organization=organization, reason=form.cleaned_data["reason"])
         except DomainError as error:
             add_domain_error(form, error)
@@ -716,7 +719,7 @@ def follow_up_add(request, territory, space, pk, item):
         person = User.objects.filter(pk=data["person"]).first() if data["person"] else None
         organization = Organization.objects.filter(pk=data["organization"]).first() if data["organization"] else None
         try:
-            services.follow_up_add(item=item, by=request.user, what=data["what"], person=person,
+            followups_svc.follow_up_add(item=item, by=request.user, what=data["what"], person=person,
                                    organization=organization, due_on=data["due_on"])
         except DomainError as error:
             add_domain_error(form, error)

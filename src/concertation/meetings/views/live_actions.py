@@ -14,10 +14,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from concertation.core.errors import DomainError
+from concertation.meetings.services import followups as followups_svc
 
 from .. import followups
-from ..attendance import attendance_mark_yes
 from ..models import AgendaItem, FollowUp, FollowUpReview
+from ..services.attendance import attendance_mark_yes
 from .live import _fail, _live_url, _load
 
 
@@ -47,7 +48,7 @@ def follow_up_review(request, territory, space, pk, fu):
     follow_up = get_object_or_404(FollowUp, pk=fu, space_id=meeting.space_id)  # another space's: missing
     error = None
     try:
-        review = followups.follow_up_review(meeting=meeting, follow_up=follow_up,
+        review = followups_svc.follow_up_review(meeting=meeting, follow_up=follow_up,
                                             outcome=request.POST.get("outcome", ""), by=request.user)
     except DomainError as refused:
         error = str(refused.message)

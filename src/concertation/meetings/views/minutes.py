@@ -23,6 +23,9 @@ from django.views.decorators.http import require_POST
 
 from concertation.accounts import privacy
 from concertation.core.errors import DomainError, add_domain_error
+from concertation.meetings.services import evaluation as evaluation_svc
+from concertation.meetings.services import followups as followups_svc
+from concertation.meetings.services import minutes as minutes_svc
 from concertation.spaces.access import access_for
 from concertation.spaces.views.common import load_space, require
 
@@ -199,7 +202,7 @@ def minutes(request, territory, space, pk):
     if request.POST.get("action") == "preview":
         return _render_minutes(request, space, meeting, form=form, preview=body)
     try:
-        minutes_services.minutes_save_draft(meeting=meeting, body=body, by=request.user)
+        minutes_svc.minutes_save_draft(meeting=meeting, body=body, by=request.user)
     except DomainError as error:
         add_domain_error(form, error)
         return _render_minutes(request, space, meeting, form=form, preview=body, status=400)
@@ -211,7 +214,7 @@ def minutes(request, territory, space, pk):
 def minutes_generate(request, territory, space, pk):
     space, meeting = _load(request, territory, space, pk, "meetings.run_meeting")
     try:
-        minutes_services.minutes_regenerate(meeting=meeting, by=request.user)
+        minutes_svc.minutes_regenerate(meeting=meeting, by=request.user)
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -228,7 +231,7 @@ def minutes_circulate(request, territory, space, pk):
         messages.error(request, _("Enregistrez d'abord le brouillon du procès-verbal."))
         return redirect(_minutes_url(space, meeting))
     try:
-        minutes_services.minutes_circulate(minutes=minutes, by=request.user)
+        minutes_svc.minutes_circulate(minutes=minutes, by=request.user)
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -246,7 +249,7 @@ def minutes_comment(request, territory, space, pk):
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            minutes_services.minutes_comment(minutes=minutes, author=request.user, body=form.cleaned_data["body"])
+            minutes_svc.minutes_comment(minutes=minutes, author=request.user, body=form.cleaned_data["body"])
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -266,7 +269,7 @@ def minutes_adopt(request, territory, space, pk):
     form = AdoptForm(request.POST, candidates=Meeting.objects.filter(space=space))
     if form.is_valid():
         try:
-            minutes_services.minutes_adopt(minutes=minutes, at_meeting=form.cleaned_data["at_meeting"],
+            minutes_svc.minutes_adopt(minutes=minutes, at_meeting=form.cleaned_data["at_meeting"],
                                            by=request.user)
         except DomainError as error:
             add_domain_error(form, error)
@@ -352,7 +355,7 @@ def follow_up_edit(request, territory, space, fu):
     form = FollowUpStatusForm(request.POST or None, initial={"status": follow_up.status})
     if request.method == "POST" and form.is_valid():
         try:
-            followups.follow_up_set_status(follow_up=follow_up, status=form.cleaned_data["status"], by=request.user)
+            followups_svc.follow_up_set_status(follow_up=follow_up, status=form.cleaned_data["status"], by=request.user)
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -398,7 +401,7 @@ def evaluate(request, territory, space, pk):
     refusal = "" if already else evaluations.evaluation_refusal(meeting, request.user)
     if request.method == "POST" and not already and not refusal and form.is_valid():
         try:
-            evaluations.evaluation_submit(meeting=meeting, person=request.user, answers=form.cleaned_data)
+            evaluation_svc.evaluation_submit(meeting=meeting, person=request.user, answers=form.cleaned_data)
         except DomainError as error:
             add_domain_error(form, error)
         else:

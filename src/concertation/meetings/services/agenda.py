@@ -23,8 +23,8 @@ from concertation.spaces.access import access_for
 from concertation.spaces.models import Charter, MembershipCategory, Space
 from concertation.spaces.selectors import charter_in_force
 
-from .models import AgendaItem, ItemDocument, Meeting, Rsvp
-from .selectors import notice_recipients
+from ..models import AgendaItem, ItemDocument, Meeting, Rsvp
+from ..selectors import notice_recipients
 
 Kind = AgendaItem.Kind
 Role = AgendaItem.Role
@@ -109,7 +109,7 @@ def _base(base_url: str | None) -> str:
 
 
 def _enqueue_notice(meeting: Meeting, kind: str, base_url: str | None) -> None:
-    from .tasks import send_meeting_notice
+    from ..tasks import send_meeting_notice
 
     meeting_id, base = meeting.pk, _base(base_url)
     transaction.on_commit(lambda: send_meeting_notice.enqueue(meeting_id, kind, base))
