@@ -20,6 +20,7 @@ from concertation.decisions.explain import explain
 from concertation.decisions.models import Proposal, Recusal
 from concertation.decisions.services import proposal_create
 from concertation.meetings import live
+from concertation.meetings.live_forms import WhoList
 from concertation.meetings.models import (
     AgendaItem,
     Attendance,
@@ -28,7 +29,6 @@ from concertation.meetings.models import (
     Meeting,
 )
 from concertation.meetings.services import meeting as meeting_svc
-from concertation.meetings.views.live import WhoList
 from concertation.spaces.models import Charter, Role
 from tests.factories import RoleAssignmentFactory, RoleFactory, UserFactory
 

@@ -39,13 +39,13 @@ from concertation.decisions.forms import AmendForm, ProposalForm
 from concertation.decisions.models import Ballot, Comment, Proposal
 from concertation.directory.models import Organization
 from concertation.meetings import tasks as meeting_tasks
+from concertation.meetings.forms import ItemForm as AgendaItemForm
+from concertation.meetings.forms import MeetingForm, ProposeForm
+from concertation.meetings.live_forms import FollowUpForm
 from concertation.meetings.models import AgendaItem, ItemDocument, Meeting, Rsvp
 from concertation.meetings.services import agenda
 from concertation.meetings.services import meeting as meeting_svc
 from concertation.meetings.services import minutes as minutes_svc
-from concertation.meetings.views.agenda import ItemForm as AgendaItemForm
-from concertation.meetings.views.agenda import MeetingForm, ProposeForm
-from concertation.meetings.views.live import FollowUpForm
 from concertation.planning import indicators
 from concertation.planning import services as planning
 from concertation.planning.forms import ItemForm as PlanItemForm
@@ -207,9 +207,9 @@ def test_register_atom_feed_summary_is_escaped_html(world, client):
 # Invisible characters in names and titles -------------------------------------------------------
 
 def _who():
-    from concertation.meetings.views import live
+    from concertation.meetings.live_forms import WhoList
 
-    return live.WhoList() if hasattr(live, "WhoList") else None
+    return WhoList()
 
 
 def _build(form_class, data: dict, **available):

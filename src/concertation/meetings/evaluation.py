@@ -65,6 +65,11 @@ def evaluation_refusal(meeting: Meeting, person) -> str:
     return ""
 
 
+def has_evaluated(meeting: Meeting, person) -> bool:
+    """Whether the person has already evaluated the meeting (their receipt, never their answers)."""
+    return EvaluationReceipt.objects.filter(meeting=meeting, person=person).exists()
+
+
 def may_evaluate(meeting: Meeting, person) -> bool:
     """Held meeting, person present (or late), not evaluated yet."""
     return not evaluation_refusal(meeting, person)
