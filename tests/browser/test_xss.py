@@ -196,7 +196,8 @@ def build_world(tags: Tags) -> dict:
     agenda.meeting_convene(meeting=meeting, by=coordinator, base_url="http://testserver")
     answer = rsvp_svc.rsvp_ensure(meeting=meeting, person=coordinator)
     rsvp_svc.rsvp_answer(rsvp=answer, answer="yes", diet=value("Rsvp.diet", 200),
-                     interpretation=value("Rsvp.interpretation", 100), accessibility=value("Rsvp.accessibility", 200))
+                         interpretation=value("Rsvp.interpretation", 100),
+                         accessibility=value("Rsvp.accessibility", 200))
     meeting_svc.meeting_open(meeting=meeting, by=coordinator, confirm_early=True)
     attendance_set(meeting=meeting, person=coordinator, status="present")
     attendance_set(meeting=meeting, person=delegate, status="present")
@@ -206,7 +207,7 @@ def build_world(tags: Tags) -> dict:
         dissent=value("AgendaItem.dissent"))
     meeting_svc.item_notes_save(item=item, by=coordinator, notes=value("AgendaItem.notes"))
     follow_up = followups_svc.follow_up_add(item=item, by=coordinator, what=value("FollowUp.what", 300), person=coordinator,
-                                   due_on=today + timedelta(days=14))
+                                            due_on=today + timedelta(days=14))
     followups_svc.follow_up_create(space=space, what=value("FollowUp.what (space)", 300), organization=organization)
     meeting_svc.meeting_close(meeting=meeting, by=coordinator)
     draft = minutes_svc.minutes_save_draft(meeting=meeting, body=value("Minutes.body"), by=coordinator)

@@ -49,7 +49,7 @@ def test_open_follow_ups_roll_forward_to_the_next_meeting_of_the_space(world):
     january = meeting(world.assembly, moment(2026, 1, 20), "Janvier", status=Meeting.Status.DRAFT)
     assert set(followups.follow_ups_for_meeting(january)) == {publish, decided_in_november}
     followups_svc.follow_up_set_status(follow_up=publish, status=FollowUp.Status.DONE, by=world.coordinator,
-                                   on=date(2025, 12, 1))
+                                       on=date(2025, 12, 1))
     assert list(followups.follow_ups_for_meeting(january)) == [decided_in_november]
     publish.refresh_from_db()
     assert publish.done_on == date(2025, 12, 1)

@@ -59,12 +59,12 @@ class Cycle(Room):
         self.first.refresh_from_db()
         item = accepted_items(self.first)[-3]
         self.room_booking = followups_svc.follow_up_add(item=item, by=self.secretary, what="Réserver la salle du CLSC",
-                                               person=self.delegates[0], organization=self.organizations[0])
+                                                        person=self.delegates[0], organization=self.organizations[0])
         self.letter = followups_svc.follow_up_add(item=item, by=self.secretary, what="Écrire la lettre d'appui",
-                                         organization=self.organizations[1],
-                                         due_on=timezone.localdate(self.first.starts_at) + timedelta(days=3))
+                                                  organization=self.organizations[1],
+                                                  due_on=timezone.localdate(self.first.starts_at) + timedelta(days=3))
         self.survey = followups_svc.follow_up_add(item=item, by=self.secretary, what="Lancer le sondage",
-                                         person=self.citizens[0])
+                                                  person=self.citizens[0])
         Meeting.objects.filter(pk=self.first.pk).update(status=Meeting.Status.HELD)
 
     def standard(self, title, days):
@@ -210,7 +210,7 @@ def test_a_second_mark_corrects_the_review(cycle):
     cycle.start(cycle.second)
     followups_svc.follow_up_review(meeting=cycle.second, follow_up=cycle.letter, outcome="done", by=cycle.secretary)
     followups_svc.follow_up_review(meeting=cycle.second, follow_up=cycle.letter, outcome="carried",
-                               by=cycle.facilitator)
+                                   by=cycle.facilitator)
     review = FollowUpReview.objects.get(follow_up=cycle.letter)
     assert (review.meeting, review.outcome, review.by) == (cycle.second, "carried", cycle.facilitator)
     cycle.letter.refresh_from_db()
@@ -226,7 +226,7 @@ def test_marking_is_refused_before_the_meeting_opens_and_for_what_it_does_not_re
     with pytest.raises(DomainError, match="fait, abandonné ou reporté"):
         followups_svc.follow_up_review(meeting=cycle.second, follow_up=cycle.letter, outcome="maybe")
     decided_here = followups_svc.follow_up_add(item=accepted_items(cycle.second)[-4], by=cycle.secretary,
-                                      what="Décidé aujourd'hui", person=cycle.delegates[0])
+                                               what="Décidé aujourd'hui", person=cycle.delegates[0])
     with pytest.raises(DomainError, match="ne fait pas partie"):
         followups_svc.follow_up_review(meeting=cycle.second, follow_up=decided_here, outcome="done")
     assert not FollowUpReview.objects.exists()

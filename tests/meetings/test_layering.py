@@ -68,6 +68,20 @@ def test_the_layering_check_sees_writes_and_long_views():
     assert long_view.end_lineno - long_view.lineno + 1 > VIEW_MAX_LINES
 
 
+def test_writes_live_in_the_service_modules():
+    """Outside meetings/services/ only two modules write: live.py (the decisions taken in a meeting,
+    counted by decisions) and tasks.py (the worker that sends the notices)."""
+    writers = {APP / "live.py", APP / "tasks.py"}
+    problems = []
+    for path in _python_files(APP):
+        if path in writers or "services" in path.relative_to(APP).parts:
+            continue
+        for function in _functions(ast.parse(path.read_text(), str(path))):
+            problems += [f"{path.relative_to(APP)}:{function.lineno} {function.name}: writes {call}"
+                         for call in _writes_in(function)]
+    assert not problems, "\n".join(problems)
+
+
 def test_no_meetings_module_is_past_the_size_of_a_package():
     sizes = {path.relative_to(APP): len(path.read_text().splitlines()) for path in _python_files(APP)}
     assert {path: lines for path, lines in sizes.items() if lines > MODULE_MAX_LINES} == {}

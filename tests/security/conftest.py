@@ -182,7 +182,7 @@ def populate(w, space, *, member, organization, runner, attendees, voter_key, ta
     minutes_svc.minutes_regenerate(meeting=o.held_meeting, by=runner)
     o.minutes = minutes_svc.minutes_circulate(minutes=minutes_services.minutes_of(o.held_meeting), by=runner)
     evaluation_svc.evaluation_submit(meeting=o.held_meeting, person=member,
-                                  answers={"objectives_met": 4, "everyone_could_speak": 5,
+                                     answers={"objectives_met": 4, "everyone_could_speak": 5,
                                            "useful_to_my_organization": 4, "plus": "Bien animé."})
 
     # Planning -----------------------------------------------------------------------------------

@@ -203,7 +203,7 @@ def item_notes(request, territory, space, pk, item):
     if form.is_valid():
         try:
             meeting_services.item_notes_save(item=item, by=request.user, notes=form.cleaned_data["notes"],
-                                     dissent=form.cleaned_data["dissent"])
+                                             dissent=form.cleaned_data["dissent"])
             saved = True
         except DomainError as error:
             message = str(error.message)
@@ -239,8 +239,9 @@ def conflict(request, territory, space, pk, item):
     if form.is_valid():
         person, organization = _who(form.cleaned_data["who"])
         try:
-            declaration = meeting_services.conflict_declare(item=item, by=request.user, person=person,
-                                                    organization=organization, reason=form.cleaned_data["reason"])
+            declaration = meeting_services.conflict_declare(
+                item=item, by=request.user, person=person, organization=organization,
+                reason=form.cleaned_data["reason"])
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -287,11 +288,11 @@ def decision(request, territory, space, pk, item):
         try:
             if key == "hands":
                 decisions_in_meeting.record_show_of_hands(item=item, by=request.user, yes=data["yes"], no=data["no"],
-                                              abstain=data["abstain"], outcome=data["outcome"],
-                                              dissent=data["dissent"])
+                                                          abstain=data["abstain"], outcome=data["outcome"],
+                                                          dissent=data["dissent"])
             else:
                 decisions_in_meeting.decision_record(item=item, by=request.user, outcome=data["outcome"],
-                                         dissent=data["dissent"])
+                                                     dissent=data["dissent"])
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -311,7 +312,7 @@ def follow_up_add(request, territory, space, pk, item):
         organization = Organization.objects.filter(pk=data["organization"]).first() if data["organization"] else None
         try:
             followup_services.follow_up_add(item=item, by=request.user, what=data["what"], person=person,
-                                   organization=organization, due_on=data["due_on"])
+                                            organization=organization, due_on=data["due_on"])
         except DomainError as error:
             add_domain_error(form, error)
         else:

@@ -49,7 +49,7 @@ def follow_up_review(request, territory, space, pk, fu):
     error = None
     try:
         review = followups_svc.follow_up_review(meeting=meeting, follow_up=follow_up,
-                                            outcome=request.POST.get("outcome", ""), by=request.user)
+                                                outcome=request.POST.get("outcome", ""), by=request.user)
     except DomainError as refused:
         error = str(refused.message)
     item = followups.follow_ups_item(meeting.items.filter(status=AgendaItem.Status.ACCEPTED).order_by("position", "pk"))
