@@ -31,10 +31,15 @@ from django.utils import timezone
 from concertation.decisions import ballots as ballot_services
 from concertation.decisions import services as decisions
 from concertation.directory.models import College
-from concertation.meetings import evaluation, followups, live, minutes, rsvp
-from concertation.meetings import services_agenda as agenda
-from concertation.meetings.attendance import attendance_set
+from concertation.meetings import live
 from concertation.meetings.models import AgendaItem
+from concertation.meetings.services import agenda
+from concertation.meetings.services import evaluation as evaluation_svc
+from concertation.meetings.services import followups as followups_svc
+from concertation.meetings.services import meeting as meeting_svc
+from concertation.meetings.services import minutes as minutes_svc
+from concertation.meetings.services import rsvp as rsvp_svc
+from concertation.meetings.services.attendance import attendance_set
 from concertation.planning import indicators
 from concertation.planning import services as planning
 from concertation.spaces import invitations
@@ -189,25 +194,26 @@ def build_world(tags: Tags) -> dict:
                         description=value("AgendaItem.description (proposed)"),
                         expected_outcome=value("AgendaItem.expected_outcome (proposed)", 300))
     agenda.meeting_convene(meeting=meeting, by=coordinator, base_url="http://testserver")
-    answer = rsvp.rsvp_ensure(meeting=meeting, person=coordinator)
-    rsvp.rsvp_answer(rsvp=answer, answer="yes", diet=value("Rsvp.diet", 200),
-                     interpretation=value("Rsvp.interpretation", 100), accessibility=value("Rsvp.accessibility", 200))
-    live.meeting_open(meeting=meeting, by=coordinator, confirm_early=True)
+    answer = rsvp_svc.rsvp_ensure(meeting=meeting, person=coordinator)
+    rsvp_svc.rsvp_answer(rsvp=answer, answer="yes", diet=value("Rsvp.diet", 200),
+                         interpretation=value("Rsvp.interpretation", 100),
+                         accessibility=value("Rsvp.accessibility", 200))
+    meeting_svc.meeting_open(meeting=meeting, by=coordinator, confirm_early=True)
     attendance_set(meeting=meeting, person=coordinator, status="present")
     attendance_set(meeting=meeting, person=delegate, status="present")
-    live.conflict_declare(item=item, by=coordinator, person=delegate, reason=value("ConflictDeclaration.reason", 300))
+    meeting_svc.conflict_declare(item=item, by=coordinator, person=delegate, reason=value("ConflictDeclaration.reason", 300))
     decided_in_meeting = live.record_show_of_hands(
         item=item, by=coordinator, yes=1, no=0, abstain=0, outcome=value("Proposal.outcome (meeting)"),
         dissent=value("AgendaItem.dissent"))
-    live.item_notes_save(item=item, by=coordinator, notes=value("AgendaItem.notes"))
-    follow_up = live.follow_up_add(item=item, by=coordinator, what=value("FollowUp.what", 300), person=coordinator,
-                                   due_on=today + timedelta(days=14))
-    followups.follow_up_create(space=space, what=value("FollowUp.what (space)", 300), organization=organization)
-    live.meeting_close(meeting=meeting, by=coordinator)
-    draft = minutes.minutes_save_draft(meeting=meeting, body=value("Minutes.body"), by=coordinator)
-    draft = minutes.minutes_circulate(minutes=draft, by=coordinator)
-    minutes.minutes_comment(minutes=draft, author=coordinator, body=value("MinutesComment.body", 5000))
-    evaluation.evaluation_submit(meeting=meeting, person=coordinator, answers={
+    meeting_svc.item_notes_save(item=item, by=coordinator, notes=value("AgendaItem.notes"))
+    follow_up = followups_svc.follow_up_add(item=item, by=coordinator, what=value("FollowUp.what", 300), person=coordinator,
+                                            due_on=today + timedelta(days=14))
+    followups_svc.follow_up_create(space=space, what=value("FollowUp.what (space)", 300), organization=organization)
+    meeting_svc.meeting_close(meeting=meeting, by=coordinator)
+    draft = minutes_svc.minutes_save_draft(meeting=meeting, body=value("Minutes.body"), by=coordinator)
+    draft = minutes_svc.minutes_circulate(minutes=draft, by=coordinator)
+    minutes_svc.minutes_comment(minutes=draft, author=coordinator, body=value("MinutesComment.body", 5000))
+    evaluation_svc.evaluation_submit(meeting=meeting, person=coordinator, answers={
         "objectives_met": 4, "everyone_could_speak": 5, "useful_to_my_organization": 3,
         "plus": value("Evaluation.plus", 2000), "delta": value("Evaluation.delta", 2000)})
     cancelled = agenda.meeting_create(space=space, by=coordinator, title=value("Meeting.title (cancelled)", 250),

@@ -21,6 +21,7 @@ from concertation.decisions.models import Ballot, Participation, Proposal
 from concertation.decisions.secrecy import ballot_content_key
 from concertation.meetings import evaluation
 from concertation.meetings.models import Attendance, Evaluation, EvaluationReceipt, Meeting
+from concertation.meetings.services import evaluation as evaluation_svc
 from concertation.spaces.models import Delegation
 from tests.decisions.test_ballots import make_proposal
 from tests.factories import DelegationFactory, MembershipFactory, UserFactory
@@ -248,11 +249,11 @@ def test_evaluations_carry_no_order_from_the_first_answer(world):
         Attendance.objects.create(meeting=held, person=person, status=Attendance.Status.PRESENT)
     scores = [5, 1, 4, 2, 3, 1]
     for person, score in zip(people, scores, strict=True):
-        evaluation.evaluation_submit(meeting=held, person=person, answers={
+        evaluation_svc.evaluation_submit(meeting=held, person=person, answers={
             "objectives_met": score, "everyone_could_speak": score, "useful_to_my_organization": score,
             "plus": f"plus {score}", "delta": ""})
         stored = list(Evaluation.objects.filter(meeting=held))
-        by_content = sorted(stored, key=evaluation._content)
+        by_content = sorted(stored, key=evaluation.answer_content)
         # From the first answer on: physical order = content order, one time stamp (the meeting's end).
         kept = [str(pk).replace("-", "") for pk in physical_order("meetings_evaluation", "meeting_id = %s",
                                                                   [held.pk])]
@@ -262,7 +263,7 @@ def test_evaluations_carry_no_order_from_the_first_answer(world):
     receipts_order = list(EvaluationReceipt.objects.filter(meeting=held).order_by("pk")
                           .values_list("person_id", flat=True))
     answers_order = [e.objectives_met for e in sorted(Evaluation.objects.filter(meeting=held),
-                                                      key=evaluation._content)]
+                                                      key=evaluation.answer_content)]
     by_rank = dict(zip(receipts_order, answers_order, strict=True))
     assert by_rank != {person.pk: score for person, score in zip(people, scores, strict=True)}
     assert json.dumps(sorted(answers_order)) == json.dumps(sorted(scores))

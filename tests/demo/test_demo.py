@@ -444,7 +444,7 @@ def test_the_served_demo_writes_its_own_address_in_calendars_and_notices(
     from django.urls import reverse
 
     from concertation.demo.management.commands import demo as demo_command
-    from concertation.meetings import services_agenda
+    from concertation.meetings.services import agenda as services_agenda
 
     monkeypatch.delenv("SITE_URL", raising=False)
     settings.SITE_URL = "http://127.0.0.1:8000"  # the DEBUG default the demo had before

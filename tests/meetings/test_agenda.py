@@ -12,8 +12,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from concertation.core.errors import DomainError
-from concertation.meetings import services_agenda as services
 from concertation.meetings.models import AgendaItem, Meeting, Rsvp
+from concertation.meetings.services import agenda as services
 from concertation.spaces.models import Charter
 from tests.factories import DelegationFactory, MembershipFactory, OrganizationFactory, UserFactory
 

@@ -10,8 +10,8 @@ import icalendar
 import pytest
 from django.utils import timezone
 
-from concertation.meetings import services_agenda as services
 from concertation.meetings.models import CalendarToken, Meeting
+from concertation.meetings.services import agenda as services
 
 pytestmark = pytest.mark.django_db
 

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from concertation.core.errors import DomainError
 from concertation.meetings import evaluation
 from concertation.meetings.models import Attendance, Evaluation, EvaluationReceipt, Meeting
+from concertation.meetings.services import evaluation as evaluation_svc
 from tests.factories import MeetingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +56,7 @@ def test_an_evaluation_holds_no_link_to_the_person(world, plenary):
             assert field.related_model is not EvaluationReceipt
     assert not [f for f in EvaluationReceipt._meta.get_fields() if getattr(f, "related_model", None) is Evaluation]
 
-    evaluation.evaluation_submit(meeting=plenary, person=world.delegate, answers=answers(5, 4, 3, "Accueil"))
+    evaluation_svc.evaluation_submit(meeting=plenary, person=world.delegate, answers=answers(5, 4, 3, "Accueil"))
     stored = Evaluation.objects.get()
     receipt = EvaluationReceipt.objects.get()
     assert receipt.person == world.delegate
@@ -65,9 +66,9 @@ def test_an_evaluation_holds_no_link_to_the_person(world, plenary):
 
 
 def test_once_per_person(world, plenary):
-    evaluation.evaluation_submit(meeting=plenary, person=world.delegate, answers=answers(5, 5, 5))
+    evaluation_svc.evaluation_submit(meeting=plenary, person=world.delegate, answers=answers(5, 5, 5))
     with pytest.raises(DomainError) as refused:
-        evaluation.evaluation_submit(meeting=plenary, person=world.delegate, answers=answers(1, 1, 1))
+        evaluation_svc.evaluation_submit(meeting=plenary, person=world.delegate, answers=answers(1, 1, 1))
     assert "déjà évalué" in str(refused.value)
     assert Evaluation.objects.count() == 1 and EvaluationReceipt.objects.count() == 1
     assert not evaluation.may_evaluate(plenary, world.delegate)
@@ -76,21 +77,21 @@ def test_once_per_person(world, plenary):
 def test_only_attendees_of_a_held_meeting(world, plenary):
     for person in (world.coordinator, world.outsider, UserFactory()):  # excused, absent, unknown
         with pytest.raises(DomainError):
-            evaluation.evaluation_submit(meeting=plenary, person=person, answers=answers(4, 4, 4))
-    evaluation.evaluation_submit(meeting=plenary, person=world.observer, answers=answers(4, 4, 4))  # late counts
+            evaluation_svc.evaluation_submit(meeting=plenary, person=person, answers=answers(4, 4, 4))
+    evaluation_svc.evaluation_submit(meeting=plenary, person=world.observer, answers=answers(4, 4, 4))  # late counts
     upcoming = meeting(world.assembly, moment(2025, 12, 9), status=Meeting.Status.IN_PROGRESS)
     attend(upcoming, world.delegate)
     with pytest.raises(DomainError) as refused:
-        evaluation.evaluation_submit(meeting=upcoming, person=world.delegate, answers=answers(4, 4, 4))
+        evaluation_svc.evaluation_submit(meeting=upcoming, person=world.delegate, answers=answers(4, 4, 4))
     assert "terminée" in str(refused.value)
     with pytest.raises(DomainError):
-        evaluation.evaluation_submit(meeting=plenary, person=world.delegate, answers=answers(6, 4, 4))
+        evaluation_svc.evaluation_submit(meeting=plenary, person=world.delegate, answers=answers(6, 4, 4))
     assert Evaluation.objects.count() == 1 and not EvaluationReceipt.objects.filter(person=world.delegate).exists()
 
 
 def test_averages_to_one_decimal_and_the_trend_across_meetings(world, plenary):
     for person, scores in ((world.delegate, (5, 4, 4)), (world.citizen, (4, 5, 4)), (world.observer, (4, 4, 5))):
-        evaluation.evaluation_submit(meeting=plenary, person=person, answers=answers(*scores))
+        evaluation_svc.evaluation_submit(meeting=plenary, person=person, answers=answers(*scores))
     averages = evaluation.meeting_averages(plenary)
     assert averages.count == 3
     assert [round(value, 1) for _label, value, _display in averages.rows()] == [4.3, 4.3, 4.3]
@@ -102,19 +103,19 @@ def test_averages_to_one_decimal_and_the_trend_across_meetings(world, plenary):
 
     september = meeting(world.assembly, moment(2025, 9, 18), "Septembre")
     attend(september, world.delegate)
-    evaluation.evaluation_submit(meeting=september, person=world.delegate, answers=answers(3, 3, 4))
+    evaluation_svc.evaluation_submit(meeting=september, person=world.delegate, answers=answers(3, 3, 4))
     meeting(world.assembly, moment(2025, 10, 1), "Sans évaluation")
     other = meeting(world.committee, moment(2025, 10, 7), "Comité")
     attend(other, world.delegate)
-    evaluation.evaluation_submit(meeting=other, person=world.delegate, answers=answers(1, 1, 1))
+    evaluation_svc.evaluation_submit(meeting=other, person=world.delegate, answers=answers(1, 1, 1))
     trend = evaluation.space_trend(world.assembly)
     assert [(point.meeting.title, point.averages.count, point.averages.overall) for point in trend] == [
         ("Septembre", 1, 3.3), ("Plénière", 3, 4.3)]
 
 
 def test_comments_are_shown_without_their_order_of_arrival(world, plenary):
-    evaluation.evaluation_submit(meeting=plenary, person=world.delegate, answers=answers(5, 5, 5, "Zut", "Salle"))
-    evaluation.evaluation_submit(meeting=plenary, person=world.citizen, answers=answers(5, 5, 5, "Accueil", ""))
+    evaluation_svc.evaluation_submit(meeting=plenary, person=world.delegate, answers=answers(5, 5, 5, "Zut", "Salle"))
+    evaluation_svc.evaluation_submit(meeting=plenary, person=world.citizen, answers=answers(5, 5, 5, "Accueil", ""))
     assert evaluation.meeting_comments(plenary) == {"plus": ["Accueil", "Zut"], "delta": ["Salle"]}
 
 
@@ -157,7 +158,7 @@ def test_who_was_not_there_is_told_why(world, plenary, client_for):
 
 def test_organizers_see_averages_comments_and_the_trend(world, plenary, client_for, django_assert_max_num_queries):
     for person, scores in ((world.delegate, (5, 4, 4)), (world.citizen, (4, 5, 4)), (world.observer, (4, 4, 5))):
-        evaluation.evaluation_submit(meeting=plenary, person=person, answers=answers(*scores, plus="Bon rythme"))
+        evaluation_svc.evaluation_submit(meeting=plenary, person=person, answers=answers(*scores, plus="Bon rythme"))
     results = url(world, "evaluation_results", plenary)
     assert client_for(world.delegate).get(results).status_code == 404
     client = client_for(world.coordinator)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from concertation.core.errors import DomainError
 from concertation.meetings import followups
 from concertation.meetings.models import FollowUp, Meeting
+from concertation.meetings.services import followups as followups_svc
 from tests.factories import (
     DelegationFactory,
     MeetingFactory,
@@ -52,8 +53,8 @@ def test_open_follow_ups_roll_forward_to_the_next_meeting_of_the_space(world):
     # Still open at the meeting after: it rolls forward again until someone closes it.
     january = meeting(world.assembly, moment(2026, 1, 20), "Janvier", status=Meeting.Status.DRAFT)
     assert set(followups.follow_ups_for_meeting(january)) == {publish, decided_in_november}
-    followups.follow_up_set_status(follow_up=publish, status=FollowUp.Status.DONE, by=world.coordinator,
-                                   on=date(2025, 12, 1))
+    followups_svc.follow_up_set_status(follow_up=publish, status=FollowUp.Status.DONE, by=world.coordinator,
+                                       on=date(2025, 12, 1))
     assert list(followups.follow_ups_for_meeting(january)) == [decided_in_november]
     publish.refresh_from_db()
     assert publish.done_on == date(2025, 12, 1)
@@ -121,9 +122,9 @@ def test_who_may_change_a_follow_up(world):
     assert not followups.can_edit_follow_up(world.delegate, personal)
     assert not followups.can_edit_follow_up(world.outsider, item)
     with pytest.raises(DomainError):
-        followups.follow_up_set_status(follow_up=item, status="maybe")
+        followups_svc.follow_up_set_status(follow_up=item, status="maybe")
     with pytest.raises(DomainError):
-        followups.follow_up_create(space=world.assembly, what="Sans responsable")
+        followups_svc.follow_up_create(space=world.assembly, what="Sans responsable")
 
 
 # Pages ---------------------------------------------------------------------------------------

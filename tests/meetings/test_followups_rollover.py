@@ -18,8 +18,6 @@ from pypdf import PdfReader
 
 from concertation.core.errors import DomainError
 from concertation.meetings import followups, live, minutes, notice, tasks
-from concertation.meetings import services_agenda as agenda
-from concertation.meetings.attendance import attendance_mark_yes
 from concertation.meetings.models import (
     AgendaItem,
     Attendance,
@@ -29,6 +27,10 @@ from concertation.meetings.models import (
     Rsvp,
 )
 from concertation.meetings.selectors import accepted_items
+from concertation.meetings.services import agenda
+from concertation.meetings.services import followups as followups_svc
+from concertation.meetings.services import meeting as meeting_svc
+from concertation.meetings.services.attendance import attendance_mark_yes
 
 from .test_live import Room
 
@@ -56,13 +58,13 @@ class Cycle(Room):
         Meeting.objects.filter(pk=self.first.pk).update(status=Meeting.Status.IN_PROGRESS)
         self.first.refresh_from_db()
         item = accepted_items(self.first)[-3]
-        self.room_booking = live.follow_up_add(item=item, by=self.secretary, what="Réserver la salle du CLSC",
-                                               person=self.delegates[0], organization=self.organizations[0])
-        self.letter = live.follow_up_add(item=item, by=self.secretary, what="Écrire la lettre d'appui",
-                                         organization=self.organizations[1],
-                                         due_on=timezone.localdate(self.first.starts_at) + timedelta(days=3))
-        self.survey = live.follow_up_add(item=item, by=self.secretary, what="Lancer le sondage",
-                                         person=self.citizens[0])
+        self.room_booking = followups_svc.follow_up_add(item=item, by=self.secretary, what="Réserver la salle du CLSC",
+                                                        person=self.delegates[0], organization=self.organizations[0])
+        self.letter = followups_svc.follow_up_add(item=item, by=self.secretary, what="Écrire la lettre d'appui",
+                                                  organization=self.organizations[1],
+                                                  due_on=timezone.localdate(self.first.starts_at) + timedelta(days=3))
+        self.survey = followups_svc.follow_up_add(item=item, by=self.secretary, what="Lancer le sondage",
+                                                  person=self.citizens[0])
         Meeting.objects.filter(pk=self.first.pk).update(status=Meeting.Status.HELD)
 
     def standard(self, title, days):
@@ -84,7 +86,7 @@ class Cycle(Room):
 
     def start(self, meeting):
         agenda.meeting_convene(meeting=meeting, by=self.facilitator, base_url="https://concertation.test")
-        live.meeting_open(meeting=meeting, by=self.facilitator, confirm_early=True)
+        meeting_svc.meeting_open(meeting=meeting, by=self.facilitator, confirm_early=True)
         meeting.refresh_from_db()
 
 
@@ -206,9 +208,9 @@ def test_marking_records_who_and_what_and_carried_over_comes_back_at_the_meeting
 
 def test_a_second_mark_corrects_the_review(cycle):
     cycle.start(cycle.second)
-    followups.follow_up_review(meeting=cycle.second, follow_up=cycle.letter, outcome="done", by=cycle.secretary)
-    followups.follow_up_review(meeting=cycle.second, follow_up=cycle.letter, outcome="carried",
-                               by=cycle.facilitator)
+    followups_svc.follow_up_review(meeting=cycle.second, follow_up=cycle.letter, outcome="done", by=cycle.secretary)
+    followups_svc.follow_up_review(meeting=cycle.second, follow_up=cycle.letter, outcome="carried",
+                                   by=cycle.facilitator)
     review = FollowUpReview.objects.get(follow_up=cycle.letter)
     assert (review.meeting, review.outcome, review.by) == (cycle.second, "carried", cycle.facilitator)
     cycle.letter.refresh_from_db()
@@ -219,14 +221,14 @@ def test_a_second_mark_corrects_the_review(cycle):
 def test_marking_is_refused_before_the_meeting_opens_and_for_what_it_does_not_review(cycle, client):
     agenda.meeting_convene(meeting=cycle.second, by=cycle.facilitator, base_url="https://concertation.test")
     with pytest.raises(DomainError, match="pendant la rencontre"):
-        followups.follow_up_review(meeting=cycle.second, follow_up=cycle.letter, outcome="done")
-    live.meeting_open(meeting=cycle.second, by=cycle.facilitator, confirm_early=True)
+        followups_svc.follow_up_review(meeting=cycle.second, follow_up=cycle.letter, outcome="done")
+    meeting_svc.meeting_open(meeting=cycle.second, by=cycle.facilitator, confirm_early=True)
     with pytest.raises(DomainError, match="fait, abandonné ou reporté"):
-        followups.follow_up_review(meeting=cycle.second, follow_up=cycle.letter, outcome="maybe")
-    decided_here = live.follow_up_add(item=accepted_items(cycle.second)[-4], by=cycle.secretary,
-                                      what="Décidé aujourd'hui", person=cycle.delegates[0])
+        followups_svc.follow_up_review(meeting=cycle.second, follow_up=cycle.letter, outcome="maybe")
+    decided_here = followups_svc.follow_up_add(item=accepted_items(cycle.second)[-4], by=cycle.secretary,
+                                               what="Décidé aujourd'hui", person=cycle.delegates[0])
     with pytest.raises(DomainError, match="ne fait pas partie"):
-        followups.follow_up_review(meeting=cycle.second, follow_up=decided_here, outcome="done")
+        followups_svc.follow_up_review(meeting=cycle.second, follow_up=decided_here, outcome="done")
     assert not FollowUpReview.objects.exists()
     # Another space's follow-up answers like a missing one; a member who does not run it, 404 too.
     other = Cycle()
@@ -243,8 +245,8 @@ def test_the_follow_ups_item_of_the_live_page_keeps_a_bounded_query_count(cycle,
     cycle.start(cycle.second)
     item = AgendaItem.objects.get(meeting=cycle.first, title="Tour de table")
     for n in range(30):
-        live.follow_up_add(item=item, by=cycle.secretary, what=f"Suivi {n}", person=cycle.delegates[n % 3])
-    followups.follow_up_review(meeting=cycle.second, follow_up=cycle.letter, outcome="carried")
+        followups_svc.follow_up_add(item=item, by=cycle.secretary, what=f"Suivi {n}", person=cycle.delegates[n % 3])
+    followups_svc.follow_up_review(meeting=cycle.second, follow_up=cycle.letter, outcome="carried")
     client.force_login(cycle.facilitator)
     with django_assert_max_num_queries(18):
         response = client.get(cycle.live_url(cycle.second))
@@ -323,7 +325,7 @@ def test_the_attendance_list_filters_by_name_and_status_without_and_with_javascr
 def test_opening_before_the_day_asks_for_confirmation(cycle, client):
     agenda.meeting_convene(meeting=cycle.second, by=cycle.facilitator, base_url="https://concertation.test")
     with pytest.raises(DomainError, match="cochez «\u00a0Je confirme ouvrir la rencontre avant la date prévue"):
-        live.meeting_open(meeting=cycle.second, by=cycle.facilitator)
+        meeting_svc.meeting_open(meeting=cycle.second, by=cycle.facilitator)
     cycle.second.refresh_from_db()
     assert cycle.second.status == Meeting.Status.CONVENED and cycle.second.opened_at is None
 

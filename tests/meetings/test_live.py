@@ -20,6 +20,7 @@ from concertation.decisions.explain import explain
 from concertation.decisions.models import Proposal, Recusal
 from concertation.decisions.services import proposal_create
 from concertation.meetings import live
+from concertation.meetings.live_forms import WhoList
 from concertation.meetings.models import (
     AgendaItem,
     Attendance,
@@ -27,7 +28,7 @@ from concertation.meetings.models import (
     FollowUp,
     Meeting,
 )
-from concertation.meetings.views.live import WhoList
+from concertation.meetings.services import meeting as meeting_svc
 from concertation.spaces.models import Charter, Role
 from tests.factories import RoleAssignmentFactory, RoleFactory, UserFactory
 
@@ -61,7 +62,7 @@ class Room(Table):
         return reverse(f"meetings:{name}", kwargs=kwargs)
 
     def open(self):
-        live.meeting_open(meeting=self.meeting, by=self.facilitator)
+        meeting_svc.meeting_open(meeting=self.meeting, by=self.facilitator)
 
     def reach_quorum(self):
         for person in self.delegates[: len(self.delegates) // 2 + 1]:
@@ -83,16 +84,16 @@ def test_the_meeting_opens_then_closes(room):
     assert room.meeting.status == Meeting.Status.IN_PROGRESS and room.meeting.opened_at
     with pytest.raises(DomainError, match="déjà en cours"):
         room.open()
-    live.meeting_close(meeting=room.meeting, by=room.secretary)
+    meeting_svc.meeting_close(meeting=room.meeting, by=room.secretary)
     room.meeting.refresh_from_db()
     assert room.meeting.status == Meeting.Status.HELD and room.meeting.closed_at
     with pytest.raises(DomainError, match="levée"):
-        live.meeting_close(meeting=room.meeting, by=room.secretary)
+        meeting_svc.meeting_close(meeting=room.meeting, by=room.secretary)
 
 
 def test_a_draft_meeting_cannot_open_and_a_convened_one_cannot_close(room):
     with pytest.raises(DomainError, match="pas encore ouverte"):
-        live.meeting_close(meeting=room.meeting, by=room.facilitator)
+        meeting_svc.meeting_close(meeting=room.meeting, by=room.facilitator)
     room.meeting.status = Meeting.Status.DRAFT
     room.meeting.save()
     with pytest.raises(DomainError, match="pas encore convoquée"):
@@ -414,7 +415,7 @@ def test_an_electronic_vote_is_opened_from_the_item_then_closed_with_the_meeting
     # Members vote on their phones; only one of the three present does before the vote closes.
     ballots.ballot_cast(proposal=proposal, person=room.delegates[0], value="yes")
     with pytest.raises(DomainError, match="encore ouvert"):
-        live.meeting_close(meeting=room.meeting, by=room.facilitator)
+        meeting_svc.meeting_close(meeting=room.meeting, by=room.facilitator)
     response = client.post(room.url("decision", room.item), {"action": "close"})
     assert response.status_code == 302
     proposal.refresh_from_db()
@@ -445,7 +446,7 @@ def test_dissent_typed_with_the_notes_follows_a_recorded_decision(room):
     room.reach_quorum()
     live.record_show_of_hands(item=room.item, by=room.secretary, yes=3, no=0, abstain=0, outcome="Adopté")
     room.item.refresh_from_db()
-    live.item_notes_save(item=room.item, by=room.secretary, notes="Débat court.", dissent="Réserve du CLSC.")
+    meeting_svc.item_notes_save(item=room.item, by=room.secretary, notes="Débat court.", dissent="Réserve du CLSC.")
     room.item.proposal.refresh_from_db()
     assert room.item.proposal.dissent == "Réserve du CLSC."
 

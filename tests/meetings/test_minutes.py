@@ -22,7 +22,8 @@ from concertation.meetings.models import (
     Minutes,
     MinutesComment,
 )
-from concertation.meetings.services_agenda import meeting_create
+from concertation.meetings.services import minutes as minutes_svc
+from concertation.meetings.services.agenda import meeting_create
 from concertation.spaces.models import Delegation, Membership
 from tests.factories import ProposalFactory
 
@@ -126,9 +127,9 @@ def test_generated_minutes_hold_attendance_quorum_items_decisions_and_follow_ups
 
 
 def test_the_next_meeting_reviews_open_follow_ups_and_adopts_the_previous_minutes(world, held):
-    services.minutes_save_draft(meeting=held, body="Procès-verbal.")
+    minutes_svc.minutes_save_draft(meeting=held, body="Procès-verbal.")
     later = make_meeting(world, when=moment(2025, 11, 25), title="Plénière")
-    services.minutes_adopt(minutes=held.minutes, at_meeting=later)
+    minutes_svc.minutes_adopt(minutes=held.minutes, at_meeting=later)
     FollowUp.objects.filter(what="Écrire aux bailleurs").update(status=FollowUp.Status.DONE)
     text = plain(services.minutes_generate(later))
     assert "Le procès-verbal de la rencontre du jeudi 18 septembre 2025 est adopté." in text
@@ -140,11 +141,11 @@ def test_the_next_meeting_reviews_open_follow_ups_and_adopts_the_previous_minute
 # Adoption and lock ---------------------------------------------------------------------------
 
 def test_adopted_minutes_are_locked_and_the_adopted_version_is_kept(world, held):
-    minutes = services.minutes_save_draft(meeting=held, body="# Version adoptée")
-    minutes = services.minutes_circulate(minutes=minutes)
-    services.minutes_comment(minutes=minutes, author=world.delegate, body="Ajouter le nom du CLSC.")
+    minutes = minutes_svc.minutes_save_draft(meeting=held, body="# Version adoptée")
+    minutes = minutes_svc.minutes_circulate(minutes=minutes)
+    minutes_svc.minutes_comment(minutes=minutes, author=world.delegate, body="Ajouter le nom du CLSC.")
     later = make_meeting(world, when=moment(2025, 11, 25), title="Plénière", status=Meeting.Status.IN_PROGRESS)
-    minutes = services.minutes_adopt(minutes=minutes, at_meeting=later, by=world.coordinator)
+    minutes = minutes_svc.minutes_adopt(minutes=minutes, at_meeting=later, by=world.coordinator)
 
     minutes.refresh_from_db()
     held.refresh_from_db()
@@ -154,11 +155,11 @@ def test_adopted_minutes_are_locked_and_the_adopted_version_is_kept(world, held)
     assert held.status == Meeting.Status.MINUTES_ADOPTED
 
     for attempt in (
-        lambda: services.minutes_save_draft(meeting=held, body="Autre chose"),
-        lambda: services.minutes_regenerate(meeting=held),
-        lambda: services.minutes_circulate(minutes=minutes),
-        lambda: services.minutes_comment(minutes=minutes, author=world.delegate, body="Trop tard"),
-        lambda: services.minutes_adopt(minutes=minutes, at_meeting=later),
+        lambda: minutes_svc.minutes_save_draft(meeting=held, body="Autre chose"),
+        lambda: minutes_svc.minutes_regenerate(meeting=held),
+        lambda: minutes_svc.minutes_circulate(minutes=minutes),
+        lambda: minutes_svc.minutes_comment(minutes=minutes, author=world.delegate, body="Trop tard"),
+        lambda: minutes_svc.minutes_adopt(minutes=minutes, at_meeting=later),
     ):
         with pytest.raises(DomainError) as refused:
             attempt()
@@ -169,7 +170,7 @@ def test_adopted_minutes_are_locked_and_the_adopted_version_is_kept(world, held)
 
 
 def test_adoption_only_by_a_later_meeting_of_the_same_space_with_the_item(world, held):
-    minutes = services.minutes_save_draft(meeting=held, body="Texte")
+    minutes = minutes_svc.minutes_save_draft(meeting=held, body="Texte")
     earlier = make_meeting(world, when=moment(2025, 6, 5), title="Printemps")
     elsewhere = make_meeting(world, world.committee, when=moment(2025, 11, 25), title="Comité")
     without_item = make_meeting(world, when=moment(2025, 10, 30), title="Sans adoption")
@@ -177,26 +178,26 @@ def test_adoption_only_by_a_later_meeting_of_the_same_space_with_the_item(world,
     cancelled = make_meeting(world, when=moment(2025, 11, 2), title="Annulée", status=Meeting.Status.CANCELLED)
     for meeting in (held, earlier, elsewhere, without_item, cancelled):
         with pytest.raises(DomainError):
-            services.minutes_adopt(minutes=minutes, at_meeting=meeting)
+            minutes_svc.minutes_adopt(minutes=minutes, at_meeting=meeting)
     minutes.refresh_from_db()
     assert minutes.status == Minutes.Status.DRAFT and minutes.adopted_body == ""
 
     later = make_meeting(world, when=moment(2025, 11, 25), title="Plénière", status=Meeting.Status.CONVENED)
     assert list(services.adopting_meetings(held)) == [later]
-    services.minutes_adopt(minutes=minutes, at_meeting=later)
+    minutes_svc.minutes_adopt(minutes=minutes, at_meeting=later)
     assert Minutes.objects.get(pk=minutes.pk).status == Minutes.Status.ADOPTED
 
 
 def test_minutes_of_a_meeting_not_held_are_neither_circulated_nor_adopted(world):
     meeting = make_meeting(world, status=Meeting.Status.IN_PROGRESS)
-    minutes = services.minutes_save_draft(meeting=meeting, body="Notes")
+    minutes = minutes_svc.minutes_save_draft(meeting=meeting, body="Notes")
     later = make_meeting(world, when=moment(2025, 11, 25), title="Plénière")
     with pytest.raises(DomainError):
-        services.minutes_circulate(minutes=minutes)
+        minutes_svc.minutes_circulate(minutes=minutes)
     with pytest.raises(DomainError):
-        services.minutes_adopt(minutes=minutes, at_meeting=later)
+        minutes_svc.minutes_adopt(minutes=minutes, at_meeting=later)
     with pytest.raises(DomainError):
-        services.minutes_save_draft(meeting=make_meeting(world, status=Meeting.Status.CANCELLED,
+        minutes_svc.minutes_save_draft(meeting=make_meeting(world, status=Meeting.Status.CANCELLED,
                                                          when=moment(2025, 8, 1)), body="x")
 
 
@@ -207,7 +208,7 @@ def pdf_text(content: bytes) -> str:
 
 
 def test_the_minutes_pdf_contains_the_agenda_items_and_the_decisions(world, held, client_for):
-    services.minutes_regenerate(meeting=held)
+    minutes_svc.minutes_regenerate(meeting=held)
     response = client_for(world.coordinator).get(url(world, "minutes_pdf", held))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -220,9 +221,9 @@ def test_the_minutes_pdf_contains_the_agenda_items_and_the_decisions(world, held
 
 
 def test_the_pdf_of_a_draft_is_not_shown_to_members(world, held, client_for):
-    services.minutes_save_draft(meeting=held, body="Brouillon")
+    minutes_svc.minutes_save_draft(meeting=held, body="Brouillon")
     assert client_for(world.delegate).get(url(world, "minutes_pdf", held)).status_code == 404
-    services.minutes_circulate(minutes=held.minutes)
+    minutes_svc.minutes_circulate(minutes=held.minutes)
     assert client_for(world.delegate).get(url(world, "minutes_pdf", held)).status_code == 200
 
 
@@ -270,7 +271,7 @@ def test_the_secretary_sees_a_generated_draft_then_saves_circulates_and_adopts(w
 
 
 def test_members_read_and_comment_circulated_minutes_only(world, held, client_for, django_assert_max_num_queries):
-    services.minutes_save_draft(meeting=held, body="Brouillon secret")
+    minutes_svc.minutes_save_draft(meeting=held, body="Brouillon secret")
     client = client_for(world.delegate)
     response = client.get(url(world, "minutes", held))
     assert response.status_code == 200 and "Brouillon secret" not in response.content.decode()
@@ -278,7 +279,7 @@ def test_members_read_and_comment_circulated_minutes_only(world, held, client_fo
     assert client.post(url(world, "minutes_generate", held)).status_code == 404
     assert client.post(url(world, "minutes_comment", held), {"body": "Un mot"}).status_code == 404
 
-    services.minutes_circulate(minutes=held.minutes)
+    minutes_svc.minutes_circulate(minutes=held.minutes)
     with django_assert_max_num_queries(14):
         response = client.get(url(world, "minutes", held))
     assert "Brouillon secret" in response.content.decode() and "Envoyer mon commentaire" in response.content.decode()
@@ -296,7 +297,7 @@ def test_the_summary_block_for_the_meeting_page_costs_two_queries_at_most(world,
 
     from concertation.spaces.access import access_for
 
-    services.minutes_save_draft(meeting=held, body="Texte")
+    minutes_svc.minutes_save_draft(meeting=held, body="Texte")
     FollowUp.objects.create(space=world.assembly, meeting=held, what="Un de plus", person=world.delegate)
     request = rf.get("/")
     request.user = world.coordinator

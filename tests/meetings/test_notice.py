@@ -20,9 +20,9 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
-from concertation.meetings import services_agenda as services
 from concertation.meetings import tasks
 from concertation.meetings.models import Meeting, NoticeDelivery, Rsvp
+from concertation.meetings.services import agenda as services
 from tests.factories import DelegationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

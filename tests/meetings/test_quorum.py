@@ -8,8 +8,9 @@ from concertation.core.errors import DomainError
 from concertation.decisions.models import Recusal
 from concertation.decisions.services import proposal_create
 from concertation.directory.models import College
-from concertation.meetings.attendance import attendance_set, quorum_for_meeting, roster
+from concertation.meetings.attendance import quorum_for_meeting, roster
 from concertation.meetings.models import AgendaItem, Attendance, ConflictDeclaration, Meeting
+from concertation.meetings.services.attendance import attendance_set
 from concertation.spaces.models import Charter, Delegation, MembershipCategory
 from tests.factories import (
     CharterFactory,

@@ -39,8 +39,6 @@ from django.utils import timezone
 from concertation.decisions import ballots
 from concertation.decisions import services as decisions
 from concertation.decisions.models import ProposalVersion
-from concertation.meetings import evaluation as evaluations
-from concertation.meetings import live as live_services
 from concertation.meetings import minutes as minutes_services
 from concertation.meetings.models import (
     AgendaItem,
@@ -50,7 +48,11 @@ from concertation.meetings.models import (
     Meeting,
     Rsvp,
 )
-from concertation.meetings.services_agenda import (
+from concertation.meetings.services import evaluation as evaluation_svc
+from concertation.meetings.services import followups as followups_svc
+from concertation.meetings.services import meeting as meeting_svc
+from concertation.meetings.services import minutes as minutes_svc
+from concertation.meetings.services.agenda import (
     item_document_add,
     item_propose,
     meeting_convene,
@@ -151,7 +153,7 @@ def populate(w, space, *, member, organization, runner, attendees, voter_key, ta
                                     starts_at=started, ends_at=started + timedelta(hours=3))
     Meeting.objects.filter(pk=o.live_meeting.pk).update(status=Meeting.Status.CONVENED, convened_at=started)
     o.live_meeting.refresh_from_db()
-    live_services.meeting_open(meeting=o.live_meeting, by=runner)
+    meeting_svc.meeting_open(meeting=o.live_meeting, by=runner)
     for person, represented in attendees:
         Attendance.objects.create(meeting=o.live_meeting, person=person, organization=represented)
     o.live_item = AgendaItem.objects.create(meeting=o.live_meeting, position=50, kind=AgendaItem.Kind.DECISION,
@@ -168,14 +170,14 @@ def populate(w, space, *, member, organization, runner, attendees, voter_key, ta
     Attendance.objects.create(meeting=o.held_meeting, person=member,
                               organization=organization if member == w.delegate else None)
     Attendance.objects.create(meeting=o.held_meeting, person=runner)  # present, has not evaluated yet
-    o.follow_up = live_services.follow_up_add(item=o.held_item, by=runner, what=f"Écrire le compte rendu {tag}",
+    o.follow_up = followups_svc.follow_up_add(item=o.held_item, by=runner, what=f"Écrire le compte rendu {tag}",
                                               person=member, organization=None, due_on=None)
     o.org_follow_up = FollowUp.objects.create(space=space, meeting=o.held_meeting, item=o.held_item,
                                               what=f"Appeler les bailleurs {tag}", organization=organization)
-    minutes_services.minutes_regenerate(meeting=o.held_meeting, by=runner)
-    o.minutes = minutes_services.minutes_circulate(minutes=minutes_services.minutes_of(o.held_meeting), by=runner)
-    evaluations.evaluation_submit(meeting=o.held_meeting, person=member,
-                                  answers={"objectives_met": 4, "everyone_could_speak": 5,
+    minutes_svc.minutes_regenerate(meeting=o.held_meeting, by=runner)
+    o.minutes = minutes_svc.minutes_circulate(minutes=minutes_services.minutes_of(o.held_meeting), by=runner)
+    evaluation_svc.evaluation_submit(meeting=o.held_meeting, person=member,
+                                     answers={"objectives_met": 4, "everyone_could_speak": 5,
                                            "useful_to_my_organization": 4, "plus": "Bien animé."})
 
     # Planning -----------------------------------------------------------------------------------

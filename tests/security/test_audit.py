@@ -16,9 +16,9 @@ from concertation.accounts.services import ERASED_NAME, user_erase
 from concertation.core import audit
 from concertation.core.models import AuditEvent, AuditLogIsAppendOnly
 from concertation.decisions import services as decisions
-from concertation.meetings import minutes as minutes_services
 from concertation.meetings.models import Meeting
-from concertation.meetings.services_agenda import meeting_create
+from concertation.meetings.services import minutes as minutes_svc
+from concertation.meetings.services.agenda import meeting_create
 from concertation.planning import services as planning
 from concertation.spaces import services as spaces
 from concertation.spaces.models import Delegation, Membership, RoleAssignment
@@ -114,8 +114,8 @@ def test_adopting_minutes_and_revising_the_plan_are_recorded(world):
     Meeting.objects.filter(pk__in=[held.pk, later.pk]).update(status=Meeting.Status.HELD)
     held.refresh_from_db()
     later.refresh_from_db()
-    minutes = minutes_services.minutes_save_draft(meeting=held, body="Procès-verbal.")
-    minutes_services.minutes_adopt(minutes=minutes, at_meeting=later, by=world.coordinator)
+    minutes = minutes_svc.minutes_save_draft(meeting=held, body="Procès-verbal.")
+    minutes_svc.minutes_adopt(minutes=minutes, at_meeting=later, by=world.coordinator)
     event = only("minutes.adopted")
     assert event.target_label == "Assemblée d'automne" and event.details["at_meeting"] == later.pk
 

@@ -38,12 +38,14 @@ from concertation.decisions import services as decisions
 from concertation.decisions.forms import AmendForm, ProposalForm
 from concertation.decisions.models import Ballot, Comment, Proposal
 from concertation.directory.models import Organization
-from concertation.meetings import services_agenda as agenda
 from concertation.meetings import tasks as meeting_tasks
+from concertation.meetings.forms import ItemForm as AgendaItemForm
+from concertation.meetings.forms import MeetingForm, ProposeForm
+from concertation.meetings.live_forms import FollowUpForm
 from concertation.meetings.models import AgendaItem, ItemDocument, Meeting, Rsvp
-from concertation.meetings.views.agenda import ItemForm as AgendaItemForm
-from concertation.meetings.views.agenda import MeetingForm, ProposeForm
-from concertation.meetings.views.live import FollowUpForm
+from concertation.meetings.services import agenda
+from concertation.meetings.services import meeting as meeting_svc
+from concertation.meetings.services import minutes as minutes_svc
 from concertation.planning import indicators
 from concertation.planning import services as planning
 from concertation.planning.forms import ItemForm as PlanItemForm
@@ -200,9 +202,9 @@ def test_register_atom_feed_summary_is_escaped_html(world, client):
 # Invisible characters in names and titles -------------------------------------------------------
 
 def _who():
-    from concertation.meetings.views import live
+    from concertation.meetings.live_forms import WhoList
 
-    return live.WhoList() if hasattr(live, "WhoList") else None
+    return WhoList()
 
 
 def _build(form_class, data: dict, **available):
@@ -685,12 +687,10 @@ def test_pdf_footers_show_names_as_typed(world):
     planning.plan_update(plan=plan, title="Plan d'action")
     meeting = draft_meeting(world)
     agenda.meeting_convene(meeting=meeting, by=world.coordinator, base_url=SITE)
-    from concertation.meetings import live as live_services
-    from concertation.meetings import minutes as minutes_services
 
-    live_services.meeting_open(meeting=meeting, by=world.coordinator, confirm_early=True)
-    live_services.meeting_close(meeting=meeting, by=world.coordinator)
-    minutes_services.minutes_save_draft(meeting=meeting, body="# Procès-verbal\n\nRien à signaler.")
+    meeting_svc.meeting_open(meeting=meeting, by=world.coordinator, confirm_early=True)
+    meeting_svc.meeting_close(meeting=meeting, by=world.coordinator)
+    minutes_svc.minutes_save_draft(meeting=meeting, body="# Procès-verbal\n\nRien à signaler.")
     client = signed_in(world.coordinator)
     dashboard = _pdf_text(client.get(reverse("planning:dashboard_pdf", kwargs={**at(world), "plan": plan.pk})))
     minutes = _pdf_text(client.get(reverse("meetings:minutes_pdf", kwargs={**at(world), "pk": meeting.pk})))

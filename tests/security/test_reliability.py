@@ -135,7 +135,7 @@ def test_sixteen_threads_reading_then_writing_never_see_database_is_locked(sqlit
 # A failed task is retried, without a second e-mail ------------------------------------------------
 
 def convened_meeting(world, django_capture_on_commit_callbacks):
-    from concertation.meetings.services_agenda import meeting_convene, meeting_create
+    from concertation.meetings.services.agenda import meeting_convene, meeting_create
 
     starts = timezone.now().astimezone(MONTREAL).replace(microsecond=0) + timedelta(days=30)
     meeting = meeting_create(space=world.assembly, by=world.coordinator, title="Assemblée de printemps",

@@ -14,7 +14,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from concertation.meetings import services_agenda as services
+from concertation.meetings.services import agenda as services
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -1361,8 +1361,6 @@ def _demo_proposals(ctx: DemoContext) -> dict:
 
 
 def _build_meeting(ctx: DemoContext, data: DemoMeeting, proposals: dict):
-    from concertation.meetings import services_agenda
-    from concertation.meetings.evaluation import evaluation_submit
     from concertation.meetings.models import (
         AgendaItem,
         Attendance,
@@ -1370,6 +1368,8 @@ def _build_meeting(ctx: DemoContext, data: DemoMeeting, proposals: dict):
         FollowUp,
         Meeting,
     )
+    from concertation.meetings.services import agenda as services_agenda
+    from concertation.meetings.services.evaluation import evaluation_submit
 
     coordinator = ctx.person(ACCOUNT_EMAILS["coordinator"])
     space = ctx.space(data.space)
@@ -1460,8 +1460,8 @@ def build_meetings(ctx: DemoContext) -> None:
     minutes: adopted, except those of the last plenary, which circulate for comment."""
     from django.utils import translation
 
-    from concertation.meetings import minutes as minutes_services
     from concertation.meetings.models import Meeting, Minutes
+    from concertation.meetings.services import minutes as minutes_services
 
     if Meeting.objects.filter(space__territory=ctx.territory).exists():
         return

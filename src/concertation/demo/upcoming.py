@@ -77,9 +77,9 @@ HOUSING_CALL = ("Appel de projets en logement (projet)", "appel-de-projets-logem
 
 
 def build_next_meeting(ctx: DemoContext) -> None:
-    from concertation.meetings import services_agenda
     from concertation.meetings.models import Meeting, Rsvp
     from concertation.meetings.selectors import notice_recipients
+    from concertation.meetings.services import agenda as services_agenda
 
     coordinator = ctx.person(ACCOUNT_EMAILS["coordinator"])
     space = ctx.space(ASSEMBLY)

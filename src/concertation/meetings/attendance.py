@@ -12,6 +12,10 @@ quorum is then computed without further queries by ``decisions.quorum.compute_qu
 - the charter's minimum per college;
 - for the vote on an item, the people and organizations who declared a conflict of interest on the
   item (or stepped out of its proposal's vote) leave both the eligible and the present counts.
+
+``quorum_for_meeting`` is the one place that builds a meeting's quorum: every page, fragment,
+document and service asks it (with the roster and charter it has already read, if any). Attendance
+is written by ``meetings.services.attendance``.
 """
 
 from __future__ import annotations
@@ -19,9 +23,7 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
 
-from django.db import transaction
 from django.db.models import FilteredRelation, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -245,14 +247,20 @@ def compute_meeting_quorum(seats: list[Seat], rules: dict, *, excluded=frozenset
 
 
 def quorum_for_meeting(meeting: Meeting, *, item=None, seats: list[Seat] | None = None,
-                       charter=NOT_GIVEN) -> MeetingQuorum:
+                       charter=NOT_GIVEN, college_names: dict | None = None) -> MeetingQuorum:
     """The meeting's quorum now, from the charter in force and attendance; for ``item``, without those
-    who stepped out of its vote. Pass ``seats`` and ``charter`` when already read (no new query)."""
+    who stepped out of its vote. Pass ``seats``, ``charter`` and ``college_names`` (those of a quorum
+    already built: ``quorum.college_names``) when already read: no new query.
+
+    For the meeting itself (no ``item``), each seat is also marked: whether it votes, whether it is
+    counted present, who holds its vote (the attendance table and sheet show them)."""
     if charter is NOT_GIVEN:
         charter = charter_in_force(meeting.space)
     rules = rules_from_charter(charter)
     seats = roster(meeting) if seats is None else seats
-    names = college_names_for(meeting, seats, (rules.get("college_minimums") or {}).keys())
+    names = college_names
+    if names is None:
+        names = college_names_for(meeting, seats, (rules.get("college_minimums") or {}).keys())
     return compute_meeting_quorum(seats, rules, excluded=item_excluded_keys(item), college_names=names,
                                   mark=item is None)
 
@@ -266,47 +274,7 @@ def ensure_quorum(meeting: Meeting, *, item=None, **known) -> MeetingQuorum:
     return quorum
 
 
-# Taking attendance -----------------------------------------------------------------------------
-
-@transaction.atomic
-def attendance_set(*, meeting: Meeting, person, organization=None, status: str, by=None,
-                   now: datetime | None = None) -> Attendance:
-    """Record that a member's person is present, late, excused or absent.
-
-    ``organization``: the member organization the person represents (they must be its delegate or
-    alternate); omitted, it is the one they represent in this space, if any.
-    """
-    if meeting.status not in ATTENDANCE_STATES:
-        raise DomainError(_("Les présences se prennent une fois la rencontre convoquée, jusqu'à l'adoption "
-                            "de son procès-verbal."))
-    if status not in Attendance.Status.values:
-        raise DomainError(_("Choisissez présence, retard, absence motivée ou absence."), field="status")
-    person_id = getattr(person, "pk", person)
-    organization_id = getattr(organization, "pk", organization)
-    places = [(seat, someone) for seat in roster(meeting) for someone in seat.people
-              if someone.person_id == person_id]
-    if not places:
-        raise DomainError(_("Cette personne ne siège pas dans cet espace : ni citoyenne ou citoyen membre, ni "
-                            "personne déléguée ou substitut d'un organisme membre."), field="person")
-    if organization_id:
-        if not any(seat.organization_id == organization_id for seat, _someone in places):
-            raise DomainError(_("Cette personne n'est ni la personne déléguée ni le substitut de cet organisme."),
-                              field="organization")
-    elif not any(seat.organization_id is None for seat, _someone in places):
-        # Not a citizen member: they sit for their organization (as its delegate first).
-        places.sort(key=lambda place: place[1].kind != Delegation.Kind.DELEGATE)
-        organization_id = places[0][0].organization_id
-    attendance, _created = Attendance.objects.select_for_update().get_or_create(
-        meeting=meeting, person_id=person_id, defaults={"status": status, "organization_id": organization_id},
-    )
-    attendance.status = status
-    attendance.organization_id = organization_id
-    if status in PRESENT_STATUSES:
-        attendance.arrived_at = attendance.arrived_at or now or timezone.now()
-    else:
-        attendance.arrived_at = None
-    attendance.save()
-    return attendance
+# Reading attendance ----------------------------------------------------------------------------
 
 
 def answered_yes_not_noted(meeting: Meeting, seats: list[Seat]) -> set[int]:
@@ -317,32 +285,6 @@ def answered_yes_not_noted(meeting: Meeting, seats: list[Seat]) -> set[int]:
     return {person.person_id for seat in seats for person in seat.people
             if person.person_id in said_yes and not person.status}
 
-
-@transaction.atomic
-def attendance_mark_yes(*, meeting: Meeting, by=None, now: datetime | None = None) -> int:
-    """Mark present everyone who answered yes to the notice and sits in the space, unless their
-    attendance is already noted (someone marked absent stays absent). Each sits for the member
-    ``attendance_set`` would choose: their own citizen seat, else the organization they are the
-    delegate of first. Three queries whatever the size of the space; returns how many were marked."""
-    if meeting.status not in ATTENDANCE_STATES:
-        raise DomainError(_("Les présences se prennent une fois la rencontre convoquée, jusqu'à l'adoption "
-                            "de son procès-verbal."))
-    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()  # one run at a time
-    seats = roster(meeting)
-    waiting = answered_yes_not_noted(meeting, seats)
-    places: dict[int, list[tuple[bool, int | None]]] = {}
-    for seat in seats:
-        for person in seat.people:
-            if person.person_id in waiting:
-                # The citizen seat first, then the organizations they are the delegate of.
-                rank = (seat.organization_id is not None, person.kind != Delegation.Kind.DELEGATE)
-                places.setdefault(person.person_id, []).append((rank, seat.organization_id))
-    moment = now or timezone.now()
-    rows = [Attendance(meeting_id=meeting.pk, person_id=person_id, organization_id=min(choices)[1],
-                       status=Attendance.Status.PRESENT, arrived_at=moment)
-            for person_id, choices in places.items()]
-    Attendance.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(rows)
 
 
 def attendance_counts(seats: list[Seat]) -> dict:
@@ -381,3 +323,17 @@ def fold(text: str) -> str:
     """Lower case without accents: « Hélène » matches « helene »."""
     return "".join(char for char in unicodedata.normalize("NFKD", (text or "").casefold())
                    if not unicodedata.combining(char))
+
+
+def who_choices(meeting: Meeting, seats=None) -> tuple[list, list]:
+    """People and organizations of the roster, for the « who » of conflicts and follow-ups."""
+    seats = roster(meeting) if seats is None else seats
+    people = {}
+    organizations = {}
+    for seat in seats:
+        if seat.organization_id:
+            organizations[seat.organization_id] = seat.name
+        for person in seat.people:
+            people.setdefault(person.person_id, person.name)
+    return (sorted(people.items(), key=lambda pair: pair[1].lower()),
+            sorted(organizations.items(), key=lambda pair: pair[1].lower()))

@@ -6,20 +6,19 @@ written in one transaction. Receipts are written in order; answers must not be: 
 rewrites the meeting's answers (core.secrecy) sorted by content, with random ids and the meeting's
 end as their only time stamp, so that neither ids, nor rowids or physical order, nor times can be
 matched with the receipts. Organizers see averages and comments, never who wrote them.
+
+An evaluation is recorded by ``meetings.services.evaluation``; this module says who may evaluate
+and reads the results.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-
-from concertation.core.errors import DomainError
-from concertation.core.secrecy import rewrite_unordered
 
 from .models import Attendance, Evaluation, EvaluationReceipt, Meeting
 
@@ -36,7 +35,9 @@ MAX_TEXT = 2000
 ANSWER_FIELDS = (*FIELDS, "plus", "delta")
 
 
-def _content(evaluation: Evaluation) -> tuple:
+
+def answer_content(evaluation: Evaluation) -> tuple:
+    """What an evaluation says, the only order its rows may follow (``core.secrecy``)."""
     return tuple(getattr(evaluation, name) for name in ANSWER_FIELDS)
 
 
@@ -64,44 +65,15 @@ def evaluation_refusal(meeting: Meeting, person) -> str:
     return ""
 
 
+def has_evaluated(meeting: Meeting, person) -> bool:
+    """Whether the person has already evaluated the meeting (their receipt, never their answers)."""
+    return EvaluationReceipt.objects.filter(meeting=meeting, person=person).exists()
+
+
 def may_evaluate(meeting: Meeting, person) -> bool:
     """Held meeting, person present (or late), not evaluated yet."""
     return not evaluation_refusal(meeting, person)
 
-
-def _score(answers: dict, name: str) -> int:
-    try:
-        value = int(answers.get(name))
-    except (TypeError, ValueError):
-        value = 0
-    if not 1 <= value <= 5:
-        raise DomainError(_("Choisissez une réponse de 1 à 5."), field=name)
-    return value
-
-
-def evaluation_submit(*, meeting: Meeting, person, answers: dict) -> None:
-    """Record one anonymous evaluation. Returns nothing: what was answered stays unlinked."""
-    if meeting.status not in EVALUATED_STATUSES:
-        raise DomainError(_("L'évaluation s'ouvre quand la rencontre est terminée."))
-    if person is None or not person.is_authenticated or not Attendance.objects.filter(
-        meeting=meeting, person=person, status__in=ATTENDED
-    ).exists():
-        raise DomainError(_("Seules les personnes présentes à la rencontre peuvent l'évaluer."))
-    scores = {name: _score(answers, name) for name in FIELDS}
-    plus = (answers.get("plus") or "").strip()[:MAX_TEXT]
-    delta = (answers.get("delta") or "").strip()[:MAX_TEXT]
-    try:
-        with transaction.atomic():
-            # The meeting locked: two answers at once never rewrite the same rows together.
-            Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("pk", flat=True).get()
-            EvaluationReceipt.objects.create(meeting=meeting, person=person)
-            answers = [Evaluation(meeting_id=meeting.pk, **row)
-                       for row in Evaluation.objects.filter(meeting=meeting).values(*ANSWER_FIELDS)]
-            answers.append(Evaluation(meeting_id=meeting.pk, plus=plus, delta=delta, **scores))
-            rewrite_unordered(Evaluation.objects.filter(meeting=meeting), answers, content_key=_content,
-                              stamp=meeting.ends_at)
-    except IntegrityError:
-        raise DomainError(_("Vous avez déjà évalué cette rencontre. Merci!")) from None
 
 
 def _round(value: float | None) -> float | None:

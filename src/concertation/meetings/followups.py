@@ -8,18 +8,17 @@ of the space's next meeting (``follow_ups_for_meeting``), so nothing is forgotte
 At that meeting the facilitator marks each one done, dropped or carried over (``follow_up_review``):
 the review is kept per meeting (who, when, what); done and dropped close the follow-up, carried over
 leaves it open, so it comes back under the follow-ups item of the meeting after.
+
+This module reads; the writes are in ``meetings.services.followups``.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from django.db import transaction
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from concertation.core.errors import DomainError
 from concertation.spaces.access import access_for
 from concertation.spaces.models import Delegation, Space
 from concertation.spaces.selectors import current_q
@@ -163,58 +162,3 @@ def can_edit_follow_up(user, follow_up: FollowUp) -> bool:
     if follow_up.organization_id:
         return follow_up.organization_id in represented_organization_ids(user)
     return False
-
-
-# Writes --------------------------------------------------------------------------------------
-
-@transaction.atomic
-def follow_up_create(*, space: Space, what: str, meeting: Meeting | None = None, item=None, person=None,
-                     organization=None, due_on: date | None = None) -> FollowUp:
-    what = (what or "").strip()
-    if not what:
-        raise DomainError(_("Écrivez ce qu'il faut faire."), field="what")
-    if person is None and organization is None:
-        raise DomainError(_("Indiquez la personne ou l'organisme responsable."), field="person")
-    if meeting is not None and meeting.space_id != space.pk:
-        raise DomainError(_("Cette rencontre n'est pas une rencontre de cet espace."), field="meeting")
-    return FollowUp.objects.create(space=space, meeting=meeting, item=item, what=what, person=person,
-                                   organization=organization, due_on=due_on)
-
-
-@transaction.atomic
-def follow_up_set_status(*, follow_up: FollowUp, status: str, by=None, on: date | None = None) -> FollowUp:
-    """Mark a follow-up open, done (with the day) or dropped."""
-    if status not in Status.values:
-        raise DomainError(_("Choisissez un statut{nbsp}: à faire, fait ou abandonné.").replace("{nbsp}", NBSP),
-                          field="status")
-    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
-    follow_up.status = status
-    follow_up.done_on = (on or timezone.localdate()) if status == Status.DONE else None
-    follow_up.save(update_fields=["status", "done_on", "updated_at"])
-    return follow_up
-
-
-@transaction.atomic
-def follow_up_review(*, meeting: Meeting, follow_up: FollowUp, outcome: str, by=None) -> FollowUpReview:
-    """The meeting marks a follow-up of an earlier meeting done, dropped or carried over.
-
-    Done and dropped close it (done: as of the meeting's day); carried over leaves it open, so it is
-    reviewed again at the next meeting. Marking it again at the same meeting corrects the review.
-    """
-    if outcome not in Outcome.values:
-        raise DomainError(_("Choisissez{nbsp}: fait, abandonné ou reporté.").replace("{nbsp}", NBSP),
-                          field="outcome")
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.status not in REVIEWABLE:
-        raise DomainError(_("Les suivis se passent en revue pendant la rencontre : ouvrez-la d'abord. Une fois "
-                            "son procès-verbal adopté, ils ne changent plus ici."))
-    if not follow_ups_for_meeting(meeting).filter(pk=follow_up.pk).exists():
-        raise DomainError(_("Ce suivi ne fait pas partie des suivis des rencontres précédentes de cette "
-                          "rencontre."))
-    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
-    review, _created = FollowUpReview.objects.update_or_create(
-        follow_up=follow_up, meeting=meeting, defaults={"outcome": outcome, "by": by})
-    follow_up.status = REVIEW_STATUS[outcome]
-    follow_up.done_on = timezone.localdate(meeting.starts_at) if outcome == Outcome.DONE else None
-    follow_up.save(update_fields=["status", "done_on", "updated_at"])
-    return review

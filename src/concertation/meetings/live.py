@@ -1,5 +1,5 @@
-"""During the meeting: opening and closing it, notes, conflicts of interest, decisions, dissent and
-follow-ups, item by item.
+"""During the meeting: the decisions, item by item (opening and closing the meeting, notes, conflicts
+of interest and follow-ups are in ``meetings.services``).
 
 A decision item is decided either by an electronic vote on its proposal (participants vote on their
 phones on the proposal's page) or by a show of hands whose count the secretary types. Either way
@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import copy
 import secrets
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from fractions import Fraction
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from concertation.core.errors import DomainError
@@ -25,119 +24,15 @@ from concertation.decisions import methods
 from concertation.decisions import services as decisions
 from concertation.decisions.eligibility import eligible_voters, recused_keys
 from concertation.decisions.models import Ballot, Proposal, Recusal
-from concertation.directory.models import Organization
 
-from .attendance import MeetingQuorum, ensure_quorum, roster
-from .models import AgendaItem, ConflictDeclaration, FollowUp, Meeting
+from .attendance import MeetingQuorum, ensure_quorum
+from .models import AgendaItem, Meeting
+from .services.meeting import item_in as _item_in
+from .services.meeting import locked as _locked
+from .services.meeting import refuse_unless as _refuse_unless
 
 Status = Meeting.Status
 Open = Proposal.Status
-
-
-def _refuse_unless(meeting: Meeting, *allowed: str) -> None:
-    if meeting.status not in allowed:
-        messages = {
-            Status.DRAFT: _("La rencontre n'est pas encore convoquée."),
-            Status.CONVENED: _("La rencontre n'est pas encore ouverte."),
-            Status.IN_PROGRESS: _("La rencontre est déjà en cours."),
-            Status.HELD: _("La rencontre est levée."),
-            Status.MINUTES_ADOPTED: _("Le procès-verbal de cette rencontre est adopté : elle ne change plus."),
-            Status.CANCELLED: _("Cette rencontre est annulée."),
-        }
-        raise DomainError(messages.get(meeting.status, _("Impossible dans l'état actuel de la rencontre.")))
-
-
-def _locked(meeting: Meeting) -> Meeting:
-    """Re-read the meeting in the transaction (locked on PostgreSQL) so that states never race."""
-    fresh = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    meeting.status = fresh.status
-    return meeting
-
-
-# Opening and closing ---------------------------------------------------------------------------
-
-def opens_before_its_day(meeting: Meeting, now: datetime | None = None) -> bool:
-    """Whether opening the meeting now would open it before the day it is convened for."""
-    return timezone.localdate(now or timezone.now()) < timezone.localdate(meeting.starts_at)
-
-
-@transaction.atomic
-def meeting_open(*, meeting: Meeting, by, now: datetime | None = None, confirm_early: bool = False) -> Meeting:
-    """Convened → in progress. The quorum is shown from then on; without it, no decision.
-
-    Before the meeting's day, only with ``confirm_early``: a meeting opened by mistake a week early
-    would take attendance and decisions on the wrong day."""
-    _locked(meeting)
-    _refuse_unless(meeting, Status.CONVENED)
-    if opens_before_its_day(meeting, now) and not confirm_early:
-        day = date_format(timezone.localtime(meeting.starts_at), "DATE_FORMAT")
-        raise DomainError(_("Cette rencontre est prévue le %(date)s. Pour l'ouvrir dès maintenant, cochez "
-                            "« Je confirme ouvrir la rencontre avant la date prévue ».") % {"date": day},
-                          field="confirm_early", code="early")
-    meeting.status = Status.IN_PROGRESS
-    meeting.opened_at = now or timezone.now()
-    meeting.save(update_fields=["status", "opened_at", "updated_at"])
-    return meeting
-
-
-@transaction.atomic
-def meeting_close(*, meeting: Meeting, by, now: datetime | None = None) -> Meeting:
-    """In progress → held (« levée »). An electronic vote still open must be closed first."""
-    _locked(meeting)
-    _refuse_unless(meeting, Status.IN_PROGRESS)
-    still_open = (AgendaItem.objects.filter(meeting=meeting, proposal__status=Open.OPEN)
-                  .values_list("title", flat=True).first())
-    if still_open is not None:
-        raise DomainError(_("Le vote du point « %(item)s » est encore ouvert : fermez-le avant de lever la "
-                            "rencontre.") % {"item": still_open})
-    meeting.status = Status.HELD
-    meeting.closed_at = now or timezone.now()
-    meeting.save(update_fields=["status", "closed_at", "updated_at"])
-    return meeting
-
-
-# Notes, dissent, conflicts ---------------------------------------------------------------------
-
-def _item_in(item: AgendaItem, meeting: Meeting | None = None) -> Meeting:
-    meeting = meeting or item.meeting
-    if item.meeting_id != meeting.pk:
-        raise DomainError(_("Ce point n'est pas à l'ordre du jour de cette rencontre."))
-    return meeting
-
-
-@transaction.atomic
-def item_notes_save(*, item: AgendaItem, by, notes: str, dissent: str | None = None) -> AgendaItem:
-    """The secretary's notes on an item (and its dissent), saved as they are typed."""
-    meeting = _item_in(item)
-    _refuse_unless(meeting, Status.IN_PROGRESS, Status.HELD)
-    item.notes = (notes or "").strip()
-    fields = ["notes", "updated_at"]
-    if dissent is not None:
-        item.dissent = dissent.strip()
-        fields.append("dissent")
-        proposal = item.proposal
-        if proposal is not None and proposal.status == Open.DECIDED and proposal.dissent != item.dissent:
-            decisions.proposal_decide(proposal=proposal, by=by, outcome=proposal.outcome, dissent=item.dissent)
-    item.save(update_fields=fields)
-    return item
-
-
-@transaction.atomic
-def conflict_declare(*, item: AgendaItem, by, person=None, organization: Organization | None = None,
-                     reason: str = "") -> ConflictDeclaration:
-    """A conflict of interest on an item: the person or organization steps out of its vote."""
-    meeting = _item_in(item)
-    _refuse_unless(meeting, Status.CONVENED, Status.IN_PROGRESS)
-    if (person is None) == (organization is None):
-        raise DomainError(_("Indiquez la personne ou l'organisme qui se retire."), field="who")
-    declaration, _created = ConflictDeclaration.objects.get_or_create(
-        item=item, person=person, organization=organization, defaults={"reason": (reason or "").strip()[:300]},
-    )
-    proposal = item.proposal
-    if proposal is not None and proposal.status in {Open.DRAFT, Open.OPEN}:
-        decisions.recusal_declare(proposal=proposal, by=by, person=person, organization=organization,
-                                  reason=reason or "")
-    return declaration
 
 
 # Decisions -------------------------------------------------------------------------------------
@@ -359,40 +254,3 @@ def decision_record(*, item: AgendaItem, by, outcome: str, dissent: str = "",
     item.dissent = (dissent or "").strip()
     item.save(update_fields=["dissent", "updated_at"])
     return proposal
-
-
-# Follow-ups ------------------------------------------------------------------------------------
-
-@transaction.atomic
-def follow_up_add(*, item: AgendaItem, by, what: str, person=None, organization: Organization | None = None,
-                  due_on: date | None = None) -> FollowUp:
-    """A follow-up decided on an item: what, who (a person or an organization) and by when."""
-    meeting = _item_in(item)
-    _refuse_unless(meeting, Status.IN_PROGRESS, Status.HELD)
-    what = (what or "").strip()
-    if not what:
-        raise DomainError(_("Écrivez ce qui est à faire."), field="what")
-    if len(what) > 300:
-        raise DomainError(_("Résumez le suivi en 300 caractères au plus."), field="what")
-    if person is None and organization is None:
-        raise DomainError(_("Indiquez qui s'en charge : une personne, un organisme, ou les deux."), field="person")
-    if organization is not None and organization.territory_id != meeting.space.territory_id:
-        raise DomainError(_("Cet organisme n'est pas de ce territoire."), field="organization")
-    if due_on is not None and due_on < timezone.localdate(meeting.starts_at):
-        raise DomainError(_("L'échéance ne peut pas précéder la rencontre."), field="due_on")
-    return FollowUp.objects.create(space=meeting.space, meeting=meeting, item=item, what=what, person=person,
-                                   organization=organization, due_on=due_on)
-
-
-def who_choices(meeting: Meeting, seats=None) -> tuple[list, list]:
-    """People and organizations of the roster, for the « who » of conflicts and follow-ups."""
-    seats = roster(meeting) if seats is None else seats
-    people = {}
-    organizations = {}
-    for seat in seats:
-        if seat.organization_id:
-            organizations[seat.organization_id] = seat.name
-        for person in seat.people:
-            people.setdefault(person.person_id, person.name)
-    return (sorted(people.items(), key=lambda pair: pair[1].lower()),
-            sorted(organizations.items(), key=lambda pair: pair[1].lower()))

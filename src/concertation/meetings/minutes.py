@@ -5,6 +5,8 @@
 rule and result, dissent and follow-ups. The secretary edits it; it is circulated to the members for
 comment; the next meeting of the same space adopts it under its « adoption du procès-verbal
 précédent » item. Adopted minutes are frozen (``adopted_body``) and every later change is refused.
+
+This module reads and generates the text; the writes are in ``meetings.services.minutes``.
 """
 
 from __future__ import annotations
@@ -12,15 +14,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from concertation.core import audit
-from concertation.core.errors import DomainError
 from concertation.core.richtext import render_markdown
 from concertation.decisions.explain import college_names_of, explain
 from concertation.spaces.charter_text import method_phrase
@@ -30,7 +29,7 @@ from concertation.spaces.selectors import charter_in_force, current_q
 from .attendance import quorum_for_meeting
 from .evaluation import meeting_averages
 from .followups import follow_ups_for_meeting, follow_ups_of_meeting
-from .models import AgendaItem, Attendance, ConflictDeclaration, Meeting, Minutes, MinutesComment
+from .models import AgendaItem, Attendance, ConflictDeclaration, Meeting, Minutes
 
 NBSP = "\u00a0"
 Status = Minutes.Status
@@ -38,12 +37,12 @@ ADOPTING_MEETING_STATUSES = {Meeting.Status.CONVENED, Meeting.Status.IN_PROGRESS
                              Meeting.Status.MINUTES_ADOPTED}
 
 
-def _nbsp(text: str) -> str:
+def nbsp(text: str) -> str:
     return text.replace("{nbsp}", NBSP)
 
 
 def locked_message() -> str:
-    return _nbsp(_("Ce procès-verbal est adopté{nbsp}: il ne peut plus être modifié."))
+    return nbsp(_("Ce procès-verbal est adopté{nbsp}: il ne peut plus être modifié."))
 
 
 # Generation ----------------------------------------------------------------------------------
@@ -103,9 +102,9 @@ def _attendance_section(meeting: Meeting, lines: list[str], college_names: dict,
     if meeting.facilitator_id or meeting.secretary_id:
         roles = []
         if meeting.facilitator_id:
-            roles.append(_nbsp(_("Animation{nbsp}: %(name)s")) % {"name": meeting.facilitator})
+            roles.append(nbsp(_("Animation{nbsp}: %(name)s")) % {"name": meeting.facilitator})
         if meeting.secretary_id:
-            roles.append(_nbsp(_("secrétariat{nbsp}: %(name)s")) % {"name": meeting.secretary})
+            roles.append(nbsp(_("secrétariat{nbsp}: %(name)s")) % {"name": meeting.secretary})
         lines.append("; ".join(roles) + ".")
         lines.append("")
     quorum = _quorum_line(meeting, charter)
@@ -129,8 +128,8 @@ def _attendance_section(meeting: Meeting, lines: list[str], college_names: dict,
         college = _college_of(attendance, person_colleges, organization_colleges)
         groups[college.name if college else ""].append(attendance)
     for college_name in sorted(groups, key=lambda name: (name == "", name)):
-        label = (_nbsp(_("**Collège %(name)s{nbsp}:**")) % {"name": college_name}) if college_name else \
-            _nbsp(_("**Sans collège{nbsp}:**"))
+        label = (nbsp(_("**Collège %(name)s{nbsp}:**")) % {"name": college_name}) if college_name else \
+            nbsp(_("**Sans collège{nbsp}:**"))
         lines.append(label)
         lines.append("")
         for attendance in groups[college_name]:
@@ -171,7 +170,7 @@ def _item_section(item: AgendaItem, number: int, lines: list[str], meeting: Meet
     lines.append("")
     presenters = [str(who) for who in (item.presenter, item.presenter_organization) if who]
     if presenters:
-        lines.append("*" + _nbsp(_("Présenté par{nbsp}: %(who)s")) % {"who": ", ".join(presenters)} + "*")
+        lines.append("*" + nbsp(_("Présenté par{nbsp}: %(who)s")) % {"who": ", ".join(presenters)} + "*")
         lines.append("")
     if item.standard_role == AgendaItem.Role.ADOPT_MINUTES:
         for minutes in adopted_minutes:
@@ -181,7 +180,7 @@ def _item_section(item: AgendaItem, number: int, lines: list[str], meeting: Meet
     if item.standard_role == AgendaItem.Role.FOLLOW_UPS:
         if rolled:
             reviewed = any(getattr(follow_up, "reviews_here", None) for follow_up in rolled)
-            lines.append(_nbsp(_("Suivis des rencontres précédentes{nbsp}:") if reviewed
+            lines.append(nbsp(_("Suivis des rencontres précédentes{nbsp}:") if reviewed
                                else _("Suivis des rencontres précédentes, encore à faire{nbsp}:")))
             lines.append("")
             for follow_up in rolled:
@@ -206,7 +205,7 @@ def _item_section(item: AgendaItem, number: int, lines: list[str], meeting: Meet
         text = _("%(who)s déclare un conflit d'intérêts et se retire de la délibération et du vote.") % {
             "who": _who(conflict.person, conflict.organization)}
         if conflict.reason:
-            text += " " + _nbsp(_("Motif{nbsp}: %(reason)s.")) % {"reason": conflict.reason.rstrip(".")}
+            text += " " + nbsp(_("Motif{nbsp}: %(reason)s.")) % {"reason": conflict.reason.rstrip(".")}
         lines.append(f"- {text}")
     if item.conflicts.all():
         lines.append("")
@@ -214,25 +213,25 @@ def _item_section(item: AgendaItem, number: int, lines: list[str], meeting: Meet
     proposal = item.proposal
     if proposal is not None and proposal.status in ("closed", "decided"):
         result = explain(proposal, college_names)
-        lines.append(_nbsp(_("**Décision{nbsp}:** %(decision)s")) % {"decision": decision_text(proposal)})
+        lines.append(nbsp(_("**Décision{nbsp}:** %(decision)s")) % {"decision": decision_text(proposal)})
         lines.append("")
-        lines.append(_nbsp(_("Règle{nbsp}: %(rule)s.")) % {"rule": rule_of(proposal)})
+        lines.append(nbsp(_("Règle{nbsp}: %(rule)s.")) % {"rule": rule_of(proposal)})
         if result:
             lines.append("")
-            lines.append(_nbsp(_("Résultat{nbsp}: %(result)s")) % {"result": result})
+            lines.append(nbsp(_("Résultat{nbsp}: %(result)s")) % {"result": result})
         lines.append("")
         row = {"number": number, "item": item.title, "decision": decision_text(proposal), "result": result}
     elif proposal is not None:
-        lines.append(_nbsp(_("Proposition liée{nbsp}: «{nbsp}%(title)s{nbsp}» (%(status)s).")) % {
+        lines.append(nbsp(_("Proposition liée{nbsp}: «{nbsp}%(title)s{nbsp}» (%(status)s).")) % {
             "title": proposal.title, "status": proposal.get_status_display()})
         lines.append("")
     dissent = "\n".join(text for text in (item.dissent.strip(), (proposal.dissent.strip() if proposal else ""))
                         if text)
     if dissent:
-        lines.append(_nbsp(_("**Dissidence{nbsp}:** %(dissent)s")) % {"dissent": dissent})
+        lines.append(nbsp(_("**Dissidence{nbsp}:** %(dissent)s")) % {"dissent": dissent})
         lines.append("")
     if follow_ups:
-        lines.append(_nbsp(_("**Suivis{nbsp}:**")))
+        lines.append(nbsp(_("**Suivis{nbsp}:**")))
         lines.append("")
         for follow_up in follow_ups:
             lines.append("- " + _follow_up_line(follow_up))
@@ -273,16 +272,16 @@ def minutes_generate(meeting: Meeting) -> str:
 
     start = _local(meeting.starts_at)
     lines = [
-        "# " + _nbsp(_("Procès-verbal{nbsp}: %(title)s")) % {"title": meeting.title},
+        "# " + nbsp(_("Procès-verbal{nbsp}: %(title)s")) % {"title": meeting.title},
         "",
         f"**{meeting.space.name}** — {_day(start)}, {_time(meeting.starts_at)} – {_time(meeting.ends_at)}",
         "",
     ]
     place = ", ".join(part for part in (meeting.address, meeting.room) if part)
     if place:
-        lines += [_nbsp(_("Lieu{nbsp}: %(place)s")) % {"place": place}, ""]
+        lines += [nbsp(_("Lieu{nbsp}: %(place)s")) % {"place": place}, ""]
     if meeting.online_url:
-        lines += [_nbsp(_("En ligne{nbsp}: %(url)s")) % {"url": meeting.online_url}, ""]
+        lines += [nbsp(_("En ligne{nbsp}: %(url)s")) % {"url": meeting.online_url}, ""]
 
     _attendance_section(meeting, lines, college_names, charter)
 
@@ -332,7 +331,7 @@ def minutes_generate(meeting: Meeting) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-# The life of the minutes ---------------------------------------------------------------------
+# Reading the minutes ------------------------------------------------------------------------
 
 def people_named(meeting: Meeting) -> list[tuple]:
     """[(person, organization or None)…]: everyone the generated minutes may name (those present, the
@@ -353,65 +352,6 @@ def minutes_of(meeting: Meeting) -> Minutes | None:
     return Minutes.objects.filter(meeting=meeting).first()
 
 
-def _locked(minutes: Minutes) -> Minutes:
-    """Re-read inside the transaction (row lock on PostgreSQL) and refuse adopted minutes."""
-    minutes = Minutes.objects.select_for_update().get(pk=minutes.pk)
-    if minutes.status == Status.ADOPTED:
-        raise DomainError(locked_message(), field="body", code="adopted")
-    return minutes
-
-
-def _check_meeting(meeting: Meeting) -> None:
-    if meeting.status == Meeting.Status.CANCELLED:
-        raise DomainError(_nbsp(_("Cette rencontre est annulée{nbsp}: elle n'a pas de procès-verbal.")))
-    if meeting.status == Meeting.Status.DRAFT:
-        raise DomainError(_nbsp(_("Cette rencontre est encore en préparation{nbsp}: le procès-verbal viendra "
-                                  "après la rencontre.")))
-
-
-@transaction.atomic
-def minutes_save_draft(*, meeting: Meeting, body: str, by=None) -> Minutes:
-    """Save the text of the draft (created on first save). Refused once adopted."""
-    _check_meeting(meeting)
-    minutes, _created = Minutes.objects.get_or_create(meeting=meeting)
-    minutes = _locked(minutes)
-    minutes.body = (body or "").replace("\r\n", "\n")
-    minutes.save(update_fields=["body", "updated_at"])
-    return minutes
-
-
-@transaction.atomic
-def minutes_regenerate(*, meeting: Meeting, by=None) -> Minutes:
-    """Replace the draft with a fresh generation from the meeting. Refused once adopted."""
-    return minutes_save_draft(meeting=meeting, body=minutes_generate(meeting), by=by)
-
-
-@transaction.atomic
-def minutes_circulate(*, minutes: Minutes, by=None) -> Minutes:
-    """Send the draft round the members: they may read it and comment until it is adopted."""
-    minutes = _locked(minutes)
-    if minutes.meeting.status not in (Meeting.Status.HELD,):
-        raise DomainError(_("Le procès-verbal circule une fois la rencontre terminée."))
-    if not minutes.body.strip():
-        raise DomainError(_nbsp(_("Le procès-verbal est vide{nbsp}: rédigez-le ou générez-le d'abord.")), field="body")
-    minutes.status = Status.CIRCULATED
-    minutes.circulated_at = minutes.circulated_at or timezone.now()
-    minutes.save(update_fields=["status", "circulated_at", "updated_at"])
-    return minutes
-
-
-@transaction.atomic
-def minutes_comment(*, minutes: Minutes, author, body: str) -> MinutesComment:
-    minutes = _locked(minutes)
-    if minutes.status != Status.CIRCULATED:
-        raise DomainError(_("On commente un procès-verbal pendant qu'il circule."))
-    body = (body or "").strip()
-    if not body:
-        raise DomainError(_("Le commentaire est vide."), field="body")
-    if len(body) > 5000:
-        raise DomainError(_nbsp(_("Le commentaire dépasse 5{nbsp}000 caractères.")), field="body")
-    return MinutesComment.objects.create(minutes=minutes, author=author, body=body)
-
 
 def adopting_meetings(meeting: Meeting):
     """Later meetings of the same space whose agenda has an « adoption du procès-verbal » item."""
@@ -423,38 +363,6 @@ def adopting_meetings(meeting: Meeting):
         .distinct().order_by("starts_at")
     )
 
-
-@transaction.atomic
-def minutes_adopt(*, minutes: Minutes, at_meeting: Meeting, by=None, now=None) -> Minutes:
-    """Adopt the minutes under a later meeting's « adoption du procès-verbal » item, then lock them."""
-    minutes = _locked(minutes)
-    meeting = Meeting.objects.select_for_update().get(pk=minutes.meeting_id)
-    if meeting.status != Meeting.Status.HELD:
-        raise DomainError(_("Seul le procès-verbal d'une rencontre tenue peut être adopté."))
-    if at_meeting.space_id != meeting.space_id or at_meeting.starts_at <= meeting.starts_at:
-        raise DomainError(_("Un procès-verbal est adopté par une rencontre suivante du même espace."),
-                          field="at_meeting")
-    if at_meeting.status not in ADOPTING_MEETING_STATUSES:
-        raise DomainError(_("La rencontre qui adopte le procès-verbal doit être convoquée ou tenue."),
-                          field="at_meeting")
-    if not AgendaItem.objects.filter(meeting=at_meeting, standard_role=AgendaItem.Role.ADOPT_MINUTES).exclude(
-        status=AgendaItem.Status.DECLINED
-    ).exists():
-        raise DomainError(_nbsp(_("L'ordre du jour de cette rencontre n'a pas de point «{nbsp}Adoption du "
-                                  "procès-verbal précédent{nbsp}».")), field="at_meeting")
-    if not minutes.body.strip():
-        raise DomainError(_nbsp(_("Le procès-verbal est vide{nbsp}: rédigez-le ou générez-le d'abord.")), field="body")
-    minutes.status = Status.ADOPTED
-    minutes.adopted_body = minutes.body
-    minutes.adopted_at = now or timezone.now()
-    minutes.adopted_at_meeting = at_meeting
-    minutes.save(update_fields=["status", "adopted_body", "adopted_at", "adopted_at_meeting", "updated_at"])
-    meeting.status = Meeting.Status.MINUTES_ADOPTED
-    meeting.save(update_fields=["status", "updated_at"])
-    audit.record(action="minutes.adopted", actor=by, target=minutes,
-                 territory_id=at_meeting.space.territory_id, target_label=str(meeting), space=meeting.space_id,
-                 meeting=meeting.pk, at_meeting=at_meeting.pk)
-    return minutes
 
 
 HEADING = re.compile(r"^(#{1,6})(?=\s)", re.MULTILINE)

@@ -14,22 +14,23 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from concertation.core.errors import DomainError
+from concertation.meetings.services import followups as followups_svc
 
 from .. import followups
-from ..attendance import attendance_mark_yes
 from ..models import AgendaItem, FollowUp, FollowUpReview
-from .live import _fail, _live_url, _load
+from ..services.attendance import attendance_mark_yes
+from .live import fail, live_url, load_meeting
 
 
 @require_POST
 def attendance_yes(request, territory, space, pk):
     """« Marquer présentes toutes les personnes qui ont répondu oui »: one service call; the page
     it returns to shows the counts and the quorum as they are now."""
-    meeting = _load(request, territory, space, pk)
+    meeting = load_meeting(request, territory, space, pk)
     try:
         marked = attendance_mark_yes(meeting=meeting, by=request.user)
     except DomainError as error:
-        _fail(request, error)
+        fail(request, error)
     else:
         if marked:
             messages.success(request, ngettext(
@@ -37,25 +38,25 @@ def attendance_yes(request, territory, space, pk):
                 "%(count)s personnes qui ont répondu oui sont notées présentes.", marked) % {"count": marked})
         else:
             messages.info(request, _("Toutes les personnes qui ont répondu oui sont déjà notées."))
-    return redirect(_live_url(meeting, anchor="presences"))
+    return redirect(live_url(meeting, anchor="presences"))
 
 
 @require_POST
 def follow_up_review(request, territory, space, pk, fu):
     """The meeting marks a follow-up of an earlier meeting done, dropped or carried over."""
-    meeting = _load(request, territory, space, pk)
+    meeting = load_meeting(request, territory, space, pk)
     follow_up = get_object_or_404(FollowUp, pk=fu, space_id=meeting.space_id)  # another space's: missing
     error = None
     try:
-        review = followups.follow_up_review(meeting=meeting, follow_up=follow_up,
-                                            outcome=request.POST.get("outcome", ""), by=request.user)
+        review = followups_svc.follow_up_review(meeting=meeting, follow_up=follow_up,
+                                                outcome=request.POST.get("outcome", ""), by=request.user)
     except DomainError as refused:
         error = str(refused.message)
     item = followups.follow_ups_item(meeting.items.filter(status=AgendaItem.Status.ACCEPTED).order_by("position", "pk"))
     if request.htmx:
         row = next((row for row in followups.review_rows(meeting) if row.pk == follow_up.pk), None)
         if row is None:  # not one this meeting reviews (the refusal says so): the page as it is
-            return redirect(_live_url(meeting, item, "suivis-precedents"))
+            return redirect(live_url(meeting, item, "suivis-precedents"))
         return render(request, "meetings/live/_review_row.html", {
             "follow_up": row, "meeting": meeting, "space": meeting.space, "territory": meeting.space.territory,
             "can_review": meeting.status in followups.REVIEWABLE, "outcomes": FollowUpReview.Outcome.choices,
@@ -66,4 +67,4 @@ def follow_up_review(request, territory, space, pk, fu):
     else:
         messages.success(request, _("Suivi « %(what)s » : %(outcome)s.") % {
             "what": follow_up.what, "outcome": review.get_outcome_display().lower()})
-    return redirect(_live_url(meeting, item, "suivis-precedents"))
+    return redirect(live_url(meeting, item, "suivis-precedents"))

@@ -23,8 +23,8 @@ from concertation.spaces.access import access_for
 from concertation.spaces.models import Charter, MembershipCategory, Space
 from concertation.spaces.selectors import charter_in_force
 
-from .models import AgendaItem, ItemDocument, Meeting, Rsvp
-from .selectors import notice_recipients
+from ..models import AgendaItem, ItemDocument, Meeting, Rsvp
+from ..selectors import notice_recipients
 
 Kind = AgendaItem.Kind
 Role = AgendaItem.Role
@@ -109,7 +109,7 @@ def _base(base_url: str | None) -> str:
 
 
 def _enqueue_notice(meeting: Meeting, kind: str, base_url: str | None) -> None:
-    from .tasks import send_meeting_notice
+    from ..tasks import send_meeting_notice
 
     meeting_id, base = meeting.pk, _base(base_url)
     transaction.on_commit(lambda: send_meeting_notice.enqueue(meeting_id, kind, base))
@@ -281,8 +281,9 @@ def _clean_item_fields(fields: dict, allowed: set[str]) -> dict:
 
 
 @transaction.atomic
-def item_add(*, meeting: Meeting, by, **fields) -> AgendaItem:
-    """Add an item to the agenda, before the closing block of the standard agenda."""
+def item_add(*, meeting: Meeting, by, documents: dict | None = None, **fields) -> AgendaItem:
+    """Add an item to the agenda, before the closing block of the standard agenda; with ``documents``
+    (``item_documents_change``), the item and its document, or neither."""
     fields = _clean_item_fields(fields, ITEM_FIELDS)
     _lock(meeting)
     _check_agenda_open(meeting)
@@ -290,6 +291,8 @@ def item_add(*, meeting: Meeting, by, **fields) -> AgendaItem:
     item = AgendaItem.objects.create(meeting=meeting, status=ItemStatus.ACCEPTED, position=0, **fields)
     _place(item, meeting)
     item.refresh_from_db(fields=["position"])
+    if documents:
+        item_documents_change(item=item, by=by, **documents)
     return item
 
 
@@ -299,7 +302,8 @@ def _check_proposal(meeting: Meeting, proposal) -> None:
 
 
 @transaction.atomic
-def item_update(*, item: AgendaItem, by, **fields) -> AgendaItem:
+def item_update(*, item: AgendaItem, by, documents: dict | None = None, **fields) -> AgendaItem:
+    """Change an item (and, with ``documents``, its documents: ``item_documents_change``), all or nothing."""
     fields = _clean_item_fields(fields, ITEM_FIELDS)
     _lock(item.meeting)
     _check_agenda_open(item.meeting)
@@ -307,6 +311,8 @@ def item_update(*, item: AgendaItem, by, **fields) -> AgendaItem:
     for name, value in fields.items():
         setattr(item, name, value)
     item.save(update_fields=[*fields, "updated_at"])
+    if documents:
+        item_documents_change(item=item, by=by, **documents)
     return item
 
 
@@ -373,6 +379,15 @@ def item_documents_remove(*, item: AgendaItem, by, ids) -> int:
             transaction.on_commit(lambda name=document.file.name, storage=document.file.storage: storage.delete(name))
         document.delete()
     return len(documents)
+
+
+def item_documents_change(*, item: AgendaItem, by, remove=(), title: str = "", url: str = "", file=None) -> None:
+    """Remove the item's documents whose ids are in ``remove``, then add the one titled ``title``
+    (a link or a file), if any."""
+    if remove:
+        item_documents_remove(item=item, by=by, ids=remove)
+    if title:
+        item_document_add(item=item, by=by, title=title, url=url or "", file=file)
 
 
 # Items proposed by members ----------------------------------------------------------------------

@@ -1,0 +1,89 @@
+"""The meeting's page (logistics, the agenda with its times, proposed items, answers) and the list of
+a space's meetings."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.utils import timezone
+
+from concertation.core.richtext import render_markdown
+from concertation.spaces.access import access_for
+from concertation.spaces.models import Space
+from concertation.spaces.selectors import charter_in_force
+
+from .. import followups
+from .. import rsvp as rsvps
+from ..models import AgendaItem, Meeting
+from ..selectors import agenda_items, past_meetings, rsvp_of, rsvps_of, schedule, upcoming_meetings
+from ..services import agenda as services
+
+ItemStatus = AgendaItem.Status
+
+
+def meeting_list_context(user, space, page_number, *, page_size: int) -> dict:
+    """The space's coming meetings and a page of its past ones, with their local times."""
+    now = timezone.now()
+    page = Paginator(past_meetings(user, space, now), page_size).get_page(page_number)
+    upcoming = upcoming_meetings(user, space, now)
+    for meeting in [*upcoming, *page.object_list]:
+        meeting.local_start = timezone.localtime(meeting.starts_at)
+        meeting.local_end = timezone.localtime(meeting.ends_at)
+    return {
+        "territory": space.territory, "space": space, "upcoming": upcoming, "page": page,
+        "can_add": user.has_perm("meetings.add_meeting", space),
+        "public_feed": space.visibility == Space.Visibility.PUBLIC,
+    }
+
+
+def agenda_context(meeting: Meeting, items, *, can_run: bool, moved: AgendaItem | None = None,
+                    moved_direction: str = "") -> dict:
+    """The agenda with each item's times (and, under the follow-ups item, those it reviews); with
+    htmx after a move, ``moved`` says which item to announce."""
+    accepted = [item for item in items if item.status == ItemStatus.ACCEPTED]
+    review_item = followups.follow_ups_item(accepted)
+    rolled = followups.review_rows(meeting) if review_item is not None else []
+    rows = [{"item": item, "start": start, "end": end, "description_html": render_markdown(item.description),
+             "reviews_follow_ups": item is review_item, "follow_ups": rolled if item is review_item else []}
+            for item, start, end in schedule(accepted, meeting.starts_at)]
+    return {
+        "rows": rows, "timebox": services.timebox(meeting, accepted),
+        "agenda_open": meeting.status in services.AGENDA_OPEN and can_run,
+        "moved": moved, "moved_direction": moved_direction,
+    }
+
+
+def meeting_page_context(user, space, meeting: Meeting, *, rsvp_form=None) -> dict:
+    """The meeting's page as ``user`` sees it (the organizers see every answer and proposed item)."""
+    can_run = user.has_perm("meetings.run_meeting", meeting)
+    takes_part = user.has_perm("meetings.take_part", meeting)
+    items = agenda_items(meeting)
+    proposed = [item for item in items if item.status == ItemStatus.PROPOSED]
+    declined = [item for item in items if item.status == ItemStatus.DECLINED]
+    if not can_run:
+        proposed = [item for item in proposed if item.proposed_by_id == user.pk]
+        declined = [item for item in declined if item.proposed_by_id == user.pk]
+    documents = [(item, document) for item in items if item.status == ItemStatus.ACCEPTED
+                 for document in item.documents.all()]
+    answering = meeting.status in rsvps.ANSWERABLE
+    all_rsvps = rsvps_of(meeting) if can_run and meeting.status != Meeting.Status.DRAFT else None
+    own = None
+    if takes_part and answering:
+        if all_rsvps is not None:
+            own = next((rsvp for rsvp in all_rsvps if rsvp.person_id == user.pk), None)
+        else:
+            own = rsvp_of(meeting, user)
+        if rsvp_form is None:
+            rsvp_form = rsvps.RsvpForm(initial=rsvps.initial_for(own), meeting=meeting)
+    may_propose = (not can_run and takes_part
+                   and services.may_propose_items(user, meeting, charter_in_force(space), charter_known=True))
+    context = {
+        "territory": space.territory, "space": space, "meeting": meeting,
+        "starts_at": timezone.localtime(meeting.starts_at), "ends_at": timezone.localtime(meeting.ends_at),
+        "can_run": can_run, "takes_part": takes_part, "may_propose": may_propose,
+        "proposed": proposed, "declined": declined, "documents": documents,
+        "rsvps": all_rsvps, "totals": rsvps.rsvp_totals(all_rsvps) if all_rsvps is not None else None,
+        "own_rsvp": own, "rsvp_form": rsvp_form if takes_part and answering else None,
+        "facilitates": access_for(user).facilitates(space),
+    }
+    context.update(agenda_context(meeting, items, can_run=can_run))
+    return context
