@@ -22,6 +22,7 @@ from concertation.spaces.models import Charter, Space
 from .models import (
     Activity,
     Indicator,
+    Measurement,
     Objective,
     Plan,
     Priority,
@@ -473,3 +474,30 @@ def plans_a_decision_may_adjust(decision, user) -> list[Plan]:
     for plan in plans:
         plan.space = spaces[plan.space_id]
     return [plan for plan in plans if user.has_perm("planning.change_plan", plan)]
+
+
+def plan_objective(plan: Plan, pk):
+    return Objective.objects.filter(priority__plan=plan, pk=int(pk)).first() if str(pk).isdigit() else None
+
+
+def plan_activity(plan: Plan, pk):
+    return Activity.objects.filter(strategy__plan=plan, pk=int(pk)).first() if str(pk).isdigit() else None
+
+
+def indicator_in_plan(plan: Plan, pk: int) -> Indicator:
+    """An indicator of the plan (its level loaded), 404 when it belongs elsewhere."""
+    indicator = (Indicator.objects.filter(plan=plan, pk=pk)
+                 .select_related("responsible", "objective", "activity").first())
+    if indicator is None:
+        raise Http404
+    indicator.plan = plan
+    return indicator
+
+
+def measurement_of(indicator: Indicator, pk: int) -> Measurement:
+    """A measurement of the indicator, 404 when it belongs elsewhere."""
+    found = Measurement.objects.filter(indicator=indicator, pk=pk).first()
+    if found is None:
+        raise Http404
+    found.indicator = indicator
+    return found

@@ -10,14 +10,13 @@ from __future__ import annotations
 import io
 import logging
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from concertation.core.kept_upload import KeptUpload
@@ -32,37 +31,14 @@ from concertation.core.tabular import (
 )
 from concertation.directory.models import College
 
+from ..forms import UploadForm
 from ..imports import COLUMNS, OrganizationImport, template_examples
-from .common import load_territory
-from .invitations import _base_url
+from .common import base_url, load_territory
 
 logger = logging.getLogger(__name__)
 
 KEPT = KeptUpload("concertation_import")
-EXTENSIONS = (".csv", ".xlsx")
 PERM = "directory.import_members"
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Fichier à importer"),
-        help_text=gettext_lazy("Un fichier CSV (UTF-8) ou un classeur Excel (.xlsx), de 5 Mo et 5 000 lignes au plus."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-"
-                                                         "officedocument.spreadsheetml.sheet"}),
-        error_messages={"required": gettext_lazy("Choisissez le fichier à importer."),
-                        "empty": gettext_lazy("Ce fichier est vide : choisissez le fichier rempli.")},
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(EXTENSIONS):
-            raise forms.ValidationError(_("Seuls les fichiers CSV (.csv) et les classeurs Excel (.xlsx) sont "
-                                          "acceptés : dans votre tableur, choisissez « Enregistrer sous », puis "
-                                          "l'un de ces formats."))
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(_("Le fichier dépasse %(size)s Mo : divisez-le en plusieurs fichiers.")
-                                        % {"size": MAX_BYTES // (1024 * 1024)})
-        return upload
 
 
 def _column_help(territory):
@@ -112,7 +88,7 @@ def import_members(request, territory):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
-        importer = OrganizationImport(territory, base_url=_base_url(request))
+        importer = OrganizationImport(territory, base_url=base_url(request))
         preview = importer.preview(importer.read(data, filename=upload.name))
         token = KEPT.keep(request, owner=("territory", territory.pk), name=upload.name, data=data) if preview.ok else None
         if not preview.ok:
@@ -128,7 +104,7 @@ def _confirm(request, territory):
         messages.error(request, _("Cet aperçu n'est plus disponible : téléversez le fichier de nouveau."))
         return redirect("spaces:import", territory=territory.slug)
     data, filename = kept
-    importer = OrganizationImport(territory, base_url=_base_url(request))
+    importer = OrganizationImport(territory, base_url=base_url(request))
     try:
         importer.apply(importer.read(data, filename=filename), by=request.user)
     except ImportRefused as refused:

@@ -41,8 +41,7 @@ from ..models import (
     RoleAssignment,
     Space,
 )
-from .common import get_in_space, load_space, load_territory
-from .invitations import _base_url
+from .common import base_url, get_in_space, load_space, load_territory
 
 PAGE_SIZE = 50             # rows of a list a page (members, organizations, the space's full member list)
 PREVIEW_PER_COLLEGE = 30   # members of each college shown on the space page
@@ -242,7 +241,7 @@ def member_add(request, territory, space):
                 space=space, organization=data["organization"], person=data["person"],
                 category=data["category"], college=data["college"], delegate=data["delegate"],
                 delegate_email=data["delegate_email"], alternate=data["alternate"], start=data["start"],
-                base_url=_base_url(request), by=request.user,
+                base_url=base_url(request), by=request.user,
             )
         except DomainError as error:
             add_domain_error(form, error)
