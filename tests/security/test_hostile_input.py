@@ -44,7 +44,6 @@ from concertation.meetings.models import AgendaItem, ItemDocument, Meeting, Rsvp
 from concertation.meetings.views.agenda import ItemForm as AgendaItemForm
 from concertation.meetings.views.agenda import MeetingForm, ProposeForm
 from concertation.meetings.views.live import FollowUpForm
-from concertation.planning import indicators
 from concertation.planning import services as planning
 from concertation.planning.forms import IndicatorForm, PlanForm
 from concertation.planning.forms import ItemForm as PlanItemForm
@@ -372,7 +371,7 @@ def test_import_templates_neutralize_formulas(world):
     plan = draft_plan(world)
     today = timezone.localdate()
     for formula in FORMULAS[1:3]:
-        indicators.indicator_add(plan=plan, by=world.coordinator, name=formula, target_value="10",
+        planning.indicator_add(plan=plan, by=world.coordinator, name=formula, target_value="10",
                                  target_date=date(today.year + 1, 12, 31))
     client = signed_in(world.coordinator)
     members = {"territory": world.territory.slug}

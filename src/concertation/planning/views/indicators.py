@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from concertation.core.errors import DomainError, add_domain_error
 from concertation.spaces.views.common import require
 
-from .. import indicators as services
+from .. import services
 from ..forms import (
     ChangeForm,
     IndicatorForm,
@@ -26,7 +26,7 @@ from ..forms import (
     indicator_initial,
     level_choices,
 )
-from ..indicators import reservation_kind
+from ..indicators import reservation_kind, show
 from ..models import Plan
 from ..pages import day_text, indicator_page, recent_measurements, value_on
 from ..selectors import (
@@ -166,7 +166,7 @@ def _load_measurement(request, territory, space, plan, indicator, measurement):
 @require_http_methods(["GET", "POST"])
 def measurement_correct(request, territory, space, plan, indicator, measurement):
     space, plan, obj, found = _load_measurement(request, territory, space, plan, indicator, measurement)
-    initial = {"date": found.date, "value": services.show(found.value), "note": found.note}
+    initial = {"date": found.date, "value": show(found.value), "note": found.note}
     form = MeasurementCorrectForm(request.POST or None, indicator=obj, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
