@@ -313,8 +313,7 @@ class IndicatorForm(ChangeForm):
     responsible = OrganizationChoiceField(label=_("Organisme responsable"),
                                           queryset=Organization.objects.none(), required=False,
                                           empty_label=_("— Aucun —"),
-                                          help_text=_("Ses personnes déléguées peuvent saisir les "
-                                                                 "mesures."))
+                                          help_text=_("Ses personnes déléguées peuvent saisir les mesures."))
 
     FIELDS = ["name", "unit", "baseline_value", "baseline_date", "target_value", "target_date", "direction",
               "frequency", "source", "responsible"]
@@ -332,7 +331,8 @@ class IndicatorForm(ChangeForm):
         cleaned = super().clean()
         baseline, target = cleaned.get("baseline_date"), cleaned.get("target_date")
         if baseline and target and target <= baseline:
-            self.add_error("target_date", gettext("La date de la cible doit venir après celle de la valeur de départ."))
+            self.add_error("target_date",
+                           gettext("La date de la cible doit venir après celle de la valeur de départ."))
         return cleaned
 
     def item_kwargs(self, plan: Plan) -> dict:
@@ -344,7 +344,6 @@ class IndicatorForm(ChangeForm):
         elif kind == "activity":
             data["activity"] = plan_activity(plan, pk)
         return data
-
 
 
 def indicator_initial(indicator: Indicator) -> dict:
@@ -383,7 +382,7 @@ class MeasurementCorrectForm(MeasurementForm):
     reason = forms.CharField(
         label=_("Raison de la correction"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Dites pourquoi la mesure change : la raison est inscrite à "
-                                                 "l'historique.")},
+                                      "l'historique.")},
         help_text=_("Par exemple « Erreur de saisie : 4,5 et non 45 »."))
 
 
@@ -391,5 +390,5 @@ class MeasurementDeleteForm(forms.Form):
     reason = forms.CharField(
         label=_("Raison de la suppression"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Dites pourquoi la mesure change : la raison est inscrite à "
-                                                 "l'historique.")},
+                                      "l'historique.")},
         help_text=_("Par exemple « Mesure saisie pour le mauvais indicateur »."))

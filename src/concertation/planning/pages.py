@@ -1,13 +1,16 @@
-"""What the follow-up pages show beyond the dashboard and the bilan (dashboard.py, bilan.py): an
-indicator's page, the measurement forms' side panels, the measurement import's help. Plain
-functions the views call; each returns the context a template needs (reads only)."""
+"""What the plan's pages show beyond the dashboard and the bilan (dashboard.py, bilan.py): the plan's
+tree as a page reads it (with the links of its items), an item's history, an indicator's page, the
+side panels of the forms, the measurement import's help. Plain functions the views call; each
+returns what a template needs (reads only)."""
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.utils import formats
 from django.utils.translation import gettext as _
 
 from concertation.core.tabular import english
+from concertation.spaces.access import access_for
 
 from . import charts
 from .dashboard import line_for
@@ -21,9 +24,101 @@ from .indicators import (
 )
 from .measurements_import import COLUMNS
 from .models import Indicator, Measurement, Plan
-from .revisions import history_of
-from .selectors import item_number
+from .revisions import action_sentence, describe_diff, history_of, plan_as_of
+from .selectors import item_in_plan, item_number, plan_tree
 
+# The plan's structure ---------------------------------------------------------------------------
+
+# The item URLs of a big plan page are built from the plan's URL (reversed once) rather than
+# reversed one by one: they follow urls_structure.py (tests check both agree).
+ITEM_URL_SUFFIXES = {"edit": "modifier/", "move": "deplacer/", "remove": "retirer/", "history": "historique/"}
+CHILD_KIND = {"priority": "objective", "objective": "strategy", "strategy": "activity"}
+
+
+def attach_urls(tree, base: str, carried: str = "") -> None:
+    """``carried``: a query string that every change link keeps (the preselected decision)."""
+    then = f"&{carried}" if carried else ""
+    alone = f"?{carried}" if carried else ""
+    for node in tree.nodes():
+        prefix = f"{base}{node.kind}/{node.id}/"
+        node.urls = {name: prefix + suffix for name, suffix in ITEM_URL_SUFFIXES.items()}
+        for name in ("edit", "remove"):
+            node.urls[name] += alone
+        node.urls["move_up"] = f"{node.urls['move']}?direction=up{then}"
+        node.urls["move_down"] = f"{node.urls['move']}?direction=down{then}"
+        if node.kind in CHILD_KIND:
+            node.urls["add_child"] = f"{base}{CHILD_KIND[node.kind]}/ajouter/?parent={node.id}{then}"
+        if node.kind == "activity":
+            node.urls["progress"] = f"{base}actions/{node.id}/avancement/{alone}"
+
+
+def plan_page_tree(plan: Plan, *, user, moment=None, can_change: bool = False):
+    """The plan's tree as the plan page shows it: as it was at ``moment`` (None: now); with each
+    line's indicators when reading; each activity's ``can_report`` (news of its progress)."""
+    # The reading view summarises each line's indicators; the edit mode does without them.
+    tree = (plan_as_of(plan, moment, with_indicators=True) if moment
+            else plan_tree(plan, with_indicators=not can_change))
+    if moment is None and not can_change:
+        # Delegates of a lead or co-lead organization give news of their activities.
+        represented = set().union(*access_for(user).space_organizations.values())
+        for node in tree.nodes():
+            node.can_report = bool(node.kind == "activity" and plan.status != Plan.Status.ARCHIVED
+                                   and represented & node.organization_ids)
+    else:
+        for node in tree.nodes():
+            node.can_report = can_change and node.kind == "activity"
+    return tree
+
+
+def contained(node) -> dict:
+    """How many objectives, strategies and activities an item holds (what its removal takes along)."""
+    counts = {"objective": 0, "strategy": 0, "activity": 0}
+    stack = list(node.children) if node else []
+    while stack:
+        child = stack.pop()
+        counts[child.kind] = counts.get(child.kind, 0) + 1
+        stack.extend(child.children)
+    return counts
+
+
+def revision_row(revision) -> dict:
+    return {"revision": revision, "sentence": action_sentence(revision), "changes": describe_diff(revision)}
+
+
+def item_history_page(plan: Plan, kind: str, item: int) -> dict:
+    """The history of an item, of an indicator or of the plan itself, also once the item is removed
+    (its title then comes from its last revision); 404 for what never was in this plan."""
+    if kind == "plan":
+        if item != plan.pk:
+            raise Http404
+        title, number, exists = plan.title, "", True
+    elif kind == "indicator":
+        indicator = plan.indicators.filter(pk=item).first()
+        exists = indicator is not None
+        title, number = (indicator.name if indicator else ""), ""
+    else:
+        try:
+            obj = item_in_plan(plan, kind, item)
+        except Http404:
+            obj = None
+        exists = obj is not None
+        title = obj.title if obj else ""
+        number = item_number(plan, kind, item) if obj else ""
+    revisions_list = list(history_of(kind, item, plan=plan))
+    if not exists and not revisions_list:
+        raise Http404
+    if not exists:
+        title = revisions_list[0].item_label
+    return {"title": title, "number": number, "exists": exists,
+            "rows": [revision_row(revision) for revision in revisions_list]}
+
+
+def recent_updates(activity, count: int = 20) -> list:
+    """The latest news of an activity (the progress form's side panel)."""
+    return list(activity.updates.select_related("author")[:count])
+
+
+# Indicators and measurements --------------------------------------------------------------------
 
 def day_text(day) -> str:
     return formats.date_format(day, "DATE_FORMAT")
