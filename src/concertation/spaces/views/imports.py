@@ -24,52 +24,19 @@ from concertation.core.tabular import (
     MAX_BYTES,
     MAX_ROWS,
     ImportRefused,
-    english,
-    quote,
     template_csv,
     template_xlsx,
 )
-from concertation.directory.models import College
 
 from ..forms import UploadForm
 from ..imports import COLUMNS, OrganizationImport, template_examples
+from ..pages import import_column_help
 from .common import base_url, load_territory
 
 logger = logging.getLogger(__name__)
 
 KEPT = KeptUpload("concertation_import")
 PERM = "directory.import_members"
-
-
-def _column_help(territory):
-    """The columns as the upload page documents them, in the person's language."""
-    accepted = {
-        "organization": _("Le nom de l'organisme. Un organisme du territoire qui porte déjà ce nom est mis à jour."),
-        "acronym": _("30 caractères au plus."),
-        "sector": _("Un secteur qui n'existe pas encore est créé."),
-        "college": _("Le nom d'un collège du territoire : %(names)s.") % {"names": _college_names(territory)},
-        "website": _("Par exemple https://exemple.org; « https:// » est ajouté s'il manque."),
-        "contact_email": _("L'adresse courriel générale de l'organisme."),
-        "space": _("Le nom ou l'identifiant d'adresse d'un espace du territoire. Vide : l'organisme est "
-                   "seulement ajouté à l'annuaire."),
-        "category": _("« votant », « observateur » ou « invité » (en anglais : « voting », "
-                      "« observer », « guest »). Vide : membre votant."),
-        "delegate_email": _("Une personne du territoire est nommée tout de suite; toute autre personne "
-                             "reçoit une invitation et prend ce siège en l'acceptant."),
-        "delegate_name": _("Pour vous repérer dans l'aperçu; chaque personne garde le nom de son compte."),
-        "alternate_email": _("Une personne du territoire est nommée tout de suite; toute autre personne "
-                              "reçoit une invitation et prend ce siège en l'acceptant."),
-        "alternate_name": _("Pour vous repérer dans l'aperçu; chaque personne garde le nom de son compte."),
-        "start": _("Le début de l'adhésion, écrit AAAA-MM-JJ (par exemple 2025-09-18). Vide : aujourd'hui."),
-    }
-    return [{"header": column.header(), "other": column.header("fr" if english() else "en"),
-             "required": column.required, "help": accepted.get(column.key, "")}
-            for column in COLUMNS]
-
-
-def _college_names(territory) -> str:
-    names = list(College.objects.filter(territory=territory).values_list("name", flat=True))
-    return ", ".join(quote(name) for name in names) or _("aucun pour l'instant")
 
 
 def _page(request, territory, template, **context):
@@ -95,7 +62,7 @@ def import_members(request, territory):
             KEPT.forget(request)
         return _page(request, territory, "preview.html", preview=preview, token=token, filename=upload.name,
                      form=UploadForm())
-    return _page(request, territory, "upload.html", form=form, columns=_column_help(territory))
+    return _page(request, territory, "upload.html", form=form, columns=import_column_help(territory))
 
 
 def _confirm(request, territory):

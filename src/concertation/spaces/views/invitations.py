@@ -9,12 +9,9 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -23,18 +20,11 @@ from concertation.core.errors import DomainError, add_domain_error
 from .. import invitations as services
 from ..forms import InvitationForm
 from ..models import Invitation
+from ..pages import invitations_page
 from .common import base_url, get_in_space, load_space
 
 PERM = "spaces.invite_members"
-PAGE_SIZE = 50
 SESSION_KEY = "invitation_token"
-
-STATUS_LABELS = {
-    "pending": (gettext_lazy("En attente"), "badge-warn"),
-    "expired": (gettext_lazy("Expirée"), "badge-danger"),
-    "accepted": (gettext_lazy("Acceptée"), "badge-ok"),
-    "revoked": (gettext_lazy("Révoquée"), ""),
-}
 
 
 def _list_url(space) -> str:
@@ -48,13 +38,10 @@ def invitations(request, territory, space):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                invitation = services.invitation_create(
-                    space=space, email=data["email"], invited_as=data["invited_as"],
-                    organization=data["organization"], category=data["category"], message=data["message"],
-                    by=request.user,
-                )
-                services.invitation_send(invitation=invitation, base_url=base_url(request))
+            invitation = services.invitation_invite(
+                space=space, email=data["email"], invited_as=data["invited_as"], organization=data["organization"],
+                category=data["category"], message=data["message"], by=request.user, base_url=base_url(request),
+            )
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -62,15 +49,9 @@ def invitations(request, territory, space):
                 "email": invitation.email
             })
             return redirect(_list_url(space))
-    page = Paginator(
-        Invitation.objects.filter(space=space)
-        .select_related("organization", "invited_by", "accepted_by")
-        .order_by("-created_at", "-pk"),
-        PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
-    rows = [(invitation, *STATUS_LABELS[invitation.status]) for invitation in page.object_list]
     return render(request, "spaces/invitations/list.html", {
-        "territory": space.territory, "space": space, "form": form, "page": page, "rows": rows,
+        "territory": space.territory, "space": space, "form": form,
+        **invitations_page(space, request.GET.get("page")),
     })
 
 
