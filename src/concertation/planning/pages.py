@@ -198,7 +198,7 @@ def column_help() -> list[dict]:
         "indicator": _("Le nom de l'indicateur, comme le plan l'écrit (majuscules et accents ignorés), ou son "
                        "identifiant."),
         "date": _("La date de la mesure, écrite AAAA-MM-JJ (par exemple 2025-03-31); pas dans le futur."),
-        "value": _("Un nombre : la virgule décimale (18,5) et les espaces entre les milliers (1 200) sont "
+        "value": _("Un nombre : la virgule décimale (18,5) et les espaces entre les milliers (1 200) sont "
                    "acceptés."),
         "note": _("Facultatif, 300 caractères au plus."),
     }

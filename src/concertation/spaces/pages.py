@@ -208,19 +208,19 @@ def import_column_help(territory) -> list[dict]:
         "acronym": _("30 caractères au plus."),
         "sector": _("Un secteur qui n'existe pas encore est créé."),
         "college": _("Le nom d'un collège du territoire : %(names)s.") % {"names": _college_names(territory)},
-        "website": _("Par exemple https://exemple.org; « https:// » est ajouté s'il manque."),
+        "website": _("Par exemple https://exemple.org; « https:// » est ajouté s'il manque."),
         "contact_email": _("L'adresse courriel générale de l'organisme."),
-        "space": _("Le nom ou l'identifiant d'adresse d'un espace du territoire. Vide : l'organisme est "
+        "space": _("Le nom ou l'identifiant d'adresse d'un espace du territoire. Vide : l'organisme est "
                    "seulement ajouté à l'annuaire."),
-        "category": _("« votant », « observateur » ou « invité » (en anglais : « voting », "
-                      "« observer », « guest »). Vide : membre votant."),
+        "category": _("« votant », « observateur » ou « invité » (en anglais : « voting », "
+                      "« observer », « guest »). Vide : membre votant."),
         "delegate_email": _("Une personne du territoire est nommée tout de suite; toute autre personne "
                              "reçoit une invitation et prend ce siège en l'acceptant."),
         "delegate_name": _("Pour vous repérer dans l'aperçu; chaque personne garde le nom de son compte."),
         "alternate_email": _("Une personne du territoire est nommée tout de suite; toute autre personne "
                               "reçoit une invitation et prend ce siège en l'acceptant."),
         "alternate_name": _("Pour vous repérer dans l'aperçu; chaque personne garde le nom de son compte."),
-        "start": _("Le début de l'adhésion, écrit AAAA-MM-JJ (par exemple 2025-09-18). Vide : aujourd'hui."),
+        "start": _("Le début de l'adhésion, écrit AAAA-MM-JJ (par exemple 2025-09-18). Vide : aujourd'hui."),
     }
     return [{"header": column.header(), "other": column.header("fr" if english() else "en"),
              "required": column.required, "help": accepted.get(column.key, "")}

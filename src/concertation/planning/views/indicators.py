@@ -79,7 +79,7 @@ def indicator_add(request, territory, space, plan):
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, _("L'indicateur « %(name)s » est ajouté au plan.") % {"name": obj.name})
+            messages.success(request, _("L'indicateur « %(name)s » est ajouté au plan.") % {"name": obj.name})
             return redirect(indicator_url(plan, obj.pk))
     return render(request, "planning/dashboard/indicator_form.html", page_context(
         space, plan, form=form, heading=_("Ajouter un indicateur"), submit=_("Ajouter l'indicateur")))
@@ -100,7 +100,7 @@ def indicator_edit(request, territory, space, plan, indicator):
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, _("L'indicateur « %(name)s » est enregistré.") % {"name": obj.name})
+            messages.success(request, _("L'indicateur « %(name)s » est enregistré.") % {"name": obj.name})
             return redirect(indicator_url(plan, obj.pk))
     return render(request, "planning/dashboard/indicator_form.html", page_context(
         space, plan, form=form, indicator=obj, heading=_("Modifier l'indicateur"),
@@ -121,7 +121,7 @@ def indicator_remove(request, territory, space, plan, indicator):
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, _("L'indicateur « %(name)s » est retiré du plan.") % {"name": obj.name})
+            messages.success(request, _("L'indicateur « %(name)s » est retiré du plan.") % {"name": obj.name})
             return redirect("planning:dashboard", **plan_kwargs(plan))
     return render(request, "planning/dashboard/indicator_remove.html", page_context(
         space, plan, form=form, indicator=obj, measurement_count=obj.measurements.count()))
@@ -145,7 +145,7 @@ def measurement_add(request, territory, space, plan, indicator):
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, _("La mesure du %(date)s est enregistrée pour « %(name)s ».") % {
+            messages.success(request, _("La mesure du %(date)s est enregistrée pour « %(name)s ».") % {
                 "date": day_text(data["date"]), "name": obj.name})
             return redirect(indicator_url(plan, obj.pk))
     return render(request, "planning/dashboard/measurement_form.html", page_context(

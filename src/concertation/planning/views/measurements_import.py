@@ -64,7 +64,7 @@ def measurement_import(request, territory, space, plan):
 def _confirm(request, space, plan):
     kept = KEPT.take(request, owner=("plan", plan.pk))
     if kept is None:
-        messages.error(request, _("Cet aperçu n'est plus disponible : téléversez le fichier de nouveau."))
+        messages.error(request, _("Cet aperçu n'est plus disponible : téléversez le fichier de nouveau."))
         return redirect("planning:measurement_import", **plan_kwargs(plan))
     data, filename = kept
     importer = MeasurementImport(plan, request.user)
@@ -72,13 +72,13 @@ def _confirm(request, space, plan):
         importer.apply(importer.read(data, filename=filename), by=request.user)
     except ImportRefused as refused:
         KEPT.forget(request)
-        messages.error(request, _("Rien n'a été importé : les données ont changé depuis l'aperçu. Corrigez les "
+        messages.error(request, _("Rien n'a été importé : les données ont changé depuis l'aperçu. Corrigez les "
                                   "lignes signalées, puis téléversez le fichier de nouveau."))
         return _page(request, space, plan, "import_preview.html", preview=refused.preview, token=None,
                      filename=filename, form=UploadForm())
     KEPT.forget(request)
-    messages.success(request, ngettext("Importation terminée : %(count)s mesure ajoutée.",
-                                       "Importation terminée : %(count)s mesures ajoutées.", importer.count)
+    messages.success(request, ngettext("Importation terminée : %(count)s mesure ajoutée.",
+                                       "Importation terminée : %(count)s mesures ajoutées.", importer.count)
                      % {"count": importer.count})
     return redirect("planning:dashboard", **plan_kwargs(plan))
 
