@@ -119,6 +119,36 @@ def test_views_are_thin(app):
     assert not problems, "\n".join(problems)
 
 
+TESTS = Path(__file__).parent
+
+
+def private_view_imports(app: str) -> list[str]:
+    """``from concertation.<app>.views… import _helper`` (or ``views._helper``) in the tests: a test
+    of a private view helper tests the view's insides; test the page, or move the helper out of the
+    view (a selector, a service, a form)."""
+    found = []
+    prefix = f"concertation.{app}.views"
+    for path in sorted(TESTS.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if prefix not in text:
+            continue
+        for node in ast.walk(ast.parse(text, filename=str(path))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(prefix):
+                found += [f"{path.relative_to(TESTS)}:{node.lineno}: {node.module} import {alias.name}"
+                          for alias in node.names if alias.name.startswith("_")]
+        found += [f"{path.relative_to(TESTS)}: {prefix}…_" for line in text.splitlines()
+                  if f"{prefix}." in line and "._" in line.split(prefix, 1)[1].split()[0]]
+    return found
+
+
+@pytest.mark.parametrize("app", apps_with_views())
+def test_tests_do_not_import_private_view_helpers(app):
+    if app in PENDING_APPS:
+        pytest.skip(f"the views of {app} are thinned on another branch (issue 14); expected to pass after merge")
+    problems = private_view_imports(app)
+    assert not problems, "\n".join(problems)
+
+
 def test_every_app_with_views_is_checked():
     """The walk finds the apps it must check (a renamed folder would silently check nothing)."""
     assert {"planning", "spaces", "home", "accounts", "core", "meetings", "decisions"} <= set(apps_with_views())
