@@ -13,10 +13,10 @@ from concertation.decisions.models import Proposal
 from concertation.directory.models import Organization
 from concertation.spaces.models import Space
 
-from .dashboard import plan_rows
 from .indicators import parse_number, show
 from .models import Activity, Indicator, Plan
 from .selectors import plan_activity, plan_objective
+from .tree import plan_rows
 
 REASON_REQUIRED = _("Expliquez la raison du changement : elle reste dans l'historique du plan.")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import CharField, IntegerField, OuterRef, Subquery, Value
+from django.db.models import CharField, F, IntegerField, OuterRef, Subquery, Value
 
 from .models import (
     Activity,
@@ -296,3 +296,37 @@ def item_number(plan: Plan, kind: str, pk: int) -> str:
         return ""
     node = outline(plan, down_to=kind).find(kind, pk)
     return node.number if node else ""
+
+
+# The plan's skeleton, light (the indicator form's levels) ----------------------------------------
+
+def plan_rows(plan: Plan) -> PlanTree:
+    """The plan's items as light rows (titles, activity status, dates, lead), numbered: one query
+    for priorities, objectives and strategies together, one for the activities."""
+    def level(queryset, kind: str, parent: str | None):
+        return (
+            queryset.order_by()
+            .annotate(kind=Value(kind, output_field=CharField()),
+                      parent=F(parent) if parent else Value(None, output_field=IntegerField()))
+            .values_list("kind", "id", "position", "title", "parent")
+        )
+
+    upper = level(Priority.objects.filter(plan=plan), "priority", None).union(
+        level(Objective.objects.filter(priority__plan=plan), "objective", "priority_id"),
+        level(Strategy.objects.filter(plan=plan), "strategy", "objective_id"),
+        all=True,
+    )
+    items: dict = {}
+    for kind, pk, position, title, parent in upper:
+        row = {"id": pk, "position": position, "title": title}
+        if kind in PARENT_KEY:
+            row[PARENT_KEY[kind]] = parent
+        items[(kind, pk)] = row
+    activities = (
+        Activity.objects.filter(strategy__plan=plan).order_by()
+        .values("id", "position", "title", "strategy_id", "status", "starts_on", "ends_on", "lead__name",
+                "updated_at")
+    )
+    for row in activities:
+        items[("activity", row["id"])] = row
+    return build_plan_tree(plan, items, plan_data={})
