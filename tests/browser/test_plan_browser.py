@@ -218,12 +218,11 @@ def test_ajuster_le_plan_from_a_decision_changes_an_activity_status_as_a_revisio
 def test_coordinator_records_a_measurement_changes_a_lead_and_sees_the_revision_on_the_dashboard(
     plan_world, signed_in_page, axe_check
 ):
-    from concertation.planning import indicators
     from concertation.planning.models import Measurement
 
     plan, activity, change = plan_world["plan"], plan_world["activity"], plan_world["change"]
     housing = Organization.objects.get(territory=plan.space.territory, name=HOUSING_COMMITTEE)
-    clinic = indicators.indicator_add(
+    clinic = services.indicator_add(
         plan=plan, activity=activity, name="Ménages reçus à la clinique", unit="ménages par trimestre",
         baseline_value=40, baseline_date=date(2025, 12, 31), target_value=80, target_date=date(2028, 12, 31),
         frequency="quarterly", responsible=housing, reason="Suivre la clinique locataires",

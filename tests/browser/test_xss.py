@@ -40,7 +40,6 @@ from concertation.meetings.services import meeting as meeting_svc
 from concertation.meetings.services import minutes as minutes_svc
 from concertation.meetings.services import rsvp as rsvp_svc
 from concertation.meetings.services.attendance import attendance_set
-from concertation.planning import indicators
 from concertation.planning import services as planning
 from concertation.spaces import invitations
 from concertation.spaces import services as spaces
@@ -233,13 +232,13 @@ def build_world(tags: Tags) -> dict:
     activity = planning.activity_add(strategy=strategy, title=value("Activity.title", 250),
                                      description=value("Activity.description"), lead=organization,
                                      funder=value("Activity.funder", 200))
-    indicator = indicators.indicator_add(
+    indicator = planning.indicator_add(
         plan=plan, by=coordinator, name=value("Indicator.name", 250), unit=value("Indicator.unit", 50),
         source=value("Indicator.source", 250), baseline_value="10", baseline_date=date(today.year - 1, 1, 1),
         target_value="100", target_date=date(today.year + 2, 12, 31), activity=activity,
         responsible=organization)
     planning.plan_adopt(plan=plan, decision=decided_in_meeting, by=coordinator)
-    indicators.measurement_add(indicator=indicator, date=today - timedelta(days=1), value="40",
+    planning.measurement_add(indicator=indicator, date=today - timedelta(days=1), value="40",
                                note=value("Measurement.note", 300), by=coordinator)
     planning.progress_add(activity=activity, date=today, text=value("ProgressUpdate.text"), percent=40,
                           by=coordinator)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from concertation.meetings.models import Attendance, Meeting
-from concertation.planning import indicators, services
+from concertation.planning import services
 from concertation.planning.bilan import Period, build_bilan, default_period, parse_period
 from concertation.planning.dashboard import build_dashboard
 from concertation.planning.models import Activity
@@ -37,8 +37,8 @@ def pdf_text(response) -> str:
 def follow(p, world):
     """Measurements, the follow-up of activities and two revisions of an adopted plan."""
     for day, value in [(date(2024, 6, 30), 250), (date(2025, 6, 30), 262)]:
-        indicators.measurement_add(indicator=p.households, date=day, value=value, by=world.coordinator)
-    indicators.measurement_add(indicator=p.dropout, date=date(2025, 6, 30), value="18,8", by=world.coordinator)
+        services.measurement_add(indicator=p.households, date=day, value=value, by=world.coordinator)
+    services.measurement_add(indicator=p.dropout, date=date(2025, 6, 30), value="18,8", by=world.coordinator)
     services.progress_add(activity=p.activities[1], date=date(2025, 11, 29), text="600 logements visités.",
                           percent=100, status=Activity.Status.DONE, by=world.coordinator, now=moment(2025, 11, 29))
     services.activity_status_set(activity=p.activity, status=Activity.Status.IN_PROGRESS, reason="Démarrée",
@@ -46,7 +46,7 @@ def follow(p, world):
     p.lead_change = decided(world.assembly, "Le Carrefour reprend la clinique", when=moment(2025, 10, 7, 11))
     services.activity_edit(activity=p.activity, lead=p.family, reason="Le Carrefour reprend la clinique.",
                            decision=p.lead_change, by=world.coordinator, now=moment(2025, 10, 8))
-    indicators.indicator_edit(indicator=p.households, target_value="320", reason="Cible relevée",
+    services.indicator_edit(indicator=p.households, target_value="320", reason="Cible relevée",
                               decision=p.decision, by=world.coordinator, now=moment(2025, 11, 26))
     return p
 
@@ -113,9 +113,9 @@ def test_the_dashboard_reads_a_bounded_number_of_queries(world, client_for, djan
     large = build(world, adopt=True, priorities=30, tag=" (30)")
     for p in (small, large):
         for n, objective in enumerate(p.objectives):
-            extra = indicators.indicator_add(plan=p.plan, objective=objective, name=f"Indicateur {n}", target_value=10,
+            extra = services.indicator_add(plan=p.plan, objective=objective, name=f"Indicateur {n}", target_value=10,
                                              target_date=date(2030, 1, 1), reason="Suivi", decision=p.decision)
-            indicators.measurement_add(indicator=extra, date=date(2025, 1, 1), value=n)
+            services.measurement_add(indicator=extra, date=date(2025, 1, 1), value=n)
         services.activity_edit(activity=p.activity, title="Renommée", reason="r", decision=p.decision)
     for who in (world.coordinator, world.delegate, None):
         client = client_for(who)

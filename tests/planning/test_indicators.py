@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from concertation.core.errors import DomainError
-from concertation.planning import indicators, services
+from concertation.planning import services
 from concertation.planning.indicators import (
     AT_RISK,
     NO_DATA,
@@ -77,11 +77,11 @@ def build(world, *, adopt=False, priorities=1, tag="") -> P:
         p.objectives.append(objective)
         p.activities += [first, second]
     p.objective, p.activity = p.objectives[0], p.activities[0]
-    p.households = indicators.indicator_add(
+    p.households = services.indicator_add(
         plan=p.plan, objective=p.objective, name="Ménages accompagnés", unit="ménages par année",
         baseline_value=Decimal(240), baseline_date=date(2024, 1, 1), target_value=Decimal(300),
         target_date=date(2030, 1, 1), frequency="yearly", responsible=p.housing, source="Registre de la clinique")
-    p.dropout = indicators.indicator_add(
+    p.dropout = services.indicator_add(
         plan=p.plan, name="Taux de décrochage scolaire", unit="%", baseline_value="19", baseline_date=date(2024, 1, 1),
         target_value="15", target_date=date(2030, 1, 1), direction="decrease", frequency="yearly")
     p.decision = decided(world.assembly)
@@ -218,45 +218,45 @@ def test_what_is_not_a_number_is_refused(text):
 # Measurements -----------------------------------------------------------------------------------
 
 def test_one_measurement_per_date_with_a_clear_error(draft, world):
-    indicators.measurement_add(indicator=draft.households, date=date(2025, 6, 30), value="255",
+    services.measurement_add(indicator=draft.households, date=date(2025, 6, 30), value="255",
                                by=world.coordinator)
     with pytest.raises(DomainError) as error:
-        indicators.measurement_add(indicator=draft.households, date=date(2025, 6, 30), value="260",
+        services.measurement_add(indicator=draft.households, date=date(2025, 6, 30), value="260",
                                    by=world.coordinator)
     assert error.value.field == "date"
     assert plain(str(error.value)) == ("Une mesure existe déjà pour « Ménages accompagnés » le lundi 30 juin 2025 "
                                        "(valeur : 255) : il ne peut y avoir qu'une mesure par date.")
     assert Measurement.objects.count() == 1
     # Another indicator, the same date: fine.
-    indicators.measurement_add(indicator=draft.dropout, date=date(2025, 6, 30), value="18,4")
+    services.measurement_add(indicator=draft.dropout, date=date(2025, 6, 30), value="18,4")
     assert Measurement.objects.get(indicator=draft.dropout).value == Decimal("18.4")
 
 
 def test_a_measurement_is_dated_today_or_before_and_is_a_number(draft):
     tomorrow = timezone.localdate() + timedelta(days=1)
     with pytest.raises(DomainError) as error:
-        indicators.measurement_add(indicator=draft.households, date=tomorrow, value="1")
+        services.measurement_add(indicator=draft.households, date=tomorrow, value="1")
     assert error.value.field == "date"
     with pytest.raises(DomainError) as error:
-        indicators.measurement_add(indicator=draft.households, date=date(2025, 1, 1), value="beaucoup")
+        services.measurement_add(indicator=draft.households, date=date(2025, 1, 1), value="beaucoup")
     assert error.value.field == "value"
     assert not Measurement.objects.exists()
 
 
 def test_measurements_are_not_revisions_but_an_archived_plan_takes_none(adopted, world):
-    m = indicators.measurement_add(indicator=adopted.households, date=date(2025, 6, 30), value=255,
+    m = services.measurement_add(indicator=adopted.households, date=date(2025, 6, 30), value=255,
                                    note="Registre", by=world.delegate)
     assert m.recorded_by == world.delegate and m.note == "Registre"
     assert not Revision.objects.exists()
     services.plan_archive(plan=adopted.plan)
     with pytest.raises(DomainError):
-        indicators.measurement_add(indicator=adopted.households, date=date(2025, 7, 30), value=256)
+        services.measurement_add(indicator=adopted.households, date=date(2025, 7, 30), value=256)
 
 
 # Changes of an adopted plan ---------------------------------------------------------------------
 
 def test_a_draft_plan_records_nothing(draft):
-    indicators.indicator_edit(indicator=draft.households, name="Ménages soutenus", target_value="320")
+    services.indicator_edit(indicator=draft.households, name="Ménages soutenus", target_value="320")
     assert refresh(draft.households).target_value == 320
     assert not Revision.objects.exists()
 
@@ -264,11 +264,11 @@ def test_a_draft_plan_records_nothing(draft):
 def test_a_target_change_is_recorded_as_a_revision_and_refused_without_a_decision(adopted, world):
     households = adopted.households
     with pytest.raises(DomainError) as error:
-        indicators.indicator_edit(indicator=households, target_value="320", reason="Plus de moyens",
+        services.indicator_edit(indicator=households, target_value="320", reason="Plus de moyens",
                                   by=world.coordinator)
     assert error.value.field == "decision"
     assert refresh(households).target_value == 300 and not Revision.objects.exists()
-    indicators.indicator_edit(indicator=households, target_value="320", reason="Plus de moyens",
+    services.indicator_edit(indicator=households, target_value="320", reason="Plus de moyens",
                               decision=adopted.decision, by=world.coordinator, now=moment(2026, 3, 1))
     revision = Revision.objects.get()
     assert (revision.item_type, revision.item_id, revision.action) == ("indicator", households.pk, "edit")
@@ -281,12 +281,12 @@ def test_a_target_change_is_recorded_as_a_revision_and_refused_without_a_decisio
 
 def test_the_reason_is_required_on_an_adopted_plan(adopted, world):
     with pytest.raises(DomainError) as error:
-        indicators.indicator_edit(indicator=adopted.households, unit="ménages", by=world.coordinator)
+        services.indicator_edit(indicator=adopted.households, unit="ménages", by=world.coordinator)
     assert error.value.field == "reason"
 
 
 def test_fields_and_target_changed_together_make_two_revisions(adopted, world):
-    indicators.indicator_edit(indicator=adopted.households, unit="ménages", source="Clinique", target_value="310",
+    services.indicator_edit(indicator=adopted.households, unit="ménages", source="Clinique", target_value="310",
                               reason="Précisions", decision=adopted.decision, by=world.coordinator)
     diffs = sorted(tuple(sorted(r.diff)) for r in Revision.objects.all())
     assert diffs == [("source", "unit"), ("target_value",)]
@@ -295,19 +295,19 @@ def test_fields_and_target_changed_together_make_two_revisions(adopted, world):
 def test_an_indicator_added_or_removed_is_reserved_like_its_level(adopted, world):
     # An objective's indicator: objectives are reserved by the default charter.
     with pytest.raises(DomainError) as error:
-        indicators.indicator_add(plan=adopted.plan, objective=adopted.objective, name="Logements", target_value=48,
+        services.indicator_add(plan=adopted.plan, objective=adopted.objective, name="Logements", target_value=48,
                                  target_date=date(2028, 12, 31), reason="Nouvel indicateur", by=world.coordinator)
     assert error.value.field == "decision"
-    added = indicators.indicator_add(plan=adopted.plan, objective=adopted.objective, name="Logements",
+    added = services.indicator_add(plan=adopted.plan, objective=adopted.objective, name="Logements",
                                      target_value=48, target_date=date(2028, 12, 31), reason="Nouvel indicateur",
                                      decision=adopted.decision, by=world.coordinator)
     # An activity's indicator: activities are not reserved; a reason is enough.
-    portions = indicators.indicator_add(plan=adopted.plan, activity=adopted.activity, name="Portions",
+    portions = services.indicator_add(plan=adopted.plan, activity=adopted.activity, name="Portions",
                                         target_value=2600, target_date=date(2028, 12, 31), reason="Suivi",
                                         by=world.coordinator)
     assert [r.action for r in Revision.objects.order_by("id")] == ["add", "add"]
-    indicators.measurement_add(indicator=portions, date=date(2025, 6, 30), value=1800)
-    indicators.indicator_remove(indicator=portions, reason="Doublon", by=world.coordinator)
+    services.measurement_add(indicator=portions, date=date(2025, 6, 30), value=1800)
+    services.indicator_remove(indicator=portions, reason="Doublon", by=world.coordinator)
     removal = Revision.objects.order_by("-id").first()
     assert (removal.action, removal.item_id, removal.before["name"]) == ("remove", portions.pk, "Portions")
     assert not Indicator.objects.filter(pk=portions.pk).exists() and not Measurement.objects.exists()
@@ -315,7 +315,7 @@ def test_an_indicator_added_or_removed_is_reserved_like_its_level(adopted, world
 
 
 def test_moving_an_indicator_to_another_level_shows_in_its_revision(adopted, world):
-    indicators.indicator_edit(indicator=adopted.households, objective=None, activity=adopted.activity,
+    services.indicator_edit(indicator=adopted.households, objective=None, activity=adopted.activity,
                               reason="Suivi par la clinique", decision=adopted.decision, by=world.coordinator)
     revision = Revision.objects.get()
     changes = {row["label"]: (row["before"], row["after"]) for row in describe_diff(revision)}
@@ -333,7 +333,7 @@ def test_indicator_fields_are_checked(draft):
         ({"responsible": OrganizationFactory()}, "responsible"),
     ]:
         with pytest.raises(DomainError) as error:
-            indicators.indicator_add(**{**base, **extra})
+            services.indicator_add(**{**base, **extra})
         assert error.value.field == field, extra
 
 
@@ -346,7 +346,7 @@ def url(world, name, plan, **kwargs):
 
 def test_the_indicator_page_shows_charts_with_text_alternatives_and_the_measurements(adopted, world, client_for):
     for day, value in [(date(2024, 6, 30), 250), (date(2025, 6, 30), 262)]:
-        indicators.measurement_add(indicator=adopted.households, date=day, value=value, by=world.coordinator)
+        services.measurement_add(indicator=adopted.households, date=day, value=value, by=world.coordinator)
     response = client_for(world.delegate).get(url(world, "indicator", adopted.plan, indicator=adopted.households.pk))
     assert response.status_code == 200
     content = plain(response.content.decode())

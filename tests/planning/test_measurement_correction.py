@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from concertation.core.errors import DomainError
 from concertation.core.models import AuditEvent
-from concertation.planning import indicators
+from concertation.planning import services
 from concertation.planning.models import Measurement, Plan, Revision
 from concertation.planning.revisions import action_sentence, describe_diff
 from tests.factories import DelegationFactory, MembershipFactory
@@ -45,7 +45,7 @@ def measurement_url(world, name, p, measurement):
 
 def mistyped(p, world, value="24", day=DAY):
     """The measurement of households typed « 24 » instead of « 254,5 »."""
-    return indicators.measurement_add(indicator=p.households, date=day, value=value, by=world.coordinator)
+    return services.measurement_add(indicator=p.households, date=day, value=value, by=world.coordinator)
 
 
 def state():
@@ -81,7 +81,7 @@ def test_a_value_is_corrected_with_a_french_comma_and_the_status_follows(adopted
 def test_a_correction_of_an_adopted_plan_is_a_revision_with_the_old_and_new_values(adopted, world, client_for):
     measurement = mistyped(adopted, world)
     audits = AuditEvent.objects.count()
-    indicators.measurement_correct(measurement=measurement, by=world.coordinator, value="254,5",
+    services.measurement_correct(measurement=measurement, by=world.coordinator, value="254,5",
                                    reason="Erreur de saisie")
     revision = Revision.objects.get(item_type="measurement")
     assert (revision.plan, revision.item_id, revision.action, revision.author, revision.reason) == (
@@ -96,7 +96,7 @@ def test_a_correction_of_an_adopted_plan_is_a_revision_with_the_old_and_new_valu
     history = text(client_for(world.delegate).get(url(world, "revisions", adopted.plan)))
     assert "Mesure corrigée" in history and "Erreur de saisie" in history
     # A correction that changes nothing records nothing.
-    indicators.measurement_correct(measurement=measurement, by=world.coordinator, value="254.5", reason="Rien")
+    services.measurement_correct(measurement=measurement, by=world.coordinator, value="254.5", reason="Rien")
     assert Revision.objects.filter(item_type="measurement").count() == 1
 
 
@@ -105,7 +105,7 @@ def test_a_correction_to_a_date_that_has_a_measurement_is_refused_and_changes_no
     mistyped(adopted, world, value="250", day=OTHER_DAY)
     before = state()
     with pytest.raises(DomainError) as error:
-        indicators.measurement_correct(measurement=measurement, by=world.coordinator, value="24", date=OTHER_DAY,
+        services.measurement_correct(measurement=measurement, by=world.coordinator, value="24", date=OTHER_DAY,
                                        reason="Mauvaise date")
     assert error.value.field == "date"
     assert state() == before
@@ -158,9 +158,9 @@ def test_a_measurement_is_deleted_with_a_reason_and_the_revision_keeps_it(adopte
 
 def test_a_draft_plan_records_no_revision(draft, world):
     measurement = mistyped(draft, world)
-    indicators.measurement_correct(measurement=measurement, by=world.coordinator, value="254,5", reason="Erreur")
+    services.measurement_correct(measurement=measurement, by=world.coordinator, value="254,5", reason="Erreur")
     assert refresh_value(measurement) == Decimal("254.5")
-    indicators.measurement_delete(measurement=measurement, by=world.coordinator, reason="Erreur")
+    services.measurement_delete(measurement=measurement, by=world.coordinator, reason="Erreur")
     assert not Measurement.objects.exists() and not Revision.objects.exists()
 
 
@@ -181,9 +181,9 @@ def test_a_delegate_without_the_right_gets_404_and_nothing_changes(adopted, worl
         assert client.get(address).status_code == 404
         assert client.post(address, {"date": "2025-06-30", "value": "1", "reason": "Forgé"}).status_code == 404
     with pytest.raises(PermissionDenied):
-        indicators.measurement_correct(measurement=measurement, by=world.delegate, value="1", reason="Forgé")
+        services.measurement_correct(measurement=measurement, by=world.delegate, value="1", reason="Forgé")
     with pytest.raises(PermissionDenied):
-        indicators.measurement_delete(measurement=measurement, by=world.delegate, reason="Forgé")
+        services.measurement_delete(measurement=measurement, by=world.delegate, reason="Forgé")
     assert state() == before
     # A delegate of the responsible organization may.
     membership = MembershipFactory(space=world.assembly, organization=adopted.housing)
@@ -202,5 +202,5 @@ def test_a_measurement_of_another_indicator_or_an_archived_plan_is_out_of_reach(
     Plan.objects.filter(pk=adopted.plan.pk).update(status=Plan.Status.ARCHIVED)
     assert client.get(measurement_url(world, "measurement_correct", adopted, measurement)).status_code == 404
     with pytest.raises(DomainError):
-        indicators.measurement_delete(measurement=measurement, by=world.coordinator, reason="Erreur")
+        services.measurement_delete(measurement=measurement, by=world.coordinator, reason="Erreur")
     assert Measurement.objects.filter(pk=measurement.pk).exists()

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from concertation.core.tabular import ImportRefused
-from concertation.planning import indicators
+from concertation.planning import services
 from concertation.planning.measurements_import import MeasurementImport
 from concertation.planning.models import Measurement, Revision
 from tests.factories import DelegationFactory, MembershipFactory
@@ -82,7 +82,7 @@ def test_a_valid_xlsx_with_english_headers_and_ids(plan, world):
 
 
 def test_bad_rows_are_listed_and_nothing_is_imported(plan, world):
-    indicators.measurement_add(indicator=plan.households, date=date(2024, 6, 30), value=250)
+    services.measurement_add(indicator=plan.households, date=date(2024, 6, 30), value=250)
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
     content = (
         "Indicateur,Date,Valeur\n"

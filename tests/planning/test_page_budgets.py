@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from concertation.meetings.models import Attendance, Meeting
-from concertation.planning import bilan, dashboard, indicators, services
+from concertation.planning import bilan, dashboard, services
 from concertation.planning.bilan import Period, bilan_section, build_bilan
 from concertation.planning.dashboard import build_dashboard, dashboard_list
 from concertation.planning.models import Activity
@@ -45,10 +45,10 @@ def grow(world, p, count, *, first=0, indicators_per_objective=1):
         services.progress_add(activity=done, date=date(2025, 11, 1) + timedelta(days=n % 28),
                               text=f"Terminée {n}.", percent=100, status=Activity.Status.DONE)
         for k in range(indicators_per_objective):
-            indicator = indicators.indicator_add(
+            indicator = services.indicator_add(
                 plan=p.plan, objective=objective, name=f"Indicateur {n}.{k}", baseline_value=10,
                 baseline_date=date(2024, 1, 1), target_value=20, target_date=date(2030, 1, 1), **change)
-            indicators.measurement_add(indicator=indicator, date=date(2025, 3, 31), value=10 + k)
+            services.measurement_add(indicator=indicator, date=date(2025, 3, 31), value=10 + k)
         when = moment(2025, 10, 1 + n % 28)
         decision = decided(world.assembly, f"Décision {n}", when=when)
         services.activity_edit(activity=late, ends_on=date(2025, 4, 30), reason=f"Report {n}", decision=decision,

@@ -58,7 +58,6 @@ from concertation.meetings.services.agenda import (
     meeting_convene,
     meeting_create,
 )
-from concertation.planning import indicators
 from concertation.planning import services as planning
 from concertation.planning.models import Activity
 from concertation.spaces import invitations
@@ -188,11 +187,11 @@ def populate(w, space, *, member, organization, runner, attendees, voter_key, ta
     o.strategy = planning.strategy_add(plan=o.plan, objective=o.objective, title=f"Informer les locataires {tag}")
     o.first_activity = planning.activity_add(strategy=o.strategy, title=f"Porte-à-porte {tag}", lead=organization)
     o.activity = planning.activity_add(strategy=o.strategy, title=f"Clinique locataires {tag}", lead=organization)
-    o.indicator = indicators.indicator_add(
+    o.indicator = planning.indicator_add(
         plan=o.plan, objective=o.objective, name=f"Ménages accompagnés {tag}", unit="ménages",
         baseline_value=Decimal(240), baseline_date=date(2024, 1, 1), target_value=Decimal(300),
         target_date=date(2030, 1, 1), frequency="yearly", responsible=organization)
-    o.measurement = indicators.measurement_add(indicator=o.indicator, date=date(2025, 6, 30), value=250, by=runner)
+    o.measurement = planning.measurement_add(indicator=o.indicator, date=date(2025, 6, 30), value=250, by=runner)
     o.plan = planning.plan_adopt(plan=o.plan, decision=o.decided_proposal, by=runner)
     o.progress = planning.progress_add(activity=o.activity, date=date(2025, 6, 1), text="Bien partie.", percent=20,
                                        status=Activity.Status.IN_PROGRESS, by=runner)

@@ -351,7 +351,7 @@ def test_bad_files_get_a_clear_message_and_change_nothing(world, client, name, d
 
 
 def test_file_too_large_is_refused(world, client, monkeypatch):
-    monkeypatch.setattr("concertation.spaces.views.imports.MAX_BYTES", 100)
+    monkeypatch.setattr("concertation.spaces.forms.MAX_BYTES", 100)
     client.force_login(world.coordinator)
     response = upload(client, world, csv_bytes(FR_HEADER, GOOD_ROWS * 5))
     assert "Mo" in response.content.decode() and response.context["form"].errors

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from concertation.core.validators import refuse_invisible_characters
@@ -47,3 +48,25 @@ class ProfileForm(forms.Form):
                     "montrent votre organisme, ou « Une personne membre », à la place de votre nom. Les "
                     "membres connectés voient toujours votre nom."),
     )
+
+
+class EraseForm(forms.Form):
+    password = forms.CharField(
+        label=_("Votre mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Pour confirmer que c'est bien vous."),
+    )
+    confirm = forms.BooleanField(
+        label=_("Je comprends que l'effacement est définitif."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(gettext("Ce mot de passe ne correspond pas à votre compte."))
+        return password

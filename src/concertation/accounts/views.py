@@ -1,7 +1,6 @@
 from allauth.account.decorators import secure_admin_login
 from allauth.account.utils import get_next_redirect_url
 from allauth.core import ratelimit
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -10,10 +9,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from .forms import ProfileForm
+from .forms import EraseForm, ProfileForm
 from .middleware import set_language_cookie
 from .models import Language
 from .services import LANGUAGE_CHOSEN_KEY, user_erase, user_set_language, user_update_profile
@@ -70,28 +68,6 @@ def profile(request):
             }
         )
     return render(request, "accounts/profile.html", {"form": form})
-
-
-class EraseForm(forms.Form):
-    password = forms.CharField(
-        label=gettext_lazy("Votre mot de passe"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text=gettext_lazy("Pour confirmer que c'est bien vous."),
-    )
-    confirm = forms.BooleanField(
-        label=gettext_lazy("Je comprends que l'effacement est définitif."),
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError(_("Ce mot de passe ne correspond pas à votre compte."))
-        return password
 
 
 @login_required

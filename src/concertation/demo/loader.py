@@ -1695,7 +1695,6 @@ def build_plan(ctx: DemoContext) -> None:
     objective and two activities per strategy (leads, co-leads, partners, budgets, working group),
     seven indicators with two years of measurements up to the last quarter, adopted by its own
     decision at the September assembly; then two revisions authorised by the plenary's decision."""
-    from concertation.planning import indicators
     from concertation.planning import services as planning
     from concertation.planning.models import Activity, Plan
 
@@ -1742,7 +1741,7 @@ def build_plan(ctx: DemoContext) -> None:
             level["activity"] = activities[PLAN_ACTIVITY_INDICATORS[key]]
         elif key not in PLAN_CROSS_CUTTING_INDICATORS:
             level["objective"] = objectives[key]
-        created[key] = indicators.indicator_add(
+        created[key] = planning.indicator_add(
             plan=plan, name=fr(data.name), unit=fr(data.unit), baseline_value=data.baseline[0],
             baseline_date=dated(data, data.baseline[1]), target_value=data.target[0],
             target_date=timeline.quarter(data.target[1]),
@@ -1754,8 +1753,8 @@ def build_plan(ctx: DemoContext) -> None:
         recorder = ctx.delegate_of(data.responsible) if data.responsible else coordinator
         for day, value in data.measurements:
             if dated(data, day) <= ctx.today:
-                indicators.measurement_add(indicator=created[key], date=dated(data, day), value=value, by=recorder,
-                                           today=ctx.today)
+                planning.measurement_add(indicator=created[key], date=dated(data, day), value=value, by=recorder,
+                                         today=ctx.today)
     if plenary is None:
         return
     # The plenary (25 November 2025 in the story) supports the Maison des aînés' shuttle: it becomes the lead,
@@ -1765,7 +1764,7 @@ def build_plan(ctx: DemoContext) -> None:
         activity=activities[NAVETTE], lead=ctx.organization("mah"), co_leads=[ctx.organization("panier")],
         reason=ctx.t(NAVETTE_REASON), decision=plenary, by=coordinator, now=ctx.at(day, hour),
     )
-    indicators.indicator_edit(
+    planning.indicator_edit(
         indicator=created["food_households"], target_value=1300, reason=ctx.t(FOOD_TARGET_REASON),
         decision=plenary, by=coordinator, now=ctx.at(day, hour, 5),
     )

@@ -389,3 +389,14 @@ def home_for(person) -> dict:
         }
         data["todo"]["empty"] = not any(data["todo"].values())
     return data
+
+
+def my_territories(user) -> list[tuple]:
+    """« Mes espaces »: (territory, its spaces) for each territory of the person's spaces, then each
+    territory they coordinate without any space yet (it offers to create the first one)."""
+    territories: dict = {}
+    for space in space_selectors.spaces_of_user(user):
+        territories.setdefault(space.territory, []).append(space)
+    for territory in user.coordinated_territories.all():
+        territories.setdefault(territory, [])
+    return list(territories.items())

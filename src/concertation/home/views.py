@@ -6,8 +6,6 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from concertation.spaces import selectors as space_selectors
-
 from . import selectors
 
 
@@ -21,9 +19,4 @@ def home(request):
 def my_spaces(request):
     """« Mes espaces »: the person's territories and spaces; a territory they coordinate without any
     space yet offers to create the first one."""
-    territories: dict = {}
-    for space in space_selectors.spaces_of_user(request.user):
-        territories.setdefault(space.territory, []).append(space)
-    for territory in request.user.coordinated_territories.all():
-        territories.setdefault(territory, [])
-    return render(request, "home/my_spaces.html", {"territories": list(territories.items())})
+    return render(request, "home/my_spaces.html", {"territories": selectors.my_territories(request.user)})

@@ -20,7 +20,7 @@ from functools import cached_property
 from urllib.parse import urlencode
 
 from django.core.paginator import Page
-from django.db.models import CharField, F, IntegerField, Value
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,49 +50,15 @@ from .indicators import (
     show,
     status_sentence,
 )
-from .models import Activity, Indicator, Objective, Plan, Priority, Strategy
+from .models import Activity, Indicator, Plan
 from .revisions import action_sentence, describe_diff
-from .selectors import PARENT_KEY, PlanTree, build_plan_tree, recent_revisions
+from .selectors import recent_revisions
 
 OPEN_STATUSES = (Activity.Status.PLANNED, Activity.Status.IN_PROGRESS, Activity.Status.ON_HOLD)
 RECENT_REVISIONS = 5
 CARDS = 2          # indicator cards (with a chart) per priority on the page
 ROWS = 10          # overdue activities and due measurements listed on the page
 PER_PAGE = 50      # rows of a whole list (dashboard_list)
-
-
-# The plan's skeleton, light ------------------------------------------------------------------------
-
-def plan_rows(plan: Plan) -> PlanTree:
-    """The plan's items as light rows (titles, activity status, dates, lead), numbered: one query
-    for priorities, objectives and strategies together, one for the activities."""
-    def level(queryset, kind: str, parent: str | None):
-        return (
-            queryset.order_by()
-            .annotate(kind=Value(kind, output_field=CharField()),
-                      parent=F(parent) if parent else Value(None, output_field=IntegerField()))
-            .values_list("kind", "id", "position", "title", "parent")
-        )
-
-    upper = level(Priority.objects.filter(plan=plan), "priority", None).union(
-        level(Objective.objects.filter(priority__plan=plan), "objective", "priority_id"),
-        level(Strategy.objects.filter(plan=plan), "strategy", "objective_id"),
-        all=True,
-    )
-    items: dict = {}
-    for kind, pk, position, title, parent in upper:
-        row = {"id": pk, "position": position, "title": title}
-        if kind in PARENT_KEY:
-            row[PARENT_KEY[kind]] = parent
-        items[(kind, pk)] = row
-    activities = (
-        Activity.objects.filter(strategy__plan=plan).order_by()
-        .values("id", "position", "title", "strategy_id", "status", "starts_on", "ends_on", "lead__name",
-                "updated_at")
-    )
-    for row in activities:
-        items[("activity", row["id"])] = row
-    return build_plan_tree(plan, items, plan_data={})
 
 
 # Indicators, as shown ----------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from concertation.core.validators import refuse_invisible_characters
@@ -12,7 +13,10 @@ from concertation.decisions.models import Proposal
 from concertation.directory.models import Organization
 from concertation.spaces.models import Space
 
-from .models import Activity, Plan
+from .indicators import parse_number, show
+from .models import Activity, Indicator, Plan
+from .selectors import plan_activity, plan_objective
+from .tree import plan_rows
 
 REASON_REQUIRED = _("Expliquez la raison du changement : elle reste dans l'historique du plan.")
 
@@ -242,3 +246,149 @@ class ProgressForm(forms.Form):
 
 class AsOfForm(forms.Form):
     au = forms.DateField(label=_("Voir le plan tel qu'il était le"), required=False, widget=DateInput())
+
+
+# Indicators and measurements ----------------------------------------------------------------
+
+class NumberField(forms.CharField):
+    """A number as people type it (« 1 200 », « 18,5 »): see indicators.parse_number."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in (None, ""):
+            return None
+        try:
+            return parse_number(value)
+        except ValueError:
+            raise forms.ValidationError(gettext("« %(value)s » n'est pas un nombre : écrivez par exemple 1200 ou 18,5.")
+                                        % {"value": value}) from None
+
+
+def level_choices(plan: Plan) -> list:
+    """« Tout le plan », then the objectives and the activities, numbered (one query per level)."""
+    tree = plan_rows(plan)
+    objectives, activities = [], []
+    for node in tree.nodes():
+        if node.kind == "objective":
+            objectives.append((f"objective:{node.id}", f"{node.number} · {node.title}"))
+        elif node.kind == "activity":
+            activities.append((f"activity:{node.id}", f"{node.number} · {node.title}"))
+    choices = [("", gettext("Tout le plan (indicateur transversal)"))]
+    if objectives:
+        choices.append((gettext("Objectifs"), objectives))
+    if activities:
+        choices.append((gettext("Actions"), activities))
+    return choices
+
+
+class IndicatorForm(ChangeForm):
+    name = forms.CharField(label=_("Nom de l'indicateur"), max_length=250,
+                           validators=[refuse_invisible_characters],
+                           help_text=_("Ce qu'on mesure, par exemple « Ménages accompagnés par la "
+                                                  "clinique locataires »."))
+    level = forms.ChoiceField(label=_("Rattaché à"), required=False,
+                              help_text=_("Un objectif ou une action du plan, ou tout le plan."))
+    unit = forms.CharField(label=_("Unité"), max_length=50, required=False,
+                           validators=[refuse_invisible_characters],
+                           help_text=_("Par exemple « ménages par année », « % », « logements »."))
+    baseline_value = NumberField(label=_("Valeur de départ"), required=False)
+    baseline_date = forms.DateField(label=_("Date de la valeur de départ"), required=False,
+                                    widget=DateInput())
+    target_value = NumberField(label=_("Cible"),
+                               error_messages={"required": _("Indiquez la cible.")})
+    target_date = forms.DateField(label=_("Date de la cible"), widget=DateInput(),
+                                  error_messages={"required": _("Indiquez la date de la cible.")})
+    direction = forms.ChoiceField(label=_("Sens souhaité"), choices=Indicator.Direction.choices,
+                                  widget=forms.RadioSelect, initial=Indicator.Direction.INCREASE,
+                                  help_text=_("« À la baisse » pour un taux de décrochage, par exemple."))
+    frequency = forms.ChoiceField(label=_("Fréquence de mesure"), choices=Indicator.Frequency.choices,
+                                  initial=Indicator.Frequency.YEARLY)
+    source = forms.CharField(label=_("Source"), max_length=250, required=False,
+                             help_text=_("D'où viennent les chiffres : registre, enquête, statistiques."))
+    responsible = OrganizationChoiceField(label=_("Organisme responsable"),
+                                          queryset=Organization.objects.none(), required=False,
+                                          empty_label=_("— Aucun —"),
+                                          help_text=_("Ses personnes déléguées peuvent saisir les mesures."))
+
+    FIELDS = ["name", "unit", "baseline_value", "baseline_date", "target_value", "target_date", "direction",
+              "frequency", "source", "responsible"]
+
+    def __init__(self, *args, levels=(), territory=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = levels
+        initial = (self.initial or {}).get("responsible")
+        organizations = Organization.objects.filter(territory=territory, active=True)
+        if initial is not None:
+            organizations = organizations | Organization.objects.filter(pk=initial.pk)
+        self.fields["responsible"].queryset = organizations.order_by("name")
+
+    def clean(self):
+        cleaned = super().clean()
+        baseline, target = cleaned.get("baseline_date"), cleaned.get("target_date")
+        if baseline and target and target <= baseline:
+            self.add_error("target_date",
+                           gettext("La date de la cible doit venir après celle de la valeur de départ."))
+        return cleaned
+
+    def item_kwargs(self, plan: Plan) -> dict:
+        data = {name: self.cleaned_data.get(name) for name in self.FIELDS}
+        data["objective"], data["activity"] = None, None
+        kind, _sep, pk = (self.cleaned_data.get("level") or "").partition(":")
+        if kind == "objective":
+            data["objective"] = plan_objective(plan, pk)
+        elif kind == "activity":
+            data["activity"] = plan_activity(plan, pk)
+        return data
+
+
+def indicator_initial(indicator: Indicator) -> dict:
+    level = ""
+    if indicator.objective_id:
+        level = f"objective:{indicator.objective_id}"
+    elif indicator.activity_id:
+        level = f"activity:{indicator.activity_id}"
+    return {
+        "name": indicator.name, "level": level, "unit": indicator.unit,
+        "baseline_value": show(indicator.baseline_value) if indicator.baseline_value is not None else "",
+        "baseline_date": indicator.baseline_date, "target_value": show(indicator.target_value),
+        "target_date": indicator.target_date, "direction": indicator.direction, "frequency": indicator.frequency,
+        "source": indicator.source, "responsible": indicator.responsible,
+    }
+
+
+class MeasurementForm(forms.Form):
+    date = forms.DateField(label=_("Date de la mesure"), widget=DateInput(),
+                           error_messages={"required": _("Indiquez la date de la mesure.")})
+    value = NumberField(label=_("Valeur"),
+                        error_messages={"required": _("Indiquez la valeur mesurée.")})
+    note = forms.CharField(label=_("Note"), max_length=300, required=False,
+                           help_text=_("Facultatif : la source ou une précision sur cette mesure."))
+
+    def __init__(self, *args, indicator: Indicator, **kwargs):
+        kwargs.setdefault("initial", {"date": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        if indicator.unit:
+            self.fields["value"].help_text = gettext("En %(unit)s.") % {"unit": indicator.unit}
+
+
+class MeasurementCorrectForm(MeasurementForm):
+    """A correction: the measurement's date, value and note, and why they change."""
+
+    reason = forms.CharField(
+        label=_("Raison de la correction"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Dites pourquoi la mesure change : la raison est inscrite à "
+                                      "l'historique.")},
+        help_text=_("Par exemple « Erreur de saisie : 4,5 et non 45 »."))
+
+
+class MeasurementDeleteForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Raison de la suppression"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Dites pourquoi la mesure change : la raison est inscrite à "
+                                      "l'historique.")},
+        help_text=_("Par exemple « Mesure saisie pour le mauvais indicateur »."))

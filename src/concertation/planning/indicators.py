@@ -1,48 +1,28 @@
-"""Indicators of a plan: writing them, their measurements, and their computed status.
+"""Indicators of a plan, as they are read: their numbers (``parse_number``, ``show``, ``approx``) and
+their computed status. Their writes are in services/indicators.py and services/measurements.py.
 
-Writing (services, keyword-only, atomic):
-
-- ``indicator_add`` / ``indicator_edit`` / ``indicator_remove``: on an adopted plan every change is
-  a revision (``revisions.record_revision``) with its reason and, when the charter in force reserves
-  it, the decision that authorises it (``services.check_change``). Adding, removing or editing an
-  indicator (other than its target) is reserved like the item it hangs under: kind "activity" for
-  an indicator of an activity, "objective" for one of an objective or of the whole plan. A change
-  of target goes through ``services.indicator_target_edit`` (kind "indicator_target").
-- ``measurement_add``: a measurement is the follow-up of the plan, not a revision; one per indicator
-  and date (a second one on the same date is refused with a clear message), never in the future.
-- ``measurement_correct`` / ``measurement_delete``: fix a mistyped measurement (value, date, note)
-  or delete it, by whoever may record the indicator's measurements, always with a reason. The same
-  rules as adding hold (one per date, not in the future). On an adopted plan the change is a
-  revision of kind "measurement" (who, when, the value before and after, the reason; the audit log
-  follows through ``record_revision``); it needs no decision and "as it was on" leaves it aside.
-
-Reading: ``indicator_status`` applies the rule of docs/indicators.md (on track, at risk, off track,
-no data), ``next_measurement_due`` says when the next measurement is expected. Both are pure
-functions of the indicator's fields and its measurements, so pages compute them without queries.
+``indicator_status`` applies the rule of docs/indicators.md (on track, at risk, off track, no
+data), ``next_measurement_due`` says when the next measurement is expected. Both are pure functions
+of the indicator's fields and its measurements, so pages compute them without queries.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from concertation.core.dates import add_months
 from concertation.core.errors import DomainError
-from concertation.decisions.models import Proposal
 
 from . import revisions
-from .models import Activity, Indicator, Measurement, Objective, Plan, Revision
-from .revisions import diff, label_of, number, record_revision, snapshot
-from .services import check_change, indicator_target_edit
+from .models import Indicator
+from .revisions import number
 
 # Labels of the display-only keys that a revision adds when an indicator changes level (the
 # snapshot keeps the parent as an id, which a diff never shows). Kept here until revisions.py
@@ -64,9 +44,6 @@ STATUS_ORDER = [OFF_TRACK, AT_RISK, ON_TRACK, NO_DATA]
 FREQUENCY_MONTHS = {
     Indicator.Frequency.MONTHLY: 1, Indicator.Frequency.QUARTERLY: 3, Indicator.Frequency.YEARLY: 12,
 }
-TARGET_FIELDS = ("target_value", "target_date")
-FIELDS = ("name", "unit", "baseline_value", "baseline_date", "target_value", "target_date", "direction",
-          "frequency", "source", "responsible", "objective", "activity")
 VALUE_LIMIT = Decimal(10) ** 10  # max_digits 14, decimal_places 4
 FOUR_PLACES = Decimal("0.0001")
 
@@ -111,7 +88,7 @@ def _checked(value: Decimal) -> Decimal:
     return value
 
 
-def _number_or_error(value, field: str, *, required: bool) -> Decimal | None:
+def number_or_error(value, field: str, *, required: bool) -> Decimal | None:
     if value in (None, ""):
         if required:
             raise DomainError(_("Indiquez une valeur."), field=field)
@@ -257,280 +234,8 @@ def measurement_due(indicator: Indicator, latest: date | None, *, plan_start: da
     return next_measurement_due(indicator, latest, plan_start=plan_start) < today
 
 
-# Writing indicators -----------------------------------------------------------------------------
-
-def _locked_plan(plan_id: int) -> Plan:
-    return Plan.objects.select_for_update().select_related("space").get(pk=plan_id)
-
-
-def _check_writable(plan: Plan) -> None:
-    if plan.status == Plan.Status.ARCHIVED:
-        raise DomainError(_("Ce plan est archivé : il ne se modifie plus."))
-
+# What an indicator's change is reserved as --------------------------------------------------------
 
 def reservation_kind(objective_id, activity_id) -> str:
     """The kind of change an indicator's addition, removal or edit is reserved as (see the module)."""
     return "activity" if activity_id else "objective"
-
-
-def _text(value, field: str, limit: int, *, required: bool = False, missing: str = "") -> str:
-    text = " ".join(str(value or "").split())
-    if required and not text:
-        raise DomainError(missing or _("Ce champ est obligatoire."), field=field)
-    if len(text) > limit:
-        raise DomainError(_("%(limit)s caractères au plus.") % {"limit": limit}, field=field)
-    return text
-
-
-def _clean(plan: Plan, fields: dict) -> dict:
-    """Every field of an indicator, validated and normalised (raises DomainError)."""
-    unknown = set(fields) - set(FIELDS)
-    if unknown:
-        raise TypeError(f"indicator: unknown fields {sorted(unknown)}")
-    cleaned = {
-        "name": _text(fields.get("name"), "name", 250, required=True, missing=_("Donnez un nom à l'indicateur.")),
-        "unit": _text(fields.get("unit"), "unit", 50),
-        "source": _text(fields.get("source"), "source", 250),
-        "baseline_value": _number_or_error(fields.get("baseline_value"), "baseline_value", required=False),
-        "baseline_date": fields.get("baseline_date") or None,
-        "target_value": None,
-        "target_date": fields.get("target_date") or None,
-        "direction": fields.get("direction") or Indicator.Direction.INCREASE,
-        "frequency": fields.get("frequency") or Indicator.Frequency.YEARLY,
-        "responsible": fields.get("responsible"),
-        "objective": fields.get("objective"),
-        "activity": fields.get("activity"),
-    }
-    if fields.get("target_value") in (None, ""):
-        raise DomainError(_("Indiquez la cible."), field="target_value")
-    cleaned["target_value"] = _number_or_error(fields.get("target_value"), "target_value", required=True)
-    if not cleaned["target_date"]:
-        raise DomainError(_("Indiquez la date de la cible."), field="target_date")
-    if cleaned["baseline_date"] and cleaned["baseline_value"] is None:
-        raise DomainError(_("Indiquez la valeur de départ, ou videz sa date."), field="baseline_value")
-    if cleaned["baseline_date"] and cleaned["baseline_date"] >= cleaned["target_date"]:
-        raise DomainError(_("La date de la cible doit venir après celle de la valeur de départ."),
-                          field="target_date")
-    if cleaned["direction"] not in Indicator.Direction.values:
-        raise DomainError(_("Choisissez un sens de la liste."), field="direction")
-    if cleaned["frequency"] not in Indicator.Frequency.values:
-        raise DomainError(_("Choisissez une fréquence de la liste."), field="frequency")
-    objective, activity = cleaned["objective"], cleaned["activity"]
-    if objective is not None and activity is not None:
-        raise DomainError(_("Rattachez l'indicateur à un objectif ou à une action, pas aux deux."), field="level")
-    if objective is not None and Objective.objects.filter(pk=objective.pk, priority__plan=plan).count() != 1:
-        raise DomainError(_("Cet objectif appartient à un autre plan."), field="level")
-    if activity is not None and Activity.objects.filter(pk=activity.pk, strategy__plan=plan).count() != 1:
-        raise DomainError(_("Cette action appartient à un autre plan."), field="level")
-    responsible = cleaned["responsible"]
-    if responsible is not None and responsible.territory_id != plan.space.territory_id:
-        raise DomainError(_("Choisissez un organisme de ce territoire."), field="responsible")
-    return cleaned
-
-
-@transaction.atomic
-def indicator_add(*, plan: Plan, by=None, reason: str = "", decision: Proposal | None = None,
-                  now: datetime | None = None, **fields) -> Indicator:
-    """A new indicator of the plan, of an objective or of an activity (the last of its level)."""
-    locked = _locked_plan(plan.pk)
-    _check_writable(locked)
-    cleaned = _clean(locked, fields)
-    kind = reservation_kind(cleaned["objective"], cleaned["activity"])
-    reason = check_change(plan=locked, kind=kind, reason=reason, decision=decision)
-    top = Indicator.objects.filter(plan=locked).aggregate(top=Max("position"))["top"] or 0
-    indicator = Indicator.objects.create(plan=locked, position=top + 1, **cleaned)
-    if locked.status == Plan.Status.ADOPTED:
-        record_revision(plan=locked, item_type="indicator", item_id=indicator.pk, item_label=label_of(indicator),
-                        action=Revision.Action.ADD, after=snapshot(indicator), reason=reason, decision=decision,
-                        by=by, at=now)
-    return indicator
-
-
-def _level_label(obj) -> str | None:
-    return label_of(obj) if obj is not None else None
-
-
-@transaction.atomic
-def indicator_edit(*, indicator: Indicator, by=None, reason: str = "", decision: Proposal | None = None,
-                   now: datetime | None = None, **fields) -> Indicator:
-    """Change an indicator. On an adopted plan: one revision for its fields (reserved like its
-    level), and one for its target through ``services.indicator_target_edit`` (reserved as
-    "indicator_target"). Every rule is checked before anything is written; an edit that changes
-    nothing does nothing (and needs no reason)."""
-    locked = _locked_plan(indicator.plan_id)
-    _check_writable(locked)
-    current = Indicator.objects.select_related("responsible", "objective", "activity").get(pk=indicator.pk)
-    merged = {name: getattr(current, name) for name in FIELDS}
-    merged.update(fields)
-    cleaned = _clean(locked, merged)
-    before = snapshot(current)
-    old_level = (current.objective_id, current.activity_id)
-    old_objective, old_activity = current.objective, current.activity
-    target = {name: cleaned.pop(name) for name in TARGET_FIELDS}
-    for name, value in cleaned.items():
-        setattr(current, name, value)
-    after = snapshot(current)
-    new_level = (current.objective_id, current.activity_id)
-    level_changed = old_level != new_level
-    if level_changed:
-        before.update(objective=_level_label(old_objective), activity=_level_label(old_activity))
-        after.update(objective=_level_label(current.objective), activity=_level_label(current.activity))
-    fields_changed = bool(diff(before, after))
-    target_changed = (Decimal(current.target_value) != target["target_value"]
-                      or current.target_date != target["target_date"])
-    if not fields_changed and not target_changed:
-        return current
-    if fields_changed:
-        for kind in {reservation_kind(*old_level), reservation_kind(*new_level)}:
-            reason = check_change(plan=locked, kind=kind, reason=reason, decision=decision)
-    if target_changed:
-        reason = check_change(plan=locked, kind="indicator_target", reason=reason, decision=decision)
-    if fields_changed:
-        current.save()
-        if locked.status == Plan.Status.ADOPTED:
-            record_revision(plan=locked, item_type="indicator", item_id=current.pk, item_label=label_of(current),
-                            action=Revision.Action.EDIT, before=before, after=after, reason=reason,
-                            decision=decision, by=by, at=now)
-    if target_changed:
-        current = indicator_target_edit(indicator=current, reason=reason, decision=decision, by=by, now=now,
-                                        **target)
-    for name in FIELDS:
-        setattr(indicator, name, getattr(current, name))
-    return current
-
-
-@transaction.atomic
-def indicator_remove(*, indicator: Indicator, by=None, reason: str = "", decision: Proposal | None = None,
-                     now: datetime | None = None) -> None:
-    """Remove an indicator and its measurements; on an adopted plan, a revision keeps what it was."""
-    locked = _locked_plan(indicator.plan_id)
-    current = Indicator.objects.select_related("responsible").get(pk=indicator.pk)
-    reason = check_change(plan=locked, kind=reservation_kind(current.objective_id, current.activity_id),
-                          reason=reason, decision=decision)
-    if locked.status == Plan.Status.ADOPTED:
-        record_revision(plan=locked, item_type="indicator", item_id=current.pk, item_label=label_of(current),
-                        action=Revision.Action.REMOVE, before=snapshot(current), reason=reason, decision=decision,
-                        by=by, at=now)
-    current.delete()
-
-
-# Measurements -----------------------------------------------------------------------------------
-
-def duplicate_message(indicator: Indicator, day: date, value) -> str:
-    return _("Une mesure existe déjà pour « %(name)s » le %(date)s (valeur : %(value)s) : il ne peut y avoir "
-             "qu'une mesure par date.") % {
-        "name": indicator.name, "date": formats.date_format(day, "DATE_FORMAT"), "value": show(value)}
-
-
-def check_measurement(*, day: date | None, value, note: str = "", today: date | None = None):
-    """(value, note) cleaned, or DomainError: a date not in the future, a number, a short note."""
-    today = today or timezone.localdate()
-    if not day:
-        raise DomainError(_("Indiquez la date de la mesure."), field="date")
-    if day > today:
-        raise DomainError(_("La date de la mesure est dans le futur : une mesure se saisit une fois prise."),
-                          field="date")
-    value = _number_or_error(value, "value", required=True)
-    note = " ".join(str(note or "").split())
-    if len(note) > 300:
-        raise DomainError(_("La note dépasse 300 caractères."), field="note")
-    return value, note
-
-
-@transaction.atomic
-def measurement_add(*, indicator: Indicator, date: date, value, note: str = "", by=None,
-                    today: date | None = None) -> Measurement:
-    """Record a measurement (the follow-up of the plan: no revision). One per indicator and date."""
-    plan = Plan.objects.only("status").get(pk=indicator.plan_id)
-    _check_writable(plan)
-    value, note = check_measurement(day=date, value=value, note=note, today=today)
-    Indicator.objects.select_for_update().filter(pk=indicator.pk).first()  # one writer per indicator
-    existing = Measurement.objects.filter(indicator=indicator, date=date).first()
-    if existing is not None:
-        raise DomainError(duplicate_message(indicator, date, existing.value), field="date")
-    try:
-        with transaction.atomic():
-            return Measurement.objects.create(indicator=indicator, date=date, value=value, note=note,
-                                              recorded_by=by)
-    except IntegrityError:
-        raise DomainError(duplicate_message(indicator, date, value), field="date") from None
-
-
-def measurement_label(indicator: Indicator, day: date) -> str:
-    """The label a revision keeps for a measurement: the indicator's name and the date (ISO, so it
-    reads the same in every language)."""
-    return f"{indicator.name} ({day.isoformat()})"[:300]
-
-
-def _check_recorder(by, indicator: Indicator, plan: Plan) -> None:
-    indicator.plan = plan
-    if by is None or not by.has_perm("planning.record_measurement", indicator):
-        raise PermissionDenied
-
-
-def _measurement_reason(reason) -> str:
-    reason = " ".join(str(reason or "").split())
-    if not reason:
-        raise DomainError(_("Dites pourquoi la mesure change : la raison est inscrite à l'historique."),
-                          field="reason")
-    if len(reason) > 1000:
-        raise DomainError(_("%(limit)s caractères au plus.") % {"limit": 1000}, field="reason")
-    return reason
-
-
-def _locked_measurement(measurement: Measurement) -> tuple[Measurement, Indicator, Plan]:
-    """The measurement, its indicator (locked: one writer per indicator) and its plan."""
-    indicator = Indicator.objects.select_for_update().get(pk=measurement.indicator_id)
-    plan = Plan.objects.select_related("space").get(pk=indicator.plan_id)
-    current = Measurement.objects.filter(pk=measurement.pk, indicator=indicator).first()
-    if current is None:
-        raise DomainError(_("Cette mesure n'existe plus : elle a peut-être été supprimée entre-temps."))
-    return current, indicator, plan
-
-
-@transaction.atomic
-def measurement_correct(*, measurement: Measurement, by, value, date: date | None = None, note: str | None = None,
-                        reason: str, today: date | None = None, now: datetime | None = None) -> Measurement:
-    """Correct a measurement (its value, and its date or note when given), with a reason. Refused
-    when the new date already has a measurement of the indicator. A correction that changes
-    nothing does nothing."""
-    current, indicator, plan = _locked_measurement(measurement)
-    _check_writable(plan)
-    _check_recorder(by, indicator, plan)
-    day = date or current.date
-    value, note = check_measurement(day=day, value=value, note=current.note if note is None else note, today=today)
-    reason = _measurement_reason(reason)
-    if day != current.date:
-        existing = Measurement.objects.filter(indicator=indicator, date=day).exclude(pk=current.pk).first()
-        if existing is not None:
-            raise DomainError(duplicate_message(indicator, day, existing.value), field="date")
-    before = snapshot(current)
-    current.date, current.value, current.note = day, value, note
-    after = snapshot(current)
-    if not diff(before, after):
-        return current
-    try:
-        with transaction.atomic():
-            current.save()
-    except IntegrityError:
-        raise DomainError(duplicate_message(indicator, day, value), field="date") from None
-    if plan.status == Plan.Status.ADOPTED:
-        record_revision(plan=plan, item_type="measurement", item_id=current.pk,
-                        item_label=measurement_label(indicator, day), action=Revision.Action.EDIT, before=before,
-                        after=after, reason=reason, by=by, at=now)
-    measurement.date, measurement.value, measurement.note = current.date, current.value, current.note
-    return current
-
-
-@transaction.atomic
-def measurement_delete(*, measurement: Measurement, by, reason: str, now: datetime | None = None) -> None:
-    """Delete a measurement, with a reason; on an adopted plan, a revision keeps what it was."""
-    current, indicator, plan = _locked_measurement(measurement)
-    _check_writable(plan)
-    _check_recorder(by, indicator, plan)
-    reason = _measurement_reason(reason)
-    if plan.status == Plan.Status.ADOPTED:
-        record_revision(plan=plan, item_type="measurement", item_id=current.pk,
-                        item_label=measurement_label(indicator, current.date), action=Revision.Action.REMOVE,
-                        before=snapshot(current), reason=reason, by=by, at=now)
-    current.delete()

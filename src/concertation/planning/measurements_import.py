@@ -32,8 +32,9 @@ from concertation.core.tabular import (
     quote,
 )
 
-from .indicators import check_measurement, duplicate_message, measurement_add, show
+from .indicators import show
 from .models import Indicator, Measurement, Plan
+from .services import check_measurement, duplicate_message, measurement_add
 
 COLUMNS = [
     Column("indicator", ("Indicateur", "Indicator", "Nom de l'indicateur", "Indicator name", "Identifiant",

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from concertation.core.tabular import MAX_BYTES
 from concertation.core.validators import guard_single_line
 from concertation.directory.models import College, Organization, Sector
 
-from .models import Charter, Delegation, Membership, MembershipCategory, Role, RoleAssignment, Space
-from .selectors import people_of_territory
+from .models import (
+    Charter,
+    Delegation,
+    Invitation,
+    Membership,
+    MembershipCategory,
+    Role,
+    RoleAssignment,
+    Space,
+)
+from .selectors import organizations_of, people_of_territory
 
 User = get_user_model()
 
@@ -252,3 +263,63 @@ class CharterForm(forms.ModelForm):
 
 
 DELEGATION_KINDS = Delegation.Kind
+
+
+# Invitations ------------------------------------------------------------------------------------
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Adresse courriel de la personne invitée"), max_length=254,
+        help_text=_("Le lien d'invitation y sera envoyé. Il ne sert qu'une fois et expire après 7 jours."),
+    )
+    invited_as = forms.ChoiceField(
+        label=_("Invitée ou invité comme"), choices=Invitation.As.choices, widget=forms.RadioSelect,
+        initial=Invitation.As.CITIZEN,
+    )
+    organization = forms.ModelChoiceField(
+        label=_("Organisme représenté"), queryset=None, required=False,
+        empty_label=_("Aucun (citoyenne ou citoyen)"),
+        help_text=_("Obligatoire pour une personne déléguée ou un substitut. Si l'organisme n'est pas "
+                    "encore membre de l'espace, il le deviendra quand l'invitation sera acceptée."),
+    )
+    category = forms.ChoiceField(
+        label=_("Catégorie de membre"), choices=MembershipCategory.choices,
+        initial=MembershipCategory.VOTING,
+        help_text=_("Pour un organisme déjà membre, sa catégorie actuelle ne change pas."),
+    )
+    message = forms.CharField(
+        label=_("Message personnel (facultatif)"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Ajouté au courriel d'invitation."),
+    )
+
+    def __init__(self, *args, space, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations_of(space.territory, active_only=True)
+
+
+# Imports (the organizations here, the measurements of a plan) ------------------------------------
+
+UPLOAD_EXTENSIONS = (".csv", ".xlsx")
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fichier à importer"),
+        help_text=_("Un fichier CSV (UTF-8) ou un classeur Excel (.xlsx), de 5 Mo et 5 000 lignes au plus."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-"
+                                                         "officedocument.spreadsheetml.sheet"}),
+        error_messages={"required": _("Choisissez le fichier à importer."),
+                        "empty": _("Ce fichier est vide : choisissez le fichier rempli.")},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(UPLOAD_EXTENSIONS):
+            raise forms.ValidationError(gettext("Seuls les fichiers CSV (.csv) et les classeurs Excel (.xlsx) sont "
+                                          "acceptés : dans votre tableur, choisissez « Enregistrer sous », puis "
+                                          "l'un de ces formats."))
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(gettext("Le fichier dépasse %(size)s Mo : divisez-le en plusieurs fichiers.")
+                                        % {"size": MAX_BYTES // (1024 * 1024)})
+        return upload

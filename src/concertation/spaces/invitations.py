@@ -200,6 +200,16 @@ def invitation_send(*, invitation: Invitation, base_url: str | None = None) -> I
 
 
 @transaction.atomic
+def invitation_invite(*, space: Space, email: str, invited_as: str = Invitation.As.CITIZEN,
+                      organization: Organization | None = None, category: str = MembershipCategory.VOTING,
+                      message: str = "", by, base_url: str | None = None) -> Invitation:
+    """The invitation form: record the invitation and e-mail it, all or nothing."""
+    invitation = invitation_create(space=space, email=email, invited_as=invited_as, organization=organization,
+                                   category=category, message=message, by=by)
+    return invitation_send(invitation=invitation, base_url=base_url)
+
+
+@transaction.atomic
 def invitation_resend(*, invitation: Invitation, base_url: str | None = None) -> Invitation:
     """Send the same link again, valid 7 days from now (also revives an expired invitation)."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)

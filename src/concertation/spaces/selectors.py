@@ -373,3 +373,8 @@ def spaces_of_user(user):
     ids = set(access.space_categories) | access.coordinated_spaces | set(access.role_kinds)
     spaces = Space.objects.filter(Q(id__in=ids) | Q(territory_id__in=access.coordinated_territories))
     return list(spaces.select_related("territory").order_by("territory__name", "position", "name"))
+
+
+def space_as_stored(space) -> Space:
+    """The space's row as stored, every field loaded (the one a page loaded may carry only some)."""
+    return Space.objects.get(pk=space.pk)

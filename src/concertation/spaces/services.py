@@ -187,6 +187,24 @@ def delegation_set(*, membership: Membership, kind: str, person, start: date | N
     return Delegation.objects.create(membership=membership, person=person, kind=kind, start=start)
 
 
+
+@transaction.atomic
+def membership_edit(*, membership: Membership, category: str, college=None, note: str = "", delegate=None,
+                    alternate=None, by=None) -> Membership:
+    """The member page's form: category, college and note, and for an organization its delegate and
+    alternate (two different people; a swap of the two is allowed). All or nothing."""
+    membership_update(membership=membership, category=category, college=college, note=note, by=by)
+    if membership.organization_id:
+        if delegate and alternate and delegate.pk == alternate.pk:
+            raise DomainError(_("La personne déléguée et le substitut doivent être deux personnes différentes."),
+                              field="alternate")
+        # End the alternate first so a swap of delegate and alternate is allowed.
+        delegation_set(membership=membership, kind=Delegation.Kind.ALTERNATE, person=None, by=by)
+        delegation_set(membership=membership, kind=Delegation.Kind.DELEGATE, person=delegate, by=by)
+        delegation_set(membership=membership, kind=Delegation.Kind.ALTERNATE, person=alternate, by=by)
+    return membership
+
+
 # Roles ----------------------------------------------------------------------------------------
 
 @transaction.atomic

@@ -27,7 +27,6 @@ from django.utils.translation import gettext as _
 
 from concertation.core.errors import DomainError, add_domain_error
 from concertation.core.richtext import render_markdown
-from concertation.spaces.access import access_for
 from concertation.spaces.views.common import load_space, require
 
 from .. import services
@@ -44,20 +43,27 @@ from ..forms import (
     initial_for,
 )
 from ..models import Objective, Plan, Priority, Strategy
-from ..revisions import action_sentence, describe_diff, history_of, kind_label, plan_as_of
+from ..pages import (
+    attach_urls,
+    contained,
+    item_history_page,
+    plan_page_tree,
+    recent_updates,
+    revision_row,
+)
+from ..revisions import kind_label
 from ..selectors import (
     ITEM_KINDS,
     decision_choices,
     item_in_plan,
     item_number,
     outline,
-    plan_in_space,
-    plan_tree,
     plans_of,
     recent_revisions,
     reserved_kinds,
     space_lineage,
 )
+from .common import load_plan, page_context
 
 HISTORY_KINDS = (*ITEM_KINDS, "indicator", "plan")
 PAGE_SIZE = 50
@@ -66,10 +72,7 @@ PAGE_SIZE = 50
 # Loading ----------------------------------------------------------------------------------------
 
 def _load_plan(request, territory, space, plan, perm="planning.view_plan"):
-    space_obj = load_space(request, territory, space)
-    plan_obj = plan_in_space(space_obj, plan)
-    require(request.user, perm, plan_obj)
-    return space_obj, plan_obj
+    return load_plan(request, territory, space, plan, perm)
 
 
 def _check_kind(kind: str, kinds=ITEM_KINDS) -> None:
@@ -98,35 +101,8 @@ def _back_to_plan(request, plan: Plan, anchor: str = "") -> str:
     return plan_url(plan, anchor, editing=True, decision=_preselected_in_url(request, plan))
 
 
-# The item URLs of a big plan page are built from the plan's URL (reversed once) rather than
-# reversed one by one: they follow urls_structure.py (tests check both agree).
-ITEM_URL_SUFFIXES = {"edit": "modifier/", "move": "deplacer/", "remove": "retirer/", "history": "historique/"}
-CHILD_KIND = {"priority": "objective", "objective": "strategy", "strategy": "activity"}
-
-
-def _attach_urls(tree, base: str, carried: str = "") -> None:
-    """``carried``: a query string that every change link keeps (the preselected decision)."""
-    then = f"&{carried}" if carried else ""
-    alone = f"?{carried}" if carried else ""
-    for node in tree.nodes():
-        prefix = f"{base}{node.kind}/{node.id}/"
-        node.urls = {name: prefix + suffix for name, suffix in ITEM_URL_SUFFIXES.items()}
-        for name in ("edit", "remove"):
-            node.urls[name] += alone
-        node.urls["move_up"] = f"{node.urls['move']}?direction=up{then}"
-        node.urls["move_down"] = f"{node.urls['move']}?direction=down{then}"
-        if node.kind in CHILD_KIND:
-            node.urls["add_child"] = f"{base}{CHILD_KIND[node.kind]}/ajouter/?parent={node.id}{then}"
-        if node.kind == "activity":
-            node.urls["progress"] = f"{base}actions/{node.id}/avancement/{alone}"
-
-
 def anchor(kind: str, pk: int) -> str:
     return f"{kind}-{pk}"
-
-
-def _context(space, plan=None, **extra) -> dict:
-    return {"territory": space.territory, "space": space, "plan": plan, **extra}
 
 
 def _change_form_kwargs(request, plan: Plan, kind: str) -> dict:
@@ -156,7 +132,7 @@ def _preselected_in_url(request, plan: Plan, decisions=None):
 def plans(request, territory, space):
     space = load_space(request, territory, space)
     require(request.user, "planning.view_plan", space)
-    return render(request, "planning/plans.html", _context(
+    return render(request, "planning/plans.html", page_context(
         space, plans=list(plans_of(space)), can_change=request.user.has_perm("planning.change_plan", space)))
 
 
@@ -175,7 +151,7 @@ def plan_add(request, territory, space):
             messages.success(request, _("Le plan est créé comme brouillon. Ajoutez ses priorités, puis faites-le "
                                         "adopter par une décision."))
             return redirect(_back_to_plan(request, plan))
-    return render(request, "planning/plan_form.html", _context(space, None, form=form))
+    return render(request, "planning/plan_form.html", page_context(space, None, form=form))
 
 
 # The plan ---------------------------------------------------------------------------------------
@@ -198,21 +174,10 @@ def plan(request, territory, space, plan):
                 and request.user.has_perm("planning.change_plan", plan))
     # The editing controls only in edit mode, only for those who may change the plan.
     can_change = may_edit and request.GET.get("mode") == EDIT_MODE
-    # The reading view summarises each line's indicators; the edit mode does without them.
-    tree = (plan_as_of(plan, moment, with_indicators=True) if moment
-            else plan_tree(plan, with_indicators=not can_change))
-    if moment is None and not can_change:
-        # Delegates of a lead or co-lead organization give news of their activities.
-        represented = set().union(*access_for(request.user).space_organizations.values())
-        for node in tree.nodes():
-            node.can_report = bool(node.kind == "activity" and plan.status != Plan.Status.ARCHIVED
-                                   and represented & node.organization_ids)
-    else:
-        for node in tree.nodes():
-            node.can_report = can_change and node.kind == "activity"
+    tree = plan_page_tree(plan, user=request.user, moment=moment, can_change=can_change)
     preselected = _preselected_in_url(request, plan) if can_change else None
-    _attach_urls(tree, plan_url(plan), urlencode({DECISION_PARAM: preselected.pk}) if preselected else "")
-    return render(request, "planning/plan.html", _context(
+    attach_urls(tree, plan_url(plan), urlencode({DECISION_PARAM: preselected.pk}) if preselected else "")
+    return render(request, "planning/plan.html", page_context(
         space, plan, tree=tree, as_of_form=as_of_form, as_of_day=day, can_change=can_change, may_edit=may_edit,
         preselected=preselected, edit_url=plan_url(plan, editing=True), read_url=plan_url(plan),
         before_adoption=bool(day and plan.adopted_on and day < plan.adopted_on),
@@ -235,7 +200,7 @@ def plan_edit(request, territory, space, plan):
         else:
             messages.success(request, _("Le plan est enregistré."))
             return redirect(_back_to_plan(request, plan))
-    return render(request, "planning/plan_form.html", _context(space, plan, form=form))
+    return render(request, "planning/plan_form.html", page_context(space, plan, form=form))
 
 
 @login_required
@@ -254,7 +219,7 @@ def plan_adopt(request, territory, space, plan):
             messages.success(request, _("Le plan est adopté. Désormais, chaque changement est inscrit à son "
                                         "historique avec sa raison et la décision qui l'autorise."))
             return redirect(plan_url(plan))
-    return render(request, "planning/plan_adopt.html", _context(space, plan, form=form))
+    return render(request, "planning/plan_adopt.html", page_context(space, plan, form=form))
 
 
 @login_required
@@ -270,15 +235,15 @@ def plan_archive(request, territory, space, plan):
         else:
             messages.success(request, _("Le plan est archivé : il reste consultable et ne se modifie plus."))
         return redirect(plan_url(plan))
-    return render(request, "planning/plan_archive.html", _context(space, plan))
+    return render(request, "planning/plan_archive.html", page_context(space, plan))
 
 
 def revisions(request, territory, space, plan):
     """Every revision of the plan, most recent first."""
     space, plan = _load_plan(request, territory, space, plan)
     page = Paginator(recent_revisions(plan), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [_revision_row(revision) for revision in page.object_list]
-    return render(request, "planning/revisions.html", _context(space, plan, page=page, rows=rows))
+    rows = [revision_row(revision) for revision in page.object_list]
+    return render(request, "planning/revisions.html", page_context(space, plan, page=page, rows=rows))
 
 
 # Items ------------------------------------------------------------------------------------------
@@ -341,7 +306,7 @@ def item_add(request, territory, space, plan, kind):
             messages.success(request, _("« %(title)s » est ajouté au plan.") % {"title": item.title})
             return redirect(_back_to_plan(request, plan, anchor(kind, item.pk)))
     parent_number = _number_of(plan, parent._meta.model_name, parent.pk) if parent is not None else ""
-    return render(request, "planning/item_form.html", _context(
+    return render(request, "planning/item_form.html", page_context(
         space, plan, form=form, kind=kind, heading=_add_title(kind, parent), parent=parent,
         parent_number=parent_number, parent_kind_label=kind_label(parent._meta.model_name) if parent else "",
         submit=_add_title(kind, parent)))
@@ -364,7 +329,7 @@ def item_edit(request, territory, space, plan, kind, item):
         else:
             messages.success(request, _("« %(title)s » est enregistré.") % {"title": obj.title})
             return redirect(_back_to_plan(request, plan, anchor(kind, obj.pk)))
-    return render(request, "planning/item_form.html", _context(
+    return render(request, "planning/item_form.html", page_context(
         space, plan, form=form, kind=kind, item=obj, number=_number_of(plan, kind, obj.pk),
         heading=_edit_title(kind), submit=_("Enregistrer les changements")))
 
@@ -391,7 +356,7 @@ def item_move(request, territory, space, plan, kind, item):
         else:
             messages.success(request, _("« %(title)s » est déplacé.") % {"title": obj.title})
             return redirect(_back_to_plan(request, plan, anchor(kind, obj.pk)))
-    return render(request, "planning/item_move.html", _context(
+    return render(request, "planning/item_move.html", page_context(
         space, plan, form=form, kind=kind, item=obj, number=_number_of(plan, kind, obj.pk),
         kind_label=kind_label(kind)))
 
@@ -413,53 +378,16 @@ def item_remove(request, territory, space, plan, kind, item):
             messages.success(request, _("« %(title)s » est retiré du plan.") % {"title": obj.title})
             return redirect(_back_to_plan(request, plan))
     node = outline(plan).find(kind, obj.pk)
-    return render(request, "planning/item_remove.html", _context(
+    return render(request, "planning/item_remove.html", page_context(
         space, plan, form=form, kind=kind, item=obj, node=node, kind_label=kind_label(kind),
-        contained=_contained(node)))
-
-
-def _contained(node) -> dict:
-    counts = {"objective": 0, "strategy": 0, "activity": 0}
-    stack = list(node.children) if node else []
-    while stack:
-        child = stack.pop()
-        counts[child.kind] = counts.get(child.kind, 0) + 1
-        stack.extend(child.children)
-    return counts
-
-
-def _revision_row(revision) -> dict:
-    return {"revision": revision, "sentence": action_sentence(revision), "changes": describe_diff(revision)}
+        contained=contained(node)))
 
 
 def item_history(request, territory, space, plan, kind, item):
     _check_kind(kind, HISTORY_KINDS)
     space, plan = _load_plan(request, territory, space, plan)
-    if kind == "plan":
-        if item != plan.pk:
-            raise Http404
-        title, number, exists = plan.title, "", True
-    elif kind == "indicator":
-        indicator = plan.indicators.filter(pk=item).first()
-        exists = indicator is not None
-        title, number = (indicator.name if indicator else ""), ""
-    else:
-        try:
-            obj = item_in_plan(plan, kind, item)
-        except Http404:
-            obj = None
-        exists = obj is not None
-        title = obj.title if obj else ""
-        number = _number_of(plan, kind, item) if obj else ""
-    revisions_list = list(history_of(kind, item, plan=plan))
-    if not exists and not revisions_list:
-        raise Http404
-    if not exists:
-        title = revisions_list[0].item_label
-    rows = [_revision_row(revision) for revision in revisions_list]
-    return render(request, "planning/item_history.html", _context(
-        space, plan, kind=kind, kind_label=kind_label(kind), title=title, number=number, exists=exists,
-        rows=rows, item_id=item))
+    return render(request, "planning/item_history.html", page_context(
+        space, plan, kind=kind, kind_label=kind_label(kind), item_id=item, **item_history_page(plan, kind, item)))
 
 
 # Progress ---------------------------------------------------------------------------------------
@@ -482,8 +410,7 @@ def progress_add(request, territory, space, plan, item):
         else:
             messages.success(request, _("Les nouvelles de l'action sont enregistrées."))
             return redirect(plan_url(plan, anchor("activity", activity.pk)))
-    updates = list(activity.updates.select_related("author")[:20])
-    return render(request, "planning/progress_form.html", _context(
+    return render(request, "planning/progress_form.html", page_context(
         space, plan, form=form, activity=activity, number=_number_of(plan, "activity", activity.pk),
-        updates=updates))
+        updates=recent_updates(activity)))
 

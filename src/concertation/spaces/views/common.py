@@ -7,6 +7,7 @@ refusal to an anonymous visitor are not. All answer the same 404.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -57,3 +58,8 @@ def load_territory(request, territory: str, perm: str | None = None):
 def get_in_space(model, space, **lookup):
     """An object of the given space (its pk in the URL), 404 when it belongs elsewhere."""
     return get_object_or_404(model, space=space, **lookup)
+
+
+def base_url(request) -> str:
+    """The site's address for links sent by e-mail (SITE_URL, else the request's own)."""
+    return settings.SITE_URL or request.build_absolute_uri("/").rstrip("/")

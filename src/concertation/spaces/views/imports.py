@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import logging
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from concertation.core.kept_upload import KeptUpload
@@ -23,74 +22,18 @@ from concertation.core.tabular import (
     MAX_BYTES,
     MAX_ROWS,
     ImportRefused,
-    english,
-    quote,
     template_response,
 )
-from concertation.directory.models import College
 
+from ..forms import UploadForm
 from ..imports import COLUMNS, OrganizationImport, template_examples
-from .common import load_territory
-from .invitations import _base_url
+from ..pages import import_column_help
+from .common import base_url, load_territory
 
 logger = logging.getLogger(__name__)
 
 KEPT = KeptUpload("concertation_import")
-EXTENSIONS = (".csv", ".xlsx")
 PERM = "directory.import_members"
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Fichier à importer"),
-        help_text=gettext_lazy("Un fichier CSV (UTF-8) ou un classeur Excel (.xlsx), de 5 Mo et 5 000 lignes au plus."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-"
-                                                         "officedocument.spreadsheetml.sheet"}),
-        error_messages={"required": gettext_lazy("Choisissez le fichier à importer."),
-                        "empty": gettext_lazy("Ce fichier est vide : choisissez le fichier rempli.")},
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(EXTENSIONS):
-            raise forms.ValidationError(_("Seuls les fichiers CSV (.csv) et les classeurs Excel (.xlsx) sont "
-                                          "acceptés : dans votre tableur, choisissez « Enregistrer sous », puis "
-                                          "l'un de ces formats."))
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(_("Le fichier dépasse %(size)s Mo : divisez-le en plusieurs fichiers.")
-                                        % {"size": MAX_BYTES // (1024 * 1024)})
-        return upload
-
-
-def _column_help(territory):
-    """The columns as the upload page documents them, in the person's language."""
-    accepted = {
-        "organization": _("Le nom de l'organisme. Un organisme du territoire qui porte déjà ce nom est mis à jour."),
-        "acronym": _("30 caractères au plus."),
-        "sector": _("Un secteur qui n'existe pas encore est créé."),
-        "college": _("Le nom d'un collège du territoire : %(names)s.") % {"names": _college_names(territory)},
-        "website": _("Par exemple https://exemple.org; « https:// » est ajouté s'il manque."),
-        "contact_email": _("L'adresse courriel générale de l'organisme."),
-        "space": _("Le nom ou l'identifiant d'adresse d'un espace du territoire. Vide : l'organisme est "
-                   "seulement ajouté à l'annuaire."),
-        "category": _("« votant », « observateur » ou « invité » (en anglais : « voting », "
-                      "« observer », « guest »). Vide : membre votant."),
-        "delegate_email": _("Une personne du territoire est nommée tout de suite; toute autre personne "
-                             "reçoit une invitation et prend ce siège en l'acceptant."),
-        "delegate_name": _("Pour vous repérer dans l'aperçu; chaque personne garde le nom de son compte."),
-        "alternate_email": _("Une personne du territoire est nommée tout de suite; toute autre personne "
-                              "reçoit une invitation et prend ce siège en l'acceptant."),
-        "alternate_name": _("Pour vous repérer dans l'aperçu; chaque personne garde le nom de son compte."),
-        "start": _("Le début de l'adhésion, écrit AAAA-MM-JJ (par exemple 2025-09-18). Vide : aujourd'hui."),
-    }
-    return [{"header": column.header(), "other": column.header("fr" if english() else "en"),
-             "required": column.required, "help": accepted.get(column.key, "")}
-            for column in COLUMNS]
-
-
-def _college_names(territory) -> str:
-    names = list(College.objects.filter(territory=territory).values_list("name", flat=True))
-    return ", ".join(quote(name) for name in names) or _("aucun pour l'instant")
 
 
 def _page(request, territory, template, **context):
@@ -109,14 +52,14 @@ def import_members(request, territory):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
-        importer = OrganizationImport(territory, base_url=_base_url(request))
+        importer = OrganizationImport(territory, base_url=base_url(request))
         preview = importer.preview(importer.read(data, filename=upload.name))
         token = KEPT.keep(request, owner=("territory", territory.pk), name=upload.name, data=data) if preview.ok else None
         if not preview.ok:
             KEPT.forget(request)
         return _page(request, territory, "preview.html", preview=preview, token=token, filename=upload.name,
                      form=UploadForm())
-    return _page(request, territory, "upload.html", form=form, columns=_column_help(territory))
+    return _page(request, territory, "upload.html", form=form, columns=import_column_help(territory))
 
 
 def _confirm(request, territory):
@@ -125,7 +68,7 @@ def _confirm(request, territory):
         messages.error(request, _("Cet aperçu n'est plus disponible : téléversez le fichier de nouveau."))
         return redirect("spaces:import", territory=territory.slug)
     data, filename = kept
-    importer = OrganizationImport(territory, base_url=_base_url(request))
+    importer = OrganizationImport(territory, base_url=base_url(request))
     try:
         importer.apply(importer.read(data, filename=filename), by=request.user)
     except ImportRefused as refused:

@@ -7,71 +7,24 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from concertation.core.errors import DomainError, add_domain_error
 
 from .. import invitations as services
-from ..models import Invitation, MembershipCategory
-from ..selectors import organizations_of
-from .common import get_in_space, load_space
+from ..forms import InvitationForm
+from ..models import Invitation
+from ..pages import invitations_page
+from .common import base_url, get_in_space, load_space
 
 PERM = "spaces.invite_members"
-PAGE_SIZE = 50
 SESSION_KEY = "invitation_token"
-
-STATUS_LABELS = {
-    "pending": (gettext_lazy("En attente"), "badge-warn"),
-    "expired": (gettext_lazy("Expirée"), "badge-danger"),
-    "accepted": (gettext_lazy("Acceptée"), "badge-ok"),
-    "revoked": (gettext_lazy("Révoquée"), ""),
-}
-
-
-class InvitationForm(forms.Form):
-    email = forms.EmailField(
-        label=gettext_lazy("Adresse courriel de la personne invitée"), max_length=254,
-        help_text=gettext_lazy("Le lien d'invitation y sera envoyé. Il ne sert qu'une fois et expire après 7 jours."),
-    )
-    invited_as = forms.ChoiceField(
-        label=gettext_lazy("Invitée ou invité comme"), choices=Invitation.As.choices, widget=forms.RadioSelect,
-        initial=Invitation.As.CITIZEN,
-    )
-    organization = forms.ModelChoiceField(
-        label=gettext_lazy("Organisme représenté"), queryset=None, required=False,
-        empty_label=gettext_lazy("Aucun (citoyenne ou citoyen)"),
-        help_text=gettext_lazy("Obligatoire pour une personne déléguée ou un substitut. Si l'organisme n'est pas "
-                               "encore membre de l'espace, il le deviendra quand l'invitation sera acceptée."),
-    )
-    category = forms.ChoiceField(
-        label=gettext_lazy("Catégorie de membre"), choices=MembershipCategory.choices,
-        initial=MembershipCategory.VOTING,
-        help_text=gettext_lazy("Pour un organisme déjà membre, sa catégorie actuelle ne change pas."),
-    )
-    message = forms.CharField(
-        label=gettext_lazy("Message personnel (facultatif)"), required=False, max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=gettext_lazy("Ajouté au courriel d'invitation."),
-    )
-
-    def __init__(self, *args, space, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations_of(space.territory, active_only=True)
-
-
-def _base_url(request) -> str:
-    return settings.SITE_URL or request.build_absolute_uri("/").rstrip("/")
 
 
 def _list_url(space) -> str:
@@ -85,13 +38,10 @@ def invitations(request, territory, space):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                invitation = services.invitation_create(
-                    space=space, email=data["email"], invited_as=data["invited_as"],
-                    organization=data["organization"], category=data["category"], message=data["message"],
-                    by=request.user,
-                )
-                services.invitation_send(invitation=invitation, base_url=_base_url(request))
+            invitation = services.invitation_invite(
+                space=space, email=data["email"], invited_as=data["invited_as"], organization=data["organization"],
+                category=data["category"], message=data["message"], by=request.user, base_url=base_url(request),
+            )
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -99,15 +49,9 @@ def invitations(request, territory, space):
                 "email": invitation.email
             })
             return redirect(_list_url(space))
-    page = Paginator(
-        Invitation.objects.filter(space=space)
-        .select_related("organization", "invited_by", "accepted_by")
-        .order_by("-created_at", "-pk"),
-        PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
-    rows = [(invitation, *STATUS_LABELS[invitation.status]) for invitation in page.object_list]
     return render(request, "spaces/invitations/list.html", {
-        "territory": space.territory, "space": space, "form": form, "page": page, "rows": rows,
+        "territory": space.territory, "space": space, "form": form,
+        **invitations_page(space, request.GET.get("page")),
     })
 
 
@@ -117,7 +61,7 @@ def invitation_resend(request, territory, space, pk):
     space = load_space(request, territory, space, perm=PERM)
     invitation = get_in_space(Invitation, space, pk=pk)
     try:
-        services.invitation_resend(invitation=invitation, base_url=_base_url(request))
+        services.invitation_resend(invitation=invitation, base_url=base_url(request))
     except DomainError as error:
         messages.error(request, str(error))
     else:

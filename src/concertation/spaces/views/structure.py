@@ -8,19 +8,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from concertation.core.errors import DomainError, add_domain_error
-from concertation.core.richtext import render_markdown
-from concertation.directory.models import College, Organization
+from concertation.directory.models import Organization
 
-from .. import invitations, selectors, services
-from ..access import access_for
-from ..charter_text import charter_diff, rule_sentence
+from .. import invitations, pages, selectors, services
 from ..forms import (
     AssignmentEndForm,
     CharterForm,
@@ -32,20 +28,10 @@ from ..forms import (
     RoleForm,
     SpaceForm,
 )
-from ..models import (
-    Charter,
-    Delegation,
-    Membership,
-    MembershipCategory,
-    Role,
-    RoleAssignment,
-    Space,
-)
-from .common import get_in_space, load_space, load_territory
-from .invitations import _base_url
+from ..models import Charter, Membership, MembershipCategory, Role
+from ..pages import PAGE_SIZE
+from .common import base_url, get_in_space, load_space, load_territory
 
-PAGE_SIZE = 50             # rows of a list a page (members, organizations, the space's full member list)
-PREVIEW_PER_COLLEGE = 30   # members of each college shown on the space page
 SEARCH_MAX_LENGTH = 100
 
 
@@ -53,44 +39,10 @@ def territories(request):
     return render(request, "spaces/territories.html", {"territories": selectors.visible_territories(request.user)})
 
 
-def _colleges(territory) -> dict:
-    return {college.slug: college for college in College.objects.filter(territory=territory)}
-
-
 def territory_overview(request, territory):
     """The governance of the territory at a glance: spaces tree, members, roles and rules."""
     territory = load_territory(request, territory)
-    spaces = selectors.visible_spaces(request.user, territory, only=selectors.SPACE_LIST_FIELDS)
-    ids = [space.pk for space in spaces]
-    member_counts = selectors.member_counts(ids)
-    roles_by_space = selectors.role_holders_by_space(ids, viewer=request.user)
-    charters = selectors.charters_in_force(ids)
-    colleges = _colleges(territory)
-    info = {
-        space.pk: {
-            "counts": member_counts[space.pk],
-            "roles": roles_by_space[space.pk],
-            "rules": rule_sentence(charters.get(space.pk), colleges),
-        }
-        for space in spaces
-    }
-
-    def decorate(nodes):
-        for node in nodes:
-            node["info"] = info[node["space"].pk]
-            decorate(node["children"])
-        return nodes
-
-    return render(request, "spaces/territory_overview.html", {
-        "territory": territory,
-        "tree": decorate(selectors.build_tree(spaces)),
-        "can_add_space": request.user.has_perm("spaces.add_space", territory),
-        "can_manage_organizations": request.user.has_perm("directory.manage_organizations", territory),
-        "can_import": request.user.has_perm("directory.import_members", territory),
-        "ending_soon": selectors.assignments_ending_soon(
-            [space.pk for space in spaces if access_for(request.user).coordinates(space)]
-        ) if request.user.has_perm("spaces.add_space", territory) else [],
-    })
+    return render(request, "spaces/territory_overview.html", pages.territory_overview(territory, request.user))
 
 
 @login_required
@@ -116,37 +68,8 @@ def space_detail(request, territory, space):
     """The space: mandate, rules, roles, and its members by college — the first ones of each college,
     or with ``?tous=1`` every member, a page at a time."""
     space = load_space(request, territory, space)
-    today = timezone.localdate()
-    full_list = request.GET.get("tous") == "1"
-    page = None
-    if full_list:
-        page = selectors.page_with_total(selectors.members_by_college(space, on=today, viewer=request.user), request.GET.get("page"),
-                                         PAGE_SIZE)
-        groups = selectors.group_by_college(page.object_list)
-        member_count = page.paginator.count
-    else:
-        groups = selectors.members_preview(space, PREVIEW_PER_COLLEGE, on=today, viewer=request.user)
-        member_count = sum(group["total"] for group in groups)
-        for group in groups:
-            group["page"] = group["offset"] // PAGE_SIZE + 1
-    roles = list(selectors.roles_with_holders([space.pk], on=today, viewer=request.user))
-    charter = selectors.charter_in_force(space)
-    children = [child for child in space.children.all() if access_for(request.user).can_view(child)]
-    return render(request, "spaces/space_detail.html", {
-        "territory": space.territory,
-        "space": space,
-        "mandate_html": render_markdown(space.mandate),
-        "groups": groups,
-        "member_count": member_count,
-        "full_list": full_list,
-        "page": page,
-        "roles": roles,
-        "charter": charter,
-        "rule_sentence": rule_sentence(charter, _colleges(space.territory)),
-        "children": children,
-        "can_manage": request.user.has_perm("spaces.manage_members", space),
-        "today": today,
-    })
+    return render(request, "spaces/space_detail.html", pages.space_page(
+        space, request.user, full_list=request.GET.get("tous") == "1", page_number=request.GET.get("page")))
 
 
 @login_required
@@ -155,7 +78,7 @@ def space_edit(request, territory, space):
     form = SpaceForm(request.POST or None, instance=space, territory=space.territory)
     if request.method == "POST" and form.is_valid():
         try:
-            services.space_update(space=Space.objects.get(pk=space.pk), **{
+            services.space_update(space=selectors.space_as_stored(space), **{
                 name: form.cleaned_data[name] for name in ["name", "kind", "parent", "mandate", "visibility", "status"]
             })
         except DomainError as error:
@@ -217,16 +140,9 @@ def members(request, territory, space):
         category = ""
     rows = selectors.member_rows([space.pk], on=today, viewer=request.user, query=query, category=category)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    former = (
-        Membership.objects.filter(space=space, end__lt=today)
-        .select_related("organization", "person")
-        .only("id", "end", "organization", "person", "organization__name", "person__display_name",
-              "person__email")
-        .order_by("-end")[:50]
-    )
     return render(request, "spaces/members.html", {
         "territory": space.territory, "space": space, "page": page, "memberships": page.object_list,
-        "former": former, "query": query, "category": category, "categories": MembershipCategory.choices,
+        "former": pages.former_members(space, today), "query": query, "category": category, "categories": MembershipCategory.choices,
         "filtered": bool(query or category),
     })
 
@@ -242,7 +158,7 @@ def member_add(request, territory, space):
                 space=space, organization=data["organization"], person=data["person"],
                 category=data["category"], college=data["college"], delegate=data["delegate"],
                 delegate_email=data["delegate_email"], alternate=data["alternate"], start=data["start"],
-                base_url=_base_url(request), by=request.user,
+                base_url=base_url(request), by=request.user,
             )
         except DomainError as error:
             add_domain_error(form, error)
@@ -264,29 +180,12 @@ def member_add(request, territory, space):
 def member_edit(request, territory, space, pk):
     space = load_space(request, territory, space, perm="spaces.manage_members")
     membership = get_in_space(Membership.objects.select_related("organization", "person", "space"), space, pk=pk)
-    current = {d.kind: d.person for d in membership.delegations.filter(end__isnull=True).select_related("person")}
-    form = MemberEditForm(request.POST or None, membership=membership, initial={
-        "category": membership.category, "college": membership.college, "note": membership.note,
-        "delegate": current.get(Delegation.Kind.DELEGATE), "alternate": current.get(Delegation.Kind.ALTERNATE),
-    })
+    form = MemberEditForm(request.POST or None, membership=membership, initial=pages.membership_initial(membership))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                services.membership_update(membership=membership, category=data["category"],
-                                           college=data["college"], note=data["note"])
-                if membership.organization_id:
-                    if data["delegate"] and data["alternate"] and data["delegate"].pk == data["alternate"].pk:
-                        raise DomainError(
-                            _("La personne déléguée et le substitut doivent être deux personnes différentes."),
-                            field="alternate",
-                        )
-                    # End the alternate first so a swap of delegate and alternate is allowed.
-                    services.delegation_set(membership=membership, kind=Delegation.Kind.ALTERNATE, person=None)
-                    services.delegation_set(membership=membership, kind=Delegation.Kind.DELEGATE,
-                                            person=data["delegate"])
-                    services.delegation_set(membership=membership, kind=Delegation.Kind.ALTERNATE,
-                                            person=data["alternate"])
+            services.membership_edit(membership=membership, category=data["category"], college=data["college"],
+                                     note=data["note"], delegate=data["delegate"], alternate=data["alternate"])
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -324,28 +223,9 @@ def member_end(request, territory, space, pk):
 def roles(request, territory, space):
     space = load_space(request, territory, space, perm="spaces.manage_roles")
     today = timezone.localdate()
-    role_list = list(
-        Role.objects.filter(space=space).prefetch_related(
-            _assignments_prefetch()
-        ).order_by("position", "name")
-    )
-    for role in role_list:
-        for assignment in role.all_assignments:
-            assignment.flag_ending_soon = assignment.ends_soon(today)
-            assignment.flag_current = assignment.is_current(today)
     return render(request, "spaces/roles.html", {
-        "territory": space.territory, "space": space, "roles": role_list, "today": today,
+        "territory": space.territory, "space": space, "roles": pages.roles_of(space, today), "today": today,
     })
-
-
-def _assignments_prefetch():
-    from django.db.models import Prefetch
-
-    return Prefetch(
-        "assignments",
-        queryset=RoleAssignment.objects.select_related("person", "organization").order_by("-start"),
-        to_attr="all_assignments",
-    )
 
 
 @login_required
@@ -385,9 +265,7 @@ def role_assign(request, territory, space, pk):
 @login_required
 def assignment_end(request, territory, space, pk):
     space = load_space(request, territory, space, perm="spaces.manage_roles")
-    assignment = get_object_or_404(
-        RoleAssignment.objects.select_related("role", "person", "organization"), role__space=space, pk=pk
-    )
+    assignment = pages.assignment_in_space(space, pk)
     form = AssignmentEndForm(request.POST or None, initial={"ended_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -405,14 +283,7 @@ def assignment_end(request, territory, space, pk):
 
 def charter(request, territory, space):
     space = load_space(request, territory, space)
-    versions = list(Charter.objects.filter(space=space).select_related("created_by").order_by("-version"))
-    current = next((version for version in versions if version.in_force), None)
-    return render(request, "spaces/charter.html", {
-        "territory": space.territory, "space": space, "charter": current, "versions": versions,
-        "rule_sentence": rule_sentence(current, _colleges(space.territory)),
-        "rules_html": render_markdown(current.rules_text) if current else "",
-        "can_edit": request.user.has_perm("spaces.change_charter", space),
-    })
+    return render(request, "spaces/charter.html", pages.charter_page(space, request.user))
 
 
 @login_required
@@ -438,12 +309,4 @@ def charter_edit(request, territory, space):
 def charter_version(request, territory, space, version):
     space = load_space(request, territory, space)
     charter_obj = get_in_space(Charter, space, version=version)
-    previous = Charter.objects.filter(space=space, version__lt=version).order_by("-version").first()
-    colleges = _colleges(space.territory)
-    return render(request, "spaces/charter_version.html", {
-        "territory": space.territory, "space": space, "charter": charter_obj, "previous": previous,
-        "diff": charter_diff(previous, charter_obj),
-        "rule_sentence": rule_sentence(charter_obj, colleges),
-        "previous_sentence": rule_sentence(previous, colleges) if previous else "",
-        "rules_html": render_markdown(charter_obj.rules_text),
-    })
+    return render(request, "spaces/charter_version.html", pages.charter_version_page(space, charter_obj))

@@ -1,0 +1,96 @@
+"""Import measurements from a CSV or XLSX file: upload → preview with the errors of each row →
+confirm, all or nothing; and the two blank templates. The uploaded file is kept server-side between
+the preview and the confirmation (core/kept_upload.py).
+
+Views stay thin: load what the person may reach (404 otherwise), call the importer, render.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods
+
+from concertation.core.kept_upload import KeptUpload
+from concertation.core.tabular import ImportRefused, template_response
+from concertation.spaces.forms import UploadForm
+
+from ..measurements_import import COLUMNS, MeasurementImport, template_examples
+from ..pages import import_page, may_import_measurements
+from .common import load_plan, page_context, plan_kwargs, writable
+
+KEPT = KeptUpload("concertation_measurement_import", file_prefix="mesures-")
+
+
+def _load_plan(request, territory, space, plan):
+    """The plan, for its coordination or a person who records one of its indicators (404 otherwise)."""
+    space, plan = load_plan(request, territory, space, plan, with_adoption=False)
+    writable(plan)
+    if not may_import_measurements(request.user, plan):
+        raise Http404
+    return space, plan
+
+
+def _page(request, space, plan, template, **extra):
+    return render(request, f"planning/dashboard/{template}", page_context(space, plan, **import_page(plan), **extra))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measurement_import(request, territory, space, plan):
+    space, plan = _load_plan(request, territory, space, plan)
+    if request.method == "POST" and request.POST.get("step") == "confirm":
+        return _confirm(request, space, plan)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        importer = MeasurementImport(plan, request.user)
+        preview = importer.preview(importer.read(data, filename=upload.name))
+        token = KEPT.keep(request, owner=("plan", plan.pk), name=upload.name, data=data) if preview.ok else None
+        if not preview.ok:
+            KEPT.forget(request)
+        return _page(request, space, plan, "import_preview.html", preview=preview, token=token,
+                     filename=upload.name, form=UploadForm())
+    return _page(request, space, plan, "import_upload.html", form=form)
+
+
+def _confirm(request, space, plan):
+    kept = KEPT.take(request, owner=("plan", plan.pk))
+    if kept is None:
+        messages.error(request, _("Cet aperçu n'est plus disponible : téléversez le fichier de nouveau."))
+        return redirect("planning:measurement_import", **plan_kwargs(plan))
+    data, filename = kept
+    importer = MeasurementImport(plan, request.user)
+    try:
+        importer.apply(importer.read(data, filename=filename), by=request.user)
+    except ImportRefused as refused:
+        KEPT.forget(request)
+        messages.error(request, _("Rien n'a été importé : les données ont changé depuis l'aperçu. Corrigez les "
+                                  "lignes signalées, puis téléversez le fichier de nouveau."))
+        return _page(request, space, plan, "import_preview.html", preview=refused.preview, token=None,
+                     filename=filename, form=UploadForm())
+    KEPT.forget(request)
+    messages.success(request, ngettext("Importation terminée : %(count)s mesure ajoutée.",
+                                       "Importation terminée : %(count)s mesures ajoutées.", importer.count)
+                     % {"count": importer.count})
+    return redirect("planning:dashboard", **plan_kwargs(plan))
+
+
+@login_required
+@require_GET
+def measurement_template_csv(request, territory, space, plan):
+    space, plan = _load_plan(request, territory, space, plan)
+    return template_response(COLUMNS, template_examples(plan), name=_("modele-mesures"), extension=".csv")
+
+
+@login_required
+@require_GET
+def measurement_template_xlsx(request, territory, space, plan):
+    space, plan = _load_plan(request, territory, space, plan)
+    return template_response(COLUMNS, template_examples(plan), name=_("modele-mesures"), extension=".xlsx",
+                             title=_("Mesures"))

@@ -1,0 +1,303 @@
+"""What the structure's pages show: plain functions the views call, each returning what a template
+needs (reads only; the scoped querysets they start from are in selectors.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.apps import apps
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from concertation.core import audit
+from concertation.core.models import AuditEvent
+from concertation.core.richtext import render_markdown
+from concertation.core.tabular import english, quote
+from concertation.directory.models import College
+
+from . import selectors
+from .access import access_for
+from .charter_text import charter_diff, rule_sentence
+from .imports import COLUMNS
+from .models import Charter, Delegation, Invitation, Membership, Role, RoleAssignment
+
+PAGE_SIZE = 50             # rows of a list a page (members, organizations, the space's full member list)
+PREVIEW_PER_COLLEGE = 30   # members of each college shown on the space page
+
+
+def colleges_by_slug(territory) -> dict:
+    return {college.slug: college for college in College.objects.filter(territory=territory)}
+
+
+# The territory and its spaces -------------------------------------------------------------------
+
+def territory_overview(territory, user) -> dict:
+    """The governance of the territory at a glance: spaces tree, members, roles and rules."""
+    spaces = selectors.visible_spaces(user, territory, only=selectors.SPACE_LIST_FIELDS)
+    ids = [space.pk for space in spaces]
+    member_counts = selectors.member_counts(ids)
+    roles_by_space = selectors.role_holders_by_space(ids, viewer=user)
+    charters = selectors.charters_in_force(ids)
+    colleges = colleges_by_slug(territory)
+    info = {
+        space.pk: {
+            "counts": member_counts[space.pk],
+            "roles": roles_by_space[space.pk],
+            "rules": rule_sentence(charters.get(space.pk), colleges),
+        }
+        for space in spaces
+    }
+
+    def decorate(nodes):
+        for node in nodes:
+            node["info"] = info[node["space"].pk]
+            decorate(node["children"])
+        return nodes
+
+    may_add_space = user.has_perm("spaces.add_space", territory)
+    return {
+        "territory": territory,
+        "tree": decorate(selectors.build_tree(spaces)),
+        "can_add_space": may_add_space,
+        "can_manage_organizations": user.has_perm("directory.manage_organizations", territory),
+        "can_import": user.has_perm("directory.import_members", territory),
+        "ending_soon": selectors.assignments_ending_soon(
+            [space.pk for space in spaces if access_for(user).coordinates(space)]
+        ) if may_add_space else [],
+    }
+
+
+def space_page(space, user, *, full_list: bool, page_number) -> dict:
+    """The space: mandate, rules, roles, and its members by college — the first ones of each college,
+    or (``full_list``) every member, a page at a time."""
+    today = timezone.localdate()
+    page = None
+    if full_list:
+        page = selectors.page_with_total(selectors.members_by_college(space, on=today, viewer=user), page_number,
+                                         PAGE_SIZE)
+        groups = selectors.group_by_college(page.object_list)
+        member_count = page.paginator.count
+    else:
+        groups = selectors.members_preview(space, PREVIEW_PER_COLLEGE, on=today, viewer=user)
+        member_count = sum(group["total"] for group in groups)
+        for group in groups:
+            group["page"] = group["offset"] // PAGE_SIZE + 1
+    roles = list(selectors.roles_with_holders([space.pk], on=today, viewer=user))
+    charter = selectors.charter_in_force(space)
+    children = [child for child in space.children.all() if access_for(user).can_view(child)]
+    return {
+        "territory": space.territory,
+        "space": space,
+        "mandate_html": render_markdown(space.mandate),
+        "groups": groups,
+        "member_count": member_count,
+        "full_list": full_list,
+        "page": page,
+        "roles": roles,
+        "charter": charter,
+        "rule_sentence": rule_sentence(charter, colleges_by_slug(space.territory)),
+        "children": children,
+        "can_manage": user.has_perm("spaces.manage_members", space),
+        "today": today,
+    }
+
+
+# Members and roles ------------------------------------------------------------------------------
+
+def former_members(space, on: date, count: int = 50):
+    """The space's last ``count`` memberships that ended before ``on``, most recent first."""
+    return (
+        Membership.objects.filter(space=space, end__lt=on)
+        .select_related("organization", "person")
+        .only("id", "end", "organization", "person", "organization__name", "person__display_name",
+              "person__email")
+        .order_by("-end")[:count]
+    )
+
+
+def membership_initial(membership) -> dict:
+    """The member form's initial values, with the organization's current delegate and alternate."""
+    current = {d.kind: d.person for d in membership.delegations.filter(end__isnull=True).select_related("person")}
+    return {
+        "category": membership.category, "college": membership.college, "note": membership.note,
+        "delegate": current.get(Delegation.Kind.DELEGATE), "alternate": current.get(Delegation.Kind.ALTERNATE),
+    }
+
+
+def roles_of(space, on: date) -> list[Role]:
+    """The space's roles with every term (newest first), each flagged current or ending soon."""
+    role_list = list(
+        Role.objects.filter(space=space).prefetch_related(Prefetch(
+            "assignments",
+            queryset=RoleAssignment.objects.select_related("person", "organization").order_by("-start"),
+            to_attr="all_assignments",
+        )).order_by("position", "name")
+    )
+    for role in role_list:
+        for assignment in role.all_assignments:
+            assignment.flag_ending_soon = assignment.ends_soon(on)
+            assignment.flag_current = assignment.is_current(on)
+    return role_list
+
+
+def assignment_in_space(space, pk: int) -> RoleAssignment:
+    """A term of one of the space's roles, 404 when it belongs elsewhere."""
+    return get_object_or_404(
+        RoleAssignment.objects.select_related("role", "person", "organization"), role__space=space, pk=pk
+    )
+
+
+# The charter ------------------------------------------------------------------------------------
+
+def charter_page(space, user) -> dict:
+    versions = list(Charter.objects.filter(space=space).select_related("created_by").order_by("-version"))
+    current = next((version for version in versions if version.in_force), None)
+    return {
+        "territory": space.territory, "space": space, "charter": current, "versions": versions,
+        "rule_sentence": rule_sentence(current, colleges_by_slug(space.territory)),
+        "rules_html": render_markdown(current.rules_text) if current else "",
+        "can_edit": user.has_perm("spaces.change_charter", space),
+    }
+
+
+def charter_version_page(space, charter) -> dict:
+    """A version of the charter beside the one before it: what changed."""
+    previous = Charter.objects.filter(space=space, version__lt=charter.version).order_by("-version").first()
+    colleges = colleges_by_slug(space.territory)
+    return {
+        "territory": space.territory, "space": space, "charter": charter, "previous": previous,
+        "diff": charter_diff(previous, charter),
+        "rule_sentence": rule_sentence(charter, colleges),
+        "previous_sentence": rule_sentence(previous, colleges) if previous else "",
+        "rules_html": render_markdown(charter.rules_text),
+    }
+
+
+# Invitations ------------------------------------------------------------------------------------
+
+INVITATION_STATUS_LABELS = {
+    "pending": (gettext_lazy("En attente"), "badge-warn"),
+    "expired": (gettext_lazy("Expirée"), "badge-danger"),
+    "accepted": (gettext_lazy("Acceptée"), "badge-ok"),
+    "revoked": (gettext_lazy("Révoquée"), ""),
+}
+
+
+def invitations_page(space, page_number) -> dict:
+    """The space's invitations, newest first, a page at a time, each with its status label and badge."""
+    page = Paginator(
+        Invitation.objects.filter(space=space)
+        .select_related("organization", "invited_by", "accepted_by")
+        .order_by("-created_at", "-pk"),
+        PAGE_SIZE,
+    ).get_page(page_number)
+    rows = [(invitation, *INVITATION_STATUS_LABELS[invitation.status]) for invitation in page.object_list]
+    return {"page": page, "rows": rows}
+
+
+# The member import ------------------------------------------------------------------------------
+
+def import_column_help(territory) -> list[dict]:
+    """The columns as the upload page documents them, in the person's language."""
+    accepted = {
+        "organization": _("Le nom de l'organisme. Un organisme du territoire qui porte déjà ce nom est mis à jour."),
+        "acronym": _("30 caractères au plus."),
+        "sector": _("Un secteur qui n'existe pas encore est créé."),
+        "college": _("Le nom d'un collège du territoire : %(names)s.") % {"names": _college_names(territory)},
+        "website": _("Par exemple https://exemple.org; « https:// » est ajouté s'il manque."),
+        "contact_email": _("L'adresse courriel générale de l'organisme."),
+        "space": _("Le nom ou l'identifiant d'adresse d'un espace du territoire. Vide : l'organisme est "
+                   "seulement ajouté à l'annuaire."),
+        "category": _("« votant », « observateur » ou « invité » (en anglais : « voting », "
+                      "« observer », « guest »). Vide : membre votant."),
+        "delegate_email": _("Une personne du territoire est nommée tout de suite; toute autre personne "
+                             "reçoit une invitation et prend ce siège en l'acceptant."),
+        "delegate_name": _("Pour vous repérer dans l'aperçu; chaque personne garde le nom de son compte."),
+        "alternate_email": _("Une personne du territoire est nommée tout de suite; toute autre personne "
+                              "reçoit une invitation et prend ce siège en l'acceptant."),
+        "alternate_name": _("Pour vous repérer dans l'aperçu; chaque personne garde le nom de son compte."),
+        "start": _("Le début de l'adhésion, écrit AAAA-MM-JJ (par exemple 2025-09-18). Vide : aujourd'hui."),
+    }
+    return [{"header": column.header(), "other": column.header("fr" if english() else "en"),
+             "required": column.required, "help": accepted.get(column.key, "")}
+            for column in COLUMNS]
+
+
+def _college_names(territory) -> str:
+    names = list(College.objects.filter(territory=territory).values_list("name", flat=True))
+    return ", ".join(quote(name) for name in names) or _("aucun pour l'instant")
+
+
+# The audit log ----------------------------------------------------------------------------------
+
+@dataclass
+class AuditFilters:
+    action: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.action or self.date_from or self.date_to)
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def parse_audit_filters(params) -> AuditFilters:
+    action = params.get("action", "")
+    return AuditFilters(
+        action=action if audit.is_action(action) else "",
+        date_from=_date(params.get("from")),
+        date_to=_date(params.get("to")),
+    )
+
+
+def events_of_territory(territory_id: int, filters: AuditFilters):
+    events = AuditEvent.objects.filter(territory_id=territory_id).select_related("actor")
+    if filters.action:
+        events = events.filter(action=filters.action)
+    zone = timezone.get_current_timezone()
+    if filters.date_from:
+        events = events.filter(created_at__gte=datetime.combine(filters.date_from, time.min, tzinfo=zone))
+    if filters.date_to:
+        events = events.filter(created_at__lt=datetime.combine(filters.date_to + timedelta(days=1), time.min,
+                                                               tzinfo=zone))
+    return events.order_by("-created_at", "-id")
+
+
+def target_type_label(label: str) -> str:
+    try:
+        return str(apps.get_model(label)._meta.verbose_name) if label else ""
+    except (LookupError, ValueError):
+        return label
+
+
+def detail_items(details: dict) -> list[tuple[str, str]]:
+    """The details as short « key: value » pairs (nested values are shown as they are)."""
+    items = []
+    for key, value in (details or {}).items():
+        if value in (None, "", [], {}):
+            continue
+        if isinstance(value, list):
+            value = ", ".join(str(item) for item in value)
+        items.append((key, str(value)))
+    return items
+
+
+def audit_page(territory, filters: AuditFilters, page_number):
+    """A page of the territory's audit log, each event with its target's type and its details."""
+    page = Paginator(events_of_territory(territory.pk, filters), PAGE_SIZE).get_page(page_number)
+    for event in page.object_list:
+        event.type_label = target_type_label(event.target_type)
+        event.detail_items = detail_items(event.details)
+    return page
