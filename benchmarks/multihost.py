@@ -3,6 +3,8 @@ two task workers — started, checked and torn down on this machine (issue 20, i
 
     python3 benchmarks/multihost.py [--voters 400] [--spread 5] [--clients 100] [--keep] [--json FILE]
 
+(as root on Debian or Ubuntu; about 3–4 minutes, plus the installs the first time)
+
 One command from a clean checkout. What it needs and does not find, it sets up first:
 
 - Python packages (django-storages, boto3, redis, moto's S3 server, aiosmtpd): when the running
@@ -29,6 +31,9 @@ The checks, each printed PASS or FAIL with its figures:
 1. session — a person signs in through the balancer; the session is valid on A and on B.
 2. sign-in limits — 5 wrong passwords sent alternately to A and B, then the right password on the
    other instance: refused (the counters are shared in Redis).
+2b. sign-in limits per client — 6 wrong sign-ins through the balancer from 127.0.0.4, then the right
+   password from 127.0.0.5: accepted (TRUSTED_PROXY_COUNT=1: the address is read from
+   X-Forwarded-For, not nginx's own).
 3. write/read — 20 agenda items, each written through one instance and read at once through the
    other.
 4. file — a document uploaded through A is downloaded through B, byte for byte; it is in the bucket
@@ -691,7 +696,7 @@ class Checks:
             written = time.perf_counter()
             page = self.coordinator.get(read, self.meeting_path)
             delays.append(time.perf_counter() - written)
-            seen += page.status == 200 and title.replace("'", "&#x27;") in page.text or title in page.text
+            seen += page.status == 200 and (title in page.text or title.replace("'", "&#x27;") in page.text)
         ms = common.summary_ms(delays)
         self.record("3. write through one, read at once through the other", seen == WRITE_READS,
                     f"{seen}/{WRITE_READS} agenda items seen on the other instance on the first read "
@@ -717,10 +722,10 @@ class Checks:
                    if p.is_file()]
         ok = same and bool(objects) and not on_disk and stranger.status != 200
         self.record("4. file uploaded through A, downloaded through B", ok,
-                    f"{len(content):,} bytes; download through B {download.status}, "
+                    f"{len(content):,} bytes; ".replace(",", "\u202f") + f"download through B {download.status}, "
                     f"{'identical' if same else 'DIFFERENT'} (sha256), {download.header('Content-Type')}; "
                     f"{len(objects)} object(s) in the bucket, {len(on_disk)} file(s) on the hosts' disks; "
-                    f"anonymous: {stranger.status}".replace(",", "\u202f", 1))
+                    f"anonymous: {stranger.status}")
 
     # 5
     def notice(self) -> None:
@@ -778,7 +783,7 @@ class Checks:
                     f"{report['stored']}; lost {report['lost']}, duplicated {report['duplicated']}, errors "
                     f"{report['errors']}{' ' + str(report['error_detail']) if report['errors'] else ''}; latency "
                     f"p50 {report['p50_ms']} ms, p95 {report['p95_ms']} ms, max {report['max_ms']} ms; "
-                    f"served by {report['upstreams']}", **{"figures_detail": report})
+                    f"served by {report['upstreams']}", figures_detail=report)
 
     # 7
     def kill(self) -> None:
@@ -795,7 +800,7 @@ class Checks:
                     f"{report['accepted']}/{report['voters']} accepted, stored {report['stored']}; lost "
                     f"{report['lost']}, duplicated {report['duplicated']}, without an answer "
                     f"{report['unanswered']}; served by {report['upstreams']}; balancer /healthz after: "
-                    f"{'200' if healthy else 'FAILED'}", **{"figures_detail": report})
+                    f"{'200' if healthy else 'FAILED'}", figures_detail=report)
 
     def vote(self, proposal, people, *, spread: float, kill_at: float | None) -> dict:
         import concurrent.futures
@@ -888,6 +893,10 @@ class Checks:
 # -- main ------------------------------------------------------------------------------------------
 
 
+def interrupted(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
@@ -910,9 +919,17 @@ def main(argv: list[str] | None = None) -> int:
         return subprocess.run(["bash", str(script), sys.executable, str(Path(__file__).resolve()), *argv],
                               check=False, timeout=1800).returncode
 
-    started = time.perf_counter()
     # SIGTERM unwinds like Ctrl+C: every process is stopped and the directory removed.
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGTERM, interrupted)
+    try:
+        return run(args)
+    except KeyboardInterrupt:
+        say("interrupted: everything it started is stopped and removed")
+        return 130
+
+
+def run(args) -> int:
+    started = time.perf_counter()
     with Stack(args) as stack:
         stack.start()
         import django
