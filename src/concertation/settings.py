@@ -158,6 +158,11 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+# Behind a reverse proxy or load balancer every request comes from the proxy's address, so the
+# per-address limits above would count all clients as one (5 wrong passwords from anyone would
+# refuse everybody's sign-in): the client's address is then read from X-Forwarded-For, this many
+# proxies of ours from its end. 0 (default): the connection's address, for a server reached directly.
+ALLAUTH_TRUSTED_PROXY_COUNT = config.env_int("TRUSTED_PROXY_COUNT", 0)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Concertation] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # Sign-up by invitation unless opened (accounts/signup.py); whom the account pages name to ask.
