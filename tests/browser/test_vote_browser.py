@@ -49,6 +49,17 @@ def test_a_member_votes_on_a_phone_changes_the_vote_and_sees_the_results_after_c
     expect(page.locator("h1")).to_have_text("Prolonger les heures de la halte-garderie")
     expect(page.locator("#resultats")).to_contain_text("une fois votre vote enregistré")
     assert _fits_the_screen(page)
+    # On the phone's first screen: the rule in one line (its full text behind it), then the form.
+    rule = page.locator("details.rule-summary")
+    expect(rule.locator("summary")).to_be_visible()
+    expect(rule.locator(".rule-sentence")).to_be_hidden()
+    assert rule.locator("summary").bounding_box()["height"] <= 48, "the rule takes more than one line"
+    first_choice = page.locator("#vote").get_by_label("Je suis d'accord")
+    box = first_choice.bounding_box()
+    assert box["y"] + box["height"] <= page.viewport_size["height"], f"the vote form starts below the first screen ({box})"
+    rule.locator("summary").click()
+    expect(rule.locator(".rule-sentence")).to_contain_text("quorum")
+    expect(rule.locator(".rule-sentence")).to_contain_text("personne ne la bloque")
     axe_check(page)
 
     vote = page.locator("#vote")
@@ -58,6 +69,9 @@ def test_a_member_votes_on_a_phone_changes_the_vote_and_sees_the_results_after_c
     expect(page.locator("#vote p", has_text="Votre choix actuel")).to_contain_text("Je suis d'accord")
     # The live results appear once this person has voted (the rule of this proposal).
     expect(page.locator("#resultats")).to_contain_text("Décompte partiel")
+    # One vote of many: the quorum is not reached yet, and the vote goes on (no « Aucune décision »).
+    expect(page.locator("#resultats")).not_to_contain_text("Aucune décision")
+    expect(page.locator("#resultats .result-explanation")).to_contain_text("pas encore atteint")
     receipt = page.locator("#vote code.receipt").inner_text()
     assert Ballot.objects.get(proposal=proposal).value == "agree"
     assert _fits_the_screen(page)
