@@ -99,19 +99,11 @@ def build_proposals(ctx: DemoContext) -> None:
 
 
 def demo_proposals(ctx: DemoContext) -> dict:
-    """The decisions of decisions.toml by key (the fallback vote for the envelope), for the meetings'
-    items and the plan."""
-    titles = {item["key"]: ctx.t(item["title"]) for item in data("decisions")["proposals"]}
-    proposals = Proposal.objects.filter(space__territory=ctx.territory)
-    return {
-        "charter": proposals.filter(adopts_charter__isnull=False).order_by("pk").first(),
-        "plan": proposals.filter(title=titles["plan"]).order_by("pk").first(),
-        "envelope": proposals.filter(space__slug=next(
-            item["space"] for item in data("decisions")["proposals"] if item["key"] == "envelope"),
-            status=Proposal.Status.DECIDED).order_by("-pk").first(),
-        "letter": proposals.filter(title=titles["letter"], status=Proposal.Status.DECIDED).order_by("-pk").first(),
-        "open": proposals.filter(status=Proposal.Status.OPEN).order_by("-pk").first(),
-    }
+    """The proposals of decisions.toml by key, for the meetings' items and the plan. A fallback vote
+    has the title of the proposal it follows: the later one, which decided, is the one kept."""
+    by_title = {proposal.title: proposal
+                for proposal in Proposal.objects.filter(space__territory=ctx.territory).order_by("pk")}
+    return {item["key"]: by_title.get(ctx.t(item["title"])) for item in data("decisions")["proposals"]}
 
 
 def delete_proposals(ctx: DemoContext) -> None:

@@ -36,7 +36,8 @@ def ensure_demo_accounts(ctx: DemoContext) -> None:
 def build_territory(ctx: DemoContext) -> None:
     territory = data("territory")
     ctx.territory = Territory.objects.create(
-        name=territory["name"], slug=territory["slug"], kind=territory["kind"], description=fr(territory["description"]),
+        name=territory["name"], slug=territory["slug"], kind=territory["kind"],
+        description=fr(territory["description"]),
     )
     for name in territory["sectors"]:
         ctx.remember("sector", name, Sector.objects.create(territory=ctx.territory, name=name))
@@ -160,7 +161,8 @@ def build_charters(ctx: DemoContext) -> None:
         rules = dict(charters[item["charter"]])
         text = rules.pop("rules_text")
         text = text[space.slug] if isinstance(text, dict) else text.format(name=space.name)
-        services.charter_adopt(space=space, by=coordinator, rules_text=fr(text), adopted_on=ctx.on(charters["adopted_on"]),
+        services.charter_adopt(space=space, by=coordinator, rules_text=fr(text),
+                               adopted_on=ctx.on(charters["adopted_on"]),
                                adoption_note=ctx.t(charters["adoption_note"]), **rules)
 
 

@@ -90,7 +90,8 @@ def _attendance(ctx: DemoContext, meeting, item: dict) -> list:
     rows = []
     for key in item.get("present", []):
         person = ctx.delegate_of(key)
-        rows.append(Attendance(meeting=meeting, person=person, organization=ctx.organization(key), status=status(person)))
+        rows.append(Attendance(meeting=meeting, person=person, organization=ctx.organization(key),
+                               status=status(person)))
     for key in item.get("observers", []):
         rows.append(Attendance(meeting=meeting, person=ctx.delegate_of(key), organization=ctx.organization(key)))
     for ref in item.get("citizens", []):

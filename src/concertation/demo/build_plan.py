@@ -21,13 +21,15 @@ def _activities(ctx: DemoContext, plan, by) -> tuple[dict, dict]:
                                          description=fr(priority_data["description"]), by=by)
         for objective_data in priority_data["objectives"]:
             objective = planning.objective_add(priority=priority, title=fr(objective_data["title"]), by=by)
-            strategy = planning.strategy_add(plan=plan, objective=objective, title=fr(objective_data["strategy"]), by=by)
+            strategy = planning.strategy_add(plan=plan, objective=objective, title=fr(objective_data["strategy"]),
+                                             by=by)
             for key in objective_data.get("indicators", []):
                 objectives[key] = objective
             for item in objective_data["activities"]:
                 activity = planning.activity_add(
                     strategy=strategy, title=fr(item["title"]), description=fr(item.get("description", "")),
-                    lead=ctx.organization(item["lead"]), co_leads=[ctx.organization(k) for k in item.get("co_leads", [])],
+                    lead=ctx.organization(item["lead"]),
+                    co_leads=[ctx.organization(k) for k in item.get("co_leads", [])],
                     partners=[ctx.organization(k) for k in item.get("partners", [])],
                     budget_amount=item.get("budget") or None, funder=ctx.t(item.get("funder", "")),
                     starts_on=ctx.on(item["starts"]), ends_on=ctx.on(item["ends"]),

@@ -68,6 +68,7 @@ ARRONDISSEMENT: str = data("territory")["borough"]
 
 # The demo's people ------------------------------------------------------------------------------
 
+@cache
 def organizations() -> dict[str, dict]:
     """The organizations of territory.toml by key."""
     return {organization["key"]: organization for organization in data("territory")["organizations"]}
