@@ -100,3 +100,20 @@ def test_profile_page_updates_name_and_language(client):
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.display_name == "Julien G."
+
+
+@pytest.mark.django_db
+def test_person_for_email_finds_the_same_person_whatever_the_case_and_verifies_the_address():
+    from allauth.account.models import EmailAddress
+
+    from concertation.accounts.services import person_for_email
+
+    first = person_for_email("Marie.Roy@Example.org ", display_name="Marie Roy")
+    assert first.email == "marie.roy@example.org"
+    assert not first.has_usable_password()  # nobody signs in with an account they did not set up
+    again = person_for_email("MARIE.ROY@example.org", display_name="Marie Roy-Tremblay", password="x9!Kq2#vLm")
+    assert again.pk == first.pk
+    assert again.display_name == "Marie Roy-Tremblay" and again.check_password("x9!Kq2#vLm")
+    assert EmailAddress.objects.filter(user=first, verified=True, primary=True).count() == 1
+    kept = person_for_email("marie.roy@example.org", display_name="Marie Roy-Tremblay")
+    assert kept.check_password("x9!Kq2#vLm")  # password=None keeps an existing person's password

@@ -17,7 +17,7 @@ from concertation.demo.timeline import STORY_WEEK, Timeline, day_text, quarter_e
 # A 1st of January (a new year and quarter, on a Friday), a 29th of February (a Tuesday), and a
 # Sunday that is also the day the clocks go forward in Montréal.
 FROZEN_DAYS = [date(2027, 1, 1), date(2028, 2, 29), date(2027, 3, 14)]
-TOKEN_LEFT = re.compile(r"\{(\d{4}-\d{2}-\d{2}|plan)")
+TOKEN_LEFT = re.compile(r"\{(\d{4}-\d{2}-\d{2}|plan|[+-]?\d+w )")
 
 
 @pytest.fixture

@@ -122,3 +122,47 @@ def _end_terms(model, user: User, today) -> None:
         late.update(end=F("start"), **({"ended_on": F("start"), "end_reason": "other"} if has_ended_on else {}))
         open_terms = open_terms.exclude(start__gt=yesterday)
     open_terms.update(end=yesterday, **({"ended_on": yesterday, "end_reason": "other"} if has_ended_on else {}))
+
+
+def email_mark_verified(user: User) -> None:
+    """The person's own address is her primary, verified address (allauth's EmailAddress)."""
+    from allauth.account.models import EmailAddress
+
+    address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+    if address is not None and address.verified and address.primary:
+        return
+    EmailAddress.objects.filter(user=user, primary=True).exclude(
+        pk=address.pk if address is not None else None).update(primary=False)
+    if address is None:
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    else:
+        address.verified = True
+        address.primary = True
+        address.save(update_fields=["verified", "primary"])
+
+
+@transaction.atomic
+def person_for_email(email: str, *, display_name: str, password: str | None = None,
+                     is_admin: bool = False) -> User:
+    """The person with this address (case ignored), created if missing, active, the address verified.
+
+    For loaders that set up people an administrator vouches for (the demo, an instance's first
+    accounts): people a space wants to add are *invited* instead (spaces.invitations), so nobody
+    gets an account without saying yes. ``password=None`` keeps the password of an existing person
+    and leaves a new one's unusable.
+    """
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is None:
+        user = User(email=email.strip().lower())
+    user.display_name = display_name
+    user.is_active = True
+    if is_admin:
+        user.is_staff = True
+        user.is_superuser = True
+    if password is not None:
+        user.set_password(password)
+    elif not user.pk:
+        user.set_unusable_password()
+    user.save()
+    email_mark_verified(user)
+    return user

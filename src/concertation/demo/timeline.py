@@ -11,6 +11,12 @@ Texts of the story name their dates with tokens, resolved at load: ``{2025-09-18
 2025 »), ``{2025-09-18:dm}`` (« 18 septembre »), ``{2025-09-18:my}`` (« septembre 2025 »),
 ``{2025-09-18:m}`` (« septembre »), ``{2025-09-18:y}``, ``{2025-09-18:y+1}``, ``{2025-09-18:y-1}``
 (years), ``{plan}`` (the years of the plan, « 2025-2030 ») and ``{plan_end}`` (its last year).
+
+The data files (demo/data/, see its README.md) write the same dates relative to the load:
+``"-22w thu"`` (the Thursday of the week 22 weeks before the current one: the story's dates),
+``"-150d"`` (days from today), ``"-7q"`` (quarter ends from the last finished quarter), ``"month
+end"``, each optionally followed by a local time (``"-22w thu 19:15"``); in texts, ``{-22w thu}``
+and ``{-22w thu:dm}``… as above. ``Timeline.resolve`` and ``Timeline.moment`` read them.
 """
 
 from __future__ import annotations
@@ -31,7 +37,14 @@ STORY_LAST_QUARTER_END = date(2025, 12, 31)
 
 MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre"]
-TOKEN = re.compile(r"\{(?:(\d{4})-(\d{2})-(\d{2})(?::([a-z+\-1]+))?|(plan|plan_end))\}")
+TOKEN = re.compile(
+    r"\{(?:(\d{4})-(\d{2})-(\d{2})(?::([a-z+\-1]+))?|(plan|plan_end)|([+-]?\d+w [a-z]{3})(?::([a-z+\-1]+))?)\}"
+)
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+RELATIVE = re.compile(
+    r"^(?:(?P<weeks>[+-]?\d+)w (?P<weekday>mon|tue|wed|thu|fri|sat|sun)|(?P<days>[+-]?\d+)d|"
+    r"(?P<quarters>[+-]?\d+)q|(?P<month_end>month end))(?: (?P<hour>\d{1,2}):(?P<minute>\d{2}))?$"
+)
 
 
 def month_start(day: date) -> date:
@@ -106,9 +119,31 @@ class Timeline:
     def plan_years(self) -> str:
         return f"{self.plan_starts.year}-{self.plan_ends.year}"
 
+    def resolve(self, spec: str) -> date:
+        """The date a relative date of the data files falls on (see the module's docstring)."""
+        match = RELATIVE.match(spec)
+        if match is None:
+            raise ValueError(f"not a relative date of the demo: {spec!r}")
+        if match["weeks"] is not None:
+            return self.on(STORY_WEEK + timedelta(weeks=int(match["weeks"]), days=WEEKDAYS.index(match["weekday"])))
+        if match["days"] is not None:
+            return self.today + timedelta(days=int(match["days"]))
+        if match["quarters"] is not None:
+            return self.quarter(quarter_end_of(add_months(STORY_LAST_QUARTER_END, 3 * int(match["quarters"]))))
+        return self.month_end()
+
+    def moment(self, spec: str) -> datetime:
+        """A relative date with its local time (``"-22w thu 19:15"``)."""
+        match = RELATIVE.match(spec)
+        if match is None or match["hour"] is None:
+            raise ValueError(f"not a relative moment of the demo: {spec!r}")
+        return timezone.make_aware(datetime.combine(self.resolve(spec), time(int(match["hour"]), int(match["minute"]))))
+
     def text(self, value: str) -> str:
         """``value`` with its date tokens written out (see the module's docstring)."""
         def write(match: re.Match) -> str:
+            if match.group(6):
+                return day_text(self.resolve(match.group(6)), match.group(7) or "")
             if match.group(5):
                 return self.plan_years if match.group(5) == "plan" else str(self.plan_ends.year)
             year, month, day, fmt = match.group(1, 2, 3, 4)
