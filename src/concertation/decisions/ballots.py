@@ -25,10 +25,11 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from concertation.core import formatting
 from concertation.core.errors import DomainError
 from concertation.spaces.models import Membership, MembershipCategory
 from concertation.spaces.selectors import current_q
@@ -47,7 +48,7 @@ MAX_REASON = 5000
 # -- who votes ---------------------------------------------------------------------------------
 
 def _when(moment: datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    return formatting.moment(moment)
 
 
 def check_accepting(proposal: Proposal, now: datetime) -> None:

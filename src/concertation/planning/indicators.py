@@ -35,6 +35,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from concertation.core import formatting
 from concertation.core.dates import add_months
 from concertation.core.errors import DomainError
 from concertation.decisions.models import Proposal
@@ -228,10 +229,10 @@ def status_sentence(indicator: Indicator, status: IndicatorStatus) -> str:
     if status.key == NO_DATA:
         return status.reason
     latest = _("%(value)s%(unit)s le %(date)s") % {
-        "value": show(status.latest.value), "unit": unit, "date": formats.date_format(status.latest.date, "DATE_FORMAT")}
+        "value": show(status.latest.value), "unit": unit, "date": formatting.day(status.latest.date)}
     target = _("%(value)s%(unit)s d'ici le %(date)s") % {
         "value": show(indicator.target_value), "unit": unit,
-        "date": formats.date_format(indicator.target_date, "DATE_FORMAT")}
+        "date": formatting.day(indicator.target_date)}
     if status.reached:
         return _("Cible atteinte : %(latest)s (cible : %(target)s).") % {"latest": latest, "target": target}
     if status.ratio is None:
@@ -419,7 +420,7 @@ def indicator_remove(*, indicator: Indicator, by=None, reason: str = "", decisio
 def duplicate_message(indicator: Indicator, day: date, value) -> str:
     return _("Une mesure existe déjà pour « %(name)s » le %(date)s (valeur : %(value)s) : il ne peut y avoir "
              "qu'une mesure par date.") % {
-        "name": indicator.name, "date": formats.date_format(day, "DATE_FORMAT"), "value": show(value)}
+        "name": indicator.name, "date": formatting.day(day), "value": show(value)}
 
 
 def check_measurement(*, day: date | None, value, note: str = "", today: date | None = None):

@@ -35,7 +35,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from concertation.core import audit
+from concertation.core import audit, formatting
 
 from .models import Activity, Indicator, Measurement, Objective, Plan, Priority, Revision, Strategy
 
@@ -292,7 +292,7 @@ def display_value(kind: str, field_name: str, value) -> str:
         return number(value)
     if isinstance(field, models.DateField):
         try:
-            return formats.date_format(date.fromisoformat(value), "DATE_FORMAT")
+            return formatting.day(date.fromisoformat(value))
         except (TypeError, ValueError):
             return str(value)
     return str(value)

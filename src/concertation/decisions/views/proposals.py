@@ -36,11 +36,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from concertation.core import formatting
 from concertation.core.errors import DomainError, add_domain_error
 from concertation.core.richtext import render_markdown
 from concertation.directory.models import College, Organization
@@ -252,7 +253,7 @@ def _organization_rule(voter: Voter, cast: dict | None, user) -> str:
     if cast is None:
         return _("Un seul bulletin compte par organisme : si la personne déléguée et la ou le substitut votent "
                  "tous les deux, le dernier bulletin déposé remplace le premier.")
-    when = formats.date_format(timezone.localtime(cast["cast_at"]), "DATETIME_FORMAT")
+    when = formatting.moment(cast["cast_at"])
     if cast["cast_by_id"] == user.pk:
         return _("Vous avez voté au nom de %(organization)s le %(date)s. Un nouveau bulletin remplacera celui-ci : "
                  "un seul bulletin compte par organisme, le dernier déposé.") % {

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from concertation.accounts import privacy
+from concertation.core import formatting
 from concertation.core.errors import DomainError, add_domain_error
 from concertation.spaces.access import access_for
 from concertation.spaces.views.common import load_space, require
@@ -92,9 +93,8 @@ class EvaluationForm(forms.Form):
 
 
 def _meeting_label(meeting: Meeting) -> str:
-    from django.utils.formats import date_format
 
-    return f"{meeting.title} — {date_format(timezone.localtime(meeting.starts_at), 'DATE_FORMAT')}"
+    return f"{meeting.title} — {formatting.day(meeting.starts_at)}"
 
 
 # Loading -------------------------------------------------------------------------------------
@@ -443,7 +443,7 @@ def _trend_chart(trend) -> dict:
             "label_x": round(left + index * step + step / 2, 1), "label_y": height - bottom + 16,
             "value_y": round(top + plot - bar_height - 4, 1),
             "value": evaluations.format_score(point.averages.overall).split(NBSP)[0],
-            "day": timezone.localtime(point.meeting.starts_at).strftime("%Y-%m-%d"),
+            "day": formatting.day(point.meeting.starts_at, weekday=False, year=None, short=True),
         })
     gridlines = [{"y": round(top + plot - plot * n / 5, 1), "label": n} for n in range(0, 6)]
     return {"width": width, "height": height, "bars": bars, "gridlines": gridlines, "left": left,

@@ -16,11 +16,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from concertation.core import formatting
 from concertation.core.errors import DomainError, add_domain_error
 from concertation.core.kept_upload import KeptUpload
 from concertation.core.tabular import ImportRefused, english, template_csv, template_xlsx
@@ -504,7 +505,7 @@ def measurement_delete(request, territory, space, plan, indicator, measurement):
 
 
 def _date(day) -> str:
-    return formats.date_format(day, "DATE_FORMAT")
+    return formatting.day(day)
 
 
 def _import_allowed(request, plan: Plan) -> None:
