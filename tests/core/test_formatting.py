@@ -173,3 +173,66 @@ def test_django_short_date_format_is_not_iso(fr):
     assert not re.search(r"\d{4}-\d{2}-\d{2}", date_format(date(2025, 9, 1), "SHORT_DATE_FORMAT"))
     with translation.override("en"):
         assert date_format(date(2025, 9, 1), "SHORT_DATE_FORMAT") == "Sept. 1, 2025"
+
+
+# ---------------------------------------------------------------- no ISO date on the key pages
+
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def visible_text(html: str) -> str:
+    """What a person reads: the page without its tags (so without attributes), scripts and styles."""
+    html = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", html)
+    return re.sub(r"(?s)<[^>]*>", " ", html)
+
+
+@pytest.fixture
+def demo_pages(db):
+    from django.urls import reverse
+
+    from concertation.accounts.models import User
+    from concertation.decisions.models import Proposal
+    from concertation.demo.loader import ACCOUNT_EMAILS, TERRITORY_SLUG, load_demo
+    from concertation.meetings.models import Minutes
+    from concertation.planning.models import Plan
+
+    load_demo()
+    minutes = Minutes.objects.filter(meeting__space__territory__slug=TERRITORY_SLUG).select_related(
+        "meeting__space").first()
+    meeting = minutes.meeting
+    proposal = Proposal.objects.filter(space__territory__slug=TERRITORY_SLUG, status="decided").select_related(
+        "space").first()
+    opened = Proposal.objects.filter(space__territory__slug=TERRITORY_SLUG, status="open").select_related(
+        "space").first()
+    plan = Plan.objects.filter(space__territory__slug=TERRITORY_SLUG).select_related("space").first()
+
+    def space_kwargs(space):
+        return {"territory": TERRITORY_SLUG, "space": space.slug}
+
+    urls = [
+        reverse("home"),
+        reverse("meetings:meeting", kwargs={**space_kwargs(meeting.space), "pk": meeting.pk}),
+        reverse("meetings:minutes", kwargs={**space_kwargs(meeting.space), "pk": meeting.pk}),
+        reverse("decisions:proposal", kwargs={**space_kwargs(proposal.space), "pk": proposal.pk}),
+        reverse("decisions:proposal", kwargs={**space_kwargs(opened.space), "pk": opened.pk}),
+        reverse("planning:plan", kwargs={**space_kwargs(plan.space), "plan": plan.pk}),
+        reverse("register:territory", kwargs={"territory": TERRITORY_SLUG}),
+        reverse("spaces:members", kwargs=space_kwargs(meeting.space)),
+        reverse("spaces:roles", kwargs=space_kwargs(meeting.space)),
+    ]
+    return User.objects.get(email=ACCOUNT_EMAILS["coordinator"]), urls
+
+
+@pytest.mark.parametrize("language", ["fr-ca", "en"])
+def test_no_iso_date_on_the_key_pages(client, settings, demo_pages, language):
+    user, urls = demo_pages
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = visible_text(response.content.decode())
+        assert not ISO_DATE.findall(text), (url, ISO_DATE.findall(text))
+        # No « 18 h 00 » either, and no abbreviation shared by two months.
+        assert not re.search(r"\d\s?h\s00\b", text.replace(NBSP, " ")), url
+        assert not re.search(r"\bJui\b", text), url

@@ -102,8 +102,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        return _("du %(start)s au %(end)s") % {"start": formatting.day(self.start),
-                                               "end": formatting.day(self.end)}
+        return formatting.date_range(self.start, self.end)
 
     @property
     def slug(self) -> str:
