@@ -236,3 +236,10 @@ def test_no_iso_date_on_the_key_pages(client, settings, demo_pages, language):
         # No « 18 h 00 » either, and no abbreviation shared by two months.
         assert not re.search(r"\d\s?h\s00\b", text.replace(NBSP, " ")), url
         assert not re.search(r"\bJui\b", text), url
+
+
+def test_colon_outside_a_sentence(fr):
+    template = Template("{{ label }}{% colon %} {{ value }}")
+    assert template.render(Context({"label": "Accords", "value": 3})) == f"Accords{NBSP}: 3"
+    with translation.override("en"):
+        assert template.render(Context({"label": "Agree", "value": 3})) == "Agree: 3"

@@ -257,6 +257,11 @@ def relative(value: datetime | None, now: datetime | None = None) -> str:
     return f"le {when}" if french else f"on {when}"
 
 
+def colon() -> str:
+    """« : » after a no-break space in French, a bare « : » in English."""
+    return f"{NBSP}:" if lang() == "fr" else ":"
+
+
 # ---------------------------------------------------------------- numbers, money, units
 
 
@@ -317,5 +322,5 @@ def percent(value, decimals: int | None = None) -> str:
 __all__ = [
     "NBSP", "NNBSP", "MONTHS", "MONTHS_SHORT", "WEEKDAYS", "lang", "day_number", "day", "month_year",
     "hour", "hour_range", "moment", "day_and_hours", "date_range", "count_of", "delay", "relative",
-    "number", "money", "with_unit", "percent",
+    "number", "money", "with_unit", "percent", "colon",
 ]

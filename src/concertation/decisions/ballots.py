@@ -31,7 +31,7 @@ from django.utils.translation import ngettext
 
 from concertation.core import formatting
 from concertation.core.errors import DomainError
-from concertation.spaces.models import Membership, MembershipCategory
+from concertation.spaces.models import PERSON_CATEGORY_LABELS, Membership, MembershipCategory
 from concertation.spaces.selectors import current_q
 
 from . import methods
@@ -89,11 +89,11 @@ def _why_not_eligible(proposal: Proposal, person) -> DomainError:
     if held:
         allowed = categories(proposal)
         return DomainError(
-            _("Vous participez à cet espace à titre « %(category)s », qui ne donne pas le droit de vote "
+            _("Vous participez à cet espace comme %(category)s, ce qui ne donne pas le droit de vote "
               "sur cette proposition : seules votent les catégories %(allowed)s. Si votre catégorie "
               "n'est plus la bonne, adressez-vous aux personnes qui coordonnent l'espace.")
             % {
-                "category": ", ".join(str(MembershipCategory(c).label) for c in held
+                "category": ", ".join(str(PERSON_CATEGORY_LABELS[c]) for c in held
                                       if c in MembershipCategory.values),
                 "allowed": ", ".join(f"« {MembershipCategory(c).label} »" for c in allowed
                                      if c in MembershipCategory.values),

@@ -109,7 +109,9 @@ def explain(proposal, college_names: dict | None = None) -> str:
         if "colleges" in result:
             failing = [slug for slug, item in result["colleges"].items() if not item["adopted"]]
             if failing:
-                text += " " + _("Double majorité non atteinte dans le collège %(colleges)s.") % {
+                text += " " + ngettext("Double majorité non atteinte dans le collège %(colleges)s.",
+                                       "Double majorité non atteinte dans les collèges %(colleges)s.",
+                                       len(failing)) % {
                     "colleges": ", ".join((college_names or {}).get(slug, (slug, ""))[0] for slug in failing)}
             else:
                 text += " " + _("Double majorité atteinte dans chaque collège.")

@@ -99,3 +99,10 @@ def with_unit(value, unit):
 @register.filter
 def percent(value):
     return formatting.percent(value)
+
+
+@register.simple_tag
+def colon():
+    """A colon outside a translated sentence: « {{ label }}{% colon %} {{ value }} » gives « Label : 3 »
+    (no-break space before) in French, « Label: 3 » in English."""
+    return formatting.colon()

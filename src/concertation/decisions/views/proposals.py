@@ -47,7 +47,7 @@ from concertation.core.richtext import render_markdown
 from concertation.directory.models import College, Organization
 from concertation.spaces.access import access_for
 from concertation.spaces.charter_text import method_phrase, quorum_phrase
-from concertation.spaces.models import Charter, MembershipCategory
+from concertation.spaces.models import PERSON_CATEGORY_LABELS, Charter, MembershipCategory
 from concertation.spaces.selectors import charter_in_force
 from concertation.spaces.views.common import load_space, require
 
@@ -456,11 +456,11 @@ def why_no_vote(proposal: Proposal, user, all_voters: dict) -> str:
     access = access_for(user)
     held = sorted(access.categories(proposal.space))
     if held:
-        return _("Vous participez à cet espace à titre « %(category)s », qui ne donne pas le droit de vote sur "
+        return _("Vous participez à cet espace comme %(category)s, ce qui ne donne pas le droit de vote sur "
                  "cette proposition.") % {
-            "category": ", ".join(str(MembershipCategory(c).label) for c in held if c in MembershipCategory.values)}
+            "category": ", ".join(str(PERSON_CATEGORY_LABELS[c]) for c in held if c in MembershipCategory.values)}
     if access.facilitates(proposal.space):
-        return _("Vous animez ou coordonnez cet espace sans en être membre votant : vous ne votez pas sur cette "
+        return _("Vous animez ou coordonnez cet espace sans y avoir le droit de vote : vous ne votez pas sur cette "
                  "proposition.")
     return _("Seuls les membres votants de cet espace votent sur cette proposition.")
 
