@@ -336,11 +336,11 @@ def test_ineligible_people_are_refused(world):
 
 def test_observer_is_refused(world):
     proposal = make_proposal(world)
-    refused(proposal, world.observer, "yes", says=["Observateur", "Membre votant"])
+    refused(proposal, world.observer, "yes", says=["observatrice ou observateur", "Membre votant"])
     # a citizen observer too
     watcher = UserFactory()
     MembershipFactory(space=world.assembly, organization=None, person=watcher, category=MembershipCategory.GUEST)
-    refused(proposal, watcher, "yes", says=["Invité"])
+    refused(proposal, watcher, "yes", says=["invitée ou invité"])
     # unless the charter lets observers vote
     open_to_observers = make_proposal(world, eligible_categories=["voting", "observer"])
     ballot = ballots.ballot_cast(proposal=open_to_observers, person=world.observer, value="yes")
