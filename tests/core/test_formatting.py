@@ -226,11 +226,14 @@ def demo_pages(db):
 @pytest.mark.parametrize("language", ["fr-ca", "en"])
 def test_no_iso_date_on_the_key_pages(client, settings, demo_pages, language):
     user, urls = demo_pages
+    user.preferred_language = language  # a signed-in person reads the pages in her own language
+    user.save(update_fields=["preferred_language"])
     client.force_login(user)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
+        assert f'lang="{language}"' in response.content.decode()[:300], url
         text = visible_text(response.content.decode())
         assert not ISO_DATE.findall(text), (url, ISO_DATE.findall(text))
         # No « 18 h 00 » either, and no abbreviation shared by two months.
