@@ -325,11 +325,11 @@ def test_ballot_after_closing_is_refused(world):
 
 def test_ineligible_people_are_refused(world):
     proposal = make_proposal(world)
-    refused(proposal, world.outsider, "yes", says=["pas membre votant"])
-    refused(proposal, world.foreigner, "yes", says=["pas membre votant"])
-    refused(proposal, world.facilitator, "yes", says=["pas membre votant"])
+    refused(proposal, world.outsider, "yes", says=["pas partie des membres votants"])
+    refused(proposal, world.foreigner, "yes", says=["pas partie des membres votants"])
+    refused(proposal, world.facilitator, "yes", says=["pas partie des membres votants"])
     person_unit = make_proposal(world, voting_unit="person")
-    refused(person_unit, world.outsider, "yes", says=["pas membre votant"])
+    refused(person_unit, world.outsider, "yes", says=["pas partie des membres votants"])
     with pytest.raises(DomainError):
         ballots.ballot_cast(proposal=proposal, person=None, value="yes")
 

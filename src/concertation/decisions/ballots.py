@@ -101,8 +101,8 @@ def _why_not_eligible(proposal: Proposal, person) -> DomainError:
             code="category_not_allowed",
         )
     return DomainError(
-        _("Vous n'êtes pas membre votant de cet espace, ni la personne déléguée ou la ou le substitut d'un "
-          "organisme membre votant : vous ne pouvez pas voter sur cette proposition. Si vous devriez le "
+        _("Vous ne faites pas partie des membres votants de cet espace, ni comme personne déléguée ou substitut "
+          "d'un organisme membre votant : vous ne pouvez pas voter sur cette proposition. Si vous devriez le "
           "pouvoir, adressez-vous aux personnes qui coordonnent l'espace."),
         code="not_eligible",
     )
