@@ -249,3 +249,9 @@ def test_colon_outside_a_sentence(fr):
     assert template.render(Context({"label": "Accords", "value": 3})) == f"Accords{NBSP}: 3"
     with translation.override("en"):
         assert template.render(Context({"label": "Agree", "value": 3})) == "Agree: 3"
+
+
+def test_filters_read_iso_text_and_stay_quiet_on_what_is_not_a_date(fr):
+    template = Template("[{{ a|day }}][{{ b|day }}][{{ c|hour }}][{{ d|money }}]")
+    text = template.render(Context({"a": "2025-09-01", "b": "pas une date", "c": None, "d": "x"}))
+    assert text == "[lundi 1er septembre 2025][][][]"

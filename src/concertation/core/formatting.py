@@ -53,7 +53,9 @@ def _local(value: datetime) -> datetime:
     return timezone.localtime(value) if timezone.is_aware(value) else value
 
 
-def _as_date(value: date | datetime) -> date:
+def _as_date(value: date | datetime | str) -> date:
+    if isinstance(value, str):  # an ISO date kept as text (a snapshot, a query string)
+        value = datetime.fromisoformat(value) if "T" in value or " " in value.strip() else date.fromisoformat(value)
     return _local(value).date() if isinstance(value, datetime) else value
 
 

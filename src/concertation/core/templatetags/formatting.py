@@ -9,6 +9,8 @@
 Machine contexts keep ISO: ``<time datetime="{{ value|date:'c' }}">``, date inputs, exports.
 """
 
+from functools import wraps
+
 from django import template
 
 from concertation.core import formatting
@@ -16,87 +18,117 @@ from concertation.core import formatting
 register = template.Library()
 
 
+def _quiet(function):
+    """Like Django's own |date: a value that is not a date gives an empty string, not an error page."""
+
+    @wraps(function)
+    def safe(*args):
+        try:
+            return function(*args)
+        except (TypeError, ValueError, AttributeError, ArithmeticError):
+            return ""
+
+    return safe
+
+
 @register.filter
+@_quiet
 def day(value):
     return formatting.day(value)
 
 
 @register.filter
+@_quiet
 def date_long(value):
     return formatting.day(value, weekday=False)
 
 
 @register.filter
+@_quiet
 def date_short(value):
     return formatting.day(value, weekday=False, short=True)
 
 
 @register.filter
+@_quiet
 def day_month(value):
     return formatting.day(value, weekday=False, year=None)
 
 
 @register.filter
+@_quiet
 def month_year(value):
     return formatting.month_year(value)
 
 
 @register.filter
+@_quiet
 def month_year_short(value):
     return formatting.month_year(value, short=True)
 
 
 @register.filter
+@_quiet
 def hour(value):
     return formatting.hour(value)
 
 
 @register.filter
+@_quiet
 def moment(value):
     return formatting.moment(value)
 
 
 @register.filter
+@_quiet
 def moment_short(value):
     return formatting.moment(value, weekday=False, short=True)
 
 
 @register.filter
+@_quiet
 def hour_range(start, end):
     return formatting.hour_range(start, end)
 
 
 @register.filter
+@_quiet
 def day_and_hours(start, end):
     return formatting.day_and_hours(start, end)
 
 
 @register.filter
+@_quiet
 def date_range(start, end):
     return formatting.date_range(start, end)
 
 
 @register.filter
+@_quiet
 def relative(value):
     return formatting.relative(value)
 
 
 @register.filter
+@_quiet
 def money(value):
     return formatting.money(value)
 
 
 @register.filter
+@_quiet
 def number(value, decimals=None):
     return formatting.number(value, None if decimals in (None, "") else int(decimals))
 
 
 @register.filter
+@_quiet
 def with_unit(value, unit):
     return formatting.with_unit(value, unit)
 
 
 @register.filter
+@_quiet
 def percent(value):
     return formatting.percent(value)
 
