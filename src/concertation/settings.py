@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.templatetags.i18n",
                 "django.templatetags.static",
                 "concertation.accounts.templatetags.privacy",  # {% public_name %}: Law 25
+                "concertation.core.templatetags.formatting",  # |day |hour |money: fr-CA and en
             ],
             "loaders": [
                 (

@@ -14,9 +14,10 @@ quartier belongs to the demo loader).
 from datetime import date, timedelta
 
 import pytest
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from playwright.sync_api import expect
 
+from concertation.core import formatting
 from concertation.decisions.models import Proposal
 from concertation.demo.loader import DEMO_PASSWORD, load_demo
 from concertation.directory.models import Organization
@@ -70,7 +71,7 @@ def plan_world(settings):
 
 def decision_label(decision) -> str:
     with translation.override("fr-ca"):
-        day = formats.date_format(timezone.localdate(decision.decided_at), "j F Y")
+        day = formatting.day(decision.decided_at, weekday=False)
     return f"{day} — {decision.title}"
 
 

@@ -124,6 +124,6 @@ def test_the_coordinator_writes_and_opens_a_proposal_on_a_phone(open_proposal, s
     proposal = Proposal.objects.get(title="Tenir l'assemblée de juin au parc")
     assert proposal.status == "open" and proposal.method == "consensus"
     # Not a voting member: told why there is no form; the live results are shown to everyone.
-    expect(page.locator("#vote")).to_contain_text("sans en être membre votant")
+    expect(page.locator("#vote")).to_contain_text("sans y avoir le droit de vote")
     expect(page.locator("#resultats")).to_contain_text("Décompte partiel")
     axe_check(page)

@@ -325,22 +325,22 @@ def test_ballot_after_closing_is_refused(world):
 
 def test_ineligible_people_are_refused(world):
     proposal = make_proposal(world)
-    refused(proposal, world.outsider, "yes", says=["pas membre votant"])
-    refused(proposal, world.foreigner, "yes", says=["pas membre votant"])
-    refused(proposal, world.facilitator, "yes", says=["pas membre votant"])
+    refused(proposal, world.outsider, "yes", says=["pas partie des membres votants"])
+    refused(proposal, world.foreigner, "yes", says=["pas partie des membres votants"])
+    refused(proposal, world.facilitator, "yes", says=["pas partie des membres votants"])
     person_unit = make_proposal(world, voting_unit="person")
-    refused(person_unit, world.outsider, "yes", says=["pas membre votant"])
+    refused(person_unit, world.outsider, "yes", says=["pas partie des membres votants"])
     with pytest.raises(DomainError):
         ballots.ballot_cast(proposal=proposal, person=None, value="yes")
 
 
 def test_observer_is_refused(world):
     proposal = make_proposal(world)
-    refused(proposal, world.observer, "yes", says=["Observateur", "Membre votant"])
+    refused(proposal, world.observer, "yes", says=["observatrice ou observateur", "Membre votant"])
     # a citizen observer too
     watcher = UserFactory()
     MembershipFactory(space=world.assembly, organization=None, person=watcher, category=MembershipCategory.GUEST)
-    refused(proposal, watcher, "yes", says=["Invité"])
+    refused(proposal, watcher, "yes", says=["invitée ou invité"])
     # unless the charter lets observers vote
     open_to_observers = make_proposal(world, eligible_categories=["voting", "observer"])
     ballot = ballots.ballot_cast(proposal=open_to_observers, person=world.observer, value="yes")

@@ -252,7 +252,7 @@ def test_closing_time_in_words_in_french_and_in_english():
         assert words.closing_in_words(closes, now) == f"Ferme dans 3{NBSP}jours (le 12 décembre à 17{NBSP}h)"
         assert words.hour(closes.replace(minute=30)) == f"17{NBSP}h{NBSP}30"
     with translation.override("en"):
-        assert words.hour(closes) == "5 p.m."
+        assert words.hour(closes) == "5\u00a0p.m."
 
 
 def test_a_day_of_another_year_says_its_year():

@@ -218,7 +218,7 @@ def test_attendance_is_only_for_the_spaces_people_and_their_organization():
     table = Table(organizations=2, citizens=1)
     with pytest.raises(DomainError, match="ne siège pas"):
         table.attend(UserFactory())
-    with pytest.raises(DomainError, match="ni la personne déléguée ni le substitut"):
+    with pytest.raises(DomainError, match="ni la personne déléguée ni la ou le substitut"):
         table.attend(table.delegates[0], organization=table.organizations[1])
     attendance = table.attend(table.alternates[1])
     assert attendance.organization_id == table.organizations[1].pk  # inferred

@@ -224,7 +224,7 @@ def test_the_bilan_page_and_pdf(plan, world, year, client_for, django_assert_max
         response = client.get(url(world, "bilan", plan.plan, query))
     assert response.status_code == 200
     page = text(response)
-    assert "Période : du lundi 1 septembre 2025 au lundi 31 août 2026" in page
+    assert "Période : du 1er septembre 2025 au 31 août 2026" in page
     for expected in ("Porte-à-porte 0", "600 logements visités.", "Répartition de l'enveloppe",
                      "Le Carrefour reprend la clinique.", "Assemblée de septembre", "Communautaire", "Citoyen",
                      "Cible relevée"):

@@ -180,7 +180,7 @@ def test_past_its_limits_the_bilan_shows_the_first_rows_and_links_to_the_whole_l
     assert page.count('role="img"') == bilan.CARDS
     indicators_page = text(client.get(url(world, "bilan", plan.plan, f"{PERIOD}&voir=indicateurs")))
     assert "Mesures de la période — Indicateur 1.0" in indicators_page
-    assert "Période : du mercredi 1 janvier 2025 au mercredi 31 décembre 2025" in indicators_page
+    assert "Période : du 1er janvier au 31 décembre 2025" in indicators_page
     assert client.get(url(world, "bilan", plan.plan, f"{PERIOD}&voir=tout")).status_code == 404
     # The PDF's bilan holds everything.
     complete = build_bilan(plan.plan, YEAR, user=world.coordinator)

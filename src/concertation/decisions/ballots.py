@@ -25,12 +25,13 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from concertation.core import formatting
 from concertation.core.errors import DomainError
-from concertation.spaces.models import Membership, MembershipCategory
+from concertation.spaces.models import PERSON_CATEGORY_LABELS, Membership, MembershipCategory
 from concertation.spaces.selectors import current_q
 
 from . import methods
@@ -47,7 +48,7 @@ MAX_REASON = 5000
 # -- who votes ---------------------------------------------------------------------------------
 
 def _when(moment: datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    return formatting.moment(moment)
 
 
 def check_accepting(proposal: Proposal, now: datetime) -> None:
@@ -88,11 +89,11 @@ def _why_not_eligible(proposal: Proposal, person) -> DomainError:
     if held:
         allowed = categories(proposal)
         return DomainError(
-            _("Vous participez à cet espace à titre « %(category)s », qui ne donne pas le droit de vote "
+            _("Vous participez à cet espace comme %(category)s, ce qui ne donne pas le droit de vote "
               "sur cette proposition : seules votent les catégories %(allowed)s. Si votre catégorie "
               "n'est plus la bonne, adressez-vous aux personnes qui coordonnent l'espace.")
             % {
-                "category": ", ".join(str(MembershipCategory(c).label) for c in held
+                "category": ", ".join(str(PERSON_CATEGORY_LABELS[c]) for c in held
                                       if c in MembershipCategory.values),
                 "allowed": ", ".join(f"« {MembershipCategory(c).label} »" for c in allowed
                                      if c in MembershipCategory.values),
@@ -100,8 +101,8 @@ def _why_not_eligible(proposal: Proposal, person) -> DomainError:
             code="category_not_allowed",
         )
     return DomainError(
-        _("Vous n'êtes pas membre votant de cet espace, ni la personne déléguée ou la ou le substitut d'un "
-          "organisme membre votant : vous ne pouvez pas voter sur cette proposition. Si vous devriez le "
+        _("Vous ne faites pas partie des membres votants de cet espace, ni comme personne déléguée ou substitut "
+          "d'un organisme membre votant : vous ne pouvez pas voter sur cette proposition. Si vous devriez le "
           "pouvoir, adressez-vous aux personnes qui coordonnent l'espace."),
         code="not_eligible",
     )

@@ -109,15 +109,19 @@ def explain(proposal, college_names: dict | None = None) -> str:
         if "colleges" in result:
             failing = [slug for slug, item in result["colleges"].items() if not item["adopted"]]
             if failing:
-                text += " " + _("Double majorité non atteinte dans le collège %(colleges)s.") % {
+                text += " " + ngettext("Double majorité non atteinte dans le collège %(colleges)s.",
+                                       "Double majorité non atteinte dans les collèges %(colleges)s.",
+                                       len(failing)) % {
                     "colleges": ", ".join((college_names or {}).get(slug, (slug, ""))[0] for slug in failing)}
             else:
                 text += " " + _("Double majorité atteinte dans chaque collège.")
         return text
     if method == "consensus":
-        tally = _("%(agree)s d'accord, %(aside)s en retrait, %(disagree)s en désaccord, %(block)s blocage(s)") % {
+        blocks = counts.get("block", 0)
+        tally = _("%(agree)s d'accord, %(aside)s en retrait, %(disagree)s en désaccord, %(blocks)s") % {
             "agree": counts.get("agree", 0), "aside": counts.get("stand_aside", 0),
-            "disagree": counts.get("disagree", 0), "block": counts.get("block", 0),
+            "disagree": counts.get("disagree", 0),
+            "blocks": ngettext("%(count)s blocage", "%(count)s blocages", blocks) % {"count": blocks},
         }
         verdict = _("Consensus atteint") if result.get("adopted") else _("Consensus non atteint")
         text = _colon(_("%(verdict)s{nbsp}: %(tally)s; %(quorum)s.")) % {"verdict": verdict, "tally": tally,
@@ -126,9 +130,13 @@ def explain(proposal, college_names: dict | None = None) -> str:
             text += " " + _("Le vote de repli prévu par la charte est ouvert.")
         return text
     if method == "consent":
-        tally = _("%(consent)s consentements, %(aside)s en retrait, %(objection)s objection(s)") % {
-            "consent": counts.get("consent", 0), "aside": counts.get("stand_aside", 0),
-            "objection": counts.get("objection", 0),
+        consents, objections = counts.get("consent", 0), counts.get("objection", 0)
+        tally = _("%(consents)s, %(aside)s en retrait, %(objections)s") % {
+            "consents": ngettext("%(count)s consentement", "%(count)s consentements", consents) % {
+                "count": consents},
+            "aside": counts.get("stand_aside", 0),
+            "objections": ngettext("%(count)s objection", "%(count)s objections", objections) % {
+                "count": objections},
         }
         verdict = _("Adoptée par consentement") if result.get("adopted") else _("Objection soulevée")
         return _colon(_("%(verdict)s{nbsp}: %(tally)s; %(quorum)s.")) % {"verdict": verdict, "tally": tally,

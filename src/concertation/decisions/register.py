@@ -32,10 +32,10 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
+from concertation.core import formatting
 from concertation.directory.models import College, Territory
 from concertation.spaces import selectors
 from concertation.spaces.charter_text import method_phrase
@@ -215,7 +215,7 @@ class Where:
         meeting = str(self.meeting)
         if starts_at is not None:
             meeting = _("%(meeting)s du %(date)s") % {
-                "meeting": meeting, "date": date_format(timezone.localtime(starts_at), "DATE_FORMAT")}
+                "meeting": meeting, "date": formatting.day(starts_at)}
         if self.item is None:
             return meeting
         return _("%(meeting)s, point %(item)s") % {"meeting": meeting, "item": quote(self.item)}

@@ -14,10 +14,10 @@ from django import forms
 from django.core.validators import FileExtensionValidator
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from concertation.core import formatting
 from concertation.core.validators import guard_single_line, refuse_invisible_characters
 from concertation.decisions.models import Proposal
 from concertation.spaces.models import Space
@@ -38,7 +38,7 @@ def nb(text: str) -> str:
 
 
 def meeting_label(meeting: Meeting) -> str:
-    return f"{meeting.title} — {date_format(timezone.localtime(meeting.starts_at), 'DATE_FORMAT')}"
+    return f"{meeting.title} — {formatting.day(meeting.starts_at)}"
 
 
 # Preparing a meeting ----------------------------------------------------------------------------

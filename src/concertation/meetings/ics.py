@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from concertation.core import formatting
+
 from .models import Meeting
 from .selectors import schedule
 
@@ -52,7 +54,7 @@ def description(meeting: Meeting, items=None, base_url: str = "") -> str:
     if items:
         lines.append(_("Ordre du jour"))
         for number, (item, start, _end) in enumerate(schedule(items, meeting.starts_at), start=1):
-            lines.append(f"{number}. {start:%H:%M} {item.title} ({item.minutes_allotted}{NBSP}min)")
+            lines.append(f"{number}. {formatting.hour(start)} {item.title} ({item.minutes_allotted}{NBSP}min)")
         lines.append("")
     if meeting.online_url:
         lines.append(_("En ligne{nbsp}: %(url)s").replace("{nbsp}", NBSP) % {"url": meeting.online_url})

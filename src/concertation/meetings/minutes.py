@@ -16,10 +16,10 @@ from collections import defaultdict
 
 from django.db.models import Prefetch
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from concertation.core import formatting
 from concertation.core.richtext import render_markdown
 from concertation.decisions.explain import college_names_of, explain
 from concertation.spaces.charter_text import method_phrase
@@ -57,11 +57,11 @@ def _local(value):
 
 
 def _day(value) -> str:
-    return date_format(value, "DATE_FORMAT")
+    return formatting.day(value)
 
 
 def _time(value) -> str:
-    return date_format(_local(value), "TIME_FORMAT")
+    return formatting.hour(value)
 
 
 def _who(person=None, organization=None) -> str:

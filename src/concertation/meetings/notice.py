@@ -11,9 +11,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 
+from concertation.core import formatting
 from concertation.core.richtext import render_markdown
 
 from . import ics
@@ -44,13 +43,7 @@ def document_url(document, base_url: str = "", meeting: Meeting | None = None) -
 
 def when_text(starts_at, ends_at) -> str:
     """« mardi 7 octobre 2025, de 18 h 30 à 20 h 30 » (in the active language)."""
-    start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
-    if start.date() == end.date():
-        return _("%(date)s, de %(start)s à %(end)s") % {
-            "date": date_format(start, "DATE_FORMAT"), "start": date_format(start, "TIME_FORMAT"),
-            "end": date_format(end, "TIME_FORMAT")}
-    return _("du %(start)s au %(end)s") % {
-        "start": date_format(start, "DATETIME_FORMAT"), "end": date_format(end, "DATETIME_FORMAT")}
+    return formatting.day_and_hours(starts_at, ends_at)
 
 
 def rolled_follow_ups(meeting: Meeting, items) -> list:

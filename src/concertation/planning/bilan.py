@@ -42,9 +42,10 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, TruncDate
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from concertation.core import formatting
 from concertation.core.dates import add_months
 from concertation.decisions.models import Proposal
 from concertation.decisions.register import Where
@@ -101,8 +102,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        return _("du %(start)s au %(end)s") % {"start": formats.date_format(self.start, "DATE_FORMAT"),
-                                               "end": formats.date_format(self.end, "DATE_FORMAT")}
+        return formatting.date_range(self.start, self.end)
 
     @property
     def slug(self) -> str:

@@ -19,10 +19,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from concertation.core import formatting
 
 from .revisions import number
 
@@ -77,7 +78,7 @@ def bar_description(*, name: str, unit: str, baseline, latest, target, target_da
         parts.append(_("valeur de départ : %(value)s") % {"value": _with_unit(baseline, unit)})
     if target_date is not None:
         parts.append(_("cible : %(value)s d'ici le %(date)s") % {
-            "value": _with_unit(target, unit), "date": formats.date_format(target_date, "DATE_FORMAT")})
+            "value": _with_unit(target, unit), "date": formatting.day(target_date)})
     else:
         parts.append(_("cible : %(value)s") % {"value": _with_unit(target, unit)})
     return _("%(name)s. %(facts)s. Statut : %(status)s.") % {"name": name, "facts": "; ".join(parts),
@@ -131,15 +132,15 @@ def line_description(*, name: str, unit: str, points, target, target_date: date 
         return _("%(name)s : aucune mesure pour l'instant.") % {"name": name}
     first, last = points[0], points[-1]
     text = _("%(name)s : %(count)s mesures du %(start)s au %(end)s, de %(first)s à %(last)s.") % {
-        "name": name, "count": len(points), "start": formats.date_format(first[0], "DATE_FORMAT"),
-        "end": formats.date_format(last[0], "DATE_FORMAT"), "first": _with_unit(first[1], unit),
+        "name": name, "count": len(points), "start": formatting.day(first[0]),
+        "end": formatting.day(last[0]), "first": _with_unit(first[1], unit),
         "last": _with_unit(last[1], unit)}
     if len(points) == 1:
         text = _("%(name)s : une mesure, le %(date)s : %(value)s.") % {
-            "name": name, "date": formats.date_format(first[0], "DATE_FORMAT"), "value": _with_unit(first[1], unit)}
+            "name": name, "date": formatting.day(first[0]), "value": _with_unit(first[1], unit)}
     if target_date is not None:
         text += " " + _("Cible : %(value)s d'ici le %(date)s.") % {
-            "value": _with_unit(target, unit), "date": formats.date_format(target_date, "DATE_FORMAT")}
+            "value": _with_unit(target, unit), "date": formatting.day(target_date)}
     return text
 
 
@@ -184,8 +185,8 @@ def line_chart(*, chart_id: str, name: str, unit: str = "", points: list[tuple[d
                                                  value.quantize(Decimal(1))), anchor="end", fill=MUTED))
     body.append(f'<line x1="{_f(left)}" y1="{_f(bottom)}" x2="{_f(right)}" y2="{_f(bottom)}" stroke="{MUTED}" '
                 f'stroke-width="1"/>')
-    body.append(_text(left, bottom + 20, formats.date_format(first_day, "YEAR_MONTH_FORMAT"), fill=MUTED))
-    body.append(_text(right, bottom + 20, formats.date_format(last_day, "YEAR_MONTH_FORMAT"), anchor="end",
+    body.append(_text(left, bottom + 20, formatting.month_year(first_day), fill=MUTED))
+    body.append(_text(right, bottom + 20, formatting.month_year(last_day), anchor="end",
                       fill=MUTED))
     # The planned path, dashed, to the target (a triangle).
     if len(path) == 2:

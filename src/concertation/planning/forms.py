@@ -4,10 +4,11 @@ change, dates in order, organizations of the territory) are checked again by ser
 from __future__ import annotations
 
 from django import forms
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from concertation.core import formatting
 from concertation.core.validators import refuse_invisible_characters
 from concertation.decisions.models import Proposal
 from concertation.directory.models import Organization
@@ -39,7 +40,7 @@ class DecisionChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj):
         day = timezone.localdate(obj.decided_at) if obj.decided_at else None
-        label = f"{formats.date_format(day, 'j F Y')} — {obj.title}" if day else obj.title
+        label = f"{formatting.day(day, weekday=False)} — {obj.title}" if day else obj.title
         if self.space is not None and obj.space_id != self.space.pk:
             label = f"{label} ({obj.space.name})"
         return label

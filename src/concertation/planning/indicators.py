@@ -17,6 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from concertation.core import formatting
 from concertation.core.dates import add_months
 from concertation.core.errors import DomainError
 
@@ -205,10 +206,10 @@ def status_sentence(indicator: Indicator, status: IndicatorStatus) -> str:
     if status.key == NO_DATA:
         return status.reason
     latest = _("%(value)s%(unit)s le %(date)s") % {
-        "value": show(status.latest.value), "unit": unit, "date": formats.date_format(status.latest.date, "DATE_FORMAT")}
+        "value": show(status.latest.value), "unit": unit, "date": formatting.day(status.latest.date)}
     target = _("%(value)s%(unit)s d'ici le %(date)s") % {
         "value": show(indicator.target_value), "unit": unit,
-        "date": formats.date_format(indicator.target_date, "DATE_FORMAT")}
+        "date": formatting.day(indicator.target_date)}
     if status.reached:
         return _("Cible atteinte : %(latest)s (cible : %(target)s).") % {"latest": latest, "target": target}
     if status.ratio is None:

@@ -18,9 +18,10 @@ of the responsible organization) may import only theirs.
 
 from __future__ import annotations
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from concertation.core import formatting
 from concertation.core.errors import DomainError
 from concertation.core.tabular import (
     Column,
@@ -150,7 +151,7 @@ class MeasurementImport(TabularImport):
         unit = f" {indicator.unit}" if indicator.unit else ""
         result.actions = [_("Ajouter à « %(name)s » : %(value)s%(unit)s le %(date)s") % {
             "name": indicator.name, "value": show(value), "unit": unit,
-            "date": formats.date_format(day, "DATE_FORMAT")}]
+            "date": formatting.day(day)}]
 
     def apply_row(self, result: RowResult, *, by=None) -> None:
         data = result.data

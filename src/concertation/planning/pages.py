@@ -6,9 +6,9 @@ returns what a template needs (reads only)."""
 from __future__ import annotations
 
 from django.http import Http404
-from django.utils import formats
 from django.utils.translation import gettext as _
 
+from concertation.core import formatting
 from concertation.core.tabular import english
 from concertation.spaces.access import access_for
 
@@ -121,7 +121,7 @@ def recent_updates(activity, count: int = 20) -> list:
 # Indicators and measurements --------------------------------------------------------------------
 
 def day_text(day) -> str:
-    return formats.date_format(day, "DATE_FORMAT")
+    return formatting.day(day)
 
 
 def value_on(indicator: Indicator, value, day) -> str:

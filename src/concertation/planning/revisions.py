@@ -31,11 +31,11 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import models
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from concertation.core import audit
+from concertation.core import audit, formatting
 
 from .models import Activity, Indicator, Measurement, Objective, Plan, Priority, Revision, Strategy
 
@@ -256,19 +256,11 @@ def plan_as_of(plan: Plan, moment: datetime, *, with_indicators: bool = False):
 
 def money(value) -> str:
     """« 12 500 $ » in French, « $12,500 » in English (cents only when there are some)."""
-    amount = Decimal(value)
-    places = 0 if amount == amount.to_integral_value() else 2
-    text = formats.number_format(amount, decimal_pos=places, use_l10n=True, force_grouping=True)
-    if formats.get_format("DECIMAL_SEPARATOR") == ",":
-        return f"{text}{NBSP}$"
-    return f"${text}"
+    return formatting.money(value)
 
 
 def number(value) -> str:
-    amount = Decimal(value).normalize()
-    if amount == amount.to_integral_value():
-        amount = amount.quantize(Decimal(1))
-    return formats.number_format(amount, use_l10n=True, force_grouping=True)
+    return formatting.number(value)
 
 
 def _choice_label(kind: str, field_name: str, value) -> str:
@@ -292,7 +284,7 @@ def display_value(kind: str, field_name: str, value) -> str:
         return number(value)
     if isinstance(field, models.DateField):
         try:
-            return formats.date_format(date.fromisoformat(value), "DATE_FORMAT")
+            return formatting.day(date.fromisoformat(value))
         except (TypeError, ValueError):
             return str(value)
     return str(value)

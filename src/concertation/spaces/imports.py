@@ -27,9 +27,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db.models.functions import Lower
-from django.utils import formats
 from django.utils.translation import gettext as _
 
+from concertation.core import formatting
 from concertation.core.tabular import (
     Column,
     Row,
@@ -407,7 +407,7 @@ class OrganizationImport(TabularImport):
             if data["start"]:
                 actions.append(_("Inscrire dans « %(space)s », catégorie « %(category)s », à partir du %(date)s")
                                % {"space": space.name, "category": category,
-                                  "date": formats.date_format(data["start"], "DATE_FORMAT")})
+                                  "date": formatting.day(data["start"])})
             else:
                 actions.append(_("Inscrire dans « %(space)s », catégorie « %(category)s »")
                                % {"space": space.name, "category": category})

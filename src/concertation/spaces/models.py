@@ -65,6 +65,15 @@ class MembershipCategory(models.TextChoices):
     GUEST = "guest", _("Invité")
 
 
+# The category said to the person herself (« vous participez comme … »): full doublets (UX.md), since
+# the application does not know her gender; the labels above name a seat (often an organisme).
+PERSON_CATEGORY_LABELS = {
+    MembershipCategory.VOTING: _("membre votante ou votant"),
+    MembershipCategory.OBSERVER: _("observatrice ou observateur"),
+    MembershipCategory.GUEST: _("invitée ou invité"),
+}
+
+
 class Membership(BaseModel):
     """An organization (through its delegates) or a person (a citizen) sits in a space."""
 

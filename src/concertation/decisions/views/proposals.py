@@ -36,17 +36,18 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from concertation.core import formatting
 from concertation.core.errors import DomainError, add_domain_error
 from concertation.core.richtext import render_markdown
 from concertation.directory.models import College, Organization
 from concertation.spaces.access import access_for
 from concertation.spaces.charter_text import method_phrase, quorum_phrase
-from concertation.spaces.models import Charter, MembershipCategory
+from concertation.spaces.models import PERSON_CATEGORY_LABELS, Charter, MembershipCategory
 from concertation.spaces.selectors import charter_in_force
 from concertation.spaces.views.common import load_space, require
 
@@ -252,7 +253,7 @@ def _organization_rule(voter: Voter, cast: dict | None, user) -> str:
     if cast is None:
         return _("Un seul bulletin compte par organisme : si la personne déléguée et la ou le substitut votent "
                  "tous les deux, le dernier bulletin déposé remplace le premier.")
-    when = formats.date_format(timezone.localtime(cast["cast_at"]), "DATETIME_FORMAT")
+    when = formatting.moment(cast["cast_at"])
     if cast["cast_by_id"] == user.pk:
         return _("Vous avez voté au nom de %(organization)s le %(date)s. Un nouveau bulletin remplacera celui-ci : "
                  "un seul bulletin compte par organisme, le dernier déposé.") % {
@@ -455,11 +456,11 @@ def why_no_vote(proposal: Proposal, user, all_voters: dict) -> str:
     access = access_for(user)
     held = sorted(access.categories(proposal.space))
     if held:
-        return _("Vous participez à cet espace à titre « %(category)s », qui ne donne pas le droit de vote sur "
+        return _("Vous participez à cet espace comme %(category)s, ce qui ne donne pas le droit de vote sur "
                  "cette proposition.") % {
-            "category": ", ".join(str(MembershipCategory(c).label) for c in held if c in MembershipCategory.values)}
+            "category": ", ".join(str(PERSON_CATEGORY_LABELS[c]) for c in held if c in MembershipCategory.values)}
     if access.facilitates(proposal.space):
-        return _("Vous animez ou coordonnez cet espace sans en être membre votant : vous ne votez pas sur cette "
+        return _("Vous animez ou coordonnez cet espace sans y avoir le droit de vote : vous ne votez pas sur cette "
                  "proposition.")
     return _("Seuls les membres votants de cet espace votent sur cette proposition.")
 

@@ -131,7 +131,7 @@ def space_register(request, territory, space):
 def csv_header() -> list[str]:
     return [
         _("Date"), _("Espace"), _("Lieu de la décision"), _("Proposition"), _("Méthode"), _("Règle"),
-        _("Résultat"), _("Participants"), _("Retraits pour conflit d'intérêts"), _("Dissidences"),
+        _("Résultat"), _("Personnes participantes"), _("Retraits pour conflit d'intérêts"), _("Dissidences"),
         _("Décision"), _("Adresse"),
     ]
 

@@ -1,8 +1,10 @@
+# Display formats for Django's own filters (the admin, forms); pages use core/formatting.py, whose
+# « 6 p.m. », « 10:15 a.m. » these follow. No ISO date on a page: ISO stays in the input formats.
 DATE_FORMAT = "l, F j, Y"
-SHORT_DATE_FORMAT = "Y-m-d"
-TIME_FORMAT = "g:i a"
-DATETIME_FORMAT = "l, F j, Y, g:i a"
-SHORT_DATETIME_FORMAT = "Y-m-d g:i a"
+SHORT_DATE_FORMAT = "N j, Y"
+TIME_FORMAT = "P"
+DATETIME_FORMAT = "l, F j, Y, P"
+SHORT_DATETIME_FORMAT = "N j, Y, P"
 MONTH_DAY_FORMAT = "F j"
 YEAR_MONTH_FORMAT = "F Y"
 FIRST_DAY_OF_WEEK = 0

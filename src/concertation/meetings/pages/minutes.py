@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from concertation.accounts import privacy
+from concertation.core import formatting
 from concertation.spaces.access import access_for
 
 from .. import evaluation as evaluations
@@ -153,7 +154,7 @@ def trend_chart(trend) -> dict:
             "label_x": round(left + index * step + step / 2, 1), "label_y": height - bottom + 16,
             "value_y": round(top + plot - bar_height - 4, 1),
             "value": evaluations.format_score(point.averages.overall).split(NBSP)[0],
-            "day": timezone.localtime(point.meeting.starts_at).strftime("%Y-%m-%d"),
+            "day": formatting.day(point.meeting.starts_at, weekday=False, year=None, short=True),
         })
     gridlines = [{"y": round(top + plot - plot * n / 5, 1), "label": n} for n in range(0, 6)]
     return {"width": width, "height": height, "bars": bars, "gridlines": gridlines, "left": left,

@@ -40,7 +40,7 @@ def attendance_set(*, meeting: Meeting, person, organization=None, status: str, 
                             "personne déléguée ou substitut d'un organisme membre."), field="person")
     if organization_id:
         if not any(seat.organization_id == organization_id for seat, _someone in places):
-            raise DomainError(_("Cette personne n'est ni la personne déléguée ni le substitut de cet organisme."),
+            raise DomainError(_("Cette personne n'est ni la personne déléguée ni la ou le substitut de cet organisme."),
                               field="organization")
     elif not any(seat.organization_id is None for seat, _someone in places):
         # Not a citizen member: they sit for their organization (as its delegate first).

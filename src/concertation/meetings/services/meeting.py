@@ -10,9 +10,9 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from concertation.core import formatting
 from concertation.core.errors import DomainError
 from concertation.decisions import services as decisions
 from concertation.decisions.models import Proposal
@@ -58,7 +58,7 @@ def meeting_open(*, meeting: Meeting, by, now: datetime | None = None, confirm_e
     locked(meeting)
     refuse_unless(meeting, Status.CONVENED)
     if opens_before_its_day(meeting, now) and not confirm_early:
-        day = date_format(timezone.localtime(meeting.starts_at), "DATE_FORMAT")
+        day = formatting.day(meeting.starts_at)
         raise DomainError(_("Cette rencontre est prévue le %(date)s. Pour l'ouvrir dès maintenant, cochez "
                             "« Je confirme ouvrir la rencontre avant la date prévue ».") % {"date": day},
                           field="confirm_early", code="early")

@@ -16,10 +16,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from concertation.core import formatting
 from concertation.core.errors import DomainError, add_domain_error
 from concertation.directory.models import Organization
 
@@ -209,8 +209,7 @@ def item_notes(request, territory, space, pk, item):
             message = str(error.message)
     if request.htmx:
         if saved:
-            message = _("Notes enregistrées à %(time)s.") % {"time": time_format(timezone.localtime(),
-                                                                                  "TIME_FORMAT")}
+            message = _("Notes enregistrées à %(time)s.") % {"time": formatting.hour(timezone.now())}
         return render(request, "meetings/live/_notes_status.html", {"message": message, "error": not saved})
     if saved:
         messages.success(request, _("Notes enregistrées."))

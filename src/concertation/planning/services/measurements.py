@@ -12,9 +12,10 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from concertation.core import formatting
 from concertation.core.errors import DomainError
 
 from ..indicators import number_or_error, show
@@ -26,7 +27,7 @@ from .checks import check_not_archived
 def duplicate_message(indicator: Indicator, day: date, value) -> str:
     return _("Une mesure existe déjà pour « %(name)s » le %(date)s (valeur : %(value)s) : il ne peut y avoir "
              "qu'une mesure par date.") % {
-        "name": indicator.name, "date": formats.date_format(day, "DATE_FORMAT"), "value": show(value)}
+        "name": indicator.name, "date": formatting.day(day), "value": show(value)}
 
 
 def check_measurement(*, day: date | None, value, note: str = "", today: date | None = None):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from concertation.core import formatting
 from concertation.core.errors import DomainError, add_domain_error
 from concertation.directory.models import Organization
 
@@ -210,7 +211,7 @@ def member_end(request, territory, space, pk):
             messages.error(request, str(error))
         else:
             messages.success(request, _("L'adhésion de « %(name)s » se termine le %(date)s.") % {
-                "name": membership.member_name, "date": form.cleaned_data["end"].isoformat(),
+                "name": membership.member_name, "date": formatting.day(form.cleaned_data["end"]),
             })
     else:
         messages.error(request, _("Indiquez une date de fin valide."))
