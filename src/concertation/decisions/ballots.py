@@ -34,9 +34,9 @@ from concertation.spaces.models import Membership, MembershipCategory
 from concertation.spaces.selectors import current_q
 
 from . import methods
+from .counting import tally_rules
 from .eligibility import Voter, categories, eligible_voters, recused_keys, voters_for_user
 from .models import Ballot, Participation, Proposal
-from .services import tally_rules
 
 #: the rule keywords that change whether a ballot is valid (the others only change the count)
 VALIDATION_RULES = ("seats", "dots", "min_choices", "max_choices")

@@ -40,7 +40,11 @@ METHOD_KEYS = (
 )
 assert set(METHOD_KEYS) == set(REGISTRY), "registry and METHOD_KEYS disagree"
 
+#: the method a show of hands and a college's own count use: for, against and abstentions
+MAJORITY = yesno.Majority.key
+
 __all__ = [
+    "MAJORITY",
     "METHOD_KEYS",
     "REGISTRY",
     "Ballot",

@@ -153,6 +153,20 @@ class Method:
     rules: ClassVar[dict[str, Any]] = {}
     #: rule keywords every method accepts
     common_rules: ClassVar[dict[str, Any]] = {"tie_seed": None}
+    #: whether a result counts the ballots (advice only gathers them)
+    tallied: ClassVar[bool] = True
+    #: whether the count can also be checked college by college (a charter's double majority)
+    double_majority: ClassVar[bool] = False
+    #: whether a meeting may decide it by a show of hands (for, against and abstentions)
+    by_show_of_hands: ClassVar[bool] = False
+    #: whether a new version of the text opens a new round of the vote (earlier rounds are kept)
+    rounds_on_amendment: ClassVar[bool] = False
+
+    def rules_of(self, proposal, *, present: int, eligible: int) -> dict:
+        """The rule keywords of this method from a proposal's rules (any object with the charter's
+        rule attributes: threshold, base, consensus_tolerance…) and the counts of present and
+        eligible voters. Override when the method has rules of its own."""
+        return {}
 
     # -- rules and options -------------------------------------------------------------------
     def check_rules(self, rules: dict, options: list | None) -> dict:

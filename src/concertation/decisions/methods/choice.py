@@ -272,6 +272,7 @@ class Advice(Method):
     label = "Advice process"
     ballot_shape = "text"
     needs_options = False
+    tallied = False
 
     def validate(self, ballot, options, rules) -> Ballot:
         value, weight, reason = self.split(ballot)

@@ -21,6 +21,7 @@ def _sum(values):
 
 class ProposalMethod(Method):
     needs_options = False
+    by_show_of_hands = True
     ballot_shape = "position"
     positions: tuple = ()
     #: positions for which a reason is required
@@ -73,6 +74,7 @@ class Consent(ProposalMethod):
     """Adopted iff at least one ballot and no objection stands (sociocratic consent)."""
 
     key = "consent"
+    rounds_on_amendment = True
     label = "Consent"
     positions = ("consent", "stand_aside", "objection")
     reason_required = frozenset({"objection"})
@@ -104,10 +106,14 @@ class Consensus(ProposalMethod):
     charter's fallback method applies."""
 
     key = "consensus"
+    rounds_on_amendment = True
     label = "Consensus"
     positions = ("agree", "stand_aside", "disagree", "block")
     reason_required = frozenset({"block"})
     rules = {"tolerance": 0}
+
+    def rules_of(self, proposal, *, present, eligible):
+        return {"tolerance": proposal.consensus_tolerance}
 
     def normalise_rules(self, rules, options):
         rules["tolerance"] = as_count(rules["tolerance"], "tolerance (a number of disagree)")
@@ -231,6 +237,22 @@ class Majority(ProposalMethod):
     label = "Majority vote"
     positions = ("yes", "no", "abstain")
     rules = {"threshold": "simple", "base": "cast", "present": None, "eligible": None}
+    double_majority = True
+
+    def rules_of(self, proposal, *, present, eligible):
+        """The threshold (« custom »: numerator/denominator) and base; a simple majority counts
+        the votes cast whatever the base."""
+        if proposal.threshold == "custom":
+            threshold = Fraction(proposal.threshold_numerator, proposal.threshold_denominator)
+        else:
+            threshold = proposal.threshold or "simple"
+        base = "cast" if threshold == "simple" else (proposal.base or "cast")
+        rules: dict = {"threshold": threshold, "base": base}
+        if base == "present":
+            rules["present"] = present
+        elif base == "eligible":
+            rules["eligible"] = eligible
+        return rules
 
     def normalise_rules(self, rules, options):
         threshold = rules["threshold"]
