@@ -38,15 +38,26 @@ RULE_FIELDS = [
     "voting_unit", "quorum_kind", "quorum_count", "quorum_share_percent", "college_minimums", "double_majority",
     "consensus_tolerance",
 ]
-CHOICE_METHODS = {"approval", "score", "dot", "irv", "schulze", "borda", "stv", "time_poll"}
-#: the methods that decide on the proposal itself (no options), read from the method registry
-SINGLE_PROPOSAL_METHODS = frozenset(key for key, method in methods.REGISTRY.items() if not method.needs_options)
-ROUNDED_METHODS = {"consent", "consensus"}
+
+
+def choice_methods() -> frozenset[str]:
+    """The methods that choose among options (two at least), read from the method registry."""
+    return methods.keys_where(needs_options=True)
+
+
+def single_proposal_methods() -> frozenset[str]:
+    """The methods that decide on the proposal itself (no options)."""
+    return methods.keys_where(needs_options=False)
+
+
+def rounded_methods() -> frozenset[str]:
+    """The methods for which an amendment opens a new round of the vote."""
+    return methods.keys_where(rounds_on_amendment=True)
 
 
 def rules_from_charter(charter: Charter | None) -> dict:
     if charter is None:
-        return {"method": "majority", "fallback_method": "", "threshold": "simple", "base": "cast",
+        return {"method": methods.MAJORITY, "fallback_method": "", "threshold": "simple", "base": "cast",
                 "voting_unit": "person", "quorum_kind": "none", "eligible_categories": ["voting"]}
     rules = {name: getattr(charter, name) for name in RULE_FIELDS}
     rules["eligible_categories"] = charter.eligible_categories
@@ -76,10 +87,10 @@ def proposal_create(*, space: Space, author, title: str, body: str = "", options
             field=next(iter(changed)),
         )
     rules.update(changed)
-    if rules["method"] not in methods.METHOD_KEYS:
+    if rules["method"] not in methods.REGISTRY:
         raise DomainError(_("Méthode de décision inconnue."), field="method")
     labels = [label.strip() for label in (options or []) if label and label.strip()]
-    if labels and rules["method"] in SINGLE_PROPOSAL_METHODS:
+    if labels and not methods.get_method(rules["method"]).needs_options:
         # Such a method votes on the proposal itself: options could never be counted.
         raise DomainError(_("Cette méthode porte sur la proposition elle-même : laissez les options vides, ou "
                             "choisissez une méthode à plusieurs options."), field="options")
@@ -123,7 +134,7 @@ def proposal_open(*, proposal: Proposal, by=None, now: datetime | None = None,
         proposal.closes_at = proposal.opens_at + timedelta(days=7)
     if proposal.closes_at <= proposal.opens_at:
         raise DomainError(_("La fermeture doit venir après l'ouverture."), field="closes_at")
-    if proposal.method in CHOICE_METHODS and proposal.options.count() < 2:
+    if methods.REGISTRY[proposal.method].needs_options and proposal.options.count() < 2:
         raise DomainError(_("Cette méthode demande au moins deux options."), field="options")
     proposal.status = Proposal.Status.OPEN
     proposal.save(update_fields=["status", "opens_at", "closes_at", "updated_at"])
@@ -291,7 +302,7 @@ def proposal_amend(*, proposal: Proposal, by, title: str, body: str, reason: str
     _check_status(proposal, Proposal.Status.DRAFT, Proposal.Status.OPEN)
     if not (reason or "").strip():
         raise DomainError(_("Expliquez ce que l'amendement change et pourquoi."), field="reason")
-    if proposal.status == Proposal.Status.OPEN and proposal.method in ROUNDED_METHODS:
+    if proposal.status == Proposal.Status.OPEN and methods.get_method(proposal.method).rounds_on_amendment:
         ProposalRound.objects.create(proposal=proposal, number=proposal.round, version=proposal.version,
                                      result=compute_result(proposal))
         proposal.round += 1

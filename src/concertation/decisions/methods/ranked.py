@@ -18,7 +18,7 @@ from fractions import Fraction
 from itertools import chain
 from operator import ne
 
-from .base import Ballot, BallotError, Method, RuleError, as_count, exact, register
+from .base import Ballot, BallotError, Method, RuleError, as_count, exact, gettext_noop, register
 
 
 @dataclass(slots=True)
@@ -241,6 +241,11 @@ class InstantRunoff(RankedMethod):
     (``[]`` when no ballot ranks anyone)."""
 
     key = "irv"
+    shows_rounds = True
+    summary = gettext_noop("Vote préférentiel : classez les options par ordre de préférence (1 = premier choix); "
+                           "la moins soutenue est éliminée à chaque tour jusqu'à ce qu'une option ait la majorité.")
+    count_label = gettext_noop("Premiers choix")
+    title = gettext_noop("Vote préférentiel (second tour instantané)")
     label = "Instant runoff"
 
     def count(self, options, profile, rules, ties):
@@ -329,6 +334,10 @@ class SingleTransferableVote(RankedMethod):
     """
 
     key = "stv"
+    shows_rounds = True
+    elects = True
+    count_label = gettext_noop("Premiers choix")
+    title = gettext_noop("Vote unique transférable")
     label = "Single transferable vote"
     rules = {"seats": 1}
 
@@ -484,6 +493,11 @@ class Schulze(RankedMethod):
     below all ranked ones and tied among themselves."""
 
     key = "schulze"
+    shows_pairwise = True
+    summary = gettext_noop("Méthode Schulze : classez les options par ordre de préférence (1 = premier choix); "
+                           "l'option préférée à chacune des autres, une contre une, l'emporte.")
+    count_label = gettext_noop("Premiers choix")
+    title = gettext_noop("Méthode Schulze")
     label = "Schulze (Condorcet)"
 
     def count(self, options, profile, rules, ties):
@@ -550,6 +564,10 @@ class Borda(RankedMethod):
     points; equal points are separated by the seeded draw."""
 
     key = "borda"
+    summary = gettext_noop("Méthode Borda : classez les options par ordre de préférence (1 = premier choix); "
+                           "chaque rang donne des points et le plus haut total l'emporte.")
+    count_label = gettext_noop("Points")
+    title = gettext_noop("Méthode Borda")
     label = "Borda count"
 
     def count(self, options, profile, rules, ties):
