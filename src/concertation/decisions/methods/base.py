@@ -172,6 +172,13 @@ class Method:
     shows_rounds: ClassVar[bool] = False
     shows_pairwise: ClassVar[bool] = False
     elects: ClassVar[bool] = False
+    #: how the result is said in plain words (decisions/explain.py has one way per name): « ranking »
+    #: (who leads, in what order) unless the method says otherwise
+    explained_as: ClassVar[str] = "ranking"
+    #: the message when a ballot gives a number that is not a whole one (``not_integer``)
+    not_integer_message: ClassVar[str] = ""
+    #: the message when a position requiring a reason has none (``reason_required``)
+    reason_required_message: ClassVar[str] = ""
     #: the help and the error of the reason a position requires (objection, block)
     reason_help: ClassVar[str] = ""
     reason_missing: ClassVar[str] = ""

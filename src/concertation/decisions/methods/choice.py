@@ -117,6 +117,7 @@ class Score(OptionMethod):
     total; the mean over the ballots that scored the option is given in explanation_data."""
 
     key = "score"
+    not_integer_message = gettext_noop("Chaque note est un nombre entier de 0 à 5 (par exemple 3, pas 2,5).")
     summary = gettext_noop("Vote par notes : donnez à chaque option une note de 0 à 5; le plus haut total "
                            "l'emporte.")
     count_label = gettext_noop("Total des notes")
@@ -178,6 +179,8 @@ class Dot(OptionMethod):
     all at most. Ranked by dots."""
 
     key = "dot"
+    not_integer_message = gettext_noop("Le nombre de gommettes d'une option est un nombre entier (par exemple 2, "
+                                       "pas 1,5).")
     count_label = gettext_noop("Gommettes")
     title = gettext_noop("Vote par gommettes")
     label = "Dot voting"
@@ -285,6 +288,7 @@ class Advice(Method):
     the proposer decides after hearing the advice; the result only lists it."""
 
     key = "advice"
+    explained_as = "gathered"
     summary = gettext_noop("Sollicitation d'avis : donnez votre avis; la personne qui propose décide après avoir "
                            "entendu les avis.")
     title = gettext_noop("Sollicitation d'avis")

@@ -334,6 +334,7 @@ class SingleTransferableVote(RankedMethod):
     """
 
     key = "stv"
+    explained_as = "elected"
     shows_rounds = True
     elects = True
     count_label = gettext_noop("Premiers choix")

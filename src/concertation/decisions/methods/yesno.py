@@ -84,6 +84,9 @@ class Consent(ProposalMethod):
     """Adopted iff at least one ballot and no objection stands (sociocratic consent)."""
 
     key = "consent"
+    explained_as = "objections"
+    reason_required_message = gettext_noop("Une objection doit être motivée : expliquez dans le champ « Votre raison » "
+                                           "ce qui vous empêche de consentir.")
     summary = gettext_noop("Consentement : la proposition est adoptée si personne n'y voit d'objection; "
                            "une objection doit être expliquée.")
     position_labels = (("consent", gettext_noop("Je consens"), gettext_noop("Consentements")),
@@ -125,6 +128,9 @@ class Consensus(ProposalMethod):
     charter's fallback method applies."""
 
     key = "consensus"
+    explained_as = "agreement"
+    reason_required_message = gettext_noop("Un blocage doit être motivé : expliquez dans le champ « Votre raison » "
+                                           "ce qui vous empêche d'accepter la proposition.")
     summary = gettext_noop("Consensus : la proposition est adoptée si personne ne la bloque et que les désaccords "
                            "restent dans la limite prévue par la charte; un blocage doit être expliqué.")
     position_labels = (("agree", gettext_noop("Je suis d'accord"), gettext_noop("Accords")),
@@ -178,6 +184,8 @@ class Gradients(ProposalMethod):
     and 1, default 0; compared exactly). The distribution is the result."""
 
     key = "gradients"
+    explained_as = "degrees"
+    not_integer_message = gettext_noop("Choisissez un degré d'accord de 1 à 8.")
     summary = gettext_noop("Gradients d'accord : situez-vous de 1 (j'appuie pleinement) à 8 (veto); l'accord est "
                            "atteint sans veto et sans trop de réserves sérieuses.")
     position_labels = tuple((n, label, label) for n, label in (
@@ -276,6 +284,7 @@ class Majority(ProposalMethod):
     """
 
     key = "majority"
+    explained_as = "threshold"
     summary = gettext_noop("Vote à la majorité : votez pour, contre ou abstenez-vous; le seuil prévu décide de "
                            "l'adoption.")
     position_labels = (("yes", gettext_noop("Pour"), gettext_noop("Pour")),
