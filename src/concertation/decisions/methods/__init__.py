@@ -7,7 +7,7 @@
 See docs/decision-methods.md for every method, its ballot shape, its rules and the tie rule.
 """
 
-from . import yesno, choice, ranked  # noqa: F401, I001  (registers the methods, in table order)
+from . import yesno, choice, ranked, runoff, schulze, borda  # noqa: F401, I001  (registers the methods)
 from .base import (
     REGISTRY,
     Ballot,
