@@ -30,7 +30,7 @@ NOT_A_METHOD = {
     ("spaces/models.py", "majority"): "a kind of quorum (50 % + 1), not a decision method",
     ("decisions/explain.py", "consent"): "a placeholder of an existing message",
     ("decisions/forms.py", "advice"): "the advice form field's name, posted by the page",
-    ("decisions/views/proposals.py", "advice"): "the page's list of advice received (a template name)",
+    ("decisions/page.py", "advice"): "the page's list of advice received (a template name)",
     # The demo's charters name their methods as data (demo/loader.py belongs to the demo's owner).
     ("demo/loader.py", "consensus"): "demo data",
     ("demo/loader.py", "majority"): "demo data",

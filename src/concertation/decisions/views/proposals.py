@@ -8,9 +8,6 @@ has passed is closed when its page is opened, so that results never wait for the
 
 from __future__ import annotations
 
-import copy
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -33,25 +30,20 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from concertation.core.errors import DomainError, add_domain_error
-from concertation.core.richtext import render_markdown
 from concertation.directory.models import Organization
 from concertation.spaces.access import access_for
-from concertation.spaces.charter_text import method_phrase, quorum_phrase
-from concertation.spaces.models import Charter, MembershipCategory
+from concertation.spaces.charter_text import method_phrase
 from concertation.spaces.selectors import charter_in_force
 from concertation.spaces.views.common import load_space, require
 
 from .. import ballots, methods, services
 from ..eligibility import (
-    Voter,
-    count_electorate,
     eligible_voters,
-    may_vote_here,
     recused_keys,
     voter_by_key,
     voters_for_user,
@@ -62,19 +54,13 @@ from ..forms import (
     CommentForm,
     DecideForm,
     ProposalForm,
-    ReceiptForm,
     RecusalForm,
     VoteForm,
-    describe_ballot,
-    dots_budget,
-    method_explanation,
     method_of,
 )
 from ..links import proposal_links
-from ..models import Ballot, Participation, Proposal, Recusal
-from ..page import BALLOT_FIELDS, colleges_of, counted_ballots, live_result
-from ..register import meeting_where
-from ..results import present_results
+from ..models import Participation, Proposal, Recusal
+from ..page import colleges_of, proposal_page, vote_prefix
 
 User = get_user_model()
 Status = Proposal.Status
@@ -218,192 +204,14 @@ def _charter_rule_text(charter) -> str:
 
 # The proposal page -----------------------------------------------------------------------------
 
-@dataclass
-class VoterEntry:
-    """One voter the person casts for (themself, or an organization they represent)."""
-
-    voter: Voter
-    form: VoteForm
-    ballot: Ballot | None
-    choice: str
-    notice: str = ""
-    rule: str = ""  # for an organization: who cast its ballot, and that a new one replaces it
-
-    @property
-    def organization_name(self) -> str:
-        return self.voter.label if self.voter.organization_id else ""
-
-
-def _organization_rule(voter: Voter, cast: dict | None, user) -> str:
-    """One ballot per organization, the last one counts: said before the delegate or the alternate
-    votes, with who cast the ballot already in and when."""
-    if cast is None:
-        return _("Un seul bulletin compte par organisme : si la personne déléguée et la ou le substitut votent "
-                 "tous les deux, le dernier bulletin déposé remplace le premier.")
-    when = formats.date_format(timezone.localtime(cast["cast_at"]), "DATETIME_FORMAT")
-    if cast["cast_by_id"] == user.pk:
-        return _("Vous avez voté au nom de %(organization)s le %(date)s. Un nouveau bulletin remplacera celui-ci : "
-                 "un seul bulletin compte par organisme, le dernier déposé.") % {
-            "organization": voter.label, "date": when}
-    return _("%(organization)s a déjà voté : bulletin déposé par %(person)s le %(date)s. Si vous votez, votre "
-             "bulletin remplacera le sien : un seul bulletin compte par organisme, le dernier déposé.") % {
-        "organization": voter.label, "date": when,
-        "person": cast["cast_by__display_name"] or cast["cast_by__email"] or _("une personne qui n'a plus de compte"),
-    }
-
-
-def _prefix(key: str) -> str:
-    return "v-" + key.replace(":", "-")
-
-
-def rules_sentence(proposal: Proposal, colleges: dict) -> str:
-    """« Règle : vote aux deux tiers des membres votants présents; une voix par organisme; quorum : … »"""
-    parts = [method_phrase(proposal, proposal.method)]
-    if proposal.fallback_method and proposal.fallback_method != proposal.method:
-        parts.append(_("à défaut, %(fallback)s") % {"fallback": method_phrase(proposal, proposal.fallback_method)})
-    parts.append(_("une voix par organisme") if proposal.voting_unit == Charter.VotingUnit.ORGANIZATION
-                 else _("une voix par personne"))
-    if proposal.double_majority:
-        parts.append(_("double majorité par collège"))
-    parts.append(_("quorum{nbsp}: %(quorum)s").replace("{nbsp}", NBSP) % {"quorum": quorum_phrase(proposal, colleges)})
-    return _("Règle{nbsp}: %(rules)s.").replace("{nbsp}", NBSP) % {"rules": _("; ").join(parts)}
-
-
-def why_no_vote(proposal: Proposal, user, all_voters: dict) -> str:
-    """Why a signed-in person sees no vote form on an open proposal (from what is loaded already)."""
-    if voters_for_user(proposal, user, all_voters):
-        return _("Un conflit d'intérêts a été déclaré pour vous (ou pour l'organisme que vous représentez) : vous "
-                 "ne votez pas sur cette proposition.")
-    access = access_for(user)
-    held = sorted(access.categories(proposal.space))
-    if held:
-        return _("Vous participez à cet espace à titre « %(category)s », qui ne donne pas le droit de vote sur "
-                 "cette proposition.") % {
-            "category": ", ".join(str(MembershipCategory(c).label) for c in held if c in MembershipCategory.values)}
-    if access.facilitates(proposal.space):
-        return _("Vous animez ou coordonnez cet espace sans en être membre votant : vous ne votez pas sur cette "
-                 "proposition.")
-    return _("Seuls les membres votants de cet espace votent sur cette proposition.")
-
-
 def _page_context(request, space, proposal: Proposal, *, bound: dict | None = None,
                   notices: dict | None = None, with_recusable: bool = False) -> dict:
-    """Everything the proposal page (and its vote and results fragments) shows, in a number of
-    queries that does not depend on the size of the space: the electorate is counted by SQL, the
-    person's own voters are looked up alone, and the live count reads the electorate's ballots
-    grouped. Only ``with_recusable`` (asked by those who run the space, to note someone else's
-    conflict of interest) lists the whole electorate."""
-    user = request.user
-    now = timezone.now()
-    options = list(proposal.options.all())
-    can_manage = user.has_perm("decisions.manage_proposal", proposal)
-    accepting = proposal.accepting_ballots(now)
-    colleges = colleges_of(proposal, space)
-    college_names = {slug: (college.name, college.kind) for slug, college in colleges.items()}
-    is_open = proposal.status == Status.OPEN
-    recused = recused_keys(proposal)
-    can_recuse_others = can_manage and proposal.status in {Status.DRAFT, Status.OPEN}
-
-    electorate = count_electorate(proposal, by_college=services.counts_by_college(proposal)) if is_open else None
-    own: dict = {}  # the voters the person may cast for, recused ones included
-    if accepting and user.is_authenticated and may_vote_here(proposal, access_for(user)):
-        own = eligible_voters(proposal, include_recused=True, for_person=user)
-    recusable = []
-    if can_recuse_others and with_recusable:
-        recusable = sorted(eligible_voters(proposal).values(), key=lambda voter: voter.label.lower())
-
-    reachable = voters_for_user(proposal, user, own) if own else []
-    mine = [voter for voter in reachable if voter.key not in recused] if accepting else []
-    mine_keys = {voter.key for voter in mine}
-    visibility = proposal.results_visibility
-    # The electorate's ballots when a live count may be shown (one query, the person's own among
-    # them); otherwise only the person's own.
-    counting = is_open and (visibility == Visibility.ALWAYS or (visibility == Visibility.AFTER_VOTING and bool(mine)))
-    round_ballots: list[dict] = []
-    if counting:
-        round_ballots, own_ballots = counted_ballots(proposal, mine_keys)
-    elif mine:
-        own_ballots = {ballot["voter_key"]: ballot for ballot in Ballot.objects.filter(
-            proposal=proposal, round=proposal.round, voter_key__in=sorted(mine_keys)).values(*BALLOT_FIELDS)}
-    else:
-        own_ballots = {}
-    current = {key: Ballot(**ballot) for key, ballot in own_ballots.items()}
-    casters = ballots.organization_casters(proposal, [key for key in current if key.startswith("o:")])
-    entries = []
-    for voter in mine:
-        ballot = current.get(voter.key)
-        form = (bound or {}).get(voter.key) or VoteForm(
-            proposal=proposal, options=options, prefix=_prefix(voter.key),
-            initial_value=ballot.value if ballot else None, initial_reason=ballot.reason if ballot else "",
-        )
-        entries.append(VoterEntry(
-            voter=voter, form=form, ballot=ballot,
-            choice=describe_ballot(proposal, ballot.value, options) if ballot else "",
-            notice=(notices or {}).get(voter.key, ""),
-            rule=_organization_rule(voter, casters.get(voter.key), user) if voter.organization_id else "",
-        ))
-    vote_notice = why_no_vote(proposal, user, own) if accepting and not mine and user.is_authenticated else ""
-    voted = bool(current)
-
-    finished = proposal.status in {Status.CLOSED, Status.DECIDED}
-    data, live = None, False
-    if finished:
-        data = proposal.result or None
-    elif counting and (visibility == Visibility.ALWAYS or voted):
-        data, live = live_result(proposal, voters=electorate, ballots=round_ballots, options=options), True
-    results = present_results(proposal, data, options, college_names, live=live)
-    advice = []
-    if results is not None and not method_of(proposal).tallied:
-        advice = list(Ballot.objects.filter(proposal=proposal, round=proposal.round)
-                      .select_related("person", "organization").order_by("cast_at"))
-
-    participation = None
-    if is_open:
-        participation = {"count": proposal.participation_count or 0, "eligible": electorate.total}
-    elif finished and proposal.result:
-        participation = {"count": proposal.result.get("participants", 0),
-                         "eligible": proposal.result.get("eligible", 0)}
-
-    versions = list(proposal.versions.select_related("created_by").order_by("-number")) if proposal.version > 1 else []
-    for version in versions:
-        version.body_html = render_markdown(version.body)
-    rounds = []
-    if proposal.round > 1:
-        for item in proposal.rounds.order_by("-number"):
-            shown = copy.copy(proposal)
-            shown.result = item.result
-            rounds.append({"round": item, "explanation": explain(shown, college_names),
-                           "results": present_results(proposal, item.result, options, college_names, live=False)})
-    can_comment = user.has_perm("decisions.comment_proposal", proposal)
-    recusals = list(proposal.recusals.all())
-    in_meeting = meeting_where(proposal)
-    show_of_hands = bool((proposal.result or {}).get("show_of_hands"))
-    return {
-        "territory": space.territory, "space": space, "proposal": proposal,
-        "body_html": render_markdown(proposal.body),
-        "rules_sentence": rules_sentence(proposal, colleges),
-        "method_label": dict(Charter.METHOD_CHOICES).get(proposal.method, proposal.method),
-        "method_explanation": method_explanation(proposal),
-        "dots_budget": dots_budget(proposal) if method_of(proposal).ballot_shape == "dots" else None,
-        "options": options, "shows_options": bool(options) and not method_of(proposal).position_labels,
-        "accepting": accepting, "entries": entries, "vote_notice": vote_notice, "voted": voted,
-        "results": results, "advice": advice, "poll": live and proposal.status == Status.OPEN,
-        "participation": participation,
-        "versions": versions, "rounds": rounds,
-        "comments": list(proposal.comments.select_related("author")),
-        "comment_form": CommentForm() if can_comment else None,
-        "recusals": recusals,
-        "recusal_form": RecusalForm(),
-        # Taken in a meeting: its meeting and item; a show of hands has no online vote to show.
-        "in_meeting": in_meeting, "show_of_hands": show_of_hands,
-        "can_manage": can_manage,
-        "can_recuse_others": can_recuse_others,
-        "recusable": recusable, "recusable_asked": with_recusable,
-        "recusable_url": _proposal_url(proposal) + "?" + RECUSABLE_PARAM + "=1",
-        "ranked": method_of(proposal).ballot_shape == "ranking",
-        "receipt_form": ReceiptForm() if finished and not show_of_hands else None,
-        "register_url": _register_url(space) if proposal.status == Status.DECIDED else "",
-    }
+    """The proposal page's context (decisions/page.py), with the page's links."""
+    return proposal_page(
+        request.user, space, proposal, bound=bound, notices=notices, with_recusable=with_recusable,
+        recusable_url=_proposal_url(proposal) + "?" + RECUSABLE_PARAM + "=1",
+        register_url=_register_url(space) if proposal.status == Status.DECIDED else "",
+    )
 
 
 @require_safe
@@ -461,7 +269,7 @@ def vote(request, territory, space, pk):
     if methods.get_method(proposal.method).needs_options:
         prefetch_related_objects([proposal], "options")  # read again by ballot_cast
         options = list(proposal.options.all())
-    form = VoteForm(request.POST, proposal=proposal, options=options, prefix=_prefix(voter.key))
+    form = VoteForm(request.POST, proposal=proposal, options=options, prefix=vote_prefix(voter.key))
     if form.is_valid():
         # The organization as the voter knows it (its id and name): ballot_cast only reads those.
         organization = Organization(pk=voter.organization_id, name=voter.label) if voter.organization_id else None
