@@ -27,7 +27,8 @@ from concertation.decisions.eligibility import (
     voters_for_user,
 )
 from concertation.decisions.models import Ballot, Option, Participation, Proposal, Recusal
-from concertation.decisions.views.proposals import _colleges, present_results
+from concertation.decisions.page import colleges_of
+from concertation.decisions.results import present_results
 from concertation.spaces.models import Delegation, MembershipCategory, Space
 from tests.factories import (
     CharterFactory,
@@ -192,7 +193,7 @@ def old_way(proposal) -> tuple[dict, dict]:
         ballots=list(Ballot.objects.filter(proposal=proposal, round=proposal.round)
                      .values("voter_key", "value", "weight", "reason", "college_slug")),
     )
-    colleges = _colleges(proposal, proposal.space)
+    colleges = colleges_of(proposal, proposal.space)
     names = {slug: (college.name, college.kind) for slug, college in colleges.items()}
     participation = {"count": Participation.objects.filter(proposal=proposal, round=proposal.round).count(),
                      "eligible": len(voters)}

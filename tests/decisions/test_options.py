@@ -31,11 +31,11 @@ def table(world):
 
 
 def test_the_single_proposal_methods_are_those_of_the_registry_without_options():
-    assert services.SINGLE_PROPOSAL_METHODS == {"consent", "consensus", "gradients", "majority", "advice"}
-    assert not services.SINGLE_PROPOSAL_METHODS & services.CHOICE_METHODS
+    assert services.single_proposal_methods() == {"consent", "consensus", "gradients", "majority", "advice"}
+    assert not services.single_proposal_methods() & services.choice_methods()
 
 
-@pytest.mark.parametrize("method", sorted(services.SINGLE_PROPOSAL_METHODS))
+@pytest.mark.parametrize("method", sorted(services.single_proposal_methods()))
 def test_a_method_on_the_proposal_itself_refuses_options(table, method):
     with pytest.raises(DomainError) as refused:
         services.proposal_create(space=table.table, author=table.coordinator, title="Budget", method=method,
@@ -48,7 +48,7 @@ def test_a_method_on_the_proposal_itself_refuses_options(table, method):
     assert not proposal.options.exists()
 
 
-@pytest.mark.parametrize("method", sorted(services.CHOICE_METHODS))
+@pytest.mark.parametrize("method", sorted(services.choice_methods()))
 def test_a_choice_method_keeps_its_options(table, method):
     proposal = services.proposal_create(space=table.table, author=table.coordinator, title="Budget", method=method,
                                         options=["Parc", "Piscine"])

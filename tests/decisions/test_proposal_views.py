@@ -349,7 +349,7 @@ def test_a_proposal_past_its_closing_time_closes_when_its_page_opens(world, clie
 def test_the_live_count_is_the_count_made_at_closing(world, method, rules, values):
     from concertation.decisions.ballots import ballot_cast
     from concertation.decisions.eligibility import eligible_voters
-    from concertation.decisions.views.proposals import live_result
+    from concertation.decisions.page import live_result
 
     people = [UserFactory() for _n in range(5)]
     for n, person in enumerate(people):

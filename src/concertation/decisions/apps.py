@@ -1,5 +1,22 @@
 from django.apps import AppConfig
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+_translated = lazy(gettext, str)
+
+
+def tell_spaces(method, *, registered: bool = True) -> None:
+    """spaces (below decisions) learns each decision method a charter may name from here."""
+    from concertation.spaces import decision_methods
+
+    if not registered:
+        decision_methods.unregister_method(method.key)
+        return
+    decision_methods.register_method(decision_methods.MethodEntry(
+        key=method.key, label=_translated(method.title or method.key),
+        phrase=_translated(method.phrase) if method.phrase else None, thresholded=method.thresholded,
+    ))
 
 
 class DecisionsConfig(AppConfig):
@@ -17,3 +34,12 @@ class DecisionsConfig(AppConfig):
             "export.downloaded": _("Exportation téléchargée"),
         })
         audit.register_territory_relations("proposal")
+
+        from concertation.spaces import decision_methods
+
+        from . import methods
+
+        for key in methods.keys():
+            tell_spaces(methods.REGISTRY[key])
+        methods.LISTENERS.append(tell_spaces)
+        decision_methods.register_defaults(method=methods.yesno.Consensus.key, fallback=methods.MAJORITY)

@@ -35,9 +35,9 @@ from concertation.spaces.models import PERSON_CATEGORY_LABELS, Membership, Membe
 from concertation.spaces.selectors import current_q
 
 from . import methods
+from .counting import tally_rules
 from .eligibility import Voter, categories, eligible_voters, recused_keys, voters_for_user
 from .models import Ballot, Participation, Proposal
-from .services import tally_rules
 
 #: the rule keywords that change whether a ballot is valid (the others only change the count)
 VALIDATION_RULES = ("seats", "dots", "min_choices", "max_choices")
@@ -201,7 +201,7 @@ def _to_json(value, options: list[str] | None):
     return value
 
 
-def _ballot_message(error: methods.BallotError, method_key: str, rules: dict, value) -> DomainError:
+def _ballot_message(error: methods.BallotError, method: methods.Method, rules: dict, value) -> DomainError:
     code = error.code
     field = "value"
     if code == "unknown_option":
@@ -215,11 +215,8 @@ def _ballot_message(error: methods.BallotError, method_key: str, rules: dict, va
     elif code == "score_range":
         message = _("Chaque note va de 0 à 5. Corrigez les notes hors de cette échelle.")
     elif code == "not_integer":
-        message = {
-            "score": _("Chaque note est un nombre entier de 0 à 5 (par exemple 3, pas 2,5)."),
-            "dot": _("Le nombre de gommettes d'une option est un nombre entier (par exemple 2, pas 1,5)."),
-            "gradients": _("Choisissez un degré d'accord de 1 à 8."),
-        }.get(method_key, _("Chaque rang est un nombre entier à partir de 1 (1 pour votre premier choix)."))
+        message = (_(method.not_integer_message) if method.not_integer_message else
+                   _("Chaque rang est un nombre entier à partir de 1 (1 pour votre premier choix)."))
     elif code == "too_many_dots":
         budget = rules.get("dots", 8)
         try:
@@ -245,12 +242,9 @@ def _ballot_message(error: methods.BallotError, method_key: str, rules: dict, va
                     "proposées.")
     elif code == "reason_required":
         field = "reason"
-        if method_key == "consensus":
-            message = _("Un blocage doit être motivé : expliquez dans le champ « Votre raison » ce qui vous empêche "
-                        "d'accepter la proposition.")
-        else:
-            message = _("Une objection doit être motivée : expliquez dans le champ « Votre raison » ce qui vous "
-                        "empêche de consentir.")
+        message = (_(method.reason_required_message) if method.reason_required_message else
+                   _("Une objection doit être motivée : expliquez dans le champ « Votre raison » ce qui vous "
+                     "empêche de consentir."))
     elif code == "too_few_choices":
         least = rules.get("min_choices", 0)
         message = ngettext("Choisissez au moins %(count)s option.", "Choisissez au moins %(count)s options.",
@@ -281,7 +275,7 @@ def validate_value(proposal: Proposal, value, reason: str = "") -> tuple[object,
     if len(reason) > MAX_REASON:
         raise DomainError(_("La raison dépasse 5 000 caractères : raccourcissez-la."), field="reason",
                           code="reason_too_long")
-    if method.key == "advice" and isinstance(value, str) and len(value.strip()) > MAX_REASON:
+    if method.ballot_shape == "text" and isinstance(value, str) and len(value.strip()) > MAX_REASON:
         raise DomainError(_("Votre avis dépasse 5 000 caractères : raccourcissez-le."), field="value",
                           code="advice_too_long")
     # The options the page has already loaded (prefetched), else one query.
@@ -293,7 +287,7 @@ def validate_value(proposal: Proposal, value, reason: str = "") -> tuple[object,
         checked = methods.validate_ballot(method, methods.Ballot(value, reason=reason or None),
                                           options=options, **rules)
     except methods.BallotError as error:
-        raise _ballot_message(error, method.key, rules, value) from None
+        raise _ballot_message(error, method, rules, value) from None
     except TypeError:
         raise DomainError(_("Ce bulletin n'a pas la forme attendue. Rechargez la page et votez de nouveau."),
                           field="value", code="bad_shape") from None
@@ -302,7 +296,7 @@ def validate_value(proposal: Proposal, value, reason: str = "") -> tuple[object,
                             "ne peut pas être enregistré. Signalez-le aux personnes qui animent l'espace."),
                           code="rules") from None
     reason = (checked.reason or "").strip() if isinstance(checked.reason, str) else reason
-    if proposal.reason_required and not reason and method.key != "advice":
+    if proposal.reason_required and not reason and method.ballot_shape != "text":
         raise DomainError(_("Cette proposition demande de motiver chaque vote : expliquez votre choix dans le "
                             "champ « Votre raison »."), field="reason", code="reason_required")
     return _to_json(checked.value, options), reason

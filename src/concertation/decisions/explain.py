@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from . import methods
+
 NBSP = "\u00a0"
 
 
@@ -85,73 +87,89 @@ def explain(proposal, college_names: dict | None = None) -> str:
     method = result.get("method", proposal.method)
     if result.get("no_decision"):
         return _colon(_("Aucune décision{nbsp}: %(quorum)s.")) % {"quorum": quorum}
-    if method == "majority":
-        data = result.get("explanation", {})
-        verdict = _("Adoptée") if result.get("adopted") else _("Rejetée")
-        votes = _("%(yes)s pour, %(no)s contre, %(abstain)s abstentions") % {
-            "yes": counts.get("yes", 0), "no": counts.get("no", 0), "abstain": counts.get("abstain", 0),
-        }
-        yes, required = counts.get("yes", 0), data.get("required")
-        rule = threshold_phrase(proposal.threshold, data.get("base", proposal.base), proposal.threshold_numerator,
-                                proposal.threshold_denominator)
-        met = _threshold_met(result, proposal)
-        if proposal.threshold == "simple":
-            no = counts.get("no", 0)
-            comparison = f"{yes} > {no}" if met else f"{yes} ≤ {no}"
+    plugin = methods.REGISTRY.get(method)
+    way = EXPLAINED_AS.get(plugin.explained_as if plugin else "ranking", _ranking)
+    return way(proposal, result, counts, quorum, college_names, plugin)
+
+
+def _threshold(proposal, result, counts, quorum, college_names, plugin) -> str:
+    """A vote by threshold: for, against, abstentions, the threshold reached or not, each college."""
+    data = result.get("explanation", {})
+    verdict = _("Adoptée") if result.get("adopted") else _("Rejetée")
+    votes = _("%(yes)s pour, %(no)s contre, %(abstain)s abstentions") % {
+        "yes": counts.get("yes", 0), "no": counts.get("no", 0), "abstain": counts.get("abstain", 0),
+    }
+    yes, required = counts.get("yes", 0), data.get("required")
+    rule = threshold_phrase(proposal.threshold, data.get("base", proposal.base), proposal.threshold_numerator,
+                            proposal.threshold_denominator)
+    met = _threshold_met(result, proposal)
+    if proposal.threshold == "simple":
+        no = counts.get("no", 0)
+        comparison = f"{yes} > {no}" if met else f"{yes} ≤ {no}"
+    else:
+        # The smallest number of "yes" that reaches the threshold: plainer than a fraction.
+        comparison = f"{yes} ≥ {required}" if met else f"{yes} < {required}"
+    reached = _("atteinte") if met else _("non atteinte")
+    text = _colon(_("%(verdict)s{nbsp}: %(votes)s; %(rule)s %(reached)s (%(comparison)s); %(quorum)s.")) % {
+        "verdict": verdict, "votes": votes, "rule": rule, "reached": reached, "comparison": comparison,
+        "quorum": quorum,
+    }
+    if "colleges" in result:
+        failing = [slug for slug, item in result["colleges"].items() if not item["adopted"]]
+        if failing:
+            text += " " + ngettext("Double majorité non atteinte dans le collège %(colleges)s.",
+                                   "Double majorité non atteinte dans les collèges %(colleges)s.",
+                                   len(failing)) % {
+                "colleges": ", ".join((college_names or {}).get(slug, (slug, ""))[0] for slug in failing)}
         else:
-            # The smallest number of "yes" that reaches the threshold: plainer than a fraction.
-            comparison = f"{yes} ≥ {required}" if met else f"{yes} < {required}"
-        reached = _("atteinte") if met else _("non atteinte")
-        text = _colon(_("%(verdict)s{nbsp}: %(votes)s; %(rule)s %(reached)s (%(comparison)s); %(quorum)s.")) % {
-            "verdict": verdict, "votes": votes, "rule": rule, "reached": reached, "comparison": comparison,
-            "quorum": quorum,
-        }
-        if "colleges" in result:
-            failing = [slug for slug, item in result["colleges"].items() if not item["adopted"]]
-            if failing:
-                text += " " + ngettext("Double majorité non atteinte dans le collège %(colleges)s.",
-                                       "Double majorité non atteinte dans les collèges %(colleges)s.",
-                                       len(failing)) % {
-                    "colleges": ", ".join((college_names or {}).get(slug, (slug, ""))[0] for slug in failing)}
-            else:
-                text += " " + _("Double majorité atteinte dans chaque collège.")
-        return text
-    if method == "consensus":
-        blocks = counts.get("block", 0)
-        tally = _("%(agree)s d'accord, %(aside)s en retrait, %(disagree)s en désaccord, %(blocks)s") % {
-            "agree": counts.get("agree", 0), "aside": counts.get("stand_aside", 0),
-            "disagree": counts.get("disagree", 0),
-            "blocks": ngettext("%(count)s blocage", "%(count)s blocages", blocks) % {"count": blocks},
-        }
-        verdict = _("Consensus atteint") if result.get("adopted") else _("Consensus non atteint")
-        text = _colon(_("%(verdict)s{nbsp}: %(tally)s; %(quorum)s.")) % {"verdict": verdict, "tally": tally,
-                                                                         "quorum": quorum}
-        if result.get("fallback_proposal"):
-            text += " " + _("Le vote de repli prévu par la charte est ouvert.")
-        return text
-    if method == "consent":
-        consents, objections = counts.get("consent", 0), counts.get("objection", 0)
-        tally = _("%(consents)s, %(aside)s en retrait, %(objections)s") % {
-            "consents": ngettext("%(count)s consentement", "%(count)s consentements", consents) % {
-                "count": consents},
-            "aside": counts.get("stand_aside", 0),
-            "objections": ngettext("%(count)s objection", "%(count)s objections", objections) % {
-                "count": objections},
-        }
-        verdict = _("Adoptée par consentement") if result.get("adopted") else _("Objection soulevée")
-        return _colon(_("%(verdict)s{nbsp}: %(tally)s; %(quorum)s.")) % {"verdict": verdict, "tally": tally,
-                                                                         "quorum": quorum}
-    if method == "advice":
-        return ngettext("%(count)s avis reçu.", "%(count)s avis reçus.", counts.get("advice", 0)) % {
-            "count": counts.get("advice", 0)}
+            text += " " + _("Double majorité atteinte dans chaque collège.")
+    return text
+
+
+def _agreement(proposal, result, counts, quorum, college_names, plugin) -> str:
+    """A consensus: agreements, stepping aside, disagreements, blocks; the fallback vote if opened."""
+    agree, aside, disagree, block = (counts.get(position, 0) for position in plugin.positions)
+    tally = _("%(agree)s d'accord, %(aside)s en retrait, %(disagree)s en désaccord, %(blocks)s") % {
+        "agree": agree, "aside": aside, "disagree": disagree,
+        "blocks": ngettext("%(count)s blocage", "%(count)s blocages", block) % {"count": block},
+    }
+    verdict = _("Consensus atteint") if result.get("adopted") else _("Consensus non atteint")
+    text = _colon(_("%(verdict)s{nbsp}: %(tally)s; %(quorum)s.")) % {"verdict": verdict, "tally": tally,
+                                                                     "quorum": quorum}
+    if result.get("fallback_proposal"):
+        text += " " + _("Le vote de repli prévu par la charte est ouvert.")
+    return text
+
+
+def _objections(proposal, result, counts, quorum, college_names, plugin) -> str:
+    """A consent: consents, stepping aside, objections."""
+    consent, aside, objection = (counts.get(position, 0) for position in plugin.positions)
+    tally = _("%(consents)s, %(aside)s en retrait, %(objections)s") % {
+        "consents": ngettext("%(count)s consentement", "%(count)s consentements", consent) % {"count": consent},
+        "aside": aside,
+        "objections": ngettext("%(count)s objection", "%(count)s objections", objection) % {"count": objection},
+    }
+    verdict = _("Adoptée par consentement") if result.get("adopted") else _("Objection soulevée")
+    return _colon(_("%(verdict)s{nbsp}: %(tally)s; %(quorum)s.")) % {"verdict": verdict, "tally": tally,
+                                                                     "quorum": quorum}
+
+
+def _advice(proposal, result, counts, quorum, college_names, plugin) -> str:
+    """Advice is gathered, not counted: how many were received."""
+    received = counts.get(plugin.key, 0)
+    return ngettext("%(count)s avis reçu.", "%(count)s avis reçus.", received) % {"count": received}
+
+
+def _ranking(proposal, result, counts, quorum, college_names, plugin, *, way: str = "ranking") -> str:
+    """Who leads and in what order (or who is elected, or whether agreement is reached)."""
     labels = result.get("options", {})
     winners = [labels.get(str(key), str(key)) for key in result.get("winners", [])]
     if not winners:
         return _colon(_("Aucun choix exprimé{nbsp}; %(quorum)s.")) % {"quorum": quorum}
-    if method == "stv":
+    if way == "elected":
         text = _colon(_("Personnes ou options élues{nbsp}: %(winners)s; %(quorum)s.")) % {
             "winners": ", ".join(winners), "quorum": quorum}
-    elif method == "gradients":
+    elif way == "degrees":
         text = (_("Accord atteint") if result.get("adopted") else _("Accord non atteint")) + "; " + quorum + "."
     else:
         text = _colon(_("En tête{nbsp}: %(winner)s; classement{nbsp}: %(order)s; %(quorum)s.")) % {
@@ -160,6 +178,18 @@ def explain(proposal, college_names: dict | None = None) -> str:
         text += " " + _("Une égalité a été départagée par la règle prévue (tours précédents, puis tirage au sort "
                         "reproductible).")
     return text
+
+
+#: the ways of saying a result, by the name a method gives (``Method.explained_as``)
+EXPLAINED_AS = {
+    "threshold": _threshold,
+    "agreement": _agreement,
+    "objections": _objections,
+    "gathered": _advice,
+    "ranking": _ranking,
+    "elected": lambda *args: _ranking(*args, way="elected"),
+    "degrees": lambda *args: _ranking(*args, way="degrees"),
+}
 
 
 def _number(value):

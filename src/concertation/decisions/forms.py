@@ -9,55 +9,43 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from concertation.core.validators import refuse_invisible_characters
+from concertation.spaces.decision_methods import method_choices
 from concertation.spaces.models import Charter
 
+from . import methods
 from .models import Proposal
-from .services import CHOICE_METHODS, SINGLE_PROPOSAL_METHODS
 
-RANKED_METHODS = {"irv", "schulze", "borda", "stv"}
 DEFAULT_DOTS = 8
+#: the method settings a proposal's form offers (each only for a method that takes it)
+SETTING_FIELDS = ("seats", "dots", "min_choices", "max_choices")
 
-# What each position means, as a voter chooses it …
-VOTE_POSITIONS = {
-    "majority": [("yes", _("Pour")), ("no", _("Contre")), ("abstain", _("Je m'abstiens"))],
-    "consent": [
-        ("consent", _("Je consens")),
-        ("stand_aside", _("Je me mets en retrait")),
-        ("objection", _("J'ai une objection")),
-    ],
-    "consensus": [
-        ("agree", _("Je suis d'accord")),
-        ("stand_aside", _("Je me mets en retrait")),
-        ("disagree", _("Je suis en désaccord")),
-        ("block", _("Je bloque")),
-    ],
-}
-# … and as a result counts it.
-RESULT_POSITIONS = {
-    "majority": [("yes", _("Pour")), ("no", _("Contre")), ("abstain", _("Abstentions"))],
-    "consent": [("consent", _("Consentements")), ("stand_aside", _("En retrait")), ("objection", _("Objections"))],
-    "consensus": [
-        ("agree", _("Accords")), ("stand_aside", _("En retrait")), ("disagree", _("Désaccords")),
-        ("block", _("Blocages")),
-    ],
-}
-# Kaner's gradients of agreement.
-GRADIENTS = [
-    (1, _("1 — J'appuie pleinement")),
-    (2, _("2 — D'accord, avec une réserve mineure")),
-    (3, _("3 — J'appuie, avec des réserves")),
-    (4, _("4 — Je m'abstiens")),
-    (5, _("5 — Il faut en discuter davantage")),
-    (6, _("6 — Je n'aime pas, mais je ne bloque pas")),
-    (7, _("7 — Désaccord sérieux")),
-    (8, _("8 — Veto : je bloque")),
-]
-TIME_POLL_ANSWERS = [("yes", _("Oui")), ("if_need_be", _("Au besoin")), ("no", _("Non"))]
-REASON_POSITIONS = {"consent": "objection", "consensus": "block"}
+
+def method_text(text: str) -> str:
+    """A method's French label (marked in decisions/methods), in the reader's language."""
+    return gettext(text) if text else ""
+
+
+def method_of(proposal) -> methods.Method:
+    return methods.get_method(proposal.method)
+
+
+def vote_positions(method: methods.Method) -> list[tuple]:
+    """What each position means, as a voter chooses it."""
+    return [(value, method_text(label)) for value, label, _counted in method.position_labels]
+
+
+def result_positions(method: methods.Method) -> list[tuple]:
+    """What each position means, as a result counts it (keys as the result stores them)."""
+    return [(str(value), method_text(counted)) for value, _label, counted in method.position_labels]
+
+
+def answer_labels(method: methods.Method) -> list[tuple]:
+    """The answers of a poll of dates (yes, if need be, no)."""
+    return [(value, method_text(label)) for value, label in getattr(method, "answer_labels", ())]
 
 
 def dots_budget(proposal: Proposal) -> int:
@@ -70,15 +58,15 @@ def stv_seats(proposal: Proposal) -> int:
 
 def method_explanation(proposal: Proposal) -> str:
     """The method in one sentence, shown above the vote form."""
-    method = proposal.method
-    if method == "dot":
+    method = method_of(proposal)
+    if "dots" in method.rules:
         return ngettext(
             "Vote par gommettes : répartissez votre gommette entre les options comme vous le voulez.",
             "Vote par gommettes : répartissez vos %(dots)s gommettes entre les options comme vous le voulez; "
             "l'option qui en reçoit le plus l'emporte.",
             dots_budget(proposal),
         ) % {"dots": dots_budget(proposal)}
-    if method == "stv":
+    if "seats" in method.rules:
         return ngettext(
             "Vote unique transférable : classez les options par ordre de préférence (1 = premier choix); "
             "%(seats)s siège à pourvoir, et les voix en trop ou des options éliminées passent au choix suivant.",
@@ -86,29 +74,7 @@ def method_explanation(proposal: Proposal) -> str:
             "%(seats)s sièges à pourvoir, et les voix en trop ou des options éliminées passent au choix suivant.",
             stv_seats(proposal),
         ) % {"seats": stv_seats(proposal)}
-    return str({
-        "consent": _("Consentement : la proposition est adoptée si personne n'y voit d'objection; "
-                     "une objection doit être expliquée."),
-        "consensus": _("Consensus : la proposition est adoptée si personne ne la bloque et que les désaccords "
-                       "restent dans la limite prévue par la charte; un blocage doit être expliqué."),
-        "gradients": _("Gradients d'accord : situez-vous de 1 (j'appuie pleinement) à 8 (veto); l'accord est "
-                       "atteint sans veto et sans trop de réserves sérieuses."),
-        "majority": _("Vote à la majorité : votez pour, contre ou abstenez-vous; le seuil prévu décide de "
-                      "l'adoption."),
-        "approval": _("Vote par approbation : cochez toutes les options que vous approuvez; la plus approuvée "
-                      "l'emporte."),
-        "score": _("Vote par notes : donnez à chaque option une note de 0 à 5; le plus haut total l'emporte."),
-        "irv": _("Vote préférentiel : classez les options par ordre de préférence (1 = premier choix); la moins "
-                 "soutenue est éliminée à chaque tour jusqu'à ce qu'une option ait la majorité."),
-        "schulze": _("Méthode Schulze : classez les options par ordre de préférence (1 = premier choix); l'option "
-                     "préférée à chacune des autres, une contre une, l'emporte."),
-        "borda": _("Méthode Borda : classez les options par ordre de préférence (1 = premier choix); chaque rang "
-                   "donne des points et le plus haut total l'emporte."),
-        "time_poll": _("Sondage de dates : pour chaque moment proposé, dites s'il vous convient, s'il vous "
-                       "convient au besoin ou non."),
-        "advice": _("Sollicitation d'avis : donnez votre avis; la personne qui propose décide après avoir "
-                    "entendu les avis."),
-    }.get(method, ""))
+    return method_text(method.summary)
 
 
 # Writing a proposal --------------------------------------------------------------------------
@@ -136,7 +102,7 @@ class ProposalForm(forms.Form):
         help_text=_("Une option par ligne, pour les votes entre plusieurs options (classement, approbation, "
                     "notes, gommettes, sondage de dates)."),
     )
-    method = forms.ChoiceField(label=_("Méthode de décision"), choices=Charter.METHOD_CHOICES)
+    method = forms.ChoiceField(label=_("Méthode de décision"), choices=method_choices)
     threshold = forms.ChoiceField(
         label=_("Seuil (vote à la majorité)"),
         choices=[choice for choice in Charter.Threshold.choices if choice[0] != Charter.Threshold.CUSTOM],
@@ -169,14 +135,13 @@ class ProposalForm(forms.Form):
     max_choices = forms.IntegerField(label=_("Nombre maximal d'options à cocher"), min_value=1, max_value=100,
                                      required=False, help_text=_("Pour le vote par approbation."))
 
-    SETTINGS_BY_METHOD = {"stv": ["seats"], "dot": ["dots"], "approval": ["min_choices", "max_choices"]}
     RULE_FIELDS = ["method", "threshold", "base"]
 
     def __init__(self, *args, charter: Charter | None, **kwargs):
         super().__init__(*args, **kwargs)
         self.charter = charter
         self.may_override = charter is None or charter.proposals_may_override
-        self.charter_method = charter.method if charter else "majority"
+        self.charter_method = charter.method if charter else methods.MAJORITY
         if self.may_override:
             self.fields["method"].initial = self.charter_method
             self.fields["threshold"].initial = charter.threshold if charter else Charter.Threshold.SIMPLE
@@ -186,12 +151,11 @@ class ProposalForm(forms.Form):
         else:
             for name in self.RULE_FIELDS:
                 del self.fields[name]
-            relevant = set(self.SETTINGS_BY_METHOD.get(self.charter_method, []))
-            for names in self.SETTINGS_BY_METHOD.values():
-                for name in names:
-                    if name not in relevant:
-                        del self.fields[name]
-            if self.charter_method in SINGLE_PROPOSAL_METHODS:
+            method = methods.REGISTRY.get(self.charter_method)
+            for name in SETTING_FIELDS:
+                if method is None or name not in method.rules:
+                    del self.fields[name]
+            if method is None or not method.needs_options:
                 del self.fields["options"]
 
     @property
@@ -209,10 +173,11 @@ class ProposalForm(forms.Form):
         data = super().clean()
         method = self.chosen_method
         labels = [line.strip() for line in (data.get("options") or "").splitlines() if line.strip()]
-        if method in CHOICE_METHODS and len(labels) < 2:
+        needs_options = method in methods.REGISTRY and methods.REGISTRY[method].needs_options
+        if needs_options and len(labels) < 2:
             self.add_error("options" if "options" in self.fields else None,
                            _("Cette méthode demande au moins deux options, une par ligne."))
-        elif method in SINGLE_PROPOSAL_METHODS and labels:
+        elif not needs_options and labels:
             self.add_error("options", _("Cette méthode porte sur la proposition elle-même : laissez les options "
                                         "vides, ou choisissez une méthode à plusieurs options."))
         if len(set(labels)) != len(labels):
@@ -228,8 +193,9 @@ class ProposalForm(forms.Form):
     def method_settings(self) -> dict:
         data = self.cleaned_data
         settings = {}
-        for name in self.SETTINGS_BY_METHOD.get(self.chosen_method, []):
-            if data.get(name) is not None:
+        method = methods.REGISTRY.get(self.chosen_method)
+        for name in SETTING_FIELDS:
+            if method is not None and name in method.rules and data.get(name) is not None:
                 settings[name] = data[name]
         return settings
 
@@ -244,7 +210,7 @@ class ProposalForm(forms.Form):
         }
         if self.may_override:
             kwargs["method"] = data["method"]
-            if data["method"] == "majority":
+            if methods.get_method(data["method"]).thresholded:
                 kwargs["threshold"] = data["threshold"]
                 kwargs["base"] = data["base"]
         return kwargs
@@ -261,10 +227,11 @@ class VoteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.proposal = proposal
         self.method = proposal.method
+        self.plugin = method_of(proposal)
         self.option_list = list(options)
         build = getattr(self, f"_build_{self.method_family}")
         build(initial_value)
-        if self.method != "advice":
+        if self.method_family != "text":
             self.fields["reason"] = forms.CharField(
                 label=_("Votre raison") if proposal.reason_required else _("Votre raison (facultatif)"),
                 required=proposal.reason_required, max_length=5000,
@@ -275,19 +242,12 @@ class VoteForm(forms.Form):
 
     @property
     def method_family(self) -> str:
-        if self.method in RANKED_METHODS:
-            return "ranked"
-        if self.method in VOTE_POSITIONS:
-            return "position"
-        return self.method
+        """The form's shape: the method's ballot shape (position, gradient, set, scores, dots, ranking,
+        slots or text)."""
+        return self.plugin.ballot_shape
 
     def _reason_help(self) -> str:
-        position = REASON_POSITIONS.get(self.method)
-        if position == "objection":
-            return _("Obligatoire pour une objection : dites ce qui pose problème et ce qui le réglerait.")
-        if position == "block":
-            return _("Obligatoire pour un blocage : dites ce qui pose problème et ce qui le réglerait.")
-        return ""
+        return method_text(self.plugin.reason_help)
 
     @staticmethod
     def _key(option) -> str:
@@ -298,16 +258,16 @@ class VoteForm(forms.Form):
     def _build_position(self, initial):
         self.fields["choice"] = forms.ChoiceField(
             label=_("Votre position"), widget=forms.RadioSelect(attrs={"class": "choices"}),
-            choices=VOTE_POSITIONS[self.method], initial=initial,
+            choices=vote_positions(self.plugin), initial=initial,
         )
 
-    def _build_gradients(self, initial):
+    def _build_gradient(self, initial):
         self.fields["choice"] = forms.TypedChoiceField(
             label=_("Votre degré d'accord"), widget=forms.RadioSelect(attrs={"class": "choices"}),
-            choices=GRADIENTS, coerce=int, initial=initial,
+            choices=vote_positions(self.plugin), coerce=int, initial=initial,
         )
 
-    def _build_approval(self, initial):
+    def _build_set(self, initial):
         settings = self.proposal.method_settings or {}
         low, high = settings.get("min_choices"), settings.get("max_choices")
         if low and high:
@@ -325,7 +285,7 @@ class VoteForm(forms.Form):
             initial=[str(key) for key in (initial or [])], help_text=help_text,
         )
 
-    def _build_score(self, initial):
+    def _build_scores(self, initial):
         initial = initial or {}
         choices = [("", _("Sans note"))] + [(str(n), str(n)) for n in range(6)]
         for option in self.option_list:
@@ -336,7 +296,7 @@ class VoteForm(forms.Form):
                 coerce=int, empty_value=None, required=False, initial="" if value is None else str(value),
             )
 
-    def _build_dot(self, initial):
+    def _build_dots(self, initial):
         initial = initial or {}
         budget = dots_budget(self.proposal)
         for option in self.option_list:
@@ -347,7 +307,7 @@ class VoteForm(forms.Form):
                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
             )
 
-    def _build_ranked(self, initial):
+    def _build_ranking(self, initial):
         ranks = {str(key): n for n, key in enumerate(initial or [], start=1)}
         count = len(self.option_list)
         choices = [("", _("Non classée"))] + [(str(n), str(n)) for n in range(1, count + 1)]
@@ -358,16 +318,16 @@ class VoteForm(forms.Form):
                 empty_value=None, required=False, initial=str(ranks[key]) if key in ranks else "",
             )
 
-    def _build_time_poll(self, initial):
+    def _build_slots(self, initial):
         initial = initial or {}
         for option in self.option_list:
             key = self._key(option)
             self.fields[f"slot_{key}"] = forms.ChoiceField(
-                label=option.label, choices=TIME_POLL_ANSWERS, required=False, initial=initial.get(key),
+                label=option.label, choices=answer_labels(self.plugin), required=False, initial=initial.get(key),
                 widget=forms.RadioSelect(attrs={"class": "choices"}),
             )
 
-    def _build_advice(self, initial):
+    def _build_text(self, initial):
         self.fields["advice"] = forms.CharField(
             label=_("Votre avis"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6}),
             initial=initial if isinstance(initial, str) else "",
@@ -380,7 +340,7 @@ class VoteForm(forms.Form):
         if self.errors:
             return data
         family = self.method_family
-        if family == "ranked":
+        if family == "ranking":
             ranked = [(data.get(f"rank_{self._key(option)}"), self._key(option)) for option in self.option_list]
             ranked = [(rank, key) for rank, key in ranked if rank is not None]
             seen: dict[int, str] = {}
@@ -393,7 +353,7 @@ class VoteForm(forms.Form):
                 seen[rank] = _key
             if not ranked:
                 raise forms.ValidationError(_("Classez au moins une option."), code="empty")
-        elif family == "dot":
+        elif family == "dots":
             budget = dots_budget(self.proposal)
             used = sum(data.get(f"dots_{self._key(option)}") or 0 for option in self.option_list)
             if used > budget:
@@ -403,13 +363,13 @@ class VoteForm(forms.Form):
                 )
             if used == 0:
                 raise forms.ValidationError(_("Placez au moins une gommette."), code="empty")
-        elif family == "time_poll":
+        elif family == "slots":
             if not any(data.get(f"slot_{self._key(option)}") for option in self.option_list):
                 raise forms.ValidationError(_("Répondez pour au moins un des moments proposés."), code="empty")
-        elif family == "score":
+        elif family == "scores":
             if all(data.get(f"score_{self._key(option)}") is None for option in self.option_list):
                 raise forms.ValidationError(_("Donnez une note à au moins une option."), code="empty")
-        elif family == "approval":
+        elif family == "set":
             settings = self.proposal.method_settings or {}
             count = len(data.get("approved") or [])
             low, high = settings.get("min_choices"), settings.get("max_choices")
@@ -417,32 +377,30 @@ class VoteForm(forms.Form):
                 self.add_error("approved", _("Cochez au moins %(low)s options.") % {"low": low})
             if high and count > high:
                 self.add_error("approved", _("Cochez au plus %(high)s options.") % {"high": high})
-        position = REASON_POSITIONS.get(self.method)
-        if position and data.get("choice") == position and not (data.get("reason") or "").strip():
-            self.add_error("reason", _("Expliquez votre objection : dites ce qui pose problème et ce qui le "
-                                       "réglerait.") if position == "objection" else
-                           _("Expliquez votre blocage : dites ce qui pose problème et ce qui le réglerait."))
+        needs_reason = getattr(self.plugin, "reason_required", frozenset())
+        if data.get("choice") in needs_reason and not (data.get("reason") or "").strip():
+            self.add_error("reason", method_text(self.plugin.reason_missing))
         return data
 
     def ballot_value(self):
         """The value as ballots.ballot_cast expects it (option keys are option ids as text)."""
         data = self.cleaned_data
         family = self.method_family
-        if family in {"position", "gradients"}:
+        if family in {"position", "gradient"}:
             return data["choice"]
-        if family == "approval":
+        if family == "set":
             return list(data.get("approved") or [])
-        if family == "score":
+        if family == "scores":
             return {self._key(o): data[f"score_{self._key(o)}"] for o in self.option_list
                     if data.get(f"score_{self._key(o)}") is not None}
-        if family == "dot":
+        if family == "dots":
             return {self._key(o): data[f"dots_{self._key(o)}"] for o in self.option_list
                     if data.get(f"dots_{self._key(o)}")}
-        if family == "ranked":
+        if family == "ranking":
             ranked = sorted((data[f"rank_{self._key(o)}"], self._key(o)) for o in self.option_list
                             if data.get(f"rank_{self._key(o)}") is not None)
             return [key for _rank, key in ranked]
-        if family == "time_poll":
+        if family == "slots":
             return {self._key(o): data[f"slot_{self._key(o)}"] for o in self.option_list
                     if data.get(f"slot_{self._key(o)}")}
         return data["advice"].strip()
@@ -454,19 +412,18 @@ class VoteForm(forms.Form):
 def describe_ballot(proposal: Proposal, value, options) -> str:
     """The voter's current choice in words (« Pour », « 1. Parc, 2. Piscine »…)."""
     labels = {str(option.pk): option.label for option in options}
-    method = proposal.method
-    if method in VOTE_POSITIONS:
-        return str(dict(VOTE_POSITIONS[method]).get(value, value))
-    if method == "gradients":
-        return str(dict(GRADIENTS).get(value, value))
-    if method == "approval":
+    method = method_of(proposal)
+    shape = method.ballot_shape
+    if shape in {"position", "gradient"}:
+        return str(dict(vote_positions(method)).get(value, value))
+    if shape == "set":
         return ", ".join(labels.get(str(key), str(key)) for key in value or []) or str(_("Aucune option"))
-    if method in {"score", "dot"}:
+    if shape in {"scores", "dots"}:
         return ", ".join(f"{labels.get(str(key), key)} : {amount}" for key, amount in (value or {}).items())
-    if method in RANKED_METHODS:
+    if shape == "ranking":
         return ", ".join(f"{n}. {labels.get(str(key), key)}" for n, key in enumerate(value or [], start=1))
-    if method == "time_poll":
-        answers = dict(TIME_POLL_ANSWERS)
+    if shape == "slots":
+        answers = dict(answer_labels(method))
         return ", ".join(f"{labels.get(str(key), key)} : {answers.get(answer, answer)}"
                          for key, answer in (value or {}).items())
     return str(value)

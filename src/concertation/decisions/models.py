@@ -16,7 +16,15 @@ from django.utils.translation import gettext_lazy as _
 
 from concertation.core.models import BaseModel
 from concertation.directory.models import Organization
+from concertation.spaces.decision_methods import method_choices
 from concertation.spaces.models import Charter, Space
+
+from . import methods
+
+
+def default_proposal_method() -> str:
+    """Without a charter, a proposal is decided by majority."""
+    return methods.MAJORITY
 
 
 def receipt_code() -> str:
@@ -52,9 +60,8 @@ class Proposal(BaseModel):
     # Rules, copied from the charter in force when the proposal is created.
     charter = models.ForeignKey(Charter, on_delete=models.PROTECT, null=True, blank=True, related_name="proposals",
                                 verbose_name=_("charte appliquée"))
-    method = models.CharField(_("méthode"), max_length=20, choices=Charter.METHOD_CHOICES, default="majority")
-    fallback_method = models.CharField(_("méthode de repli"), max_length=20, choices=Charter.METHOD_CHOICES,
-                                       blank=True)
+    method = models.CharField(_("méthode"), max_length=20, choices=method_choices, default=default_proposal_method)
+    fallback_method = models.CharField(_("méthode de repli"), max_length=20, choices=method_choices, blank=True)
     threshold = models.CharField(_("seuil"), max_length=20, choices=Charter.Threshold.choices,
                                  default=Charter.Threshold.SIMPLE)
     threshold_numerator = models.PositiveSmallIntegerField(null=True, blank=True)

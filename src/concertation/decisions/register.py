@@ -41,6 +41,7 @@ from concertation.spaces import selectors
 from concertation.spaces.charter_text import method_phrase
 from concertation.spaces.models import Charter, Space
 
+from . import methods as decision_methods
 from .explain import explain
 from .models import Participation, Proposal, Recusal
 
@@ -325,14 +326,16 @@ def rule_phrase(proposal: Proposal) -> str:
     """The rule beside the method, short: « vote aux deux tiers des membres votants présents; une voix
     par organisme » for a vote, « une voix par organisme » where the method says it all."""
     parts = []
-    if proposal.method == "majority":
+    method = decision_methods.REGISTRY.get(proposal.method)
+    tolerated = method.rules_of(proposal, present=0, eligible=0).get("tolerance") if method else None
+    if method is not None and method.thresholded:
         parts.append(method_phrase(proposal, proposal.method))
-    elif proposal.method == "consensus" and proposal.consensus_tolerance:
+    elif isinstance(tolerated, int) and tolerated:  # a number of disagreements a consensus tolerates
         parts.append(ngettext("%(count)s désaccord toléré", "%(count)s désaccords tolérés",
-                              proposal.consensus_tolerance) % {"count": proposal.consensus_tolerance})
+                              tolerated) % {"count": tolerated})
     parts.append(_("une voix par organisme") if proposal.voting_unit == Charter.VotingUnit.ORGANIZATION
                  else _("une voix par personne"))
-    if proposal.double_majority and proposal.method == "majority":
+    if proposal.double_majority and method is not None and method.double_majority:
         parts.append(_("double majorité par collège"))
     return _("; ").join(parts)
 

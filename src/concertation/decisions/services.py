@@ -7,9 +7,7 @@ with a DomainError whose message is shown to the person.
 from __future__ import annotations
 
 import secrets
-from collections import Counter
 from datetime import datetime, timedelta
-from fractions import Fraction
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,7 +18,8 @@ from concertation.core.errors import DomainError
 from concertation.spaces.models import Charter, Space
 from concertation.spaces.selectors import charter_in_force
 
-from . import methods
+from . import counting, methods
+from .counting import counts_by_college, tally_rules, to_json  # noqa: F401  (the names callers use)
 from .eligibility import Electorate, eligible_voters, recused_keys
 from .models import (
     Ballot,
@@ -32,7 +31,6 @@ from .models import (
     ProposalVersion,
     Recusal,
 )
-from .quorum import compute_quorum
 from .secrecy import mark_counted, seal_ballots
 
 RULE_FIELDS = [
@@ -40,15 +38,26 @@ RULE_FIELDS = [
     "voting_unit", "quorum_kind", "quorum_count", "quorum_share_percent", "college_minimums", "double_majority",
     "consensus_tolerance",
 ]
-CHOICE_METHODS = {"approval", "score", "dot", "irv", "schulze", "borda", "stv", "time_poll"}
-#: the methods that decide on the proposal itself (no options), read from the method registry
-SINGLE_PROPOSAL_METHODS = frozenset(key for key, method in methods.REGISTRY.items() if not method.needs_options)
-ROUNDED_METHODS = {"consent", "consensus"}
+
+
+def choice_methods() -> frozenset[str]:
+    """The methods that choose among options (two at least), read from the method registry."""
+    return methods.keys_where(needs_options=True)
+
+
+def single_proposal_methods() -> frozenset[str]:
+    """The methods that decide on the proposal itself (no options)."""
+    return methods.keys_where(needs_options=False)
+
+
+def rounded_methods() -> frozenset[str]:
+    """The methods for which an amendment opens a new round of the vote."""
+    return methods.keys_where(rounds_on_amendment=True)
 
 
 def rules_from_charter(charter: Charter | None) -> dict:
     if charter is None:
-        return {"method": "majority", "fallback_method": "", "threshold": "simple", "base": "cast",
+        return {"method": methods.MAJORITY, "fallback_method": "", "threshold": "simple", "base": "cast",
                 "voting_unit": "person", "quorum_kind": "none", "eligible_categories": ["voting"]}
     rules = {name: getattr(charter, name) for name in RULE_FIELDS}
     rules["eligible_categories"] = charter.eligible_categories
@@ -78,10 +87,10 @@ def proposal_create(*, space: Space, author, title: str, body: str = "", options
             field=next(iter(changed)),
         )
     rules.update(changed)
-    if rules["method"] not in methods.METHOD_KEYS:
+    if rules["method"] not in methods.REGISTRY:
         raise DomainError(_("Méthode de décision inconnue."), field="method")
     labels = [label.strip() for label in (options or []) if label and label.strip()]
-    if labels and rules["method"] in SINGLE_PROPOSAL_METHODS:
+    if labels and not methods.get_method(rules["method"]).needs_options:
         # Such a method votes on the proposal itself: options could never be counted.
         raise DomainError(_("Cette méthode porte sur la proposition elle-même : laissez les options vides, ou "
                             "choisissez une méthode à plusieurs options."), field="options")
@@ -125,7 +134,7 @@ def proposal_open(*, proposal: Proposal, by=None, now: datetime | None = None,
         proposal.closes_at = proposal.opens_at + timedelta(days=7)
     if proposal.closes_at <= proposal.opens_at:
         raise DomainError(_("La fermeture doit venir après l'ouverture."), field="closes_at")
-    if proposal.method in CHOICE_METHODS and proposal.options.count() < 2:
+    if methods.REGISTRY[proposal.method].needs_options and proposal.options.count() < 2:
         raise DomainError(_("Cette méthode demande au moins deux options."), field="options")
     proposal.status = Proposal.Status.OPEN
     proposal.save(update_fields=["status", "opens_at", "closes_at", "updated_at"])
@@ -141,48 +150,12 @@ def _schedule(proposal: Proposal) -> None:
     schedule_proposal_tasks(proposal)
 
 
-def tally_rules(proposal: Proposal, *, present: int, eligible: int) -> dict:
-    rules: dict = {}
-    if proposal.method == "majority":
-        if proposal.threshold == "custom":
-            rules["threshold"] = Fraction(proposal.threshold_numerator, proposal.threshold_denominator)
-        else:
-            rules["threshold"] = proposal.threshold
-        rules["base"] = proposal.base
-        if proposal.threshold == "simple":
-            rules["base"] = "cast"
-        if rules["base"] == "present":
-            rules["present"] = present
-        elif rules["base"] == "eligible":
-            rules["eligible"] = eligible
-    elif proposal.method == "consensus":
-        rules["tolerance"] = proposal.consensus_tolerance
-    settings = proposal.method_settings or {}
-    for key in ("seats", "dots", "min_choices", "max_choices", "tolerance"):
-        if key in settings:
-            rules[key] = settings[key]
-    rules["tie_seed"] = proposal.tie_seed or None
-    return {key: value for key, value in rules.items() if value is not None}
-
-
-def to_json(value):
-    """Results as JSON: fractions become "p/q" strings (exact), tuple keys "a>b"."""
-    if isinstance(value, Fraction):
-        return value.numerator if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
-    if isinstance(value, dict):
-        return {(">".join(map(str, key)) if isinstance(key, tuple) else str(key)): to_json(item)
-                for key, item in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [to_json(item) for item in value]
-    return value
-
-
 def compute_result(proposal: Proposal) -> dict:
     """Tally the current round's ballots under the proposal's rules; quorum from participation."""
     return _count_round(proposal)[0]
 
 
-def _count_round(proposal: Proposal) -> tuple[dict, set[str]]:
+def _count_round(proposal: Proposal, room: counting.Room | None = None) -> tuple[dict, set[str]]:
     """The current round's result, and the voter keys of the ballots it counted."""
     if not proposal.tie_seed:
         proposal.tie_seed = secrets.token_hex(8)
@@ -192,7 +165,7 @@ def _count_round(proposal: Proposal) -> tuple[dict, set[str]]:
     )
     voters, recused = eligible_voters(proposal), recused_keys(proposal)
     result = count_result(proposal, voters=voters, ballots=ballots, options=list(proposal.options.all()),
-                          recused=recused, tie_seed=proposal.tie_seed)
+                          recused=recused, tie_seed=proposal.tie_seed, room=room)
     counted = {ballot["voter_key"] for ballot in ballots
                if ballot["voter_key"] in voters and ballot["voter_key"] not in recused}
     return result, counted
@@ -206,45 +179,23 @@ def recount(proposal: Proposal) -> dict:
     ballots = list(Ballot.objects.filter(proposal=proposal, round=proposal.round, counted=True)
                    .values("value", "weight", "reason"))
     recounted = {"participants": len(ballots)}
-    if proposal.method == "advice":
-        return {**recounted, "counts": {"advice": len(ballots)}}
-    tallied = _tally(proposal, ballots, options=list(proposal.options.all()), present=len(ballots),
-                     eligible=stored.get("eligible", 0), tie_seed=proposal.tie_seed)
+    if not methods.get_method(proposal.method).tallied:
+        return {**recounted, "counts": {proposal.method: len(ballots)}}
+    tallied = counting.tally(proposal, ballots, options=list(proposal.options.all()), present=len(ballots),
+                             eligible=stored.get("eligible", 0), tie_seed=proposal.tie_seed)
     recounted.update(adopted=tallied.adopted, winners=to_json(tallied.winners), counts=to_json(tallied.counts),
                      rounds=to_json(tallied.rounds))
     return recounted
 
 
-def _tally(proposal: Proposal, ballots: list[dict], *, options: list, present: int, eligible: int,
-           tie_seed: str | None) -> methods.Result:
-    """The method's count of ``ballots`` (dicts with value, weight and reason) under the proposal's rules."""
-    rules = tally_rules(proposal, present=present, eligible=eligible)
-    rules["tie_seed"] = tie_seed or None
-    option_keys = [str(option.pk) for option in options] or None
-    if option_keys and len(option_keys) > 1 and proposal.method in SINGLE_PROPOSAL_METHODS:
-        # Options written before they were refused for such a method: it votes on the proposal.
-        option_keys = None
-    return methods.tally(
-        proposal.method, options=option_keys,
-        ballots=[methods.Ballot(ballot["value"], weight=ballot["weight"], reason=ballot["reason"] or None)
-                 for ballot in ballots],
-        **{key: value for key, value in rules.items() if value is not None},
-    )
-
-
-def counts_by_college(proposal: Proposal) -> bool:
-    """Whether counting the proposal needs the size of each college's electorate (double majority)."""
-    return bool(proposal.double_majority) and proposal.method == "majority"
-
-
 def count_result(proposal: Proposal, *, voters: dict | Electorate, ballots: list[dict], options: list,
-                 recused: set[str], tie_seed: str | None) -> dict:
+                 recused: set[str], tie_seed: str | None, room: counting.Room | None = None) -> dict:
     """The count from data already loaded (no query): used at closing and for live results.
 
     ``voters``: the eligible voters (key → Voter, recusals left out), the ballots of others and of
     the recused being ignored; or an ``Electorate`` (counted by SQL, per college when
     ``counts_by_college``), ``ballots`` being then only those that count: the electorate's
-    (``eligibility.voter_key_q``), recusals left out.
+    (``eligibility.voter_key_q``), recusals left out. ``room``: a meeting's quorum and members present.
     """
     if isinstance(voters, Electorate):
         electorate = voters
@@ -253,52 +204,23 @@ def count_result(proposal: Proposal, *, voters: dict | Electorate, ballots: list
         electorate = Electorate.of(voters)
         counted = [ballot for ballot in ballots
                    if ballot["voter_key"] in voters and ballot["voter_key"] not in recused]
-    present_by_college = Counter(ballot["college_slug"] for ballot in counted)
-    quorum = compute_quorum(
-        kind=proposal.quorum_kind, count=proposal.quorum_count, share_percent=proposal.quorum_share_percent,
-        college_minimums=proposal.college_minimums, eligible=electorate.total, present_by_college=present_by_college,
-    )
-    data = {
-        "method": proposal.method, "round": proposal.round, "quorum": {**quorum.as_dict(), "unit": electorate.unit},
-        "participants": len(counted), "eligible": electorate.total, "recusals": len(recused),
-        "options": {str(option.pk): option.label for option in options},
-    }
-    if proposal.method == "advice":
-        data.update(adopted=None, winners=[], counts={"advice": len(counted)})
-        return data
-    tallied = _tally(proposal, counted, options=options, present=len(counted), eligible=electorate.total,
-                     tie_seed=tie_seed)
-    data.update(
-        adopted=tallied.adopted, winners=to_json(tallied.winners), counts=to_json(tallied.counts),
-        rounds=to_json(tallied.rounds), tie_broken=tallied.tie_broken, seed=to_json(tallied.seed),
-        exhausted=to_json(tallied.exhausted), pairwise=to_json(tallied.pairwise),
-        fallback_required=tallied.fallback_required, explanation=to_json(tallied.explanation_data),
-    )
-    if counts_by_college(proposal):
-        colleges = {}
-        for slug in sorted({ballot["college_slug"] for ballot in counted}):
-            subset = [ballot for ballot in counted if ballot["college_slug"] == slug]
-            college_result = methods.tally(
-                "majority", ballots=[methods.Ballot(b["value"], weight=b["weight"]) for b in subset],
-                **tally_rules(proposal, present=len(subset), eligible=electorate.in_college(slug)),
-            )
-            colleges[slug or "-"] = {"adopted": college_result.adopted, "counts": to_json(college_result.counts)}
-        data["colleges"] = colleges
-        data["adopted"] = bool(data["adopted"]) and all(item["adopted"] for item in colleges.values())
-    if not quorum.met:
-        # Without quorum there is no decision, whatever the count says.
-        data["adopted"] = False if data.get("adopted") is not None else None
-        data["no_decision"] = True
-    return data
+    return counting.count(proposal, electorate=electorate, ballots=counted, options=options,
+                          recusals=len(recused), tie_seed=tie_seed, room=room)
 
 
 @transaction.atomic
-def proposal_close(*, proposal: Proposal, by=None, now: datetime | None = None) -> Proposal:
-    """Close the vote: tally, keep the result, make anonymous ballots unlinkable, open the fallback."""
+def proposal_close(*, proposal: Proposal, by=None, now: datetime | None = None,
+                   room: counting.Room | None = None, fallback_closes_at: datetime | None = None,
+                   extra: dict | None = None) -> Proposal:
+    """Close the vote: tally, keep the result, make anonymous ballots unlinkable, open the fallback.
+
+    In a meeting, ``room`` gives the meeting's quorum and members present, ``fallback_closes_at``
+    when a fallback vote closes, and ``extra`` what the result also keeps (meeting, item)."""
     proposal = _locked(proposal)
     _check_status(proposal, Proposal.Status.OPEN)
     now = now or timezone.now()
-    proposal.result, counted = _count_round(proposal)
+    proposal.result, counted = _count_round(proposal, room)
+    proposal.result.update(extra or {})
     proposal.status = Proposal.Status.CLOSED
     proposal.closed_at = now
     if proposal.closes_at is None or proposal.closes_at > now:
@@ -309,26 +231,33 @@ def proposal_close(*, proposal: Proposal, by=None, now: datetime | None = None) 
     else:
         mark_counted(proposal, counted_keys=counted)
     if proposal.result.get("fallback_required") and proposal.fallback_method and not proposal.result.get("no_decision"):
-        fallback = proposal_create(
-            space=proposal.space, author=by or proposal.author, title=proposal.title, body=proposal.body,
-            options=([] if proposal.fallback_method in SINGLE_PROPOSAL_METHODS
-                     else list(proposal.options.values_list("label", flat=True))),
-            anonymous=proposal.anonymous,
-            results_visibility=proposal.results_visibility, follows=proposal, method=proposal.fallback_method,
-            fallback_method="", origin=proposal.origin, adopts_charter=proposal.adopts_charter,
-        )
-        # Whoever stepped out of the first vote stays out of the fallback vote.
-        Recusal.objects.bulk_create([
-            Recusal(proposal=fallback, person_id=recusal.person_id, organization_id=recusal.organization_id,
-                    reason=recusal.reason, declared_by_id=recusal.declared_by_id)
-            for recusal in proposal.recusals.all()
-        ])
-        proposal_open(proposal=fallback, by=by, now=now)
+        fallback = proposal_fallback_open(proposal=proposal, by=by, now=now, closes_at=fallback_closes_at)
         proposal.result["fallback_proposal"] = fallback.pk
         proposal.save(update_fields=["result", "updated_at"])
     audit.record(action="proposal.closed", actor=by, target=proposal, space=proposal.space_id,
                  method=proposal.method, round=proposal.round, fallback=proposal.result.get("fallback_proposal"))
     return proposal
+
+
+def proposal_fallback_open(*, proposal: Proposal, by=None, now: datetime, closes_at: datetime | None = None
+                           ) -> Proposal:
+    """The fallback vote of a proposal that needs one, opened at once: same text and options (none
+    for a fallback method that decides on the proposal itself), same recusals."""
+    fallback = proposal_create(
+        space=proposal.space, author=by or proposal.author, title=proposal.title, body=proposal.body,
+        options=(list(proposal.options.values_list("label", flat=True))
+                 if methods.get_method(proposal.fallback_method).needs_options else []),
+        anonymous=proposal.anonymous,
+        results_visibility=proposal.results_visibility, follows=proposal, method=proposal.fallback_method,
+        fallback_method="", origin=proposal.origin, adopts_charter=proposal.adopts_charter,
+    )
+    # Whoever stepped out of the first vote stays out of the fallback vote.
+    Recusal.objects.bulk_create([
+        Recusal(proposal=fallback, person_id=recusal.person_id, organization_id=recusal.organization_id,
+                reason=recusal.reason, declared_by_id=recusal.declared_by_id)
+        for recusal in proposal.recusals.all()
+    ])
+    return proposal_open(proposal=fallback, by=by, now=now, closes_at=closes_at)
 
 
 @transaction.atomic
@@ -373,7 +302,7 @@ def proposal_amend(*, proposal: Proposal, by, title: str, body: str, reason: str
     _check_status(proposal, Proposal.Status.DRAFT, Proposal.Status.OPEN)
     if not (reason or "").strip():
         raise DomainError(_("Expliquez ce que l'amendement change et pourquoi."), field="reason")
-    if proposal.status == Proposal.Status.OPEN and proposal.method in ROUNDED_METHODS:
+    if proposal.status == Proposal.Status.OPEN and methods.get_method(proposal.method).rounds_on_amendment:
         ProposalRound.objects.create(proposal=proposal, number=proposal.round, version=proposal.version,
                                      result=compute_result(proposal))
         proposal.round += 1

@@ -10,10 +10,7 @@ stepped out of the item's vote.
 
 from __future__ import annotations
 
-import copy
-import secrets
 from datetime import datetime, timedelta
-from fractions import Fraction
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,8 +19,8 @@ from django.utils.translation import gettext as _
 from concertation.core.errors import DomainError
 from concertation.decisions import methods
 from concertation.decisions import services as decisions
-from concertation.decisions.eligibility import eligible_voters, recused_keys
-from concertation.decisions.models import Ballot, Proposal, Recusal
+from concertation.decisions.counting import Room, count_hands
+from concertation.decisions.models import Proposal
 
 from .attendance import MeetingQuorum, ensure_quorum
 from .models import AgendaItem, Meeting
@@ -54,33 +51,10 @@ def _proposal_for(item: AgendaItem, by) -> Proposal:
     return proposal
 
 
-def majority_rules(proposal: Proposal, *, present: int, eligible: int) -> dict:
-    """The proposal's threshold and base for a count of for, against and abstentions."""
-    if proposal.threshold == "custom":
-        threshold = Fraction(proposal.threshold_numerator, proposal.threshold_denominator)
-    else:
-        threshold = proposal.threshold or "simple"
-    base = "cast" if threshold == "simple" else (proposal.base or "cast")
-    rules: dict = {"threshold": threshold, "base": base}
-    if base == "present":
-        rules["present"] = present
-    elif base == "eligible":
-        rules["eligible"] = eligible
-    return rules
-
-
-def _result_data(proposal: Proposal, tallied, *, quorum: MeetingQuorum, participants: int, item: AgendaItem,
-                 show_of_hands: bool) -> dict:
-    return {
-        "method": "majority", "round": proposal.round, "quorum": quorum.as_dict(), "participants": participants,
-        "eligible": quorum.eligible, "recusals": quorum.excluded, "options": {},
-        "adopted": tallied.adopted, "winners": decisions.to_json(tallied.winners),
-        "counts": decisions.to_json(tallied.counts), "rounds": [], "tie_broken": tallied.tie_broken,
-        "seed": decisions.to_json(tallied.seed), "exhausted": decisions.to_json(tallied.exhausted),
-        "pairwise": decisions.to_json(tallied.pairwise), "fallback_required": False,
-        "explanation": decisions.to_json(tallied.explanation_data), "show_of_hands": show_of_hands,
-        "meeting": item.meeting_id, "item": item.pk,
-    }
+def _room(quorum: MeetingQuorum) -> Room:
+    """What decisions' count needs of the meeting: its quorum and members present, from attendance."""
+    return Room(quorum=quorum.as_dict(), present=quorum.present, eligible=quorum.eligible,
+                present_by_college=dict(quorum.present_by_college), excluded=quorum.excluded)
 
 
 def _parse_count(value, name: str) -> int:
@@ -115,18 +89,16 @@ def record_show_of_hands(*, item: AgendaItem, by, yes, no, abstain, outcome: str
     if not (outcome or "").strip():
         raise DomainError(_("Écrivez la décision telle qu'elle entrera au registre."), field="outcome")
     proposal = _proposal_for(item, by)
-    if proposal.method in decisions.CHOICE_METHODS or proposal.method == "advice":
+    if not methods.get_method(proposal.method).by_show_of_hands:
         raise DomainError(_("Cette proposition ne se décide pas par oui ou non : ouvrez plutôt le vote "
                             "électronique."))
     if proposal.double_majority:
         raise DomainError(_("La charte demande une double majorité par collège : un décompte à main levée "
                             "ne la vérifie pas. Ouvrez plutôt le vote électronique."))
-    tallied = methods.tally("majority", ballots=["yes"] * yes + ["no"] * no + ["abstain"] * abstain,
-                            **majority_rules(proposal, present=quorum.present, eligible=quorum.eligible))
     now = now or timezone.now()
-    proposal.method = "majority"  # a show of hands counts for, against and abstentions
-    proposal.result = _result_data(proposal, tallied, quorum=quorum, participants=yes + no + abstain,
-                                   item=item, show_of_hands=True)
+    proposal.result = {**count_hands(proposal, yes=yes, no=no, abstain=abstain, room=_room(quorum)),
+                       "show_of_hands": True, "meeting": item.meeting_id, "item": item.pk}
+    proposal.method = proposal.result["method"]  # a show of hands counts for, against and abstentions
     proposal.status = Open.CLOSED
     proposal.closed_at = now
     proposal.origin = Proposal.Origin.MEETING
@@ -154,43 +126,6 @@ def vote_open(*, item: AgendaItem, by, now: datetime | None = None) -> Proposal:
     return proposal
 
 
-def _meeting_tally(proposal: Proposal, quorum: MeetingQuorum) -> dict:
-    """The electronic vote's result in the room: counted like the proposal's own result, except that
-    quorum and « members present » come from the meeting's attendance, not from participation."""
-    shadow = copy.copy(proposal)
-    shadow.quorum_kind, shadow.college_minimums = "none", {}
-    data = decisions.compute_result(shadow)
-    data["quorum"] = quorum.as_dict()
-    data.pop("no_decision", None)
-    if proposal.method != "majority":
-        return data
-    voters = eligible_voters(proposal)
-    recused = recused_keys(proposal)
-    ballots = [ballot for ballot in Ballot.objects.filter(proposal=proposal, round=proposal.round)
-               .exclude(voter_key__in=recused).values("voter_key", "value", "weight", "college_slug")
-               if ballot["voter_key"] in voters]
-    tallied = methods.tally(
-        "majority", ballots=[methods.Ballot(b["value"], weight=b["weight"]) for b in ballots],
-        **majority_rules(proposal, present=max(quorum.present, len(ballots)), eligible=quorum.eligible),
-    )
-    data.update(adopted=tallied.adopted, counts=decisions.to_json(tallied.counts),
-                winners=decisions.to_json(tallied.winners),
-                explanation=decisions.to_json(tallied.explanation_data))
-    if proposal.double_majority:
-        colleges = {}
-        for slug in sorted({ballot["college_slug"] for ballot in ballots}):
-            subset = [ballot for ballot in ballots if ballot["college_slug"] == slug]
-            eligible = sum(1 for voter in voters.values() if voter.college_slug == slug)
-            present = max(quorum.present_by_college.get(slug, 0), len(subset))
-            college = methods.tally("majority", ballots=[methods.Ballot(b["value"], weight=b["weight"])
-                                                         for b in subset],
-                                    **majority_rules(proposal, present=present, eligible=eligible))
-            colleges[slug or "-"] = {"adopted": college.adopted, "counts": decisions.to_json(college.counts)}
-        data["colleges"] = colleges
-        data["adopted"] = bool(data["adopted"]) and all(item["adopted"] for item in colleges.values())
-    return data
-
-
 @transaction.atomic
 def vote_close(*, item: AgendaItem, by, now: datetime | None = None) -> Proposal:
     """Close the item's electronic vote; its result takes the meeting's quorum (refused without it)."""
@@ -200,33 +135,15 @@ def vote_close(*, item: AgendaItem, by, now: datetime | None = None) -> Proposal
     if proposal is None or proposal.status != Open.OPEN:
         raise DomainError(_("Aucun vote électronique n'est ouvert sur ce point."))
     quorum = ensure_quorum(meeting, item=item)
-    if not proposal.tie_seed:
-        proposal.tie_seed = secrets.token_hex(8)
-        proposal.save(update_fields=["tie_seed", "updated_at"])
-    data = _meeting_tally(proposal, quorum)  # before closing: anonymous ballots lose their voter then
-    proposal = decisions.proposal_close(proposal=proposal, by=by, now=now)
+    # Counted by decisions, with the meeting's quorum and members present; a fallback vote goes on
+    # until the meeting ends (at least half an hour).
+    now = now or timezone.now()
+    proposal = decisions.proposal_close(
+        proposal=proposal, by=by, now=now, room=_room(quorum),
+        fallback_closes_at=max(meeting.ends_at, now + timedelta(minutes=30)),
+        extra={"meeting": meeting.pk, "item": item.pk, "show_of_hands": False},
+    )
     fallback = proposal.result.get("fallback_proposal")
-    if data.get("fallback_required") and proposal.fallback_method and not fallback:
-        follow_up = decisions.proposal_create(
-            space=proposal.space, author=by, title=proposal.title, body=proposal.body,
-            options=list(proposal.options.values_list("label", flat=True)), anonymous=proposal.anonymous,
-            results_visibility=proposal.results_visibility, follows=proposal, method=proposal.fallback_method,
-            fallback_method="", origin=Proposal.Origin.MEETING, adopts_charter=proposal.adopts_charter,
-        )
-        # Whoever stepped out of the first vote stays out of the fallback vote.
-        Recusal.objects.bulk_create([
-            Recusal(proposal=follow_up, person_id=recusal.person_id, organization_id=recusal.organization_id,
-                    reason=recusal.reason, declared_by_id=recusal.declared_by_id)
-            for recusal in proposal.recusals.all()
-        ])
-        decisions.proposal_open(proposal=follow_up, by=by, now=now,
-                                closes_at=max(meeting.ends_at, (now or timezone.now()) + timedelta(minutes=30)))
-        fallback = follow_up.pk
-    if fallback:
-        data["fallback_proposal"] = fallback
-    data.update(meeting=meeting.pk, item=item.pk, show_of_hands=False)
-    proposal.result = data
-    proposal.save(update_fields=["result", "updated_at"])
     if fallback:
         # The item goes on with the fallback vote; the first one stays readable from it.
         item.proposal_id = fallback

@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from .decision_methods import method_entry
 from .models import Charter
 
 NBSP = "\u00a0"
@@ -36,12 +37,13 @@ def _base_phrase(base: str) -> str:
 
 
 def method_phrase(charter: Charter, method: str) -> str:
-    if method == "consensus":
-        return _("consensus")
-    if method == "consent":
-        return _("consentement")
-    if method == "majority":
+    """How a charter's sentence names a decision method: its threshold and base for a vote by
+    threshold, else its phrase (« consensus »), else its name in lower case."""
+    entry = method_entry(method)
+    if entry is not None and entry.thresholded:
         return f"{_threshold_phrase(charter)} {_base_phrase(charter.base)}"
+    if entry is not None and entry.phrase:
+        return str(entry.phrase)
     label = dict(Charter.METHOD_CHOICES).get(method, method)
     return str(label).lower()
 

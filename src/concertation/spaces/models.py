@@ -14,6 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from concertation.core.models import BaseModel
 from concertation.directory.models import College, Organization, Territory
 
+from .decision_methods import (
+    METHOD_CHOICES,
+    default_fallback_method,
+    default_method,
+    method_choices,
+)
+
 
 class Space(BaseModel):
     class Kind(models.TextChoices):
@@ -312,28 +319,17 @@ class Charter(BaseModel):
         VOTING = "voting", _("Les membres votants")
         ALL_MEMBERS = "all_members", _("Tous les membres, y compris observateurs et invités")
 
-    METHOD_CHOICES = [
-        ("consent", _("Consentement")),
-        ("consensus", _("Consensus")),
-        ("gradients", _("Gradients d'accord")),
-        ("majority", _("Vote à la majorité")),
-        ("approval", _("Vote par approbation")),
-        ("score", _("Vote par notes")),
-        ("dot", _("Vote par gommettes")),
-        ("irv", _("Vote préférentiel (second tour instantané)")),
-        ("schulze", _("Méthode Schulze")),
-        ("borda", _("Méthode Borda")),
-        ("stv", _("Vote unique transférable")),
-        ("time_poll", _("Sondage de dates")),
-        ("advice", _("Sollicitation d'avis")),
-    ]
+    #: the decision methods, registered by decisions (spaces/decision_methods.py)
+    METHOD_CHOICES = METHOD_CHOICES
 
     space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="charters", verbose_name=_("espace"))
     version = models.PositiveIntegerField(_("version"))
     in_force = models.BooleanField(_("en vigueur"), default=False)
-    method = models.CharField(_("méthode de décision"), max_length=20, choices=METHOD_CHOICES, default="consensus")
+    method = models.CharField(_("méthode de décision"), max_length=20, choices=method_choices,
+                              default=default_method)
     fallback_method = models.CharField(
-        _("méthode de repli"), max_length=20, choices=METHOD_CHOICES, blank=True, default="majority",
+        _("méthode de repli"), max_length=20, choices=method_choices, blank=True,
+        default=default_fallback_method,
         help_text=_("Appliquée quand la méthode principale n'aboutit pas (par exemple un consensus non atteint)."),
     )
     voting_unit = models.CharField(_("unité de vote"), max_length=20, choices=VotingUnit.choices, default=VotingUnit.ORGANIZATION)

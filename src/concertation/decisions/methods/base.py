@@ -139,6 +139,12 @@ def check_weight(weight) -> int | Fraction:
     return exact(weight)
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a French label for translation (found by makemessages) without importing Django:
+    decisions translates it where it shows it."""
+    return message
+
+
 class Method:
     """Base class of a decision method plugin.
 
@@ -148,11 +154,53 @@ class Method:
 
     key: ClassVar[str] = ""
     label: ClassVar[str] = ""
+    #: the French name shown to people (translated by decisions), and how a charter's sentence names
+    #: it when not by that name in lower case
+    title: ClassVar[str] = ""
+    phrase: ClassVar[str] = ""
+    #: whether a charter's threshold and base say when it adopts (the sentence then says them)
+    thresholded: ClassVar[bool] = False
+    #: the method in one sentence, shown above the vote form
+    summary: ClassVar[str] = ""
+    #: for a ballot that is one position: (value, what the voter chooses, how a result counts it)
+    position_labels: ClassVar[tuple] = ()
+    #: what a result counts for each option (« Approbations »…); « Nombre » otherwise
+    count_label: ClassVar[str] = ""
+    #: how a result shows: shares of the voters (not of the votes), rounds, the pairwise matrix,
+    #: several elected (seats)
+    share_of_voters: ClassVar[bool] = False
+    shows_rounds: ClassVar[bool] = False
+    shows_pairwise: ClassVar[bool] = False
+    elects: ClassVar[bool] = False
+    #: how the result is said in plain words (decisions/explain.py has one way per name): « ranking »
+    #: (who leads, in what order) unless the method says otherwise
+    explained_as: ClassVar[str] = "ranking"
+    #: the message when a ballot gives a number that is not a whole one (``not_integer``)
+    not_integer_message: ClassVar[str] = ""
+    #: the message when a position requiring a reason has none (``reason_required``)
+    reason_required_message: ClassVar[str] = ""
+    #: the help and the error of the reason a position requires (objection, block)
+    reason_help: ClassVar[str] = ""
+    reason_missing: ClassVar[str] = ""
     ballot_shape: ClassVar[str] = ""
     needs_options: ClassVar[bool] = True
     rules: ClassVar[dict[str, Any]] = {}
     #: rule keywords every method accepts
     common_rules: ClassVar[dict[str, Any]] = {"tie_seed": None}
+    #: whether a result counts the ballots (advice only gathers them)
+    tallied: ClassVar[bool] = True
+    #: whether the count can also be checked college by college (a charter's double majority)
+    double_majority: ClassVar[bool] = False
+    #: whether a meeting may decide it by a show of hands (for, against and abstentions)
+    by_show_of_hands: ClassVar[bool] = False
+    #: whether a new version of the text opens a new round of the vote (earlier rounds are kept)
+    rounds_on_amendment: ClassVar[bool] = False
+
+    def rules_of(self, proposal, *, present: int, eligible: int) -> dict:
+        """The rule keywords of this method from a proposal's rules (any object with the charter's
+        rule attributes: threshold, base, consensus_tolerance…) and the counts of present and
+        eligible voters. Override when the method has rules of its own."""
+        return {}
 
     # -- rules and options -------------------------------------------------------------------
     def check_rules(self, rules: dict, options: list | None) -> dict:
@@ -227,14 +275,26 @@ class Method:
 
 
 REGISTRY: dict[str, Method] = {}
+#: called with each method registered (decisions tells the lower layers, see decisions/apps.py)
+LISTENERS: list = []
 
 
 def register(cls: type[Method]) -> type[Method]:
     """Class decorator: add a method plugin to the registry under its ``key``."""
     if not cls.key or cls.key in REGISTRY:
         raise RuntimeError(f"method key {cls.key!r} missing or already registered")
-    REGISTRY[cls.key] = cls()
+    REGISTRY[cls.key] = method = cls()
+    for listener in LISTENERS:
+        listener(method, registered=True)
     return cls
+
+
+def unregister(key: str) -> None:
+    """Take a method out of the registry (a test's toy method)."""
+    method = REGISTRY.pop(key, None)
+    if method is not None:
+        for listener in LISTENERS:
+            listener(method, registered=False)
 
 
 def get_method(key) -> Method:

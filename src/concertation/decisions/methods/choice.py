@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from .base import Ballot, BallotError, Method, RuleError, as_count, exact, register
+from .base import Ballot, BallotError, Method, RuleError, as_count, exact, gettext_noop, register
 
 
 def _index(options) -> dict:
@@ -46,6 +46,11 @@ class Approval(OptionMethod):
     ``min_choices`` (default 0) and ``max_choices`` (default: all) choices. Ranked by approvals."""
 
     key = "approval"
+    share_of_voters = True
+    summary = gettext_noop("Vote par approbation : cochez toutes les options que vous approuvez; la plus "
+                           "approuvée l'emporte.")
+    count_label = gettext_noop("Approbations")
+    title = gettext_noop("Vote par approbation")
     label = "Approval vote"
     ballot_shape = "set"
     rules = {"min_choices": 0, "max_choices": None}
@@ -112,6 +117,11 @@ class Score(OptionMethod):
     total; the mean over the ballots that scored the option is given in explanation_data."""
 
     key = "score"
+    not_integer_message = gettext_noop("Chaque note est un nombre entier de 0 à 5 (par exemple 3, pas 2,5).")
+    summary = gettext_noop("Vote par notes : donnez à chaque option une note de 0 à 5; le plus haut total "
+                           "l'emporte.")
+    count_label = gettext_noop("Total des notes")
+    title = gettext_noop("Vote par notes")
     label = "Score vote"
     ballot_shape = "scores"
     MIN, MAX = 0, 5
@@ -169,6 +179,10 @@ class Dot(OptionMethod):
     all at most. Ranked by dots."""
 
     key = "dot"
+    not_integer_message = gettext_noop("Le nombre de gommettes d'une option est un nombre entier (par exemple 2, "
+                                       "pas 1,5).")
+    count_label = gettext_noop("Gommettes")
+    title = gettext_noop("Vote par gommettes")
     label = "Dot voting"
     ballot_shape = "dots"
     rules = {"dots": 8}
@@ -221,6 +235,11 @@ class TimePoll(OptionMethod):
     unanswered. Best slot: most yes, then most if_need_be, then the seeded draw."""
 
     key = "time_poll"
+    summary = gettext_noop("Sondage de dates : pour chaque moment proposé, dites s'il vous convient, s'il vous "
+                           "convient au besoin ou non.")
+    answer_labels = (("yes", gettext_noop("Oui")), ("if_need_be", gettext_noop("Au besoin")),
+                     ("no", gettext_noop("Non")))
+    title = gettext_noop("Sondage de dates")
     label = "Time poll"
     ballot_shape = "slots"
     ANSWERS = ("yes", "if_need_be", "no")
@@ -269,9 +288,14 @@ class Advice(Method):
     the proposer decides after hearing the advice; the result only lists it."""
 
     key = "advice"
+    explained_as = "gathered"
+    summary = gettext_noop("Sollicitation d'avis : donnez votre avis; la personne qui propose décide après avoir "
+                           "entendu les avis.")
+    title = gettext_noop("Sollicitation d'avis")
     label = "Advice process"
     ballot_shape = "text"
     needs_options = False
+    tallied = False
 
     def validate(self, ballot, options, rules) -> Ballot:
         value, weight, reason = self.split(ballot)

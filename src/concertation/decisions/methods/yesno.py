@@ -10,7 +10,17 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from .base import Ballot, BallotError, Method, RuleError, as_count, as_fraction, exact, register
+from .base import (
+    Ballot,
+    BallotError,
+    Method,
+    RuleError,
+    as_count,
+    as_fraction,
+    exact,
+    gettext_noop,
+    register,
+)
 
 PROPOSAL = "proposal"
 
@@ -21,6 +31,7 @@ def _sum(values):
 
 class ProposalMethod(Method):
     needs_options = False
+    by_show_of_hands = True
     ballot_shape = "position"
     positions: tuple = ()
     #: positions for which a reason is required
@@ -73,6 +84,19 @@ class Consent(ProposalMethod):
     """Adopted iff at least one ballot and no objection stands (sociocratic consent)."""
 
     key = "consent"
+    explained_as = "objections"
+    reason_required_message = gettext_noop("Une objection doit être motivée : expliquez dans le champ « Votre raison » "
+                                           "ce qui vous empêche de consentir.")
+    summary = gettext_noop("Consentement : la proposition est adoptée si personne n'y voit d'objection; "
+                           "une objection doit être expliquée.")
+    position_labels = (("consent", gettext_noop("Je consens"), gettext_noop("Consentements")),
+                       ("stand_aside", gettext_noop("Je me mets en retrait"), gettext_noop("En retrait")),
+                       ("objection", gettext_noop("J'ai une objection"), gettext_noop("Objections")))
+    reason_help = gettext_noop("Obligatoire pour une objection : dites ce qui pose problème et ce qui le réglerait.")
+    reason_missing = gettext_noop("Expliquez votre objection : dites ce qui pose problème et ce qui le réglerait.")
+    title = gettext_noop("Consentement")
+    phrase = gettext_noop("consentement")
+    rounds_on_amendment = True
     label = "Consent"
     positions = ("consent", "stand_aside", "objection")
     reason_required = frozenset({"objection"})
@@ -104,10 +128,27 @@ class Consensus(ProposalMethod):
     charter's fallback method applies."""
 
     key = "consensus"
+    explained_as = "agreement"
+    reason_required_message = gettext_noop("Un blocage doit être motivé : expliquez dans le champ « Votre raison » "
+                                           "ce qui vous empêche d'accepter la proposition.")
+    summary = gettext_noop("Consensus : la proposition est adoptée si personne ne la bloque et que les désaccords "
+                           "restent dans la limite prévue par la charte; un blocage doit être expliqué.")
+    position_labels = (("agree", gettext_noop("Je suis d'accord"), gettext_noop("Accords")),
+                       ("stand_aside", gettext_noop("Je me mets en retrait"), gettext_noop("En retrait")),
+                       ("disagree", gettext_noop("Je suis en désaccord"), gettext_noop("Désaccords")),
+                       ("block", gettext_noop("Je bloque"), gettext_noop("Blocages")))
+    reason_help = gettext_noop("Obligatoire pour un blocage : dites ce qui pose problème et ce qui le réglerait.")
+    reason_missing = gettext_noop("Expliquez votre blocage : dites ce qui pose problème et ce qui le réglerait.")
+    title = gettext_noop("Consensus")
+    phrase = gettext_noop("consensus")
+    rounds_on_amendment = True
     label = "Consensus"
     positions = ("agree", "stand_aside", "disagree", "block")
     reason_required = frozenset({"block"})
     rules = {"tolerance": 0}
+
+    def rules_of(self, proposal, *, present, eligible):
+        return {"tolerance": proposal.consensus_tolerance}
 
     def normalise_rules(self, rules, options):
         rules["tolerance"] = as_count(rules["tolerance"], "tolerance (a number of disagree)")
@@ -143,6 +184,21 @@ class Gradients(ProposalMethod):
     and 1, default 0; compared exactly). The distribution is the result."""
 
     key = "gradients"
+    explained_as = "degrees"
+    not_integer_message = gettext_noop("Choisissez un degré d'accord de 1 à 8.")
+    summary = gettext_noop("Gradients d'accord : situez-vous de 1 (j'appuie pleinement) à 8 (veto); l'accord est "
+                           "atteint sans veto et sans trop de réserves sérieuses.")
+    position_labels = tuple((n, label, label) for n, label in (
+        (1, gettext_noop("1 — J'appuie pleinement")),
+        (2, gettext_noop("2 — D'accord, avec une réserve mineure")),
+        (3, gettext_noop("3 — J'appuie, avec des réserves")),
+        (4, gettext_noop("4 — Je m'abstiens")),
+        (5, gettext_noop("5 — Il faut en discuter davantage")),
+        (6, gettext_noop("6 — Je n'aime pas, mais je ne bloque pas")),
+        (7, gettext_noop("7 — Désaccord sérieux")),
+        (8, gettext_noop("8 — Veto : je bloque")),
+    ))
+    title = gettext_noop("Gradients d'accord")
     label = "Gradients of agreement"
     ballot_shape = "gradient"
     positions = tuple(range(1, 9))
@@ -228,9 +284,33 @@ class Majority(ProposalMethod):
     """
 
     key = "majority"
+    explained_as = "threshold"
+    summary = gettext_noop("Vote à la majorité : votez pour, contre ou abstenez-vous; le seuil prévu décide de "
+                           "l'adoption.")
+    position_labels = (("yes", gettext_noop("Pour"), gettext_noop("Pour")),
+                       ("no", gettext_noop("Contre"), gettext_noop("Contre")),
+                       ("abstain", gettext_noop("Je m'abstiens"), gettext_noop("Abstentions")))
+    title = gettext_noop("Vote à la majorité")
+    thresholded = True
     label = "Majority vote"
     positions = ("yes", "no", "abstain")
     rules = {"threshold": "simple", "base": "cast", "present": None, "eligible": None}
+    double_majority = True
+
+    def rules_of(self, proposal, *, present, eligible):
+        """The threshold (« custom »: numerator/denominator) and base; a simple majority counts
+        the votes cast whatever the base."""
+        if proposal.threshold == "custom":
+            threshold = Fraction(proposal.threshold_numerator, proposal.threshold_denominator)
+        else:
+            threshold = proposal.threshold or "simple"
+        base = "cast" if threshold == "simple" else (proposal.base or "cast")
+        rules: dict = {"threshold": threshold, "base": base}
+        if base == "present":
+            rules["present"] = present
+        elif base == "eligible":
+            rules["eligible"] = eligible
+        return rules
 
     def normalise_rules(self, rules, options):
         threshold = rules["threshold"]

@@ -8,21 +8,15 @@ has passed is closed when its page is opened, so that results never wait for the
 
 from __future__ import annotations
 
-import copy
-from dataclasses import dataclass
-from fractions import Fraction
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import (
     Case,
-    CharField,
     Count,
     F,
     IntegerField,
-    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -38,51 +32,35 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from concertation.core import formatting
 from concertation.core.errors import DomainError, add_domain_error
-from concertation.core.richtext import render_markdown
-from concertation.directory.models import College, Organization
+from concertation.directory.models import Organization
 from concertation.spaces.access import access_for
-from concertation.spaces.charter_text import method_phrase, quorum_phrase
-from concertation.spaces.models import PERSON_CATEGORY_LABELS, Charter, MembershipCategory
+from concertation.spaces.charter_text import method_phrase
 from concertation.spaces.selectors import charter_in_force
 from concertation.spaces.views.common import load_space, require
 
 from .. import ballots, methods, services
 from ..eligibility import (
-    Electorate,
-    Voter,
-    count_electorate,
     eligible_voters,
-    may_vote_here,
     recused_keys,
     voter_by_key,
-    voter_key_q,
     voters_for_user,
 )
 from ..explain import explain
 from ..forms import (
-    GRADIENTS,
-    RANKED_METHODS,
-    RESULT_POSITIONS,
-    TIME_POLL_ANSWERS,
     AmendForm,
     CommentForm,
     DecideForm,
     ProposalForm,
-    ReceiptForm,
     RecusalForm,
     VoteForm,
-    describe_ballot,
-    dots_budget,
-    method_explanation,
+    method_of,
 )
 from ..links import proposal_links
-from ..models import Ballot, Participation, Proposal, Recusal
-from ..register import meeting_where
+from ..models import Participation, Proposal, Recusal
+from ..page import colleges_of, proposal_page, vote_prefix
 
 User = get_user_model()
 Status = Proposal.Status
@@ -91,11 +69,6 @@ PAGE_SIZE = 25
 #: the proposal page's parameter that lists every voter, for noting someone else's conflict of interest
 RECUSABLE_PARAM = "conflit"
 NBSP = "\u00a0"
-OPTION_COUNT_LABELS = {
-    "approval": gettext_lazy("Approbations"), "score": gettext_lazy("Total des notes"),
-    "dot": gettext_lazy("Gommettes"), "borda": gettext_lazy("Points"), "irv": gettext_lazy("Premiers choix"),
-    "schulze": gettext_lazy("Premiers choix"), "stv": gettext_lazy("Premiers choix"),
-}
 
 
 # Loading ---------------------------------------------------------------------------------------
@@ -231,358 +204,14 @@ def _charter_rule_text(charter) -> str:
 
 # The proposal page -----------------------------------------------------------------------------
 
-@dataclass
-class VoterEntry:
-    """One voter the person casts for (themself, or an organization they represent)."""
-
-    voter: Voter
-    form: VoteForm
-    ballot: Ballot | None
-    choice: str
-    notice: str = ""
-    rule: str = ""  # for an organization: who cast its ballot, and that a new one replaces it
-
-    @property
-    def organization_name(self) -> str:
-        return self.voter.label if self.voter.organization_id else ""
-
-
-def _organization_rule(voter: Voter, cast: dict | None, user) -> str:
-    """One ballot per organization, the last one counts: said before the delegate or the alternate
-    votes, with who cast the ballot already in and when."""
-    if cast is None:
-        return _("Un seul bulletin compte par organisme : si la personne déléguée et la ou le substitut votent "
-                 "tous les deux, le dernier bulletin déposé remplace le premier.")
-    when = formatting.moment(cast["cast_at"])
-    if cast["cast_by_id"] == user.pk:
-        return _("Vous avez voté au nom de %(organization)s le %(date)s. Un nouveau bulletin remplacera celui-ci : "
-                 "un seul bulletin compte par organisme, le dernier déposé.") % {
-            "organization": voter.label, "date": when}
-    return _("%(organization)s a déjà voté : bulletin déposé par %(person)s le %(date)s. Si vous votez, votre "
-             "bulletin remplacera le sien : un seul bulletin compte par organisme, le dernier déposé.") % {
-        "organization": voter.label, "date": when,
-        "person": cast["cast_by__display_name"] or cast["cast_by__email"] or _("une personne qui n'a plus de compte"),
-    }
-
-
-def _prefix(key: str) -> str:
-    return "v-" + key.replace(":", "-")
-
-
-def _colleges(proposal: Proposal, space) -> dict:
-    result = proposal.result or {}
-    needed = proposal.college_minimums or proposal.double_majority or result.get("colleges") or \
-        (result.get("quorum") or {}).get("missing_colleges")
-    if not needed:
-        return {}
-    return {college.slug: college for college in College.objects.filter(territory_id=space.territory_id)}
-
-
-def rules_sentence(proposal: Proposal, colleges: dict) -> str:
-    """« Règle : vote aux deux tiers des membres votants présents; une voix par organisme; quorum : … »"""
-    parts = [method_phrase(proposal, proposal.method)]
-    if proposal.fallback_method and proposal.fallback_method != proposal.method:
-        parts.append(_("à défaut, %(fallback)s") % {"fallback": method_phrase(proposal, proposal.fallback_method)})
-    parts.append(_("une voix par organisme") if proposal.voting_unit == Charter.VotingUnit.ORGANIZATION
-                 else _("une voix par personne"))
-    if proposal.double_majority:
-        parts.append(_("double majorité par collège"))
-    parts.append(_("quorum{nbsp}: %(quorum)s").replace("{nbsp}", NBSP) % {"quorum": quorum_phrase(proposal, colleges)})
-    return _("Règle{nbsp}: %(rules)s.").replace("{nbsp}", NBSP) % {"rules": _("; ").join(parts)}
-
-
-#: what the page reads of a ballot: the count's columns, and the receipt of the person's own
-BALLOT_FIELDS = ("voter_key", "value", "weight", "reason", "college_slug", "receipt")
-
-
-def _as_dict(ballot) -> dict:
-    if isinstance(ballot, dict):
-        return ballot
-    return {"voter_key": ballot.voter_key, "value": ballot.value, "weight": ballot.weight, "reason": ballot.reason,
-            "college_slug": ballot.college_slug}
-
-
-def live_result(proposal: Proposal, *, voters: dict | Electorate, ballots: list, options: list) -> dict | None:
-    """The count so far (never stored), by the same rules as at closing, from what this page has
-    already loaded (no query of its own): the voters and the round's ballots (rows or dicts); or
-    the electorate counted by SQL and only its ballots, recusals left out (``counted_ballots``)."""
-    try:
-        return services.count_result(
-            proposal, voters=voters, options=options, recused=recused_keys(proposal),
-            tie_seed=proposal.tie_seed or f"live-{proposal.pk}", ballots=[_as_dict(ballot) for ballot in ballots],
-        )
-    except (methods.BallotError, methods.RuleError):
-        return None
-
-
-def counted_ballots(proposal: Proposal, mine: set[str]) -> tuple[list[dict], dict[str, dict]]:
-    """The ballots a live count counts (the electorate's, recusals left out) in one query that
-    groups identical ballots; and the person's own (``mine``: their voter keys) with their receipt.
-
-    A ballot with a reason, and the person's own, stay alone (each reason is listed, in the order
-    of the voters); the others are counted by value, weight and college. The list holds each
-    group's ballot as many times as it was cast, the same dict: what the count reads of them.
-    """
-    alone = Case(When(reason="", then=Value("")), default=F("voter_key"), output_field=CharField())
-    if mine:
-        alone = Case(When(voter_key__in=sorted(mine), then=F("voter_key")), default=alone, output_field=CharField())
-    groups = (
-        Ballot.objects.filter(voter_key_q(proposal), proposal=proposal, round=proposal.round)
-        .exclude(voter_key__in=sorted(recused_keys(proposal)))
-        .values("value", "weight", "reason", "college_slug", voter=alone)
-        .annotate(cast=Count("pk"), receipt=Max("receipt"))
-        .order_by("voter", "college_slug", "weight")
-    )
-    counted: list[dict] = []
-    own: dict[str, dict] = {}
-    for group in groups:
-        ballot = {"voter_key": group["voter"], "value": group["value"], "weight": group["weight"],
-                  "reason": group["reason"], "college_slug": group["college_slug"]}
-        counted.extend([ballot] * group["cast"])
-        if group["voter"] in mine:
-            own[group["voter"]] = {**ballot, "receipt": group["receipt"]}
-    return counted, own
-
-
-def _number(value):
-    if isinstance(value, str) and "/" in value:
-        numerator, denominator = value.split("/", 1)
-        value = Fraction(int(numerator), int(denominator))
-    if isinstance(value, Fraction):
-        return int(value) if value.denominator == 1 else float(value)
-    return value or 0
-
-
-def _percent(value, total) -> int:
-    return round(100 * _number(value) / total) if total else 0
-
-
-def _rows(pairs, total) -> list[dict]:
-    return [{"label": label, "count": _number(count), "percent": _percent(count, total), "key": key}
-            for key, label, count in pairs]
-
-
-def present_results(proposal: Proposal, data: dict | None, options, college_names: dict, *, live: bool) -> dict | None:
-    """What the results table shows: rows per position or option, rounds, the pairwise matrix."""
-    if not data:
-        return None
-    method = data.get("method", proposal.method)
-    shown = copy.copy(proposal)
-    shown.result = data
-    counts = data.get("counts") or {}
-    labels = {str(key): label for key, label in (data.get("options") or {}).items()} or \
-        {str(option.pk): option.label for option in options}
-    winners = [str(key) for key in data.get("winners") or []]
-    view = {
-        "method": method, "live": live, "explanation": explain(shown, college_names),
-        "participants": data.get("participants", 0), "eligible": data.get("eligible", 0),
-        "adopted": data.get("adopted"), "no_decision": data.get("no_decision", False),
-        "rows": [], "slots": [], "rounds": [], "pairwise": None, "colleges": [], "reasons": [],
-        "count_label": OPTION_COUNT_LABELS.get(method, _("Nombre")), "means": {},
-    }
-    if method in RESULT_POSITIONS:
-        pairs = [(key, label, counts.get(key, 0)) for key, label in RESULT_POSITIONS[method]]
-        view["rows"] = _rows(pairs, sum(_number(count) for _key, _label, count in pairs))
-        view["count_label"] = _("Nombre")
-        explanation = data.get("explanation") or {}
-        for title, key in ((_("Objections"), "objections"), (_("Blocages"), "blocks"),
-                           (_("Désaccords"), "disagree_reasons"), (_("En retrait"), "stand_aside_reasons")):
-            if explanation.get(key):
-                view["reasons"].append({"title": title, "items": explanation[key]})
-    elif method == "gradients":
-        pairs = [(str(value), label, counts.get(str(value), 0)) for value, label in GRADIENTS]
-        view["rows"] = _rows(pairs, sum(_number(count) for _key, _label, count in pairs))
-        view["count_label"] = _("Nombre")
-    elif method == "time_poll":
-        order = winners + [key for key in labels if key not in winners]
-        answers = dict(TIME_POLL_ANSWERS)
-        view["slots"] = [
-            {"label": labels.get(key, key), "first": n == 0 and bool(winners),
-             "answers": [{"label": answers[answer], "count": _number((counts.get(key) or {}).get(answer, 0))}
-                         for answer in ("yes", "if_need_be", "no")]}
-            for n, key in enumerate(order)
-        ]
-        view["answer_labels"] = [answers[answer] for answer in ("yes", "if_need_be", "no")]
-    elif method != "advice":
-        order = winners + [key for key in labels if key not in winners]
-        pairs = [(key, labels.get(key, key), counts.get(key, 0)) for key in order]
-        total = data.get("participants", 0) if method == "approval" else sum(_number(c) for _k, _l, c in pairs)
-        view["rows"] = _rows(pairs, total)
-        for n, row in enumerate(view["rows"]):
-            if data.get("no_decision"):
-                row["winner"] = False  # without quorum, no option wins
-            elif method == "stv":
-                row["winner"] = row["key"] in winners
-            else:
-                row["winner"] = n == 0 and bool(winners)
-        if method == "score":
-            means = (data.get("explanation") or {}).get("means") or {}
-            for row in view["rows"]:
-                row["mean"] = _number(means.get(row["key"], 0))
-        if method in {"irv", "stv"}:
-            for item in data.get("rounds") or []:
-                view["rounds"].append({
-                    "number": item.get("round"),
-                    "counts": [{"label": labels.get(str(key), str(key)), "count": _number(count)}
-                               for key, count in (item.get("counts") or {}).items()],
-                    "elected": [labels.get(str(key), str(key)) for key in item.get("elected") or []],
-                    "eliminated": [labels.get(str(key), str(key)) for key in item.get("eliminated") or []],
-                    "exhausted": _number(item.get("exhausted") or 0),
-                })
-        if method == "schulze" and data.get("pairwise"):
-            matrix = data["pairwise"]
-            keys = [row["key"] for row in view["rows"]]
-            view["pairwise"] = {
-                "headers": [labels.get(key, key) for key in keys],
-                "rows": [{"label": labels.get(x, x),
-                          "cells": [None if x == y else _number((matrix.get(x) or {}).get(y, 0)) for y in keys]}
-                         for x in keys],
-            }
-    for slug, item in (data.get("colleges") or {}).items():
-        college_counts = item.get("counts") or {}
-        view["colleges"].append({
-            "name": college_names.get(slug, (slug, ""))[0], "adopted": item.get("adopted"),
-            "yes": college_counts.get("yes", 0), "no": college_counts.get("no", 0),
-            "abstain": college_counts.get("abstain", 0),
-        })
-    return view
-
-
-def why_no_vote(proposal: Proposal, user, all_voters: dict) -> str:
-    """Why a signed-in person sees no vote form on an open proposal (from what is loaded already)."""
-    if voters_for_user(proposal, user, all_voters):
-        return _("Un conflit d'intérêts a été déclaré pour vous (ou pour l'organisme que vous représentez) : vous "
-                 "ne votez pas sur cette proposition.")
-    access = access_for(user)
-    held = sorted(access.categories(proposal.space))
-    if held:
-        return _("Vous participez à cet espace comme %(category)s, ce qui ne donne pas le droit de vote sur "
-                 "cette proposition.") % {
-            "category": ", ".join(str(PERSON_CATEGORY_LABELS[c]) for c in held if c in MembershipCategory.values)}
-    if access.facilitates(proposal.space):
-        return _("Vous animez ou coordonnez cet espace sans y avoir le droit de vote : vous ne votez pas sur cette "
-                 "proposition.")
-    return _("Seuls les membres votants de cet espace votent sur cette proposition.")
-
-
 def _page_context(request, space, proposal: Proposal, *, bound: dict | None = None,
                   notices: dict | None = None, with_recusable: bool = False) -> dict:
-    """Everything the proposal page (and its vote and results fragments) shows, in a number of
-    queries that does not depend on the size of the space: the electorate is counted by SQL, the
-    person's own voters are looked up alone, and the live count reads the electorate's ballots
-    grouped. Only ``with_recusable`` (asked by those who run the space, to note someone else's
-    conflict of interest) lists the whole electorate."""
-    user = request.user
-    now = timezone.now()
-    options = list(proposal.options.all())
-    can_manage = user.has_perm("decisions.manage_proposal", proposal)
-    accepting = proposal.accepting_ballots(now)
-    colleges = _colleges(proposal, space)
-    college_names = {slug: (college.name, college.kind) for slug, college in colleges.items()}
-    is_open = proposal.status == Status.OPEN
-    recused = recused_keys(proposal)
-    can_recuse_others = can_manage and proposal.status in {Status.DRAFT, Status.OPEN}
-
-    electorate = count_electorate(proposal, by_college=services.counts_by_college(proposal)) if is_open else None
-    own: dict = {}  # the voters the person may cast for, recused ones included
-    if accepting and user.is_authenticated and may_vote_here(proposal, access_for(user)):
-        own = eligible_voters(proposal, include_recused=True, for_person=user)
-    recusable = []
-    if can_recuse_others and with_recusable:
-        recusable = sorted(eligible_voters(proposal).values(), key=lambda voter: voter.label.lower())
-
-    reachable = voters_for_user(proposal, user, own) if own else []
-    mine = [voter for voter in reachable if voter.key not in recused] if accepting else []
-    mine_keys = {voter.key for voter in mine}
-    visibility = proposal.results_visibility
-    # The electorate's ballots when a live count may be shown (one query, the person's own among
-    # them); otherwise only the person's own.
-    counting = is_open and (visibility == Visibility.ALWAYS or (visibility == Visibility.AFTER_VOTING and bool(mine)))
-    round_ballots: list[dict] = []
-    if counting:
-        round_ballots, own_ballots = counted_ballots(proposal, mine_keys)
-    elif mine:
-        own_ballots = {ballot["voter_key"]: ballot for ballot in Ballot.objects.filter(
-            proposal=proposal, round=proposal.round, voter_key__in=sorted(mine_keys)).values(*BALLOT_FIELDS)}
-    else:
-        own_ballots = {}
-    current = {key: Ballot(**ballot) for key, ballot in own_ballots.items()}
-    casters = ballots.organization_casters(proposal, [key for key in current if key.startswith("o:")])
-    entries = []
-    for voter in mine:
-        ballot = current.get(voter.key)
-        form = (bound or {}).get(voter.key) or VoteForm(
-            proposal=proposal, options=options, prefix=_prefix(voter.key),
-            initial_value=ballot.value if ballot else None, initial_reason=ballot.reason if ballot else "",
-        )
-        entries.append(VoterEntry(
-            voter=voter, form=form, ballot=ballot,
-            choice=describe_ballot(proposal, ballot.value, options) if ballot else "",
-            notice=(notices or {}).get(voter.key, ""),
-            rule=_organization_rule(voter, casters.get(voter.key), user) if voter.organization_id else "",
-        ))
-    vote_notice = why_no_vote(proposal, user, own) if accepting and not mine and user.is_authenticated else ""
-    voted = bool(current)
-
-    finished = proposal.status in {Status.CLOSED, Status.DECIDED}
-    data, live = None, False
-    if finished:
-        data = proposal.result or None
-    elif counting and (visibility == Visibility.ALWAYS or voted):
-        data, live = live_result(proposal, voters=electorate, ballots=round_ballots, options=options), True
-    results = present_results(proposal, data, options, college_names, live=live)
-    advice = []
-    if results is not None and proposal.method == "advice":
-        advice = list(Ballot.objects.filter(proposal=proposal, round=proposal.round)
-                      .select_related("person", "organization").order_by("cast_at"))
-
-    participation = None
-    if is_open:
-        participation = {"count": proposal.participation_count or 0, "eligible": electorate.total}
-    elif finished and proposal.result:
-        participation = {"count": proposal.result.get("participants", 0),
-                         "eligible": proposal.result.get("eligible", 0)}
-
-    versions = list(proposal.versions.select_related("created_by").order_by("-number")) if proposal.version > 1 else []
-    for version in versions:
-        version.body_html = render_markdown(version.body)
-    rounds = []
-    if proposal.round > 1:
-        for item in proposal.rounds.order_by("-number"):
-            shown = copy.copy(proposal)
-            shown.result = item.result
-            rounds.append({"round": item, "explanation": explain(shown, college_names),
-                           "results": present_results(proposal, item.result, options, college_names, live=False)})
-    can_comment = user.has_perm("decisions.comment_proposal", proposal)
-    recusals = list(proposal.recusals.all())
-    in_meeting = meeting_where(proposal)
-    show_of_hands = bool((proposal.result or {}).get("show_of_hands"))
-    return {
-        "territory": space.territory, "space": space, "proposal": proposal,
-        "body_html": render_markdown(proposal.body),
-        "rules_sentence": rules_sentence(proposal, colleges),
-        "method_label": dict(Charter.METHOD_CHOICES).get(proposal.method, proposal.method),
-        "method_explanation": method_explanation(proposal),
-        "dots_budget": dots_budget(proposal) if proposal.method == "dot" else None,
-        "options": options, "shows_options": bool(options) and proposal.method not in RESULT_POSITIONS,
-        "accepting": accepting, "entries": entries, "vote_notice": vote_notice, "voted": voted,
-        "results": results, "advice": advice, "poll": live and proposal.status == Status.OPEN,
-        "participation": participation,
-        "versions": versions, "rounds": rounds,
-        "comments": list(proposal.comments.select_related("author")),
-        "comment_form": CommentForm() if can_comment else None,
-        "recusals": recusals,
-        "recusal_form": RecusalForm(),
-        # Taken in a meeting: its meeting and item; a show of hands has no online vote to show.
-        "in_meeting": in_meeting, "show_of_hands": show_of_hands,
-        "can_manage": can_manage,
-        "can_recuse_others": can_recuse_others,
-        "recusable": recusable, "recusable_asked": with_recusable,
-        "recusable_url": _proposal_url(proposal) + "?" + RECUSABLE_PARAM + "=1",
-        "ranked": proposal.method in RANKED_METHODS,
-        "receipt_form": ReceiptForm() if finished and not show_of_hands else None,
-        "register_url": _register_url(space) if proposal.status == Status.DECIDED else "",
-    }
+    """The proposal page's context (decisions/page.py), with the page's links."""
+    return proposal_page(
+        request.user, space, proposal, bound=bound, notices=notices, with_recusable=with_recusable,
+        recusable_url=_proposal_url(proposal) + "?" + RECUSABLE_PARAM + "=1",
+        register_url=_register_url(space) if proposal.status == Status.DECIDED else "",
+    )
 
 
 @require_safe
@@ -640,7 +269,7 @@ def vote(request, territory, space, pk):
     if methods.get_method(proposal.method).needs_options:
         prefetch_related_objects([proposal], "options")  # read again by ballot_cast
         options = list(proposal.options.all())
-    form = VoteForm(request.POST, proposal=proposal, options=options, prefix=_prefix(voter.key))
+    form = VoteForm(request.POST, proposal=proposal, options=options, prefix=vote_prefix(voter.key))
     if form.is_valid():
         # The organization as the voter knows it (its id and name): ballot_cast only reads those.
         organization = Organization(pk=voter.organization_id, name=voter.label) if voter.organization_id else None
@@ -740,14 +369,14 @@ def proposal_amend(request, territory, space, pk):
             return redirect(_proposal_url(proposal))
     return render(request, "decisions/amend.html", {
         "territory": space.territory, "space": space, "proposal": proposal, "form": form,
-        "new_round": proposal.status == Status.OPEN and proposal.method in services.ROUNDED_METHODS,
+        "new_round": proposal.status == Status.OPEN and method_of(proposal).rounds_on_amendment,
     })
 
 
 @login_required
 def proposal_decide(request, territory, space, pk):
     space, proposal = _load_current(request, territory, space, pk, perm="decisions.manage_proposal")
-    colleges = _colleges(proposal, space)
+    colleges = colleges_of(proposal, space)
     college_names = {slug: (college.name, college.kind) for slug, college in colleges.items()}
     explanation = explain(proposal, college_names)
     form = DecideForm(request.POST or None, initial={
