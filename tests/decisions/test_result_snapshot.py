@@ -30,8 +30,9 @@ from concertation.decisions.models import Option, Proposal
 from concertation.demo.loader import TERRITORY_SLUG, load_demo
 from concertation.directory.models import College
 from concertation.meetings import live
-from concertation.meetings.attendance import attendance_set
 from concertation.meetings.models import AgendaItem, Meeting
+from concertation.meetings.services import meeting as meeting_svc
+from concertation.meetings.services.attendance import attendance_set
 from concertation.spaces.models import Delegation
 from tests.factories import (
     CharterFactory,
@@ -295,7 +296,7 @@ def _meeting(table: Table) -> tuple[Meeting, AgendaItem]:
     meeting = Meeting.objects.create(space=table.space, title="Rencontre", starts_at=starts,
                                      ends_at=starts + timedelta(hours=2), status=Meeting.Status.CONVENED)
     item = AgendaItem.objects.create(meeting=meeting, title="Décision", kind=AgendaItem.Kind.DECISION, position=1)
-    live.meeting_open(meeting=meeting, by=table.delegates[0])
+    meeting_svc.meeting_open(meeting=meeting, by=table.delegates[0])
     return meeting, item
 
 
@@ -321,7 +322,7 @@ def meeting_case(n: int) -> dict:
                                              outcome="Adopté.")
         return {"show_of_hands": stored(proposal)}
     if table.citizens and rng.random() < 0.3:
-        live.conflict_declare(item=item, by=table.delegates[0], person=table.citizens[0])
+        meeting_svc.conflict_declare(item=item, by=table.delegates[0], person=table.citizens[0])
     proposal = live.vote_open(item=item, by=table.delegates[0])
     proposal.tie_seed = f"meeting-{n}"
     proposal.save(update_fields=["tie_seed"])
