@@ -31,10 +31,6 @@ NOT_A_METHOD = {
     ("decisions/explain.py", "consent"): "a placeholder of an existing message",
     ("decisions/forms.py", "advice"): "the advice form field's name, posted by the page",
     ("decisions/page.py", "advice"): "the page's list of advice received (a template name)",
-    # The demo's charters name their methods as data (demo/loader.py belongs to the demo's owner).
-    ("demo/loader.py", "consensus"): "demo data",
-    ("demo/loader.py", "majority"): "demo data",
-    ("demo/loader.py", "consent"): "demo data",
 }
 
 
