@@ -259,6 +259,12 @@ def relative(value: datetime | None, now: datetime | None = None) -> str:
     return f"le {when}" if french else f"on {when}"
 
 
+def nbsp(text: str) -> str:
+    """A translated message with its {nbsp} markers made no-break spaces (French typography: before
+    « : » and inside « »); the marker keeps the space out of the catalog's msgid."""
+    return text.replace("{nbsp}", NBSP)
+
+
 def colon() -> str:
     """« : » after a no-break space in French, a bare « : » in English."""
     return f"{NBSP}:" if lang() == "fr" else ":"

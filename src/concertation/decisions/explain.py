@@ -9,13 +9,9 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from concertation.core.formatting import nbsp as _colon
+
 from . import methods
-
-NBSP = "\u00a0"
-
-
-def _colon(text: str) -> str:
-    return text.replace("{nbsp}", NBSP)
 
 
 def _base_phrase(base: str) -> str:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from concertation.core import formatting
+from concertation.core.formatting import NBSP
 from concertation.core.richtext import render_markdown
 from concertation.directory.models import College
 from concertation.spaces.access import access_for
@@ -45,7 +46,6 @@ from .results import present_results
 
 Status = Proposal.Status
 Visibility = Proposal.ResultsVisibility
-NBSP = "\u00a0"
 
 
 def colleges_of(proposal: Proposal, space) -> dict:

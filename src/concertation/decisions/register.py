@@ -36,6 +36,7 @@ from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from concertation.core import formatting
+from concertation.core.formatting import NBSP
 from concertation.directory.models import College, Territory
 from concertation.spaces import selectors
 from concertation.spaces.charter_text import method_phrase
@@ -45,7 +46,6 @@ from . import methods as decision_methods
 from .explain import explain
 from .models import Participation, Proposal, Recusal
 
-NBSP = "\u00a0"
 PAGE_SIZE = 50
 AGENDA_RELATION = "agenda_items"  # meetings.AgendaItem.proposal
 REVISIONS_RELATION = "plan_revisions"  # planning.Revision.decision
@@ -194,10 +194,6 @@ def quote(text) -> str:
     return f"“{text}”" if (get_language() or "").startswith("en") else f"«{NBSP}{text}{NBSP}»"
 
 
-def colon() -> str:
-    """The colon after a label: « Dissidences : » in French, "Dissent: " in English."""
-    return ": " if (get_language() or "").startswith("en") else f"{NBSP}: "
-
 
 @dataclass
 class Where:
@@ -319,7 +315,7 @@ def revision_label(revision) -> str:
     label = getattr(revision, "item_label", "") or str(revision)
     text = f"{action} {quote(label)}" if action else str(label)
     plan = getattr(revision, "plan", None)
-    return f"{plan}{colon()}{text}" if plan is not None else text
+    return f"{plan}{formatting.colon()} {text}" if plan is not None else text
 
 
 def rule_phrase(proposal: Proposal) -> str:

@@ -14,11 +14,10 @@ from django.contrib.auth import get_user_model
 from django.utils.text import slugify
 
 from concertation.accounts.services import person_for_email
+from concertation.core.formatting import NBSP
 from concertation.demo.timeline import Timeline
 from concertation.directory.models import College, Organization, Sector, Territory
 from concertation.spaces.models import Space
-
-NBSP = "\u00a0"
 
 
 def fr(text: str) -> str:

@@ -20,9 +20,10 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from concertation.core.formatting import NBSP
+
 from .models import Attendance, Evaluation, EvaluationReceipt, Meeting
 
-NBSP = "\u00a0"
 QUESTIONS = [
     ("objectives_met", gettext_lazy("Les objectifs de la rencontre ont été atteints.")),
     ("everyone_could_speak", gettext_lazy("Chaque personne a pu s'exprimer.")),
@@ -40,9 +41,6 @@ def answer_content(evaluation: Evaluation) -> tuple:
     """What an evaluation says, the only order its rows may follow (``core.secrecy``)."""
     return tuple(getattr(evaluation, name) for name in ANSWER_FIELDS)
 
-
-def _nbsp(text: str) -> str:
-    return text.replace("{nbsp}", NBSP)
 
 
 def format_score(value: float | None) -> str:

@@ -30,7 +30,6 @@ Outcome = FollowUpReview.Outcome
 # The follow-ups are reviewed while the meeting runs, and corrected until its minutes are adopted.
 REVIEWABLE = frozenset({Meeting.Status.IN_PROGRESS, Meeting.Status.HELD})
 REVIEW_STATUS = {Outcome.DONE: Status.DONE, Outcome.DROPPED: Status.DROPPED, Outcome.CARRIED: Status.OPEN}
-NBSP = "\u00a0"
 RELATED = ("space__territory", "meeting", "item", "person", "organization")
 
 

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from concertation.core import formatting
+from concertation.core.formatting import NBSP
+from concertation.core.formatting import nbsp as nb
 from concertation.core.validators import guard_single_line, refuse_invisible_characters
 from concertation.decisions.models import Proposal
 from concertation.spaces.models import Space
@@ -29,12 +31,8 @@ from .selectors import member_organizations, people_of_space
 # Documents people share for a meeting; nothing a browser would run (no HTML, SVG or scripts).
 DOCUMENT_EXTENSIONS = ["pdf", "odt", "ods", "odp", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "csv", "rtf",
                        "png", "jpg", "jpeg", "gif", "webp"]
-NBSP = "\u00a0"
 SCORE_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
 
-
-def nb(text: str) -> str:
-    return text.replace("{nbsp}", NBSP)
 
 
 def meeting_label(meeting: Meeting) -> str:

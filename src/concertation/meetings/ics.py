@@ -20,12 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from concertation.core import formatting
+from concertation.core.formatting import NBSP
 
 from .models import Meeting
 from .selectors import schedule
 
 PRODID = "-//Concertation//Rencontres//FR"
-NBSP = "\u00a0"
 
 
 def _local(moment: datetime) -> datetime:

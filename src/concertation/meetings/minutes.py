@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from concertation.core import formatting
+from concertation.core.formatting import NBSP, nbsp
 from concertation.core.richtext import render_markdown
 from concertation.decisions.explain import college_names_of, explain
 from concertation.spaces.charter_text import method_phrase
@@ -31,14 +32,10 @@ from .evaluation import meeting_averages
 from .followups import follow_ups_for_meeting, follow_ups_of_meeting
 from .models import AgendaItem, Attendance, ConflictDeclaration, Meeting, Minutes
 
-NBSP = "\u00a0"
 Status = Minutes.Status
 ADOPTING_MEETING_STATUSES = {Meeting.Status.CONVENED, Meeting.Status.IN_PROGRESS, Meeting.Status.HELD,
                              Meeting.Status.MINUTES_ADOPTED}
 
-
-def nbsp(text: str) -> str:
-    return text.replace("{nbsp}", NBSP)
 
 
 def locked_message() -> str:

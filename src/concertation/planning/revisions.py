@@ -39,8 +39,6 @@ from concertation.core import audit, formatting
 
 from .models import Activity, Indicator, Measurement, Objective, Plan, Priority, Revision, Strategy
 
-NBSP = "\u00a0"
-
 MODELS = {
     "plan": Plan, "priority": Priority, "objective": Objective, "strategy": Strategy, "activity": Activity,
     "indicator": Indicator, "measurement": Measurement,

@@ -9,10 +9,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from concertation.core.formatting import NBSP
+
 from .decision_methods import method_entry
 from .models import Charter
-
-NBSP = "\u00a0"
 
 
 def _threshold_phrase(charter: Charter) -> str:

@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from concertation.core.errors import DomainError, add_domain_error
+from concertation.core.formatting import NBSP
 from concertation.directory.models import Organization
 from concertation.spaces.access import access_for
 from concertation.spaces.charter_text import method_phrase
@@ -68,7 +69,6 @@ Visibility = Proposal.ResultsVisibility
 PAGE_SIZE = 25
 #: the proposal page's parameter that lists every voter, for noting someone else's conflict of interest
 RECUSABLE_PARAM = "conflit"
-NBSP = "\u00a0"
 
 
 # Loading ---------------------------------------------------------------------------------------

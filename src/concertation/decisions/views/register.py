@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from concertation.core import audit
+from concertation.core import audit, formatting
 from concertation.core.tabular import write_csv
 from concertation.directory.models import Territory
 from concertation.spaces.models import Charter, Space
@@ -245,7 +245,7 @@ class RegisterFeed(Feed):
     def item_description(self, row) -> str:
         parts = [row.outcome, row.result]
         if row.dissent:
-            parts.append(f"{_('Dissidences')}{register.colon()}{row.dissent}")
+            parts.append(f"{_('Dissidences')}{formatting.colon()} {row.dissent}")
         parts.append(_("%(space)s — %(where)s") % {"space": row.proposal.space.name, "where": row.where.label})
         # Atom's summary is HTML: each part is escaped (by linebreaksbr), one paragraph each.
         return "".join(f"<p>{linebreaksbr(part)}</p>" for part in parts if part)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from concertation.accounts import privacy
 from concertation.core import formatting
+from concertation.core.formatting import NBSP
 from concertation.spaces.access import access_for
 
 from .. import evaluation as evaluations
@@ -19,7 +20,6 @@ from .. import minutes as meeting_minutes
 from ..forms import AdoptForm, CommentForm, MinutesForm
 from ..models import FollowUp, Meeting, Minutes, MinutesComment
 
-NBSP = "\u00a0"
 PAGE_SIZE = 50
 FILTERS = {"open": FollowUp.Status.OPEN, "done": FollowUp.Status.DONE, "dropped": FollowUp.Status.DROPPED}
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_noop
 
 from concertation.core.errors import DomainError
 from concertation.core.files import safe_filename
+from concertation.core.formatting import nbsp as nb
 from concertation.spaces.access import access_for
 from concertation.spaces.models import Charter, MembershipCategory, Space
 from concertation.spaces.selectors import charter_in_force
@@ -72,16 +73,11 @@ ITEM_FIELDS = {
     "description", "proposal",
 }
 PROPOSED_ITEM_FIELDS = {"kind", "title", "minutes_allotted", "expected_outcome", "description"}
-NBSP = "\u00a0"
 PREPARED = {Status.DRAFT, Status.CONVENED}
 AGENDA_OPEN = {Status.DRAFT, Status.CONVENED, Status.IN_PROGRESS}
 
 
 # Helpers ----------------------------------------------------------------------------------------
-
-def nb(text: str) -> str:
-    """French typography in messages: {nbsp} marks the non-breaking space before a colon."""
-    return text.replace("{nbsp}", NBSP)
 
 
 def _lock(meeting: Meeting) -> Meeting:

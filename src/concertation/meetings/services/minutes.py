@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from concertation.core import audit
 from concertation.core.errors import DomainError
+from concertation.core.formatting import nbsp
 
-from ..minutes import ADOPTING_MEETING_STATUSES, Status, locked_message, minutes_generate, nbsp
+from ..minutes import ADOPTING_MEETING_STATUSES, Status, locked_message, minutes_generate
 from ..models import AgendaItem, Meeting, Minutes, MinutesComment
 
 
