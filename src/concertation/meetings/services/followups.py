@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from concertation.core.errors import DomainError
+from concertation.core.formatting import NBSP
 from concertation.directory.models import Organization
 from concertation.spaces.models import Space
 
-from ..followups import NBSP, REVIEW_STATUS, REVIEWABLE, Outcome, Status, follow_ups_for_meeting
+from ..followups import REVIEW_STATUS, REVIEWABLE, Outcome, Status, follow_ups_for_meeting
 from ..models import AgendaItem, FollowUp, FollowUpReview, Meeting
 from .meeting import item_in, refuse_unless
 
