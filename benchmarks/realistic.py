@@ -638,6 +638,8 @@ def run_once(args, env: dict, members: list[Member], workers: int, names: dict) 
     try:
         host = f"127.0.0.1:{server.port}"
         run = Run(args, members, host, names, write_probability, attendance_interval)
+        for member in members:  # every run draws the same sequence of pages and writes (same seed)
+            member.voted = set()
         signed = sign_in(run, members)
         if signed["errors"] or signed["without_csrf"]:
             raise SystemExit(f"realistic: sign-in failed for some members: {signed}")
