@@ -41,11 +41,13 @@ What it does:
    A write is accepted on the redirect that follows success; after the run each accepted write
    is looked up in the database (ballot or participation; the comment's text; the person's final
    attendance status): « stored » counts those found.
-4. Measured, for each server count: requests per second (requests started in the window),
-   p50/p95/p99 latency per page kind and overall, errors (socket errors and unexpected statuses,
+4. Measured, for each server count: requests per second (answers received within the
+   --duration window, per second), p50/p95/p99 latency of the requests sent in the window (from
+   the connection to the last byte), per page kind and overall, errors (socket errors and unexpected statuses,
    with their detail), the server's CPU seconds (utime + stime of gunicorn's master and workers
-   from /proc/<pid>/stat, before and after, plus the workers the master reaped) per request, the
-   load generator's own CPU, and the load average at start and end. A table is printed; ``--json``
+   from /proc/<pid>/stat, before and after, plus the workers the master reaped) per request — and,
+   on a PostgreSQL of this machine, its CPU too (postmaster and backends) — the load generator's
+   own CPU, and the load average at start and end. A table is printed; ``--json``
    writes everything to ``benchmarks/results/realistic-<size>-<UTC time>.json`` (or FILE).
 
 ``--mode single-browser`` is the old diagnostic, kept by name: one browser replaying the member's
@@ -541,6 +543,47 @@ def server_cpu_s(master_pid: int) -> tuple[float, int]:
     return total, found
 
 
+def stat_fields(pid: int | str) -> list[str] | None:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def postmaster_pid() -> int | None:
+    """The PostgreSQL server's main process when it runs on this machine (None for SQLite or a remote
+    server): the parent of this connection's backend."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    fields = stat_fields(backend)
+    connection.close()
+    return int(fields[1]) if fields else None
+
+
+def database_cpu_s(postmaster: int | None) -> float | None:
+    """CPU seconds of a local PostgreSQL: the postmaster, its live children (backends, background
+    workers) and those it reaped (connections closed since it started)."""
+    if postmaster is None:
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    main = stat_fields(postmaster)
+    if main is None:
+        return None
+    total = sum(int(x) for x in main[11:15]) / ticks
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) != postmaster:
+            fields = stat_fields(entry)
+            if fields and int(fields[1]) == postmaster:
+                total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
 def loadavg() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
@@ -617,7 +660,8 @@ def sign_in(run: Run, members: list[Member]) -> dict:
     return {"errors": dict(errors), "without_csrf": without}
 
 
-def run_once(args, env: dict, members: list[Member], workers: int, names: dict) -> dict:
+def run_once(args, env: dict, members: list[Member], workers: int, names: dict,
+             postmaster: int | None = None) -> dict:
     mean_think = sum(THINK_RANGE) / 2 * args.think_scale
     facilitators = [m for m in members if m.live]
     share = WRITE_MIX["attendance"] / sum(WRITE_MIX.values()) if facilitators else 0.0
@@ -648,6 +692,7 @@ def run_once(args, env: dict, members: list[Member], workers: int, names: dict) 
             f"{args.writes_per_minute:g} writes/min")
         load_start = loadavg()
         cpu_before, _n = server_cpu_s(server.process.pid)
+        db_before = database_cpu_s(postmaster)
         client_before = os.times()
         run.start_at = time.perf_counter() + 0.2
         run.end_at = run.start_at + args.duration
@@ -662,6 +707,7 @@ def run_once(args, env: dict, members: list[Member], workers: int, names: dict) 
                 break
         elapsed = max(time.perf_counter() - run.start_at, 1e-6)
         cpu_after, processes = server_cpu_s(server.process.pid)
+        db_after = database_cpu_s(postmaster)
         client_after = os.times()
         load_end = loadavg()
         alive = server.process.poll() is None
@@ -679,6 +725,7 @@ def run_once(args, env: dict, members: list[Member], workers: int, names: dict) 
         "server_cpu_s": round(server_cpu, 2), "server_processes": processes, "server_alive_at_end": alive,
         "server_cpu_ms_per_request": round(server_cpu / overall["requests"] * 1000, 2) if overall["requests"] else None,
         "server_cpu_share_of_one_core": round(server_cpu / elapsed, 2),
+        "database_cpu_s": round(db_after - db_before, 2) if db_before is not None and db_after is not None else None,
         "client_cpu_s": round(client_cpu, 2), "load_average_start": load_start, "load_average_end": load_end,
         "writes": writes,
         "offered": {"mean_think_s": round(mean_think, 2), "page_or_write_actions_per_s": round(actions_per_s, 2),
@@ -707,6 +754,11 @@ def print_run(result: dict) -> None:
     print(f"server CPU {result['server_cpu_s']} s ({result['server_processes']} processes) = "
           f"{fmt(result['server_cpu_ms_per_request'])} ms per request, {result['server_cpu_share_of_one_core']} "
           f"of a core; load generator CPU {result['client_cpu_s']} s")
+    if result["database_cpu_s"] is not None:
+        db = result["database_cpu_s"]
+        requests = result["overall"]["requests"]
+        print(f"PostgreSQL CPU {db} s = {fmt(db / requests * 1000 if requests else None)} ms per request "
+              "(postmaster and backends, this machine)")
 
 
 def fmt(value) -> str:
@@ -800,6 +852,7 @@ def realistic(args, counts: list[int]) -> int:
     sessions = common.session_keys(people)
     for member in members:
         member.session = sessions[member.person_id]
+    postmaster = postmaster_pid()
     connection.close()
     names = {"session": settings.SESSION_COOKIE_NAME, "csrf": settings.CSRF_COOKIE_NAME}
     say(f"{database}; territory {info['territory']} ({args.size}); {len(members)} members {info['roles']}"
@@ -810,7 +863,7 @@ def realistic(args, counts: list[int]) -> int:
 
     results = []
     for workers in counts:
-        result = run_once(args, env, members, workers, names)
+        result = run_once(args, env, members, workers, names, postmaster)
         print_run(result)
         results.append(result)
 
