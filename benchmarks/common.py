@@ -33,7 +33,7 @@ COORDINATOR_EMAIL = f"coordination@{BENCH_DOMAIN}"
 MEMBER_EMAIL = f"membre@{BENCH_DOMAIN}"
 BENCH_PASSWORD = "banc-essai-concertation"
 BENCH_SECRET_KEY = "benchmarks-only-secret-key-never-used-in-production-0123456789"
-SCALES = ("S", "L")
+SCALES = ("S", "M", "L")
 
 # Budgets of issue 7.
 PAGE_P95_MS = 50.0

@@ -1,6 +1,6 @@
 """Build a synthetic territory for the benchmarks, deterministically, with bulk inserts.
 
-    python benchmarks/generate.py --scale S|L [--database-url URL] [--seed N]
+    python benchmarks/generate.py --scale S|M|L [--database-url URL] [--seed N]
 
 Scale S is the demo territory (``concertation.demo.loader.load_demo()``) plus a few proposals,
 ballots, comments and meetings, and its plan grows by 30 activities, 10 indicators and 200
@@ -8,7 +8,8 @@ measurements; scale L is a large territory (issue 7): 50 spaces, 500 organizatio
 memberships with delegates, roles with terms, versioned charters, 5 000 proposals with 200 000
 ballots (results from the real tally), 20 000 comments, 2 000 meetings with 20 000 agenda items
 (attendance, minutes, RSVPs, follow-ups), 14 plans (the assembly's adopted plan in force has
-1 200 of the 3 000 activities and 200 of the 500 indicators) with 50 000 measurements. Everything
+1 200 of the 3 000 activities and 200 of the 500 indicators) with 50 000 measurements; scale M is
+built like L with about a third of everything (20 spaces, 150 organizations, 1 500 people). Everything
 comes from ``random.Random(seed)``: two runs with the same seed give the same territory (only timestamps
 differ; at S the demo's own receipt codes are random too).
 
@@ -63,6 +64,9 @@ SCALES = {
     # S: the demo (its own spaces, organizations and people) plus a little.
     "S": Scale("S", spaces=0, organizations=0, people=0, proposals=40, ballots=600, comments=150,
                meetings=12, agenda_items=80, activities=30, indicators=10, measurements=200),
+    # M: a mid-sized territory built like L (about a third of it): the realistic load's default.
+    "M": Scale("M", spaces=20, organizations=150, people=1500, proposals=1200, ballots=40_000, comments=5000,
+               meetings=500, agenda_items=5000, activities=800, indicators=120, measurements=12_000),
     "L": Scale("L", spaces=50, organizations=500, people=5000, proposals=5000, ballots=200_000, comments=20_000,
                meetings=2000, agenda_items=20_000, activities=3000, indicators=500, measurements=50_000),
 }
@@ -1416,13 +1420,13 @@ STEPS: list[Step] = [
     Step("hashes", "Mots de passe (un hachage)", step_hashes),
     Step("demo", "Démo (load_demo)", step_demo, scales=("S",)),
     Step("accounts", "Comptes et personnes", step_accounts),
-    Step("territory", "Territoire, secteurs, collèges", step_territory, scales=("L",)),
-    Step("organizations", "Organismes et affiliations", step_organizations, scales=("L",)),
-    Step("spaces", "Espaces", step_spaces, scales=("L",)),
-    Step("memberships", "Adhésions et délégations", step_memberships, scales=("L",)),
-    Step("roles", "Rôles et mandats", step_roles, scales=("L",)),
-    Step("charters", "Chartes (versions)", step_charters, scales=("L",)),
-    Step("coordinators", "Coordination du territoire", step_coordinators, scales=("L",)),
+    Step("territory", "Territoire, secteurs, collèges", step_territory, scales=("M", "L")),
+    Step("organizations", "Organismes et affiliations", step_organizations, scales=("M", "L")),
+    Step("spaces", "Espaces", step_spaces, scales=("M", "L")),
+    Step("memberships", "Adhésions et délégations", step_memberships, scales=("M", "L")),
+    Step("roles", "Rôles et mandats", step_roles, scales=("M", "L")),
+    Step("charters", "Chartes (versions)", step_charters, scales=("M", "L")),
+    Step("coordinators", "Coordination du territoire", step_coordinators, scales=("M", "L")),
     Step("bench_s", "Comptes du banc dans la démo", step_bench_accounts_s, scales=("S",)),
     Step("collect", "Votants et membres par espace", step_collect),
     Step("proposals", "Propositions, versions, options", step_proposals),
