@@ -15,4 +15,7 @@ class AccountsConfig(AppConfig):
         from . import signals
 
         audit.register_actions({"account.erased": _("Compte effacé")})
+        audit.register_detail_labels({
+            "by_self": _("par la personne elle-même"),
+        })
         user_logged_in.connect(signals.keep_language_on_sign_in, dispatch_uid="accounts_language_on_sign_in")

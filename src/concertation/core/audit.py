@@ -18,8 +18,9 @@ is then empty, which reads « the system ».
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from django.core.cache import cache
@@ -33,10 +34,14 @@ LABEL_LENGTH = 300
 
 # The one action core writes itself (record_access_denied); the apps register theirs.
 ACCESS_DENIED = "access.denied"
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 
 _actions: dict[str, Any] = {}  # key → label (lazy), in registration order
 _relations: list[str] = []  # foreign keys that lead an object toward its territory, tried in order
 _territory_models: set[str] = set()  # model labels ("app.model") whose rows are territories
+_detail_labels: dict[str, Any] = {}  # detail key → label (lazy)
+_yes, _no = _("oui"), _("non")
 
 
 def register_actions(actions: Mapping[str, Any]) -> None:
@@ -56,6 +61,45 @@ def action_choices() -> list[tuple[str, Any]]:
 
 def is_action(key: str) -> bool:
     return key in _actions
+
+
+def register_detail_labels(labels: Mapping[str, Any]) -> None:
+    """Name the details an app records (key → label shown in the log: « début », not ``start``)."""
+    _detail_labels.update(labels)
+
+
+def describe_details(details: Mapping[str, Any] | None) -> list[tuple[str, str, bool]]:
+    """The details as (label, value, named) for people: dates in words, lists joined, yes or no;
+    ``named`` is False for a key no app named (the log shows it as code)."""
+    from . import formatting
+
+    items = []
+    for key, value in (details or {}).items():
+        if value in (None, "", [], {}):
+            continue
+        label = _detail_labels.get(key)
+        items.append((str(label) if label is not None else key, _detail_value(value, formatting), label is not None))
+    return items
+
+
+def _detail_value(value: Any, formatting) -> str:
+    if isinstance(value, bool):
+        return str(_yes) if value else str(_no)
+    if isinstance(value, list | tuple):
+        return ", ".join(_detail_value(item, formatting) for item in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{key} {_detail_value(item, formatting)}" for key, item in value.items())
+    if isinstance(value, str) and ISO_DAY.fullmatch(value):
+        try:
+            return formatting.day(date.fromisoformat(value), weekday=False)
+        except ValueError:
+            return value
+    if isinstance(value, str) and ISO_MOMENT.match(value):
+        try:
+            return formatting.moment(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    return str(value)
 
 
 def register_territory_relations(*names: str) -> None:

@@ -33,6 +33,14 @@ class DecisionsConfig(AppConfig):
             "proposal.outcome_edited": _("Décision modifiée"),
             "export.downloaded": _("Exportation téléchargée"),
         })
+        audit.register_detail_labels({
+            "method": _("méthode"),
+            "fallback": _("méthode de repli"),
+            "round": _("tour"),
+            "export": _("exportation"),
+            "filters": _("filtres"),
+            "rows": _("lignes"),
+        })
         audit.register_territory_relations("proposal")
 
         from concertation.spaces import decision_methods

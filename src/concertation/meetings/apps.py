@@ -11,4 +11,8 @@ class MeetingsConfig(AppConfig):
         from concertation.core import audit
 
         audit.register_actions({"minutes.adopted": _("Procès-verbal adopté")})
+        audit.register_detail_labels({
+            "meeting": _("rencontre"),
+            "at_meeting": _("adopté à la rencontre"),
+        })
         audit.register_territory_relations("meeting")

@@ -17,4 +17,12 @@ class PlanningConfig(AppConfig):
         register_proposal_links("planning.adjust_plan", decision_links)
 
         audit.register_actions({"plan.revised": _("Plan ajusté")})
+        audit.register_detail_labels({
+            "plan": _("plan"),
+            "item_type": _("élément"),
+            "item_id": _("numéro de l'élément"),
+            "change": _("changement"),
+            "fields": _("champs"),
+            "decision": _("décision"),
+        })
         audit.register_territory_relations("plan")

@@ -24,6 +24,26 @@ class SpacesConfig(AppConfig):
             "membership.ended": _("Adhésion terminée"),
             "delegation.changed": _("Délégation modifiée"),
         })
+        audit.register_detail_labels({
+            "space": _("espace"),
+            "person": _("personne"),
+            "organization": _("organisme"),
+            "role": _("rôle"),
+            "category": _("catégorie"),
+            "college": _("collège"),
+            "kind": _("type"),
+            "start": _("début"),
+            "end": _("fin"),
+            "ended_on": _("terminé le"),
+            "reason": _("motif"),
+            "delegate": _("personne déléguée"),
+            "alternate": _("substitut"),
+            "previous": _("avant"),
+            "before": _("avant"),
+            "after": _("après"),
+            "changed": _("changements"),
+            "version": _("version"),
+        })
         # Whatever belongs to a space, a role or a membership is in that space's territory.
         audit.register_territory_relations("space", "role", "membership")
 

@@ -282,16 +282,9 @@ def target_type_label(label: str) -> str:
         return label
 
 
-def detail_items(details: dict) -> list[tuple[str, str]]:
-    """The details as short « key: value » pairs (nested values are shown as they are)."""
-    items = []
-    for key, value in (details or {}).items():
-        if value in (None, "", [], {}):
-            continue
-        if isinstance(value, list):
-            value = ", ".join(str(item) for item in value)
-        items.append((key, str(value)))
-    return items
+def detail_items(details: dict) -> list[tuple[str, str, bool]]:
+    """The details as (label, value, named): labels the apps registered, dates in words."""
+    return audit.describe_details(details)
 
 
 def audit_page(territory, filters: AuditFilters, page_number):
