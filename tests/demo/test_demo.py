@@ -242,8 +242,10 @@ def test_the_demo_has_decisions_in_the_register_and_one_open_proposal(client):
     proposal = proposals.get(status="open")
     assert proposal.space.slug == ASSEMBLY and proposal.origin == "online"
     assert proposal.accepting_ballots()
-    remaining = proposal.closes_at - timezone.now()
-    assert timedelta(days=OPEN_PROPOSAL_DAYS - 1) < remaining <= timedelta(days=OPEN_PROPOSAL_DAYS)
+    # It closes at 5 p.m., on the day OPEN_PROPOSAL_DAYS after the load.
+    closes = timezone.localtime(proposal.closes_at)
+    assert closes.date() == timezone.localdate() + timedelta(days=OPEN_PROPOSAL_DAYS)
+    assert (closes.hour, closes.minute) == (17, 0)
     voters = eligible_voters(proposal)
     voted = set(Participation.objects.filter(proposal=proposal).values_list("voter_key", flat=True))
     delegate = User.objects.get(email=ACCOUNT_EMAILS["delegate"])

@@ -5,7 +5,7 @@ charter's fallback vote apply, and the audit records it all."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -62,7 +62,10 @@ def build_proposal(ctx: DemoContext, item: dict) -> Proposal:
                                          body=ctx.t(item["body"]), origin=item["origin"], adopts_charter=charter)
     if item["opens"].startswith("now"):
         now = timezone.now()
-        opened, closes_at = _from_now(item["opens"], now), _from_now(item["closes"], now)
+        opened = _from_now(item["opens"], now)
+        # closes at 5 p.m. on its day, as a coordinator would set it (not at the minute of the load)
+        closes_at = timezone.make_aware(datetime.combine(
+            timezone.localdate(_from_now(item["closes"], now)), time(17)))
     else:
         opened = ctx.at(item["opens"])
         closes_at = opened + timedelta(minutes=item["open_for"])
