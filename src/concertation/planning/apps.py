@@ -26,3 +26,11 @@ class PlanningConfig(AppConfig):
             "decision": _("décision"),
         })
         audit.register_territory_relations("plan")
+
+        # What a charter (in spaces, below planning) may reserve to a decision, and its default.
+        from concertation.spaces.plan_changes import register_plan_change_kinds
+
+        register_plan_change_kinds({
+            "priority": _("Priorités"), "objective": _("Objectifs"), "strategy": _("Stratégies"),
+            "activity": _("Actions"), "indicator_target": _("Cibles des indicateurs"),
+        }, reserved_by_default=["priority", "objective", "strategy", "indicator_target"])

@@ -21,6 +21,7 @@ from .models import (
     RoleAssignment,
     Space,
 )
+from .plan_changes import plan_change_choices
 from .selectors import organizations_of, people_of_territory
 
 User = get_user_model()
@@ -219,8 +220,7 @@ class CharterForm(forms.ModelForm):
     reserved_plan_changes = forms.MultipleChoiceField(
         label=_("Changements du plan adopté réservés à une décision"), required=False,
         widget=forms.CheckboxSelectMultiple,
-        choices=[("priority", _("Priorités")), ("objective", _("Objectifs")), ("strategy", _("Stratégies")),
-                 ("activity", _("Actions")), ("indicator_target", _("Cibles des indicateurs"))],
+        choices=plan_change_choices,  # planning registers them (spaces/plan_changes.py)
     )
 
     class Meta:

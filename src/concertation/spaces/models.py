@@ -282,7 +282,10 @@ class RoleAssignment(BaseModel):
 
 
 def default_reserved_plan_changes() -> list[str]:
-    return ["priority", "objective", "strategy", "indicator_target"]
+    """The plan changes a new charter reserves to a decision: planning says which (plan_changes.py)."""
+    from .plan_changes import reserved_by_default
+
+    return reserved_by_default()
 
 
 class Charter(BaseModel):
