@@ -182,10 +182,11 @@ class Rsvp(BaseModel):
 
 class Attendance(BaseModel):
     class Status(models.TextChoices):
-        PRESENT = "present", _("Présent")
-        LATE = "late", _("En retard")
-        EXCUSED = "excused", _("Excusé")
-        ABSENT = "absent", _("Absent")
+        # Épicène: the status of a person's attendance, not an adjective about her.
+        PRESENT = "present", _("Présence")
+        LATE = "late", _("Retard")
+        EXCUSED = "excused", _("Absence motivée")
+        ABSENT = "absent", _("Absence")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
