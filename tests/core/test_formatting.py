@@ -255,3 +255,20 @@ def test_filters_read_iso_text_and_stay_quiet_on_what_is_not_a_date(fr):
     template = Template("[{{ a|day }}][{{ b|day }}][{{ c|hour }}][{{ d|money }}]")
     text = template.render(Context({"a": "2025-09-01", "b": "pas une date", "c": None, "d": "x"}))
     assert text == "[lundi 1er septembre 2025][][][]"
+
+
+def test_a_timetable_slot_is_compact_in_both_languages():
+    from datetime import datetime
+
+    from django.utils import timezone, translation
+
+    from concertation.core import formatting
+
+    start = timezone.make_aware(datetime(2026, 9, 15, 18, 30))
+    end = timezone.make_aware(datetime(2026, 9, 15, 18, 35))
+    with translation.override("fr-ca"):
+        assert formatting.clock_span(start, end) == "18\u00a0h\u00a030 – 18\u00a0h\u00a035"
+    with translation.override("en"):
+        assert formatting.clock_span(start, end) == "6:30–6:35\u00a0p.m."
+        noonish = timezone.make_aware(datetime(2026, 9, 15, 11, 50)), timezone.make_aware(datetime(2026, 9, 15, 12, 5))
+        assert formatting.clock_span(*noonish) == "11:50\u00a0a.m.–12:05\u00a0p.m."

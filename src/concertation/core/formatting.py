@@ -141,6 +141,20 @@ def hour_range(start: datetime | None, end: datetime | None) -> str:
     return f"{first} to {_en_hour(end_local)}"
 
 
+def clock_span(start: datetime | None, end: datetime | None) -> str:
+    """A timetable's slot, compact: « 18 h 30 – 18 h 35 »; « 6:30–6:35 p.m. », « 11:50 a.m.–12:05 p.m. »."""
+    if start is None or start == "" or end is None or end == "":
+        return hour(start) if start not in (None, "") else ""
+    start_local = _local(start) if isinstance(start, datetime) else start
+    end_local = _local(end) if isinstance(end, datetime) else end
+    if lang() == "fr":
+        return f"{hour(start_local)} – {hour(end_local)}"
+    same_half = (start_local.hour < 12) == (end_local.hour < 12)
+    bare = same_half and _en_hour(start_local) not in ("noon", "midnight") \
+        and _en_hour(end_local) not in ("noon", "midnight")
+    return f"{_en_hour(start_local, meridiem=not bare)}–{_en_hour(end_local)}"
+
+
 def moment(value: datetime | None, *, weekday: bool = True, year: bool | None = True,
            short: bool = False) -> str:
     """« lundi 1er septembre 2025 à 18 h »; « Monday, September 1, 2025, at 6 p.m. »."""

@@ -93,6 +93,12 @@ def hour_range(start, end):
 
 @register.filter
 @_quiet
+def clock_span(start, end):
+    return formatting.clock_span(start, end)
+
+
+@register.filter
+@_quiet
 def day_and_hours(start, end):
     return formatting.day_and_hours(start, end)
 
