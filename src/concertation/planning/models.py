@@ -3,6 +3,9 @@ and the revisions that trace every change of an adopted plan to the decision tha
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -194,6 +197,9 @@ class Measurement(BaseModel):
         constraints = [models.UniqueConstraint(fields=["indicator", "date"], name="planning_one_measure_per_date")]
 
 
+STORED_DAY = re.compile(r"\((\d{4}-\d{2}-\d{2})\)$")
+
+
 class Revision(BaseModel):
     """One change of an adopted plan: what, the field-level diff, why, who, and which decision.
 
@@ -219,6 +225,18 @@ class Revision(BaseModel):
                                  related_name="plan_revisions", verbose_name=_("décision qui l'autorise"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     made_at = models.DateTimeField(_("le"))
+
+
+    @property
+    def shown_label(self) -> str:
+        """The item's label as people read it: a measurement's date (stored as « Name (2025-03-31) »,
+        the same in every language) written out in the reader's language."""
+        found = STORED_DAY.search(self.item_label or "")
+        if found is None:
+            return self.item_label
+        from concertation.core.formatting import day
+
+        return f"{self.item_label[:found.start()]}({day(date.fromisoformat(found[1]), weekday=False)})"
 
     class Meta:
         verbose_name = _("révision du plan")

@@ -108,7 +108,7 @@ def item_history_page(plan: Plan, kind: str, item: int) -> dict:
     if not exists and not revisions_list:
         raise Http404
     if not exists:
-        title = revisions_list[0].item_label
+        title = revisions_list[0].shown_label
     return {"title": title, "number": number, "exists": exists,
             "rows": [revision_row(revision) for revision in revisions_list]}
 
