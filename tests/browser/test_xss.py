@@ -31,7 +31,6 @@ from django.utils import timezone
 from concertation.decisions import ballots as ballot_services
 from concertation.decisions import services as decisions
 from concertation.directory.models import College
-from concertation.meetings import live
 from concertation.meetings.models import AgendaItem
 from concertation.meetings.services import agenda
 from concertation.meetings.services import evaluation as evaluation_svc
@@ -39,6 +38,7 @@ from concertation.meetings.services import followups as followups_svc
 from concertation.meetings.services import meeting as meeting_svc
 from concertation.meetings.services import minutes as minutes_svc
 from concertation.meetings.services import rsvp as rsvp_svc
+from concertation.meetings.services import votes as live
 from concertation.meetings.services.attendance import attendance_set
 from concertation.planning import services as planning
 from concertation.spaces import invitations

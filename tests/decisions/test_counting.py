@@ -10,15 +10,15 @@ from concertation.decisions import ballots
 from concertation.decisions.counting import Room, count_hands
 from concertation.decisions.models import Option, Proposal
 from concertation.decisions.services import proposal_create
-from concertation.meetings import live
+from concertation.meetings.services import votes as live
 from tests.meetings.test_live import Room as MeetingRoom
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "concertation"
 
 
 def test_meetings_never_tally_a_vote_themselves():
-    """meetings/live.py calls decisions for a result: it neither imports the methods nor tallies."""
-    tree = ast.parse((SRC / "meetings" / "live.py").read_text())
+    """meetings/services/votes.py calls decisions for a result: it neither imports the methods nor tallies."""
+    tree = ast.parse((SRC / "meetings" / "services" / "votes.py").read_text())
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert "concertation.decisions.methods" not in imported
     called = {node.func.attr for node in ast.walk(tree)

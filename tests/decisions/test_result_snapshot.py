@@ -29,9 +29,9 @@ from concertation.decisions.eligibility import Electorate, Voter
 from concertation.decisions.models import Option, Proposal
 from concertation.demo.loader import TERRITORY_SLUG, load_demo
 from concertation.directory.models import College
-from concertation.meetings import live
 from concertation.meetings.models import AgendaItem, Meeting
 from concertation.meetings.services import meeting as meeting_svc
+from concertation.meetings.services import votes as live
 from concertation.meetings.services.attendance import attendance_set
 from concertation.spaces.models import Delegation
 from tests.factories import (

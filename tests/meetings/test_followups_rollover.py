@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from pypdf import PdfReader
 
 from concertation.core.errors import DomainError
-from concertation.meetings import followups, live, minutes, notice, tasks
+from concertation.meetings import followups, minutes, notice, tasks
 from concertation.meetings.models import (
     AgendaItem,
     Attendance,
@@ -30,6 +30,7 @@ from concertation.meetings.selectors import accepted_items
 from concertation.meetings.services import agenda
 from concertation.meetings.services import followups as followups_svc
 from concertation.meetings.services import meeting as meeting_svc
+from concertation.meetings.services import votes as live
 from concertation.meetings.services.attendance import attendance_mark_yes
 
 from .test_live import Room

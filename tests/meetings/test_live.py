@@ -19,7 +19,6 @@ from concertation.decisions import ballots
 from concertation.decisions.explain import explain
 from concertation.decisions.models import Proposal, Recusal
 from concertation.decisions.services import proposal_create
-from concertation.meetings import live
 from concertation.meetings.live_forms import WhoList
 from concertation.meetings.models import (
     AgendaItem,
@@ -29,6 +28,7 @@ from concertation.meetings.models import (
     Meeting,
 )
 from concertation.meetings.services import meeting as meeting_svc
+from concertation.meetings.services import votes as live
 from concertation.spaces.models import Charter, Role
 from tests.factories import RoleAssignmentFactory, RoleFactory, UserFactory
 

@@ -11,7 +11,7 @@
 - ``evaluation``: the anonymous evaluation of a meeting.
 
 Decisions taken in a meeting (electronic vote, show of hands, the decision entering the register)
-are written by ``meetings.live``, which asks ``decisions`` for the count.
+are written by ``services.votes``, which asks ``decisions`` for the count.
 
 Services are keyword-only and atomic; a refused action raises ``DomainError`` with a translated
 message. Reads (pages, lists, the quorum) are in ``meetings.selectors``, ``meetings.attendance``,

@@ -1,7 +1,7 @@
 """The course of a meeting: opening it (convened → in progress) and closing it (→ held), the
 secretary's notes on each item, and the conflicts of interest declared on an item.
 
-The decisions taken on items are written by ``meetings.live``.
+The decisions taken on items are written by ``services.votes``.
 """
 
 from __future__ import annotations

@@ -23,7 +23,6 @@ from concertation.core import formatting
 from concertation.core.errors import DomainError, add_domain_error
 from concertation.directory.models import Organization
 
-from .. import live as decisions_in_meeting
 from ..live_forms import (
     ConflictForm,
     FollowUpForm,
@@ -43,6 +42,7 @@ from ..pages.live import (
 from ..pdf import pdf_response
 from ..services import followups as followup_services
 from ..services import meeting as meeting_services
+from ..services import votes as decisions_in_meeting
 from ..services.attendance import attendance_set
 
 User = get_user_model()

@@ -22,11 +22,11 @@ from concertation.decisions import services as decisions
 from concertation.decisions.counting import Room, count_hands
 from concertation.decisions.models import Proposal
 
-from .attendance import MeetingQuorum, ensure_quorum
-from .models import AgendaItem, Meeting
-from .services.meeting import item_in as _item_in
-from .services.meeting import locked as _locked
-from .services.meeting import refuse_unless as _refuse_unless
+from ..attendance import MeetingQuorum, ensure_quorum
+from ..models import AgendaItem, Meeting
+from .meeting import item_in as _item_in
+from .meeting import locked as _locked
+from .meeting import refuse_unless as _refuse_unless
 
 Status = Meeting.Status
 Open = Proposal.Status
