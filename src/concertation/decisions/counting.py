@@ -4,7 +4,7 @@ From the ballots (cast online or raised by show of hands), the electorate, the q
 proposal's rules (its charter's, or those it changed), ``count`` gives the result as it is stored
 (JSON). Online, the quorum is reached by participation; in a meeting, the meeting passes a ``Room``
 (its quorum from attendance, the members present) and the result follows the room. Nothing here
-queries the database: the callers load the ballots (decisions.services, meetings.live).
+queries the database: the callers load the ballots (decisions.services, meetings.services.votes).
 """
 
 from __future__ import annotations
