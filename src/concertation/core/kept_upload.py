@@ -13,9 +13,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.contrib import messages
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .tabular import ImportRefused
 
 logger = logging.getLogger(__name__)
 
@@ -79,3 +83,33 @@ def _purge_stale() -> None:
                 default_storage.delete(path)
     except (OSError, NotImplementedError):
         pass
+
+
+@dataclass
+class Applied:
+    """What confirming a previewed import gave: the importer that ran, or the refusal (the data
+    changed since the preview), or neither (the preview is gone)."""
+
+    importer: object | None = None
+    refused: ImportRefused | None = None
+    filename: str = ""
+
+
+def apply_previewed(request, kept: KeptUpload, *, owner: tuple[str, int], make_importer) -> Applied:
+    """Confirm an import: read the kept file again and apply it all or nothing, with the person's
+    message for a preview that is gone or data that changed since; the kept file is forgotten."""
+    taken = kept.take(request, owner=owner)
+    if taken is None:
+        messages.error(request, _("Cet aperçu n'est plus disponible : téléversez le fichier de nouveau."))
+        return Applied()
+    data, filename = taken
+    importer = make_importer()
+    try:
+        importer.apply(importer.read(data, filename=filename), by=request.user)
+    except ImportRefused as refused:
+        kept.forget(request)
+        messages.error(request, _("Rien n'a été importé : les données ont changé depuis l'aperçu. Corrigez les "
+                                  "lignes signalées, puis téléversez le fichier de nouveau."))
+        return Applied(refused=refused, filename=filename)
+    kept.forget(request)
+    return Applied(importer=importer, filename=filename)

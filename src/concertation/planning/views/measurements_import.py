@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from concertation.core.kept_upload import KeptUpload
-from concertation.core.tabular import ImportRefused, template_response
+from concertation.core.kept_upload import KeptUpload, apply_previewed
+from concertation.core.tabular import template_response
 from concertation.spaces.forms import UploadForm
 
 from ..measurements_import import COLUMNS, MeasurementImport, template_examples
@@ -60,24 +60,17 @@ def measurement_import(request, territory, space, plan):
 
 
 def _confirm(request, space, plan):
-    kept = KEPT.take(request, owner=("plan", plan.pk))
-    if kept is None:
-        messages.error(request, _("Cet aperçu n'est plus disponible : téléversez le fichier de nouveau."))
+    applied = apply_previewed(request, KEPT, owner=("plan", plan.pk),
+                              make_importer=lambda: MeasurementImport(plan, request.user))
+    if applied.refused is not None:
+        return _page(request, space, plan, "import_preview.html", preview=applied.refused.preview, token=None,
+                     filename=applied.filename, form=UploadForm())
+    if applied.importer is None:
         return redirect("planning:measurement_import", **plan_kwargs(plan))
-    data, filename = kept
-    importer = MeasurementImport(plan, request.user)
-    try:
-        importer.apply(importer.read(data, filename=filename), by=request.user)
-    except ImportRefused as refused:
-        KEPT.forget(request)
-        messages.error(request, _("Rien n'a été importé : les données ont changé depuis l'aperçu. Corrigez les "
-                                  "lignes signalées, puis téléversez le fichier de nouveau."))
-        return _page(request, space, plan, "import_preview.html", preview=refused.preview, token=None,
-                     filename=filename, form=UploadForm())
-    KEPT.forget(request)
+    count = applied.importer.count
     messages.success(request, ngettext("Importation terminée : %(count)s mesure ajoutée.",
-                                       "Importation terminée : %(count)s mesures ajoutées.", importer.count)
-                     % {"count": importer.count})
+                                       "Importation terminée : %(count)s mesures ajoutées.", count)
+                     % {"count": count})
     return redirect("planning:dashboard", **plan_kwargs(plan))
 
 

@@ -17,11 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from concertation.core.kept_upload import KeptUpload
+from concertation.core.kept_upload import KeptUpload, apply_previewed
 from concertation.core.tabular import (
     MAX_BYTES,
     MAX_ROWS,
-    ImportRefused,
     template_response,
 )
 
@@ -63,21 +62,14 @@ def import_members(request, territory):
 
 
 def _confirm(request, territory):
-    kept = KEPT.take(request, owner=("territory", territory.pk))
-    if kept is None:
-        messages.error(request, _("Cet aperçu n'est plus disponible : téléversez le fichier de nouveau."))
+    applied = apply_previewed(request, KEPT, owner=("territory", territory.pk),
+                              make_importer=lambda: OrganizationImport(territory, base_url=base_url(request)))
+    if applied.refused is not None:
+        return _page(request, territory, "preview.html", preview=applied.refused.preview, token=None,
+                     filename=applied.filename, form=UploadForm())
+    if applied.importer is None:
         return redirect("spaces:import", territory=territory.slug)
-    data, filename = kept
-    importer = OrganizationImport(territory, base_url=base_url(request))
-    try:
-        importer.apply(importer.read(data, filename=filename), by=request.user)
-    except ImportRefused as refused:
-        KEPT.forget(request)
-        messages.error(request, _("Rien n'a été importé : les données ont changé depuis l'aperçu. "
-                                  "Corrigez les lignes signalées, puis téléversez le fichier de nouveau."))
-        return _page(request, territory, "preview.html", preview=refused.preview, token=None,
-                     filename=filename, form=UploadForm())
-    KEPT.forget(request)
+    importer = applied.importer
     messages.success(request, _("Importation terminée : %(parts)s.") % {"parts": _summary(importer.stats)})
     return redirect("spaces:organizations", territory=territory.slug)
 
