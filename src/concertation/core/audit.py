@@ -41,6 +41,9 @@ _actions: dict[str, Any] = {}  # key → label (lazy), in registration order
 _relations: list[str] = []  # foreign keys that lead an object toward its territory, tried in order
 _territory_models: set[str] = set()  # model labels ("app.model") whose rows are territories
 _detail_labels: dict[str, Any] = {}  # detail key → label (lazy)
+_detail_refs: dict[str, str] = {}  # detail key → model label of the object whose id it holds
+_detail_values: dict[str, Any] = {}  # detail key → function: stored code → words
+_hidden_details: set[str] = set()
 _yes, _no = _("oui"), _("non")
 
 
@@ -68,17 +71,86 @@ def register_detail_labels(labels: Mapping[str, Any]) -> None:
     _detail_labels.update(labels)
 
 
-def describe_details(details: Mapping[str, Any] | None) -> list[tuple[str, str, bool]]:
-    """The details as (label, value, named) for people: dates in words, lists joined, yes or no;
-    ``named`` is False for a key no app named (the log shows it as code)."""
+def register_detail_refs(refs: Mapping[str, str]) -> None:
+    """Details that hold an object's id (key → model label, "app.model"): the log shows
+    the object's name, read for a whole page at once."""
+    _detail_refs.update(refs)
+
+
+def register_detail_values(values: Mapping[str, Any]) -> None:
+    """Details whose stored value is a code (key → function giving the words: a method's key → its
+    name, a kind of item → « indicateur »)."""
+    _detail_values.update(values)
+
+
+def hide_details(*keys: str) -> None:
+    """Details kept for the record but not shown: they repeat what the log's line already says
+    (the space, the plan) or mean nothing to a reader (an internal number)."""
+    _hidden_details.update(keys)
+
+
+def choice_words(*choices) -> Any:
+    """A detail's code in words, from the model choices it comes from (the first that knows it)."""
+    def words(value) -> str:
+        for enum in choices:
+            if value in enum.values:
+                return str(enum(value).label)
+        return str(value)
+    return words
+
+
+def field_words(*models) -> Any:
+    """A list of field names (what changed) as the fields' names people read."""
+    def words(value) -> str:
+        names = []
+        for name in value if isinstance(value, list | tuple) else [value]:
+            label = next((model._meta.get_field(name).verbose_name for model in models
+                          if name in {field.name for field in model._meta.get_fields()}), name)
+            names.append(str(label))
+        return ", ".join(names)
+    return words
+
+
+def describe_events(events) -> None:
+    """Give each event of a page its ``detail_items``: (label, value, named), names of referenced
+    objects read with one query per kind of object, codes in words, dates written out."""
     from . import formatting
 
+    wanted: dict[str, set] = {}
+    for event in events:
+        for key, value in (event.details or {}).items():
+            if key in _detail_refs and isinstance(value, int) and not isinstance(value, bool):
+                wanted.setdefault(_detail_refs[key], set()).add(value)
+    names = {label: _names_of(label, ids) for label, ids in wanted.items()}
+    for event in events:
+        event.detail_items = describe_details(event.details, names=names, formatting=formatting)
+
+
+def _names_of(model_label: str, ids: set) -> dict:
+    from django.apps import apps
+
+    model = apps.get_model(model_label)
+    return {pk: str(obj) for pk, obj in model._default_manager.in_bulk(list(ids)).items()}
+
+
+def describe_details(details: Mapping[str, Any] | None, *, names: Mapping[str, dict] | None = None,
+                     formatting=None) -> list[tuple[str, str, bool]]:
+    """The details as (label, value, named) for people: dates in words, lists joined, yes or no,
+    codes in words, objects by name; ``named`` is False for a key no app named (shown as code)."""
+    if formatting is None:
+        from . import formatting
     items = []
     for key, value in (details or {}).items():
-        if value in (None, "", [], {}):
+        if value in (None, "", [], {}) or key in _hidden_details:
             continue
         label = _detail_labels.get(key)
-        items.append((str(label) if label is not None else key, _detail_value(value, formatting), label is not None))
+        if key in _detail_refs and isinstance(value, int) and not isinstance(value, bool):
+            shown = (names or {}).get(_detail_refs[key], {}).get(value) or f"n° {value}"
+        elif key in _detail_values:
+            shown = _detail_values[key](value)
+        else:
+            shown = _detail_value(value, formatting)
+        items.append((str(label) if label is not None else key, str(shown), label is not None))
     return items
 
 

@@ -35,17 +35,27 @@ class DecisionsConfig(AppConfig):
         })
         audit.register_detail_labels({
             "method": _("méthode"),
-            "fallback": _("méthode de repli"),
+            "fallback": _("vote de repli"),
             "round": _("tour"),
             "export": _("exportation"),
             "filters": _("filtres"),
             "rows": _("lignes"),
         })
+        from . import methods
+
+        def method_words(key) -> str:
+            method = methods.REGISTRY.get(key)
+            return str(_translated(method.title)) if method is not None and method.title else str(key)
+
+        audit.register_detail_refs({"fallback": "decisions.proposal"})
+        audit.register_detail_values({
+            "method": method_words,
+            "export": lambda value: str(_("registre des décisions (CSV)")) if value == "decision_register_csv" else value,
+        })
         audit.register_territory_relations("proposal")
 
         from concertation.spaces import decision_methods
 
-        from . import methods
 
         for key in methods.keys():
             tell_spaces(methods.REGISTRY[key])

@@ -15,4 +15,6 @@ class MeetingsConfig(AppConfig):
             "meeting": _("rencontre"),
             "at_meeting": _("adopté à la rencontre"),
         })
+        audit.register_detail_refs({"at_meeting": "meetings.meeting"})
+        audit.hide_details("meeting")  # the line names the minutes, which name their meeting
         audit.register_territory_relations("meeting")

@@ -25,6 +25,16 @@ class PlanningConfig(AppConfig):
             "fields": _("champs"),
             "decision": _("décision"),
         })
+        from .models import Activity, Indicator, Objective, Plan, Priority, Revision, Strategy
+        from .revisions import MODELS
+
+        audit.register_detail_refs({"decision": "decisions.proposal"})
+        audit.register_detail_values({
+            "item_type": lambda value: str(MODELS[value]._meta.verbose_name) if value in MODELS else str(value),
+            "change": audit.choice_words(Revision.Action),
+            "fields": audit.field_words(Plan, Priority, Objective, Strategy, Activity, Indicator),
+        })
+        audit.hide_details("plan", "item_id")  # the line names the plan's item
         audit.register_territory_relations("plan")
 
         # What a charter (in spaces, below planning) may reserve to a decision, and its default.

@@ -44,6 +44,19 @@ class SpacesConfig(AppConfig):
             "changed": _("changements"),
             "version": _("version"),
         })
+        from .models import Charter, Delegation, MembershipCategory, Role
+
+        audit.register_detail_refs({
+            "person": "accounts.user", "previous": "accounts.user", "delegate": "accounts.user",
+            "alternate": "accounts.user", "organization": "directory.organization", "college": "directory.college",
+            "role": "spaces.role",
+        })
+        audit.register_detail_values({
+            "category": audit.choice_words(MembershipCategory),
+            "kind": audit.choice_words(Delegation.Kind, Role.Kind),
+            "changed": audit.field_words(Charter),
+        })
+        audit.hide_details("space")  # the line already names the space's object
         # Whatever belongs to a space, a role or a membership is in that space's territory.
         audit.register_territory_relations("space", "role", "membership")
 

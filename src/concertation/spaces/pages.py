@@ -282,15 +282,11 @@ def target_type_label(label: str) -> str:
         return label
 
 
-def detail_items(details: dict) -> list[tuple[str, str, bool]]:
-    """The details as (label, value, named): labels the apps registered, dates in words."""
-    return audit.describe_details(details)
-
 
 def audit_page(territory, filters: AuditFilters, page_number):
     """A page of the territory's audit log, each event with its target's type and its details."""
     page = Paginator(events_of_territory(territory.pk, filters), PAGE_SIZE).get_page(page_number)
     for event in page.object_list:
         event.type_label = target_type_label(event.target_type)
-        event.detail_items = detail_items(event.details)
+    audit.describe_events(page.object_list)
     return page
