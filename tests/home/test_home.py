@@ -204,7 +204,7 @@ def test_a_person_without_any_space_reads_what_each_block_will_hold(world, clien
     for text in ("Ici s'afficheront les prochaines rencontres de vos espaces",
                  "Ici s'afficheront les propositions sur lesquelles vous pouvez voter",
                  "Ici s'afficheront les tâches que les rencontres vous confient",
-                 "Ici s'afficheront vos rôles", "Ici s'afficheront les décisions et les procès-verbaux récents"):
+                 "Ici s'afficheront vos rôles", "Ici s'afficheront les décisions et les procès-verbaux de vos espaces des trois derniers mois"):
         assert text in html
     assert "À faire pour vos espaces" not in html
 

@@ -36,7 +36,7 @@ FOLLOW_UP_LIMIT = 8
 PROPOSAL_LIMIT = 8
 # Windows that keep each block to what is worth a glance (and its rows bounded).
 MEETINGS_AHEAD = timedelta(days=90)
-RECENT = timedelta(days=45)
+RECENT = timedelta(days=91)  # « to read »: three months, a season of meetings (home.html says so)
 MINUTES_BEHIND = timedelta(days=365)
 
 
