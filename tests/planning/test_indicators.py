@@ -429,3 +429,15 @@ def test_indicator_pages_are_out_of_reach_for_others(adopted, world, client_for)
     assert client_for(world.foreigner).get(
         url(world, "indicator", adopted.plan, indicator=adopted.households.pk)).status_code == 200  # public assembly
     assert Plan.objects.count() == 2
+
+
+def test_a_computed_value_drops_a_zero_decimal_but_keeps_a_real_one():
+    from django.utils import translation
+
+    from concertation.planning.indicators import approx
+
+    with translation.override("fr-ca"):
+        assert approx(Decimal("12.0")) == "12"
+        assert approx(Decimal("18.44")) == "18,4"
+        assert approx(Decimal("2.346")) == "2,35"
+        assert approx(Decimal("1234.4")) == "1\u00a0234"

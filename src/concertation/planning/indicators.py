@@ -112,8 +112,10 @@ def approx(value) -> str:
         return "—"
     value = Decimal(value)
     places = Decimal(1) if abs(value) >= 100 else Decimal("0.1") if abs(value) >= 10 else Decimal("0.01")
-    return formats.number_format(value.quantize(places, rounding=ROUND_HALF_UP), use_l10n=True,
-                                 force_grouping=True)
+    rounded = value.quantize(places, rounding=ROUND_HALF_UP)
+    if rounded == rounded.to_integral_value():  # « 12 logements », not « 12,0 logements »
+        rounded = rounded.quantize(Decimal(1))
+    return formats.number_format(rounded, use_l10n=True, force_grouping=True)
 
 
 # Status -----------------------------------------------------------------------------------------
