@@ -236,6 +236,15 @@ def test_members_page_shows_50_a_page_with_a_pager_a_search_and_a_category(world
     assert "63 membres en règle" in text(client.get(url, {"categorie": "inconnue"}))  # ignored
 
 
+def test_members_page_sorts_names_as_a_reader_does_accents_and_case_ignored(world, client):
+    for name in ("Épicerie solidaire", "CLSC du quartier", "Caisse populaire", "Zone jeunesse"):
+        MembershipFactory(space=world.assembly, organization=OrganizationFactory(territory=world.territory, name=name))
+    client.force_login(world.coordinator)
+    html = text(client.get(f"{T}/e/assemblee/membres/"))
+    found = [html.index(name) for name in ("Caisse populaire", "CLSC du quartier", "Épicerie solidaire", "Zone jeunesse")]
+    assert found == sorted(found)
+
+
 def test_members_page_costs_the_same_queries_on_every_page(world, client):
     crowd(world, 120)
     client.force_login(world.coordinator)
