@@ -272,3 +272,12 @@ def test_a_timetable_slot_is_compact_in_both_languages():
         assert formatting.clock_span(start, end) == "6:30–6:35\u00a0p.m."
         noonish = timezone.make_aware(datetime(2026, 9, 15, 11, 50)), timezone.make_aware(datetime(2026, 9, 15, 12, 5))
         assert formatting.clock_span(*noonish) == "11:50\u00a0a.m.–12:05\u00a0p.m."
+
+
+def test_one_period_drops_the_full_stop_doubled_after_an_english_hour_only():
+    from concertation.core.templatetags.formatting import one_period
+
+    assert one_period("The vote closes on Saturday, December 12, 2026, at 5 p.m..") == (
+        "The vote closes on Saturday, December 12, 2026, at 5 p.m.")
+    assert one_period("Le vote ferme le samedi 12 décembre 2026 à 17\u00a0h.") == "Le vote ferme le samedi 12 décembre 2026 à 17\u00a0h."
+    assert one_period("Wait...") == "Wait..."

@@ -642,3 +642,18 @@ def test_list_page_queries_are_bounded(world, client_for, django_assert_max_num_
     with django_assert_max_num_queries(12):
         response = client.get(url("proposals", space=world.assembly) + "?page=2")
     assert "Page 2 sur 2" in text(response)
+
+
+def test_the_closing_sentence_ends_with_one_full_stop_in_english_after_p_m(world, client_for):
+    five_pm = (timezone.localtime() + timedelta(days=5)).replace(hour=17, minute=0, second=0, microsecond=0)
+    proposal = make(world, closes_at=five_pm)
+    world.delegate.preferred_language = "en"
+    world.delegate.save(update_fields=["preferred_language"])
+    client = client_for(world.delegate)
+    for page in (url("proposal", proposal), url("proposals", space=world.assembly)):
+        shown = text(client.get(page))
+        assert "5 p.m." in shown and "p.m.." not in shown, page
+    world.delegate.preferred_language = "fr-ca"
+    world.delegate.save(update_fields=["preferred_language"])
+    shown = text(client_for(world.delegate).get(url("proposal", proposal)))
+    assert "à 17 h." in shown  # French keeps its full stop

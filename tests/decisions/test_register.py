@@ -115,6 +115,12 @@ def test_a_space_register_lists_only_that_space(world, decisions, client_for):
     assert 'type="application/atom+xml"' in html
 
 
+def test_the_column_of_where_a_decision_was_taken_says_so(world, decisions, client_for):
+    html = client_for(None).get(space_url(world, world.assembly)).content.decode()
+    assert '<th scope="col">Prise à</th>' in html and 'data-label="Prise à"' in html
+    assert '<th scope="col">Lieu</th>' not in html
+
+
 def test_only_decided_proposals_enter_the_register(world, client_for):
     decided(world.assembly, "Décidée")
     for status in ("draft", "open", "closed", "withdrawn"):

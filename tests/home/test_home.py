@@ -170,6 +170,7 @@ def test_the_coordinator_sees_her_work_each_line_opening_its_page(world, data, c
     client = client_for(world.coordinator)
     html = client.get(reverse("home")).content.decode()
     assert "À faire pour vos espaces" in html
+    assert "En attente depuis le " in html and "Attendue depuis" not in html  # a measurement is waiting
     home = selectors.home_for(world.coordinator)
     todo = home["todo"]
     assert [row["meeting"] for row in todo["convene"]] == [data["draft"]]

@@ -145,6 +145,29 @@ def test_a_meeting_of_another_space_is_not_found_here(room, client):
 
 # Attendance from the page ------------------------------------------------------------------------
 
+def test_before_attendance_a_member_is_not_counted_yet_and_only_marked_ones_are_excluded(room, client):
+    room.open()
+    room.attend(room.delegates[0], status=Attendance.Status.ABSENT)
+    client.force_login(room.facilitator)
+    html = text(client.get(room.url("live")))
+    assert html.count('<span class="badge">pas encore compté</span>') == len(room.organizations) - 1 + len(room.citizens)
+    assert html.count('<span class="badge badge-warn">pas compté au quorum</span>') == 1
+    # Counts: « Présence : 0 », with the no-break space of French before the colon.
+    assert "Présence\u00a0: <strong>" in client.get(room.url("live")).content.decode()
+
+
+def test_attendance_counts_have_an_english_colon_in_english(room, client):
+    room.open()
+    room.facilitator.preferred_language = "en"
+    room.facilitator.save(update_fields=["preferred_language"])
+    client.force_login(room.facilitator)
+    html = client.get(room.url("live")).content.decode()
+    assert '<html lang="en' in html
+    counts = html[html.index('class="inline-list attendance-counts"'):]
+    counts = counts[:counts.index("</ul>")]
+    assert counts.count(": <strong>") == 5 and "\u00a0:" not in counts and " : " not in counts
+
+
 def test_attendance_buttons_swap_the_member_and_the_quorum_banner(room, client):
     client.force_login(room.secretary)
     organization = room.organizations[0]
@@ -247,7 +270,7 @@ def test_the_live_page_shows_the_quorum_and_why_it_is_not_met(room, client):
     html = text(client.get(room.url("live")))
     assert 'role="status"' in html
     assert "aucune citoyenne ni aucun citoyen présent" not in html  # no citizen minimum here
-    assert re.search("Quorum non atteint : 0 membres? votants? sur 4, il en fallait 3", html)
+    assert re.search("Quorum non atteint : 0 membres? votants? sur 4, il en faut 3", html)
     room.reach_quorum()
     html = text(client.get(room.url("quorum"), **HTMX))
     assert "Quorum atteint : 3 membres votants sur 4" in html
@@ -323,7 +346,7 @@ def test_no_decision_is_recorded_without_quorum(room, client):
     room.attend(room.delegates[0])
     with pytest.raises(DomainError, match="sans quorum") as refused:
         live.record_show_of_hands(item=room.item, by=room.secretary, yes=1, no=0, abstain=0, outcome="Adopté")
-    assert "il en fallait 3" in str(refused.value)
+    assert "il en faut 3" in str(refused.value)
     with pytest.raises(DomainError, match="sans quorum"):
         live.vote_open(item=room.item, by=room.secretary)
     client.force_login(room.secretary)

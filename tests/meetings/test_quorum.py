@@ -98,7 +98,7 @@ def test_share_and_majority_quorums_count_members_present_against_voting_members
         table.attend(person)
     quorum = table.quorum()
     assert (quorum.present, quorum.eligible, quorum.required, quorum.met) == (2, 5, 3, False)
-    assert "il en fallait 3" in quorum.reason
+    assert "il en faut 3" in quorum.reason  # present tense: the meeting is under way
     table.attend(table.alternates[2], status=Attendance.Status.LATE)  # late counts as present
     assert table.quorum().met
 

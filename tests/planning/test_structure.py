@@ -576,6 +576,17 @@ def test_a_lead_delegate_gives_news_of_their_activity(adopted, world, client_for
     assert client.get(url(world, "progress_add", adopted.plan, item=adopted.ta.pk)).status_code == 404
 
 
+def test_an_activity_progress_reads_20_percent_in_english_and_20_nbsp_percent_in_french(adopted, world, client_for):
+    services.progress_add(activity=adopted.a1, date=date(2025, 11, 1), text="Deux cliniques tenues", percent=20,
+                          status="in_progress", by=world.coordinator)
+    html = client_for(world.coordinator).get(url(world, "plan", adopted.plan)).content.decode()
+    assert "20\u00a0%" in html and "20%" not in html
+    world.coordinator.preferred_language = "en"
+    world.coordinator.save(update_fields=["preferred_language"])
+    html = client_for(world.coordinator).get(url(world, "plan", adopted.plan)).content.decode()
+    assert "20%" in html and "20\u00a0%" not in html and "20&nbsp;%" not in html
+
+
 # Query budget -------------------------------------------------------------------------------------
 
 def big_plan(world, priorities: int) -> Plan:

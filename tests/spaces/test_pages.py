@@ -133,6 +133,19 @@ def test_coordinator_adds_an_organization_with_delegate_and_alternate(world, cli
     assert set(membership.delegations.values_list("person_id", flat=True)) == {delegate.pk, alternate.pk}
 
 
+def test_the_charter_history_stacks_on_phones_and_roles_take_the_colon_of_the_language(world, client):
+    client.force_login(world.coordinator)
+    html = client.get(f"{T}/e/assemblee/charte/").content.decode()
+    assert "Historique des versions" in html
+    assert '<table class="responsive">' in html and 'data-label="Adoptée le"' in html
+    html = client.get(f"{T}/").content.decode()
+    assert "</strong>\u00a0:" in html and "</strong> :" not in html  # « Animation : … », no line break
+    world.coordinator.preferred_language = "en"
+    world.coordinator.save(update_fields=["preferred_language"])
+    html = client.get(f"{T}/").content.decode()
+    assert "</strong>:" in html and "</strong>\u00a0:" not in html and "</strong> :" not in html
+
+
 def test_member_form_errors_keep_what_was_typed(world, client):
     client.force_login(world.coordinator)
     response = client.post(f"{T}/e/chantier/membres/ajouter/", {
@@ -234,6 +247,15 @@ def test_members_page_shows_50_a_page_with_a_pager_a_search_and_a_category(world
     html = text(client.get(url, {"q": "introuvable"}))
     assert "Aucun membre ne correspond à cette recherche." in html
     assert "63 membres en règle" in text(client.get(url, {"categorie": "inconnue"}))  # ignored
+
+
+def test_members_page_sorts_names_as_a_reader_does_accents_and_case_ignored(world, client):
+    for name in ("Épicerie solidaire", "CLSC du quartier", "Caisse populaire", "Zone jeunesse"):
+        MembershipFactory(space=world.assembly, organization=OrganizationFactory(territory=world.territory, name=name))
+    client.force_login(world.coordinator)
+    html = text(client.get(f"{T}/e/assemblee/membres/"))
+    found = [html.index(name) for name in ("Caisse populaire", "CLSC du quartier", "Épicerie solidaire", "Zone jeunesse")]
+    assert found == sorted(found)
 
 
 def test_members_page_costs_the_same_queries_on_every_page(world, client):

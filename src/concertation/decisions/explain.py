@@ -30,7 +30,9 @@ def threshold_phrase(threshold: str, base: str, numerator=None, denominator=None
                                                      "base": _base_phrase(base)}
 
 
-def quorum_phrase(quorum: dict, voting_unit: str, college_names: dict | None = None) -> str:
+def quorum_phrase(quorum: dict, voting_unit: str, college_names: dict | None = None, *, live: bool = False) -> str:
+    """The quorum of a vote (what was missing, in the past tense), or with ``live`` of a meeting under
+    way (« il en faut 9 »: what is still missing)."""
     if not quorum or quorum.get("kind") == "none":
         return _("aucun quorum requis")
     present, eligible, required = quorum["present"], quorum["eligible"], quorum["required"]
@@ -49,16 +51,22 @@ def quorum_phrase(quorum: dict, voting_unit: str, college_names: dict | None = N
         return _colon(_("quorum atteint{nbsp}: %(counted)s")) % {"counted": counted}
     reasons = []
     if present < required:
-        reasons.append(_("il en fallait %(required)s") % {"required": required})
+        if live:
+            reasons.append(_("il en faut %(required)s") % {"required": required})
+        else:
+            reasons.append(_("il en fallait %(required)s") % {"required": required})
     for slug, _present, minimum in quorum.get("missing_colleges", []):
         name, kind = (college_names or {}).get(slug, (slug, ""))
         if kind == "citizen" and _present == 0:
             reasons.append(_("aucune citoyenne ni aucun citoyen présent"))
             continue
-        reasons.append(ngettext(
-            "il fallait au moins %(minimum)s membre du collège %(college)s",
-            "il fallait au moins %(minimum)s membres du collège %(college)s", minimum,
-        ) % {"minimum": minimum, "college": name})
+        if live:
+            missing = ngettext("il faut au moins %(minimum)s membre du collège %(college)s",
+                               "il faut au moins %(minimum)s membres du collège %(college)s", minimum)
+        else:
+            missing = ngettext("il fallait au moins %(minimum)s membre du collège %(college)s",
+                               "il fallait au moins %(minimum)s membres du collège %(college)s", minimum)
+        reasons.append(missing % {"minimum": minimum, "college": name})
     return _colon(_("quorum non atteint{nbsp}: %(counted)s, %(reasons)s")) % {
         "counted": counted, "reasons": _(" et ").join(reasons),
     }

@@ -112,7 +112,7 @@ class MeetingQuorum(QuorumResult):
     @property
     def phrase(self) -> str:
         """« quorum atteint : 4 organismes sur 6 », or what is missing, in the reader's language."""
-        return quorum_phrase(self.as_dict(), self.voting_unit, self.college_names)
+        return quorum_phrase(self.as_dict(), self.voting_unit, self.college_names, live=True)
 
     @property
     def reason(self) -> str:

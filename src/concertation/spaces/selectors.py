@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from datetime import timedelta
 
@@ -259,6 +260,23 @@ def page_with_total(queryset, number, per_page: int) -> Page:
         return Page([], 1, paginator)
     number = paginator.num_pages
     return Page(list(counted[(number - 1) * per_page:number * per_page]), number, paginator)
+
+
+def name_key(text) -> str:
+    """Sort key of a name as a reader expects it, accents and case ignored: « Caisse », « CLSC »,
+    « Épicerie », « Zone » (by code point, « CLSC » would come before « Caisse » and « Épicerie » last)."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
+def page_by_name(rows, number, per_page: int) -> Page:
+    """A page of ``member_rows`` in name order (``name_key``), which SQL cannot give on every database:
+    one query for every member's label, one for the page's rows (with their prefetches)."""
+    ordered = sorted(rows.values_list("pk", "label"), key=lambda pair: (name_key(pair[1]), pair[1] or "", pair[0]))
+    page = Paginator([pk for pk, _label in ordered], per_page).get_page(number)
+    position = {pk: index for index, pk in enumerate(page.object_list)}
+    page.object_list = sorted(rows.filter(pk__in=position), key=lambda row: position[row.pk]) if position else []
+    return page
 
 
 def holder_label(viewer):

@@ -139,6 +139,14 @@ def percent(value):
     return formatting.percent(value)
 
 
+@register.filter(is_safe=True)
+def one_period(value):
+    """A sentence ending on an English hour keeps one full stop: « at 5 p.m.. » → « at 5 p.m. ».
+    For ``{% blocktranslate … asvar sentence %}…{{ time }}.{% endblocktranslate %}{{ sentence|one_period }}``."""
+    text = str(value)
+    return text[:-1] if text.endswith("..") and not text.endswith("...") else value
+
+
 @register.simple_tag
 def colon():
     """A colon outside a translated sentence: « {{ label }}{% colon %} {{ value }} » gives « Label : 3 »

@@ -85,6 +85,7 @@ class RosterRows:
         self.not_voting = f'<span class="badge">{escape(_("ne vote pas"))}</span>'
         self.counted = f'<span class="badge badge-ok">{escape(_("compté au quorum"))}</span>'
         self.not_counted = f'<span class="badge badge-warn">{escape(_("pas compté au quorum"))}</span>'
+        self.not_counted_yet = f'<span class="badge">{escape(_("pas encore compté"))}</span>'
         self.voice = f' <span class="badge">{escape(_("porte la voix"))}</span>'
         self.not_yet = f'<span class="muted">{escape(_("Pas encore notée"))}</span>'
         self.elsewhere = f' <span class="muted">({escape(_("pour un autre organisme"))})</span>'
@@ -124,7 +125,12 @@ class RosterRows:
         if seat.college_name:
             parts.append(f' <span class="muted">· {escape(seat.college_name)}</span>')
         parts.append(" ")
-        parts.append(self.not_voting if not seat.votes else self.counted if seat.counted else self.not_counted)
+        if not seat.votes:
+            parts.append(self.not_voting)
+        elif seat.counted:
+            parts.append(self.counted)
+        else:  # nobody of this member marked yet: neutral, not « excluded »
+            parts.append(self.not_counted if any(person.status for person in seat.people) else self.not_counted_yet)
         parts.append("</th></tr>\n")
         if error:
             parts.append(f'<tr><td colspan="3"><p class="error-text" role="alert">{escape(error)}</p></td></tr>\n')

@@ -140,7 +140,7 @@ def members(request, territory, space):
     if category not in MembershipCategory.values:
         category = ""
     rows = selectors.member_rows([space.pk], on=today, viewer=request.user, query=query, category=category)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.page_by_name(rows, request.GET.get("page"), PAGE_SIZE)
     return render(request, "spaces/members.html", {
         "territory": space.territory, "space": space, "page": page, "memberships": page.object_list,
         "former": pages.former_members(space, today), "query": query, "category": category, "categories": MembershipCategory.choices,
