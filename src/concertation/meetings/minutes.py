@@ -304,7 +304,8 @@ def minutes_generate(meeting: Meeting) -> str:
 
     lines += ["## " + _("Registre des décisions"), ""]
     if decisions:
-        lines.append(f"| {_('Point')} | {_('Décision')} | {_('Résultat')} |")
+        headers = (_("Point"), _("Décision"), _("Résultat"))
+        lines.append("| " + " | ".join(headers) + " |")
         lines.append("| --- | --- | --- |")
         for row in decisions:
             lines.append(f"| {row['number']}. {_cell(row['item'])} | {_cell(row['decision'])} | {_cell(row['result'])} |")
@@ -314,7 +315,8 @@ def minutes_generate(meeting: Meeting) -> str:
 
     lines += ["## " + _("Suivis"), ""]
     if follow_ups:
-        lines.append(f"| {_('Quoi')} | {_('Qui')} | {_('Échéance')} |")
+        headers = (_("Quoi"), _("Qui"), _("Échéance"))
+        lines.append("| " + " | ".join(headers) + " |")
         lines.append("| --- | --- | --- |")
         for follow_up in follow_ups:
             due = _day(follow_up.due_on) if follow_up.due_on else "—"

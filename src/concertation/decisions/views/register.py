@@ -245,7 +245,8 @@ class RegisterFeed(Feed):
     def item_description(self, row) -> str:
         parts = [row.outcome, row.result]
         if row.dissent:
-            parts.append(f"{_('Dissidences')}{formatting.colon()} {row.dissent}")
+            dissent_label = _("Dissidences")
+            parts.append(f"{dissent_label}{formatting.colon()} {row.dissent}")
         parts.append(_("%(space)s — %(where)s") % {"space": row.proposal.space.name, "where": row.where.label})
         # Atom's summary is HTML: each part is escaped (by linebreaksbr), one paragraph each.
         return "".join(f"<p>{linebreaksbr(part)}</p>" for part in parts if part)

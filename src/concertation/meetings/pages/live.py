@@ -82,13 +82,17 @@ class RosterRows:
         self.can_take_attendance = can_take_attendance
         self.kinds = {kind: escape(label) for kind, label in KIND_LABELS.items()}
         self.statuses = {value: escape(label) for value, label in STATUS_BUTTONS}
-        self.not_voting = f'<span class="badge">{escape(_("ne vote pas"))}</span>'
-        self.counted = f'<span class="badge badge-ok">{escape(_("compté au quorum"))}</span>'
-        self.not_counted = f'<span class="badge badge-warn">{escape(_("pas compté au quorum"))}</span>'
-        self.not_counted_yet = f'<span class="badge">{escape(_("pas encore compté"))}</span>'
-        self.voice = f' <span class="badge">{escape(_("porte la voix"))}</span>'
-        self.not_yet = f'<span class="muted">{escape(_("Pas encore notée"))}</span>'
-        self.elsewhere = f' <span class="muted">({escape(_("pour un autre organisme"))})</span>'
+        # gettext calls stay outside the f-strings: makemessages does not read inside them.
+        not_voting, counted, not_counted = _("ne vote pas"), _("compté au quorum"), _("pas compté au quorum")
+        not_counted_yet, voice, not_yet = _("pas encore compté"), _("porte la voix"), _("Pas encore notée")
+        elsewhere = _("pour un autre organisme")
+        self.not_voting = f'<span class="badge">{escape(not_voting)}</span>'
+        self.counted = f'<span class="badge badge-ok">{escape(counted)}</span>'
+        self.not_counted = f'<span class="badge badge-warn">{escape(not_counted)}</span>'
+        self.not_counted_yet = f'<span class="badge">{escape(not_counted_yet)}</span>'
+        self.voice = f' <span class="badge">{escape(voice)}</span>'
+        self.not_yet = f'<span class="muted">{escape(not_yet)}</span>'
+        self.elsewhere = f' <span class="muted">({escape(elsewhere)})</span>'
         nobody = escape(_("Aucune personne déléguée n'est nommée pour ce membre."))
         self.nobody = f'<tr><td colspan="3" class="muted">{nobody}</td></tr>\n'
         self.buttons = {status: self._buttons(status) for status in ["", *self.statuses]}
