@@ -136,3 +136,24 @@ def test_compiled_catalog_matches_the_po(language):
     )
     stale = [key for key, value in expected.items() if compiled.get(key) != value]
     assert not stale, f"{language}: the .mo is older than the .po (run compilemessages), e.g. {stale[:3]}"
+
+
+def test_no_translated_string_hides_inside_an_f_string():
+    """makemessages does not read gettext calls inside f-strings: such a string never reaches the
+    catalogs and stays French on English pages (the live page's badges once did)."""
+    import ast
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[2] / "src" / "concertation"
+    found = []
+    for path in src.rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.JoinedStr):
+                continue
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) and inner.func.id in {
+                        "_", "gettext", "ngettext", "pgettext", "gettext_lazy", "gettext_noop"}:
+                    found.append(f"{path.relative_to(src)}:{inner.lineno}")
+    assert not found, "gettext inside an f-string (take it out): " + ", ".join(found)
