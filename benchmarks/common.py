@@ -324,3 +324,36 @@ class Server:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+# -- CPU of local processes, from /proc ------------------------------------------------------------
+
+def stat_fields(pid: int | str) -> list[str] | None:
+    """The fields of /proc/<pid>/stat after the process's name (state, ppid, pgrp, … utime at 11,
+    stime 12, cutime 13, cstime 14), or None where the process or /proc is not there."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def process_group_cpu_s(pgid: int, *, with_reaped: bool = False) -> tuple[float, int]:
+    """CPU seconds (user + system) used so far by a process group (a server we started: gunicorn's
+    master and workers), and how many processes were read; ``with_reaped`` adds what the group's
+    leader reaped (workers replaced since it started)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return 0.0, 0
+    total, found = 0.0, 0
+    for entry in entries:
+        fields = stat_fields(entry) if entry.isdigit() else None
+        if fields is None or int(fields[2]) != pgid:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+        if with_reaped and int(entry) == pgid:
+            total += (int(fields[13]) + int(fields[14])) / ticks
+        found += 1
+    return total, found

@@ -522,33 +522,9 @@ def why(error: str, page: str) -> str:
 
 
 def server_cpu_s(master_pid: int) -> tuple[float, int]:
-    """CPU seconds (utime + stime) of gunicorn's master and its workers (its process group), plus
-    what the master's reaped children used (cutime + cstime); and how many processes were read."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total, found = 0.0, 0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        # after the name: state (0), ppid (1), pgrp (2), … utime (11), stime (12), cutime (13), cstime (14)
-        if int(fields[2]) == master_pid:
-            total += (int(fields[11]) + int(fields[12])) / ticks
-            if int(entry) == master_pid:
-                total += (int(fields[13]) + int(fields[14])) / ticks
-            found += 1
-    return total, found
-
-
-def stat_fields(pid: int | str) -> list[str] | None:
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
+    """CPU seconds of gunicorn's master and its workers (its process group), with the workers the
+    master reaped; and how many processes were read."""
+    return common.process_group_cpu_s(master_pid, with_reaped=True)
 
 
 def postmaster_pid() -> int | None:
@@ -561,7 +537,7 @@ def postmaster_pid() -> int | None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         backend = cursor.fetchone()[0]
-    fields = stat_fields(backend)
+    fields = common.stat_fields(backend)
     connection.close()
     return int(fields[1]) if fields else None
 
@@ -572,13 +548,13 @@ def database_cpu_s(postmaster: int | None) -> float | None:
     if postmaster is None:
         return None
     ticks = os.sysconf("SC_CLK_TCK")
-    main = stat_fields(postmaster)
+    main = common.stat_fields(postmaster)
     if main is None:
         return None
     total = sum(int(x) for x in main[11:15]) / ticks
     for entry in os.listdir("/proc"):
         if entry.isdigit() and int(entry) != postmaster:
-            fields = stat_fields(entry)
+            fields = common.stat_fields(entry)
             if fields and int(fields[1]) == postmaster:
                 total += (int(fields[11]) + int(fields[12])) / ticks
     return total

@@ -232,25 +232,8 @@ def cast(host: str, vote_path: str, voter: Voter, names: dict, at: float, deadli
 
 
 def group_cpu_s(pgid: int) -> float | None:
-    """CPU seconds (user + system) used so far by the processes of a process group (the server we
-    started: gunicorn's master and workers), read from /proc; None where /proc is not there."""
-    total, found = 0.0, False
-    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-    try:
-        entries = os.listdir("/proc")
-    except OSError:
-        return None
-    for entry in entries:
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == pgid:  # fields after the name: state, ppid, pgrp, …, utime (12), stime (13)
-            total += (int(fields[11]) + int(fields[12])) / ticks
-            found = True
+    """CPU seconds used so far by the server we started (its process group); None without /proc."""
+    total, found = common.process_group_cpu_s(pgid)
     return total if found else None
 
 
