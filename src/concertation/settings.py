@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "concertation.accounts",
     "concertation.directory",
     "concertation.spaces",
+    "concertation.knowledge",
     "concertation.decisions",
     "concertation.meetings",
     "concertation.planning",

@@ -1,0 +1,5 @@
+"""What the practices of the knowledge app register at start-up (audit actions, detail labels…)."""
+
+
+def register() -> None:
+    pass
