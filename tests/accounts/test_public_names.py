@@ -48,11 +48,16 @@ def named(world, monkeypatch):
     world.public.agenda_item.presenter = world.observer
     world.public.agenda_item.save(update_fields=["presenter"])
 
+    from concertation.core import pdf as core_pdf
     from concertation.meetings import pdf
 
-    monkeypatch.setattr(pdf, "render_pdf", lambda template, context, request=None: __import__(
-        "django.template.loader", fromlist=["render_to_string"]).render_to_string(template, context,
-                                                                                  request=request).encode())
+    def html(template, context, request=None):
+        from django.template.loader import render_to_string
+
+        return render_to_string(template, context, request=request).encode()
+
+    monkeypatch.setattr(pdf, "render_pdf", html)
+    monkeypatch.setattr(core_pdf, "render_pdf", html)
     return world
 
 

@@ -491,6 +491,7 @@ def _pdf_as_html():
     the file and what it holds is what matters here; the apps' own tests read the PDFs."""
     from django.template.loader import render_to_string
 
+    from concertation.core import pdf as core_pdf
     from concertation.meetings import pdf
 
     def html(template, context, request=None):
@@ -498,6 +499,7 @@ def _pdf_as_html():
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pdf, "render_pdf", html)
+        patch.setattr(core_pdf, "render_pdf", html)
         yield
 
 

@@ -37,6 +37,13 @@ class PlanningConfig(AppConfig):
         audit.hide_details("plan", "item_id")  # the line names the plan's item
         audit.register_territory_relations("plan")
 
+        # Knowledge sits below planning: a practice sheet learns its « Action liée » through this provider.
+        from concertation.knowledge.practice_activities import register_activity_provider
+
+        from .practice_sheets import PlanActivities
+
+        register_activity_provider(PlanActivities())
+
         # What a charter (in spaces, below planning) may reserve to a decision, and its default.
         from concertation.spaces.plan_changes import register_plan_change_kinds
 

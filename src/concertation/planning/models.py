@@ -243,3 +243,18 @@ class Revision(BaseModel):
         verbose_name_plural = _("révisions du plan")
         ordering = ["-made_at", "-id"]
         indexes = [models.Index(fields=["plan", "item_type", "item_id"]), models.Index(fields=["plan", "-made_at"])]
+
+
+class ActivityPracticeSheet(BaseModel):
+    """The activity a practice sheet (knowledge) tells about: at most one activity a sheet, any number
+    of sheets an activity. Kept here because knowledge sits below planning and never names it
+    (planning/practice_sheets.py registers what knowledge needs to show and set it)."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="practice_sheet_links",
+                                 verbose_name=_("action"))
+    sheet = models.OneToOneField("knowledge.PracticeSheet", on_delete=models.CASCADE, related_name="activity_link",
+                                 verbose_name=_("fiche d'expérience"))
+
+    class Meta:
+        verbose_name = _("fiche d'expérience d'une action")
+        verbose_name_plural = _("fiches d'expérience des actions")

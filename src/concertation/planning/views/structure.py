@@ -51,6 +51,7 @@ from ..pages import (
     recent_updates,
     revision_row,
 )
+from ..practice_sheets import attach_practice_sheets
 from ..revisions import kind_label
 from ..selectors import (
     ITEM_KINDS,
@@ -177,6 +178,8 @@ def plan(request, territory, space, plan):
     tree = plan_page_tree(plan, user=request.user, moment=moment, can_change=can_change)
     preselected = _preselected_in_url(request, plan) if can_change else None
     attach_urls(tree, plan_url(plan), urlencode({DECISION_PARAM: preselected.pk}) if preselected else "")
+    if moment is None:
+        attach_practice_sheets(tree, plan, request.user)
     return render(request, "planning/plan.html", page_context(
         space, plan, tree=tree, as_of_form=as_of_form, as_of_day=day, can_change=can_change, may_edit=may_edit,
         preselected=preselected, edit_url=plan_url(plan, editing=True), read_url=plan_url(plan),

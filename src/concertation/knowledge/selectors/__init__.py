@@ -1,0 +1,1 @@
+"""Reads of the knowledge app, one module a subject."""
