@@ -41,3 +41,18 @@ def html_pdf(monkeypatch):
         return render_to_string(template, context, request=request).encode()
 
     monkeypatch.setattr(pdf, "render_pdf", html)
+
+
+@pytest.fixture
+def activity(world):
+    """An activity of the assembly's plan (public space) to link sheets to."""
+    from datetime import date
+
+    from concertation.planning import services as planning
+
+    plan = planning.plan_create(space=world.assembly, title="Plan de quartier", starts_on=date(2025, 1, 1),
+                                ends_on=date(2030, 12, 31))
+    priority = planning.priority_add(plan=plan, title="Habiter dignement")
+    objective = planning.objective_add(priority=priority, title="Prévenir les évictions")
+    strategy = planning.strategy_add(plan=plan, objective=objective, title="Informer les locataires")
+    return planning.activity_add(strategy=strategy, title="Clinique locataires hebdomadaire", lead=world.org)
