@@ -39,6 +39,7 @@ from django.utils import timezone
 from concertation.decisions import ballots
 from concertation.decisions import services as decisions
 from concertation.decisions.models import ProposalVersion
+from concertation.knowledge.services import practices
 from concertation.meetings import minutes as minutes_services
 from concertation.meetings.models import (
     AgendaItem,
@@ -199,6 +200,25 @@ def populate(w, space, *, member, organization, runner, attendees, voter_key, ta
                                         ends_on=date(2035, 12, 31))
     planning.priority_add(plan=o.draft_plan, title=f"Se nourrir ensemble {tag}")
 
+    # Knowledge: practice sheets of the space's territory, written by the member ----------------
+    # The public assembly's: published to the public (``practice_sheet``), and a draft; the
+    # committee's: two drafts (read by their author and the coordinators: the committee's readers);
+    # the other territory's: published to that territory.
+    if tag == "public":
+        state, audience = "published", "public"
+    elif tag == PRIVATE_MARK:
+        state, audience = "draft", "territory"
+    else:
+        state, audience = "published", "territory"
+    o.practice_sheet = practices.sheet_create(territory=o.territory, by=member, tags=f"logement, {tag}",
+                                              activity_id=o.activity.pk,
+                                              data={"title": f"Fiche {tag}", "space": space, "audience": audience,
+                                                    "context": "Un contexte.", "steps": "1. Commencer"})
+    if state == "published":
+        practices.sheet_publish(sheet=o.practice_sheet, by=member)
+    o.practice_draft = practices.sheet_create(territory=o.territory, by=member, data={
+        "title": f"Fiche à relire {tag}", "space": space, "audience": "territory"})
+
     # Structure ----------------------------------------------------------------------------------
     o.invitation = invitations.invitation_create(space=space, email=f"invitee-{space.slug}@example.org", by=runner)
     o.role = RoleFactory(space=space, name=f"Trésorerie {tag}", kind=Role.Kind.OTHER, seats=3)
@@ -217,7 +237,7 @@ def missing_objects(w, space) -> SimpleNamespace:
                  "draft_meeting", "convened_meeting", "agenda_item", "proposed_item", "document", "rsvp", "live_meeting", "live_item",
                  "held_meeting", "held_item", "follow_up", "org_follow_up", "minutes", "plan", "priority",
                  "objective", "strategy", "first_activity", "activity", "indicator", "measurement", "progress", "draft_plan",
-                 "invitation", "role", "assignment", "membership"):
+                 "invitation", "role", "assignment", "membership", "practice_sheet", "practice_draft"):
         setattr(o, name, ghost)
     return o
 

@@ -241,6 +241,19 @@ ROUTES: dict[str, Row] = {
     # Checking a vote receipt: a POST (the code stays out of addresses) by whoever sees the proposal.
     "decisions:receipt": space_row(ids(pk="closed_proposal"), public=POST_ONLY, private=POST_ONLY),
 
+    # --- knowledge: practice sheets of a territory (a draft's readers: tests/knowledge) ---
+    "practices:list": Row(public=EVERYONE, other=grid(("foreigner", "admin"), anonymous=HIDDEN)),
+    "practices:sheet": Row(ids(pk="practice_sheet"), public=EVERYONE,
+                           other=grid(("foreigner", "admin"), anonymous=HIDDEN)),
+    "practices:pdf": Row(ids(pk="practice_sheet"), public=EVERYONE, other=grid(("foreigner", "admin"), anonymous=HIDDEN)),
+    "practices:add": Row(public=grid(TERRITORY, anonymous=302), other=grid(("foreigner", "admin"), anonymous=302)),
+    "practices:edit": Row(ids(pk="practice_sheet"), public=grid(("citizen", *RUNNERS), anonymous=302),
+                          other=grid(("foreigner", "admin"), anonymous=302)),
+    "practices:delete": Row(ids(pk="practice_sheet"), public=grid(("citizen", *RUNNERS), anonymous=302),
+                            other=grid(("foreigner", "admin"), anonymous=302)),
+    "practices:publish": Row(ids(pk="practice_draft"), public=POST_ONLY_SIGNED_IN, other=POST_ONLY_SIGNED_IN),
+    "practices:unpublish": Row(ids(pk="practice_sheet"), public=POST_ONLY_SIGNED_IN, other=POST_ONLY_SIGNED_IN),
+
     # --- decisions: the register (page, CSV, Atom feed) ---
     "register:territory": Row(public=EVERYONE, other=grid(("foreigner", "admin"), anonymous=HIDDEN)),
     "register:territory_csv": Row(public=EVERYONE, other=grid(("foreigner", "admin"), anonymous=HIDDEN)),
@@ -559,6 +572,7 @@ def test_get(matrix_world, client_as, name, variant, kind, expected):
     ("meetings:document", "private", "delegate", PRIVATE_MARK),  # the file's own bytes
     ("decisions:proposals", "public", "citizen", f"{DRAFT_PROPOSAL_MARK} public"),
     ("meetings:list", "public", "coordinator", f"{DRAFT_MEETING_MARK} public"),
+    ("practices:list", "public", "delegate", PRIVATE_MARK),  # the committee member's own draft
 ])
 def test_the_marks_show_where_they_may(matrix_world, client_as, name, variant, kind, mark):
     """The leak check of test_get is not empty: those who may see the objects do see their marks."""
@@ -779,6 +793,19 @@ POSTS: dict[str, Post] = {
     "planning:plan_adopt": Post(("planning.Plan",), data=lambda o: {"decision": o.decided_proposal.pk}),
     "planning:plan_archive": Post(("planning.Plan",)),
     # News of an action: those who run the space, and the delegate of its lead organization.
+    # --- knowledge: practice sheets (written by who sits in the territory; changed by the author, the
+    # public sheet's citizen, and the territory's coordinators) ---
+    "practices:add": Post(("knowledge.PracticeSheet",), {"public": TERRITORY, "other": ("foreigner", "admin")},
+                          {"title": "Fiche forgée"}),
+    "practices:edit": Post(("knowledge.PracticeSheet",), {"public": ("citizen", *RUNNERS), "other": ("foreigner", "admin")},
+                           {"title": "Fiche renommée"}),
+    "practices:delete": Post(("knowledge.PracticeSheet",), {"public": ("citizen", *RUNNERS),
+                                                            "other": ("foreigner", "admin")}),
+    "practices:publish": Post(("knowledge.PracticeSheet",), {"public": ("citizen", *RUNNERS),
+                                                             "other": ("foreigner", "admin")},
+                              {"audience": "public"}, form_page=""),
+    "practices:unpublish": Post(("knowledge.PracticeSheet",), {"public": ("citizen", *RUNNERS),
+                                                               "other": ("foreigner", "admin")}, form_page=""),
     "planning:progress_add": Post(("planning.ProgressUpdate",), LEAD_DELEGATE,
                                   {"text": "Avancement forgé.", "percent": "50"}),
     "planning:item_add": Post(("planning.Priority",), data=lambda o: {"title": "Priorité forgée", **decided(o)}),
@@ -814,6 +841,7 @@ NOT_FORGEABLE = {
     "meetings:minutes_pdf",
     "meetings:follow_ups", "meetings:evaluation_results", "my_meetings:personal_feed", "my:my_follow_ups",
     "home:my_spaces",
+    "practices:list", "practices:sheet", "practices:pdf",
     "planning:plans", "planning:plan", "planning:revisions", "planning:item_history", "planning:dashboard",
     "planning:dashboard_pdf", "planning:bilan", "planning:bilan_pdf", "planning:indicator",
     "planning:measurement_template_csv", "planning:measurement_template_xlsx",
