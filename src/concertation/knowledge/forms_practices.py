@@ -10,7 +10,7 @@ from concertation.core.validators import refuse_invisible_characters
 
 from .models.practices import SECTIONS, PracticeSheet
 
-SECTION_HELP = _("Texte enrichi : **gras**, _italique_, listes avec « - », liens [texte](https://…).")
+SECTION_HELP = _("Vous pouvez mettre du texte en **gras** ou en _italique_, faire une liste en commençant les lignes par un tiret et ajouter un lien [texte](https://…).")
 
 
 class PracticeSheetForm(forms.Form):
@@ -19,7 +19,7 @@ class PracticeSheetForm(forms.Form):
     activity = forms.TypedChoiceField(label=_("Action liée"), required=False, coerce=int, empty_value=None,
                                       help_text=_("L'action du plan dont la fiche raconte l'expérience, s'il y a lieu."))
     tags = forms.CharField(label=_("Mots-clés"), max_length=500, required=False,
-                           help_text=_("Séparez-les par des virgules : logement, droits des locataires."))
+                           help_text=_("Séparez les mots-clés par des virgules (logement, droits des locataires)."))
     contact_name = forms.CharField(label=_("Personne à joindre"), max_length=200, required=False,
                                    validators=[refuse_invisible_characters])
     contact_email = forms.EmailField(label=_("Courriel"), required=False)

@@ -16,7 +16,7 @@ def guiding_questions() -> dict[str, str]:
         "actors": _("_Qui a participé (organismes, citoyennes et citoyens, institutions)? Quel rôle a joué "
                     "chacune et chacun?_\n\n- Organisme — rôle\n- Organisme — rôle"),
         "steps": _("_Comment avez-vous procédé, étape par étape?_\n\n1. Première étape\n2. Deuxième étape"),
-        "resources": _("_De quoi avez-vous eu besoin : personnes, temps, argent, locaux, outils?_"),
+        "resources": _("_De quoi avez-vous eu besoin (personnes, temps, argent, locaux, outils)?_"),
         "results": _("_Qu'est-ce qui a changé? Avez-vous des chiffres ou des témoignages?_"),
         "what_worked": _("_Qu'est-ce qui a bien fonctionné? Que referiez-vous de la même façon?_"),
         "pitfalls": _("_Quelles difficultés avez-vous rencontrées? Que feriez-vous autrement?_"),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from concertation.core.errors import DomainError, add_domain_error
+from concertation.core.formatting import nbsp
 from concertation.core.pdf import pdf_response
 from concertation.spaces.views.common import require
 
@@ -89,7 +90,7 @@ def sheet_add(request, territory):
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, _("La fiche est enregistrée comme brouillon : publiez-la quand elle est prête."))
+            messages.success(request, nbsp(_("La fiche est enregistrée comme brouillon{nbsp}: publiez-la quand elle est prête.")))
             return redirect(sheet_url(sheet))
     return render(request, "knowledge/practices/form.html", {"territory": territory, "form": form},
                   status=400 if form.is_bound else 200)
@@ -135,7 +136,7 @@ def sheet_publish(request, territory, pk):
 @require_POST
 def sheet_unpublish(request, territory, pk):
     return _state_change(request, territory, pk, services.sheet_unpublish,
-                         _("La fiche n'est plus publiée : elle redevient un brouillon."))
+                         nbsp(_("La fiche n'est plus publiée{nbsp}: elle redevient un brouillon.")))
 
 
 @login_required
@@ -143,7 +144,7 @@ def sheet_delete(request, territory, pk):
     territory, sheet = _sheet(request, territory, pk, perm="knowledge.change_practicesheet")
     if request.method == "POST":
         services.sheet_delete(sheet=sheet, by=request.user)
-        messages.success(request, _("La fiche « %(title)s » est supprimée.") % {"title": sheet.title})
+        messages.success(request, nbsp(_("La fiche «{nbsp}%(title)s{nbsp}» est supprimée.")) % {"title": sheet.title})
         return redirect("practices:list", territory=territory.slug)
     return render(request, "knowledge/practices/delete.html", {"territory": territory, "sheet": sheet})
 
