@@ -218,3 +218,28 @@ def test_the_pages_read_the_same_number_of_queries_at_two_sizes(world, client_fo
     large = [_count(client, url) for url in (list_url, sheet_url(sheet), sheet_url(sheet, "pdf"), plan_url)]
     assert small == large
     assert max(small[:3]) <= 15
+
+
+def test_an_activity_the_person_does_not_see_is_neither_shown_nor_changed(world, client_for):
+    from datetime import date
+
+    from concertation.planning import services as planning
+
+    plan = planning.plan_create(space=world.committee, title="Plan du comité", starts_on=date(2025, 1, 1),
+                                ends_on=date(2030, 12, 31))
+    priority = planning.priority_add(plan=plan, title="Priorité")
+    objective = planning.objective_add(priority=priority, title="Objectif")
+    strategy = planning.strategy_add(plan=plan, objective=objective, title="Stratégie")
+    hidden = planning.activity_add(strategy=strategy, title="Action du comité")
+    sheet = make_sheet(world.territory, world.citizen, title="Fiche de la citoyenne")
+    services.sheet_update(sheet=sheet, by=world.coordinator, data={}, activity_id=hidden.pk)
+
+    client = client_for(world.citizen)
+    form = client.get(sheet_url(sheet, "edit")).context["form"]
+    assert "activity" not in form.fields  # not offered: the citizen neither sees nor changes it
+    response = client.post(sheet_url(sheet, "edit"), {"title": "Renommée", "audience": "territory", "activity": ""})
+    assert response.status_code == 302
+    assert ActivityPracticeSheet.objects.get(sheet=sheet).activity == hidden
+    # The sheet does not name an activity of a plan the citizen may not see; the coordinator's does.
+    assert "Action du comité" not in client.get(sheet_url(sheet)).content.decode()
+    assert "Action du comité (Plan du comité)" in client_for(world.coordinator).get(sheet_url(sheet)).content.decode()

@@ -54,7 +54,10 @@ class PracticeSheetForm(forms.Form):
         return data
 
     def activity_id(self):
-        return self.cleaned_data.get("activity")
+        """The chosen activity (None: none); KEEP when the form offers none (nothing to change)."""
+        from .services.practices import KEEP
+
+        return self.cleaned_data.get("activity") if "activity" in self.fields else KEEP
 
 
 def initial_from(sheet, activity_id=None) -> dict:

@@ -15,8 +15,11 @@ from typing import Protocol
 @dataclass(frozen=True)
 class LinkedActivity:
     id: int
-    label: str  # « 1.1.1.1 Clinique locataires hebdomadaire (Plan de quartier 2026-2031) »
-    url: str = ""  # empty when the person may not open the plan
+    label: str  # « Clinique locataires hebdomadaire (Plan de quartier 2026-2031) »; empty when not visible
+    url: str = ""
+    # False when the person may not see the plan's space: the sheet then shows no activity, and the
+    # person's form leaves the link as it is.
+    visible: bool = True
 
 
 class ActivityProvider(Protocol):
@@ -24,7 +27,8 @@ class ActivityProvider(Protocol):
         """The activities of the territory's current plans the person may see: (id, label)."""
 
     def for_sheets(self, *, sheet_ids, user) -> dict[int, LinkedActivity]:
-        """The activity of each sheet that has one (one or two queries for any number of sheets)."""
+        """The activity of each sheet that has one (one query for any number of sheets); one the person
+        may not see comes with ``visible=False`` and no label."""
 
     def link(self, *, sheet, activity_id: int | None) -> None:
         """Link the sheet to the activity (None: to none)."""
@@ -48,6 +52,7 @@ def activity_choices(territory, user) -> list[tuple[int, str]]:
 
 
 def activities_for(sheet_ids, user) -> dict[int, LinkedActivity]:
+    """The linked activity of each sheet, visible or not (see ``visible_activities_for``)."""
     found = provider()
     ids = list(sheet_ids)
     return found.for_sheets(sheet_ids=ids, user=user) if found and ids else {}
@@ -57,3 +62,8 @@ def link_activity(sheet, activity_id: int | None) -> None:
     found = provider()
     if found:
         found.link(sheet=sheet, activity_id=activity_id)
+
+
+def visible_activities_for(sheet_ids, user) -> dict[int, LinkedActivity]:
+    """The linked activities the person may see, by sheet."""
+    return {pk: activity for pk, activity in activities_for(sheet_ids, user).items() if activity.visible}

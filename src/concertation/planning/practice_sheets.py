@@ -47,8 +47,11 @@ class PlanActivities:
         for link in links:
             activity = link.activity
             plan = activity.strategy.plan
-            url = f"{_plan_url(plan)}#activity-{activity.pk}" if access.can_view(plan.space) else ""
-            found[link.sheet_id] = LinkedActivity(id=activity.pk, label=_label(activity), url=url)
+            if access.can_view(plan.space):
+                found[link.sheet_id] = LinkedActivity(id=activity.pk, label=_label(activity),
+                                                      url=f"{_plan_url(plan)}#activity-{activity.pk}")
+            else:
+                found[link.sheet_id] = LinkedActivity(id=activity.pk, label="", visible=False)
         return found
 
     def link(self, *, sheet, activity_id: int | None) -> None:

@@ -15,7 +15,7 @@ from concertation.spaces.models import Space
 from concertation.spaces.selectors import territory_for
 
 from ..models.practices import SECTIONS, TAG_SEPARATOR, PracticeSheet
-from ..practice_activities import activities_for, activity_choices
+from ..practice_activities import activity_choices, visible_activities_for
 from ..rules_practices import may_change, may_view
 
 PAGE_SIZE = 20
@@ -82,7 +82,7 @@ def sheet_list_page(user, territory, *, tag: str = "", space: str = "", page_num
         filtered = filtered.filter(space=chosen_space)
     filtered = filtered.select_related("space").only(*LIST_FIELDS)
     page = Paginator(filtered, PAGE_SIZE).get_page(page_number)
-    activities = activities_for([sheet.pk for sheet in page], user)
+    activities = visible_activities_for([sheet.pk for sheet in page], user)
     rows = [_row(sheet, access, activities.get(sheet.pk)) for sheet in page]
     return {
         "territory": territory, "rows": rows, "page": page, "tags": tags, "spaces": spaces,
@@ -114,7 +114,7 @@ def sheet_page(user, sheet) -> dict:
         "sections": sections,
         "tags": split_tags(sheet.tags),
         "space": sheet.space if sheet.space is not None and access.can_view(sheet.space) else None,
-        "activity": activities_for([sheet.pk], user).get(sheet.pk),
+        "activity": visible_activities_for([sheet.pk], user).get(sheet.pk),
         "author_name": privacy.display_name_for(sheet.author, user) if sheet.author else "",
         "has_contact": bool(sheet.contact_name or sheet.contact_email or sheet.contact_phone),
         "can_change": may_change(access, sheet),

@@ -16,6 +16,7 @@ from concertation.core.errors import DomainError
 from ..models.practices import SECTIONS, TAG_SEPARATOR, PracticeSheet
 from ..practice_activities import link_activity
 
+KEEP = object()  # sheet_update: leave the tags or the linked activity as they are
 MAX_TAGS = 12
 MAX_TAG_LENGTH = 40
 EDITABLE = ("title", *(name for name, _label in SECTIONS), "contact_name", "contact_email", "contact_phone",
@@ -41,27 +42,32 @@ def _check_space(territory, space) -> None:
 
 
 @transaction.atomic
-def sheet_create(*, territory, by, data: dict, tags: str = "", activity_id: int | None = None) -> PracticeSheet:
+def sheet_create(*, territory, by, data: dict, tags: str = "", activity_id=None) -> PracticeSheet:
     """A new draft of ``by`` in the territory."""
     fields = {name: data[name] for name in EDITABLE if name in data}
     _check_space(territory, fields.get("space"))
     sheet = PracticeSheet(territory=territory, author=by, tags=normalize_tags(tags), **fields)
     sheet.full_clean(exclude=["territory", "author", "space"])
     sheet.save()
-    link_activity(sheet, activity_id)
+    if activity_id is not None and activity_id is not KEEP:
+        link_activity(sheet, activity_id)
     return sheet
 
 
 @transaction.atomic
-def sheet_update(*, sheet: PracticeSheet, by, data: dict, tags: str = "", activity_id: int | None = None) -> PracticeSheet:
+def sheet_update(*, sheet: PracticeSheet, by, data: dict, tags=KEEP, activity_id=KEEP) -> PracticeSheet:
+    """Change the fields in ``data``; ``tags`` (text typed by the person) and ``activity_id`` (None:
+    no activity) when given."""
     fields = {name: data[name] for name in EDITABLE if name in data}
     _check_space(sheet.territory, fields.get("space"))
     audience_before = sheet.audience
     for name, value in fields.items():
         setattr(sheet, name, value)
-    sheet.tags = normalize_tags(tags)
+    if tags is not KEEP:
+        sheet.tags = normalize_tags(tags)
     sheet.save()
-    link_activity(sheet, activity_id)
+    if activity_id is not KEEP:
+        link_activity(sheet, activity_id)
     if sheet.is_published and sheet.audience != audience_before:
         # Who may read a published sheet changed: the log keeps it like a publication.
         audit.record(action="practice_sheet.published", actor=by, target=sheet, sheet_audience=sheet.audience)

@@ -56,12 +56,18 @@ def sheet_pdf(request, territory, pk):
     return pdf_response("knowledge/practices/pdf.html", context, request, filename=f"fiche-{sheet.pk}-{sheet.title}")
 
 
-def _form(request, territory, *, sheet=None, initial=None):
+def _form(request, territory, *, sheet=None, activity=None, initial=None):
+    """The form, offering the spaces and activities the person may choose, and keeping the ones the
+    sheet already has (a coordinator may have chosen a space or a plan the author does not see)."""
     spaces = selectors.writable_spaces(request.user, territory)
     if sheet is not None and sheet.space is not None and sheet.space not in spaces:
-        spaces.append(sheet.space)  # keep the space a coordinator chose
-    return PracticeSheetForm(request.POST or None, initial=initial, spaces=spaces,
-                             activities=selectors.offered_activities(request.user, territory))
+        spaces.append(sheet.space)
+    activities = selectors.offered_activities(request.user, territory)
+    if activity is not None and not activity.visible:
+        activities = []  # linked to an activity the person does not see: the form leaves it alone
+    elif activity is not None and activity.id not in {pk for pk, _label in activities}:
+        activities.append((activity.id, activity.label))  # an activity of an archived plan
+    return PracticeSheetForm(request.POST or None, initial=initial, spaces=spaces, activities=activities)
 
 
 def _start(request, territory) -> dict:
@@ -100,7 +106,8 @@ def sheet_add(request, territory):
 def sheet_edit(request, territory, pk):
     territory, sheet = _sheet(request, territory, pk, perm="knowledge.change_practicesheet")
     activity = activities_for([sheet.pk], request.user).get(sheet.pk)
-    form = _form(request, territory, sheet=sheet, initial=initial_from(sheet, activity.id if activity else None))
+    form = _form(request, territory, sheet=sheet, activity=activity,
+                 initial=initial_from(sheet, activity.id if activity else None))
     if request.method == "POST" and form.is_valid():
         try:
             services.sheet_update(sheet=sheet, by=request.user, data=form.sheet_data(),
