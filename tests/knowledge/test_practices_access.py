@@ -150,3 +150,10 @@ def test_coordinators_see_every_draft_and_members_only_theirs(world, sheets, cli
     assert own.title in body.content.decode() and "Brouillon secret" not in body.content.decode()
     body = client_for(world.coordinator).get(reverse("practices:list", kwargs={"territory": world.territory.slug}))
     assert own.title in body.content.decode() and "Brouillon secret" in body.content.decode()
+
+
+def test_a_signed_in_refusal_is_written_to_the_audit_log(world, sheets, client_for):
+    client_for(world.citizen).get(url("sheet", sheets["draft"]))
+    event = AuditEvent.objects.get(action="access.denied", actor=world.citizen)
+    assert (event.target_type, event.target_id, event.territory_id) == (
+        "knowledge.practicesheet", sheets["draft"].pk, world.territory.pk)

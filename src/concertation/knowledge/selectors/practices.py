@@ -51,10 +51,19 @@ def visible_sheets(user, territory):
     return sheets.filter(reach)
 
 
+def sheet_in(territory, pk: int) -> PracticeSheet:
+    """One sheet of the territory, whoever asks (the view checks the permission); 404 when missing."""
+    sheet = PracticeSheet.objects.select_related("space", "author").filter(territory=territory, pk=pk).first()
+    if sheet is None:
+        raise Http404
+    sheet.territory = territory
+    return sheet
+
+
 def sheet_for(user, territory, pk: int) -> PracticeSheet:
     """One sheet of the territory the person may read; 404 like a missing one otherwise."""
-    sheet = PracticeSheet.objects.select_related("space", "author").filter(territory=territory, pk=pk).first()
-    if sheet is None or not may_view(access_for(user), sheet):
+    sheet = sheet_in(territory, pk)
+    if not may_view(access_for(user), sheet):
         raise Http404
     return sheet
 

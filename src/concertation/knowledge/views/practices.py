@@ -26,9 +26,11 @@ from ..services import practices as services
 
 
 def _sheet(request, territory, pk, perm="knowledge.view_practicesheet"):
+    """The territory and the sheet, if the person may read it (and has ``perm``): 404 otherwise, and a
+    line in the audit log for a signed-in person refused a sheet that exists."""
     territory = selectors.practices_territory(request.user, territory)
-    sheet = selectors.sheet_for(request.user, territory, pk)
-    sheet.territory = territory
+    sheet = selectors.sheet_in(territory, pk)
+    require(request.user, "knowledge.view_practicesheet", sheet)
     if perm != "knowledge.view_practicesheet":
         require(request.user, perm, sheet)
     return territory, sheet
