@@ -384,3 +384,18 @@ def test_the_list_costs_the_same_at_two_sizes(world, client_for, kind, django_as
     assert small == large
     with django_assert_max_num_queries(12):
         client.get(list_url(world.territory), {"type": "guide", "q": "Grand"})
+
+
+def test_an_article_puts_its_journal_in_italics():
+    reference = entry(kind="article", title="Intervention communautaire et développement des communautés",
+                      year=2012, publisher="Reflets, 18(1)", pages="p. 40-60", url="https://doi.org/10.7202/1012331ar")
+    assert citation_text(reference, "fr") == (
+        "Bourque, D. (2012). Intervention communautaire et développement des communautés. Reflets, 18(1). "
+        "À lire\u00a0: p. 40-60. https://doi.org/10.7202/1012331ar")
+    html = str(citation_html(reference, "fr"))
+    assert "<cite>Reflets, 18(1)</cite>" in html and "<cite>Intervention" not in html
+
+
+def test_the_entry_keeps_no_break_spaces_and_squashes_line_breaks():
+    text = citation_text(entry(title="Concertation\u00a0:\n  entre   levier", pages=""), "fr")
+    assert "Concertation\u00a0: entre levier" in text

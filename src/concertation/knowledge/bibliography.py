@@ -6,6 +6,8 @@ chapter or pages to read, the link — in the order of an author-date entry (APA
 
     Bourque, D. (2008). *Concertation et partenariat…*. Presses de l'Université du Québec. À lire : chapitre 2. https://…
 
+An article's title is in roman and its journal (written in the « éditeur » field) in italics.
+
 The few words an entry adds (« s. d. » when the year is unknown, « À lire : ») follow the conventions
 of the page's language, kept here like the formats of a locale rather than in the catalogs: French
 puts a no-break space before the colon.
@@ -13,6 +15,7 @@ puts a no-break space before the colon.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -23,6 +26,7 @@ from django.utils.translation import get_language
 from .models.references import WEB_SCHEMES
 
 NBSP = "\u00a0"
+_SPACES = re.compile(r"[ \t\r\n\f\v]+")
 
 
 @dataclass(frozen=True)
@@ -51,8 +55,17 @@ class Part:
 
 def _sentence(text: str) -> str:
     """A part of the entry ends with a period, unless it already ends with a punctuation mark."""
-    text = " ".join(text.split())
+    text = _squash(text)
     return text if not text or text[-1] in ".?!…" else f"{text}."
+
+
+def _squash(text: str | None) -> str:
+    """Runs of spaces and line breaks as one space; a no-break space (« partenariat : ») is kept."""
+    return _SPACES.sub(" ", text or "").strip(" ")
+
+
+def _stop(text: str) -> str:
+    return "" if text[-1:] in ".?!…" else "."
 
 
 def web_address(url: str) -> str:
@@ -68,15 +81,20 @@ def web_address(url: str) -> str:
 def citation_parts(reference, language: str | None = None) -> list[Part]:
     words = conventions_for(language)
     date = f"({reference.year})" if reference.year else f"({words.no_date})"
-    authors = " ".join((reference.authors or "").split())
-    title = " ".join(reference.title.split())
+    authors = _squash(reference.authors)
+    title = _squash(reference.title)
+    publisher = _squash(reference.publisher)
+    # An article: its title in roman, the journal (written in « éditeur ») in italics.
+    in_journal = reference.kind == "article" and bool(publisher)
     parts: list[Part] = []
     if authors:
-        parts += [Part(f"{authors} {date}."), Part(title, italic=True), Part("." if title[-1:] not in ".?!…" else "")]
+        parts += [Part(f"{authors} {date}."), Part(title, italic=not in_journal), Part(_stop(title))]
     else:
-        parts += [Part(title, italic=True), Part("." if title[-1:] not in ".?!…" else ""), Part(f" {date}.")]
-    if reference.publisher.strip():
-        parts.append(Part(f" {_sentence(reference.publisher)}"))
+        parts += [Part(title, italic=not in_journal), Part(_stop(title)), Part(f" {date}.")]
+    if in_journal:
+        parts += [Part(" "), Part(publisher, italic=True), Part(_stop(publisher))]
+    elif publisher:
+        parts.append(Part(f" {_sentence(publisher)}"))
     if reference.pages.strip():
         parts.append(Part(f" {words.to_read} {_sentence(reference.pages)}"))
     address = web_address(reference.url)

@@ -64,8 +64,11 @@ class Reference(BaseModel):
     year = models.PositiveSmallIntegerField(
         _("année"), null=True, blank=True, validators=[MinValueValidator(1800), MaxValueValidator(2100)],
     )
-    publisher = models.CharField(_("éditeur"), max_length=200, blank=True,
-                                 help_text=_("La maison d'édition, l'organisme ou la revue qui publie."))
+    publisher = models.CharField(
+        _("éditeur ou revue"), max_length=200, blank=True,
+        help_text=_("La maison d'édition ou l'organisme qui publie; pour un article, la revue, son volume et "
+                    "son numéro."),
+    )
     note = models.TextField(
         _("pourquoi c'est utile"), max_length=NOTE_MAX_LENGTH, blank=True,
         help_text=_("Quelques phrases. La mise en forme Markdown est permise (gras, listes, liens)."),
