@@ -399,3 +399,17 @@ def test_an_article_puts_its_journal_in_italics():
 def test_the_entry_keeps_no_break_spaces_and_squashes_line_breaks():
     text = citation_text(entry(title="Concertation\u00a0:\n  entre   levier", pages=""), "fr")
     assert "Concertation\u00a0: entre levier" in text
+
+
+def test_the_language_of_a_resource_is_said_when_it_is_not_the_pages(world, client_for):
+    add(world.territory, "Community guide", language="en")
+    add(world.territory, "Guía", language="other")
+    add(world.territory, "Guide en français")
+    body = client_for(world.citizen).get(list_url(world.territory)).content.decode()
+    assert body.count("En anglais") == 1 and body.count("Dans une autre langue") == 1
+    assert "En français" not in body
+
+
+def test_a_long_note_is_refused_by_the_service_too(world):
+    with pytest.raises(DomainError):
+        add(world.territory, "Trop long", note="x" * 1001)

@@ -52,7 +52,8 @@ class Entry:
     note: SafeString
     instance_wide: bool
     can_change: bool
-    language: str = ""  # said when the resource is not in the page's language
+    language: str = ""  # the resource's language code when it is not the page's language
+    language_label: str = ""
     can_move_up: bool = False
     can_move_down: bool = False
 
@@ -92,11 +93,11 @@ def reference_list(user, territory, *, kind: str = "", query: str = "", page_num
     for reference in page.object_list:
         instance_wide = reference.territory_id is None
         can_change = access.is_admin if instance_wide else access.coordinates_territory(territory.pk)
-        language = "" if reference.language == page_language else str(ReferenceLanguage(reference.language).label)
+        language = "" if reference.language == page_language else reference.language
         groups[reference.group].entries.append(Entry(
             reference=reference, citation=citation_html(reference), text=citation_text(reference),
             note=render_markdown(reference.note), instance_wide=instance_wide, can_change=can_change,
-            language=language,
+            language=language, language_label=str(ReferenceLanguage(language).label) if language else "",
         ))
     filtered = bool(kind or query)
     if not filtered:

@@ -8,7 +8,7 @@ reference is shown in every territory, beside the territory's own.
 
 from __future__ import annotations
 
-from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -71,6 +71,7 @@ class Reference(BaseModel):
     )
     note = models.TextField(
         _("pourquoi c'est utile"), max_length=NOTE_MAX_LENGTH, blank=True,
+        validators=[MaxLengthValidator(NOTE_MAX_LENGTH)],
         help_text=_("Quelques phrases. La mise en forme Markdown est permise (gras, listes, liens)."),
     )
     url = models.URLField(
