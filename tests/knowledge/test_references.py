@@ -413,3 +413,12 @@ def test_the_language_of_a_resource_is_said_when_it_is_not_the_pages(world, clie
 def test_a_long_note_is_refused_by_the_service_too(world):
     with pytest.raises(DomainError):
         add(world.territory, "Trop long", note="x" * 1001)
+
+
+def test_the_page_in_english_writes_entries_the_english_way(world, client_for):
+    add(world.territory, "Sans date", authors="Roy, A.", pages="chapitre 2")
+    world.citizen.preferred_language = "en"
+    world.citizen.save(update_fields=["preferred_language"])
+    body = client_for(world.citizen).get(list_url(world.territory)).content.decode()
+    assert '<html lang="en"' in body
+    assert "Roy, A. (n.d.). <cite>Sans date</cite>. To read: chapitre 2." in body
