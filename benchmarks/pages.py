@@ -101,6 +101,8 @@ PAGES: list[Page] = [
     Page("plan_dashboard", "Tableau de bord du plan", lambda t: plan_path(t, "dashboard")),
     # The bilan's default period: the last twelve months, up to today.
     Page("bilan", "Bilan annuel (12 derniers mois)", lambda t: plan_path(t, "bilan")),
+    # Issue 15: the territory's references (repères), its own and the instance's, in four groups.
+    Page("references", "Repères du territoire", lambda t: f"/t/{t.territory}/reperes/"),
     Page("search", "Recherche", pending="not built yet"),
     Page("governance_health", "Santé de la gouvernance", pending="not built yet"),
     Page("public_page", "Page publique du territoire", pending="not built yet"),

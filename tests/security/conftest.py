@@ -40,6 +40,7 @@ from concertation.decisions import ballots
 from concertation.decisions import services as decisions
 from concertation.decisions.models import ProposalVersion
 from concertation.knowledge.services import practices
+from concertation.knowledge.services.references import reference_add
 from concertation.meetings import minutes as minutes_services
 from concertation.meetings.models import (
     AgendaItem,
@@ -237,7 +238,8 @@ def missing_objects(w, space) -> SimpleNamespace:
                  "draft_meeting", "convened_meeting", "agenda_item", "proposed_item", "document", "rsvp", "live_meeting", "live_item",
                  "held_meeting", "held_item", "follow_up", "org_follow_up", "minutes", "plan", "priority",
                  "objective", "strategy", "first_activity", "activity", "indicator", "measurement", "progress", "draft_plan",
-                 "invitation", "role", "assignment", "membership", "practice_sheet", "practice_draft"):
+                 "invitation", "role", "assignment", "membership", "practice_sheet", "practice_draft",
+                 "reference"):
         setattr(o, name, ghost)
     return o
 
@@ -247,6 +249,14 @@ def crossed_objects(space, objects) -> SimpleNamespace:
     o = SimpleNamespace(**vars(objects))
     o.space, o.territory = space, space.territory
     return o
+
+
+def references(w) -> None:
+    """Two references of the first territory (the second lets a move change something), one of the
+    other's (its title carries the mark: the first territory's list must never show it)."""
+    w.public.reference = reference_add(territory=w.territory, by=None, title="Repère public")
+    reference_add(territory=w.territory, by=None, title="Repère public suivant")
+    w.other.reference = reference_add(territory=w.other_territory, by=None, title=f"Repère {OTHER_MARK}")
 
 
 def build_matrix_world():
@@ -270,6 +280,7 @@ def build_matrix_world():
     w.missing = missing_objects(w, SimpleNamespace(pk=MISSING_ID, slug=MISSING_SLUG, territory=ghost_territory))
     w.missing_in_public = missing_objects(w, w.assembly)
     w.missing_in_group = missing_objects(w, w.group)
+    references(w)
     # Ids guessed across spaces, which must look missing too: the committee's objects under the
     # address of the working group (which the facilitator runs), the other territory's objects
     # under the address of the public assembly.

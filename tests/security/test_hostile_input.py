@@ -38,6 +38,7 @@ from concertation.decisions import services as decisions
 from concertation.decisions.forms import AmendForm, ProposalForm
 from concertation.decisions.models import Ballot, Comment, Proposal
 from concertation.directory.models import Organization
+from concertation.knowledge.forms_references import ReferenceForm
 from concertation.meetings import tasks as meeting_tasks
 from concertation.meetings.forms import ItemForm as AgendaItemForm
 from concertation.meetings.forms import MeetingForm, ProposeForm
@@ -147,6 +148,8 @@ def test_link_fields_refuse_script_addresses(world, url):
     assert not organization.is_valid() and "website" in organization.errors
     assert not meeting.is_valid() and "online_url" in meeting.errors
     assert not item.is_valid() and "document_url" in item.errors
+    reference = ReferenceForm({"title": "Repère", "group": "tools", "kind": "guide", "language": "fr", "url": url})
+    assert not reference.is_valid() and "url" in reference.errors
 
 
 # E-mails and the Atom feed ----------------------------------------------------------------------
@@ -235,6 +238,10 @@ NAME_FORMS = {
     "planning.ItemForm.title": (PlanItemForm, "title"),
     "planning.IndicatorForm.name": (IndicatorForm, "name"),
     "planning.IndicatorForm.unit": (IndicatorForm, "unit"),
+    "knowledge.ReferenceForm.title": (ReferenceForm, "title"),
+    "knowledge.ReferenceForm.authors": (ReferenceForm, "authors"),
+    "knowledge.ReferenceForm.publisher": (ReferenceForm, "publisher"),
+    "knowledge.ReferenceForm.pages": (ReferenceForm, "pages"),
     "accounts.ProfileForm.display_name": (ProfileForm, "display_name"),
     "accounts.SignupExtraForm.display_name": (SignupExtraForm, "display_name"),
 }

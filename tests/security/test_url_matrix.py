@@ -255,6 +255,13 @@ ROUTES: dict[str, Row] = {
     "practices:unpublish": Row(ids(pk="practice_sheet"), public=POST_ONLY_SIGNED_IN, other=POST_ONLY_SIGNED_IN),
 
     # --- decisions: the register (page, CSV, Atom feed) ---
+    # --- knowledge: references (repères) of a territory; the list is open wherever the territory is ---
+    "references:list": Row(public=EVERYONE, other=grid(("foreigner", "admin"), anonymous=HIDDEN)),
+    "references:add": Row(public=RUN_PUBLIC, other=grid(("admin",), anonymous=302)),
+    "references:edit": Row(ids(pk="reference"), public=RUN_PUBLIC, other=grid(("admin",), anonymous=302)),
+    "references:delete": Row(ids(pk="reference"), public=RUN_PUBLIC, other=grid(("admin",), anonymous=302)),
+    "references:move": Row(ids(pk="reference"), public=POST_ONLY_SIGNED_IN, other=POST_ONLY_SIGNED_IN),
+
     "register:territory": Row(public=EVERYONE, other=grid(("foreigner", "admin"), anonymous=HIDDEN)),
     "register:territory_csv": Row(public=EVERYONE, other=grid(("foreigner", "admin"), anonymous=HIDDEN)),
     "register:territory_feed": Row(public=EVERYONE, other=grid(("foreigner", "admin"), anonymous=HIDDEN)),
@@ -685,6 +692,12 @@ POSTS: dict[str, Post] = {
     "spaces:import": Post(("directory.Organization", "spaces.Membership"), TERRITORY_RUNNERS, {"step": "upload"},
                           form_page="", files=upload("membres.csv", b"nom,courriel\nForge,forge@example.org\n"),
                           control=False),
+    # --- knowledge: references ---
+    "references:add": Post(("knowledge.Reference",), TERRITORY_RUNNERS, {"title": "Repère forgé"}),
+    "references:edit": Post(("knowledge.Reference",), TERRITORY_RUNNERS, {"title": "Titre forgé"}),
+    "references:delete": Post(("knowledge.Reference",), TERRITORY_RUNNERS),
+    # The world's reference is the first of two in its group: moving it down changes both positions.
+    "references:move": Post(("knowledge.Reference",), TERRITORY_RUNNERS, {"direction": "down"}, form_page=""),
     "spaces:space_edit": Post(("spaces.Space",), data={"name": "Nom forgé"}),
     # The person added is one of the territory's (the facilitator sits in the working group only):
     # nobody else can be picked (tests/spaces/test_people_directory.py).
@@ -832,7 +845,7 @@ POSTS: dict[str, Post] = {
 # the credential: nothing to forge for somebody else.
 NOT_FORGEABLE = {
     # GET only
-    "home", "floor", "healthz", "spaces:territories", "spaces:territory", "spaces:organizations",
+    "home", "floor", "healthz", "spaces:territories", "spaces:territory", "spaces:organizations", "references:list",
     "spaces:import_template_csv", "spaces:import_template_xlsx", "spaces:audit_log", "spaces:space", "spaces:members",
     "spaces:roles", "spaces:charter", "spaces:charter_version", "decisions:proposals", "decisions:proposal",
     "decisions:results", "register:territory", "register:territory_csv", "register:territory_feed", "register:space",
