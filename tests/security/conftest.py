@@ -199,6 +199,13 @@ def populate(w, space, *, member, organization, runner, attendees, voter_key, ta
                                         ends_on=date(2035, 12, 31))
     planning.priority_add(plan=o.draft_plan, title=f"Se nourrir ensemble {tag}")
 
+    # Knowledge: a figure of the territory's portrait (seen by whoever sees the territory, so its
+    # label carries no mark of the members-only committee) ---------------------------------------
+    from concertation.knowledge.models import Figure
+
+    o.figure = Figure.objects.create(territory=space.territory, theme="Logement", value=Decimal(72), unit="%",
+                                     year=2021, label=f"Ménages locataires {tag if tag != PRIVATE_MARK else space.slug}")
+
     # Structure ----------------------------------------------------------------------------------
     o.invitation = invitations.invitation_create(space=space, email=f"invitee-{space.slug}@example.org", by=runner)
     o.role = RoleFactory(space=space, name=f"Trésorerie {tag}", kind=Role.Kind.OTHER, seats=3)
@@ -217,7 +224,7 @@ def missing_objects(w, space) -> SimpleNamespace:
                  "draft_meeting", "convened_meeting", "agenda_item", "proposed_item", "document", "rsvp", "live_meeting", "live_item",
                  "held_meeting", "held_item", "follow_up", "org_follow_up", "minutes", "plan", "priority",
                  "objective", "strategy", "first_activity", "activity", "indicator", "measurement", "progress", "draft_plan",
-                 "invitation", "role", "assignment", "membership"):
+                 "invitation", "role", "assignment", "membership", "figure"):
         setattr(o, name, ghost)
     return o
 

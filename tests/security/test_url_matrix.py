@@ -192,6 +192,15 @@ ROUTES: dict[str, Row] = {
     "spaces:import_template_xlsx": Row(public=RUN_PUBLIC, other=grid(("admin",), anonymous=302)),
     "spaces:audit_log": Row(public=RUN_PUBLIC, other=grid(("admin",), anonymous=302)),
 
+    # --- knowledge: the territory's portrait (seen like the territory, changed by its coordinators) ---
+    "portrait:index": Row(public=EVERYONE, other=grid(("foreigner", "admin"), anonymous=HIDDEN)),
+    "portrait:figure_add": Row(public=RUN_PUBLIC, other=grid(("admin",), anonymous=302)),
+    "portrait:figure_edit": Row(ids(pk="figure"), public=RUN_PUBLIC, other=grid(("admin",), anonymous=302)),
+    "portrait:figure_delete": Row(ids(pk="figure"), public=RUN_PUBLIC, other=grid(("admin",), anonymous=302)),
+    "portrait:import": Row(public=RUN_PUBLIC, other=grid(("admin",), anonymous=302)),
+    "portrait:template_csv": Row(public=RUN_PUBLIC, other=grid(("admin",), anonymous=302)),
+    "portrait:template_xlsx": Row(public=RUN_PUBLIC, other=grid(("admin",), anonymous=302)),
+
     # --- spaces: a space, its members, roles, charter, invitations ---
     "spaces:space": space_row(public=SEE_PUBLIC, private=SEE_PRIVATE),
     "spaces:space_edit": space_row(public=RUN_PUBLIC, private=RUN_PRIVATE),
@@ -669,6 +678,14 @@ POSTS: dict[str, Post] = {
     "spaces:import": Post(("directory.Organization", "spaces.Membership"), TERRITORY_RUNNERS, {"step": "upload"},
                           form_page="", files=upload("membres.csv", b"nom,courriel\nForge,forge@example.org\n"),
                           control=False),
+    "portrait:figure_add": Post(("knowledge.Figure",), TERRITORY_RUNNERS,
+                                {"theme": "Forgé", "label": "Chiffre forgé", "value": "1", "year": "2021"}),
+    "portrait:figure_edit": Post(("knowledge.Figure",), TERRITORY_RUNNERS, {"value": "99"}),
+    "portrait:figure_delete": Post(("knowledge.Figure",), TERRITORY_RUNNERS, form_page=""),
+    # The upload only shows a preview (tests/knowledge/test_portrait_import.py follows it to the end).
+    "portrait:import": Post(("knowledge.Figure",), TERRITORY_RUNNERS, {"step": "upload"}, form_page="",
+                            files=upload("portrait.csv", b"theme,libelle,valeur,annee\nForge,Forge,1,2021\n"),
+                            control=False),
     "spaces:space_edit": Post(("spaces.Space",), data={"name": "Nom forgé"}),
     # The person added is one of the territory's (the facilitator sits in the working group only):
     # nobody else can be picked (tests/spaces/test_people_directory.py).
@@ -804,7 +821,8 @@ POSTS: dict[str, Post] = {
 NOT_FORGEABLE = {
     # GET only
     "home", "floor", "healthz", "spaces:territories", "spaces:territory", "spaces:organizations",
-    "spaces:import_template_csv", "spaces:import_template_xlsx", "spaces:audit_log", "spaces:space", "spaces:members",
+    "spaces:import_template_csv", "spaces:import_template_xlsx", "spaces:audit_log",
+    "portrait:index", "portrait:template_csv", "portrait:template_xlsx", "spaces:space", "spaces:members",
     "spaces:roles", "spaces:charter", "spaces:charter_version", "decisions:proposals", "decisions:proposal",
     "decisions:results", "register:territory", "register:territory_csv", "register:territory_feed", "register:space",
     "register:space_csv", "register:space_feed", "meetings:list", "meetings:space_feed", "meetings:notice_pdf",
