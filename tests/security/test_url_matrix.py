@@ -354,6 +354,8 @@ ROUTES: dict[str, Row] = {
                                     private=RUN_PRIVATE),
     "planning:item_remove": space_row(with_kind("activity", plan="plan", item="activity"), public=RUN_PUBLIC,
                                       private=RUN_PRIVATE),
+    "planning:item_figures": space_row(with_kind("objective", plan="plan", item="objective"), public=RUN_PUBLIC,
+                                       private=RUN_PRIVATE),
     "planning:item_history": space_row(with_kind("activity", plan="plan", item="activity"), public=SEE_PUBLIC,
                                        private=SEE_PRIVATE),
 
@@ -804,6 +806,8 @@ POSTS: dict[str, Post] = {
         "name": "Indicateur forgé", "target_value": "10", "target_date": "2030-01-01", **decided(o)}),
     "planning:indicator_edit": Post(("planning.Indicator",), data=lambda o: {"target_value": "310", **decided(o)}),
     "planning:indicator_remove": Post(("planning.Indicator",), data=decided),
+    # Citing the portrait's figures is not a change of the plan: no decision asked.
+    "planning:item_figures": Post(("planning.Objective_figures",), data=lambda o: {"figures": [o.figure.pk]}),
     "planning:measurement_add": Post(("planning.Measurement",), LEAD_DELEGATE,
                                      {"date": "2025-09-30", "value": "260"}),
     # On the adopted plan, a correction or a deletion also records a revision.

@@ -16,7 +16,8 @@ class PlanningConfig(AppConfig):
         # Decisions sits below planning: planning hands it the link instead of being imported by it.
         register_proposal_links("planning.adjust_plan", decision_links)
 
-        audit.register_actions({"plan.revised": _("Plan ajusté")})
+        audit.register_actions({"plan.revised": _("Plan ajusté"),
+                                "plan.figures_cited": _("Chiffres du portrait cités")})
         audit.register_detail_labels({
             "plan": _("plan"),
             "item_type": _("élément"),
@@ -24,6 +25,7 @@ class PlanningConfig(AppConfig):
             "change": _("changement"),
             "fields": _("champs"),
             "decision": _("décision"),
+            "count": _("nombre"),
         })
         from .models import Activity, Indicator, Objective, Plan, Priority, Revision, Strategy
         from .revisions import MODELS
