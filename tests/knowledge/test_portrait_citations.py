@@ -8,7 +8,13 @@ from django.urls import reverse
 
 from concertation.core.models import AuditEvent
 from concertation.planning.models import Plan
-from tests.factories import IndicatorFactory, ObjectiveFactory, PlanFactory, PriorityFactory, TerritoryFactory
+from tests.factories import (
+    IndicatorFactory,
+    ObjectiveFactory,
+    PlanFactory,
+    PriorityFactory,
+    TerritoryFactory,
+)
 
 from .portrait_helpers import figure, make_world
 
@@ -55,7 +61,7 @@ def test_an_indicator_cites_a_figure_and_its_page_shows_it(w, client):
     page = client.get(reverse("planning:indicator", kwargs={
         "territory": w.territory.slug, "space": w.assembly.slug, "plan": w.plan.pk,
         "indicator": w.indicator.pk})).content.decode()
-    assert "Sorties sans diplôme" in page and f"19\u00a0%" in page
+    assert "Sorties sans diplôme" in page and "19\u00a0%" in page
     assert reverse("portrait:index", kwargs={"territory": w.territory.slug}) in page
 
 
