@@ -39,6 +39,7 @@ from concertation.demo.build_directory import (
 )
 from concertation.demo.build_meetings import build_meetings, build_next_meeting, delete_meetings
 from concertation.demo.build_plan import build_plan, delete_plan
+from concertation.demo.build_portrait import build_portrait
 from concertation.demo.context import (
     ACCOUNT_EMAILS,
     DEMO_ACCOUNTS,
@@ -112,6 +113,7 @@ STEPS: list[Step] = [
     ("Propositions et décisions / proposals and decisions", build_proposals),
     ("Rencontres passées / past meetings", build_meetings),
     ("Plan de quartier / the neighbourhood plan", build_plan),
+    ("Portrait du territoire / the territory's portrait", build_portrait),
     ("Prochaine assemblée, convoquée / the next assembly, convened", build_next_meeting),
 ]
 
