@@ -103,11 +103,11 @@ def _chart(theme: str, series_list: list[Series], years: list[int], index: int) 
             y += BAR_HEIGHT + BAR_GAP
         groups.append(group)
         y += GROUP_GAP
-    summary = _("%(count)s chiffres, par année : %(years)s. Les mêmes chiffres sont dans le tableau qui suit.") % {
+    summary = _("%(count)s chiffres, par année : %(years)s. Les mêmes chiffres sont dans le tableau qui suit.") % {
         "count": sum(len(series.figures) for series in series_list),
         "years": ", ".join(str(year) for year in years)}
     return {"id": f"graphique-{index}", "width": WIDTH, "height": y, "bar_left": BAR_LEFT, "bar_height": BAR_HEIGHT,
-            "groups": groups, "title": _("Graphique du thème « %(theme)s »") % {"theme": theme}, "summary": summary}
+            "groups": groups, "title": _("Graphique du thème « %(theme)s »") % {"theme": theme}, "summary": summary}
 
 
 def portrait_page(territory, user, *, theme: str = "", geography: str = "") -> dict:
@@ -141,6 +141,6 @@ def portrait_page(territory, user, *, theme: str = "", geography: str = "") -> d
         "filters": {"theme": theme, "geography": geography},
         "figure_count": len(figures),
         "can_change": user.has_perm("knowledge.change_portrait", territory),
-        # The shared diagnosis documents (knowledge Document of kind « portrait »), filled at merge.
+        # The shared diagnosis documents (knowledge Document of kind « portrait »), filled at merge.
         "diagnosis_documents": [],
     }

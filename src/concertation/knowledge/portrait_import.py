@@ -47,7 +47,7 @@ def template_examples() -> list[dict[str, str]]:
 
 
 def show(value, unit: str) -> str:
-    """A figure's value as a person reads it, with its unit: « 12 345 personnes », « 23,4 % », « 120 000 $ »."""
+    """A figure's value as a person reads it, with its unit: « 12 345 personnes », « 23,4 % », « 120 000 $ »."""
     if unit == "$":
         return formatting.money(value)
     return formatting.with_unit(value, unit)
@@ -83,8 +83,8 @@ class FigureImport(TabularImport):
             return
         key = key_of(data)
         if key in self.seen:
-            result.errors.append(_("La ligne %(line)s donne déjà « %(label)s » pour %(year)s (même thème et même "
-                                   "territoire couvert) : gardez une seule de ces lignes.")
+            result.errors.append(_("La ligne %(line)s donne déjà « %(label)s » pour %(year)s (même thème et même "
+                                   "territoire couvert) : gardez une seule de ces lignes.")
                                  % {"line": self.seen[key], "label": data["label"], "year": data["year"]})
             return
         self.seen[key] = row.number
@@ -92,13 +92,13 @@ class FigureImport(TabularImport):
         existing = self.existing.get(key)
         new = show(data["value"], data["unit"])
         if existing is None:
-            result.actions = [_("Nouveau chiffre : « %(label)s » (%(year)s) = %(value)s")
+            result.actions = [_("Nouveau chiffre : « %(label)s » (%(year)s) = %(value)s")
                               % {"label": data["label"], "year": data["year"], "value": new}]
         elif existing.value == data["value"] and existing.unit == data["unit"]:
-            result.actions = [_("Déjà au portrait, même valeur : « %(label)s » (%(year)s) = %(value)s")
+            result.actions = [_("Déjà au portrait, même valeur : « %(label)s » (%(year)s) = %(value)s")
                               % {"label": data["label"], "year": data["year"], "value": new}]
         else:
-            result.actions = [_("Remplace « %(label)s » (%(year)s) : %(old)s devient %(value)s")
+            result.actions = [_("Remplace « %(label)s » (%(year)s) : %(old)s devient %(value)s")
                               % {"label": data["label"], "year": data["year"],
                                  "old": show(existing.value, existing.unit), "value": new}]
 

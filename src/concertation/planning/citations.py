@@ -1,4 +1,4 @@
-"""The portrait's figures an objective or an indicator cites (« chiffres cités »).
+"""The portrait's figures an objective or an indicator cites (« chiffres cités »).
 
 A citation is not a change of the plan (no revision, no decision needed, like a document attached):
 the plan's coordination picks, among the figures of the plan's territory, those the objective or
@@ -25,9 +25,9 @@ def territory_figures(territory) -> list[Figure]:
 
 
 def figure_text(figure: Figure) -> str:
-    """« Ménages locataires — Quartier (2021) : 72 % »."""
+    """« Ménages locataires — Quartier (2021) : 72 % »."""
     where = f" — {figure.geography}" if figure.geography else ""
-    return _("%(label)s%(where)s (%(year)s) : %(value)s") % {
+    return _("%(label)s%(where)s (%(year)s) : %(value)s") % {
         "label": figure.label, "where": where, "year": figure.year, "value": show(figure.value, figure.unit)}
 
 
@@ -53,7 +53,7 @@ class CitationForm(forms.Form):
 def figures_cite(*, item: Objective | Indicator, plan: Plan, figure_ids, by=None) -> list[Figure]:
     """Set the figures the item cites: figures of the plan's territory only."""
     if plan.status == Plan.Status.ARCHIVED:
-        raise DomainError(_("Ce plan est archivé : il ne change plus."))
+        raise DomainError(_("Ce plan est archivé : il ne change plus."))
     ids = set(figure_ids or [])
     figures = list(Figure.objects.filter(territory_id=plan.space.territory_id, pk__in=ids))
     if len(figures) != len(ids):

@@ -26,7 +26,7 @@ LIMITS = {"theme": 120, "label": 250, "unit": 40, "geography": 160, "source": 25
 
 
 def parse_value(text) -> Decimal:
-    """A number as people type it: « 12 345 », « 23,4 », « 23,4 % », « 1,234.5 », 12.5; ValueError otherwise."""
+    """A number as people type it: « 12 345 », « 23,4 », « 23,4 % », « 1,234.5 », 12.5; ValueError otherwise."""
     if isinstance(text, Decimal | int):
         raw = str(text)
     else:
@@ -54,7 +54,7 @@ def _text(value, field: str, *, required: bool = False, label: str = "") -> str:
     if required and not text:
         raise DomainError(_("Indiquez %(what)s.") % {"what": label}, field=field)
     if len(text) > LIMITS[field]:
-        raise DomainError(_("Ce texte dépasse %(max)s caractères : raccourcissez-le.") % {"max": LIMITS[field]},
+        raise DomainError(_("Ce texte dépasse %(max)s caractères : raccourcissez-le.") % {"max": LIMITS[field]},
                           field=field)
     return text
 
@@ -73,15 +73,15 @@ def check_figure(*, theme, label, value, unit="", year, geography="", source="",
     try:
         data["value"] = parse_value(value)
     except ValueError:
-        raise DomainError(_("« %(value)s » n'est pas un nombre : écrivez par exemple 12 345 ou 23,4.")
+        raise DomainError(_("« %(value)s » n'est pas un nombre : écrivez par exemple 12 345 ou 23,4.")
                           % {"value": value}, field="value") from None
     try:
         year = int(str(year).strip())
     except (TypeError, ValueError):
-        raise DomainError(_("« %(value)s » n'est pas une année : écrivez-la en quatre chiffres, par exemple 2021.")
+        raise DomainError(_("« %(value)s » n'est pas une année : écrivez-la en quatre chiffres, par exemple 2021.")
                           % {"value": year or ""}, field="year") from None
     if not YEAR_MIN <= year <= YEAR_MAX:
-        raise DomainError(_("L'année %(year)s n'est pas plausible : écrivez-la en quatre chiffres, par exemple 2021.")
+        raise DomainError(_("L'année %(year)s n'est pas plausible : écrivez-la en quatre chiffres, par exemple 2021.")
                           % {"year": year}, field="year")
     data["year"] = year
     url = str(source_url or "").strip()
@@ -89,7 +89,7 @@ def check_figure(*, theme, label, value, unit="", year, geography="", source="",
         try:
             URLValidator(schemes=["http", "https"])(url)
         except ValidationError:
-            raise DomainError(_("« %(value)s » n'est pas une adresse web : elle commence par https://.")
+            raise DomainError(_("« %(value)s » n'est pas une adresse web : elle commence par https://.")
                               % {"value": url}, field="source_url") from None
         if len(url) > LIMITS["source_url"]:
             raise DomainError(_("Cette adresse dépasse %(max)s caractères.") % {"max": LIMITS["source_url"]},
@@ -103,8 +103,8 @@ def key_of(data: dict) -> tuple:
 
 
 def _duplicate(data: dict) -> DomainError:
-    return DomainError(_("Ce territoire a déjà le chiffre « %(label)s » pour %(year)s (même thème et même "
-                         "territoire couvert) : modifiez-le plutôt.") % {"label": data["label"], "year": data["year"]},
+    return DomainError(_("Ce territoire a déjà le chiffre « %(label)s » pour %(year)s (même thème et même "
+                         "territoire couvert) : modifiez-le plutôt.") % {"label": data["label"], "year": data["year"]},
                        field="label")
 
 

@@ -52,7 +52,7 @@ def figure_edit(request, territory, pk=None):
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, _("Le chiffre « %(label)s » (%(year)s) est enregistré.")
+            messages.success(request, _("Le chiffre « %(label)s » (%(year)s) est enregistré.")
                              % {"label": saved.label, "year": saved.year})
             return redirect("portrait:index", territory=territory.slug)
     return render(request, "knowledge/portrait/figure_form.html",
@@ -66,7 +66,7 @@ def figure_delete(request, territory, pk):
     figure = get_object_or_404(Figure, territory=territory, pk=pk)
     if request.method == "POST":
         services.figure_delete(figure=figure, by=request.user)
-        messages.success(request, _("Le chiffre « %(label)s » (%(year)s) est supprimé.")
+        messages.success(request, _("Le chiffre « %(label)s » (%(year)s) est supprimé.")
                          % {"label": figure.label, "year": figure.year})
         return redirect("portrait:index", territory=territory.slug)
     return render(request, "knowledge/portrait/figure_delete.html", {"territory": territory, "figure": figure})
@@ -109,7 +109,7 @@ def _confirm(request, territory):
     if applied.importer is None:
         return redirect("portrait:import", territory=territory.slug)
     importer = applied.importer
-    messages.success(request, _("Importation terminée : %(added)s, %(replaced)s.") % {
+    messages.success(request, _("Importation terminée : %(added)s, %(replaced)s.") % {
         "added": ngettext("%(count)s chiffre ajouté", "%(count)s chiffres ajoutés", importer.added)
         % {"count": importer.added},
         "replaced": ngettext("%(count)s chiffre remplacé", "%(count)s chiffres remplacés", importer.replaced)
