@@ -65,11 +65,12 @@ def test_row_errors_are_named_by_line_and_nothing_is_written(w):
         ["Logement", "Loyer médian", "950", "$", "21", "", "", ""],               # line 5: not a year
         ["Logement", "Loyer médian", "950", "$", "2021", "", "", "javascript:alert(1)"],  # line 6: a bad link
         GOOD_ROWS[0],                                                              # line 7: the same key again
+        ["Logement", "Rapport \u202egpj.exe", "1", "", "2021", "", "", ""],      # line 8: an override
     ]
     with pytest.raises(ImportRefused) as refused:
         run(w.territory, csv_bytes(FR_HEADER, rows))
     errors = {result.row.number: " ".join(result.errors) for result in refused.value.preview.error_rows}
-    assert sorted(errors) == [3, 4, 5, 6, 7]
+    assert sorted(errors) == [3, 4, 5, 6, 7, 8]
     assert "Libellé" in errors[3]
     assert "beaucoup" in errors[4] and "nombre" in errors[4]
     assert "année" in errors[5]

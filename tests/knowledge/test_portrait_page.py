@@ -169,3 +169,10 @@ def test_hostile_text_in_every_field_is_shown_escaped_in_the_chart_and_the_table
     # Inside the SVG too: the chart's text is escaped.
     chart = body[body.index('<svg class="portrait-chart"'):body.index("</svg>")]
     assert "&lt;svg&gt;" in chart and "<script" not in chart
+
+
+def test_a_look_alike_label_is_refused(w, client):
+    client.force_login(w.coordinator)
+    response = client.post(url(w.territory, "portrait:figure_add"), {
+        "theme": "Logement", "label": "Ménages\u200blocataires", "value": "72", "year": "2021"})
+    assert response.status_code == 200 and not Figure.objects.exists()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from concertation.core import audit
 from concertation.core.errors import DomainError
+from concertation.core.validators import refuse_invisible_characters
 
 from ..models import Figure
 
@@ -53,6 +54,10 @@ def _text(value, field: str, *, required: bool = False, label: str = "") -> str:
     text = " ".join(str(value or "").split())
     if required and not text:
         raise DomainError(_("Indiquez %(what)s.") % {"what": label}, field=field)
+    try:
+        refuse_invisible_characters(text)  # a right-to-left override or a zero-width space: a look-alike
+    except ValidationError as error:
+        raise DomainError(" ".join(error.messages), field=field) from None
     if len(text) > LIMITS[field]:
         raise DomainError(_("Ce texte dépasse %(max)s caractères : raccourcissez-le.") % {"max": LIMITS[field]},
                           field=field)
