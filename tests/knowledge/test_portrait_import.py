@@ -141,3 +141,14 @@ def test_the_templates_download_in_both_languages(w, client):
     # The template, filled in as it is, imports.
     importer, preview = run(w.territory, body)
     assert preview.applied and importer.added == 2
+
+
+@pytest.mark.parametrize("language, text, value", [
+    ("fr", "12 345", "12345"), ("fr", "23,4", "23.4"), ("fr", "23,4 %", "23.4"), ("fr", "12\u00a0345,5", "12345.5"),
+    ("en", "12,345", "12345"), ("en", "23.4", "23.4"), ("en", "1,234.5", "1234.5"), ("fr", "1 234,5 $", "1234.5"),
+])
+def test_values_are_read_as_people_write_them(language, text, value):
+    from concertation.knowledge.services.portrait import parse_value
+
+    with translation.override(language):
+        assert parse_value(text) == Decimal(value)

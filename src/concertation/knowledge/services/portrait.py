@@ -14,7 +14,7 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from concertation.core import audit
+from concertation.core import audit, formatting
 from concertation.core.errors import DomainError
 from concertation.core.validators import refuse_invisible_characters
 
@@ -35,7 +35,9 @@ def parse_value(text) -> Decimal:
         for space in ("\u00a0", "\u202f", " ", "'"):
             raw = raw.replace(space, "")
         raw = raw.removesuffix("%").removesuffix("$").removeprefix("$").removeprefix("+")
-        if "," in raw and "." in raw:
+        if formatting.lang() == "en" and re.fullmatch(r"-?\d{1,3}(,\d{3})+", raw):
+            raw = raw.replace(",", "")  # « 12,345 » read in English: thousands
+        elif "," in raw and "." in raw:
             raw = raw.replace(".", "").replace(",", ".") if raw.rfind(",") > raw.rfind(".") else raw.replace(",", "")
         elif raw.count(",") == 1:
             raw = raw.replace(",", ".")
