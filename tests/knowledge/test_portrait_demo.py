@@ -24,5 +24,12 @@ def test_the_demo_portrait_compares_two_censuses_and_the_plan_cites_it(client):
     assert Indicator.objects.filter(figures__label__startswith="Sorties sans diplôme").exists()
     body = client.get(reverse("portrait:index", kwargs={"territory": "pointe-aux-herons"})).content.decode()
     assert body.count('<svg class="portrait-chart"') == 5
+    # The demo's portrait came in as one import: one line in the journal, with its numbers.
+    from concertation.accounts.models import User
+    from concertation.demo.loader import ACCOUNT_EMAILS
+
+    client.force_login(User.objects.get(email=ACCOUNT_EMAILS["coordinator"]))
+    journal = client.get(reverse("spaces:audit_log", kwargs={"territory": "pointe-aux-herons"})).content.decode()
+    assert "Chiffres du portrait importés" in journal and "Chiffres du portrait cités" in journal
     load_demo()  # loading again changes nothing
     assert figures.count() == 26

@@ -8,18 +8,22 @@ from concertation.demo.context import ACCOUNT_EMAILS, DemoContext, data, fr
 
 def build_portrait(ctx: DemoContext) -> None:
     from concertation.knowledge.models import Figure
-    from concertation.knowledge.services.portrait import figure_add
+    from concertation.knowledge.services.portrait import check_figure, figure_import, record_import
 
     if ctx.territory is None or Figure.objects.filter(territory=ctx.territory).exists():
         return
     portrait = data("knowledge_portrait")
     coordinator = ctx.person(ACCOUNT_EMAILS["coordinator"])
     figures = {}
-    for theme, label, value, unit, year, geography, source in portrait["figures"]:
+    # As the coordination would: one import of the table (one line in the journal).
+    for position, (theme, label, value, unit, year, geography, source) in enumerate(portrait["figures"], start=1):
         name, url = portrait["sources"][source]
-        figures[(label, year, geography)] = figure_add(
-            territory=ctx.territory, by=coordinator, theme=theme, label=fr(label), value=value, unit=unit,
-            year=year, geography=geography, source=name, source_url=url)
+        checked = check_figure(theme=theme, label=fr(label), value=value, unit=unit, year=year, geography=geography,
+                               source=name, source_url=url)
+        figures[(label, year, geography)] = figure_import(territory=ctx.territory, data=checked, existing=None,
+                                                          position=position)
+    record_import(territory=ctx.territory, by=coordinator, added=len(figures), replaced=0,
+                  filename="portrait-pointe-aux-herons.xlsx")
     _cite(ctx, portrait["cites"], figures, coordinator)
     ctx.say(f"Portrait : {len(figures)} chiffres / figures")
 
