@@ -152,3 +152,11 @@ def test_values_are_read_as_people_write_them(language, text, value):
 
     with translation.override(language):
         assert parse_value(text) == Decimal(value)
+
+
+def test_importing_the_same_file_twice_replaces_nothing(w):
+    run(w.territory, csv_bytes(FR_HEADER, GOOD_ROWS))
+    importer, preview = run(w.territory, csv_bytes(FR_HEADER, GOOD_ROWS))
+    assert (importer.added, importer.replaced) == (0, 0)
+    assert all(result.actions[0].startswith("Déjà au portrait") for result in preview.results)
+    assert Figure.objects.filter(territory=w.territory).count() == 4

@@ -108,8 +108,8 @@ class FigureImport(TabularImport):
         if existing is None:
             self.position += 1
             self.added += 1
-        else:
-            self.replaced += 1
+        elif any(getattr(existing, key) != value for key, value in data.items()):
+            self.replaced += 1  # a row identical to its figure is neither added nor replaced
         figure_import(territory=self.territory, data=data, existing=existing, position=self.position)
         if result is self._last:
             record_import(territory=self.territory, by=by, added=self.added, replaced=self.replaced,
