@@ -89,3 +89,19 @@ def test_deleting_a_figure_removes_its_citation(w):
     w.objective.figures.add(w.renters)
     w.renters.delete()
     assert not w.objective.figures.exists()
+
+
+def test_the_portrait_says_how_many_items_of_the_plan_a_reader_may_see_cite_a_figure(w, client):
+    from concertation.spaces.models import Space
+    from tests.factories import SpaceFactory
+
+    w.objective.figures.add(w.dropout)
+    w.indicator.figures.add(w.dropout)
+    committee = SpaceFactory(territory=w.territory, slug="comite", visibility=Space.Visibility.MEMBERS)
+    hidden_plan = PlanFactory(space=committee)
+    ObjectiveFactory(priority=PriorityFactory(plan=hidden_plan), title="Objectif du comité").figures.add(w.dropout)
+    portrait = reverse("portrait:index", kwargs={"territory": w.territory.slug})
+    # A visitor sees the public assembly's plan only: two items; the coordinator sees all three.
+    assert "Cité par 2 éléments du plan" in client.get(portrait).content.decode()
+    client.force_login(w.coordinator)
+    assert "Cité par 3 éléments du plan" in client.get(portrait).content.decode()

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from concertation.core import formatting
 
 from .models import Figure
+from .portrait_citations import citation_counts
 from .portrait_import import show
 
 # Bars: one colour per year, in the order of the years (graphical objects, ≥ 3:1 on white); every bar
@@ -121,6 +122,7 @@ def portrait_page(territory, user, *, theme: str = "", geography: str = "") -> d
     geography = geography if geography in geographies else ""
     shown = [figure for figure in figures
              if (not theme or figure.theme == theme) and (not geography or figure.geography == geography)]
+    cited = citation_counts([figure.pk for figure in shown], user)
     sections = []
     for index, (name, series_list) in enumerate(_series(shown).items(), start=1):
         years = sorted({year for series in series_list for year in series.figures})
@@ -130,6 +132,7 @@ def portrait_page(territory, user, *, theme: str = "", geography: str = "") -> d
             "values": [show(series.figures[year].value, series.unit) if year in series.figures else ""
                        for year in years],
             "change": series.change(),
+            "cited": sum(cited.get(figure.pk, 0) for figure in series.figures.values()),
         } for series in series_list]
         sections.append({"name": name, "anchor": f"theme-{index}", "years": years, "rows": rows,
                          "chart": _chart(name, series_list, years, index)})

@@ -11,7 +11,13 @@ class PlanningConfig(AppConfig):
         from concertation.core import audit
         from concertation.decisions.links import register_proposal_links
 
+        # Knowledge's portrait says how many items of the plan cite a figure, through planning's counter.
+        from concertation.knowledge.portrait_citations import register_citation_counter
+
         from .adjust import decision_links
+        from .citations import count_citations
+
+        register_citation_counter(count_citations)
 
         # Decisions sits below planning: planning hands it the link instead of being imported by it.
         register_proposal_links("planning.adjust_plan", decision_links)
