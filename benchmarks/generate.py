@@ -1402,6 +1402,33 @@ def step_analyze(ctx: Context) -> dict:
     return "SQLite: no ANALYZE (as in production)"
 
 
+# -- the territory's portrait (issue 15) ---------------------------------------------------------
+
+PORTRAIT_FIGURES = {"M": 200, "L": 600}  # S: the demo's own portrait
+PORTRAIT_THEMES = ["Population", "Revenu et pauvreté", "Logement", "Scolarité", "Santé", "Emploi"]
+
+
+def step_portrait(ctx: Context) -> dict:
+    """Figures over six themes, each for the two last census years, in two geographies."""
+    from decimal import Decimal
+
+    from concertation.knowledge.models import Figure
+
+    total = PORTRAIT_FIGURES[ctx.scale.name]
+    figures = []
+    for n in range(total):
+        series, year = divmod(n, 2)
+        figures.append(Figure(
+            territory=ctx.territory, theme=PORTRAIT_THEMES[series % len(PORTRAIT_THEMES)],
+            label=f"Chiffre {series // len(PORTRAIT_THEMES) + 1}", year=2016 + 5 * year,
+            geography="Territoire" if series % 7 else "Région",
+            value=Decimal(ctx.rng.randint(5, 95) if series % 3 else ctx.rng.randint(1000, 90_000)),
+            unit="%" if series % 3 else "personnes", position=series,
+            source="Statistique Canada, Recensement", source_url="https://www12.statcan.gc.ca/"))
+    bulk(Figure, figures)
+    return {"figures": total}
+
+
 # -- the registry -------------------------------------------------------------------------------
 
 
@@ -1439,6 +1466,7 @@ STEPS: list[Step] = [
     Step("activities", "Plans, actions, révisions", step_plan_activities),  # issue 6's data model
     Step("indicators", "Indicateurs", step_plan_indicators),
     Step("measurements", "Mesures des indicateurs", step_plan_measurements),
+    Step("portrait", "Portrait du territoire", step_portrait, scales=("M", "L")),  # issue 15
     Step("analyze", "Statistiques du planificateur", step_analyze, atomic=False),
 ]
 

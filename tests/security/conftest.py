@@ -219,6 +219,12 @@ def populate(w, space, *, member, organization, runner, attendees, voter_key, ta
         practices.sheet_publish(sheet=o.practice_sheet, by=member)
     o.practice_draft = practices.sheet_create(territory=o.territory, by=member, data={
         "title": f"Fiche à relire {tag}", "space": space, "audience": "territory"})
+    # Knowledge: a figure of the territory's portrait (seen by whoever sees the territory, so its
+    # label carries no mark of the members-only committee) ---------------------------------------
+    from concertation.knowledge.models import Figure
+
+    o.figure = Figure.objects.create(territory=space.territory, theme="Logement", value=Decimal(72), unit="%",
+                                     year=2021, label=f"Ménages locataires {tag if tag != PRIVATE_MARK else space.slug}")
 
     # Structure ----------------------------------------------------------------------------------
     o.invitation = invitations.invitation_create(space=space, email=f"invitee-{space.slug}@example.org", by=runner)
@@ -239,7 +245,7 @@ def missing_objects(w, space) -> SimpleNamespace:
                  "held_meeting", "held_item", "follow_up", "org_follow_up", "minutes", "plan", "priority",
                  "objective", "strategy", "first_activity", "activity", "indicator", "measurement", "progress", "draft_plan",
                  "invitation", "role", "assignment", "membership", "practice_sheet", "practice_draft",
-                 "reference"):
+                 "reference", "figure"):
         setattr(o, name, ghost)
     return o
 

@@ -192,6 +192,15 @@ ROUTES: dict[str, Row] = {
     "spaces:import_template_xlsx": Row(public=RUN_PUBLIC, other=grid(("admin",), anonymous=302)),
     "spaces:audit_log": Row(public=RUN_PUBLIC, other=grid(("admin",), anonymous=302)),
 
+    # --- knowledge: the territory's portrait (seen like the territory, changed by its coordinators) ---
+    "portrait:index": Row(public=EVERYONE, other=grid(("foreigner", "admin"), anonymous=HIDDEN)),
+    "portrait:figure_add": Row(public=RUN_PUBLIC, other=grid(("admin",), anonymous=302)),
+    "portrait:figure_edit": Row(ids(pk="figure"), public=RUN_PUBLIC, other=grid(("admin",), anonymous=302)),
+    "portrait:figure_delete": Row(ids(pk="figure"), public=RUN_PUBLIC, other=grid(("admin",), anonymous=302)),
+    "portrait:import": Row(public=RUN_PUBLIC, other=grid(("admin",), anonymous=302)),
+    "portrait:template_csv": Row(public=RUN_PUBLIC, other=grid(("admin",), anonymous=302)),
+    "portrait:template_xlsx": Row(public=RUN_PUBLIC, other=grid(("admin",), anonymous=302)),
+
     # --- spaces: a space, its members, roles, charter, invitations ---
     "spaces:space": space_row(public=SEE_PUBLIC, private=SEE_PRIVATE),
     "spaces:space_edit": space_row(public=RUN_PUBLIC, private=RUN_PRIVATE),
@@ -365,6 +374,8 @@ ROUTES: dict[str, Row] = {
                                     private=RUN_PRIVATE),
     "planning:item_remove": space_row(with_kind("activity", plan="plan", item="activity"), public=RUN_PUBLIC,
                                       private=RUN_PRIVATE),
+    "planning:item_figures": space_row(with_kind("objective", plan="plan", item="objective"), public=RUN_PUBLIC,
+                                       private=RUN_PRIVATE),
     "planning:item_history": space_row(with_kind("activity", plan="plan", item="activity"), public=SEE_PUBLIC,
                                        private=SEE_PRIVATE),
 
@@ -698,6 +709,14 @@ POSTS: dict[str, Post] = {
     "references:delete": Post(("knowledge.Reference",), TERRITORY_RUNNERS),
     # The world's reference is the first of two in its group: moving it down changes both positions.
     "references:move": Post(("knowledge.Reference",), TERRITORY_RUNNERS, {"direction": "down"}, form_page=""),
+    "portrait:figure_add": Post(("knowledge.Figure",), TERRITORY_RUNNERS,
+                                {"theme": "Forgé", "label": "Chiffre forgé", "value": "1", "year": "2021"}),
+    "portrait:figure_edit": Post(("knowledge.Figure",), TERRITORY_RUNNERS, {"value": "99"}),
+    "portrait:figure_delete": Post(("knowledge.Figure",), TERRITORY_RUNNERS, form_page=""),
+    # The upload only shows a preview (tests/knowledge/test_portrait_import.py follows it to the end).
+    "portrait:import": Post(("knowledge.Figure",), TERRITORY_RUNNERS, {"step": "upload"}, form_page="",
+                            files=upload("portrait.csv", b"theme,libelle,valeur,annee\nForge,Forge,1,2021\n"),
+                            control=False),
     "spaces:space_edit": Post(("spaces.Space",), data={"name": "Nom forgé"}),
     # The person added is one of the territory's (the facilitator sits in the working group only):
     # nobody else can be picked (tests/spaces/test_people_directory.py).
@@ -829,6 +848,8 @@ POSTS: dict[str, Post] = {
         "name": "Indicateur forgé", "target_value": "10", "target_date": "2030-01-01", **decided(o)}),
     "planning:indicator_edit": Post(("planning.Indicator",), data=lambda o: {"target_value": "310", **decided(o)}),
     "planning:indicator_remove": Post(("planning.Indicator",), data=decided),
+    # Citing the portrait's figures is not a change of the plan: no decision asked.
+    "planning:item_figures": Post(("planning.Objective_figures",), data=lambda o: {"figures": [o.figure.pk]}),
     "planning:measurement_add": Post(("planning.Measurement",), LEAD_DELEGATE,
                                      {"date": "2025-09-30", "value": "260"}),
     # On the adopted plan, a correction or a deletion also records a revision.
@@ -846,7 +867,8 @@ POSTS: dict[str, Post] = {
 NOT_FORGEABLE = {
     # GET only
     "home", "floor", "healthz", "spaces:territories", "spaces:territory", "spaces:organizations", "references:list",
-    "spaces:import_template_csv", "spaces:import_template_xlsx", "spaces:audit_log", "spaces:space", "spaces:members",
+    "spaces:import_template_csv", "spaces:import_template_xlsx", "spaces:audit_log",
+    "portrait:index", "portrait:template_csv", "portrait:template_xlsx", "spaces:space", "spaces:members",
     "spaces:roles", "spaces:charter", "spaces:charter_version", "decisions:proposals", "decisions:proposal",
     "decisions:results", "register:territory", "register:territory_csv", "register:territory_feed", "register:space",
     "register:space_csv", "register:space_feed", "meetings:list", "meetings:space_feed", "meetings:notice_pdf",

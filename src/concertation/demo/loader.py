@@ -39,6 +39,7 @@ from concertation.demo.build_directory import (
 )
 from concertation.demo.build_meetings import build_meetings, build_next_meeting, delete_meetings
 from concertation.demo.build_plan import build_plan, delete_plan
+from concertation.demo.build_portrait import build_portrait
 from concertation.demo.build_practices import build_practices
 from concertation.demo.build_references import build_references
 from concertation.demo.context import (
@@ -115,6 +116,7 @@ STEPS: list[Step] = [
     ("Rencontres passées / past meetings", build_meetings),
     ("Plan de quartier / the neighbourhood plan", build_plan),
     ("Fiches d'expérience / practice sheets", build_practices),
+    ("Portrait du territoire / the territory's portrait", build_portrait),
     ("Prochaine assemblée, convoquée / the next assembly, convened", build_next_meeting),
     ("Repères / references", build_references),
 ]

@@ -11,12 +11,19 @@ class PlanningConfig(AppConfig):
         from concertation.core import audit
         from concertation.decisions.links import register_proposal_links
 
+        # Knowledge's portrait says how many items of the plan cite a figure, through planning's counter.
+        from concertation.knowledge.portrait_citations import register_citation_counter
+
         from .adjust import decision_links
+        from .citations import count_citations
+
+        register_citation_counter(count_citations)
 
         # Decisions sits below planning: planning hands it the link instead of being imported by it.
         register_proposal_links("planning.adjust_plan", decision_links)
 
-        audit.register_actions({"plan.revised": _("Plan ajusté")})
+        audit.register_actions({"plan.revised": _("Plan ajusté"),
+                                "plan.figures_cited": _("Chiffres du portrait cités")})
         audit.register_detail_labels({
             "plan": _("plan"),
             "item_type": _("élément"),
@@ -24,6 +31,7 @@ class PlanningConfig(AppConfig):
             "change": _("changement"),
             "fields": _("champs"),
             "decision": _("décision"),
+            "count": _("nombre"),
         })
         from .models import Activity, Indicator, Objective, Plan, Priority, Revision, Strategy
         from .revisions import MODELS

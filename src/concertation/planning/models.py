@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from concertation.core.models import BaseModel
 from concertation.decisions.models import Proposal
 from concertation.directory.models import Organization
+from concertation.knowledge.models import Figure
 from concertation.spaces.models import Space
 
 
@@ -64,6 +65,10 @@ class Objective(BaseModel):
     position = models.PositiveIntegerField(_("ordre"), default=0)
     title = models.CharField(_("titre"), max_length=250)
     description = models.TextField(_("description"), blank=True)
+    # The portrait's figures this objective answers (planning/citations.py): not part of the plan's
+    # revisions, like a document attached.
+    figures = models.ManyToManyField(Figure, blank=True, related_name="citing_objectives",
+                                     verbose_name=_("chiffres cités"))
 
     class Meta:
         verbose_name = _("objectif")
@@ -171,6 +176,8 @@ class Indicator(BaseModel):
     responsible = models.ForeignKey(Organization, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="indicators", verbose_name=_("organisme responsable"))
     position = models.PositiveIntegerField(_("ordre"), default=0)
+    figures = models.ManyToManyField(Figure, blank=True, related_name="citing_indicators",
+                                     verbose_name=_("chiffres cités"))
 
     class Meta:
         verbose_name = _("indicateur")

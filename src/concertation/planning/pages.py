@@ -13,6 +13,7 @@ from concertation.core.tabular import english
 from concertation.spaces.access import access_for
 
 from . import charts
+from .citations import cited_by, cited_by_objective
 from .dashboard import line_for
 from .indicators import (
     Point,
@@ -67,6 +68,10 @@ def plan_page_tree(plan: Plan, *, user, moment=None, can_change: bool = False):
     else:
         for node in tree.nodes():
             node.can_report = can_change and node.kind == "activity"
+    cited = cited_by_objective(plan)
+    for node in tree.nodes():
+        if node.kind == "objective":
+            node.cited_figures = cited.get(node.id, [])
     return tree
 
 
@@ -165,6 +170,7 @@ def indicator_page(plan: Plan, indicator: Indicator, *, user) -> dict:
         "target_text": value_on(indicator, indicator.target_value, indicator.target_date),
         "sentence": status_sentence(indicator, status), "bar": bar, "line": line,
         "level": level_label(plan, indicator),
+        "cited_figures": cited_by(indicator),
         "due": writable and measurement_due(indicator, latest, plan_start=plan.starts_on),
         "next_due": next_measurement_due(indicator, latest, plan_start=plan.starts_on),
         "can_change": writable and user.has_perm("planning.change_plan", plan),

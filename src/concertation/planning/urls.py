@@ -7,4 +7,5 @@ app_name = "planning"
 urlpatterns = [
     path("", include("concertation.planning.urls_structure")),
     path("", include("concertation.planning.urls_dashboard")),
+    path("", include("concertation.planning.urls_citations")),
 ]
