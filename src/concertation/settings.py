@@ -30,6 +30,7 @@ CSRF_TRUSTED_ORIGINS = config.env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "concertation.core",
     "concertation.accounts",
+    "concertation.notifications",
     "concertation.directory",
     "concertation.spaces",
     "concertation.knowledge",
