@@ -21,8 +21,8 @@ from concertation.core.tabular import english, quote
 from concertation.directory.models import College
 
 from . import selectors
-from .announcements import recent_announcements
 from .access import access_for
+from .announcements import recent_announcements
 from .charter_text import charter_diff, rule_sentence
 from .imports import COLUMNS
 from .models import Charter, Delegation, Invitation, Membership, Role, RoleAssignment

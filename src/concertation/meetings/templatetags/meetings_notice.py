@@ -3,15 +3,14 @@ of the events meetings.convened / changed / cancelled (the notifications layer r
 person's language; the answer links are the person's own)."""
 
 from django import template
-from django.conf import settings
 
 from concertation.meetings.notice import notice_for
 
 register = template.Library()
 
 
-@register.simple_tag
-def meeting_notice(meeting, person, kind):
-    if meeting is None or person is None:
+@register.simple_tag(takes_context=True)
+def meeting_notice(context, meeting, person, kind):
+    if not meeting or person is None:
         return {}
-    return notice_for(meeting, person, kind, base_url=(settings.SITE_URL or "").rstrip("/"))
+    return notice_for(meeting, person, kind, base_url=context.get("site_url", ""))
