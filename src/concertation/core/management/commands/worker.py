@@ -12,10 +12,10 @@ It also makes the queue survive failures, which django-tasks' database worker do
   this machine and is gone (or was a former life of this very process id) is put back in the queue
   at once; one of another machine after ``STALE_AFTER`` without an end.
 
-Re-running is safe because every task of the project is idempotent: the meeting notice claims each
-e-mail (NoticeDelivery) before sending it and gives the claim back when the send fails, the
-closing reminder claims the proposal (``reminder_sent_at``) before sending, closing a proposal
-checks that it is still open, and an invitation is sent only while it is pending.
+Re-running is safe because every task of the project is idempotent: each notification's e-mail
+(the meeting notice among them) is claimed by a Delivery row before it is sent (notifications/
+delivery.py), the closing reminder claims the proposal (``reminder_sent_at``) before notifying,
+closing a proposal checks that it is still open, and an invitation is sent only while it is pending.
 """
 
 from __future__ import annotations
