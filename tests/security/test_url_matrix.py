@@ -210,6 +210,8 @@ ROUTES: dict[str, Row] = {
     "spaces:charter_version": space_row(lambda o: {"version": o.charter_version}, public=SEE_PUBLIC,
                                         private=SEE_PRIVATE, guessable=False),
     "spaces:invitations": space_row(public=RUN_PUBLIC, private=RUN_PRIVATE),
+    # Announcements: whoever sees the space reads them; its coordination posts one (issue 16).
+    "spaces:announcements": space_row(public=SEE_PUBLIC, private=SEE_PRIVATE),
     "spaces:invitation_resend": space_row(ids(pk="invitation"), public=POST_ONLY_SIGNED_IN,
                                           private=POST_ONLY_SIGNED_IN),
     "spaces:invitation_revoke": space_row(ids(pk="invitation"), public=POST_ONLY_SIGNED_IN,
@@ -683,6 +685,8 @@ POSTS: dict[str, Post] = {
     "spaces:assignment_end": Post(("spaces.RoleAssignment",), data={"reason": "resigned"}),
     "spaces:charter_edit": Post(("spaces.Charter",), data={"rules_text": "Règles forgées.", "voting_categories": "voting"}),
     "spaces:invitations": Post(("spaces.Invitation",), data={"email": "forge@example.org"}),
+    "spaces:announcements": Post(("spaces.Announcement",),
+                                 data={"annonce-title": "Annonce forgée", "annonce-body": "Texte forgé."}),
     "spaces:invitation_resend": Post(("spaces.Invitation",), form_page=""),
     "spaces:invitation_revoke": Post(("spaces.Invitation",), form_page=""),
 
