@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from concertation.decisions.models import Proposal
+from concertation.demo.build_announcements import build_announcements
 from concertation.demo.build_decisions import build_proposals, delete_proposals, open_proposal_days
 from concertation.demo.build_directory import (
     build_charters,
@@ -113,6 +114,7 @@ STEPS: list[Step] = [
     ("Rencontres passées / past meetings", build_meetings),
     ("Plan de quartier / the neighbourhood plan", build_plan),
     ("Prochaine assemblée, convoquée / the next assembly, convened", build_next_meeting),
+    ("Annonces / announcements", build_announcements),
 ]
 
 # Run first on reset=True, before the territory is deleted (for data that PROTECTs it).
