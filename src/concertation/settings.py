@@ -232,6 +232,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Concertation <noreply
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
+# Digests (notifications/digests.py): the daily one from this hour (local time), the weekly one on
+# this weekday (0 = Monday) from the same hour; sent by `concertation worker` or a cron line.
+NOTIFICATIONS_DIGEST_HOUR = config.env_int("NOTIFICATIONS_DIGEST_HOUR", 7)
+NOTIFICATIONS_DIGEST_WEEKDAY = config.env_int("NOTIFICATIONS_DIGEST_WEEKDAY", 0)
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "email"]}}
 
 # HTTPS by default in production: a TLS-terminating proxy sets X-Forwarded-Proto.

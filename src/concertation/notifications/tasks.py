@@ -21,11 +21,3 @@ def send_account_email(address: str, language: str, subject: str, body: str, htm
     send_email(to=address, template="notifications/email/account", language=language, category="account",
                context={"subject": subject, "message": body, "message_html": html_body})
     return "sent"
-
-
-@task(queue_name="email")
-def run_scheduled() -> str:
-    """The scheduled work that is due: digests, daily sweeps, retries of failed e-mails."""
-    from .schedule import run_due
-
-    return str(run_due())
