@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "concertation.core.context_processors.site",
+                "concertation.notifications.context_processors.unread",
             ],
             "builtins": [
                 "template_partials.templatetags.partials",
@@ -153,7 +154,7 @@ ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "manda
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "concertation.accounts.forms.SignupExtraForm"
-ACCOUNT_ADAPTER = "concertation.accounts.adapter.AccountAdapter"
+ACCOUNT_ADAPTER = "concertation.notifications.account_adapter.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "5/5m/ip,5/5m/key",
