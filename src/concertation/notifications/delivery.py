@@ -30,10 +30,12 @@ def retry_delay(attempts: int) -> timedelta:
     return FIRST_RETRY_AFTER * (2 ** max(attempts - 1, 0))
 
 
-def record_failure(row, error: BaseException, now=None) -> None:
-    """A failed send: one more attempt, its error, and when to try again (none past MAX_ATTEMPTS)."""
+def record_failure(row, error: BaseException, now=None, *, counted: bool = False) -> None:
+    """A failed send: one more attempt (unless ``counted`` when it started), its error, and when to
+    try again (none past MAX_ATTEMPTS)."""
     now = now or timezone.now()
-    row.attempts += 1
+    if not counted:
+        row.attempts += 1
     row.last_error = f"{type(error).__name__}: {error}"[:2000]
     row.next_attempt_at = now + retry_delay(row.attempts) if row.attempts < MAX_ATTEMPTS else None
     row.save(update_fields=["attempts", "last_error", "next_attempt_at", "updated_at"])

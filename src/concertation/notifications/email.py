@@ -64,7 +64,7 @@ def _mime_part(attachment: Attachment):
 
 
 def email_context(*, person, language: str, category: str | None, context: dict) -> dict:
-    cat = registry.category(category) if category and category in {c.key for c in registry.categories()} else None
+    cat = registry.unsubscribable(category) or registry.find_category(category)
     unsubscribe = unsubscribe_url(person, category) if person is not None and cat and cat.optional else ""
     preferences = absolute(reverse("notifications:preferences")) if person is not None else ""
     full = {

@@ -65,6 +65,10 @@ def category(key: str) -> Category:
         raise LookupError(f"unknown notification category {key!r}") from None
 
 
+def find_category(key: str | None) -> Category | None:
+    return _categories.get(key) if key else None
+
+
 def event(key: str) -> Event:
     try:
         return _events[key]
@@ -86,6 +90,39 @@ def events() -> list[Event]:
 
 def dailies() -> dict[str, Callable[[datetime], int]]:
     return dict(_dailies)
+
+
+DIGEST_PREFIX = "digest:"
+
+
+@dataclass(frozen=True)
+class Digest:
+    """What a digest's unsubscribe link names: every category received in that digest."""
+
+    key: str
+    period: str
+    label: object
+    optional: bool = True
+
+
+def digest(key: str) -> Digest | None:
+    """The daily or weekly digest named by ``digest:daily`` / ``digest:weekly``; None otherwise."""
+    from django.utils.translation import gettext_lazy as _
+
+    if not key or not key.startswith(DIGEST_PREFIX) or key[len(DIGEST_PREFIX):] not in DIGEST_PERIODS:
+        return None
+    period = key[len(DIGEST_PREFIX):]
+    labels = {DAILY: _("Résumé quotidien"), WEEKLY: _("Résumé hebdomadaire")}
+    return Digest(key=key, period=period, label=labels[period])
+
+
+def unsubscribable(key: str | None):
+    """The optional category, or the digest, a link may unsubscribe from; None otherwise."""
+    if digest(key):
+        return digest(key)
+    if key in _categories and _categories[key].optional:
+        return _categories[key]
+    return None
 
 
 def is_optional(key: str | None) -> bool:

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from . import registry
 from .models import Notification, Preference
+from .preferences import categories_with, preferences_of
 
 
 def notification_mark_read(*, person, notification_id: int) -> bool:
@@ -34,6 +35,16 @@ def preferences_save(*, person, choices: dict[str, str]) -> None:
         preference_set(person=person, category=category, delivery=delivery)
 
 
-def unsubscribe(*, person, category: str) -> None:
-    """The one-click link: this category becomes « never », the others stay as they are."""
-    preference_set(person=person, category=category, delivery=registry.NEVER)
+@transaction.atomic
+def unsubscribe(*, person, category: str) -> list[str]:
+    """The one-click link: this category becomes « never », the others stay as they are. A digest's
+    link: the categories this person receives in that digest. Returns the categories changed."""
+    digest = registry.digest(category)
+    if digest is None:
+        preference_set(person=person, category=category, delivery=registry.NEVER)
+        return [category]
+    saved = preferences_of([person.pk]).get(person.pk, {})
+    changed = categories_with(digest.period, saved)
+    for key in changed:
+        preference_set(person=person, category=key, delivery=registry.NEVER)
+    return changed

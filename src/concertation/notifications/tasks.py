@@ -11,21 +11,3 @@ def deliver_notifications(notification_ids: list[int]) -> str:
     from .delivery import deliver
 
     return f"sent:{deliver(notification_ids)}"
-
-
-@task(queue_name="email")
-def send_account_email(address: str, language: str, subject: str, body: str, html_body: str = "") -> str:
-    """An account e-mail of allauth (confirmation, password reset…) through the base template."""
-    from .email import send_email
-
-    send_email(to=address, template="notifications/email/account", language=language, category="account",
-               context={"subject": subject, "message": body, "message_html": html_body})
-    return "sent"
-
-
-@task(queue_name="email")
-def run_scheduled() -> str:
-    """The scheduled work that is due: digests, daily sweeps, retries of failed e-mails."""
-    from .schedule import run_due
-
-    return str(run_due())

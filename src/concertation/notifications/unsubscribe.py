@@ -17,12 +17,13 @@ def make_token(person, category: str) -> str:
 
 
 def read_token(token: str) -> tuple[int, str] | None:
-    """(person id, category), or None when the token is not ours or names no optional category."""
+    """(person id, category), or None when the token is not ours or names no optional category
+    (nor a digest)."""
     try:
         person_id, category = signing.loads(token, salt=SALT)
     except (signing.BadSignature, ValueError, TypeError):
         return None
-    if not isinstance(person_id, int) or not isinstance(category, str) or not registry.is_optional(category):
+    if not isinstance(person_id, int) or not isinstance(category, str) or not registry.unsubscribable(category):
         return None
     return person_id, category
 

@@ -72,7 +72,7 @@ def unsubscribe(request, token: str):
         person = get_user_model().objects.filter(pk=found[0], is_active=True).first()
     if person is None:
         return render(request, "notifications/unsubscribe_invalid.html", status=400)
-    category = registry.category(found[1])
+    category = registry.unsubscribable(found[1])
     if request.method == "POST":
         services.unsubscribe(person=person, category=category.key)
         return render(request, "notifications/unsubscribe_done.html", {"category": category})

@@ -1,7 +1,8 @@
 """`concertation worker`: runs background tasks (e-mails, reminders, PDFs) from the database queue.
 
 Besides the queue, it runs the periodic duties every minute (proposals that are due close, reminders
-that are due go out), so that a lost or late task is made up for without cron.
+that are due go out; the notification digests and daily sweeps that are due, and the retries of
+failed e-mails: `notifications_run`), so that a lost or late task is made up for without cron.
 
 It also makes the queue survive failures, which django-tasks' database worker does not do by itself:
 
@@ -33,7 +34,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 logger = logging.getLogger("concertation")
-PERIODIC_COMMANDS = ["close_due"]
+PERIODIC_COMMANDS = ["close_due", "notifications_run"]
 MAX_ATTEMPTS = 5
 FIRST_RETRY_AFTER = timedelta(minutes=1)
 STALE_AFTER = timedelta(hours=1)
