@@ -137,6 +137,8 @@ def test_hostile_title_and_body_stay_text_in_the_page_and_the_email(world, clien
         html = client.get(url).content.decode()
         assert "window.__xss++" in html  # the text is there…
         assert [found for found in dangerous_markup(html) if "__xss" in found] == []  # …but as text
+    centre = client.get(reverse("notifications:centre")).content.decode()  # the one-line summary
+    assert "window.__xss++" in centre and [found for found in dangerous_markup(centre) if "__xss" in found] == []
     deliver(Notification.objects.filter(event="spaces.announcement").values_list("pk", flat=True))
     assert mail.outbox
     for message in mail.outbox:

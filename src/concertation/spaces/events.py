@@ -62,5 +62,6 @@ def terms_ending_sweep(now) -> int:
                        once_key=f"term:{assignment.pk}:{assignment.end.isoformat()}",
                        link=reverse("spaces:roles", kwargs={"territory": space.territory.slug, "space": space.slug}),
                        group=space_group(space),
-                       context={"assignment": assignment, "space": space, "holder": _holder_name(assignment)})
+                       context={"assignment": assignment, "space": space, "holder": _holder_name(assignment),
+                                "role_name": assignment.role.name})
     return told
