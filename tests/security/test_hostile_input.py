@@ -55,7 +55,7 @@ from concertation.planning.models import Indicator, Plan, Priority
 from concertation.spaces import invitations
 from concertation.spaces import services as spaces
 from concertation.spaces.events import INVITATION_TEMPLATE
-from concertation.spaces.forms import OrganizationForm, RoleForm, SpaceForm
+from concertation.spaces.forms import AnnouncementForm, OrganizationForm, RoleForm, SpaceForm
 from concertation.spaces.models import Charter, Invitation, Membership, Role, Space
 from concertation.spaces.tasks import invitation_context
 from tests.factories import CollegeFactory, ProposalFactory
@@ -227,6 +227,7 @@ NAME_FORMS = {
     "spaces.OrganizationForm.acronym": (OrganizationForm, "acronym"),
     "spaces.OrganizationForm.contact_name": (OrganizationForm, "contact_name"),
     "spaces.RoleForm.name": (RoleForm, "name"),
+    "spaces.AnnouncementForm.title": (AnnouncementForm, "title"),
     "decisions.ProposalForm.title": (ProposalForm, "title"),
     "decisions.ProposalForm.options": (ProposalForm, "options"),
     "decisions.AmendForm.title": (AmendForm, "title"),

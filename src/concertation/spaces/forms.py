@@ -338,5 +338,6 @@ class AnnouncementForm(forms.Form):
 
     def __init__(self, *args, territory_wide: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        guard_single_line(self, "title")
         if not territory_wide:
             del self.fields["whole_territory"]
