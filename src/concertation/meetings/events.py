@@ -75,15 +75,13 @@ def notice_recipients_for(meeting, kind: str) -> list:
                 .order_by("display_name", "email"))
 
 
-def notify_notice(meeting, kind: str, *, by=None) -> int:
+def notify_notice(meeting, kind: str, *, people=None, by=None) -> int:
     """The notice (« notice »), its update (« update ») or the cancellation (« cancel ») of the
     meeting at its current SEQUENCE, to each person once. Call inside the service's transaction,
-    after the meeting is saved. The actor is told too: the notice is their calendar's as well."""
-    from .models import Rsvp
-
-    people = notice_recipients_for(meeting, kind)
-    if kind != "cancel":
-        Rsvp.objects.bulk_create([Rsvp(meeting=meeting, person=person) for person in people], ignore_conflicts=True)
+    after the meeting is saved and each person has an answer row (services/agenda.py makes them).
+    The actor is told too: the notice is their calendar's as well."""
+    if people is None:
+        people = notice_recipients_for(meeting, kind)
     once = f"meeting:{meeting.pk}:cancel" if kind == "cancel" else f"meeting:{meeting.pk}:{meeting.sequence}"
     return notify(NOTICE_EVENTS[kind], recipients=people, once_key=once, link=meeting_path(meeting),
                   group=space_group(meeting.space),

@@ -26,7 +26,7 @@ from concertation.spaces.access import access_for
 from concertation.spaces.models import Charter, MembershipCategory, Space
 from concertation.spaces.selectors import charter_in_force
 
-from ..models import AgendaItem, ItemDocument, Meeting
+from ..models import AgendaItem, ItemDocument, Meeting, Rsvp
 from ..selectors import notice_recipients
 
 Kind = AgendaItem.Kind
@@ -104,10 +104,14 @@ def _check_agenda_open(meeting: Meeting) -> None:
 
 def _notify(meeting: Meeting, kind: str, by=None) -> int:
     """The notice, update or cancellation, through the notifications layer (in this transaction;
-    e-mailed by the worker after commit). See meetings/events.py."""
-    from ..events import notify_notice
+    e-mailed by the worker after commit). Each person the notice or an update goes to has an answer
+    row first (their answer links; and who a cancellation goes to). See meetings/events.py."""
+    from ..events import notice_recipients_for, notify_notice
 
-    return notify_notice(meeting, kind, by=by)
+    people = notice_recipients_for(meeting, kind)
+    if kind != "cancel":
+        Rsvp.objects.bulk_create([Rsvp(meeting=meeting, person=person) for person in people], ignore_conflicts=True)
+    return notify_notice(meeting, kind, people=people, by=by)
 
 
 def timebox(meeting: Meeting, items) -> dict:
