@@ -69,6 +69,7 @@ def test_mark_read_with_htmx_returns_the_list(client):
     content = response.content.decode()
     assert response.status_code == 200 and 'id="notification-list"' in content and "<html" not in content
     assert "notification-unread" not in content
+    assert '<span id="unread-count" hx-swap-oob="true">' in content  # the header's count, updated
 
 
 def test_mark_all_read(client):

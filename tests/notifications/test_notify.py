@@ -122,3 +122,70 @@ def test_a_deleted_object_drops_the_email():
     owner.delete()
     assert deliver(Notification.objects.values_list("pk", flat=True)) == 0
     assert mail.outbox == []
+
+
+def test_delivered_once_even_when_the_task_runs_twice():
+    from concertation.notifications.delivery import deliver
+
+    person = UserFactory()
+    notify("tests.happened", recipients=[person], context={"title": "T"})
+    ids = list(Notification.objects.values_list("pk", flat=True))
+    assert deliver(ids) == 1
+    Notification.objects.update(emailed_at=None)  # even if the stamp were lost, the claim holds
+    assert deliver(ids) == 0
+    assert len(mail.outbox) == 1
+
+
+def test_a_failed_send_is_recorded_and_retried_with_back_off(monkeypatch):
+    from datetime import timedelta
+
+    from django.core.mail.backends.locmem import EmailBackend
+    from django.utils import timezone
+
+    from concertation.notifications.delivery import deliver, retry_due
+
+    person = UserFactory()
+    notify("tests.happened", recipients=[person], context={"title": "T"})
+    real = EmailBackend.send_messages
+
+    def refuse(self, messages):
+        raise ConnectionRefusedError("SMTP down")
+
+    monkeypatch.setattr(EmailBackend, "send_messages", refuse)
+    assert deliver(Notification.objects.values_list("pk", flat=True)) == 0
+    delivery = Delivery.objects.get()
+    assert (delivery.attempts, delivery.sent_at) == (1, None) and "SMTP down" in delivery.last_error
+    first_pause = delivery.next_attempt_at - timezone.now()
+    assert retry_due(now=delivery.next_attempt_at) == 0  # still down
+    delivery.refresh_from_db()
+    assert delivery.attempts == 2
+    assert delivery.next_attempt_at - timezone.now() > first_pause  # the pause doubled
+    monkeypatch.setattr(EmailBackend, "send_messages", real)
+    assert retry_due() == 0  # not due yet
+    assert retry_due(now=timezone.now() + timedelta(hours=1)) == 1
+    assert retry_due(now=timezone.now() + timedelta(hours=2)) == 0
+    assert len(mail.outbox) == 1
+    assert Notification.objects.get().emailed_at is not None
+
+
+def test_gives_up_after_the_last_attempt(monkeypatch):
+    from datetime import timedelta
+
+    from django.core.mail.backends.locmem import EmailBackend
+    from django.utils import timezone
+
+    from concertation.notifications.delivery import MAX_ATTEMPTS, deliver, retry_due
+
+    notify("tests.happened", recipients=[UserFactory()], context={"title": "T"})
+    monkeypatch.setattr(EmailBackend, "send_messages", lambda self, messages: (_ for _ in ()).throw(OSError("x")))
+    deliver(Notification.objects.values_list("pk", flat=True))
+    for hours in range(1, MAX_ATTEMPTS + 2):
+        retry_due(now=timezone.now() + timedelta(hours=hours))
+    delivery = Delivery.objects.get()
+    assert delivery.attempts == MAX_ATTEMPTS and delivery.next_attempt_at is None and delivery.sent_at is None
+
+
+def test_the_worker_runs_the_scheduler_every_minute():
+    from concertation.core.management.commands.worker import PERIODIC_COMMANDS
+
+    assert "notifications_run" in PERIODIC_COMMANDS

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from . import registry
 from .context import dump
@@ -58,14 +58,11 @@ def notify(key: str, *, recipients: Iterable, context: dict, link: str = "", gro
                          group_key=group.key, group_label=str(group.label)[:255], group_link=group.link or "",
                          actor_id=actor_id, once_key=once_key) for pk in people]
     if once_key:
-        created = []
-        for row in rows:  # one by one: another transaction may have told this person meanwhile
-            try:
-                with transaction.atomic():
-                    row.save()
-                created.append(row.pk)
-            except IntegrityError:
-                continue
+        # Another transaction may have told some of them meanwhile: its rows stay, ours are skipped
+        # (the unique constraint); a claim per e-mail (Delivery) keeps anyone from getting two.
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        created = list(Notification.objects.filter(event=key, once_key=once_key, recipient_id__in=list(people))
+                       .values_list("pk", flat=True))
     else:
         created = [row.pk for row in Notification.objects.bulk_create(rows)]
     if created:

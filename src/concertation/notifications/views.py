@@ -24,6 +24,7 @@ def _page_number(request) -> int:
 @login_required
 def centre(request):
     context = selectors.centre(request.user, page=_page_number(request))
+    request._unread_notifications = context["unread"]  # the header's count: counted once
     template = "notifications/centre.html#list" if request.htmx else "notifications/centre.html"
     return render(request, template, context)
 
