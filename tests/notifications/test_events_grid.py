@@ -275,3 +275,18 @@ def test_every_event_of_the_contract_is_registered_with_its_category():
     }
     assert {key: registry.event(key).category for key in expected} == expected
     assert {"meetings.followups_overdue", "spaces.terms_ending"} <= set(registry.dailies())
+
+
+def test_the_scheduler_runs_the_sweeps_of_the_apps_once_a_day(world, cast):
+    from concertation.notifications.schedule import run_sweeps
+
+    today = timezone.localdate()
+    followups.follow_up_create(space=world.assembly, what="Envoyer le bilan", person=cast["delegate"],
+                               due_on=today - timedelta(days=1))
+    RoleAssignmentFactory(role=RoleFactory(space=world.assembly, name="Trésorerie"), person=cast["citizen"],
+                          start=today - timedelta(days=300), end=today + timedelta(days=5))
+    run_sweeps(force=True)
+    run_sweeps(force=True)  # forced again: the sweeps' once_key still tells each person once
+    assert told(cast, "meetings.followup_overdue") == {"delegate"}
+    assert told(cast, "spaces.term_ending") == {"citizen", "space_coordinator", "territory_coordinator"}
+    assert Notification.objects.filter(event="spaces.term_ending").count() == 3
