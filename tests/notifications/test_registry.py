@@ -53,3 +53,12 @@ def test_erasing_an_account_erases_its_inbox_and_preferences():
     assert not Preference.objects.filter(person=person).exists()
     assert DigestDelivery.objects.filter(person=person).count() == 1  # dates and a count: nothing of the person
     assert Notification.objects.filter(recipient=other, actor=person).exists()  # the others' stay
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", ["delivery", "digestdelivery", "digestrun"])
+def test_operators_see_the_deliveries_read_only(client, model):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    assert client.get(f"/admin/notifications/{model}/").status_code == 200
+    assert client.get(f"/admin/notifications/{model}/add/").status_code == 403
