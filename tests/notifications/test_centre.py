@@ -117,3 +117,13 @@ def test_bounded_queries(client, django_assert_max_num_queries, count):
     assert response.status_code == 200
     if count == 60:
         assert "?page=2" in response.content.decode()
+
+
+def test_an_event_without_its_line_shows_its_label(client):
+    from concertation.notifications.api import register_event
+
+    register_event("tests.lineless", category="minutes", label="Sans ligne", template="tests_notifications/none")
+    me = UserFactory()
+    notify("tests.lineless", recipients=[me], context={})
+    client.force_login(me)
+    assert "Sans ligne" in client.get(CENTRE).content.decode()

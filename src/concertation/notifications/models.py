@@ -24,6 +24,8 @@ class Notification(BaseModel):
     emailed_at = models.DateTimeField(null=True, blank=True)
     once_key = models.CharField(max_length=200, blank=True)
 
+    ERASED_WITH_PERSON = ("recipient",)  # accounts.services.user_erase: one's inbox goes with one's account
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
@@ -71,6 +73,8 @@ class Preference(BaseModel):
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences")
     category = models.CharField(max_length=32)
     delivery = models.CharField(max_length=10, choices=Delivery.choices)
+
+    ERASED_WITH_PERSON = ("person",)
 
     class Meta:
         constraints = [

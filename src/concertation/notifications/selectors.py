@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -39,7 +40,11 @@ def line_of(notification: Notification, context: dict, person) -> str:
     full = dict(context, person=person, user=person, link=notification.link, notification=notification,
                 group={"key": notification.group_key, "label": notification.group_label,
                        "link": notification.group_link})
-    return " ".join(render_to_string(f"{event.template}_line.txt", full).split("\n")).strip()
+    try:
+        line = render_to_string(f"{event.template}_line.txt", full)
+    except TemplateDoesNotExist:  # an app without its line: its event's label
+        return str(event.label)
+    return " ".join(line.split("\n")).strip()
 
 
 def items_of(notifications, person) -> list[Item]:
