@@ -30,6 +30,7 @@ CSRF_TRUSTED_ORIGINS = config.env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "concertation.core",
     "concertation.accounts",
+    "concertation.notifications",
     "concertation.directory",
     "concertation.spaces",
     "concertation.knowledge",
@@ -92,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "concertation.core.context_processors.site",
+                "concertation.notifications.context_processors.unread",
             ],
             "builtins": [
                 "template_partials.templatetags.partials",
@@ -152,7 +154,7 @@ ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "manda
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "concertation.accounts.forms.SignupExtraForm"
-ACCOUNT_ADAPTER = "concertation.accounts.adapter.AccountAdapter"
+ACCOUNT_ADAPTER = "concertation.notifications.account_adapter.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "5/5m/ip,5/5m/key",
@@ -230,6 +232,11 @@ globals().update(config.email(os.environ.get("EMAIL_URL")))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Concertation <noreply@localhost>")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+
+# Digests (notifications/digests.py): the daily one from this hour (local time), the weekly one on
+# this weekday (0 = Monday) from the same hour; sent by `concertation worker` or a cron line.
+NOTIFICATIONS_DIGEST_HOUR = config.env_int("NOTIFICATIONS_DIGEST_HOUR", 7)
+NOTIFICATIONS_DIGEST_WEEKDAY = config.env_int("NOTIFICATIONS_DIGEST_WEEKDAY", 0)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "email"]}}
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("t/<slug:territory>/discussions/", include("concertation.knowledge.urls_discussions")),
     path("moi/", include(("concertation.meetings.urls_personal", "my_meetings"))),
     path("moi/", include(("concertation.meetings.urls_my_followups", "my"))),
+    path("moi/notifications/", include("concertation.notifications.urls")),
     path("moi/", include("concertation.home.urls")),
     path("t/<slug:territory>/decisions/", include(("concertation.decisions.urls_register", "register"))),
     path("healthz", core_views.healthz, name="healthz"),

@@ -43,6 +43,7 @@ from concertation.meetings.services.attendance import attendance_set
 from concertation.planning import services as planning
 from concertation.spaces import invitations
 from concertation.spaces import services as spaces
+from concertation.spaces.announcements import announcement_send
 from concertation.spaces.models import Role, Space
 from tests.factories import CollegeFactory, TerritoryFactory, UserFactory
 from tests.security.payloads import REVERSED, Tags
@@ -142,6 +143,8 @@ def build_world(tags: Tags) -> dict:
                          adoption_note=value("Charter.adoption_note (v2)", 300), **rules)
     invitation = invitations.invitation_create(space=space, email="invitee@xss.example", by=coordinator,
                                                message=value("Invitation.message"))
+    announcement_send(space=space, by=coordinator, title=value("Announcement.title", 150),
+                      body=value("Announcement.body", 5000))
 
     # Decisions: a proposal amended, discussed, voted with reasons, closed and decided; advice.
     proposal = decisions.proposal_create(
@@ -276,6 +279,7 @@ def pages(world: dict) -> dict[str, str]:
         "charter form": reverse("spaces:charter_edit", kwargs=at),
         "charter diff": reverse("spaces:charter_version", kwargs={**at, "version": 2}),
         "invitations": reverse("spaces:invitations", kwargs=at),
+        "announcements": reverse("spaces:announcements", kwargs=at),
         "invitation accept": reverse("spaces:invitation_accept", kwargs={"token": world["invitation"].token}),
         "proposals": reverse("decisions:proposals", kwargs=at),
         "proposal": reverse("decisions:proposal", kwargs={**at, "pk": world["proposal"].pk}),

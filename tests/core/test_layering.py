@@ -14,7 +14,8 @@ from concertation.core import audit
 from concertation.core.models import AuditEvent
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "concertation"
-APPS_ABOVE_CORE = ("accounts", "directory", "spaces", "knowledge", "decisions", "meetings", "planning", "home", "demo")
+APPS_ABOVE_CORE = ("accounts", "notifications", "directory", "spaces", "knowledge", "decisions", "meetings", "planning", "home", "demo")
+APPS_ABOVE_NOTIFICATIONS = ("directory", "spaces", "knowledge", "decisions", "meetings", "planning", "home", "demo")
 APPS_ABOVE_SPACES = ("knowledge", "decisions", "meetings", "planning", "home", "demo")
 APPS_ABOVE_KNOWLEDGE = ("decisions", "meetings", "planning", "home", "demo")
 
@@ -50,8 +51,8 @@ def labels_of(apps) -> re.Pattern:
     return re.compile(rf"[\"']({names})[.:][a-z_]")
 
 
-@pytest.mark.parametrize("app, above", [("core", APPS_ABOVE_CORE), ("spaces", APPS_ABOVE_SPACES),
-                                        ("knowledge", APPS_ABOVE_KNOWLEDGE)])
+@pytest.mark.parametrize("app, above", [("core", APPS_ABOVE_CORE), ("notifications", APPS_ABOVE_NOTIFICATIONS),
+                                        ("spaces", APPS_ABOVE_SPACES), ("knowledge", APPS_ABOVE_KNOWLEDGE)])
 def test_a_lower_app_imports_no_higher_one(app, above):
     pattern = imports_of(above)
     found = [f"{path.relative_to(SRC)}: {match.group(0)}" for path, text in sources(app)
@@ -59,8 +60,8 @@ def test_a_lower_app_imports_no_higher_one(app, above):
     assert found == []
 
 
-@pytest.mark.parametrize("app, above", [("core", APPS_ABOVE_CORE), ("spaces", APPS_ABOVE_SPACES),
-                                        ("knowledge", APPS_ABOVE_KNOWLEDGE)])
+@pytest.mark.parametrize("app, above", [("core", APPS_ABOVE_CORE), ("notifications", APPS_ABOVE_NOTIFICATIONS),
+                                        ("spaces", APPS_ABOVE_SPACES), ("knowledge", APPS_ABOVE_KNOWLEDGE)])
 def test_a_lower_app_names_no_model_permission_or_url_of_a_higher_one(app, above):
     pattern = labels_of(above)
     files = list(sources(app))

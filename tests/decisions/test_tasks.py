@@ -1,4 +1,6 @@
-"""Time: proposals close themselves at their closing time; voters who have not voted get one reminder."""
+"""Time: proposals close themselves at their closing time; voters who have not voted get one reminder
+(the event « decisions.closing_soon » of the notifications layer: ``delivered()`` runs what the
+worker runs after commit)."""
 
 from __future__ import annotations
 
@@ -10,9 +12,12 @@ from django.core.management import call_command
 from django.utils import formats, timezone, translation
 from django_tasks_db.models import DBTaskResult
 
+from concertation.core import formatting
 from concertation.decisions import services, tasks
 from concertation.decisions.ballots import ballot_cast
 from concertation.decisions.models import Proposal
+from concertation.notifications.delivery import deliver
+from concertation.notifications.models import Notification
 from tests.factories import DelegationFactory, MembershipFactory, OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +58,12 @@ def open_proposal(world, *, closes_in, opened_ago=timedelta(hours=1), title="App
                                           closes_at=now + closes_in)
     return services.proposal_open(proposal=proposal, by=world.coordinator, now=now - opened_ago,
                                   closes_at=now + closes_in)
+
+
+def delivered(event="decisions.closing_soon") -> list:
+    """E-mail the reminders made so far (what the worker does after commit); the e-mails sent."""
+    deliver(Notification.objects.filter(event=event).values_list("pk", flat=True))
+    return mail.outbox
 
 
 def queued(task_name):
@@ -99,7 +110,7 @@ def test_reminders_go_once_to_the_voters_who_have_not_voted(voters):
     assert tasks.send_closing_reminders.call(proposal.pk) == "sent:3"
     assert tasks.send_closing_reminders.call(proposal.pk) == "already_sent"
     call_command("close_due", verbosity=0)
-    recipients = sorted(address for message in mail.outbox for address in message.to)
+    recipients = sorted(address for message in delivered() for address in message.to)
     # The organization that has not voted: its delegate and its alternate; the citizen. Not the
     # organization that voted, not the observer.
     assert recipients == ["citoyenne@example.org", "delegue@example.org", "substitut@example.org"]
@@ -112,19 +123,19 @@ def test_a_retried_reminder_task_never_sends_twice(voters):
     assert tasks.send_reminders_now(proposal.pk) == 4
     assert tasks.send_reminders_now(proposal.pk) == 0  # the conditional UPDATE claims it once
     assert tasks.send_closing_reminders.call(proposal.pk) == "already_sent"
-    assert len(mail.outbox) == 4
+    assert len(delivered()) == 4
 
 
 def test_the_reminder_speaks_each_persons_language_and_gives_the_time_and_link(voters):
     proposal = open_proposal(voters, closes_in=timedelta(hours=20), title="Appui au mémoire")
     tasks.send_closing_reminders.call(proposal.pk)
-    by_address = {message.to[0]: message for message in mail.outbox}
+    by_address = {message.to[0]: message for message in delivered()}
     closes_at = timezone.localtime(proposal.closes_at)
 
     french = by_address["delegue@example.org"]
     with translation.override("fr-ca"):
         day = formats.date_format(closes_at, "DATE_FORMAT")
-        hour = formats.time_format(closes_at, "TIME_FORMAT")
+        hour = formatting.hour(closes_at)  # « 5 h » on the hour, « 5 h 07 » otherwise (the e-mail's |hour)
     assert french.extra_headers["Content-Language"] == "fr-ca"
     assert "Appui au mémoire" in french.subject and "\n" not in french.subject
     assert f"le {day} à {hour}" in french.body
@@ -143,7 +154,7 @@ def test_no_reminder_for_a_proposal_that_is_no_longer_open(voters):
     services.proposal_withdraw(proposal=proposal, by=voters.coordinator)
     assert tasks.send_closing_reminders.call(proposal.pk) == "not_open"
     assert tasks.send_closing_reminders.call(999999) == "missing"
-    assert mail.outbox == []
+    assert delivered() == []
 
 
 def test_a_reminder_that_wakes_up_early_waits_for_the_moved_closing_time(voters):
@@ -151,7 +162,7 @@ def test_a_reminder_that_wakes_up_early_waits_for_the_moved_closing_time(voters)
     later = timezone.now() + timedelta(days=3)
     Proposal.objects.filter(pk=proposal.pk).update(closes_at=later)
     assert tasks.send_closing_reminders.call(proposal.pk) == "rescheduled"
-    assert mail.outbox == []
+    assert delivered() == []
     (remind,) = queued("send_closing_reminders")
     assert remind.run_after == later - timedelta(hours=24)
 
@@ -188,7 +199,7 @@ def test_the_close_due_command_sends_the_reminders_that_are_due(voters):
     open_proposal(voters, closes_in=timedelta(days=3), title="Dans trois jours")
     open_proposal(voters, closes_in=timedelta(minutes=30), title="Trop tard pour un rappel")
     call_command("close_due", verbosity=0)
-    assert len(mail.outbox) == 4  # the two organizations' people and the citizen, for « Bientôt » only
+    assert len(delivered()) == 4  # the two organizations' people and the citizen, for « Bientôt » only
     assert all("Bientôt" in message.subject for message in mail.outbox)
     soon.refresh_from_db()
     assert soon.reminder_sent_at is not None
@@ -221,4 +232,6 @@ def test_the_worker_closes_a_due_proposal_from_the_queue(voters):
     proposal.refresh_from_db()
     assert proposal.status == "closed"
     assert proposal.result["no_decision"] is True  # nobody voted: no quorum, no decision
-    assert mail.outbox == []  # less than an hour was left when it opened: no reminder
+    # Less than an hour was left when it opened: no reminder (the voters were told it opened).
+    assert not Notification.objects.filter(event="decisions.closing_soon").exists()
+    assert all(message.subject.startswith("Vote ouvert") for message in mail.outbox)

@@ -14,6 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from concertation.core.errors import DomainError
 from concertation.meetings.models import AgendaItem, Meeting, Rsvp
 from concertation.meetings.services import agenda as services
+from concertation.notifications.models import Notification
 from concertation.spaces.models import Charter
 from tests.factories import DelegationFactory, MembershipFactory, OrganizationFactory, UserFactory
 
@@ -239,9 +240,11 @@ def test_convening_creates_one_answer_per_person_and_queues_the_notice_after_com
     assert people == {"delegue@example.org", "substitut@example.org", "observateur@example.org",
                       "citoyenne@example.org"}
     assert count == 4
+    notices = Notification.objects.filter(event="meetings.convened", context__meeting_id=meeting.pk)
+    assert set(notices.values_list("recipient__email", flat=True)) == people
     task = DBTaskResult.objects.get()
-    assert task.queue_name == "email" and task.task_path.endswith("send_meeting_notice")
-    assert task.args_kwargs["args"][:2] == [meeting.pk, "notice"]
+    assert task.queue_name == "email" and task.task_path.endswith("deliver_notifications")
+    assert sorted(task.args_kwargs["args"][0]) == sorted(notices.values_list("pk", flat=True))
 
 
 def test_a_meeting_is_convened_once_and_not_in_the_past(world):
@@ -269,7 +272,9 @@ def test_a_convened_meeting_that_changes_raises_its_sequence_and_sends_an_update
     assert changed == ["starts_at", "ends_at"]
     meeting.refresh_from_db()
     assert meeting.sequence == 1
-    assert DBTaskResult.objects.get().args_kwargs["args"][:2] == [meeting.pk, "update"]
+    updates = Notification.objects.filter(event="meetings.changed", context__meeting_id=meeting.pk)
+    assert updates.count() == 3 and {row.once_key for row in updates} == {f"meeting:{meeting.pk}:1"}
+    assert sorted(DBTaskResult.objects.get().args_kwargs["args"][0]) == sorted(updates.values_list("pk", flat=True))
     # Nothing changed: no update, no new sequence.
     assert services.meeting_update(meeting=meeting, by=world.coordinator, room="Salle 2") == []
     meeting.refresh_from_db()
@@ -284,7 +289,10 @@ def test_cancelling_a_convened_meeting_sends_a_cancellation(world, django_captur
         assert services.meeting_cancel(meeting=meeting, by=world.coordinator, reason="Tempête de neige") is True
     meeting.refresh_from_db()
     assert meeting.status == "cancelled" and meeting.sequence == 1 and meeting.cancelled_reason == "Tempête de neige"
-    assert DBTaskResult.objects.get().args_kwargs["args"][:2] == [meeting.pk, "cancel"]
+    cancellations = Notification.objects.filter(event="meetings.cancelled", context__meeting_id=meeting.pk)
+    assert cancellations.count() == 3  # everyone the notice went to
+    assert sorted(DBTaskResult.objects.get().args_kwargs["args"][0]) == sorted(
+        cancellations.values_list("pk", flat=True))
     with pytest.raises(DomainError):
         services.meeting_cancel(meeting=meeting, by=world.coordinator)
     with pytest.raises(DomainError):

@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from pypdf import PdfReader
 
 from concertation.core.errors import DomainError
-from concertation.meetings import followups, minutes, notice, tasks
+from concertation.meetings import followups, minutes, notice
 from concertation.meetings.models import (
     AgendaItem,
     Attendance,
@@ -32,6 +32,8 @@ from concertation.meetings.services import followups as followups_svc
 from concertation.meetings.services import meeting as meeting_svc
 from concertation.meetings.services import votes as live
 from concertation.meetings.services.attendance import attendance_mark_yes
+from concertation.notifications.delivery import deliver
+from concertation.notifications.models import Notification
 
 from .test_live import Room
 
@@ -128,7 +130,7 @@ def test_the_notice_email_and_pdf_list_them_under_the_follow_ups_item(cycle, set
     settings.SITE_URL = "https://concertation.test"
     agenda.meeting_convene(meeting=cycle.second, by=cycle.facilitator, base_url=settings.SITE_URL)
     mail.outbox.clear()
-    tasks.send_notices_now(cycle.second.pk, "notice", settings.SITE_URL)
+    deliver(Notification.objects.filter(event="meetings.convened").values_list("pk", flat=True))
     message = next(m for m in mail.outbox if m.to == [cycle.delegates[0].email])
     text = message.body
     heading = text.index("Suivis de la rencontre précédente")

@@ -1,6 +1,7 @@
 """The notice: one e-mail per member in their language, with the agenda, the logistics, an .ics that
 calendars read (times in America/Montreal) and answer links; updates and cancellations; sent by
-the worker after commit, once; the notice in PDF."""
+the worker after commit, once (through the notifications layer: the events meetings.convened,
+meetings.changed and meetings.cancelled); the notice in PDF."""
 
 from __future__ import annotations
 
@@ -20,9 +21,11 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
-from concertation.meetings import tasks
-from concertation.meetings.models import Meeting, NoticeDelivery, Rsvp
+from concertation.meetings import events
+from concertation.meetings.models import Meeting, Rsvp
 from concertation.meetings.services import agenda as services
+from concertation.notifications.delivery import deliver, retry_due
+from concertation.notifications.models import Delivery, Notification
 from tests.factories import DelegationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -214,15 +217,20 @@ def test_a_cancelled_meeting_sends_a_cancellation_that_removes_the_event(
     assert str(event["status"]) == "CANCELLED" and int(event["sequence"]) == 1 and str(event["uid"]) == meeting.uid
 
 
-def test_a_retried_task_never_sends_twice(world, immediate, django_capture_on_commit_callbacks):
+def notice_ids(meeting, event="meetings.convened") -> list[int]:
+    return list(Notification.objects.filter(event=event, context__meeting_id=meeting.pk).values_list("pk", flat=True))
+
+
+def test_a_retried_delivery_or_service_never_sends_twice(world, immediate, django_capture_on_commit_callbacks):
     meeting = convene(world, django_capture_on_commit_callbacks)
     assert len(mail.outbox) == 4
-    assert tasks.send_notices_now(meeting.pk, "notice", SITE) == 0
+    assert deliver(notice_ids(meeting)) == 0  # the worker runs the same task again
+    assert events.notify_notice(meeting, "notice") == 0  # the service is retried: same sequence
     assert len(mail.outbox) == 4
-    assert NoticeDelivery.objects.filter(meeting=meeting, kind="notice", sequence=0, sent_at__isnull=False).count() == 4
+    assert Delivery.objects.filter(notification__in=notice_ids(meeting), sent_at__isnull=False).count() == 4
 
 
-def test_a_failed_send_is_given_back_for_the_retry(world, settings, monkeypatch, django_capture_on_commit_callbacks):
+def test_a_failed_send_is_tried_again_later(world, settings, monkeypatch, django_capture_on_commit_callbacks):
     meeting = make_meeting(world)
     with django_capture_on_commit_callbacks(execute=True):
         services.meeting_convene(meeting=meeting, by=world.coordinator, base_url=SITE)
@@ -238,27 +246,39 @@ def test_a_failed_send_is_given_back_for_the_retry(world, settings, monkeypatch,
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(EmailMultiAlternatives, "send", flaky)
-    with pytest.raises(ConnectionError):
-        tasks.send_notices_now(meeting.pk, "notice", SITE)
-    assert len(mail.outbox) == 1
-    assert NoticeDelivery.objects.filter(meeting=meeting).count() == 1
+    assert deliver(notice_ids(meeting)) == 3
+    assert len(mail.outbox) == 3
+    (failed,) = Delivery.objects.filter(sent_at__isnull=True)
+    assert failed.attempts == 1 and "SMTP down" in failed.last_error
     monkeypatch.setattr(EmailMultiAlternatives, "send", original)
-    assert tasks.send_notices_now(meeting.pk, "notice", SITE) == 3
+    assert retry_due(timezone.now() + timedelta(hours=1)) == 1
     assert sorted(message.to[0] for message in mail.outbox) == sorted(
         set(Rsvp.objects.filter(meeting=meeting).values_list("person__email", flat=True)))
 
 
-def test_the_notice_waits_for_the_worker_and_is_not_sent_once_cancelled(
-        world, monkeypatch, django_capture_on_commit_callbacks):
+def test_the_notice_waits_for_the_worker(world, monkeypatch, django_capture_on_commit_callbacks):
     meeting = make_meeting(world)
     with django_capture_on_commit_callbacks(execute=True):
         services.meeting_convene(meeting=meeting, by=world.coordinator, base_url=SITE)
     assert mail.outbox == []  # never inside the request
     assert DBTaskResult.objects.get().queue_name == "email"
+    run_worker(monkeypatch)
+    assert len(mail.outbox) == 4
+
+
+def test_a_meeting_cancelled_before_the_worker_ran_ends_with_the_cancellation(
+        world, monkeypatch, django_capture_on_commit_callbacks):
+    """The layer cannot take back a notification once made: the notice leaves, then the
+    cancellation (SEQUENCE higher than the notice's first one), so every calendar ends clean."""
+    meeting = make_meeting(world)
     with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_convene(meeting=meeting, by=world.coordinator, base_url=SITE)
         services.meeting_cancel(meeting=meeting, by=world.coordinator, base_url=SITE)
     run_worker(monkeypatch)
-    assert mail.outbox == []  # the notice finds the meeting cancelled; nobody had received it
+    cancellation = [message for message in mail.outbox if message.subject.startswith("Rencontre annulée")]
+    assert sorted(message.to[0] for message in cancellation) == sorted(
+        set(Rsvp.objects.filter(meeting=meeting).values_list("person__email", flat=True)))
+    assert str(calendar_of(cancellation[0])["method"]) == "CANCEL"
 
 
 # Answering --------------------------------------------------------------------------------------
@@ -379,5 +399,5 @@ def test_a_real_smtp_server_receives_the_notice_sent_by_the_worker(
     event = event_of(icalendar.Calendar.from_ical(calendar_part.get_payload(decode=True)))
     assert str(event["uid"]) == meeting.uid and event.decoded("dtstart") == next_october_7()
     # The worker ran once more: nothing leaves twice.
-    tasks.send_notices_now(meeting.pk, "notice", SITE)
+    deliver(notice_ids(meeting))
     assert len(smtp_server.messages) == 4

@@ -39,7 +39,6 @@ from concertation.decisions.forms import AmendForm, ProposalForm
 from concertation.decisions.models import Ballot, Comment, Proposal
 from concertation.directory.models import Organization
 from concertation.knowledge.forms_references import ReferenceForm
-from concertation.meetings import tasks as meeting_tasks
 from concertation.meetings.forms import ItemForm as AgendaItemForm
 from concertation.meetings.forms import MeetingForm, ProposeForm
 from concertation.meetings.live_forms import FollowUpForm
@@ -47,15 +46,19 @@ from concertation.meetings.models import AgendaItem, ItemDocument, Meeting, Rsvp
 from concertation.meetings.services import agenda
 from concertation.meetings.services import meeting as meeting_svc
 from concertation.meetings.services import minutes as minutes_svc
+from concertation.notifications.api import build_email
+from concertation.notifications.delivery import deliver
+from concertation.notifications.models import Notification
 from concertation.planning import services as planning
 from concertation.planning.forms import IndicatorForm, PlanForm
 from concertation.planning.forms import ItemForm as PlanItemForm
 from concertation.planning.models import Indicator, Plan, Priority
 from concertation.spaces import invitations
 from concertation.spaces import services as spaces
-from concertation.spaces.forms import OrganizationForm, RoleForm, SpaceForm
+from concertation.spaces.events import INVITATION_TEMPLATE
+from concertation.spaces.forms import AnnouncementForm, OrganizationForm, RoleForm, SpaceForm
 from concertation.spaces.models import Charter, Invitation, Membership, Role, Space
-from concertation.spaces.tasks import invitation_email
+from concertation.spaces.tasks import invitation_context
 from tests.factories import CollegeFactory, ProposalFactory
 from tests.security.payloads import (
     BOM,
@@ -161,7 +164,8 @@ def test_invitation_email_keeps_the_payloads_as_text(world):
     invitation = invitations.invitation_create(
         space=world.assembly, email="nouvelle@example.org", invited_as=Invitation.As.DELEGATE,
         organization=world.org, message=ALL_PAYLOADS, by=world.coordinator)
-    message = invitation_email(invitation, SITE)
+    message = build_email(to=invitation.email, template=INVITATION_TEMPLATE, context=invitation_context(invitation, SITE),
+                          category="invitations")
     html = message.alternatives[0][0]
     assert "\n" not in message.subject
     assert "onerror=alert(1)" in html  # the text is there…
@@ -176,7 +180,7 @@ def test_meeting_notice_email_keeps_the_payloads_as_text(world):
                     expected_outcome=XSS["script"])
     agenda.meeting_convene(meeting=meeting, by=world.coordinator, base_url=SITE)
     mail.outbox.clear()
-    assert meeting_tasks.send_notices_now(meeting.pk, "notice", SITE) > 0
+    assert deliver(Notification.objects.filter(event="meetings.convened").values_list("pk", flat=True)) > 0
     for message in mail.outbox:
         assert "\n" not in message.subject
         html = message.alternatives[0][0]
@@ -226,6 +230,7 @@ NAME_FORMS = {
     "spaces.OrganizationForm.acronym": (OrganizationForm, "acronym"),
     "spaces.OrganizationForm.contact_name": (OrganizationForm, "contact_name"),
     "spaces.RoleForm.name": (RoleForm, "name"),
+    "spaces.AnnouncementForm.title": (AnnouncementForm, "title"),
     "decisions.ProposalForm.title": (ProposalForm, "title"),
     "decisions.ProposalForm.options": (ProposalForm, "options"),
     "decisions.AmendForm.title": (AmendForm, "title"),

@@ -40,6 +40,7 @@ from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from concertation.notifications.unsubscribe import make_token as unsubscribe_token
 from tests.security.conftest import (
     DRAFT_MEETING_MARK,
     DRAFT_PROPOSAL_MARK,
@@ -219,6 +220,8 @@ ROUTES: dict[str, Row] = {
     "spaces:charter_version": space_row(lambda o: {"version": o.charter_version}, public=SEE_PUBLIC,
                                         private=SEE_PRIVATE, guessable=False),
     "spaces:invitations": space_row(public=RUN_PUBLIC, private=RUN_PRIVATE),
+    # Announcements: whoever sees the space reads them; its coordination posts one (issue 16).
+    "spaces:announcements": space_row(public=SEE_PUBLIC, private=SEE_PRIVATE),
     "spaces:invitation_resend": space_row(ids(pk="invitation"), public=POST_ONLY_SIGNED_IN,
                                           private=POST_ONLY_SIGNED_IN),
     "spaces:invitation_revoke": space_row(ids(pk="invitation"), public=POST_ONLY_SIGNED_IN,
@@ -354,6 +357,15 @@ ROUTES: dict[str, Row] = {
                                      credential=True),
     "my:my_follow_ups": Row(everywhere=SIGN_IN_FIRST),
     "home:my_spaces": Row(everywhere=SIGN_IN_FIRST),
+
+    # --- notifications: one's own centre and preferences; the unsubscribe link is a credential ---
+    "notifications:centre": Row(everywhere=SIGN_IN_FIRST),
+    "notifications:preferences": Row(everywhere=SIGN_IN_FIRST),
+    "notifications:mark_read": Row(lambda w: {"pk": 1}, everywhere=POST_ONLY_SIGNED_IN),
+    "notifications:mark_all_read": Row(everywhere=POST_ONLY_SIGNED_IN),
+    # A GET shows the button and changes nothing; the signed token answers whoever holds it.
+    "notifications:unsubscribe": Row(lambda w: {"token": unsubscribe_token(w.delegate, "minutes")},
+                                     everywhere=EVERYONE, credential=True),
 
     # --- planning: the plan's structure and revisions ---
     "planning:plans": space_row(public=SEE_PUBLIC, private=SEE_PRIVATE),
@@ -731,6 +743,8 @@ POSTS: dict[str, Post] = {
     "spaces:assignment_end": Post(("spaces.RoleAssignment",), data={"reason": "resigned"}),
     "spaces:charter_edit": Post(("spaces.Charter",), data={"rules_text": "Règles forgées.", "voting_categories": "voting"}),
     "spaces:invitations": Post(("spaces.Invitation",), data={"email": "forge@example.org"}),
+    "spaces:announcements": Post(("spaces.Announcement",),
+                                 data={"annonce-title": "Annonce forgée", "annonce-body": "Texte forgé."}),
     "spaces:invitation_resend": Post(("spaces.Invitation",), form_page=""),
     "spaces:invitation_revoke": Post(("spaces.Invitation",), form_page=""),
 
@@ -882,10 +896,14 @@ NOT_FORGEABLE = {
     "planning:measurement_template_csv", "planning:measurement_template_xlsx",
     # the person's own settings
     "set_language", "profile", "account_erase", "my_meetings:personal_feed_settings",
+    "notifications:preferences", "notifications:centre",
+    # only the person's own notifications (tests/notifications/test_centre.py: another's stays unread)
+    "notifications:mark_read", "notifications:mark_all_read",
     # a POST that reads only: checking a vote receipt
     "decisions:receipt",
     # a credential in the address (see test_forged_tokens_change_nothing)
     "spaces:invitation_accept", "meetings:rsvp",
+    "notifications:unsubscribe",  # tests/notifications/test_unsubscribe.py: forged tokens refused
 }
 
 

@@ -70,7 +70,8 @@ def user_erase(*, user: User, by: User | None = None) -> User:
 
     The accounts app does not know the higher apps: their links to the person are found through
     the model's relations (a ``person`` link with an ``end`` date is a term, a one-to-one link is
-    a per-person setting or secret).
+    a per-person setting or secret, a link the model lists in ``ERASED_WITH_PERSON`` holds rows
+    that are the person's alone).
     """
     user = User.objects.select_for_update().get(pk=user.pk)
     if not user.is_active and user.email == erased_email(user.pk):
@@ -81,6 +82,10 @@ def user_erase(*, user: User, by: User | None = None) -> User:
         if relation.many_to_many:
             getattr(user, relation.get_accessor_name()).clear()
         elif relation.one_to_one and relation.on_delete is models.CASCADE:
+            model._default_manager.filter(**{relation.field.name: user}).delete()
+        elif relation.field.name in getattr(model, "ERASED_WITH_PERSON", ()):
+            # Rows that belong to the person alone (their notifications, their preferences): the
+            # model names the link in ERASED_WITH_PERSON.
             model._default_manager.filter(**{relation.field.name: user}).delete()
         elif relation.field.name == "person" and _has_field(model, "end"):
             _end_terms(model, user, today)

@@ -61,3 +61,8 @@ class DecisionsConfig(AppConfig):
             tell_spaces(methods.REGISTRY[key])
         methods.LISTENERS.append(tell_spaces)
         decision_methods.register_defaults(method=methods.yesno.Consensus.key, fallback=methods.MAJORITY)
+
+        # What decisions tell people (issue 16): opened, closing soon, decided (events.py).
+        from . import events
+
+        events.register()

@@ -21,6 +21,7 @@ from concertation.spaces.selectors import charter_in_force
 from . import counting, methods
 from .counting import counts_by_college, tally_rules, to_json  # noqa: F401  (the names callers use)
 from .eligibility import Electorate, eligible_voters, recused_keys
+from .events import notify_decided, notify_opened
 from .models import (
     Ballot,
     Comment,
@@ -138,6 +139,7 @@ def proposal_open(*, proposal: Proposal, by=None, now: datetime | None = None,
         raise DomainError(_("Cette méthode demande au moins deux options."), field="options")
     proposal.status = Proposal.Status.OPEN
     proposal.save(update_fields=["status", "opens_at", "closes_at", "updated_at"])
+    notify_opened(proposal, by=by)
     transaction.on_commit(lambda: _schedule(proposal))
     return proposal
 
@@ -279,10 +281,13 @@ def proposal_decide(*, proposal: Proposal, by, outcome: str, dissent: str = "",
                          after={"outcome": proposal.outcome, "dissent": proposal.dissent})
     else:
         audit.record(action="proposal.decided", actor=by, target=proposal, space=proposal.space_id)
+    first = proposal.status != Proposal.Status.DECIDED
     proposal.status = Proposal.Status.DECIDED
     proposal.decided_at = proposal.decided_at or now or timezone.now()
     proposal.decided_by = by
     proposal.save(update_fields=["outcome", "dissent", "status", "decided_at", "decided_by", "updated_at"])
+    if first:
+        notify_decided(proposal, by=by)
     return proposal
 
 

@@ -1,5 +1,6 @@
 """Time in decisions: proposals close themselves at their closing time, and eligible voters who
-have not voted get one reminder 24 h before (by e-mail until the notifications app routes it).
+have not voted get one reminder 24 h before (the event « decisions.closing_soon » of the
+notifications layer, delivered as each person chose: see events.py).
 
 ``services.proposal_open`` calls ``schedule_proposal_tasks`` once the opening is committed; it
 queues two django-tasks for the database worker (``concertation worker``):
@@ -8,9 +9,10 @@ queues two django-tasks for the database worker (``concertation worker``):
   due; if the closing time was moved later, it queues itself again for the new time. Running it
   twice, or on a proposal already closed or withdrawn, changes nothing.
 - ``send_closing_reminders`` 24 h before closing (at once when less than 24 h but more than 1 h
-  remain): one e-mail to each person who may still vote and has not (the person, or the delegate
-  and the alternate of an organization), in their language. ``Proposal.reminder_sent_at`` is set by
-  a conditional UPDATE before anything is sent, so a retried or duplicated task never sends twice.
+  remain): one notification to each person who may still vote and has not (the person, or the
+  delegate and the alternate of an organization), in their language. ``Proposal.reminder_sent_at``
+  is set by a conditional UPDATE in the same transaction as the notifications (and the layer's
+  once_key guards each person), so a retried or duplicated task never reminds twice.
 
 A queued task can be lost (a queue emptied by hand, a backend without deferred tasks): the
 ``concertation close_due`` command is the safety net — run it every minute (cron or a systemd
@@ -23,18 +25,13 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django_tasks import task
 
 from concertation.core.errors import DomainError
-
-from .register import quote
 
 logger = logging.getLogger(__name__)
 
@@ -143,52 +140,26 @@ def _recipients(proposal) -> dict[int, Pending]:
     return recipients
 
 
-def proposal_link(proposal) -> str:
-    kwargs = {"territory": proposal.space.territory.slug, "space": proposal.space.slug}
-    try:
-        path = reverse("decisions:proposal", kwargs={**kwargs, "pk": proposal.pk})
-    except NoReverseMatch:  # the proposal pages are not mounted: the space's register
-        path = reverse("register:space", kwargs=kwargs)
-    return (settings.SITE_URL or "") + path
-
-
-def reminder_email(proposal, person, pending: Pending, link: str) -> EmailMessage:
-    language = person.preferred_language or settings.LANGUAGE_CODE
-    with translation.override(language):
-        context = {
-            "proposal": proposal, "space": proposal.space, "territory": proposal.space.territory,
-            "person": person, "own": pending.own, "organizations": pending.organizations,
-            "names": ", ".join(quote(name) for name in pending.organizations), "link": link,
-            "closes_at": timezone.localtime(proposal.closes_at),
-        }
-        # One line (a header); str.split() would also eat the non-breaking spaces of « guillemets ».
-        subject = " ".join(render_to_string("decisions/email/reminder_subject.txt", context).splitlines()).strip()
-        body = render_to_string("decisions/email/reminder_body.txt", context)
-    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email])
-    message.extra_headers["Content-Language"] = language
-    return message
-
-
 def send_reminders_now(proposal_id: int, now: datetime | None = None) -> int:
-    """Claim the proposal's reminder (once, atomically), then e-mail everyone who has not voted."""
+    """Claim the proposal's reminder (once, atomically), then notify everyone who has not voted
+    (the event « decisions.closing_soon »: e-mailed at once or not, as each person chose)."""
+    from .events import notify_closing_soon
     from .models import Proposal
 
     now = now or timezone.now()
-    claimed = Proposal.objects.filter(
-        pk=proposal_id, status=Proposal.Status.OPEN, reminder_sent_at__isnull=True, closes_at__gt=now,
-    ).update(reminder_sent_at=now)
-    if not claimed:
-        return 0
-    proposal = Proposal.objects.select_related("space__territory").get(pk=proposal_id)
-    recipients = _recipients(proposal)
-    people = get_user_model().objects.filter(pk__in=recipients, is_active=True).exclude(email="")
-    link = proposal_link(proposal)
-    messages = [reminder_email(proposal, person, recipients[person.pk], link) for person in people]
-    if messages:
-        with get_connection() as connection:
-            connection.send_messages(messages)
-    logger.info("Proposal %s: %s closing reminders sent.", proposal_id, len(messages))
-    return len(messages)
+    with transaction.atomic():
+        claimed = Proposal.objects.filter(
+            pk=proposal_id, status=Proposal.Status.OPEN, reminder_sent_at__isnull=True, closes_at__gt=now,
+        ).update(reminder_sent_at=now)
+        if not claimed:
+            return 0
+        proposal = Proposal.objects.select_related("space__territory").get(pk=proposal_id)
+        recipients = _recipients(proposal)
+        people = get_user_model().objects.filter(pk__in=recipients, is_active=True).exclude(email="")
+        told = sum(notify_closing_soon(proposal, person, own=recipients[person.pk].own,
+                                       organizations=recipients[person.pk].organizations) for person in people)
+    logger.info("Proposal %s: %s closing reminders.", proposal_id, told)
+    return told
 
 
 @task(queue_name="email")

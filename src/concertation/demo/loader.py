@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from concertation.decisions.models import Proposal
+from concertation.demo.build_announcements import build_announcements
 from concertation.demo.build_decisions import build_proposals, delete_proposals, open_proposal_days
 from concertation.demo.build_directory import (
     build_charters,
@@ -119,6 +120,7 @@ STEPS: list[Step] = [
     ("Portrait du territoire / the territory's portrait", build_portrait),
     ("Prochaine assemblée, convoquée / the next assembly, convened", build_next_meeting),
     ("Repères / references", build_references),
+    ("Annonces / announcements", build_announcements),
 ]
 
 # Run first on reset=True, before the territory is deleted (for data that PROTECTs it).

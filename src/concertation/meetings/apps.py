@@ -18,3 +18,8 @@ class MeetingsConfig(AppConfig):
         audit.register_detail_refs({"at_meeting": "meetings.meeting"})
         audit.hide_details("meeting")  # the line names the minutes, which name their meeting
         audit.register_territory_relations("meeting")
+
+        # What meetings tell people (issue 16): the notice, minutes, follow-ups (events.py).
+        from . import events
+
+        events.register()

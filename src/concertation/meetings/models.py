@@ -326,18 +326,3 @@ class CalendarToken(BaseModel):
 
     person = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_token")
     token = models.CharField(max_length=64, unique=True, default=token)
-
-
-class NoticeDelivery(BaseModel):
-    """A notice, update or cancellation sent to one person: a retried task never sends it twice."""
-
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="deliveries")
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    sequence = models.PositiveIntegerField()
-    kind = models.CharField(max_length=10)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["meeting", "person", "sequence", "kind"], name="meetings_notice_once"),
-        ]

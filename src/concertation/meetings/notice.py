@@ -1,14 +1,10 @@
-"""The notice of a meeting: what it says (agenda with times, logistics, documents), as an e-mail in
-the person's language with its .ics and answer links, and as the page printed to PDF."""
+"""The notice of a meeting: what it says (agenda with times, logistics, documents, rolled follow-ups),
+for the e-mail the notifications layer sends in each person's language (the events
+« meetings.convened », « meetings.changed », « meetings.cancelled »: see events.py) with its .ics and
+answer links, and for the page printed to PDF."""
 
 from __future__ import annotations
 
-from email.mime.base import MIMEBase
-from email.mime.text import MIMEText
-
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -17,8 +13,8 @@ from concertation.core.richtext import render_markdown
 
 from . import ics
 from .followups import follow_ups_for_meeting, follow_ups_item
-from .models import Meeting
-from .selectors import schedule
+from .models import Meeting, Rsvp
+from .selectors import accepted_items, schedule
 
 KINDS = ("notice", "update", "cancel")
 
@@ -83,45 +79,29 @@ def notice_context(meeting: Meeting, items, *, base_url: str = "", follow_ups=No
     }
 
 
-def _one_line(text: str) -> str:
-    # One line (a header); str.split() would also eat the non-breaking spaces of « guillemets ».
-    return " ".join(text.splitlines()).strip()
-
-
-def _ics_part(content: bytes, method: str) -> MIMEBase:
-    part = MIMEText(content.decode("utf-8"), "calendar", "utf-8")
-    part.set_param("method", method)
-    part.add_header("Content-Disposition", "attachment", filename="invitation.ics" if method == "REQUEST"
-                    else "annulation.ics")
-    return part
-
-
-def notice_email(meeting: Meeting, person, items, *, kind: str, rsvp=None, base_url: str = "",
-                 follow_ups=None) -> EmailMultiAlternatives:
-    """The notice (kind « notice »), its update (« update ») or the cancellation (« cancel ») for one
-    person, in their language, with its .ics (REQUEST, or CANCEL) attached."""
+def notice_for(meeting: Meeting, person, kind: str, *, base_url: str = "") -> dict:
+    """What one person's notice (« notice »), update (« update ») or cancellation (« cancel ») shows,
+    in the active language: the notice's content and, unless cancelled, the person's answer links.
+    The layer's templates read it (``{% meeting_notice %}``, meetings/templatetags/meetings_notice.py)."""
     if kind not in KINDS:
         raise ValueError(kind)
-    language = person.preferred_language or settings.LANGUAGE_CODE
-    with translation.override(language):
-        context = notice_context(meeting, items, base_url=base_url, follow_ups=follow_ups)
-        # ``user``: the reader, for the names the templates show (accounts/privacy.py): a member.
-        context.update({"person": person, "user": person, "kind": kind, "language": language, "rsvp": rsvp})
-        if rsvp is not None and kind != "cancel":
-            context["rsvp_links"] = [
-                (answer, label, rsvp_url(meeting, rsvp, base_url, answer))
-                for answer, label in rsvp._meta.get_field("answer").choices
-            ]
-            context["rsvp_url"] = rsvp_url(meeting, rsvp, base_url)
-        subject = _one_line(render_to_string("meetings/email/notice_subject.txt", context))
-        text = render_to_string("meetings/email/notice_body.txt", context)
-        html = render_to_string("meetings/email/notice_body.html", context)
-        calendar = ics.invitation_ics(meeting, person, items=items, base_url=base_url, cancel=kind == "cancel")
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [person.email])
-    message.attach_alternative(html, "text/html")
-    message.attach(_ics_part(calendar, "CANCEL" if kind == "cancel" else "REQUEST"))
-    message.extra_headers["Content-Language"] = language
-    return message
+    items = accepted_items(meeting)
+    context = notice_context(meeting, items, base_url=base_url,
+                             follow_ups=[] if kind == "cancel" else rolled_follow_ups(meeting, items))
+    context["kind"] = kind
+    rsvp = Rsvp.objects.filter(meeting=meeting, person=person).first() if kind != "cancel" else None
+    if rsvp is not None:
+        context["rsvp_links"] = [
+            (answer, label, rsvp_url(meeting, rsvp, base_url, answer))
+            for answer, label in Rsvp._meta.get_field("answer").choices
+        ]
+        context["rsvp_url"] = rsvp_url(meeting, rsvp, base_url)
+    return context
+
+
+def notice_ics(meeting: Meeting, person, *, cancel: bool, base_url: str = "") -> bytes:
+    """The .ics attached to the person's notice (METHOD:REQUEST) or cancellation (METHOD:CANCEL)."""
+    return ics.invitation_ics(meeting, person, items=accepted_items(meeting), base_url=base_url, cancel=cancel)
 
 
 def notice_pdf(meeting: Meeting, items, *, base_url: str = "") -> bytes:

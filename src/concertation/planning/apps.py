@@ -59,3 +59,8 @@ class PlanningConfig(AppConfig):
             "priority": _("Priorités"), "objective": _("Objectifs"), "strategy": _("Stratégies"),
             "activity": _("Actions"), "indicator_target": _("Cibles des indicateurs"),
         }, reserved_by_default=["priority", "objective", "strategy", "indicator_target"])
+
+        # What planning tells people (issue 16): the plan revised (events.py).
+        from . import events
+
+        events.register()

@@ -207,6 +207,9 @@ def record_revision(*, plan: Plan, item_type: str, item_id: int, item_label: str
     audit.record(action="plan.revised", actor=by, target=revision, territory_id=plan.space.territory_id,
                  target_label=revision.item_label, space=plan.space_id, plan=plan.pk, item_type=item_type,
                  item_id=item_id, change=action, fields=sorted(changes), decision=decision.pk if decision else None)
+    from .events import notify_revised
+
+    notify_revised(plan, revision, by=by)
     return revision
 
 

@@ -23,6 +23,7 @@ class SpacesConfig(AppConfig):
             "membership.changed": _("Adhésion modifiée"),
             "membership.ended": _("Adhésion terminée"),
             "delegation.changed": _("Délégation modifiée"),
+            "announcement.sent": _("Annonce envoyée"),
         })
         audit.register_detail_labels({
             "space": _("espace"),
@@ -43,8 +44,9 @@ class SpacesConfig(AppConfig):
             "after": _("après"),
             "changed": _("changements"),
             "version": _("version"),
+            "scope": _("destinataires"),
         })
-        from .models import Charter, Delegation, MembershipCategory, Role
+        from .models import Announcement, Charter, Delegation, MembershipCategory, Role
 
         audit.register_detail_refs({
             "person": "accounts.user", "previous": "accounts.user", "delegate": "accounts.user",
@@ -59,9 +61,15 @@ class SpacesConfig(AppConfig):
         audit.hide_details("space")  # the line already names the space's object
         # Whatever belongs to a space, a role or a membership is in that space's territory.
         audit.register_territory_relations("space", "role", "membership")
+        audit.register_detail_values({"scope": audit.choice_words(Announcement.Scope)})
 
         # Sign-up is by invitation: a visitor holding a valid one may create an account.
         register_signup_check(signals_invitations.invitation_opens_signup)
 
         # An invited person who signs up with the invited address need not confirm it again.
         user_signed_up.connect(signals_invitations.verify_invited_email, dispatch_uid="spaces_invited_email")
+
+        # What spaces tell people (issue 16): invitations, terms ending, announcements (events.py).
+        from . import events
+
+        events.register()

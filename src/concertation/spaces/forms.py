@@ -323,3 +323,21 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(gettext("Le fichier dépasse %(size)s Mo : divisez-le en plusieurs fichiers.")
                                         % {"size": MAX_BYTES // (1024 * 1024)})
         return upload
+
+
+class AnnouncementForm(forms.Form):
+    title = forms.CharField(label=_("Titre"), max_length=150)
+    body = forms.CharField(
+        label=_("Texte"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Court et clair. Mise en forme Markdown possible (listes, liens, **gras**)."),
+    )
+    whole_territory = forms.BooleanField(
+        label=_("Envoyer à tout le territoire"), required=False,
+        help_text=_("Tous les membres des espaces du territoire la recevront, pas seulement ceux de cet espace."),
+    )
+
+    def __init__(self, *args, territory_wide: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        guard_single_line(self, "title")
+        if not territory_wide:
+            del self.fields["whole_territory"]

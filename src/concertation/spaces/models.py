@@ -478,3 +478,7 @@ class Invitation(BaseModel):
         if self.expires_at <= timezone.now():
             return "expired"
         return "pending"
+
+
+
+from .announcement_models import Announcement  # noqa: E402, F401 — kept beside, models.py is full

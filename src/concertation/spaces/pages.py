@@ -22,6 +22,7 @@ from concertation.directory.models import College
 
 from . import selectors
 from .access import access_for
+from .announcements import recent_announcements
 from .charter_text import charter_diff, rule_sentence
 from .imports import COLUMNS
 from .models import Charter, Delegation, Invitation, Membership, Role, RoleAssignment
@@ -104,6 +105,7 @@ def space_page(space, user, *, full_list: bool, page_number) -> dict:
         "children": children,
         "can_manage": user.has_perm("spaces.manage_members", space),
         "today": today,
+        **recent_announcements(space),
     }
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django_tasks import task
+
+from concertation.notifications.api import send_email
+
+from .events import INVITATION_TEMPLATE
 
 logger = logging.getLogger(__name__)
 
@@ -25,34 +25,23 @@ def invitation_language(email: str) -> str:
     return language or DEFAULT_LANGUAGE
 
 
-def invitation_email(invitation, base_url: str) -> EmailMultiAlternatives:
-    """The invitation e-mail, written in the invitee's language, with an absolute link."""
-    link = base_url.rstrip("/") + reverse("spaces:invitation_accept", kwargs={"token": invitation.token})
-    language = invitation_language(invitation.email)
-    with translation.override(language):
-        context = {
-            "invitation": invitation,
-            "space": invitation.space,
-            "territory": invitation.space.territory,
-            "organization": invitation.organization,
-            "inviter": str(invitation.invited_by) if invitation.invited_by_id else "",
-            "link": link,
-            "expires_at": invitation.expires_at,
-            "language": language,
-        }
-        # One line (a header); str.split() would also eat the non-breaking spaces of « guillemets ».
-        subject = " ".join(render_to_string("spaces/email/invitation_subject.txt", context).splitlines()).strip()
-        text = render_to_string("spaces/email/invitation_body.txt", context)
-        html = render_to_string("spaces/email/invitation_body.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [invitation.email])
-    message.attach_alternative(html, "text/html")
-    message.extra_headers["Content-Language"] = language
-    return message
+def invitation_context(invitation, base_url: str) -> dict:
+    """What the invitation e-mail says (the event « spaces.invitation »), with its absolute link."""
+    return {
+        "invitation": invitation,
+        "space": invitation.space,
+        "territory": invitation.space.territory,
+        "organization": invitation.organization,
+        "inviter": str(invitation.invited_by) if invitation.invited_by_id else "",
+        "link": (base_url or "").rstrip("/") + reverse("spaces:invitation_accept", kwargs={"token": invitation.token}),
+        "expires_at": invitation.expires_at,
+    }
 
 
 @task(queue_name="email")
 def send_invitation_email(invitation_id: int, base_url: str) -> str:
-    """Send one invitation e-mail, unless the invitation was revoked or used in the meantime."""
+    """Send one invitation e-mail (through the notifications layer, to the invited address, in the
+    invitee's language), unless the invitation was revoked or used in the meantime."""
     from .models import Invitation
 
     invitation = (
@@ -64,5 +53,6 @@ def send_invitation_email(invitation_id: int, base_url: str) -> str:
     if invitation.status != "pending":
         logger.info("Invitation %s not sent: %s", invitation_id, invitation.status)
         return invitation.status
-    invitation_email(invitation, base_url).send()
+    send_email(to=invitation.email, template=INVITATION_TEMPLATE, context=invitation_context(invitation, base_url),
+               language=invitation_language(invitation.email), category="invitations")
     return "sent"

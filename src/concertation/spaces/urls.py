@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from .views import announcements as views_announcements
 from .views import audit as views_audit
 from .views import structure as views
 
@@ -20,6 +21,7 @@ space_patterns = [
     path("charte/", views.charter, name="charter"),
     path("charte/modifier/", views.charter_edit, name="charter_edit"),
     path("charte/v<int:version>/", views.charter_version, name="charter_version"),
+    path("annonces/", views_announcements.announcements, name="announcements"),
     path("invitations/", include("concertation.spaces.urls_invitations_space")),
 ]
 

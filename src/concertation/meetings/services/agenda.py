@@ -2,8 +2,10 @@
 moved, proposed by members and accepted or declined), convene, update and cancel.
 
 Services are keyword-only and atomic; a refused action raises DomainError with a translated
-message. E-mails (notice, update, cancellation) are queued for the worker after commit
-(tasks.send_meeting_notice), never sent inside the request.
+message. The notice, its updates and the cancellation go through the notifications layer
+(events.notify_notice, in the same transaction); the worker e-mails them after commit, never
+inside the request. ``base_url`` is kept in the signatures for the callers; links are made
+absolute by the layer (SITE_URL).
 """
 
 from __future__ import annotations
@@ -100,15 +102,16 @@ def _check_agenda_open(meeting: Meeting) -> None:
         raise DomainError(_("L'ordre du jour d'une rencontre tenue ou annulée ne change plus."))
 
 
-def _base(base_url: str | None) -> str:
-    return (base_url or settings.SITE_URL or "").rstrip("/")
+def _notify(meeting: Meeting, kind: str, by=None) -> int:
+    """The notice, update or cancellation, through the notifications layer (in this transaction;
+    e-mailed by the worker after commit). Each person the notice or an update goes to has an answer
+    row first (their answer links; and who a cancellation goes to). See meetings/events.py."""
+    from ..events import notice_recipients_for, notify_notice
 
-
-def _enqueue_notice(meeting: Meeting, kind: str, base_url: str | None) -> None:
-    from ..tasks import send_meeting_notice
-
-    meeting_id, base = meeting.pk, _base(base_url)
-    transaction.on_commit(lambda: send_meeting_notice.enqueue(meeting_id, kind, base))
+    people = notice_recipients_for(meeting, kind)
+    if kind != "cancel":
+        Rsvp.objects.bulk_create([Rsvp(meeting=meeting, person=person) for person in people], ignore_conflicts=True)
+    return notify_notice(meeting, kind, people=people, by=by)
 
 
 def timebox(meeting: Meeting, items) -> dict:
@@ -165,11 +168,13 @@ def meeting_update(*, meeting: Meeting, by, base_url: str | None = None, **chang
     for name in changed:
         setattr(meeting, name, changes[name])
     update_fields = [*changed, "updated_at"]
-    if meeting.status == Status.CONVENED and set(changed) & NOTIFIED_FIELDS:
+    notified = meeting.status == Status.CONVENED and bool(set(changed) & NOTIFIED_FIELDS)
+    if notified:
         meeting.sequence += 1
         update_fields.append("sequence")
-        _enqueue_notice(meeting, "update", base_url)
     meeting.save(update_fields=update_fields)
+    if notified:
+        _notify(meeting, "update", by)
     return changed
 
 
@@ -187,8 +192,7 @@ def meeting_convene(*, meeting: Meeting, by, base_url: str | None = None, now=No
     meeting.convened_at = now
     meeting.save(update_fields=["status", "convened_at", "updated_at"])
     recipients = notice_recipients(meeting)
-    Rsvp.objects.bulk_create([Rsvp(meeting=meeting, person=person) for person in recipients], ignore_conflicts=True)
-    _enqueue_notice(meeting, "notice", base_url)
+    _notify(meeting, "notice", by)
     return len(recipients)
 
 
@@ -201,8 +205,7 @@ def meeting_send_update(*, meeting: Meeting, by, base_url: str | None = None) ->
     meeting.sequence += 1
     meeting.save(update_fields=["sequence", "updated_at"])
     recipients = notice_recipients(meeting)
-    Rsvp.objects.bulk_create([Rsvp(meeting=meeting, person=person) for person in recipients], ignore_conflicts=True)
-    _enqueue_notice(meeting, "update", base_url)
+    _notify(meeting, "update", by)
     return len(recipients)
 
 
@@ -221,8 +224,9 @@ def meeting_cancel(*, meeting: Meeting, by, reason: str = "", base_url: str | No
     if was_convened:
         meeting.sequence += 1
         fields.append("sequence")
-        _enqueue_notice(meeting, "cancel", base_url)
     meeting.save(update_fields=fields)
+    if was_convened:
+        _notify(meeting, "cancel", by)
     return was_convened
 
 

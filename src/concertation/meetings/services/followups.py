@@ -18,6 +18,7 @@ from concertation.core.formatting import NBSP
 from concertation.directory.models import Organization
 from concertation.spaces.models import Space
 
+from ..events import notify_follow_up_assigned
 from ..followups import REVIEW_STATUS, REVIEWABLE, Outcome, Status, follow_ups_for_meeting
 from ..models import AgendaItem, FollowUp, FollowUpReview, Meeting
 from .meeting import item_in, refuse_unless
@@ -25,7 +26,7 @@ from .meeting import item_in, refuse_unless
 
 @transaction.atomic
 def follow_up_create(*, space: Space, what: str, meeting: Meeting | None = None, item=None, person=None,
-                     organization=None, due_on: date | None = None) -> FollowUp:
+                     organization=None, due_on: date | None = None, by=None) -> FollowUp:
     what = (what or "").strip()
     if not what:
         raise DomainError(_("Écrivez ce qu'il faut faire."), field="what")
@@ -33,8 +34,10 @@ def follow_up_create(*, space: Space, what: str, meeting: Meeting | None = None,
         raise DomainError(_("Indiquez la personne ou l'organisme responsable."), field="person")
     if meeting is not None and meeting.space_id != space.pk:
         raise DomainError(_("Cette rencontre n'est pas une rencontre de cet espace."), field="meeting")
-    return FollowUp.objects.create(space=space, meeting=meeting, item=item, what=what, person=person,
-                                   organization=organization, due_on=due_on)
+    follow_up = FollowUp.objects.create(space=space, meeting=meeting, item=item, what=what, person=person,
+                                        organization=organization, due_on=due_on)
+    notify_follow_up_assigned(follow_up, by=by)
+    return follow_up
 
 
 @transaction.atomic
@@ -93,5 +96,7 @@ def follow_up_add(*, item: AgendaItem, by, what: str, person=None, organization:
         raise DomainError(_("Cet organisme n'est pas de ce territoire."), field="organization")
     if due_on is not None and due_on < timezone.localdate(meeting.starts_at):
         raise DomainError(_("L'échéance ne peut pas précéder la rencontre."), field="due_on")
-    return FollowUp.objects.create(space=meeting.space, meeting=meeting, item=item, what=what, person=person,
-                                   organization=organization, due_on=due_on)
+    follow_up = FollowUp.objects.create(space=meeting.space, meeting=meeting, item=item, what=what, person=person,
+                                        organization=organization, due_on=due_on)
+    notify_follow_up_assigned(follow_up, by=by)
+    return follow_up

@@ -14,6 +14,7 @@ from concertation.core import audit
 from concertation.core.errors import DomainError
 from concertation.core.formatting import nbsp
 
+from ..events import notify_minutes
 from ..minutes import ADOPTING_MEETING_STATUSES, Status, locked_message, minutes_generate
 from ..models import AgendaItem, Meeting, Minutes, MinutesComment
 
@@ -62,6 +63,7 @@ def minutes_circulate(*, minutes: Minutes, by=None) -> Minutes:
     minutes.status = Status.CIRCULATED
     minutes.circulated_at = minutes.circulated_at or timezone.now()
     minutes.save(update_fields=["status", "circulated_at", "updated_at"])
+    notify_minutes(minutes, minutes.meeting, adopted=False, by=by)  # once per minutes (once_key)
     return minutes
 
 
@@ -108,4 +110,5 @@ def minutes_adopt(*, minutes: Minutes, at_meeting: Meeting, by=None, now=None) -
     audit.record(action="minutes.adopted", actor=by, target=minutes,
                  territory_id=at_meeting.space.territory_id, target_label=str(meeting), space=meeting.space_id,
                  meeting=meeting.pk, at_meeting=at_meeting.pk)
+    notify_minutes(minutes, meeting, adopted=True, by=by)
     return minutes

@@ -31,6 +31,7 @@ from ..forms import (
 )
 from ..models import Charter, Membership, MembershipCategory, Role
 from ..pages import PAGE_SIZE
+from .announcements import announcement_form
 from .common import base_url, get_in_space, load_space, load_territory
 
 SEARCH_MAX_LENGTH = 100
@@ -69,8 +70,10 @@ def space_detail(request, territory, space):
     """The space: mandate, rules, roles, and its members by college — the first ones of each college,
     or with ``?tous=1`` every member, a page at a time."""
     space = load_space(request, territory, space)
-    return render(request, "spaces/space_detail.html", pages.space_page(
-        space, request.user, full_list=request.GET.get("tous") == "1", page_number=request.GET.get("page")))
+    context = pages.space_page(
+        space, request.user, full_list=request.GET.get("tous") == "1", page_number=request.GET.get("page"))
+    context["announcement_form"] = announcement_form(request.user, space)
+    return render(request, "spaces/space_detail.html", context)
 
 
 @login_required

@@ -1,7 +1,8 @@
 """`concertation worker`: runs background tasks (e-mails, reminders, PDFs) from the database queue.
 
 Besides the queue, it runs the periodic duties every minute (proposals that are due close, reminders
-that are due go out), so that a lost or late task is made up for without cron.
+that are due go out; the notification digests and daily sweeps that are due, and the retries of
+failed e-mails: `notifications_run`), so that a lost or late task is made up for without cron.
 
 It also makes the queue survive failures, which django-tasks' database worker does not do by itself:
 
@@ -12,10 +13,10 @@ It also makes the queue survive failures, which django-tasks' database worker do
   this machine and is gone (or was a former life of this very process id) is put back in the queue
   at once; one of another machine after ``STALE_AFTER`` without an end.
 
-Re-running is safe because every task of the project is idempotent: the meeting notice claims each
-e-mail (NoticeDelivery) before sending it and gives the claim back when the send fails, the
-closing reminder claims the proposal (``reminder_sent_at``) before sending, closing a proposal
-checks that it is still open, and an invitation is sent only while it is pending.
+Re-running is safe because every task of the project is idempotent: each notification's e-mail
+(the meeting notice among them) is claimed by a Delivery row before it is sent (notifications/
+delivery.py), the closing reminder claims the proposal (``reminder_sent_at``) before notifying,
+closing a proposal checks that it is still open, and an invitation is sent only while it is pending.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 logger = logging.getLogger("concertation")
-PERIODIC_COMMANDS = ["close_due"]
+PERIODIC_COMMANDS = ["close_due", "notifications_run"]
 MAX_ATTEMPTS = 5
 FIRST_RETRY_AFTER = timedelta(minutes=1)
 STALE_AFTER = timedelta(hours=1)

@@ -1,0 +1,73 @@
+"""Reads of the notification centre: a person's own notifications, each with its line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from . import registry
+from .context import has_deleted, load_objects, restore
+from .models import Notification
+
+PAGE_SIZE = 50
+
+
+def unread_count(person) -> int:
+    return Notification.objects.filter(recipient=person, read_at__isnull=True).count()
+
+
+@dataclass
+class Item:
+    notification: Notification
+    line: str
+    deleted: bool
+
+    @property
+    def unread(self) -> bool:
+        return self.notification.read_at is None
+
+
+def line_of(notification: Notification, context: dict, person) -> str:
+    """The notification's one line (f"{template}_line.txt"), in the active language."""
+    try:
+        event = registry.event(notification.event)
+    except LookupError:
+        return notification.event
+    full = dict(context, person=person, user=person, link=notification.link, notification=notification,
+                group={"key": notification.group_key, "label": notification.group_label,
+                       "link": notification.group_link})
+    try:
+        line = render_to_string(f"{event.template}_line.txt", full)
+    except TemplateDoesNotExist:  # an app without its line: its event's label
+        return str(event.label)
+    return " ".join(line.split("\n")).strip()
+
+
+def items_of(notifications, person) -> list[Item]:
+    objects = load_objects([n.context for n in notifications])
+    items = []
+    for notification in notifications:
+        context = restore(notification.context, objects)
+        items.append(Item(notification, line_of(notification, context, person), has_deleted(context)))
+    return items
+
+
+def centre(person, *, page: int = 1) -> dict:
+    """The newest notifications first, grouped by day (local date), a page of them."""
+    page = max(page, 1)
+    rows = list(Notification.objects.filter(recipient=person).order_by("-created_at", "-pk")
+                [(page - 1) * PAGE_SIZE: page * PAGE_SIZE + 1])
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    days: list[tuple[date, list[Item]]] = []
+    for item in items_of(rows, person):
+        day = timezone.localdate(item.notification.created_at)
+        if not days or days[-1][0] != day:
+            days.append((day, []))
+        days[-1][1].append(item)
+    return {"days": days, "page": page, "next_page": page + 1 if more else None,
+            "previous_page": page - 1 if page > 1 else None, "unread": unread_count(person)}

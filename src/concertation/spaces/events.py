@@ -1,0 +1,67 @@
+"""What spaces tell people, through the notifications layer (issue 16): invitations (an e-mail to
+the invited address, account or not), role terms ending (a daily sweep) and announcements (see
+announcements.py). ``register()`` runs from apps.py."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from concertation.notifications.api import Group, notify, register_daily, register_event
+
+INVITATION_TEMPLATE = "spaces/notifications/invitation"
+TERM_NOTICE = timedelta(days=30)  # a term ending within this is announced to its holder and coordinators
+
+
+def register() -> None:
+    register_event("spaces.invitation", category="invitations", label=_("Invitation à rejoindre un espace"),
+                   template=INVITATION_TEMPLATE)
+    register_event("spaces.term_ending", category="roles", label=_("Fin de mandat"),
+                   template="spaces/notifications/term_ending")
+    register_event("spaces.announcement", category="announcements", label=_("Annonce"),
+                   template="spaces/notifications/announcement")
+    register_daily("spaces.terms_ending", terms_ending_sweep)
+
+
+def space_group(space) -> Group:
+    return Group(key=f"space:{space.pk}", label=space.name,
+                 link=reverse("spaces:space", kwargs={"territory": space.territory.slug, "space": space.slug}))
+
+
+def _holder_name(assignment) -> str:
+    if assignment.person_id and assignment.organization_id:
+        return f"{assignment.person} ({assignment.organization})"
+    return str(assignment.person or assignment.organization or "")
+
+
+def terms_ending_sweep(now) -> int:
+    """Once a day: each current term that ends within 30 days, to its holder and to the space's
+    coordinators — once per end date (a term extended and ending again is announced again)."""
+    from .access import access_for
+    from .audience import space_coordinators
+    from .models import RoleAssignment, Space
+    from .selectors import assignment_current_q
+
+    today = timezone.localdate(now)
+    told = 0
+    ending = (RoleAssignment.objects.filter(assignment_current_q(on=today), end__isnull=False,
+                                            end__lte=today + TERM_NOTICE)
+              .exclude(role__space__status=Space.Status.CLOSED)
+              .select_related("role__space__territory", "person", "organization").order_by("end", "pk"))
+    coordinators_of: dict[int, list] = {}
+    for assignment in ending:
+        space = assignment.role.space
+        if space.pk not in coordinators_of:
+            coordinators_of[space.pk] = list(space_coordinators(space, on=today))
+        people = [assignment.person, *coordinators_of[space.pk]]
+        people = [person for person in people if person is not None and access_for(person).can_view(space)]
+        told += notify("spaces.term_ending", recipients=people,
+                       once_key=f"term:{assignment.pk}:{assignment.end.isoformat()}",
+                       link=reverse("spaces:roles", kwargs={"territory": space.territory.slug, "space": space.slug}),
+                       group=space_group(space),
+                       context={"assignment": assignment, "space": space, "holder": _holder_name(assignment),
+                                "role_name": assignment.role.name})
+    return told
