@@ -29,6 +29,8 @@ def test_the_immediate_email_keeps_payloads_as_text():
     html = message.alternatives[0][0]
     assert "onerror=" in html  # the text is there…
     assert dangerous_markup(html) == []  # …but as text
+    assert "&lt;script&gt;" in html and "&amp;lt;" not in html  # escaped once
+    assert "<script>window.__xss++</script>" in message.body  # plain text is plain
     assert "\n" not in message.subject
 
 
@@ -39,6 +41,8 @@ def test_the_digest_keeps_payloads_as_text():
     html = mail.outbox[0].alternatives[0][0]
     assert "onload=" in html
     assert dangerous_markup(html) == []
+    assert "&lt;script&gt;" in html and "&amp;lt;" not in html  # the lines escaped once
+    assert "<script>window.__xss++</script>" in mail.outbox[0].body
 
 
 def test_the_centre_keeps_payloads_as_text(client):
@@ -48,6 +52,7 @@ def test_the_centre_keeps_payloads_as_text(client):
     page = client.get("/moi/notifications/").content.decode()
     main = page[page.index('<main'):page.index("</main>")]
     assert "onerror=" in main
+    assert "&lt;script&gt;" in main and "&amp;lt;" not in main  # escaped once, shown as typed
     # The centre's own forms (mark as read) and their CSRF fields are the only markup of the kind.
     own = [found for found in dangerous_markup(main)
            if found.startswith(("<form {", "<form> hx-")) and "/moi/notifications/" in found

@@ -33,6 +33,15 @@ def one_line(text: str) -> str:
     return " ".join(text.splitlines()).strip()
 
 
+def render_text(template_name: str, context: dict) -> str:
+    """A plain-text template (a subject, a line) rendered without HTML escaping: what it holds is
+    escaped once, by the HTML that shows it (the e-mail's HTML part, the centre)."""
+    from django.template import Context, engines
+
+    template = engines["django"].engine.get_template(template_name)
+    return template.render(Context(context, autoescape=False))
+
+
 def site_name() -> str:
     return getattr(settings, "SITE_NAME", "") or "Concertation"
 
@@ -90,8 +99,8 @@ def build_email(*, to, template: str, context: dict, language: str | None = None
     language = language_of(to, language)
     with translation.override(language):
         full = email_context(person=person, language=language, category=category, context=context)
-        subject = one_line(render_to_string(f"{template}_subject.txt", full))
-        text = render_to_string(f"{template}.txt", full)
+        subject = one_line(render_text(f"{template}_subject.txt", full))
+        text = render_text(f"{template}.txt", full)
         html = render_to_string(f"{template}.html", full)
     if isinstance(reply_to, str):
         reply_to = [reply_to]

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from . import registry
 from .context import has_deleted, load_objects, restore
+from .email import render_text
 from .models import Notification
 
 PAGE_SIZE = 50
@@ -41,7 +41,7 @@ def line_of(notification: Notification, context: dict, person) -> str:
                 group={"key": notification.group_key, "label": notification.group_label,
                        "link": notification.group_link})
     try:
-        line = render_to_string(f"{event.template}_line.txt", full)
+        line = render_text(f"{event.template}_line.txt", full)
     except TemplateDoesNotExist:  # an app without its line: its event's label
         return str(event.label)
     return " ".join(line.split("\n")).strip()
