@@ -18,3 +18,7 @@ class MeetingsConfig(AppConfig):
         audit.register_detail_refs({"at_meeting": "meetings.meeting"})
         audit.hide_details("meeting")  # the line names the minutes, which name their meeting
         audit.register_territory_relations("meeting")
+
+        from . import discussions
+
+        discussions.register()  # meetings are discussed in knowledge's discussions

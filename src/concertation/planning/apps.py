@@ -37,6 +37,10 @@ class PlanningConfig(AppConfig):
         audit.hide_details("plan", "item_id")  # the line names the plan's item
         audit.register_territory_relations("plan")
 
+        from . import discussions
+
+        discussions.register()  # activities are discussed in knowledge's discussions
+
         # What a charter (in spaces, below planning) may reserve to a decision, and its default.
         from concertation.spaces.plan_changes import register_plan_change_kinds
 
