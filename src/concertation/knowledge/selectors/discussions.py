@@ -25,13 +25,18 @@ PAGE_THREADS = 30  # per page of the discussion's own page
 
 # After markdown and nh3, a mention is plain escaped text: « @[Name] » (no « < » or « > » inside).
 _MENTION_HTML = re.compile(r"@\[([^\[\]<>\n]{1,150})\]")
+_TAG = re.compile(r"(<[^>]*>)")  # nh3's output escapes « > » inside attribute values
 
 
 def render_comment(body: str) -> SafeString:
-    """A comment's text as safe HTML: markdown through nh3, then @[Name] shown as « @Name »."""
-    html = str(render_markdown(body))
-    # The captured text is already escaped by markdown and nh3 (it holds no markup): kept as is.
-    return mark_safe(_MENTION_HTML.sub(r'<strong class="mention">@\1</strong>', html))  # noqa: S308
+    """A comment's text as safe HTML: markdown through nh3, then @[Name] shown as « @Name ».
+
+    Only text between tags is touched, never a tag or its attributes (a link's title may hold
+    « @[…] »); the captured name is already escaped by markdown and nh3, so it is kept as is."""
+    parts = _TAG.split(str(render_markdown(body)))
+    for index in range(0, len(parts), 2):  # even indexes: text; odd: tags
+        parts[index] = _MENTION_HTML.sub(r'<strong class="mention">@\1</strong>', parts[index])
+    return mark_safe("".join(parts))  # noqa: S308 — sanitized by nh3; only text nodes were changed
 
 
 @dataclass
