@@ -10,7 +10,13 @@ from django.urls import reverse
 
 from concertation.knowledge.discussions_registry import target
 from concertation.knowledge.services.discussions import comment_post
-from tests.factories import ActivityFactory, MeetingFactory, PlanFactory, PriorityFactory, ProposalFactory
+from tests.factories import (
+    ActivityFactory,
+    MeetingFactory,
+    PlanFactory,
+    PriorityFactory,
+    ProposalFactory,
+)
 
 KINDS = ("proposal", "meeting", "activity")
 
