@@ -37,6 +37,7 @@ from concertation.demo.build_directory import (
     build_territory,
     ensure_demo_accounts,
 )
+from concertation.demo.build_discussions import build_discussions
 from concertation.demo.build_meetings import build_meetings, build_next_meeting, delete_meetings
 from concertation.demo.build_plan import build_plan, delete_plan
 from concertation.demo.context import (
@@ -112,6 +113,7 @@ STEPS: list[Step] = [
     ("Propositions et décisions / proposals and decisions", build_proposals),
     ("Rencontres passées / past meetings", build_meetings),
     ("Plan de quartier / the neighbourhood plan", build_plan),
+    ("Discussions / discussions", build_discussions),
     ("Prochaine assemblée, convoquée / the next assembly, convened", build_next_meeting),
 ]
 
