@@ -124,7 +124,7 @@ def comment_hide(*, comment: Comment, entry: DiscussionTarget, obj, by, reason: 
         raise PermissionDenied
     reason = " ".join((reason or "").split())
     if not reason:
-        raise DomainError(_("Écrivez pourquoi vous masquez ce commentaire ; cette raison s'affiche à sa place."),
+        raise DomainError(_("Écrivez pourquoi vous masquez ce commentaire; cette raison s'affiche à sa place."),
                           field="reason")
     if len(reason) > REASON_LENGTH:
         raise DomainError(_("La raison dépasse 300 caractères."), field="reason")

@@ -162,7 +162,7 @@ def hide(request, territory, pk):
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, _("Le commentaire est masqué ; la raison s'affiche à sa place."))
+            messages.success(request, _("Le commentaire est masqué; la raison s'affiche à sa place."))
             return redirect(_anchor(entry, obj, comment))
     return render(request, "knowledge/discussions/hide.html", {
         "territory": territory_obj, "comment": comment, "body_html": selectors.render_comment(comment.body),
