@@ -26,6 +26,8 @@ def test_the_demo_discusses_the_open_proposal_and_an_activity(client):
     mentioned = set(Mention.objects.filter(comment__territory__slug=TERRITORY_SLUG)
                     .values_list("person__email", flat=True))
     assert mentioned == {ACCOUNT_EMAILS["citizen"], ACCOUNT_EMAILS["facilitator"]}
+    edited = comments.get(edited_at__isnull=False)  # the observer's, with its first text in the history
+    assert edited.revisions.get().body == "Centraide suit le dossier avec intérêt."
     # Loading again adds nothing.
     before = comments.count()
     load_demo()

@@ -27,16 +27,20 @@ def _discussed(ctx: DemoContext, spec: str):
 def build_discussions(ctx: DemoContext) -> None:
     from concertation.knowledge.discussions_registry import target
     from concertation.knowledge.models import Comment
-    from concertation.knowledge.services.discussions import comment_post
+    from concertation.knowledge.services.discussions import comment_edit, comment_post
 
     if Comment.objects.filter(territory=ctx.territory).exists():
         return
 
     def write(entry, obj, item, parent=None):
-        comment = comment_post(entry=entry, obj=obj, author=_author(ctx, item["author"]), body=ctx.t(item["body"]),
+        author = _author(ctx, item["author"])
+        comment = comment_post(entry=entry, obj=obj, author=author, body=ctx.t(item.get("was", item["body"])),
                                parent=parent)
         when = ctx.at(item["at"])
         Comment.objects.filter(pk=comment.pk).update(created_at=when, updated_at=when)
+        if "was" in item:  # written, then edited: the history keeps the first text
+            comment.refresh_from_db()
+            comment_edit(comment=comment, entry=entry, obj=obj, by=author, body=ctx.t(item["body"]))
         return comment
 
     for discussion in data("knowledge_discussions")["discussions"]:
