@@ -58,6 +58,21 @@ def test_a_citizen_comments_and_replies_with_htmx_and_nothing_hostile_runs(demo,
     assert page.evaluate("window.__stayed") is True
     axe_check(page)
 
+    # The mention picker (shown by its script) offers the names of people who see the proposal.
+    picker = page.locator("[data-mention-picker]")
+    expect(picker).to_be_visible()
+    picker.get_by_label("Mentionner une personne").fill("Nadia")
+    expect(picker.locator("datalist option[value='Nadia Ouellet']")).to_have_count(1)
+    picker.get_by_label("Mentionner une personne").fill("Nadia Ouellet")
+    picker.get_by_role("button", name="Insérer la mention").click()
+    expect(page.locator("#discussion").get_by_label("Votre commentaire")).to_have_value("@[Nadia Ouellet] ")
+    page.locator("#discussion").get_by_label("Votre commentaire").press_sequentially("à vous la parole.")
+    page.locator("#discussion").get_by_role("button", name="Publier le commentaire").click()
+    expect(page.locator("#discussion")).to_contain_text("@Nadia Ouellet à vous la parole.")
+    assert Comment.objects.get(body="@[Nadia Ouellet] à vous la parole.").mentions.get().person.email == COORDINATOR
+    expect(page.locator("[data-mention-picker]")).to_be_visible()  # set up again after the swap
+    axe_check(page)
+
     first = page.locator("#discussion article.comment").first
     first.locator("summary", has_text="Répondre").click()
     first.get_by_label("Votre réponse").fill("Merci pour la réponse rapide.")

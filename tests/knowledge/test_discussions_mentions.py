@@ -90,3 +90,25 @@ def test_a_mention_shows_the_same_whoever_it_names(world, targets, client_for):
     page = client_for(world.delegate).get(thread_url(proposal)).content.decode()
     for name in ("Dalia Delegate", "Claude Citoyenne", "Personne Inconnue"):
         assert f'<strong class="mention">@{name}</strong>' in page
+
+
+def test_the_picker_offers_only_people_who_see_the_object_to_those_who_write(world, targets, client_for):
+    from django.urls import reverse
+
+    named(world)
+    proposal = targets.proposal["committee"]
+    url = reverse("discussions:people", kwargs={"territory": world.territory.slug, "kind": "proposal",
+                                                "object_id": proposal.pk})
+    client = client_for(world.coordinator)
+    assert client.get(url, {"q": "a"}).json() == {"names": []}  # two letters at least
+    assert client.get(url, {"q": "ia"}).json() == {"names": ["Dalia Delegate"]}
+    assert client.get(url, {"q": "dal"}).json() == {"names": ["Dalia Delegate"]}
+    assert client.get(url, {"q": "Citoy"}).json() == {"names": []}  # the citizen does not see the committee
+    for who in ("citizen", "outsider", "facilitator"):
+        assert client_for(world.users[who]).get(url, {"q": "ia"}).status_code == 404
+    assert client_for(None).get(url, {"q": "ia"}).status_code == 302
+    public = reverse("discussions:people", kwargs={"territory": world.territory.slug, "kind": "proposal",
+                                                   "object_id": targets.proposal["assembly"].pk})
+    # The facilitator sits in the territory; the foreigner (Farid) in another one.
+    assert client_for(world.citizen).get(public, {"q": "Fa"}).json()["names"] == ["Fanny Animation"]
+    assert client_for(world.citizen).get(public, {"q": "Co"}).json()["names"] == ["Camille Coordination"]

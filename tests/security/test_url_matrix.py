@@ -244,6 +244,9 @@ ROUTES: dict[str, Row] = {
     "discussions:thread": Row(with_kind("proposal", object_id="open_proposal"), public=SEE_PUBLIC,
                               private=SEE_PRIVATE),
     "discussions:history": Row(ids(pk="comment"), public=SEE_PUBLIC, private=SEE_PRIVATE),
+    # The mention picker's names: for those who may write in the discussion.
+    "discussions:people": Row(with_kind("proposal", object_id="open_proposal"), public=grid(ASSEMBLY, anonymous=302),
+                              private=grid(COMMITTEE, anonymous=302)),
     "discussions:edit": Row(ids(pk="comment"), public=grid(("citizen",), anonymous=302),
                             private=grid(("delegate",), anonymous=302)),
     "discussions:hide": Row(ids(pk="comment"), public=RUN_PUBLIC, private=RUN_PRIVATE),
@@ -835,7 +838,7 @@ NOT_FORGEABLE = {
     "planning:plans", "planning:plan", "planning:revisions", "planning:item_history", "planning:dashboard",
     "planning:dashboard_pdf", "planning:bilan", "planning:bilan_pdf", "planning:indicator",
     "planning:measurement_template_csv", "planning:measurement_template_xlsx",
-    "discussions:history",
+    "discussions:history", "discussions:people",
     # the person's own settings
     "set_language", "profile", "account_erase", "my_meetings:personal_feed_settings",
     # a POST that reads only: checking a vote receipt

@@ -58,7 +58,7 @@ class ShownComment:
 
 def discussion_urls(territory_slug: str, kind: str, object_id: int) -> dict:
     kwargs = {"territory": territory_slug, "kind": kind, "object_id": object_id}
-    return {"thread": reverse("discussions:thread", kwargs=kwargs)}
+    return {name: reverse(f"discussions:{name}", kwargs=kwargs) for name in ("thread", "people")}
 
 
 def comment_urls(territory_slug: str, pk: int) -> dict:
@@ -116,6 +116,26 @@ def thread(viewer, entry: DiscussionTarget, obj, *, page: int | str | None = Non
         "dom_id": f"discussion-{entry.kind}-{obj.pk}",
         "version": getattr(obj, "version", None),
     }
+
+
+MENTION_CHOICES = 8
+
+
+def mention_candidates(entry: DiscussionTarget, obj, query: str) -> list[str]:
+    """Display names containing ``query`` of people who may see ``obj``, for the mention picker:
+    at most MENTION_CHOICES, each checked with the target's own rule (a query each, bounded)."""
+    query = " ".join((query or "").split())[:60]
+    if len(query) < 2:
+        return []
+    found: list[str] = []
+    people = (entry.candidates(obj).filter(is_active=True, display_name__icontains=query)
+              .exclude(display_name="").order_by("display_name", "pk")[:MENTION_CHOICES * 3])
+    for person in people:
+        if person.display_name not in found and entry.can_view(person, obj):
+            found.append(person.display_name)
+        if len(found) == MENTION_CHOICES:
+            break
+    return found
 
 
 def history(comment: Comment) -> list[dict]:

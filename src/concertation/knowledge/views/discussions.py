@@ -12,10 +12,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from concertation.core import audit
 from concertation.core.errors import DomainError, add_domain_error
@@ -125,6 +125,17 @@ def thread(request, territory, kind, object_id):
     return render(request, "knowledge/discussions/thread.html", {
         "territory": territory_obj, "d": data, **_forms(form, request.POST.get("parent", "")),
     }, status=400 if form is not None else 200)
+
+
+@login_required
+@require_GET
+def people(request, territory, kind, object_id):
+    """The names the mention picker offers (JSON): people who may see the object, for those who may
+    write in its discussion. Without JavaScript, people type @[Name] themselves."""
+    _territory, entry, obj = _target(request, territory, kind, object_id)
+    if not entry.can_comment(request.user, obj):
+        raise Http404
+    return JsonResponse({"names": selectors.mention_candidates(entry, obj, request.GET.get("q", ""))})
 
 
 @login_required
