@@ -207,3 +207,33 @@ def test_hiding_needs_a_reason_in_the_service(world, targets):
     comment = post(proposal, world.citizen, "Texte.")
     with pytest.raises(DomainError):
         comment_hide(comment=comment, entry=target("proposal"), obj=proposal, by=world.coordinator, reason="  ")
+
+
+def test_a_territory_wide_object_is_discussed_without_a_space(world, client_for):
+    """What practice sheets (territory-wide) will do: register with ``territory_of`` and no space."""
+    from django.urls import reverse
+
+    from concertation.directory.models import Organization
+    from concertation.knowledge import discussions_registry as registry
+    from concertation.spaces.access import access_for
+
+    registry.register_discussion_target(
+        "organization", Organization, space_of=lambda organization: None,
+        territory_of=lambda organization: organization.territory,
+        can_view=lambda user, organization: access_for(user).in_territory(organization.territory_id),
+        can_comment=lambda user, organization: access_for(user).in_territory(organization.territory_id),
+        can_moderate=lambda user, organization: access_for(user).coordinates_territory(organization.territory_id),
+        url_of=lambda organization: reverse("spaces:organizations", kwargs={"territory": world.territory.slug}),
+        label_of=lambda organization: organization.name, related=("territory",), shown_on_page=False,
+    )
+    try:
+        url = reverse("discussions:thread", kwargs={"territory": world.territory.slug, "kind": "organization",
+                                                    "object_id": world.org.pk})
+        assert client_for(world.citizen).post(url, {"body": "Bravo au comité."}).status_code == 302
+        comment = Comment.objects.get()
+        assert (comment.space, comment.territory) == (None, world.territory)
+        assert "Bravo au comité." in html(client_for(world.delegate).get(url))
+        assert client_for(world.outsider).get(url).status_code == 404
+        assert client_for(world.coordinator).post(comment_url("hide", comment), {"reason": "Test."}).status_code == 302
+    finally:
+        registry.unregister_discussion_target("organization")

@@ -26,7 +26,8 @@ class Comment(BaseModel):
     """A contribution to the discussion of one object."""
 
     territory = models.ForeignKey("directory.Territory", on_delete=models.CASCADE, related_name="+")
-    space = models.ForeignKey("spaces.Space", on_delete=models.CASCADE, related_name="+")
+    # None for a territory-wide object (a practice sheet, the portrait…).
+    space = models.ForeignKey("spaces.Space", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     target_kind = models.CharField(_("type d'objet"), max_length=32)
     target_id = models.PositiveBigIntegerField(_("numéro de l'objet"))
     parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies")

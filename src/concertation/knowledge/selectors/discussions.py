@@ -87,8 +87,7 @@ def thread(viewer, entry: DiscussionTarget, obj, *, page: int | str | None = Non
     ``inline``: the most recent INLINE_THREADS top-level comments, for the object's own page;
     otherwise one page of PAGE_THREADS, oldest first. Three queries whatever the size: the count,
     the top-level comments (with their authors), their replies (with theirs)."""
-    space = entry.space_of(obj)
-    territory_slug = space.territory.slug
+    territory_slug = entry.territory_of(obj).slug
     moderates = bool(entry.can_moderate(viewer, obj))
     commenting = bool(getattr(viewer, "is_authenticated", False) and entry.can_comment(viewer, obj))
     replies = Prefetch("replies", queryset=Comment.objects.select_related("author").order_by("created_at", "pk"))

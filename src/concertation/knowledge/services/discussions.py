@@ -89,9 +89,8 @@ def comment_post(*, entry: DiscussionTarget, obj, author, body: str, parent: Com
             raise PermissionDenied
         if parent.parent_id is not None:  # one level deep: answer the thread's first comment
             parent = parent.parent
-    space = entry.space_of(obj)
     comment = Comment.objects.create(
-        territory_id=space.territory_id, space=space, target_kind=entry.kind, target_id=obj.pk, parent=parent,
+        territory=entry.territory_of(obj), space=entry.space_of(obj), target_kind=entry.kind, target_id=obj.pk, parent=parent,
         author=author, body=body, target_version=version if version is not None else getattr(obj, "version", None),
     )
     _record_mentions(comment, entry, obj)

@@ -40,8 +40,9 @@ def _target(request, territory, kind: str, object_id: int):
     territory_obj = load_territory(request, territory)
     entry = registry.target(kind)
     obj = entry.load(object_id) if entry is not None else None
-    if obj is None or entry.space_of(obj).territory_id != territory_obj.pk or not entry.can_view(request.user, obj):
-        if obj is not None and entry.space_of(obj).territory_id == territory_obj.pk:
+    here = obj is not None and entry.territory_of(obj).pk == territory_obj.pk
+    if not here or not entry.can_view(request.user, obj):
+        if here:
             audit.record_access_denied(request.user, obj, perm="knowledge.view_discussion")
         if not request.user.is_authenticated and request.method in ("GET", "HEAD"):
             raise SignInFirst
@@ -77,7 +78,7 @@ def _anchor(entry, obj, comment=None) -> str:
     if entry.shown_on_page:
         url = entry.url_of(obj)
     else:
-        url = selectors.discussion_urls(entry.space_of(obj).territory.slug, entry.kind, obj.pk)["thread"]
+        url = selectors.discussion_urls(entry.territory_of(obj).slug, entry.kind, obj.pk)["thread"]
     return f"{url}#{f'commentaire-{comment.pk}' if comment else 'discussion'}"
 
 
