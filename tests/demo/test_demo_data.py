@@ -36,7 +36,8 @@ def walk(value, key=""):
 def test_the_data_files_are_shipped_with_the_package():
     pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text("utf-8"))
     patterns = pyproject["tool"]["setuptools"]["package-data"]["concertation"]
-    assert FILES == ["accounts", "charters", "decisions", "meetings", "plan", "roles", "spaces", "territory"]
+    assert FILES == ["accounts", "charters", "decisions", "knowledge_discussions", "meetings", "plan", "roles", "spaces",
+                     "territory"]
     assert all(any(fnmatch(f"demo/data/{name}.toml", pattern) for pattern in patterns) for name in FILES)
 
 
