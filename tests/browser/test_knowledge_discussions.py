@@ -81,6 +81,19 @@ def test_a_citizen_comments_and_replies_with_htmx_and_nothing_hostile_runs(demo,
     assert page.evaluate("window.__stayed") is True
     assert Comment.objects.get(body="Merci pour la réponse rapide.").parent is not None
 
+    # Edit one's comment (the earlier text goes to its history), at 1280 px.
+    mine = page.locator("#discussion article.comment", has_text="Je serai à la plénière pour en parler.")
+    mine.get_by_role("link", name="Modifier").click()
+    expect(page.locator("h1")).to_have_text("Modifier votre commentaire")
+    axe_check(page)
+    page.get_by_label("Texte du commentaire").fill("Je serai à la plénière du jeudi pour en parler.")
+    page.get_by_role("button", name="Enregistrer la modification").click()
+    edited = page.locator("#discussion article.comment", has_text="Je serai à la plénière du jeudi")
+    edited.get_by_role("link", name="modifié").click()
+    expect(page.locator("main")).to_contain_text("Je serai à la plénière pour en parler.")
+    axe_check(page)
+    page.goto(demo["proposal"])
+
     page.locator("#discussion").get_by_label("Votre commentaire").fill(HOSTILE)
     page.locator("#discussion").get_by_role("button", name="Publier le commentaire").click()
     expect(page.locator("#discussion")).to_contain_text("window.__xss++")
