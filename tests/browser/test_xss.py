@@ -31,6 +31,8 @@ from django.utils import timezone
 from concertation.decisions import ballots as ballot_services
 from concertation.decisions import services as decisions
 from concertation.directory.models import College
+from concertation.knowledge.discussions_registry import target as discussion_target
+from concertation.knowledge.services.discussions import comment_edit, comment_hide, comment_post
 from concertation.meetings.models import AgendaItem
 from concertation.meetings.services import agenda
 from concertation.meetings.services import evaluation as evaluation_svc
@@ -159,7 +161,14 @@ def build_world(tags: Tags) -> dict:
     decisions.recusal_declare(proposal=proposal, by=coordinator, person=delegate,
                               reason=value("Recusal.reason", 300))
     proposal = decisions.proposal_open(proposal=proposal, by=coordinator)
-    decisions.comment_add(proposal=proposal, author=coordinator, body=value("Comment.body", 5000))
+    comment = comment_post(entry=discussion_target("proposal"), obj=proposal, author=coordinator,
+                           body=value("Comment.body", 5000))
+    comment_post(entry=discussion_target("proposal"), obj=proposal, author=coordinator, parent=comment,
+                 body=value("Comment.body (reply)", 5000))
+    comment_hide(comment=comment_post(entry=discussion_target("proposal"), obj=proposal, author=coordinator,
+                                      body=value("Comment.body (hidden)", 5000)),
+                 entry=discussion_target("proposal"), obj=proposal, by=coordinator,
+                 reason=value("Comment.hidden_reason", 300))
     first_option = proposal.options.order_by("position").first()
     ballot_services.ballot_cast(proposal=proposal, person=coordinator, value=[str(first_option.pk)],
                                 reason=value("Ballot.reason (approval)", 5000))
@@ -248,8 +257,14 @@ def build_world(tags: Tags) -> dict:
     planning.activity_edit(activity=activity, by=coordinator, reason=value("Revision.reason"),
                            title=value("Activity.title (revised)", 250),
                            description=value("Activity.description (revised)"))
+    # A discussion of the activity, with an edited comment (its earlier text on the history page).
+    activity_comment = comment_post(entry=discussion_target("activity"), obj=activity, author=coordinator,
+                                    body=value("Comment.body (activity, first text)", 5000))
+    comment_edit(comment=activity_comment, entry=discussion_target("activity"), obj=activity, by=coordinator,
+                 body=value("Comment.body (activity, edited)", 5000))
 
     return {
+        "activity_comment": activity_comment,
         "space": space, "meeting": meeting, "cancelled": cancelled, "item": item, "proposal": proposal, "advice": advice, "consent": consent, "child": child,
         "plan": plan, "activity": activity, "indicator": indicator, "invitation": invitation,
         "organization": organization, "membership": membership, "follow_up": follow_up, "role": role, "answer": answer,
@@ -316,6 +331,12 @@ def pages(world: dict) -> dict[str, str]:
         "indicator": reverse("planning:indicator", kwargs={**at, "plan": plan.pk, "indicator": world["indicator"].pk}),
         "indicator form": reverse("planning:indicator_edit",
                                   kwargs={**at, "plan": plan.pk, "indicator": world["indicator"].pk}),
+        "activity discussion": reverse("discussions:thread", kwargs={
+            "territory": space.territory.slug, "kind": "activity", "object_id": world["activity"].pk}),
+        "comment history": reverse("discussions:history", kwargs={
+            "territory": space.territory.slug, "pk": world["activity_comment"].pk}),
+        "comment hide form": reverse("discussions:hide", kwargs={
+            "territory": space.territory.slug, "pk": world["activity_comment"].pk}),
         "profile": reverse("profile"),
     }
 

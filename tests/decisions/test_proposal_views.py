@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from concertation.decisions import services
 from concertation.decisions.forms import VoteForm
-from concertation.decisions.models import Ballot, Comment, Option, Participation, Proposal, Recusal
+from concertation.decisions.models import Ballot, Option, Participation, Proposal, Recusal
+from concertation.knowledge.models import Comment
 from concertation.spaces.models import Charter
 from tests.factories import CharterFactory, MembershipFactory, UserFactory
 
@@ -435,15 +436,21 @@ def test_amending_a_consent_proposal_opens_a_new_round_and_keeps_the_old_one(wor
 
 # Discussion and recusals ----------------------------------------------------------------------
 
+def discussion_url(proposal) -> str:
+    return reverse("discussions:thread", kwargs={"territory": proposal.space.territory.slug, "kind": "proposal",
+                                                 "object_id": proposal.pk})
+
+
 def test_members_comment_and_others_cannot(world, client_for):
+    """The proposal's discussion (knowledge's discussions; tests/knowledge/test_discussions*.py go on)."""
     proposal = make(world)
     client = client_for(world.citizen)
-    response = client.post(url("comment_add", proposal), {"body": "Et le budget?"}, follow=True)
+    response = client.post(discussion_url(proposal), {"body": "Et le budget?"}, follow=True)
     assert "Et le budget?" in text(response) and "Votre commentaire est publié." in text(response)
     assert Comment.objects.get().author == world.citizen
     outsider = client_for(world.outsider)
     assert 'name="body"' not in text(outsider.get(url("proposal", proposal)))
-    assert outsider.post(url("comment_add", proposal), {"body": "Spam"}).status_code == 404
+    assert outsider.post(discussion_url(proposal), {"body": "Spam"}).status_code == 404
     assert Comment.objects.count() == 1
 
 
@@ -483,7 +490,7 @@ def test_a_members_only_space_hides_its_proposals(world, client_for):
         assert client.get(url("results", proposal), HTTP_HX_REQUEST="true").status_code == refused
     client = client_for(world.outsider)
     assert client.post(url("vote", proposal), {}).status_code == 404
-    assert client.post(url("comment_add", proposal), {"body": "x"}).status_code == 404
+    assert client.post(discussion_url(proposal), {"body": "x"}).status_code == 404
     assert client_for(world.delegate).get(url("proposal", proposal)).status_code == 200
 
 
@@ -504,7 +511,7 @@ def test_only_those_who_run_the_space_manage_a_proposal(world, client_for):
 def test_state_changes_are_post_only(world, client_for):
     proposal = make(world)
     client = client_for(world.coordinator)
-    for name in ("vote", "proposal_open", "proposal_close", "proposal_withdraw", "comment_add", "recusal"):
+    for name in ("vote", "proposal_open", "proposal_close", "proposal_withdraw", "recusal"):
         assert client.get(url(name, proposal)).status_code == 405, name
 
 
@@ -596,7 +603,8 @@ def grow(world, proposal, count):
                               college_slug="citoyen", value="agree")
         Participation.objects.create(proposal=proposal, voter_key=f"u:{person.pk}", person=person,
                                      college_slug="citoyen")
-        Comment.objects.create(proposal=proposal, author=person, body="D'accord.")
+        Comment.objects.create(territory=proposal.space.territory, space=proposal.space, target_kind="proposal",
+                               target_id=proposal.pk, author=person, body="D'accord.")
 
 
 @pytest.mark.parametrize("viewer", ["citizen", "coordinator", "observer", "anonymous"])

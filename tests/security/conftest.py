@@ -5,7 +5,7 @@ members-only committee, a territory-wide working group, another territory), ever
 the URLs name is created three times — in the public assembly, in the members-only committee and in
 the other territory's space — through the services of each app:
 
-- decisions: a draft, an open (with a comment and a ballot), a closed and a decided proposal; an
+- decisions: a draft, an open (with a comment, a hidden comment and a ballot), a closed and a decided proposal; an
   open poll with options;
 - meetings: a meeting in preparation, a convened meeting (standard agenda, a document file, a
   proposed item, RSVP tokens), a meeting in progress (attendance, a decision item), a held meeting (attendance,
@@ -39,7 +39,9 @@ from django.utils import timezone
 from concertation.decisions import ballots
 from concertation.decisions import services as decisions
 from concertation.decisions.models import ProposalVersion
+from concertation.knowledge.discussions_registry import target as discussion_target
 from concertation.knowledge.services import practices
+from concertation.knowledge.services.discussions import comment_hide, comment_post
 from concertation.knowledge.services.references import reference_add
 from concertation.meetings import minutes as minutes_services
 from concertation.meetings.models import (
@@ -126,7 +128,12 @@ def populate(w, space, *, member, organization, runner, attendees, voter_key, ta
     decisions.proposal_open(proposal=o.open_proposal, by=runner)
     o.open_proposal.refresh_from_db()
     o.option = _poll(space, runner, f"Sondage {tag}", now).options.first()
-    o.comment = decisions.comment_add(proposal=o.open_proposal, author=member, body="Un commentaire.")
+    o.comment = comment_post(entry=discussion_target("proposal"), obj=o.open_proposal, author=member,
+                             body="Un commentaire.")
+    o.hidden_comment = comment_hide(
+        comment=comment_post(entry=discussion_target("proposal"), obj=o.open_proposal, author=member,
+                             body="Un commentaire à masquer."),
+        entry=discussion_target("proposal"), obj=o.open_proposal, by=runner, reason="Hors sujet.")
     o.closed_proposal = decisions.proposal_create(space=space, author=runner, title=f"Fermée {tag}", body="Compté.")
     decisions.proposal_open(proposal=o.closed_proposal, by=runner)
     o.closed_proposal = decisions.proposal_close(proposal=o.closed_proposal, by=runner)
@@ -240,7 +247,7 @@ def missing_objects(w, space) -> SimpleNamespace:
     ghost = SimpleNamespace(pk=MISSING_ID, token=MISSING_TOKEN, version=MISSING_ID)
     o = SimpleNamespace(space=space, territory=space.territory, member=ghost, organization=ghost, runner=ghost,
                         charter_version=MISSING_ID, voter_key=f"u:{MISSING_ID}", world=w)
-    for name in ("draft_proposal", "open_proposal", "option", "comment", "closed_proposal", "decided_proposal",
+    for name in ("draft_proposal", "open_proposal", "option", "comment", "hidden_comment", "closed_proposal", "decided_proposal",
                  "draft_meeting", "convened_meeting", "agenda_item", "proposed_item", "document", "rsvp", "live_meeting", "live_item",
                  "held_meeting", "held_item", "follow_up", "org_follow_up", "minutes", "plan", "priority",
                  "objective", "strategy", "first_activity", "activity", "indicator", "measurement", "progress", "draft_plan",

@@ -36,9 +36,10 @@ from django.utils import timezone
 from concertation.accounts.forms import ProfileForm, SignupExtraForm
 from concertation.decisions import services as decisions
 from concertation.decisions.forms import AmendForm, ProposalForm
-from concertation.decisions.models import Ballot, Comment, Proposal
+from concertation.decisions.models import Ballot, Proposal
 from concertation.directory.models import Organization
 from concertation.knowledge.forms_references import ReferenceForm
+from concertation.knowledge.models import Comment
 from concertation.meetings.forms import ItemForm as AgendaItemForm
 from concertation.meetings.forms import MeetingForm, ProposeForm
 from concertation.meetings.live_forms import FollowUpForm
@@ -593,7 +594,8 @@ def test_csrf_decisions(world):
     cases = [
         (reverse("decisions:proposal_add", kwargs=space), {"title": "Nouvelle"},
          lambda: Proposal.objects.count()),
-        (reverse("decisions:comment_add", kwargs={**space, "pk": proposal.pk}), {"body": "Un commentaire"},
+        (reverse("discussions:thread", kwargs={"territory": space["territory"], "kind": "proposal",
+                                               "object_id": proposal.pk}), {"body": "Un commentaire"},
          lambda: Comment.objects.count()),
         (reverse("decisions:vote", kwargs={**space, "pk": proposal.pk}), {"value": "yes"},
          lambda: Ballot.objects.count()),

@@ -247,8 +247,6 @@ ROUTES: dict[str, Row] = {
     "decisions:proposal_decide": space_row(ids(pk="closed_proposal"), public=RUN_PUBLIC, private=RUN_PRIVATE),
     "decisions:proposal_withdraw": space_row(ids(pk="open_proposal"), public=POST_ONLY_SIGNED_IN,
                                              private=POST_ONLY_SIGNED_IN),
-    "decisions:comment_add": space_row(ids(pk="open_proposal"), public=POST_ONLY_SIGNED_IN,
-                                       private=POST_ONLY_SIGNED_IN),
     "decisions:recusal": space_row(ids(pk="open_proposal"), public=POST_ONLY_SIGNED_IN, private=POST_ONLY_SIGNED_IN),
     # Checking a vote receipt: a POST (the code stays out of addresses) by whoever sees the proposal.
     "decisions:receipt": space_row(ids(pk="closed_proposal"), public=POST_ONLY, private=POST_ONLY),
@@ -265,6 +263,18 @@ ROUTES: dict[str, Row] = {
                             other=grid(("foreigner", "admin"), anonymous=302)),
     "practices:publish": Row(ids(pk="practice_draft"), public=POST_ONLY_SIGNED_IN, other=POST_ONLY_SIGNED_IN),
     "practices:unpublish": Row(ids(pk="practice_sheet"), public=POST_ONLY_SIGNED_IN, other=POST_ONLY_SIGNED_IN),
+    # --- knowledge: discussions, under the territory's address (a proposal, a meeting, an activity) ---
+    # An anonymous visitor who may not see the object (or when it does not exist) is asked to sign in.
+    "discussions:thread": Row(with_kind("proposal", object_id="open_proposal"), public=SEE_PUBLIC,
+                              private=SEE_PRIVATE),
+    "discussions:history": Row(ids(pk="comment"), public=SEE_PUBLIC, private=SEE_PRIVATE),
+    # The mention picker's names: for those who may write in the discussion.
+    "discussions:people": Row(with_kind("proposal", object_id="open_proposal"), public=grid(ASSEMBLY, anonymous=302),
+                              private=grid(COMMITTEE, anonymous=302)),
+    "discussions:edit": Row(ids(pk="comment"), public=grid(("citizen",), anonymous=302),
+                            private=grid(("delegate",), anonymous=302)),
+    "discussions:hide": Row(ids(pk="comment"), public=RUN_PUBLIC, private=RUN_PRIVATE),
+    "discussions:unhide": Row(ids(pk="hidden_comment"), public=POST_ONLY_SIGNED_IN, private=POST_ONLY_SIGNED_IN),
 
     # --- decisions: the register (page, CSV, Atom feed) ---
     # --- knowledge: references (repères) of a territory; the list is open wherever the territory is ---
@@ -424,6 +434,11 @@ ROUTES: dict[str, Row] = {
 
 # The same routes, on objects in another state (not part of the URL check: ROUTES covers each URL).
 STATES: dict[str, Row] = {
+    # The discussion of a meeting and of an activity (the proposal's is in ROUTES).
+    "discussions:thread@meeting": Row(with_kind("meeting", object_id="convened_meeting"), public=SEE_PUBLIC,
+                                      private=SEE_PRIVATE),
+    "discussions:thread@activity": Row(with_kind("activity", object_id="activity"), public=SEE_PUBLIC,
+                                       private=SEE_PRIVATE),
     # A draft proposal: its author (the member who wrote it) and those who run the space.
     "decisions:proposal@draft": space_row(ids(pk="draft_proposal"), public=grid(("citizen", *RUNNERS)),
                                           private=SEE_PRIVATE),
@@ -764,7 +779,14 @@ POSTS: dict[str, Post] = {
     "decisions:proposal_amend": Post(("decisions.Proposal", "decisions.ProposalVersion"), data=REASON),
     "decisions:proposal_decide": Post(("decisions.Proposal",), data={"outcome": "Décision forgée."}),
     "decisions:proposal_withdraw": Post(("decisions.Proposal",), form_page=""),
-    "decisions:comment_add": Post(("decisions.Comment",), MEMBERS, {"body": "Commentaire forgé."}, form_page=""),
+    # --- knowledge: discussions (the comments of the public assembly's open proposal…) ---
+    "discussions:thread": Post(("knowledge.Comment",), MEMBERS, {"body": "Commentaire forgé."}, form_page=""),
+    # A comment is edited by its author only (the space's member who wrote it).
+    "discussions:edit": Post(("knowledge.Comment", "knowledge.CommentRevision"),
+                             {"public": ("citizen",), "private": ("delegate",), "other": ("foreigner",)},
+                             {"body": "Texte forgé."}),
+    "discussions:hide": Post(("knowledge.Comment",), data={"reason": "Raison forgée."}),
+    "discussions:unhide": Post(("knowledge.Comment",), form_page=""),
     # A conflict of interest: one's own (the delegate for their organization), or anyone's for those
     # who run the space; whoever else sees the proposal is told they cannot.
     "decisions:recusal": Post(("decisions.Recusal",), {"public": ("delegate", *RUNNERS),
@@ -894,6 +916,7 @@ NOT_FORGEABLE = {
     "planning:plans", "planning:plan", "planning:revisions", "planning:item_history", "planning:dashboard",
     "planning:dashboard_pdf", "planning:bilan", "planning:bilan_pdf", "planning:indicator",
     "planning:measurement_template_csv", "planning:measurement_template_xlsx",
+    "discussions:history", "discussions:people",
     # the person's own settings
     "set_language", "profile", "account_erase", "my_meetings:personal_feed_settings",
     "notifications:preferences", "notifications:centre",

@@ -54,6 +54,10 @@ class DecisionsConfig(AppConfig):
         })
         audit.register_territory_relations("proposal")
 
+        from . import discussions
+
+        discussions.register()  # proposals are discussed in knowledge's discussions
+
         from concertation.spaces import decision_methods
 
 

@@ -431,10 +431,6 @@ def describe_ballot(proposal: Proposal, value, options) -> str:
 
 # Other forms of the proposal page ------------------------------------------------------------
 
-class CommentForm(forms.Form):
-    body = forms.CharField(label=_("Votre commentaire"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
-
-
 class RecusalForm(forms.Form):
     reason = forms.CharField(label=_("Nature du conflit d'intérêts (facultatif)"), max_length=300, required=False)
 

@@ -271,17 +271,3 @@ class Recusal(BaseModel):
     @property
     def voter_key(self) -> str:
         return f"o:{self.organization_id}" if self.organization_id else f"u:{self.person_id}"
-
-
-class Comment(BaseModel):
-    """The discussion of reasons under a proposal."""
-
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    body = models.TextField(_("commentaire"))
-    version = models.PositiveSmallIntegerField(default=1)
-
-    class Meta:
-        verbose_name = _("commentaire")
-        verbose_name_plural = _("commentaires")
-        ordering = ["created_at"]

@@ -32,7 +32,6 @@ from .eligibility import (
 )
 from .explain import explain
 from .forms import (
-    CommentForm,
     ReceiptForm,
     RecusalForm,
     VoteForm,
@@ -275,7 +274,6 @@ def proposal_page(user, space, proposal: Proposal, *, bound: dict | None = None,
     if results is not None and not method.tallied:
         advice = list(Ballot.objects.filter(proposal=proposal, round=proposal.round)
                       .select_related("person", "organization").order_by("cast_at"))
-    can_comment = user.has_perm("decisions.comment_proposal", proposal)
     show_of_hands = bool((proposal.result or {}).get("show_of_hands"))
     return {
         "territory": space.territory, "space": space, "proposal": proposal,
@@ -292,8 +290,6 @@ def proposal_page(user, space, proposal: Proposal, *, bound: dict | None = None,
         "results": results, "advice": advice, "poll": live and proposal.status == Status.OPEN,
         "participation": _participation(proposal, electorate),
         **_history(proposal, options, college_names),
-        "comments": list(proposal.comments.select_related("author")),
-        "comment_form": CommentForm() if can_comment else None,
         "recusals": list(proposal.recusals.all()),
         "recusal_form": RecusalForm(),
         # Taken in a meeting: its meeting and item; a show of hands has no online vote to show.

@@ -24,7 +24,6 @@ from .eligibility import Electorate, eligible_voters, recused_keys
 from .events import notify_decided, notify_opened
 from .models import (
     Ballot,
-    Comment,
     Option,
     Participation,
     Proposal,
@@ -338,16 +337,6 @@ def recusal_declare(*, proposal: Proposal, by, person=None, organization=None, r
     Ballot.objects.filter(proposal=proposal, voter_key=recusal.voter_key).delete()
     Participation.objects.filter(proposal=proposal, voter_key=recusal.voter_key).delete()
     return recusal
-
-
-@transaction.atomic
-def comment_add(*, proposal: Proposal, author, body: str) -> Comment:
-    body = (body or "").strip()
-    if not body:
-        raise DomainError(_("Le commentaire est vide."), field="body")
-    if len(body) > 5000:
-        raise DomainError(_("Le commentaire dépasse 5 000 caractères."), field="body")
-    return Comment.objects.create(proposal=proposal, author=author, body=body, version=proposal.version)
 
 
 def close_due_proposals(now: datetime | None = None) -> int:

@@ -18,7 +18,6 @@ urlpatterns = [
     path("<int:pk>/amender/", views.proposal_amend, name="proposal_amend"),
     path("<int:pk>/decider/", views.proposal_decide, name="proposal_decide"),
     path("<int:pk>/retirer/", views.proposal_withdraw, name="proposal_withdraw"),
-    path("<int:pk>/commenter/", views.comment_add, name="comment_add"),
     path("<int:pk>/retrait/", views.recusal, name="recusal"),
     path("<int:pk>/recu/", receipts.receipt, name="receipt"),
 ]

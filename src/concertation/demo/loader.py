@@ -38,6 +38,7 @@ from concertation.demo.build_directory import (
     build_territory,
     ensure_demo_accounts,
 )
+from concertation.demo.build_discussions import build_discussions
 from concertation.demo.build_meetings import build_meetings, build_next_meeting, delete_meetings
 from concertation.demo.build_plan import build_plan, delete_plan
 from concertation.demo.build_portrait import build_portrait
@@ -118,6 +119,7 @@ STEPS: list[Step] = [
     ("Plan de quartier / the neighbourhood plan", build_plan),
     ("Fiches d'expérience / practice sheets", build_practices),
     ("Portrait du territoire / the territory's portrait", build_portrait),
+    ("Discussions / discussions", build_discussions),
     ("Prochaine assemblée, convoquée / the next assembly, convened", build_next_meeting),
     ("Repères / references", build_references),
     ("Annonces / announcements", build_announcements),

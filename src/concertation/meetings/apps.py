@@ -23,3 +23,6 @@ class MeetingsConfig(AppConfig):
         from . import events
 
         events.register()
+        from . import discussions
+
+        discussions.register()  # meetings are discussed in knowledge's discussions

@@ -51,6 +51,9 @@ class PlanningConfig(AppConfig):
         from .practice_sheets import PlanActivities
 
         register_activity_provider(PlanActivities())
+        from . import discussions
+
+        discussions.register()  # activities are discussed in knowledge's discussions
 
         # What a charter (in spaces, below planning) may reserve to a decision, and its default.
         from concertation.spaces.plan_changes import register_plan_change_kinds

@@ -52,7 +52,6 @@ from ..eligibility import (
 from ..explain import explain
 from ..forms import (
     AmendForm,
-    CommentForm,
     DecideForm,
     ProposalForm,
     RecusalForm,
@@ -398,20 +397,7 @@ def proposal_decide(request, territory, space, pk):
     })
 
 
-# Discussion and recusals -------------------------------------------------------------------------
-
-@login_required
-@require_POST
-def comment_add(request, territory, space, pk):
-    _space, proposal = _load(request, territory, space, pk, perm="decisions.comment_proposal")
-    form = CommentForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Le commentaire est vide ou trop long (5 000 caractères au plus)."))
-        return redirect(_proposal_url(proposal, "commentaires"))
-    return _act(request, proposal,
-                lambda: services.comment_add(proposal=proposal, author=request.user, body=form.cleaned_data["body"]),
-                _("Votre commentaire est publié."), "commentaires")
-
+# Recusals -------------------------------------------------------------------------
 
 @login_required
 @require_POST

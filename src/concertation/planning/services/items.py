@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from concertation.core.errors import DomainError
 from concertation.decisions.models import Proposal
+from concertation.knowledge.services.discussions import comments_delete_for
 
 from ..models import (
     Activity,
@@ -255,6 +256,8 @@ def item_remove(*, item, by=None, reason: str = "", decision: Proposal | None = 
         record_revision(plan=locked, item_type=kind, item_id=item.pk, item_label=label_of(item),
                         action=Revision.Action.REMOVE, before=snapshot(item), reason=reason, decision=decision,
                         by=by, at=at)
+    # The discussions of the activities removed go with them (knowledge keeps them by kind and id).
+    comments_delete_for("activity", [node.pk for node in (item, *descendants) if node._meta.model_name == "activity"])
     item.delete()
 
 

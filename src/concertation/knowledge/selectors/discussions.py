@@ -1,0 +1,146 @@
+"""Reads of discussions: a thread as one person may see it, in a fixed number of queries.
+
+A hidden comment shows, to everyone but its author and the moderators, only « Commentaire masqué
+par l'animation : <raison> »: its text never reaches their page (``body_html`` is empty).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+
+from concertation.accounts.privacy import display_name_for
+from concertation.core.richtext import render_markdown
+
+from ..discussions_registry import DiscussionTarget
+from ..models import Comment
+
+INLINE_THREADS = 20  # top-level comments shown under the object itself (the most recent)
+PAGE_THREADS = 30  # per page of the discussion's own page
+
+# After markdown and nh3, a mention is plain escaped text: « @[Name] » (no « < » or « > » inside).
+_MENTION_HTML = re.compile(r"@\[([^\[\]<>\n]{1,150})\]")
+_TAG = re.compile(r"(<[^>]*>)")  # nh3's output escapes « > » inside attribute values
+
+
+def render_comment(body: str) -> SafeString:
+    """A comment's text as safe HTML: markdown through nh3, then @[Name] shown as « @Name ».
+
+    Only text between tags is touched, never a tag or its attributes (a link's title may hold
+    « @[…] »); the captured name is already escaped by markdown and nh3, so it is kept as is."""
+    parts = _TAG.split(str(render_markdown(body)))
+    for index in range(0, len(parts), 2):  # even indexes: text; odd: tags
+        parts[index] = _MENTION_HTML.sub(r'<strong class="mention">@\1</strong>', parts[index])
+    return mark_safe("".join(parts))  # noqa: S308 — sanitized by nh3; only text nodes were changed
+
+
+@dataclass
+class ShownComment:
+    comment: Comment
+    author_name: str
+    body_html: SafeString | None  # None: hidden from this person
+    hidden: bool
+    hidden_reason: str
+    can_edit: bool
+    can_moderate: bool
+    urls: dict
+    replies: list = field(default_factory=list)
+
+    @property
+    def pk(self):
+        return self.comment.pk
+
+
+def discussion_urls(territory_slug: str, kind: str, object_id: int) -> dict:
+    kwargs = {"territory": territory_slug, "kind": kind, "object_id": object_id}
+    return {name: reverse(f"discussions:{name}", kwargs=kwargs) for name in ("thread", "people")}
+
+
+def comment_urls(territory_slug: str, pk: int) -> dict:
+    kwargs = {"territory": territory_slug, "pk": pk}
+    return {name: reverse(f"discussions:{name}", kwargs=kwargs) for name in ("edit", "hide", "unhide", "history")}
+
+
+def _shown(comment: Comment, viewer, *, moderates: bool, commenting: bool, territory_slug: str) -> ShownComment:
+    own = comment.author_id is not None and comment.author_id == getattr(viewer, "pk", None)
+    readable = not comment.is_hidden or own or moderates
+    if comment.author is None:
+        name = ""
+    else:
+        name = display_name_for(comment.author, viewer)
+    return ShownComment(
+        comment=comment, author_name=name, body_html=render_comment(comment.body) if readable else None,
+        hidden=comment.is_hidden, hidden_reason=comment.hidden_reason,
+        can_edit=own and commenting and not comment.is_hidden, can_moderate=moderates,
+        urls=comment_urls(territory_slug, comment.pk),
+    )
+
+
+def thread(viewer, entry: DiscussionTarget, obj, *, page: int | str | None = None, inline: bool = False) -> dict:
+    """The discussion of ``obj`` as ``viewer`` sees it (who may see ``obj`` is the caller's check).
+
+    ``inline``: the most recent INLINE_THREADS top-level comments, for the object's own page;
+    otherwise one page of PAGE_THREADS, oldest first. Three queries whatever the size: the count,
+    the top-level comments (with their authors), their replies (with theirs)."""
+    territory_slug = entry.territory_of(obj).slug
+    moderates = bool(entry.can_moderate(viewer, obj))
+    commenting = bool(getattr(viewer, "is_authenticated", False) and entry.can_comment(viewer, obj))
+    replies = Prefetch("replies", queryset=Comment.objects.select_related("author").order_by("created_at", "pk"))
+    top = (Comment.objects.filter(target_kind=entry.kind, target_id=obj.pk, parent__isnull=True)
+           .select_related("author").prefetch_related(replies))
+    total = Comment.objects.filter(target_kind=entry.kind, target_id=obj.pk).count()
+    page_obj = None
+    if inline:
+        rows = list(top.order_by("-created_at", "-pk")[:INLINE_THREADS])[::-1] if total else []
+        more = total > len(rows) + sum(len(row.replies.all()) for row in rows)
+    else:
+        page_obj = Paginator(top.order_by("created_at", "pk"), PAGE_THREADS).get_page(page)
+        rows, more = list(page_obj.object_list), False
+    shown = []
+    for comment in rows:
+        item = _shown(comment, viewer, moderates=moderates, commenting=commenting, territory_slug=territory_slug)
+        item.replies = [_shown(reply, viewer, moderates=moderates, commenting=commenting, territory_slug=territory_slug)
+                        for reply in comment.replies.all()]
+        shown.append(item)
+    urls = discussion_urls(territory_slug, entry.kind, obj.pk)
+    return {
+        "kind": entry.kind, "object_id": obj.pk, "label": entry.label_of(obj), "target_url": entry.url_of(obj),
+        "comments": shown, "total": total, "more": more, "page_obj": page_obj, "inline": inline,
+        "can_comment": commenting, "can_moderate": moderates, "urls": urls,
+        "dom_id": f"discussion-{entry.kind}-{obj.pk}",
+        "version": getattr(obj, "version", None),
+    }
+
+
+MENTION_CHOICES = 8
+
+
+def mention_candidates(entry: DiscussionTarget, obj, query: str) -> list[str]:
+    """Display names containing ``query`` of people who may see ``obj``, for the mention picker:
+    at most MENTION_CHOICES, each checked with the target's own rule (a query each, bounded)."""
+    query = " ".join((query or "").split())[:60]
+    if len(query) < 2:
+        return []
+    found: list[str] = []
+    people = (entry.candidates(obj).filter(is_active=True, display_name__icontains=query)
+              .exclude(display_name="").order_by("display_name", "pk")[:MENTION_CHOICES * 3])
+    for person in people:
+        if person.display_name not in found and entry.can_view(person, obj):
+            found.append(person.display_name)
+        if len(found) == MENTION_CHOICES:
+            break
+    return found
+
+
+def history(comment: Comment) -> list[dict]:
+    """Every text of a comment, oldest first, the current one last."""
+    rows = [{"body_html": render_comment(revision.body), "written_at": revision.written_at, "current": False}
+            for revision in comment.revisions.all()]
+    rows.append({"body_html": render_comment(comment.body), "written_at": comment.edited_at or comment.created_at,
+                 "current": True})
+    return rows

@@ -1,0 +1,29 @@
+"""``{% discussion obj %}``: the discussion of any registered object, where its page wants it.
+
+    {% load discussions %}
+    {% discussion proposal %}
+
+Renders nothing for an object whose kind is not registered or that the person may not see (the
+page has checked already; this is a second lock).
+"""
+
+from django import template
+
+from .. import discussions_registry as registry
+from ..forms_discussions import CommentForm
+from ..selectors.discussions import thread
+
+register = template.Library()
+
+
+@register.inclusion_tag("knowledge/discussions/_thread.html", takes_context=True)
+def discussion(context, obj):
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    kind = registry.kind_of(obj)
+    entry = registry.target(kind) if kind else None
+    if entry is None or user is None or not entry.can_view(user, obj):
+        return {"d": None}
+    data = thread(user, entry, obj, inline=True)
+    return {"d": data, "form": CommentForm() if data["can_comment"] else None, "user": user, "request": request,
+            "csrf_token": context.get("csrf_token")}
