@@ -1,0 +1,1 @@
+"""Writes of the knowledge app, one module a subject."""
