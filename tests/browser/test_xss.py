@@ -186,7 +186,7 @@ def build_world(tags: Tags) -> dict:
     item = agenda.item_add(meeting=meeting, by=coordinator, kind=AgendaItem.Kind.DECISION,
                            title=value("AgendaItem.title", 250), description=value("AgendaItem.description"),
                            expected_outcome=value("AgendaItem.expected_outcome", 300), minutes_allotted=20)
-    agenda.item_document_add(item=item, by=coordinator, title=value("ItemDocument.title", 200),
+    agenda.item_document_add(item=item, by=coordinator, title=value("Document.title (agenda item)", 200),
                              url="https://exemple.org/document.pdf")
     agenda.item_propose(meeting=meeting, by=coordinator, kind=AgendaItem.Kind.INFORMATION,
                         title=value("AgendaItem.title (proposed)", 250),

@@ -42,7 +42,8 @@ from concertation.meetings import tasks as meeting_tasks
 from concertation.meetings.forms import ItemForm as AgendaItemForm
 from concertation.meetings.forms import MeetingForm, ProposeForm
 from concertation.meetings.live_forms import FollowUpForm
-from concertation.meetings.models import AgendaItem, ItemDocument, Meeting, Rsvp
+from concertation.knowledge.models import Document
+from concertation.meetings.models import AgendaItem, Meeting, Rsvp
 from concertation.meetings.services import agenda
 from concertation.meetings.services import meeting as meeting_svc
 from concertation.meetings.services import minutes as minutes_svc
@@ -492,7 +493,7 @@ def test_a_too_large_agenda_document_is_refused_clearly(world, settings):
                                  "document_title": "Annexe", "document_file": upload})
     assert response.status_code == 200
     assert re.search(r"trop volumineux \(1[\u00a0 ]Mo au plus\)", response.content.decode())
-    assert not ItemDocument.objects.filter(item=item).exists()
+    assert not item.documents.exists() and not Document.objects.exists()
 
 
 def test_an_agenda_document_of_a_forbidden_kind_is_refused(world):
@@ -505,7 +506,7 @@ def test_an_agenda_document_of_a_forbidden_kind_is_refused(world):
         response = client.post(url, {"title": "Point", "kind": "information", "minutes_allotted": 10,
                                      "document_title": "Annexe", "document_file": upload})
         assert response.status_code == 200
-        assert not ItemDocument.objects.filter(item=item).exists(), name
+        assert not item.documents.exists() and not Document.objects.exists(), name
 
 
 # CSRF -------------------------------------------------------------------------------------------

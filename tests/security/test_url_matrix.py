@@ -278,9 +278,22 @@ ROUTES: dict[str, Row] = {
     "meetings:cancel": space_row(ids(pk="convened_meeting"), public=POST_ONLY_SIGNED_IN, private=POST_ONLY_SIGNED_IN),
     "meetings:notice_pdf": space_row(ids(pk="convened_meeting"), public=SEE_PUBLIC, private=SEE_PRIVATE),
     "meetings:meeting_ics": space_row(ids(pk="convened_meeting"), public=SEE_PUBLIC, private=SEE_PRIVATE),
-    # A document's file (the only way to it: nothing serves /media/): whoever sees the meeting.
-    "meetings:document": space_row(ids(pk="convened_meeting", document="document"), public=SEE_PUBLIC,
-                                   private=SEE_PRIVATE),
+
+    # --- knowledge: the document library (the agenda's documents live there) ---
+    # The matrix's document is the convened meeting's agenda file: « public » within its space.
+    "documents:library": space_row(public=SEE_PUBLIC, private=SEE_PRIVATE),
+    "documents:document": space_row(ids(pk="document"), public=SEE_PUBLIC, private=SEE_PRIVATE),
+    # A version's file (the only way to it: nothing serves /media/): whoever sees the document.
+    "documents:download": space_row(lambda o: {"pk": o.document.pk, "number": 1}, public=SEE_PUBLIC,
+                                    private=SEE_PRIVATE),
+    # Adding a document: the space's members and those who run it.
+    "documents:add": space_row(public=grid(ASSEMBLY, anonymous=302), private=grid(COMMITTEE, anonymous=302)),
+    # Changing one: who added it (here the coordinator) and those who run the space.
+    "documents:edit": space_row(ids(pk="document"), public=RUN_PUBLIC, private=RUN_PRIVATE),
+    "documents:delete": space_row(ids(pk="document"), public=RUN_PUBLIC, private=RUN_PRIVATE),
+    "documents:version_add": space_row(ids(pk="document"), public=POST_ONLY_SIGNED_IN, private=POST_ONLY_SIGNED_IN),
+    # Every document of the territory the person may see (the committee's for its members only).
+    "territory_documents:library": Row(public=EVERYONE, other=grid(("foreigner", "admin"), anonymous=HIDDEN)),
 
     # --- meetings: during the meeting ---
     "meetings:live": space_row(ids(pk="live_meeting"), public=RUN_PUBLIC, private=RUN_PRIVATE),
@@ -554,7 +567,8 @@ def test_get(matrix_world, client_as, name, variant, kind, expected):
     ("spaces:territory", "public", "coordinator", PRIVATE_MARK),
     ("spaces:territories", "everywhere", "foreigner", OTHER_MARK),
     ("meetings:meeting", "other", "admin", OTHER_MARK),
-    ("meetings:document", "private", "delegate", PRIVATE_MARK),  # the file's own bytes
+    ("documents:download", "private", "delegate", PRIVATE_MARK),  # the file's own bytes
+    ("territory_documents:library", "public", "delegate", PRIVATE_MARK),
     ("decisions:proposals", "public", "citizen", f"{DRAFT_PROPOSAL_MARK} public"),
     ("meetings:list", "public", "coordinator", f"{DRAFT_MEETING_MARK} public"),
 ])
@@ -658,6 +672,12 @@ def upload(name: str, content: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return lambda o: {"file": SimpleUploadedFile(name, content, content_type="text/csv")}
+
+
+def _pdf_upload(name: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, b"%PDF-1.4 nouvelle version", content_type="application/pdf")
 
 
 POSTS: dict[str, Post] = {
@@ -770,6 +790,14 @@ POSTS: dict[str, Post] = {
                               {"objectives_met": "4", "everyone_could_speak": "3", "useful_to_my_organization": "5"},
                               form_page="", seen_by="meetings:evaluate", refused_seen=400),
 
+    # --- knowledge: the document library ---
+    "documents:add": Post(("knowledge.Document",), MEMBERS, {
+        "title": "Document forgé", "url": "https://exemple.org/forge", "kind": "other", "visibility": "space"}),
+    "documents:edit": Post(("knowledge.Document",), data={"title": "Titre forgé"}),
+    "documents:version_add": Post(("knowledge.DocumentVersion",), form_page="",
+                                  files=lambda o: {"file": _pdf_upload("v2.pdf")}),
+    "documents:delete": Post(("knowledge.Document",), form_page=""),
+
     # --- planning ---
     "planning:plan_add": Post(("planning.Plan",), data={"title": "Plan forgé", "starts_on": "2036-01-01",
                                                         "ends_on": "2040-12-31"}),
@@ -808,13 +836,14 @@ NOT_FORGEABLE = {
     "spaces:roles", "spaces:charter", "spaces:charter_version", "decisions:proposals", "decisions:proposal",
     "decisions:results", "register:territory", "register:territory_csv", "register:territory_feed", "register:space",
     "register:space_csv", "register:space_feed", "meetings:list", "meetings:space_feed", "meetings:notice_pdf",
-    "meetings:meeting_ics", "meetings:document", "meetings:live", "meetings:quorum", "meetings:attendance_sheet",
+    "meetings:meeting_ics", "meetings:live", "meetings:quorum", "meetings:attendance_sheet",
     "meetings:minutes_pdf",
     "meetings:follow_ups", "meetings:evaluation_results", "my_meetings:personal_feed", "my:my_follow_ups",
     "home:my_spaces",
     "planning:plans", "planning:plan", "planning:revisions", "planning:item_history", "planning:dashboard",
     "planning:dashboard_pdf", "planning:bilan", "planning:bilan_pdf", "planning:indicator",
     "planning:measurement_template_csv", "planning:measurement_template_xlsx",
+    "documents:library", "documents:document", "documents:download", "territory_documents:library",
     # the person's own settings
     "set_language", "profile", "account_erase", "my_meetings:personal_feed_settings",
     # a POST that reads only: checking a vote receipt
