@@ -98,7 +98,7 @@ def body(response) -> bytes:
     ("a.xls", OLE2, "application/vnd.ms-excel"),
     ("a.doc", OLE2, "application/msword"),
     ("budget.csv", CSV, "text/csv"),
-    ("notes.txt", "Compte rendu\n".encode(), "text/plain"),
+    ("notes.txt", b"Compte rendu\n", "text/plain"),
     ("a.rtf", b"{\\rtf1\\ansi Bonjour}", "application/rtf"),
 ])
 def test_the_type_is_read_from_the_content(name, content, content_type):

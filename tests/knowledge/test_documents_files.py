@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from concertation import config
 from concertation.core.files import content_type_of, is_random_name, random_name, safe_filename
-from concertation.meetings import notice
 from concertation.knowledge.models import Document, DocumentVersion
+from concertation.meetings import notice
 from concertation.meetings.models import Meeting
 from concertation.meetings.services import agenda as services
 

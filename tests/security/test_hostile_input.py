@@ -38,11 +38,11 @@ from concertation.decisions import services as decisions
 from concertation.decisions.forms import AmendForm, ProposalForm
 from concertation.decisions.models import Ballot, Comment, Proposal
 from concertation.directory.models import Organization
+from concertation.knowledge.models import Document
 from concertation.meetings import tasks as meeting_tasks
 from concertation.meetings.forms import ItemForm as AgendaItemForm
 from concertation.meetings.forms import MeetingForm, ProposeForm
 from concertation.meetings.live_forms import FollowUpForm
-from concertation.knowledge.models import Document
 from concertation.meetings.models import AgendaItem, Meeting, Rsvp
 from concertation.meetings.services import agenda
 from concertation.meetings.services import meeting as meeting_svc
