@@ -94,6 +94,9 @@ PAGES: list[Page] = [
     Page("proposal_results", "Proposition avec résultats", lambda t: proposal_path(t, t.results_proposal)),
     Page("proposal_open", "Proposition ouverte", lambda t: proposal_path(t, t.open_proposal)),
     Page("decision_register", "Registre des décisions", lambda t: f"/t/{t.territory}/decisions/"),
+    # Issue 15: the document library of a space, and of the whole territory.
+    Page("documents", "Bibliothèque de documents d'un espace", lambda t: f"/t/{t.territory}/e/{t.space}/documents/"),
+    Page("territory_documents", "Documents du territoire", lambda t: f"/t/{t.territory}/documents/"),
     # Hooks: pages that come with later issues (give them a path function then).
     Page("meeting", "Rencontre (ordre du jour)", lambda t: meeting_path(t, t.held_meeting)),
     Page("live_meeting", "Rencontre en direct", lambda t: meeting_path(t, t.live_meeting, "en-direct/")),

@@ -279,6 +279,11 @@ ROUTES: dict[str, Row] = {
     "meetings:notice_pdf": space_row(ids(pk="convened_meeting"), public=SEE_PUBLIC, private=SEE_PRIVATE),
     "meetings:meeting_ics": space_row(ids(pk="convened_meeting"), public=SEE_PUBLIC, private=SEE_PRIVATE),
 
+    "decisions:proposal_documents": space_row(ids(pk="open_proposal"), public=POST_ONLY_SIGNED_IN,
+                                              private=POST_ONLY_SIGNED_IN),
+    "planning:activity_documents": space_row(ids(plan="plan", item="activity"), public=POST_ONLY_SIGNED_IN,
+                                             private=POST_ONLY_SIGNED_IN),
+
     # --- knowledge: the document library (the agenda's documents live there) ---
     # The matrix's document is the convened meeting's agenda file: « public » within its space.
     "documents:library": space_row(public=SEE_PUBLIC, private=SEE_PRIVATE),
@@ -582,7 +587,7 @@ def test_no_media_address_serves_a_file(matrix_world, client_as, kind, settings)
     """Uploads have no address of their own: the stored name under /media/ answers 404 to everyone,
     even to those who may download the file through its view."""
     for o in (matrix_world.public, matrix_world.private):
-        response = client_as(kind).get(f"{settings.MEDIA_URL}{o.document.file.name}")
+        response = client_as(kind).get(f"{settings.MEDIA_URL}{o.document.versions.get().file.name}")
         assert response.status_code == 404
         assert o.document.title.encode() not in response.content
 
@@ -797,6 +802,11 @@ POSTS: dict[str, Post] = {
     "documents:version_add": Post(("knowledge.DocumentVersion",), form_page="",
                                   files=lambda o: {"file": _pdf_upload("v2.pdf")}),
     "documents:delete": Post(("knowledge.Document",), form_page=""),
+    # Joining a new document (it lands in the library) to a proposal, to an action of the plan.
+    "decisions:proposal_documents": Post(("knowledge.Document",), MEMBERS, {
+        "action": "new", "title": "Annexe forgée", "url": "https://exemple.org/annexe"}, form_page=""),
+    "planning:activity_documents": Post(("knowledge.Document",), LEAD_DELEGATE, {
+        "action": "new", "title": "Annexe forgée", "url": "https://exemple.org/annexe"}, form_page=""),
 
     # --- planning ---
     "planning:plan_add": Post(("planning.Plan",), data={"title": "Plan forgé", "starts_on": "2036-01-01",

@@ -33,9 +33,9 @@ class DocumentForm(forms.Form):
         super().__init__(*args, **kwargs)
         guard_single_line(self, "title")
         self.document = document
-        self.fields["file"].help_text = _("PDF, document de bureautique, image ou CSV ; %(size)s Mo au plus.") % {
+        self.fields["file"].help_text = _("PDF, document de bureautique, image ou CSV; %(size)s Mo au plus.") % {
             "size": max_mb}
-        self.fields["visibility"].help_text = _("« Publique » : toute personne qui voit l'espace, même sans "
+        self.fields["visibility"].help_text = _("« Publique » : toute personne qui voit l'espace, même sans "
                                                 "compte, si l'espace est public.")
         if document is not None:
             del self.fields["file"]  # a new file is a new version (its own form)

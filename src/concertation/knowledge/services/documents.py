@@ -33,7 +33,7 @@ def check_file(file) -> tuple[filetypes.FileType, str]:
         kind = filetypes.sniff(file, name)
     except filetypes.Refused as refused:
         if refused.reason == "executable":
-            message = _("Ce fichier est un programme : il n'est pas accepté. Déposez un PDF, un document "
+            message = _("Ce fichier est un programme : il n'est pas accepté. Déposez un PDF, un document "
                         "de bureautique, une image ou un fichier CSV.")
         else:
             message = _("Ce type de fichier n'est pas accepté. Déposez un PDF, un document de bureautique, "
@@ -94,7 +94,7 @@ def document_add(*, space, by, title: str, kind: str = Document.Kind.OTHER,
 def document_version_add(*, document: Document, by, file) -> DocumentVersion:
     """A new version of a document's file; the earlier ones stay, each downloadable."""
     if document.url:
-        raise DomainError(_("Ce document est un lien : il n'a pas de versions."), field="file")
+        raise DomainError(_("Ce document est un lien : il n'a pas de versions."), field="file")
     if not file:
         raise DomainError(_("Joignez le fichier de la nouvelle version."), field="file")
     checked = check_file(file)

@@ -131,7 +131,7 @@ def version_add(request, territory, space, pk):
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, _("La version %(number)s est déposée ; les précédentes restent "
+            messages.success(request, _("La version %(number)s est déposée; les précédentes restent "
                                         "téléchargeables.") % {"number": version.number})
             return redirect(_document_url(document))
     return render(request, "knowledge/documents/document.html", {
