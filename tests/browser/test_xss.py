@@ -25,12 +25,14 @@ from urllib.parse import urlencode
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from concertation.decisions import ballots as ballot_services
 from concertation.decisions import services as decisions
 from concertation.directory.models import College
+from concertation.knowledge.services import documents as library
 from concertation.meetings.models import AgendaItem
 from concertation.meetings.services import agenda
 from concertation.meetings.services import evaluation as evaluation_svc
@@ -245,8 +247,15 @@ def build_world(tags: Tags) -> dict:
     planning.activity_edit(activity=activity, by=coordinator, reason=value("Revision.reason"),
                            title=value("Activity.title (revised)", 250),
                            description=value("Activity.description (revised)"))
+    # The document library (issue 15): a document joined to the proposal and to the activity.
+    document = library.document_add(space=space, by=coordinator, title=value("Document.title", 200),
+                                    description=value("Document.description", 5000), kind="report",
+                                    visibility="public", file=SimpleUploadedFile("rapport.pdf", b"%PDF-1.4 x"))
+    proposal.documents.add(document)
+    activity.documents.add(document)
 
     return {
+        "document": document,
         "space": space, "meeting": meeting, "cancelled": cancelled, "item": item, "proposal": proposal, "advice": advice, "consent": consent, "child": child,
         "plan": plan, "activity": activity, "indicator": indicator, "invitation": invitation,
         "organization": organization, "membership": membership, "follow_up": follow_up, "role": role, "answer": answer,
@@ -313,6 +322,10 @@ def pages(world: dict) -> dict[str, str]:
         "indicator form": reverse("planning:indicator_edit",
                                   kwargs={**at, "plan": plan.pk, "indicator": world["indicator"].pk}),
         "profile": reverse("profile"),
+        "library": reverse("documents:library", kwargs=at),
+        "document": reverse("documents:document", kwargs={**at, "pk": world["document"].pk}),
+        "document form": reverse("documents:edit", kwargs={**at, "pk": world["document"].pk}),
+        "territory documents": reverse("territory_documents:library", kwargs={"territory": space.territory.slug}),
     }
 
 
