@@ -8,6 +8,8 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from concertation.decisions import services as decisions
@@ -121,3 +123,18 @@ def _soon(hours: int = 0):
     from django.utils import timezone
 
     return (timezone.now() + timedelta(days=7, hours=hours)).replace(microsecond=0)
+
+
+def test_the_proposal_page_reads_its_documents_in_a_fixed_number_of_queries(world, client_for):
+    proposal = proposal_of(world)
+    url = reverse("decisions:proposal", kwargs={**T(world.assembly), "pk": proposal.pk})
+    client = client_for(world.citizen)
+    counts = []
+    for size in (1, 8):
+        for n in range(size):
+            proposal.documents.add(services.document_add(space=world.assembly, by=world.citizen, title=f"Annexe {n}",
+                                                         url=f"https://exemple.org/{n}", visibility="public"))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

@@ -10,6 +10,10 @@ register = template.Library()
 
 @register.filter
 def visible_to(documents, user):
+    # A queryset not read yet (``proposal.documents.all``) comes with its spaces in the same query;
+    # one already read (prefetched with the agenda) is used as it is.
+    if getattr(documents, "_result_cache", True) is None:
+        documents = documents.select_related("space__territory")
     return visible_among(user, documents)
 
 
