@@ -73,5 +73,7 @@ def visible_among(user, documents) -> list[Document]:
 
 
 def attachable_documents(user, space) -> QuerySet:
-    """The documents of the space a person may attach to something of the space."""
-    return space_documents(user, space).order_by("title", "pk")
+    """The documents of the space a person may attach to something of the space (their ids and
+    titles, in one query)."""
+    return (Document.objects.filter(_visible_q(access_for(user), [space])).only("id", "title", "space_id")
+            .order_by("title", "pk"))
