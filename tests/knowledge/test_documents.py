@@ -331,3 +331,30 @@ def test_the_library_pages_keep_their_query_count(world, client_for, django_asse
                 doc_url(document)):
         with django_assert_max_num_queries(14):
             assert client.get(url).status_code == 200, url
+
+
+# Hostile input --------------------------------------------------------------------------------------
+
+def test_hostile_titles_and_descriptions_are_shown_as_text(world, client_for):
+    from tests.security.payloads import XSS, tagged
+
+    title, description = tagged("T001", 200), tagged("D001")
+    document = services.document_add(space=world.assembly, by=world.coordinator, title=title,
+                                      description=description, url="https://exemple.org/x", visibility="public")
+    client = client_for(None)
+    for url in (library_url(world.assembly), doc_url(document),
+                reverse("territory_documents:library", kwargs={"territory": "pointe-test"})):
+        html = client.get(url).content.decode()
+        assert "T001" in html, url
+        for payload in XSS.values():
+            if "<" in payload:  # markup: shown escaped, never as is
+                assert payload not in html, (url, payload)
+
+
+def test_a_title_with_invisible_characters_is_refused(world, client_for):
+    from tests.security.payloads import REVERSED
+
+    response = client_for(world.delegate).post(
+        reverse("documents:add", kwargs={"territory": "pointe-test", "space": "assemblee"}),
+        {"title": REVERSED, "kind": "report", "visibility": "public", "url": "https://exemple.org/r"})
+    assert response.status_code == 200 and not Document.objects.exists()
