@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from concertation.core import audit
 from concertation.core.errors import DomainError, add_domain_error
 from concertation.core.files import file_response
 from concertation.spaces.views.common import load_space, load_territory, require
@@ -44,7 +45,15 @@ def _max_mb() -> int:
 
 def _load(request, territory, space, pk, perm: str | None = None):
     space_obj = load_space(request, territory, space)
-    document = document_for(request.user, space_obj, pk)
+    try:
+        document = document_for(request.user, space_obj, pk)
+    except Http404:
+        # Out of reach or missing? Only an existing document refused to a signed-in person is
+        # written to the audit log (once a day), as for spaces (spaces.views.common).
+        hidden = Document.objects.filter(space=space_obj, pk=pk).first() if request.user.is_authenticated else None
+        if hidden is not None:
+            audit.record_access_denied(request.user, hidden, perm="knowledge.view_document")
+        raise
     if perm:
         require(request.user, perm, document)
     return space_obj, document
