@@ -23,6 +23,7 @@ from concertation.core.formatting import nbsp as nb
 from concertation.core.validators import guard_single_line, refuse_invisible_characters
 from concertation.decisions.models import Proposal
 from concertation.knowledge.models import Document
+from concertation.knowledge.selectors_documents import attachable_documents
 from concertation.spaces.models import Space
 
 from . import evaluation as evaluations
@@ -125,7 +126,7 @@ class ItemForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 6})}
         field_classes = {"presenter": PersonChoiceField}
 
-    def __init__(self, *args, space: Space, **kwargs):
+    def __init__(self, *args, space: Space, user=None, **kwargs):
         instance = kwargs.get("instance")
         if instance is not None:
             kwargs["instance"] = copy.copy(instance)
@@ -143,7 +144,9 @@ class ItemForm(forms.ModelForm):
         self.fields["description"].help_text = _("Mise en forme Markdown permise (listes, gras, liens).")
         self.fields["minutes_allotted"].widget.attrs.update({"min": 0, "max": 600})
         attached = set(instance.documents.values_list("pk", flat=True)) if instance is not None and instance.pk else set()
-        library = Document.objects.filter(space=space).exclude(pk__in=attached).order_by("title", "pk")
+        # The space's documents the person may see (knowledge's rule), less those already joined.
+        library = (attachable_documents(user, space) if user is not None else Document.objects.filter(space=space))
+        library = library.exclude(pk__in=attached).order_by("title", "pk")
         if library.exists():
             self.fields["attach_documents"].queryset = library
         else:
