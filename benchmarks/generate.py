@@ -58,17 +58,21 @@ class Scale:
     activities: int = 0
     indicators: int = 0
     measurements: int = 0
+    documents: int = 0
 
 
 SCALES = {
     # S: the demo (its own spaces, organizations and people) plus a little.
     "S": Scale("S", spaces=0, organizations=0, people=0, proposals=40, ballots=600, comments=150,
-               meetings=12, agenda_items=80, activities=30, indicators=10, measurements=200),
+               meetings=12, agenda_items=80, activities=30, indicators=10, measurements=200,
+               documents=60),
     # M: a mid-sized territory built like L (about a third of it): the realistic load's default.
     "M": Scale("M", spaces=20, organizations=150, people=1500, proposals=1200, ballots=40_000, comments=5000,
-               meetings=500, agenda_items=5000, activities=800, indicators=120, measurements=12_000),
+               meetings=500, agenda_items=5000, activities=800, indicators=120, measurements=12_000,
+               documents=1500),
     "L": Scale("L", spaces=50, organizations=500, people=5000, proposals=5000, ballots=200_000, comments=20_000,
-               meetings=2000, agenda_items=20_000, activities=3000, indicators=500, measurements=50_000),
+               meetings=2000, agenda_items=20_000, activities=3000, indicators=500, measurements=50_000,
+               documents=5000),
 }
 
 BATCH = 2000
@@ -802,6 +806,34 @@ def step_comments(ctx: Context) -> dict:
     return {"comments": len(comments)}
 
 
+DOCUMENT_TITLES = ["Portrait du quartier", "Rapport annuel", "Procès-verbal", "Guide d'accueil", "Demande de financement",
+                   "Bilan de l'activité", "Plan de communication", "Étude sur le logement"]
+
+
+def step_documents(ctx: Context) -> dict:
+    """The document library (issue 15): documents spread over the spaces, every kind and visibility,
+    one to three versions each (rows only: the pages list them, nothing is downloaded)."""
+    import secrets
+
+    from concertation.knowledge.models import Document, DocumentVersion
+
+    rng = ctx.rng
+    kinds, visibilities = Document.Kind.values, Document.Visibility.values
+    spaces = ctx.spaces or [ctx.proposals[0].space]
+    documents = [Document(space=spaces[0] if n % 3 == 0 else rng.choice(spaces),
+                          title=f"{rng.choice(DOCUMENT_TITLES)} {n + 1}", description=paragraph(rng, 1),
+                          kind=kinds[n % len(kinds)], visibility=visibilities[n % len(visibilities)],
+                          author_id=ctx.coordinator.pk)
+                 for n in range(ctx.scale.documents)]
+    documents = bulk(Document, documents)
+    versions = [DocumentVersion(document=document, number=number, file=f"documents/{secrets.token_hex(16)}.pdf",
+                                filename=f"document-{document.pk}-v{number}.pdf", size=rng.randint(20_000, 4_000_000),
+                                content_type="application/pdf", uploaded_by_id=ctx.coordinator.pk)
+                for document in documents for number in range(1, rng.randint(1, 3) + 1)]
+    bulk(DocumentVersion, versions)
+    return {"documents": len(documents), "document_versions": len(versions)}
+
+
 MEETING_ITEMS = ["Tour de table des organismes", "Présentation du portrait de quartier", "Bilan de la fête de quartier",
                  "Consultation sur le budget participatif", "Formation : animer une rencontre inclusive",
                  "Partage de pratiques en mobilisation", "Suivi du plan d'action", "Nouvelles des comités",
@@ -1467,6 +1499,7 @@ STEPS: list[Step] = [
     Step("indicators", "Indicateurs", step_plan_indicators),
     Step("measurements", "Mesures des indicateurs", step_plan_measurements),
     Step("portrait", "Portrait du territoire", step_portrait, scales=("M", "L")),  # issue 15
+    Step("documents", "Bibliothèque de documents", step_documents),  # issue 15
     Step("analyze", "Statistiques du planificateur", step_analyze, atomic=False),
 ]
 

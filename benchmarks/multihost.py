@@ -710,10 +710,13 @@ class Checks:
                                files={"document_file": ("budget-2027.pdf", content, "application/pdf")},
                                extra={"document_title": title, "document_url": ""})
         page = self.coordinator.get(self.b, self.meeting_path)
-        links = re.findall(re.escape(self.meeting_path) + r"documents/(\d+)/", page.text)
+        # The agenda's documents live in the space's library (issue 15): the page links to the
+        # document's page, whose version 1 is the file.
+        library = self.meeting_path.split("rencontres/")[0] + "documents/"
+        links = re.findall(re.escape(library) + r"(\d+)/", page.text)
         if answer.status not in (302, 303) or not links:
             raise RuntimeError(f"upload answered {answer.status}; {len(links)} document link on B's page")
-        path = f"{self.meeting_path}documents/{max(int(pk) for pk in links)}/"
+        path = f"{library}{max(int(pk) for pk in links)}/v1/"
         download = self.coordinator.get(self.b, path)
         same = download.status == 200 and hashlib.sha256(download.body).digest() == hashlib.sha256(content).digest()
         stranger = Client().get(self.b, path)

@@ -95,6 +95,9 @@ PAGES: list[Page] = [
     Page("proposal_open", "Proposition ouverte", lambda t: proposal_path(t, t.open_proposal)),
     Page("decision_register", "Registre des décisions", lambda t: f"/t/{t.territory}/decisions/"),
     Page("portrait", "Portrait du territoire", lambda t: f"/t/{t.territory}/portrait/"),  # issue 15
+    # Issue 15: the document library of a space, and of the whole territory.
+    Page("documents", "Bibliothèque de documents d'un espace", lambda t: f"/t/{t.territory}/e/{t.space}/documents/"),
+    Page("territory_documents", "Documents du territoire", lambda t: f"/t/{t.territory}/documents/"),
     # Hooks: pages that come with later issues (give them a path function then).
     Page("meeting", "Rencontre (ordre du jour)", lambda t: meeting_path(t, t.held_meeting)),
     Page("live_meeting", "Rencontre en direct", lambda t: meeting_path(t, t.live_meeting, "en-direct/")),

@@ -215,7 +215,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
-MAX_UPLOAD_SIZE = config.env_int("MAX_UPLOAD_SIZE", 10 * 1024 * 1024)
+# The largest uploaded file (the document library's limit too): 20 MB unless configured.
+MAX_UPLOAD_SIZE = config.env_int("MAX_UPLOAD_SIZE", 20 * 1024 * 1024)
 
 # Oversized bodies are refused before they are read (core/uploads.py): a handler that stops an
 # upload past MAX_UPLOAD_SIZE (plus a margin), and a middleware that checks the declared size

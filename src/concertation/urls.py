@@ -16,6 +16,7 @@ urlpatterns = [
     path("t/<slug:territory>/e/<slug:space>/rencontres/", include("concertation.meetings.urls")),
     path("t/<slug:territory>/e/<slug:space>/plan/", include("concertation.planning.urls")),
     path("t/<slug:territory>/e/<slug:space>/documents/", include("concertation.knowledge.urls_documents")),
+    path("t/<slug:territory>/documents/", include("concertation.knowledge.urls_documents_territory")),
     path("t/<slug:territory>/portrait/", include("concertation.knowledge.urls_portrait")),
     path("t/<slug:territory>/fiches/", include("concertation.knowledge.urls_practices")),
     path("t/<slug:territory>/reperes/", include("concertation.knowledge.urls_references")),

@@ -25,6 +25,7 @@ from urllib.parse import urlencode
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,6 +33,7 @@ from concertation.decisions import ballots as ballot_services
 from concertation.decisions import services as decisions
 from concertation.directory.models import College
 from concertation.knowledge.discussions_registry import target as discussion_target
+from concertation.knowledge.services import documents as library
 from concertation.knowledge.services.discussions import comment_edit, comment_hide, comment_post
 from concertation.meetings.models import AgendaItem
 from concertation.meetings.services import agenda
@@ -198,7 +200,7 @@ def build_world(tags: Tags) -> dict:
     item = agenda.item_add(meeting=meeting, by=coordinator, kind=AgendaItem.Kind.DECISION,
                            title=value("AgendaItem.title", 250), description=value("AgendaItem.description"),
                            expected_outcome=value("AgendaItem.expected_outcome", 300), minutes_allotted=20)
-    agenda.item_document_add(item=item, by=coordinator, title=value("ItemDocument.title", 200),
+    agenda.item_document_add(item=item, by=coordinator, title=value("Document.title (agenda item)", 200),
                              url="https://exemple.org/document.pdf")
     agenda.item_propose(meeting=meeting, by=coordinator, kind=AgendaItem.Kind.INFORMATION,
                         title=value("AgendaItem.title (proposed)", 250),
@@ -263,8 +265,16 @@ def build_world(tags: Tags) -> dict:
     comment_edit(comment=activity_comment, entry=discussion_target("activity"), obj=activity, by=coordinator,
                  body=value("Comment.body (activity, edited)", 5000))
 
+    # The document library (issue 15): a document joined to the proposal and to the activity.
+    document = library.document_add(space=space, by=coordinator, title=value("Document.title", 200),
+                                    description=value("Document.description", 5000), kind="report",
+                                    visibility="public", file=SimpleUploadedFile("rapport.pdf", b"%PDF-1.4 x"))
+    proposal.documents.add(document)
+    activity.documents.add(document)
+
     return {
         "activity_comment": activity_comment,
+        "document": document,
         "space": space, "meeting": meeting, "cancelled": cancelled, "item": item, "proposal": proposal, "advice": advice, "consent": consent, "child": child,
         "plan": plan, "activity": activity, "indicator": indicator, "invitation": invitation,
         "organization": organization, "membership": membership, "follow_up": follow_up, "role": role, "answer": answer,
@@ -338,6 +348,10 @@ def pages(world: dict) -> dict[str, str]:
         "comment hide form": reverse("discussions:hide", kwargs={
             "territory": space.territory.slug, "pk": world["activity_comment"].pk}),
         "profile": reverse("profile"),
+        "library": reverse("documents:library", kwargs=at),
+        "document": reverse("documents:document", kwargs={**at, "pk": world["document"].pk}),
+        "document form": reverse("documents:edit", kwargs={**at, "pk": world["document"].pk}),
+        "territory documents": reverse("territory_documents:library", kwargs={"territory": space.territory.slug}),
     }
 
 

@@ -384,34 +384,38 @@ def test_the_demo_documents_are_real_files_that_download(client, django_capture_
     from django.core.files.storage import default_storage
 
     from concertation.core.files import is_random_name
-    from concertation.meetings.models import ItemDocument
+    from concertation.knowledge.models import DocumentVersion
 
     load_demo()
-    documents = list(ItemDocument.objects.select_related("item__meeting__space").exclude(file="").order_by("pk"))
+    versions = list(DocumentVersion.objects.filter(document__agenda_items__isnull=False)
+                    .select_related("document").order_by("document__pk"))
     year = story(2025, 9, 18).year
-    assert [d.download_name for d in documents] == [
+    assert [v.download_name for v in versions] == [
         f"Bilan {year - 1}-{year}.pdf", "budget-confidentiel.pdf", "besoins-des-comites.txt",
         "appel-de-projets-logement.pdf"]
-    assert all(is_random_name(d.file.name) for d in documents)
+    assert all(is_random_name(v.file.name) for v in versions)
     client.force_login(User.objects.get(email=ACCOUNT_EMAILS["citizen"]))  # sits on the committee too
     links = {}
-    for document in documents:
-        meeting = document.item.meeting
+    for version in versions:
+        document = version.document
+        meeting = document.agenda_items.select_related("meeting__space").get().meeting
         page = client.get(f"/t/{TERRITORY_SLUG}/e/{meeting.space.slug}/rencontres/{meeting.pk}/").content.decode()
         link = re.search(rf'<a href="([^"]+)">{re.escape(document.title)}</a>', page).group(1)
-        response = client.get(link)
+        document_page = client.get(link).content.decode()
+        download = re.search(r'<a href="([^"]+/v1/)">', document_page).group(1)
+        response = client.get(download)
         content = b"".join(response.streaming_content)
-        assert response.status_code == 200, link
-        assert content == default_storage.open(document.file.name).read()
-        assert content.startswith(b"%PDF-1.4") == document.download_name.endswith(".pdf")
-        links[document.item.meeting.space.slug] = link
+        assert response.status_code == 200, download
+        assert content == default_storage.open(version.file.name).read()
+        assert content.startswith(b"%PDF-1.4") == version.download_name.endswith(".pdf")
+        links[meeting.space.slug] = download
     committee_link = links[COMMITTEE]  # a document of the members-only committee's meeting
     client.force_login(User.objects.get(email=ACCOUNT_EMAILS["observer"]))
     assert client.get(committee_link).status_code == 404
     with django_capture_on_commit_callbacks(execute=True):
         load_demo(reset=True)
-    assert not any(default_storage.exists(d.file.name) for d in documents)
-    assert ItemDocument.objects.exclude(file="").count() == 4
+    assert not any(default_storage.exists(v.file.name) for v in versions)
+    assert DocumentVersion.objects.filter(document__agenda_items__isnull=False).count() == 4
 
 
 # The demo's absolute links follow --addrport (issue 12, defect 10) ---------------------------------

@@ -15,7 +15,7 @@ from concertation.demo.timeline import RELATIVE, Timeline
 
 FILES = sorted(path.stem for path in (resources.files("concertation.demo") / "data").iterdir()
                if path.name.endswith(".toml"))
-PEOPLE_KEYS = {"person", "presenter", "facilitator", "secretary", "who", "citizens", "late", "author"}
+PEOPLE_KEYS = {"person", "presenter", "facilitator", "secretary", "who", "citizens", "late", "author", "by"}
 ORGANIZATION_KEYS = {"org", "organization", "presenter_org", "present", "observers", "members", "lead", "co_leads",
                      "partners", "responsible", "recusals", "conflicts", "delegate_of"}
 RELATIVE_TOKEN = re.compile(r"\{([+-]?\d+w [a-z]{3})(?::[a-z+\-1]+)?\}")
@@ -36,8 +36,9 @@ def walk(value, key=""):
 def test_the_data_files_are_shipped_with_the_package():
     pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text("utf-8"))
     patterns = pyproject["tool"]["setuptools"]["package-data"]["concertation"]
-    assert FILES == ["accounts", "announcements", "charters", "decisions", "knowledge_discussions", "knowledge_portrait",
-                     "knowledge_practices", "knowledge_references", "meetings", "plan", "roles", "spaces",
+    assert FILES == ["accounts", "announcements", "charters", "decisions", "knowledge_discussions", "knowledge_documents",
+                     "knowledge_portrait", "knowledge_practices", "knowledge_references", "meetings", "plan", "roles",
+                     "spaces",
                      "territory"]
     assert all(any(fnmatch(f"demo/data/{name}.toml", pattern) for pattern in patterns) for name in FILES)
 

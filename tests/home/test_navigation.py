@@ -50,6 +50,7 @@ def pages(world):
         "proposal": (reverse("decisions:proposal", kwargs={**T, "pk": proposal.pk}), "Propositions"),
         "plans": (reverse("planning:plans", kwargs=T), "Plan d'action"),
         "plan": (reverse("planning:plan", kwargs={**T, "plan": plan.pk}), "Plan d'action"),
+        "documents": (reverse("documents:library", kwargs=T), "Documents"),
         "follow_ups": (reverse("meetings:follow_ups", kwargs=T), "Suivis"),
         "register": (reverse("register:space", kwargs=T), "Décisions"),
         "charter": (reverse("spaces:charter", kwargs=T), "Charte"),
@@ -96,7 +97,7 @@ def test_every_page_of_a_space_shows_its_tabs_with_the_current_one_marked(world,
 
 def test_a_member_sees_the_tabs_she_may_open_only(world, pages, client_for):
     tabs = [label for label, _current in tabs_of(client_for(world.citizen).get(pages["meetings"][0]).content.decode())]
-    assert tabs == ["Espace", "Rencontres", "Propositions", "Plan d'action", "Suivis", "Décisions", "Charte"]
+    assert tabs == ["Espace", "Rencontres", "Propositions", "Plan d'action", "Documents", "Suivis", "Décisions", "Charte"]
 
 
 def test_no_tabs_outside_a_space_nor_on_a_refusal(world, pages, client_for):

@@ -515,7 +515,7 @@ def test_a_document_file_is_attached_and_a_web_page_is_refused(world, client):
         **fields, "document_file": SimpleUploadedFile("profil.pdf", b"%PDF-1.4 test", "application/pdf")})
     assert accepted.status_code == 302
     document = item.documents.get()
-    assert document.file.name.endswith(".pdf") and document.title == "Profil"
+    assert document.versions.get().file.name.endswith(".pdf") and document.title == "Profil"
 
 
 def test_a_document_without_title_is_refused_and_the_item_is_not_added_twice(world, client):

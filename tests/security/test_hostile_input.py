@@ -39,11 +39,11 @@ from concertation.decisions.forms import AmendForm, ProposalForm
 from concertation.decisions.models import Ballot, Proposal
 from concertation.directory.models import Organization
 from concertation.knowledge.forms_references import ReferenceForm
-from concertation.knowledge.models import Comment
+from concertation.knowledge.models import Comment, Document
 from concertation.meetings.forms import ItemForm as AgendaItemForm
 from concertation.meetings.forms import MeetingForm, ProposeForm
 from concertation.meetings.live_forms import FollowUpForm
-from concertation.meetings.models import AgendaItem, ItemDocument, Meeting, Rsvp
+from concertation.meetings.models import AgendaItem, Meeting, Rsvp
 from concertation.meetings.services import agenda
 from concertation.meetings.services import meeting as meeting_svc
 from concertation.meetings.services import minutes as minutes_svc
@@ -422,7 +422,8 @@ def test_every_spreadsheet_export_is_covered_here():
         if re.search(r"text/csv|openpyxl|csv\.writer|Workbook\(", text):
             writers.add(str(path.relative_to(root)))
     covered = {"decisions/views/register.py", "spaces/views/imports.py", "planning/views/measurements_import.py",
-               "spaces/forms.py"}  # the last only names text/csv in the upload field's « accept »
+               "spaces/forms.py",  # only names text/csv in the upload field's « accept »
+               "knowledge/filetypes.py"}  # only names text/csv as the type an upload is read as
     assert writers <= covered, (
         f"new CSV/XLSX writers: {sorted(writers - covered)}: write them with core.tabular (write_csv, "
         "write_xlsx) and add their URLs to the formula tests of this module")
@@ -505,7 +506,7 @@ def test_a_too_large_agenda_document_is_refused_clearly(world, settings):
                                  "document_title": "Annexe", "document_file": upload})
     assert response.status_code == 200
     assert re.search(r"trop volumineux \(1[\u00a0 ]Mo au plus\)", response.content.decode())
-    assert not ItemDocument.objects.filter(item=item).exists()
+    assert not item.documents.exists() and not Document.objects.exists()
 
 
 def test_an_agenda_document_of_a_forbidden_kind_is_refused(world):
@@ -518,7 +519,7 @@ def test_an_agenda_document_of_a_forbidden_kind_is_refused(world):
         response = client.post(url, {"title": "Point", "kind": "information", "minutes_allotted": 10,
                                      "document_title": "Annexe", "document_file": upload})
         assert response.status_code == 200
-        assert not ItemDocument.objects.filter(item=item).exists(), name
+        assert not item.documents.exists() and not Document.objects.exists(), name
 
 
 # CSRF -------------------------------------------------------------------------------------------

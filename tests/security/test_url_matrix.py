@@ -320,9 +320,27 @@ ROUTES: dict[str, Row] = {
     "meetings:cancel": space_row(ids(pk="convened_meeting"), public=POST_ONLY_SIGNED_IN, private=POST_ONLY_SIGNED_IN),
     "meetings:notice_pdf": space_row(ids(pk="convened_meeting"), public=SEE_PUBLIC, private=SEE_PRIVATE),
     "meetings:meeting_ics": space_row(ids(pk="convened_meeting"), public=SEE_PUBLIC, private=SEE_PRIVATE),
-    # A document's file (the only way to it: nothing serves /media/): whoever sees the meeting.
-    "meetings:document": space_row(ids(pk="convened_meeting", document="document"), public=SEE_PUBLIC,
-                                   private=SEE_PRIVATE),
+
+    "decisions:proposal_documents": space_row(ids(pk="open_proposal"), public=POST_ONLY_SIGNED_IN,
+                                              private=POST_ONLY_SIGNED_IN),
+    "planning:activity_documents": space_row(ids(plan="plan", item="activity"), public=POST_ONLY_SIGNED_IN,
+                                             private=POST_ONLY_SIGNED_IN),
+
+    # --- knowledge: the document library (the agenda's documents live there) ---
+    # The matrix's document is the convened meeting's agenda file: « public » within its space.
+    "documents:library": space_row(public=SEE_PUBLIC, private=SEE_PRIVATE),
+    "documents:document": space_row(ids(pk="document"), public=SEE_PUBLIC, private=SEE_PRIVATE),
+    # A version's file (the only way to it: nothing serves /media/): whoever sees the document.
+    "documents:download": space_row(lambda o: {"pk": o.document.pk, "number": 1}, public=SEE_PUBLIC,
+                                    private=SEE_PRIVATE),
+    # Adding a document: the space's members and those who run it.
+    "documents:add": space_row(public=grid(ASSEMBLY, anonymous=302), private=grid(COMMITTEE, anonymous=302)),
+    # Changing one: who added it (here the coordinator) and those who run the space.
+    "documents:edit": space_row(ids(pk="document"), public=RUN_PUBLIC, private=RUN_PRIVATE),
+    "documents:delete": space_row(ids(pk="document"), public=RUN_PUBLIC, private=RUN_PRIVATE),
+    "documents:version_add": space_row(ids(pk="document"), public=POST_ONLY_SIGNED_IN, private=POST_ONLY_SIGNED_IN),
+    # Every document of the territory the person may see (the committee's for its members only).
+    "territory_documents:library": Row(public=EVERYONE, other=grid(("foreigner", "admin"), anonymous=HIDDEN)),
 
     # --- meetings: during the meeting ---
     "meetings:live": space_row(ids(pk="live_meeting"), public=RUN_PUBLIC, private=RUN_PRIVATE),
@@ -614,7 +632,8 @@ def test_get(matrix_world, client_as, name, variant, kind, expected):
     ("spaces:territory", "public", "coordinator", PRIVATE_MARK),
     ("spaces:territories", "everywhere", "foreigner", OTHER_MARK),
     ("meetings:meeting", "other", "admin", OTHER_MARK),
-    ("meetings:document", "private", "delegate", PRIVATE_MARK),  # the file's own bytes
+    ("documents:download", "private", "delegate", PRIVATE_MARK),  # the file's own bytes
+    ("territory_documents:library", "public", "delegate", PRIVATE_MARK),
     ("decisions:proposals", "public", "citizen", f"{DRAFT_PROPOSAL_MARK} public"),
     ("meetings:list", "public", "coordinator", f"{DRAFT_MEETING_MARK} public"),
     ("practices:list", "public", "delegate", PRIVATE_MARK),  # the committee member's own draft
@@ -629,7 +648,7 @@ def test_no_media_address_serves_a_file(matrix_world, client_as, kind, settings)
     """Uploads have no address of their own: the stored name under /media/ answers 404 to everyone,
     even to those who may download the file through its view."""
     for o in (matrix_world.public, matrix_world.private):
-        response = client_as(kind).get(f"{settings.MEDIA_URL}{o.document.file.name}")
+        response = client_as(kind).get(f"{settings.MEDIA_URL}{o.document.versions.get().file.name}")
         assert response.status_code == 404
         assert o.document.title.encode() not in response.content
 
@@ -719,6 +738,12 @@ def upload(name: str, content: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return lambda o: {"file": SimpleUploadedFile(name, content, content_type="text/csv")}
+
+
+def _pdf_upload(name: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, b"%PDF-1.4 nouvelle version", content_type="application/pdf")
 
 
 POSTS: dict[str, Post] = {
@@ -854,6 +879,19 @@ POSTS: dict[str, Post] = {
                               {"objectives_met": "4", "everyone_could_speak": "3", "useful_to_my_organization": "5"},
                               form_page="", seen_by="meetings:evaluate", refused_seen=400),
 
+    # --- knowledge: the document library ---
+    "documents:add": Post(("knowledge.Document",), MEMBERS, {
+        "title": "Document forgé", "url": "https://exemple.org/forge", "kind": "other", "visibility": "space"}),
+    "documents:edit": Post(("knowledge.Document",), data={"title": "Titre forgé"}),
+    "documents:version_add": Post(("knowledge.DocumentVersion",), form_page="",
+                                  files=lambda o: {"file": _pdf_upload("v2.pdf")}),
+    "documents:delete": Post(("knowledge.Document",), form_page=""),
+    # Joining a new document (it lands in the library) to a proposal, to an action of the plan.
+    "decisions:proposal_documents": Post(("knowledge.Document",), MEMBERS, {
+        "action": "new", "title": "Annexe forgée", "url": "https://exemple.org/annexe"}, form_page=""),
+    "planning:activity_documents": Post(("knowledge.Document",), LEAD_DELEGATE, {
+        "action": "new", "title": "Annexe forgée", "url": "https://exemple.org/annexe"}, form_page=""),
+
     # --- planning ---
     "planning:plan_add": Post(("planning.Plan",), data={"title": "Plan forgé", "starts_on": "2036-01-01",
                                                         "ends_on": "2040-12-31"}),
@@ -908,7 +946,7 @@ NOT_FORGEABLE = {
     "spaces:roles", "spaces:charter", "spaces:charter_version", "decisions:proposals", "decisions:proposal",
     "decisions:results", "register:territory", "register:territory_csv", "register:territory_feed", "register:space",
     "register:space_csv", "register:space_feed", "meetings:list", "meetings:space_feed", "meetings:notice_pdf",
-    "meetings:meeting_ics", "meetings:document", "meetings:live", "meetings:quorum", "meetings:attendance_sheet",
+    "meetings:meeting_ics", "meetings:live", "meetings:quorum", "meetings:attendance_sheet",
     "meetings:minutes_pdf",
     "meetings:follow_ups", "meetings:evaluation_results", "my_meetings:personal_feed", "my:my_follow_ups",
     "home:my_spaces",
@@ -917,6 +955,7 @@ NOT_FORGEABLE = {
     "planning:dashboard_pdf", "planning:bilan", "planning:bilan_pdf", "planning:indicator",
     "planning:measurement_template_csv", "planning:measurement_template_xlsx",
     "discussions:history", "discussions:people",
+    "documents:library", "documents:document", "documents:download", "territory_documents:library",
     # the person's own settings
     "set_language", "profile", "account_erase", "my_meetings:personal_feed_settings",
     "notifications:preferences", "notifications:centre",

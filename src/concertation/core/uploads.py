@@ -11,7 +11,7 @@ Two guards, both ending in the same translated 413 page (``too_large``):
   soon as they pass ``max_file_bytes()``. Nothing past that point reaches memory or disk.
 
 Both limits include ``UPLOAD_MARGIN`` above ``MAX_UPLOAD_SIZE``: a file slightly too large still
-reaches its form, which says the limit in place (« trop volumineux (10 Mo au plus) »); anything
+reaches its form, which says the limit in place (« trop volumineux (20 Mo au plus) »); anything
 larger is stopped here. The margin also covers the form's other fields and the multipart framing.
 """
 
@@ -30,7 +30,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 logger = logging.getLogger("concertation")
 
 UPLOAD_MARGIN = 1024 * 1024
-DEFAULT_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+DEFAULT_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 
 
 def max_upload_size() -> int:

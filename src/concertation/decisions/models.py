@@ -111,6 +111,9 @@ class Proposal(BaseModel):
         verbose_name=_("fait suite à"), help_text=_("Par exemple le vote de repli après un consensus non atteint."),
     )
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # Documents of the space's library joined to the proposal (knowledge.Document, issue 15).
+    documents = models.ManyToManyField("knowledge.Document", blank=True, related_name="proposals",
+                                       verbose_name=_("documents"))
 
     class Meta:
         verbose_name = _("proposition")

@@ -2,8 +2,8 @@
 
 from django.urls import path
 
+from .views import documents, receipts
 from .views import proposals as views
-from .views import receipts
 
 app_name = "decisions"
 
@@ -20,4 +20,5 @@ urlpatterns = [
     path("<int:pk>/retirer/", views.proposal_withdraw, name="proposal_withdraw"),
     path("<int:pk>/retrait/", views.recusal, name="recusal"),
     path("<int:pk>/recu/", receipts.receipt, name="receipt"),
+    path("<int:pk>/documents/", documents.proposal_documents, name="proposal_documents"),
 ]

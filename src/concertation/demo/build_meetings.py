@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone, translation
 
 from concertation.demo.build_decisions import demo_proposals
@@ -217,11 +216,8 @@ def build_next_meeting(ctx: DemoContext) -> None:
 
 def delete_meetings(ctx: DemoContext) -> None:
     """Meetings PROTECT their space: delete them before the territory."""
-    from concertation.meetings.models import ItemDocument, Meeting
+    from concertation.meetings.models import Meeting
 
+    # The agenda's documents live in the library: delete_documents removes their files.
     if ctx.territory is not None:
-        documents = ItemDocument.objects.filter(item__meeting__space__territory=ctx.territory).exclude(file="")
-        for document in documents:
-            # The files go once the rows are gone for good (a failed reset keeps them).
-            transaction.on_commit(lambda name=document.file.name, storage=document.file.storage: storage.delete(name))
         Meeting.objects.filter(space__territory=ctx.territory).delete()

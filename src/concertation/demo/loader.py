@@ -39,6 +39,7 @@ from concertation.demo.build_directory import (
     ensure_demo_accounts,
 )
 from concertation.demo.build_discussions import build_discussions
+from concertation.demo.build_documents import build_documents, delete_documents
 from concertation.demo.build_meetings import build_meetings, build_next_meeting, delete_meetings
 from concertation.demo.build_plan import build_plan, delete_plan
 from concertation.demo.build_portrait import build_portrait
@@ -115,6 +116,7 @@ STEPS: list[Step] = [
     ("Chartes / charters", build_charters),
     ("Coordination du territoire / territory coordinators", build_coordinators),
     ("Propositions et décisions / proposals and decisions", build_proposals),
+    ("Bibliothèque de documents / document library", build_documents),
     ("Rencontres passées / past meetings", build_meetings),
     ("Plan de quartier / the neighbourhood plan", build_plan),
     ("Fiches d'expérience / practice sheets", build_practices),
@@ -129,6 +131,7 @@ STEPS: list[Step] = [
 RESET_STEPS: list[Step] = [
     ("Plan de quartier / the neighbourhood plan", delete_plan),
     ("Rencontres / meetings", delete_meetings),
+    ("Bibliothèque de documents / document library", delete_documents),
     ("Propositions et décisions / proposals and decisions", delete_proposals),
 ]
 

@@ -22,6 +22,8 @@ from concertation.core.formatting import NBSP
 from concertation.core.formatting import nbsp as nb
 from concertation.core.validators import guard_single_line, refuse_invisible_characters
 from concertation.decisions.models import Proposal
+from concertation.knowledge.models import Document
+from concertation.knowledge.selectors_documents import attachable_documents
 from concertation.spaces.models import Space
 
 from . import evaluation as evaluations
@@ -110,9 +112,12 @@ class ItemForm(forms.ModelForm):
                                   assume_scheme="https")
     document_file = forms.FileField(label=gettext_lazy("Ou un fichier"), required=False,
                                     validators=[FileExtensionValidator(DOCUMENT_EXTENSIONS)])
-    remove_documents = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Retirer ces documents"), queryset=None, required=False,
+    attach_documents = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Joindre des documents de la bibliothèque de l'espace"), queryset=None, required=False,
         widget=forms.CheckboxSelectMultiple)
+    remove_documents = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Retirer ces documents du point (ils restent dans la bibliothèque)"), queryset=None,
+        required=False, widget=forms.CheckboxSelectMultiple)
 
     class Meta:
         model = AgendaItem
@@ -121,7 +126,7 @@ class ItemForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 6})}
         field_classes = {"presenter": PersonChoiceField}
 
-    def __init__(self, *args, space: Space, **kwargs):
+    def __init__(self, *args, space: Space, user=None, **kwargs):
         instance = kwargs.get("instance")
         if instance is not None:
             kwargs["instance"] = copy.copy(instance)
@@ -138,7 +143,15 @@ class ItemForm(forms.ModelForm):
                                                  "décidera."))
         self.fields["description"].help_text = _("Mise en forme Markdown permise (listes, gras, liens).")
         self.fields["minutes_allotted"].widget.attrs.update({"min": 0, "max": 600})
-        if instance is not None and instance.pk:
+        attached = set(instance.documents.values_list("pk", flat=True)) if instance is not None and instance.pk else set()
+        # The space's documents the person may see (knowledge's rule), less those already joined.
+        library = (attachable_documents(user, space) if user is not None else Document.objects.filter(space=space))
+        library = library.exclude(pk__in=attached).order_by("title", "pk")
+        if library.exists():
+            self.fields["attach_documents"].queryset = library
+        else:
+            del self.fields["attach_documents"]
+        if attached:
             self.fields["remove_documents"].queryset = instance.documents.order_by("pk")
         else:
             del self.fields["remove_documents"]
@@ -152,6 +165,7 @@ class ItemForm(forms.ModelForm):
         """The documents to remove and the one to add, for ``services.agenda.item_documents_change``."""
         data = self.cleaned_data
         return {"remove": [document.pk for document in data.get("remove_documents") or []],
+                "attach": list(data.get("attach_documents") or []),
                 "title": data.get("document_title") or "", "url": data.get("document_url") or "",
                 "file": data.get("document_file")}
 

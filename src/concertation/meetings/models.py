@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from concertation.core.files import random_name, safe_filename
+from concertation.core.files import random_name
 from concertation.core.models import BaseModel
 from concertation.decisions.models import Proposal
 from concertation.directory.models import Organization
@@ -124,6 +124,9 @@ class AgendaItem(BaseModel):
                                     related_name="+", verbose_name=_("proposé par"))
     notes = models.TextField(_("notes"), blank=True)
     dissent = models.TextField(_("dissidences"), blank=True)
+    # Documents of the space's library joined to the item (knowledge.Document).
+    documents = models.ManyToManyField("knowledge.Document", blank=True, related_name="agenda_items",
+                                       verbose_name=_("documents"))
 
     class Meta:
         verbose_name = _("point à l'ordre du jour")
@@ -135,29 +138,9 @@ class AgendaItem(BaseModel):
 
 
 def document_upload_to(instance, filename: str) -> str:
-    """A random stored name: the file is only reached through the download view (core/files.py)."""
+    """The stored name of the former agenda documents (kept for migration 0002; they now live in
+    the document library, knowledge.Document)."""
     return random_name("meetings", filename)
-
-
-class ItemDocument(BaseModel):
-    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="documents")
-    title = models.CharField(_("titre"), max_length=200)
-    file = models.FileField(_("fichier"), upload_to=document_upload_to, max_length=255, blank=True)
-    # The name the person gave the file, cleaned up: the name of the download.
-    filename = models.CharField(_("nom du fichier"), max_length=255, blank=True)
-    url = models.URLField(_("ou un lien"), blank=True)
-
-    class Meta:
-        verbose_name = _("document")
-        verbose_name_plural = _("documents")
-
-    def __str__(self):
-        return self.title
-
-    @property
-    def download_name(self) -> str:
-        # Files stored before random names kept their original name in the path.
-        return self.filename or safe_filename(self.file.name if self.file else "")
 
 
 class Rsvp(BaseModel):

@@ -26,15 +26,12 @@ def rsvp_url(meeting: Meeting, rsvp, base_url: str = "", answer: str = "") -> st
 
 
 def document_url(document, base_url: str = "", meeting: Meeting | None = None) -> str:
-    """The link of a document: its web address, or the download view (never the stored file's path)."""
+    """The link of a document of the library: its web address, or its page (which checks who may
+    see it; never the stored file's path)."""
     if document.url:
         return document.url
-    if document.file:
-        meeting = meeting or document.item.meeting
-        return (base_url or "").rstrip("/") + reverse("meetings:document", kwargs={
-            "territory": meeting.space.territory.slug, "space": meeting.space.slug, "pk": meeting.pk,
-            "document": document.pk})
-    return ""
+    return (base_url or "").rstrip("/") + reverse("documents:document", kwargs={
+        "territory": document.space.territory.slug, "space": document.space.slug, "pk": document.pk})
 
 
 def when_text(starts_at, ends_at) -> str:

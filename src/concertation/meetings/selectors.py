@@ -10,11 +10,12 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
+from concertation.knowledge.models import Document
 from concertation.spaces.access import access_for
 from concertation.spaces.models import Delegation, Membership, RoleAssignment
 from concertation.spaces.selectors import assignment_current_q, current_q
 
-from .models import AgendaItem, ItemDocument, Meeting, Rsvp
+from .models import AgendaItem, Meeting, Rsvp
 
 UPCOMING_LIMIT = 50
 FEED_PAST_DAYS = 366
@@ -64,22 +65,10 @@ def agenda_items(meeting) -> list[AgendaItem]:
     return list(
         AgendaItem.objects.filter(meeting=meeting)
         .select_related("presenter", "presenter_organization", "proposal", "proposed_by")
-        .prefetch_related(Prefetch("documents", queryset=ItemDocument.objects.order_by("pk")))
+        .prefetch_related(Prefetch("documents", queryset=Document.objects.select_related("space__territory")
+                                    .order_by("pk")))
         .order_by("position", "pk")
     )
-
-
-def document_for(user, meeting, pk: int) -> ItemDocument:
-    """A file of the meeting's agenda, for a person who may see the meeting (``meeting_for``): the
-    documents of accepted items, as the meeting page lists them; those of proposed or declined
-    items only for who runs the meeting (they edit them). 404 exactly like a missing one otherwise."""
-    document = (ItemDocument.objects.select_related("item").filter(item__meeting=meeting, pk=pk)
-                .exclude(file="").first())
-    if document is None:
-        raise Http404
-    if document.item.status != AgendaItem.Status.ACCEPTED and not user.has_perm("meetings.run_meeting", meeting):
-        raise Http404
-    return document
 
 
 def accepted_items(meeting) -> list[AgendaItem]:

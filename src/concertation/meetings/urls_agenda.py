@@ -6,7 +6,6 @@ Included by urls.py under /t/<territory>/e/<space>/rencontres/ (namespace "meeti
 from django.urls import path
 
 from .views import agenda as views
-from .views import documents
 
 urlpatterns = [
     path("", views.meeting_list, name="list"),
@@ -26,6 +25,4 @@ urlpatterns = [
     path("<int:pk>/annuler/", views.cancel, name="cancel"),
     path("<int:pk>/convocation.pdf", views.notice_pdf, name="notice_pdf"),
     path("<int:pk>/reunion.ics", views.meeting_ics, name="meeting_ics"),
-    # A document of the agenda: the only way to its file (no /media/ address).
-    path("<int:pk>/documents/<int:document>/", documents.document, name="document"),
 ]

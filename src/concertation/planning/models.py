@@ -121,6 +121,9 @@ class Activity(BaseModel):
     status = models.CharField(_("statut"), max_length=12, choices=Status.choices, default=Status.PLANNED)
     working_group = models.ForeignKey(Space, on_delete=models.SET_NULL, null=True, blank=True,
                                       related_name="followed_activities", verbose_name=_("comité qui suit"))
+    # Documents of the space's library joined to the action (knowledge.Document, issue 15).
+    documents = models.ManyToManyField("knowledge.Document", blank=True, related_name="activities",
+                                       verbose_name=_("documents"))
 
     class Meta:
         verbose_name = _("action")

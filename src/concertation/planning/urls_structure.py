@@ -6,6 +6,7 @@ activity; history also takes indicator and plan), so these patterns never shadow
 
 from django.urls import path, register_converter
 
+from .views import documents
 from .views import structure as views
 
 
@@ -35,6 +36,7 @@ urlpatterns = [
     path("<int:plan>/archiver/", views.plan_archive, name="plan_archive"),
     path("<int:plan>/revisions/", views.revisions, name="revisions"),
     path("<int:plan>/actions/<int:item>/avancement/", views.progress_add, name="progress_add"),
+    path("<int:plan>/actions/<int:item>/documents/", documents.activity_documents, name="activity_documents"),
     path("<int:plan>/<plan_item_kind:kind>/ajouter/", views.item_add, name="item_add"),
     path("<int:plan>/<plan_item_kind:kind>/<int:item>/modifier/", views.item_edit, name="item_edit"),
     path("<int:plan>/<plan_item_kind:kind>/<int:item>/deplacer/", views.item_move, name="item_move"),

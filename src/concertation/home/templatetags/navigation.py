@@ -57,6 +57,7 @@ TABS = [
     ("meetings", _("Rencontres"), "meetings:list", "all"),
     ("proposals", _("Propositions"), "decisions:proposals", "all"),
     ("plan", _("Plan d'action"), "planning:plans", "all"),
+    ("documents", _("Documents"), "documents:library", "all"),
     ("follow_ups", _("Suivis"), "meetings:follow_ups", "all"),
     ("register", _("Décisions"), "register:space", "all"),
     ("charter", _("Charte"), "spaces:charter", "all"),
@@ -72,7 +73,8 @@ SPACES_TABS = {
     "charter": "charter", "charter_edit": "charter", "charter_version": "charter",
     "invitations": "invitations", "invitation_resend": "invitations", "invitation_revoke": "invitations",
 }
-NAMESPACE_TABS = {"decisions": "proposals", "planning": "plan", "register": "register", "meetings": "meetings"}
+NAMESPACE_TABS = {"decisions": "proposals", "planning": "plan", "register": "register", "meetings": "meetings",
+                  "documents": "documents"}
 
 
 def active_tab(match) -> str:

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.utils import timezone
 
 from concertation.core.richtext import render_markdown
+from concertation.knowledge.selectors_documents import visible_among
 from concertation.spaces.access import access_for
 from concertation.spaces.models import Space
 from concertation.spaces.selectors import charter_in_force
@@ -62,8 +63,9 @@ def meeting_page_context(user, space, meeting: Meeting, *, rsvp_form=None) -> di
     if not can_run:
         proposed = [item for item in proposed if item.proposed_by_id == user.pk]
         declined = [item for item in declined if item.proposed_by_id == user.pk]
+    shown = {document.pk for item in items for document in visible_among(user, item.documents.all())}
     documents = [(item, document) for item in items if item.status == ItemStatus.ACCEPTED
-                 for document in item.documents.all()]
+                 for document in item.documents.all() if document.pk in shown]
     answering = meeting.status in rsvps.ANSWERABLE
     all_rsvps = rsvps_of(meeting) if can_run and meeting.status != Meeting.Status.DRAFT else None
     own = None

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -20,13 +19,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from concertation.core.errors import DomainError
-from concertation.core.files import safe_filename
 from concertation.core.formatting import nbsp as nb
+from concertation.knowledge.models import Document
+from concertation.knowledge.services import documents as document_services
 from concertation.spaces.access import access_for
 from concertation.spaces.models import Charter, MembershipCategory, Space
 from concertation.spaces.selectors import charter_in_force
 
-from ..models import AgendaItem, ItemDocument, Meeting, Rsvp
+from ..models import AgendaItem, Meeting, Rsvp
 from ..selectors import notice_recipients
 
 Kind = AgendaItem.Kind
@@ -353,39 +353,54 @@ def item_move(*, item: AgendaItem, by, direction: str | None = None, to: int | N
 
 
 @transaction.atomic
-def item_document_add(*, item: AgendaItem, by, title: str, url: str = "", file=None) -> ItemDocument:
+def item_document_add(*, item: AgendaItem, by, title: str, url: str = "", file=None) -> Document:
+    """A new document of the space's library (a file or a link), joined to the item. Seen by whoever
+    sees the space (« public » within the space's visibility), as agenda documents always were; only
+    by the space's members while the meeting is in preparation or the item only proposed."""
     title = (title or "").strip()
     if not title:
         raise DomainError(_("Donnez un titre au document."), field="document_title")
     if not url and not file:
         raise DomainError(_("Joignez un fichier ou indiquez un lien vers le document."), field="document_url")
-    max_size = getattr(settings, "MAX_UPLOAD_SIZE", 10 * 1024 * 1024)
-    if file is not None and file.size > max_size:
-        raise DomainError(_("Ce fichier est trop volumineux (%(size)s Mo au plus).") % {
-            "size": max_size // (1024 * 1024)}, field="document_file")
     _check_agenda_open(item.meeting)
-    # The stored name is random (models.document_upload_to); the original one names the download.
-    filename = safe_filename(file.name) if file else ""
-    return ItemDocument.objects.create(item=item, title=title, url=url or "", file=file or "", filename=filename)
+    shown = item.status == AgendaItem.Status.ACCEPTED and item.meeting.status != Meeting.Status.DRAFT
+    visibility = Document.Visibility.PUBLIC if shown else Document.Visibility.SPACE
+    try:
+        document = document_services.document_add(space=item.meeting.space, by=by, title=title, url=url or "",
+                                                  file=file, visibility=visibility)
+    except DomainError as error:
+        raise DomainError(error.message, field="document_file" if error.field == "file" else "document_title",
+                          code=error.code) from None
+    item.documents.add(document)
+    return document
+
+
+@transaction.atomic
+def item_documents_attach(*, item: AgendaItem, by, documents) -> int:
+    """Join documents of the space's library to the item (those of other spaces are ignored)."""
+    _check_agenda_open(item.meeting)
+    chosen = [document for document in documents if document.space_id == item.meeting.space_id]
+    item.documents.add(*chosen)
+    return len(chosen)
 
 
 @transaction.atomic
 def item_documents_remove(*, item: AgendaItem, by, ids) -> int:
+    """Detach documents from the item: they stay in the space's library."""
     _check_agenda_open(item.meeting)
-    documents = list(ItemDocument.objects.filter(item=item, pk__in=list(ids)))
-    for document in documents:
-        if document.file:
-            # Once the rows are gone for good: a rolled-back removal keeps its files.
-            transaction.on_commit(lambda name=document.file.name, storage=document.file.storage: storage.delete(name))
-        document.delete()
+    documents = list(item.documents.filter(pk__in=list(ids)))
+    item.documents.remove(*documents)
     return len(documents)
 
 
-def item_documents_change(*, item: AgendaItem, by, remove=(), title: str = "", url: str = "", file=None) -> None:
-    """Remove the item's documents whose ids are in ``remove``, then add the one titled ``title``
-    (a link or a file), if any."""
+def item_documents_change(*, item: AgendaItem, by, remove=(), attach=(), title: str = "", url: str = "",
+                          file=None) -> None:
+    """Detach the item's documents whose ids are in ``remove``, join the library's ``attach``, then
+    add the new one titled ``title`` (a link or a file), if any."""
     if remove:
         item_documents_remove(item=item, by=by, ids=remove)
+    if attach:
+        item_documents_attach(item=item, by=by, documents=attach)
     if title:
         item_document_add(item=item, by=by, title=title, url=url or "", file=file)
 

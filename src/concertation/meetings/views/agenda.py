@@ -144,7 +144,7 @@ def meeting(request, territory, space, pk):
 @login_required
 def item_add(request, territory, space, pk):
     space, meeting_obj = _load(request, territory, space, pk, perm="meetings.run_meeting")
-    form = ItemForm(request.POST or None, request.FILES or None, space=space)
+    form = ItemForm(request.POST or None, request.FILES or None, space=space, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             item = services.item_add(meeting=meeting_obj, by=request.user, documents=form.documents_kwargs(),
@@ -163,7 +163,8 @@ def item_add(request, territory, space, pk):
 def item_edit(request, territory, space, pk, item):
     space, meeting_obj = _load(request, territory, space, pk, perm="meetings.run_meeting")
     item_obj = _item(meeting_obj, item)
-    form = ItemForm(request.POST or None, request.FILES or None, space=space, instance=item_obj)
+    form = ItemForm(request.POST or None, request.FILES or None, space=space, instance=item_obj,
+                    user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.item_update(item=item_obj, by=request.user, documents=form.documents_kwargs(),

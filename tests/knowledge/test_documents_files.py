@@ -1,6 +1,7 @@
-"""Documents of a meeting's agenda are private files (issue 12, defect 6): stored under random names,
-sent only through the download view to those who see the meeting (404 like a missing file to anyone
-else), never by a /media/ address; the web server may take over the sending; any storage works."""
+"""Documents are private files (issue 12, defect 6; since issue 15 in the space's library, agenda
+documents included): stored under random names, sent only through the download view to those who
+may see the document (404 like a missing file to anyone else), never by a /media/ address; the web
+server may take over the sending; any storage works."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from django.utils import timezone
 
 from concertation import config
 from concertation.core.files import content_type_of, is_random_name, random_name, safe_filename
+from concertation.knowledge.models import Document, DocumentVersion
 from concertation.meetings import notice
-from concertation.meetings.models import ItemDocument, Meeting
+from concertation.meetings.models import Meeting
 from concertation.meetings.services import agenda as services
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +40,7 @@ def committee_meeting(world, *, status=Meeting.Status.CONVENED) -> Meeting:
     return meeting
 
 
-def attach(meeting, *, name="budget-confidentiel.pdf", content=PDF, item=None, title="Budget") -> ItemDocument:
+def attach(meeting, *, name="budget-confidentiel.pdf", content=PDF, item=None, title="Budget") -> Document:
     item = item or services.item_add(meeting=meeting, by=meeting_runner(meeting), title="Enveloppe",
                                      minutes_allotted=20)
     return services.item_document_add(item=item, by=meeting_runner(meeting), title=title,
@@ -49,9 +51,18 @@ def meeting_runner(meeting):
     return meeting.space.territory.coordinators.first()
 
 
-def download_url(meeting, document_pk) -> str:
+def download_url(meeting, document_pk, number=1) -> str:
     space = meeting.space
-    return f"/t/{space.territory.slug}/e/{space.slug}/rencontres/{meeting.pk}/documents/{document_pk}/"
+    return f"/t/{space.territory.slug}/e/{space.slug}/documents/{document_pk}/v{number}/"
+
+
+def page_url(meeting, document_pk) -> str:
+    space = meeting.space
+    return f"/t/{space.territory.slug}/e/{space.slug}/documents/{document_pk}/"
+
+
+def version(document) -> DocumentVersion:
+    return document.versions.get(number=1)
 
 
 def body(response) -> bytes:
@@ -81,14 +92,16 @@ def test_a_member_downloads_the_file_under_its_original_name(world, client_for):
     assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
 
 
-def test_the_meeting_page_and_the_notice_link_to_the_download_view(world, client_for):
+def test_the_meeting_page_and_the_notice_link_to_the_documents_page(world, client_for):
     meeting = committee_meeting(world)
     document = attach(meeting)
     html = client_for(world.delegate).get(f"/t/pointe-test/e/comite/rencontres/{meeting.pk}/").content.decode()
-    assert f'href="{download_url(meeting, document.pk)}"' in html
-    assert document.file.name not in html and "/media/" not in html
+    assert f'href="{page_url(meeting, document.pk)}"' in html
+    assert version(document).file.name not in html and "/media/" not in html
     assert notice.document_url(document, "https://concertation.test", meeting) == (
-        "https://concertation.test" + download_url(meeting, document.pk))
+        "https://concertation.test" + page_url(meeting, document.pk))
+    page = client_for(world.delegate).get(page_url(meeting, document.pk)).content.decode()
+    assert f'href="{download_url(meeting, document.pk)}"' in page
 
 
 @pytest.mark.parametrize("who", ["anonymous", "outsider", "observer", "foreigner"])
@@ -106,7 +119,7 @@ def test_out_of_reach_looks_exactly_like_a_missing_document(world, client_for, w
 def test_a_missing_file_answers_like_a_missing_document(world, client_for):
     meeting = committee_meeting(world)
     document = attach(meeting)
-    default_storage.delete(document.file.name)
+    default_storage.delete(version(document).file.name)
     client = client_for(world.delegate)
     assert same_answer(client, download_url(meeting, document.pk), download_url(meeting, document.pk + 1000))
     assert client.get(download_url(meeting, document.pk)).status_code == 404
@@ -115,33 +128,18 @@ def test_a_missing_file_answers_like_a_missing_document(world, client_for):
 def test_a_stored_name_outside_the_storage_is_a_missing_file(world, client_for, settings):
     meeting = committee_meeting(world)
     document = attach(meeting)
-    ItemDocument.objects.filter(pk=document.pk).update(file="../../secret_key")
+    DocumentVersion.objects.filter(document=document).update(file="../../secret_key")
     client = client_for(world.delegate)
     assert client.get(download_url(meeting, document.pk)).status_code == 404
     settings.FILE_DOWNLOAD_HANDOFF = "x-sendfile"
     assert client.get(download_url(meeting, document.pk)).status_code == 404
 
 
-def test_a_draft_meetings_documents_are_for_those_who_run_it(world, client_for):
-    meeting = committee_meeting(world, status=Meeting.Status.DRAFT)
-    document = attach(meeting)
-    assert client_for(world.delegate).get(download_url(meeting, document.pk)).status_code == 404
-    assert client_for(world.coordinator).get(download_url(meeting, document.pk)).status_code == 200
-
-
-def test_a_proposed_items_documents_are_for_those_who_run_the_meeting(world, client_for):
-    meeting = committee_meeting(world)
-    item = services.item_propose(meeting=meeting, by=world.delegate, title="Point proposé")
-    document = attach(meeting, item=item)
-    assert client_for(world.delegate).get(download_url(meeting, document.pk)).status_code == 404
-    assert client_for(world.coordinator).get(download_url(meeting, document.pk)).status_code == 200
-
-
-def test_a_document_under_another_meetings_address_is_missing(world, client_for):
+def test_a_document_under_another_spaces_address_is_missing(world, client_for):
     meeting = committee_meeting(world)
     document = attach(meeting)
-    other = committee_meeting(world)
-    assert client_for(world.coordinator).get(download_url(other, document.pk)).status_code == 404
+    url = download_url(meeting, document.pk).replace("/e/comite/", "/e/assemblee/")
+    assert client_for(world.coordinator).get(url).status_code == 404
 
 
 def test_a_link_only_document_has_no_download(world, client_for):
@@ -161,7 +159,7 @@ def test_media_addresses_serve_nothing(world, client_for, settings):
     old_style = "meetings/2025/10/budget-confidentiel.pdf"
     default_storage.save(old_style, ContentFile(PDF))
     client = client_for(world.delegate)
-    for path in (old_style, document.file.name):
+    for path in (old_style, version(document).file.name):
         response = client.get(f"{settings.MEDIA_URL}{path}")
         assert response.status_code == 404 and PDF not in body(response)
     # A guessed name in the download address is no better than a guessed id.
@@ -173,9 +171,10 @@ def test_media_addresses_serve_nothing(world, client_for, settings):
 def test_stored_names_are_random_and_the_original_name_is_kept_for_the_download(world):
     meeting = committee_meeting(world)
     first, second = attach(meeting), attach(meeting)
+    first, second = version(first), version(second)
     for document in (first, second):
         assert "budget" not in document.file.name
-        assert is_random_name(document.file.name) and document.file.name.startswith("meetings/")
+        assert is_random_name(document.file.name) and document.file.name.startswith("documents/")
         assert document.file.name.endswith(".pdf")
         assert document.filename == document.download_name == "budget-confidentiel.pdf"
     assert first.file.name != second.file.name
@@ -185,41 +184,20 @@ def test_a_file_stored_before_random_names_still_downloads(world, client_for):
     meeting = committee_meeting(world)
     document = attach(meeting)
     old = default_storage.save("meetings/2025/10/vieux budget.pdf", ContentFile(PDF))
-    ItemDocument.objects.filter(pk=document.pk).update(file=old, filename="")
+    DocumentVersion.objects.filter(document=document).update(file=old, filename="")
     response = client_for(world.delegate).get(download_url(meeting, document.pk))
     assert response.status_code == 200 and body(response) == PDF
     assert response["Content-Disposition"] == 'inline; filename="vieux budget.pdf"'
 
 
-def test_the_migration_moves_old_files_to_random_names(world, django_capture_on_commit_callbacks):
-    from importlib import import_module
-
-    from django.apps import apps
-
-    migration = import_module("concertation.meetings.migrations.0002_document_random_names")
-    meeting = committee_meeting(world)
-    moved, lost = attach(meeting), attach(meeting)
-    old = default_storage.save("meetings/2025/10/budget-confidentiel.pdf", ContentFile(PDF))
-    ItemDocument.objects.filter(pk=moved.pk).update(file=old, filename="")
-    ItemDocument.objects.filter(pk=lost.pk).update(file="meetings/2025/10/perdu.pdf", filename="")
-    with django_capture_on_commit_callbacks(execute=True):
-        migration.rename_files(apps, None)
-    moved.refresh_from_db()
-    lost.refresh_from_db()
-    assert is_random_name(moved.file.name) and moved.filename == "budget-confidentiel.pdf"
-    assert default_storage.open(moved.file.name).read() == PDF
-    assert not default_storage.exists(old)
-    assert lost.file.name == "meetings/2025/10/perdu.pdf" and lost.filename == "perdu.pdf"
-
-
-def test_removing_a_document_deletes_its_file_once_committed(world, django_capture_on_commit_callbacks):
+def test_removing_a_document_from_an_item_keeps_it_in_the_library(world):
     meeting = committee_meeting(world)
     document = attach(meeting)
-    name = document.file.name
-    with django_capture_on_commit_callbacks(execute=True):
-        services.item_documents_remove(item=document.item, by=world.coordinator, ids=[document.pk])
-    assert not ItemDocument.objects.filter(pk=document.pk).exists()
-    assert not default_storage.exists(name)
+    item = document.agenda_items.get()
+    services.item_documents_remove(item=item, by=world.coordinator, ids=[document.pk])
+    assert not item.documents.exists()
+    assert Document.objects.filter(pk=document.pk).exists()
+    assert default_storage.exists(version(document).file.name)
 
 
 @pytest.mark.parametrize("original,expected", [
@@ -252,7 +230,7 @@ def test_only_harmless_types_open_in_the_browser(world, client_for, name, conten
     assert content_type_of(name) == content_type
     meeting = committee_meeting(world)
     document = attach(meeting)
-    ItemDocument.objects.filter(pk=document.pk).update(filename=name)
+    DocumentVersion.objects.filter(document=document).update(filename=name)
     response = client_for(world.delegate).get(download_url(meeting, document.pk))
     assert response["Content-Type"] == content_type
     assert response["Content-Disposition"].startswith(disposition)
@@ -269,13 +247,13 @@ def test_x_accel_redirect_hands_the_file_to_nginx(world, client_for, settings):
     client = client_for(world.delegate)
     response = client.get(download_url(meeting, document.pk))
     assert response.status_code == 200 and body(response) == b""
-    assert response["X-Accel-Redirect"] == f"/fichiers-internes/{document.file.name}"
+    assert response["X-Accel-Redirect"] == f"/fichiers-internes/{version(document).file.name}"
     assert response["Content-Disposition"] == 'inline; filename="budget-confidentiel.pdf"'
     assert response["Content-Type"] == "application/pdf"
     # Still checked by Django: out of reach or missing, nothing is handed over.
     refused = client_for(world.outsider).get(download_url(meeting, document.pk))
     assert refused.status_code == 404 and "X-Accel-Redirect" not in refused
-    default_storage.delete(document.file.name)
+    default_storage.delete(version(document).file.name)
     gone = client_for(world.delegate).get(download_url(meeting, document.pk))
     assert gone.status_code == 404 and "X-Accel-Redirect" not in gone
 
@@ -286,7 +264,7 @@ def test_x_sendfile_hands_the_files_path_to_the_web_server(world, client_for, se
     document = attach(meeting)
     response = client_for(world.delegate).get(download_url(meeting, document.pk))
     assert response.status_code == 200 and body(response) == b""
-    assert response["X-Sendfile"] == default_storage.path(document.file.name)
+    assert response["X-Sendfile"] == default_storage.path(version(document).file.name)
 
 
 # Any storage ----------------------------------------------------------------------------------------
@@ -299,8 +277,9 @@ def test_the_download_works_without_a_filesystem(world, client_for, settings, ha
     settings.FILE_DOWNLOAD_HANDOFF = handoff
     meeting = committee_meeting(world)
     document = attach(meeting)
-    assert type(document.file.storage._wrapped).__name__ == "InMemoryStorage"
-    assert not (settings.MEDIA_ROOT / document.file.name).exists()
+    stored = version(document).file
+    assert type(stored.storage._wrapped).__name__ == "InMemoryStorage"
+    assert not (settings.MEDIA_ROOT / stored.name).exists()
     response = client_for(world.delegate).get(download_url(meeting, document.pk))
     assert response.status_code == 200 and body(response) == PDF
     assert "X-Sendfile" not in response and "X-Accel-Redirect" not in response

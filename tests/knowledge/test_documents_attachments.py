@@ -1,0 +1,140 @@
+"""Documents joined to proposals, agenda items and plan actions (issue 15): from the object's page,
+join a document of the space's library or upload a new one (it lands in the library); the object's
+page shows only the joined documents the person may see; taking one off keeps it in the library."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from concertation.decisions import services as decisions
+from concertation.knowledge.models import Document
+from concertation.knowledge.services import documents as services
+from concertation.planning import services as planning
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4 annexe"
+
+
+def T(space) -> dict:
+    return {"territory": space.territory.slug, "space": space.slug}
+
+
+def proposal_of(world):
+    proposal = decisions.proposal_create(space=world.assembly, author=world.coordinator, title="Prolonger la halte",
+                                         body="Pour l'été.")
+    return decisions.proposal_open(proposal=proposal, by=world.coordinator)
+
+
+def test_a_member_joins_a_library_document_and_uploads_a_new_one_to_a_proposal(world, client_for):
+    proposal = proposal_of(world)
+    existing = services.document_add(space=world.assembly, by=world.coordinator, title="Portrait",
+                                     kind="portrait", visibility="public", url="https://exemple.org/portrait")
+    url = reverse("decisions:proposal_documents", kwargs={**T(world.assembly), "pk": proposal.pk})
+    client = client_for(world.citizen)
+    assert client.post(url, {"action": "attach", "document": existing.pk}).status_code == 302
+    assert client.post(url, {"action": "new", "title": "Budget détaillé", "kind": "funding", "visibility": "space",
+                             "file": SimpleUploadedFile("budget.pdf", PDF)}).status_code == 302
+    assert set(proposal.documents.values_list("title", flat=True)) == {"Portrait", "Budget détaillé"}
+    new = Document.objects.get(title="Budget détaillé")
+    assert new.space == world.assembly and new.author == world.citizen and new.versions.get().filename == "budget.pdf"
+    page = client.get(reverse("decisions:proposal", kwargs={**T(world.assembly), "pk": proposal.pk})).content.decode()
+    assert "Budget détaillé" in page and "Portrait" in page
+    # The members-only document is not shown to a visitor of the public assembly.
+    public = client_for(None).get(reverse("decisions:proposal", kwargs={**T(world.assembly), "pk": proposal.pk}))
+    assert "Budget détaillé" not in public.content.decode() and "Portrait" in public.content.decode()
+
+
+def test_a_document_of_another_space_cannot_be_joined(world, client_for):
+    proposal = proposal_of(world)
+    elsewhere = services.document_add(space=world.committee, by=world.coordinator, title="Du comité",
+                                      url="https://exemple.org/comite")
+    url = reverse("decisions:proposal_documents", kwargs={**T(world.assembly), "pk": proposal.pk})
+    client_for(world.coordinator).post(url, {"action": "attach", "document": elsewhere.pk})
+    assert not proposal.documents.exists()
+
+
+def test_outsiders_cannot_join_and_a_renamed_program_joins_nothing(world, client_for, settings):
+    proposal = proposal_of(world)
+    url = reverse("decisions:proposal_documents", kwargs={**T(world.assembly), "pk": proposal.pk})
+    data = {"action": "new", "title": "Annexe", "url": "https://exemple.org/a"}
+    assert client_for(world.facilitator).post(url, data).status_code == 404  # not in the assembly
+    refused = client_for(world.delegate).post(url, {"action": "new", "title": "Annexe", "kind": "other",
+                                                    "file": SimpleUploadedFile("annexe.pdf", b"MZ\x90\x00rest")})
+    assert refused.status_code == 302
+    assert not Document.objects.exists() and not proposal.documents.exists()
+
+
+def test_taking_a_document_off_keeps_it_in_the_library(world, client_for):
+    proposal = proposal_of(world)
+    document = services.document_add(space=world.assembly, by=world.citizen, title="Annexe",
+                                      url="https://exemple.org/a", visibility="public")
+    proposal.documents.add(document)
+    url = reverse("decisions:proposal_documents", kwargs={**T(world.assembly), "pk": proposal.pk})
+    client_for(world.delegate).post(url, {"action": "detach", "document": document.pk})  # not its author
+    assert proposal.documents.exists()
+    client_for(world.citizen).post(url, {"action": "detach", "document": document.pk})
+    assert not proposal.documents.exists() and Document.objects.filter(pk=document.pk).exists()
+
+
+def test_an_action_of_the_plan_joins_documents_from_its_page(world, client_for):
+    plan = planning.plan_create(space=world.assembly, title="Plan", starts_on=date(2026, 1, 1),
+                                ends_on=date(2028, 12, 31))
+    strategy = planning.strategy_add(plan=plan, title="Informer")
+    activity = planning.activity_add(strategy=strategy, title="Clinique locataires", lead=world.org)
+    kwargs = {**T(world.assembly), "plan": plan.pk, "item": activity.pk}
+    client = client_for(world.delegate)  # the delegate of the lead organization
+    response = client.post(reverse("planning:activity_documents", kwargs=kwargs),
+                           {"action": "new", "title": "Affiche", "kind": "guide", "visibility": "public",
+                            "file": SimpleUploadedFile("affiche.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 20)})
+    assert response.status_code == 302
+    assert list(activity.documents.values_list("title", flat=True)) == ["Affiche"]
+    page = client.get(reverse("planning:progress_add", kwargs=kwargs)).content.decode()
+    assert "Affiche" in page
+    assert client_for(world.observer).post(reverse("planning:activity_documents", kwargs=kwargs),
+                                           {"action": "new", "title": "X", "url": "https://e.org"}).status_code == 404
+
+
+def test_an_agenda_item_joins_a_library_document_from_its_form(world, client_for):
+    from concertation.meetings.models import Meeting
+    from concertation.meetings.services import agenda
+
+    meeting = agenda.meeting_create(space=world.assembly, by=world.coordinator, title="Assemblée",
+                                    starts_at=Meeting().starts_at or _soon(), ends_at=_soon(hours=2))
+    item = agenda.item_add(meeting=meeting, by=world.coordinator, title="Portrait", minutes_allotted=10)
+    document = services.document_add(space=world.assembly, by=world.coordinator, title="Portrait 2026",
+                                      kind="portrait", visibility="public", url="https://exemple.org/p")
+    url = reverse("meetings:item_edit", kwargs={**T(world.assembly), "pk": meeting.pk, "item": item.pk})
+    response = client_for(world.coordinator).post(url, {"title": "Portrait", "kind": "information",
+                                                        "minutes_allotted": 10, "attach_documents": [document.pk]})
+    assert response.status_code == 302
+    assert list(item.documents.all()) == [document]
+
+
+def _soon(hours: int = 0):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return (timezone.now() + timedelta(days=7, hours=hours)).replace(microsecond=0)
+
+
+def test_the_proposal_page_reads_its_documents_in_a_fixed_number_of_queries(world, client_for):
+    proposal = proposal_of(world)
+    url = reverse("decisions:proposal", kwargs={**T(world.assembly), "pk": proposal.pk})
+    client = client_for(world.citizen)
+    counts = []
+    for size in (1, 8):
+        for n in range(size):
+            proposal.documents.add(services.document_add(space=world.assembly, by=world.citizen, title=f"Annexe {n}",
+                                                         url=f"https://exemple.org/{n}", visibility="public"))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
