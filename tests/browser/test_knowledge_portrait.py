@@ -34,6 +34,8 @@ def test_the_demo_portrait_reads_well_on_a_desktop_and_on_a_phone(demo, signed_i
     expect(page.locator("svg.portrait-chart")).to_have_count(5)
     expect(page.get_by_role("img", name="Graphique du thème « Logement »")).to_be_visible()
     expect(page.locator("table").first).to_contain_text("2016")
+    # The shared diagnosis documents beside the figures (the demo's document of kind « portrait »).
+    expect(page.get_by_role("heading", name="Documents du diagnostic")).to_be_visible()
     axe_check(page)
     page.get_by_label("Thème", exact=True).select_option("Logement")
     page.get_by_role("button", name="Filtrer").click()

@@ -320,6 +320,15 @@ def _grow(world, count: int) -> None:
         for space, visibility in ((world.assembly, "public"), (world.group, "territory"), (world.committee, "space")):
             document = add(space, world.coordinator, title=f"Document {n}", visibility=visibility)
             services.document_version_add(document=document, by=world.coordinator, file=upload("v2.pdf", PDF))
+    # The discussion on the document's page: comments and replies by several people, at each size.
+    from concertation.knowledge.discussions_registry import target
+    from concertation.knowledge.services.discussions import comment_post
+
+    document = Document.objects.filter(space=world.assembly).first()
+    for n in range(count):
+        for author in (world.delegate, world.citizen, world.coordinator):
+            first = comment_post(entry=target("document"), obj=document, author=author, body=f"Avis {n}.")
+            comment_post(entry=target("document"), obj=document, author=world.citizen, body="Réponse.", parent=first)
 
 
 @pytest.mark.parametrize("size", [2, 12])

@@ -107,6 +107,7 @@ def test_the_page_reads_the_same_number_of_queries_at_two_sizes(client, django_a
     for slug, size in (("petit", 10), ("grand", 400)):
         w = make_world(slug=slug)
         fill(w.territory, size)
+        diagnosis(w, size // 20)  # the diagnosis documents beside the figures: 0 and 20
         client.force_login(w.coordinator)
         client.get(url(w.territory))  # the session and the caches settle first
         with django_assert_max_num_queries(12), CaptureQueriesContext(connection) as queries:
@@ -115,6 +116,30 @@ def test_the_page_reads_the_same_number_of_queries_at_two_sizes(client, django_a
         assert response.content.decode().count('<svg class="portrait-chart"') == 5
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def diagnosis(w, count: int, visibility: str = "territory") -> list:
+    from concertation.knowledge.services.documents import document_add
+
+    return [document_add(space=w.assembly, by=w.member, title=f"Diagnostic partagé {n}", kind="portrait",
+                         visibility=visibility, url=f"https://example.org/diagnostic-{n}") for n in range(count)]
+
+
+def test_the_diagnosis_documents_are_beside_the_figures_for_who_may_see_them(w, client):
+    (members_only,) = diagnosis(w, 1, visibility="space")
+    from concertation.knowledge.services.documents import document_add
+
+    document_add(space=w.assembly, by=w.member, title="Un autre rapport", kind="report", visibility="public",
+                 url="https://example.org/rapport")
+    client.force_login(w.member)
+    body = client.get(url(w.territory)).content.decode()
+    assert "Diagnostic partagé 0" in body and "Un autre rapport" not in body
+    assert reverse("documents:document", kwargs={"territory": w.territory.slug, "space": w.assembly.slug,
+                                                 "pk": members_only.pk}) in body
+    assert reverse("territory_documents:library", kwargs={"territory": w.territory.slug}) + "?type=portrait" in body
+    client.logout()
+    body = client.get(url(w.territory)).content.decode()
+    assert "Diagnostic partagé 0" not in body and 'id="diagnostic-partage"' not in body
 
 
 def test_the_coordinator_adds_changes_and_removes_a_figure(w, client):

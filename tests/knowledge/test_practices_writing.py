@@ -197,6 +197,14 @@ def _populate(world, activity, count):
                            space=world.assembly if number % 2 else world.committee, tags=f"logement, mot {number}")
         services.sheet_update(sheet=sheet, by=world.delegate, data={}, tags=f"logement, mot {number}",
                               activity_id=activity.pk)
+    # The discussion on the (published) sheet's page: comments and replies, more at the larger size.
+    from concertation.knowledge.discussions_registry import target
+    from concertation.knowledge.services.discussions import comment_post
+
+    for number in range(count):
+        for author in (world.delegate, world.citizen, world.coordinator):
+            first = comment_post(entry=target("practice_sheet"), obj=sheet, author=author, body=f"Avis {number}.")
+            comment_post(entry=target("practice_sheet"), obj=sheet, author=world.citizen, body="Réponse.", parent=first)
     return sheet
 
 

@@ -272,6 +272,7 @@ def test_every_event_of_the_contract_is_registered_with_its_category():
         "meetings.followup_assigned": "followups", "meetings.followup_overdue": "followups",
         "spaces.term_ending": "roles", "spaces.invitation": "invitations", "spaces.announcement": "announcements",
         "planning.plan_revised": "plan",
+        "knowledge.mention": "mentions", "knowledge.document_added": "documents",
     }
     assert {key: registry.event(key).category for key in expected} == expected
     assert {"meetings.followups_overdue", "spaces.terms_ending"} <= set(registry.dailies())

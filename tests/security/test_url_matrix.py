@@ -457,6 +457,13 @@ STATES: dict[str, Row] = {
                                       private=SEE_PRIVATE),
     "discussions:thread@activity": Row(with_kind("activity", object_id="activity"), public=SEE_PUBLIC,
                                        private=SEE_PRIVATE),
+    # The discussion of a document (who sees the document) and of a practice sheet: published ones only
+    # (the committee's sheet is a draft: its discussion answers like a missing one, even to its author).
+    "discussions:thread@document": Row(with_kind("document", object_id="document"), public=SEE_PUBLIC,
+                                       private=SEE_PRIVATE),
+    "discussions:thread@practice_sheet": Row(with_kind("practice_sheet", object_id="practice_sheet"),
+                                             public=EVERYONE, private=grid((), anonymous=HIDDEN),
+                                             other=grid(("foreigner", "admin"), anonymous=HIDDEN)),
     # A draft proposal: its author (the member who wrote it) and those who run the space.
     "decisions:proposal@draft": space_row(ids(pk="draft_proposal"), public=grid(("citizen", *RUNNERS)),
                                           private=SEE_PRIVATE),

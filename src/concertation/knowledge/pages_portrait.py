@@ -111,6 +111,22 @@ def _chart(theme: str, series_list: list[Series], years: list[int], index: int) 
             "groups": groups, "title": _("Graphique du thème « %(theme)s »") % {"theme": theme}, "summary": summary}
 
 
+DIAGNOSIS_SHOWN = 5
+
+
+def _diagnosis(territory, user) -> dict:
+    """The shared diagnosis documents beside the figures: the documents of kind « portrait » of the
+    territory's libraries the person may see, newest first, a few of them (one query: the versions
+    are not read here, so not fetched)."""
+    from .models import Document
+    from .selectors_documents import documents_visible_to
+
+    found = list(documents_visible_to(user, territory, kind=Document.Kind.PORTRAIT)
+                 .prefetch_related(None)[:DIAGNOSIS_SHOWN + 1])
+    return {"diagnosis_documents": found[:DIAGNOSIS_SHOWN], "diagnosis_more": len(found) > DIAGNOSIS_SHOWN,
+            "diagnosis_kind": Document.Kind.PORTRAIT.value}
+
+
 def portrait_page(territory, user, *, theme: str = "", geography: str = "") -> dict:
     figures = list(Figure.objects.filter(territory=territory).order_by("position", "theme", "label", "year", "id"))
     first: dict[str, int] = {}
@@ -144,6 +160,5 @@ def portrait_page(territory, user, *, theme: str = "", geography: str = "") -> d
         "filters": {"theme": theme, "geography": geography},
         "figure_count": len(figures),
         "can_change": user.has_perm("knowledge.change_portrait", territory),
-        # The shared diagnosis documents (knowledge Document of kind « portrait »), filled at merge.
-        "diagnosis_documents": [],
+        **_diagnosis(territory, user),
     }

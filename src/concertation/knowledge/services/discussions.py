@@ -21,13 +21,15 @@ from concertation.core.errors import DomainError
 from concertation.core.formatting import nbsp
 
 from ..discussions_registry import DiscussionTarget
+from ..events import notify_mentions
 from ..models import BODY_LENGTH, REASON_LENGTH, Comment, CommentRevision, Mention
 
 # @[Display Name]: brackets so that names with spaces, hyphens and accents are read whole.
 MENTION = re.compile(r"@\[([^\[\]\n<>]{1,150})\]")
 MAX_MENTIONS = 10
 
-# Called after commit with (comment, [new Mention…]): notifications (issue 16) will deliver them.
+# Called after commit with (comment, [new Mention…]), for whatever else wants to know (the
+# notifications themselves are written inside the comment's transaction: knowledge/events.py).
 MENTION_LISTENERS: list[Callable] = []
 
 
@@ -63,7 +65,10 @@ def _record_mentions(comment: Comment, entry: DiscussionTarget, obj) -> list[Men
               .exclude(pk=comment.author_id).order_by("pk")[:MAX_MENTIONS * 3])
     created = [Mention.objects.create(comment=comment, person=person) for person in people
                if entry.can_view(person, obj)]
-    if created:
+    # Delivered in the comment's transaction: the notifications commit or roll back with it, and an
+    # edit that adds a name notifies only the new person (the others were mentioned already).
+    notify_mentions(comment, created, entry, obj)
+    if created and MENTION_LISTENERS:
         transaction.on_commit(lambda: [listener(comment, created) for listener in MENTION_LISTENERS])
     return created
 

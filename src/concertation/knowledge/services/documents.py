@@ -13,7 +13,9 @@ from concertation.core.files import safe_filename
 from concertation.core.uploads import max_upload_size
 
 from .. import filetypes
+from ..events import notify_document_added
 from ..models import Document, DocumentVersion
+from .discussions import comments_delete_for
 
 
 def max_size() -> int:
@@ -87,12 +89,14 @@ def document_add(*, space, by, title: str, kind: str = Document.Kind.OTHER,
         _store_version(document=document, by=by, file=file, checked=checked)
     audit.record(action="document.added", actor=by, target=document, target_label=title,
                  document_kind=kind, document_visibility=visibility)
+    notify_document_added(document, by=by)
     return document
 
 
 @transaction.atomic
 def document_version_add(*, document: Document, by, file) -> DocumentVersion:
-    """A new version of a document's file; the earlier ones stay, each downloadable."""
+    """A new version of a document's file; the earlier ones stay, each downloadable. It notifies no one
+    (the document was announced when it was added; a version is not news worth an e-mail)."""
     if document.url:
         raise DomainError(_("Ce document est un lien : il n'a pas de versions."), field="file")
     if not file:
@@ -131,6 +135,7 @@ def document_delete(*, document: Document, by) -> None:
     """Delete a document and every version; the files go once the deletion is committed."""
     names = [(version.file.storage, version.file.name) for version in document.versions.all() if version.file]
     audit.record(action="document.deleted", actor=by, target=document, target_label=document.title)
+    comments_delete_for("document", [document.pk])
     document.delete()
     for storage, name in names:
         transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))

@@ -15,6 +15,7 @@ from concertation.core.errors import DomainError
 
 from ..models.practices import SECTIONS, TAG_SEPARATOR, PracticeSheet
 from ..practice_activities import link_activity
+from .discussions import comments_delete_for
 
 KEEP = object()  # sheet_update: leave the tags or the linked activity as they are
 MAX_TAGS = 12
@@ -103,4 +104,5 @@ def sheet_unpublish(*, sheet: PracticeSheet, by) -> PracticeSheet:
 @transaction.atomic
 def sheet_delete(*, sheet: PracticeSheet, by) -> None:
     audit.record(action="practice_sheet.deleted", actor=by, target=sheet, sheet_audience=sheet.audience)
+    comments_delete_for("practice_sheet", [sheet.pk])
     sheet.delete()

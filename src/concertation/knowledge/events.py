@@ -1,0 +1,100 @@
+"""What the knowledge app tells people, through the notifications layer (issue 16): a person named
+in a comment (« mentions », sent at once by default) and a document added to a space's library
+(« documents », in the weekly digest by default).
+
+``register()`` runs from knowledge's set-up (setup/documents.py); the services call the ``notify_*``
+functions inside their transaction, so the rows commit or roll back with the write. Recipients are
+computed here, within what each person may see.
+"""
+
+from __future__ import annotations
+
+import html
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from concertation.accounts import privacy
+from concertation.core.richtext import render_markdown
+from concertation.notifications.api import Group, notify, register_event
+
+EXCERPT_LENGTH = 200
+
+
+def register() -> None:
+    register_event("knowledge.mention", category="mentions", label=_("Mention dans un commentaire"),
+                   template="knowledge/notifications/mention")
+    register_event("knowledge.document_added", category="documents", label=_("Document ajouté"),
+                   template="knowledge/notifications/document_added")
+
+
+def space_group(space) -> Group:
+    return Group(key=f"space:{space.pk}", label=space.name,
+                 link=reverse("spaces:space", kwargs={"territory": space.territory.slug, "space": space.slug}))
+
+
+def territory_group(territory) -> Group:
+    return Group(key=f"territory:{territory.pk}", label=territory.name,
+                 link=reverse("spaces:territory", kwargs={"territory": territory.slug}))
+
+
+def excerpt(body: str) -> str:
+    """A short plain-text excerpt of a comment (its rich text rendered, then stripped of tags)."""
+    text = html.unescape(strip_tags(render_markdown(body or "")))
+    return Truncator(" ".join(text.split())).chars(EXCERPT_LENGTH)
+
+
+def notify_mentions(comment, mentions, entry, obj) -> int:
+    """One notification to each person newly named in ``comment`` (``mentions``: Mention rows just
+    created, each for a person who may see ``obj``), then mark them delivered to the layer."""
+    if not mentions:
+        return 0
+    space = entry.space_of(obj)
+    group = space_group(space) if space is not None else territory_group(entry.territory_of(obj))
+    link = f"{entry.url_of(obj)}#commentaire-{comment.pk}"
+    label, text = str(entry.label_of(obj)), excerpt(comment.body)
+    sent = 0
+    for mention in mentions:
+        person = mention.person
+        sent += notify("knowledge.mention", recipients=[person], actor=comment.author,
+                       once_key=f"comment:{comment.pk}", link=link, group=group, context={
+                           "author_name": privacy.display_name_for(comment.author, person),
+                           "object_label": label, "excerpt": text, "place": group.label})
+    from .models import Mention
+
+    Mention.objects.filter(pk__in=[mention.pk for mention in mentions]).update(notified_at=timezone.now())
+    return sent
+
+
+def document_audience(document) -> list:
+    """Who hears that ``document`` was added: for « membres de l'espace », the people its space's news
+    is for; for « territoire » and « public », the territory's people — in each case only those who
+    may see it (the document's own visibility rule, spaces.access)."""
+    from concertation.spaces.access import access_for
+    from concertation.spaces.audience import space_audience, territory_audience
+
+    from .rules_documents import sees
+
+    space = document.space
+    if document.visibility == document.Visibility.SPACE:
+        people = space_audience(space)
+    else:
+        people = territory_audience(space.territory_id)
+    return [person for person in people if sees(access_for(person), document)]
+
+
+def notify_document_added(document, *, by=None) -> int:
+    from .setup.documents import document_url
+
+    recipients = [person for person in document_audience(document) if person.pk != getattr(by, "pk", None)]
+    if not recipients:
+        return 0
+    space = document.space
+    return notify("knowledge.document_added", recipients=recipients, actor=by, once_key=f"document:{document.pk}",
+                  link=document_url(document), group=space_group(space), context={
+                      "title": document.title, "space_name": space.name,
+                      "author_name": privacy.display_name_for(by, recipients[0]) if getattr(by, "pk", None) else "",
+                  })
