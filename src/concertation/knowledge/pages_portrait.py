@@ -23,14 +23,15 @@ from .portrait_import import show
 # Bars: one colour per year, in the order of the years (graphical objects, ≥ 3:1 on white); every bar
 # also carries its year and value in words, so colour never carries the meaning alone.
 PALETTE = ("#0b5cab", "#4a5460", "#7a3e9d", "#1b6e3a", "#9a4a00")
-WIDTH = 640
-BAR_LEFT = 60
-BAR_MAX = 430
-LABEL_HEIGHT = 24
+# Narrow enough that the words stay readable on a phone (the chart is scaled to the screen's width).
+WIDTH = 440
+BAR_LEFT = 44
+BAR_MAX = 240
+LABEL_HEIGHT = 20  # a line of a series' label; long labels take two
 BAR_HEIGHT = 18
 BAR_GAP = 6
 GROUP_GAP = 14
-LABEL_CHARS = 80
+LABEL_CHARS = 42  # a line
 
 
 @dataclass
@@ -66,6 +67,21 @@ class Series:
         return sign + text
 
 
+def label_lines(label: str) -> list[str]:
+    """A series' label on at most two lines of LABEL_CHARS, cut between words; the rest shortened."""
+    lines, current = [], ""
+    for word in label.split():
+        if current and len(current) + 1 + len(word) > LABEL_CHARS:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    lines.append(current)
+    if len(lines) > 2:
+        lines = [lines[0], Truncator(" ".join(lines[1:])).chars(LABEL_CHARS)]
+    return [Truncator(line).chars(LABEL_CHARS) for line in lines]
+
+
 def _series(figures: list[Figure]) -> dict[str, list[Series]]:
     """Theme → its series, in the order of the figures' positions."""
     themes: dict[str, dict[tuple, Series]] = {}
@@ -90,8 +106,10 @@ def _chart(theme: str, series_list: list[Series], years: list[int], index: int) 
     groups, y = [], 8
     for series in series_list:
         label = series.label + (f" — {series.geography}" if series.geography else "")
-        group = {"label": Truncator(label).chars(LABEL_CHARS), "label_y": y + 16, "bars": []}
-        y += LABEL_HEIGHT
+        lines = label_lines(label)
+        group = {"label_lines": [{"text": line, "y": y + 16 + n * LABEL_HEIGHT} for n, line in enumerate(lines)],
+                 "bars": []}
+        y += LABEL_HEIGHT * len(lines) + 4
         for year in sorted(series.figures):
             figure = series.figures[year]
             top = scale[series.unit] or Decimal(1)
