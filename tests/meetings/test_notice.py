@@ -266,19 +266,41 @@ def test_the_notice_waits_for_the_worker(world, monkeypatch, django_capture_on_c
     assert len(mail.outbox) == 4
 
 
-def test_a_meeting_cancelled_before_the_worker_ran_ends_with_the_cancellation(
+def test_a_meeting_cancelled_before_the_worker_ran_sends_only_the_cancellation(
         world, monkeypatch, django_capture_on_commit_callbacks):
-    """The layer cannot take back a notification once made: the notice leaves, then the
-    cancellation (SEQUENCE higher than the notice's first one), so every calendar ends clean."""
+    """A notice whose meeting was cancelled before the worker came to it is dropped at the last moment
+    (the event's ``still_due``): people get the cancellation alone, never a notice then its end."""
     meeting = make_meeting(world)
     with django_capture_on_commit_callbacks(execute=True):
         services.meeting_convene(meeting=meeting, by=world.coordinator, base_url=SITE)
         services.meeting_cancel(meeting=meeting, by=world.coordinator, base_url=SITE)
     run_worker(monkeypatch)
+    assert not [message for message in mail.outbox if not message.subject.startswith("Rencontre annulée")]
     cancellation = [message for message in mail.outbox if message.subject.startswith("Rencontre annulée")]
     assert sorted(message.to[0] for message in cancellation) == sorted(
         set(Rsvp.objects.filter(meeting=meeting).values_list("person__email", flat=True)))
     assert str(calendar_of(cancellation[0])["method"]) == "CANCEL"
+    dropped = Delivery.objects.filter(notification__event="meetings.convened")
+    assert dropped.exists() and not dropped.filter(sent_at__isnull=False).exists()
+    assert set(dropped.values_list("last_error", flat=True)) == {"no longer due"}
+
+
+def test_an_update_made_before_the_worker_ran_replaces_the_notice(
+        world, monkeypatch, django_capture_on_commit_callbacks):
+    """Convened then moved before any e-mail left: each person gets the update alone (the latest
+    SEQUENCE), not the outdated notice first."""
+    meeting = make_meeting(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_convene(meeting=meeting, by=world.coordinator, base_url=SITE)
+        meeting.refresh_from_db()
+        services.meeting_update(meeting=meeting, by=world.coordinator, base_url=SITE,
+                                starts_at=meeting.starts_at + timedelta(hours=1),
+                                ends_at=meeting.ends_at + timedelta(hours=1))
+    run_worker(monkeypatch)
+    meeting.refresh_from_db()
+    people = set(Rsvp.objects.filter(meeting=meeting).values_list("person__email", flat=True))
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(people)  # one e-mail each
+    assert {int(event_of(calendar_of(message))["sequence"]) for message in mail.outbox} == {meeting.sequence}
 
 
 # Answering --------------------------------------------------------------------------------------

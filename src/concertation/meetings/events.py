@@ -33,7 +33,7 @@ def register() -> None:
         ("meetings.cancelled", _("Rencontre annulée"), "cancelled"),
     ]:
         register_event(key, category="notices", label=label, template=f"meetings/notifications/{template}",
-                       attachments=notice_attachments)
+                       attachments=notice_attachments, still_due=notice_still_due)
     register_event("meetings.minutes_circulated", category="minutes", label=_("Procès-verbal à lire"),
                    template="meetings/notifications/minutes_circulated")
     register_event("meetings.minutes_adopted", category="minutes", label=_("Procès-verbal adopté"),
@@ -87,6 +87,20 @@ def notify_notice(meeting, kind: str, *, people=None, by=None) -> int:
                   group=space_group(meeting.space),
                   context={"meeting": meeting, "meeting_id": meeting.pk, "space": meeting.space,
                            "territory": meeting.space.territory, "sequence": meeting.sequence})
+
+
+def notice_still_due(notification) -> bool:
+    """A notice or update leaves only while the meeting is convened at that SEQUENCE (a later update
+    replaces it, a cancellation makes it moot); a cancellation only while the meeting is cancelled."""
+    from .models import Meeting
+
+    context = notification.context or {}
+    meeting = Meeting.objects.filter(pk=context.get("meeting_id")).only("status", "sequence").first()
+    if meeting is None:
+        return False
+    if notification.event == NOTICE_EVENTS["cancel"]:
+        return meeting.status == Meeting.Status.CANCELLED
+    return meeting.status == Meeting.Status.CONVENED and meeting.sequence == context.get("sequence")
 
 
 def notice_attachments(notification, person) -> list[Attachment]:

@@ -65,13 +65,20 @@ def notification_email(notification: Notification, objects: dict | None = None):
                        attachments=attachments)
 
 
+def _dropped(delivery: Delivery, why: str) -> bool:
+    delivery.last_error, delivery.next_attempt_at = why, None
+    delivery.save(update_fields=["last_error", "next_attempt_at", "updated_at"])
+    return False
+
+
 def _send(delivery: Delivery, notification: Notification, objects, connection) -> bool:
     try:
+        event = registry.event(notification.event)
+        if event.still_due is not None and not event.still_due(notification):
+            return _dropped(delivery, "no longer due")
         message = notification_email(notification, objects)
         if message is None:
-            delivery.last_error = "deleted"
-            delivery.save(update_fields=["last_error", "updated_at"])
-            return False
+            return _dropped(delivery, "deleted")
         message.connection = connection
         message.send()
     except Exception as error:  # noqa: BLE001 — recorded, and tried again later

@@ -28,6 +28,9 @@ class Event:
     label: object
     template: str
     attachments: Callable | None = None
+    # Asked just before an e-mail leaves (notification → bool): False drops it, e.g. the notice of a
+    # meeting cancelled, or updated, before the worker came to it.
+    still_due: Callable | None = None
 
 
 _categories: dict[str, Category] = {}
@@ -44,10 +47,12 @@ def register_category(key: str, *, label, description="", default: str, optional
     return category
 
 
-def register_event(key: str, *, category: str, label, template: str, attachments: Callable | None = None) -> Event:
+def register_event(key: str, *, category: str, label, template: str, attachments: Callable | None = None,
+                   still_due: Callable | None = None) -> Event:
     if category not in _categories:
         raise ValueError(f"event {key!r}: unknown category {category!r}")
-    event = Event(key=key, category=category, label=label, template=template, attachments=attachments)
+    event = Event(key=key, category=category, label=label, template=template, attachments=attachments,
+                  still_due=still_due)
     _events[key] = event
     return event
 
