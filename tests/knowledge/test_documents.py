@@ -391,3 +391,24 @@ def test_a_zip_bomb_named_odt_is_read_within_a_few_kilobytes():
         tracemalloc.stop()
     assert kind == filetypes.ODT
     assert peak < 5 * 1024 * 1024
+
+
+@pytest.mark.parametrize("address", ["ftp://exemple.org/budget.pdf", "ftps://exemple.org/budget.pdf"])
+def test_a_link_document_is_a_web_address_only(world, client_for, address):
+    """Review: Django's URL field lets ftp:// and ftps:// through; a document's link is offered to
+    everyone who sees it, so it is http(s) only, on the page, the attachment forms and the edit."""
+    client = client_for(world.delegate)
+    response = client.post(reverse("documents:add", kwargs={"territory": "pointe-test", "space": "assemblee"}),
+                           {"title": "Lien", "kind": "report", "visibility": "public", "url": address})
+    assert response.status_code == 200
+    assert not Document.objects.exists()
+    with pytest.raises(DomainError) as refused:
+        services.document_add(space=world.assembly, by=world.delegate, title="Lien", url=address)
+    assert refused.value.field == "url"
+    document = services.document_add(space=world.assembly, by=world.delegate, title="Lien",
+                                      url="https://exemple.org/budget.pdf")
+    with pytest.raises(DomainError):
+        services.document_update(document=document, by=world.delegate, title="Lien", kind=document.kind,
+                                 visibility=document.visibility, url=address)
+    document.refresh_from_db()
+    assert document.url == "https://exemple.org/budget.pdf"
