@@ -237,3 +237,31 @@ def test_a_territory_wide_object_is_discussed_without_a_space(world, client_for)
         assert client_for(world.coordinator).post(comment_url("hide", comment), {"reason": "Test."}).status_code == 302
     finally:
         registry.unregister_discussion_target("organization")
+
+
+def test_the_objects_page_shows_the_first_replies_of_a_thread_and_leads_to_the_rest(world, targets, client_for):
+    """Review: every reply of the 20 latest threads was read and drawn on the object's page, which
+    everyone who sees the object opens: a member posting thousands of replies weighed on it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from concertation.knowledge.selectors.discussions import INLINE_REPLIES, thread
+
+    proposal = targets.proposal["assembly"]
+    first = post(proposal, world.citizen, "Question.")
+    entry = target("proposal")
+    for number in range(INLINE_REPLIES + 5):
+        Comment.objects.create(territory=first.territory, space=first.space, target_kind="proposal",
+                               target_id=proposal.pk, parent=first, author=world.delegate, body=f"Réponse {number}.")
+    with CaptureQueriesContext(connection) as queries:
+        inline = thread(world.delegate, entry, proposal, inline=True)
+    assert len(inline["comments"][0].replies) == INLINE_REPLIES
+    assert inline["more"]
+    assert len(queries) < 15
+    full = thread(world.delegate, entry, proposal)
+    assert len(full["comments"][0].replies) == INLINE_REPLIES + 5
+    from django.urls import reverse
+
+    page = html(client_for(world.delegate).get(reverse("decisions:proposal", kwargs={
+        "territory": proposal.space.territory.slug, "space": proposal.space.slug, "pk": proposal.pk})))
+    assert f"Réponse {INLINE_REPLIES - 1}." in page and f"Réponse {INLINE_REPLIES}." not in page

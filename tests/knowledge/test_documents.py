@@ -111,6 +111,10 @@ def test_the_type_is_read_from_the_content(name, content, content_type):
     ("budget.csv", b"#!/bin/sh\nrm -rf /\n", "executable"),
     ("page.txt", b"<html><script>alert(1)</script></html>", "markup"),
     ("image.png", b"<svg onload=alert(1)>", "markup"),
+    ("logo.svg", b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+     "markup"),
+    ("liste.csv", b"\xef\xbb\xbf \r\n\t<html><body onload=alert(1)>", "markup"),  # BOM and blanks first
+    ("page.csv", "<html>".encode("utf-16"), "unknown"),  # UTF-16: NUL bytes, never text
     ("archive.docx", ZIP, "unknown"),
     ("binaire.pdf", b"\x00\x01\x02\x03binary", "unknown"),
     ("vide.pdf", b"", "unknown"),
@@ -367,3 +371,44 @@ def test_a_title_with_invisible_characters_is_refused(world, client_for):
         reverse("documents:add", kwargs={"territory": "pointe-test", "space": "assemblee"}),
         {"title": REVERSED, "kind": "report", "visibility": "public", "url": "https://exemple.org/r"})
     assert response.status_code == 200 and not Document.objects.exists()
+
+
+def test_a_zip_bomb_named_odt_is_read_within_a_few_kilobytes():
+    """Review: the « mimetype » entry of an OpenDocument was read whole, at the size its zip
+    declares: 100 KB of zip inflated to 100 MB in memory at each upload attempt."""
+    import tracemalloc
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", filetypes.ODT.content_type.encode() + b" " * (100 * 1024 * 1024))
+        archive.writestr("content.xml", "<office:document-content/>")
+    assert len(buffer.getvalue()) < 1024 * 1024
+    tracemalloc.start()
+    try:
+        kind = filetypes.sniff(io.BytesIO(buffer.getvalue()), "rapport.odt")
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert kind == filetypes.ODT
+    assert peak < 5 * 1024 * 1024
+
+
+@pytest.mark.parametrize("address", ["ftp://exemple.org/budget.pdf", "ftps://exemple.org/budget.pdf"])
+def test_a_link_document_is_a_web_address_only(world, client_for, address):
+    """Review: Django's URL field lets ftp:// and ftps:// through; a document's link is offered to
+    everyone who sees it, so it is http(s) only, on the page, the attachment forms and the edit."""
+    client = client_for(world.delegate)
+    response = client.post(reverse("documents:add", kwargs={"territory": "pointe-test", "space": "assemblee"}),
+                           {"title": "Lien", "kind": "report", "visibility": "public", "url": address})
+    assert response.status_code == 200
+    assert not Document.objects.exists()
+    with pytest.raises(DomainError) as refused:
+        services.document_add(space=world.assembly, by=world.delegate, title="Lien", url=address)
+    assert refused.value.field == "url"
+    document = services.document_add(space=world.assembly, by=world.delegate, title="Lien",
+                                      url="https://exemple.org/budget.pdf")
+    with pytest.raises(DomainError):
+        services.document_update(document=document, by=world.delegate, title="Lien", kind=document.kind,
+                                 visibility=document.visibility, url=address)
+    document.refresh_from_db()
+    assert document.url == "https://exemple.org/budget.pdf"

@@ -138,3 +138,38 @@ def test_the_proposal_page_reads_its_documents_in_a_fixed_number_of_queries(worl
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_notice_lists_only_the_agenda_documents_its_reader_may_see(world, client_for, monkeypatch):
+    """Review: the notice (its PDF, readable by anyone who sees a public meeting, and each person's
+    e-mail) listed every document of the agenda, the title and link of a members-only one included."""
+    from django.template.loader import render_to_string
+
+    from concertation.meetings import notice, pdf
+    from concertation.meetings.services import agenda
+
+    monkeypatch.setattr(pdf, "render_pdf", lambda template, context, *args, **kwargs: render_to_string(template, context).encode())
+    meeting = agenda.meeting_create(space=world.assembly, by=world.coordinator, title="Assemblée",
+                                    starts_at=_soon(), ends_at=_soon(hours=2))
+    item = agenda.item_add(meeting=meeting, by=world.coordinator, title="Budget", minutes_allotted=10)
+    shown = services.document_add(space=world.assembly, by=world.coordinator, title="Portrait public",
+                                  visibility="public", url="https://exemple.org/portrait")
+    secret = services.document_add(space=world.assembly, by=world.coordinator, title="Budget confidentiel",
+                                   visibility="space", url="https://exemple.org/lien-secret-du-budget")
+    item.documents.add(shown, secret)
+    agenda.meeting_convene(meeting=meeting, by=world.coordinator, base_url="https://concertation.example")
+    url = reverse("meetings:notice_pdf", kwargs={**T(world.assembly), "pk": meeting.pk})
+    anonymous = client_for(None).get(url)
+    assert anonymous.status_code == 200
+    body = anonymous.content.decode()
+    assert "Portrait public" in body
+    assert "Budget confidentiel" not in body and "lien-secret-du-budget" not in body
+    member = client_for(world.coordinator).get(url).content.decode()
+    assert "Budget confidentiel" in member and "lien-secret-du-budget" in member
+    # Each person's e-mail notice is read the same way.
+    items = [item]
+    outsider = notice.notice_context(meeting, items, viewer=world.outsider)
+    assert [document.title for _row_item, document, _url in outsider["documents"]] == ["Portrait public"]
+    for_member = notice.notice_for(meeting, world.coordinator, "notice")
+    assert {document.title for _row_item, document, _url in for_member["documents"]} == {
+        "Portrait public", "Budget confidentiel"}

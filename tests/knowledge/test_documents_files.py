@@ -206,6 +206,9 @@ def test_removing_a_document_from_an_item_keeps_it_in_the_library(world):
     ("../../etc/passwd", "passwd"),
     ('a"b\r\nc:d.txt', "a b c d.txt"),
     ("...", "document"),
+    ("facture\u202efdp.exe", "facturefdp.exe"),  # right-to-left override: would read « factureexe.pdf »
+    ("rap\u200bport\ufeff.pdf", "rapport.pdf"),  # zero-width space, BOM
+    ("\u2066\u202e", "document"),
     ("x" * 300 + ".pdf", "x" * 146 + ".pdf"),
 ])
 def test_download_names_are_cleaned_up(original, expected):

@@ -83,6 +83,10 @@ PRIVATE_MARK = "huis-clos"
 OTHER_MARK = "lointain"
 DRAFT_PROPOSAL_MARK = "ébauche"
 DRAFT_MEETING_MARK = "préparatifs"
+# A document of the public assembly's library that only its members see (visibility « space »),
+# joined to its agenda item, its open proposal and its plan's action: every page that lists what is
+# joined there (the notice and its PDF included) must leave it out for everyone else.
+MEMBERS_ONLY_MARK = "entre-membres"
 MISSING_ID = 987654321
 MISSING_SLUG = "nexiste-pas"
 MISSING_TOKEN = "jeton-qui-nexiste-pas-0123456789abcdefghij"
@@ -106,6 +110,18 @@ def _poll(space, author, title, now):
 
 def _at(day: date, hour: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+
+
+def members_only(w) -> None:
+    """The public assembly's members-only document, joined to its item, proposal and action."""
+    from concertation.knowledge.services.documents import document_add
+
+    o = w.public
+    o.members_only_document = document_add(
+        space=w.assembly, by=w.coordinator, title=f"Annexe {MEMBERS_ONLY_MARK}", visibility="space",
+        url=f"https://exemple.org/{MEMBERS_ONLY_MARK}")
+    for documents in (o.agenda_item.documents, o.open_proposal.documents, o.activity.documents):
+        documents.add(o.members_only_document)
 
 
 def populate(w, space, *, member, organization, runner, attendees, voter_key, tag: str) -> SimpleNamespace:
@@ -293,6 +309,7 @@ def build_matrix_world():
     w.missing = missing_objects(w, SimpleNamespace(pk=MISSING_ID, slug=MISSING_SLUG, territory=ghost_territory))
     w.missing_in_public = missing_objects(w, w.assembly)
     w.missing_in_group = missing_objects(w, w.group)
+    members_only(w)
     references(w)
     # Ids guessed across spaces, which must look missing too: the committee's objects under the
     # address of the working group (which the facilitator runs), the other territory's objects

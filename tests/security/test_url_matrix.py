@@ -44,6 +44,7 @@ from concertation.notifications.unsubscribe import make_token as unsubscribe_tok
 from tests.security.conftest import (
     DRAFT_MEETING_MARK,
     DRAFT_PROPOSAL_MARK,
+    MEMBERS_ONLY_MARK,
     OTHER_MARK,
     PRIVATE_MARK,
 )
@@ -67,6 +68,7 @@ SECRETS = {
     OTHER_MARK: ("foreigner", "admin"),                       # the other territory's
     f"{DRAFT_PROPOSAL_MARK} public": ("citizen", *RUNNERS),  # the public draft: its author, those who run the space
     f"{DRAFT_MEETING_MARK} public": RUNNERS,                  # the public meeting in preparation
+    MEMBERS_ONLY_MARK: ASSEMBLY,                              # the assembly's members-only document
 }
 
 
@@ -644,6 +646,8 @@ def test_get(matrix_world, client_as, name, variant, kind, expected):
     ("decisions:proposals", "public", "citizen", f"{DRAFT_PROPOSAL_MARK} public"),
     ("meetings:list", "public", "coordinator", f"{DRAFT_MEETING_MARK} public"),
     ("practices:list", "public", "delegate", PRIVATE_MARK),  # the committee member's own draft
+    ("meetings:notice_pdf", "public", "observer", MEMBERS_ONLY_MARK),  # the agenda's members-only document
+    ("decisions:proposal", "public", "citizen", MEMBERS_ONLY_MARK),
 ])
 def test_the_marks_show_where_they_may(matrix_world, client_as, name, variant, kind, mark):
     """The leak check of test_get is not empty: those who may see the objects do see their marks."""

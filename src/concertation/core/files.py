@@ -67,6 +67,9 @@ def safe_filename(name: str, default: str = "document") -> str:
     """The original name as a download name: no folders, no control or reserved characters, at most
     150 characters (the extension kept)."""
     base = unicodedata.normalize("NFC", (name or "").replace("\\", "/").rsplit("/", 1)[-1])
+    # Bidirectional controls and zero-width characters (Unicode « format », Cf) go: « facture\u202efdp.exe »
+    # would show as « factureexe.pdf » in the browser's download bar and in the library.
+    base = "".join(character for character in base if unicodedata.category(character) != "Cf")
     base = " ".join(_UNSAFE.sub(" ", base).split()).strip(" .")
     if len(base) > MAX_NAME_LENGTH:
         stem, ext = posixpath.splitext(base)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from concertation.core.files import extension
 
 SAMPLE = 8192
+MIMETYPE_READ = 100  # bytes of an OpenDocument's « mimetype » entry read to know its type
 
 
 class Refused(Exception):
@@ -73,7 +74,10 @@ def _zip_type(upload) -> FileType:
         with zipfile.ZipFile(upload) as archive:
             names = set(archive.namelist())
             if "mimetype" in names:
-                declared = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
+                # At most 100 bytes of the entry: its declared size is the uploader's word, and a few
+                # kilobytes of zip can inflate to gigabytes (a zip bomb named .odt).
+                with archive.open("mimetype") as entry:
+                    declared = entry.read(MIMETYPE_READ).decode("ascii", "replace").strip()
                 if declared in ODF_TYPES:
                     return ODF_TYPES[declared]
             if "[Content_Types].xml" in names:

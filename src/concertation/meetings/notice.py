@@ -5,11 +5,13 @@ answer links, and for the page printed to PDF."""
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from concertation.core import formatting
 from concertation.core.richtext import render_markdown
+from concertation.knowledge.selectors_documents import visible_among
 
 from . import ics
 from .followups import follow_ups_for_meeting, follow_ups_item
@@ -44,17 +46,21 @@ def rolled_follow_ups(meeting: Meeting, items) -> list:
     return list(follow_ups_for_meeting(meeting)) if follow_ups_item(items) is not None else []
 
 
-def notice_context(meeting: Meeting, items, *, base_url: str = "", follow_ups=None) -> dict:
+def notice_context(meeting: Meeting, items, *, viewer=None, base_url: str = "", follow_ups=None) -> dict:
     """What the notice shows, for the e-mail and the PDF (in the active language). ``follow_ups``:
     the follow-ups of earlier meetings when already read (``rolled_follow_ups``), listed under the
-    agenda's follow-ups item."""
+    agenda's follow-ups item. ``viewer``: whoever reads this notice (None: a signed-out visitor); the
+    items' documents are those this person may see (knowledge's rule), never the titles or links of
+    the others (a members-only document on the agenda of a public meeting)."""
+    viewer = viewer if viewer is not None else AnonymousUser()
     rows = []
     documents = []
     if follow_ups is None:
         follow_ups = rolled_follow_ups(meeting, items)
     review_item = follow_ups_item(items)
     for number, (item, start, end) in enumerate(schedule(items, meeting.starts_at), start=1):
-        item_documents = [(document, document_url(document, base_url, meeting)) for document in item.documents.all()]
+        item_documents = [(document, document_url(document, base_url, meeting))
+                          for document in visible_among(viewer, item.documents.all())]
         documents.extend((item, document, url) for document, url in item_documents)
         rows.append({"number": number, "item": item, "start": start, "end": end, "documents": item_documents,
                      "description_html": render_markdown(item.description),
@@ -83,7 +89,7 @@ def notice_for(meeting: Meeting, person, kind: str, *, base_url: str = "") -> di
     if kind not in KINDS:
         raise ValueError(kind)
     items = accepted_items(meeting)
-    context = notice_context(meeting, items, base_url=base_url,
+    context = notice_context(meeting, items, viewer=person, base_url=base_url,
                              follow_ups=[] if kind == "cancel" else rolled_follow_ups(meeting, items))
     context["kind"] = kind
     rsvp = Rsvp.objects.filter(meeting=meeting, person=person).first() if kind != "cancel" else None
@@ -101,10 +107,11 @@ def notice_ics(meeting: Meeting, person, *, cancel: bool, base_url: str = "") ->
     return ics.invitation_ics(meeting, person, items=accepted_items(meeting), base_url=base_url, cancel=cancel)
 
 
-def notice_pdf(meeting: Meeting, items, *, base_url: str = "") -> bytes:
-    """The notice with its agenda, printed to PDF by WeasyPrint (in the active language)."""
+def notice_pdf(meeting: Meeting, items, *, viewer=None, base_url: str = "") -> bytes:
+    """The notice with its agenda, printed to PDF by WeasyPrint (in the active language), as ``viewer``
+    may read it (None: a signed-out visitor)."""
     from .pdf import render_pdf
 
-    context = notice_context(meeting, items, base_url=base_url)
+    context = notice_context(meeting, items, viewer=viewer, base_url=base_url)
     context["language"] = translation.get_language()
     return render_pdf("meetings/pdf/notice.html", context)

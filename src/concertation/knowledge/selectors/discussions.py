@@ -21,6 +21,9 @@ from ..discussions_registry import DiscussionTarget
 from ..models import Comment
 
 INLINE_THREADS = 20  # top-level comments shown under the object itself (the most recent)
+# Replies shown under each of them there (the first ones): a thread with thousands of replies must not
+# weigh on the object's page, which everyone who sees the object opens; the rest is on the discussion's page.
+INLINE_REPLIES = 10
 PAGE_THREADS = 30  # per page of the discussion's own page
 
 # After markdown and nh3, a mention is plain escaped text: « @[Name] » (no « < » or « > » inside).
@@ -84,20 +87,24 @@ def _shown(comment: Comment, viewer, *, moderates: bool, commenting: bool, terri
 def thread(viewer, entry: DiscussionTarget, obj, *, page: int | str | None = None, inline: bool = False) -> dict:
     """The discussion of ``obj`` as ``viewer`` sees it (who may see ``obj`` is the caller's check).
 
-    ``inline``: the most recent INLINE_THREADS top-level comments, for the object's own page;
+    ``inline``: the most recent INLINE_THREADS top-level comments and the first INLINE_REPLIES replies
+    of each, for the object's own page (``more`` then leads to the discussion's page);
     otherwise one page of PAGE_THREADS, oldest first. Three queries whatever the size: the count,
     the top-level comments (with their authors), their replies (with theirs)."""
     territory_slug = entry.territory_of(obj).slug
     moderates = bool(entry.can_moderate(viewer, obj))
     commenting = bool(getattr(viewer, "is_authenticated", False) and entry.can_comment(viewer, obj))
-    replies = Prefetch("replies", queryset=Comment.objects.select_related("author").order_by("created_at", "pk"))
+    replies_queryset = Comment.objects.select_related("author").order_by("created_at", "pk")
+    if inline:
+        replies_queryset = replies_queryset[:INLINE_REPLIES]  # a sliced prefetch: one query still
+    replies = Prefetch("replies", queryset=replies_queryset, to_attr="shown_replies")  # a slice needs to_attr
     top = (Comment.objects.filter(target_kind=entry.kind, target_id=obj.pk, parent__isnull=True)
            .select_related("author").prefetch_related(replies))
     total = Comment.objects.filter(target_kind=entry.kind, target_id=obj.pk).count()
     page_obj = None
     if inline:
         rows = list(top.order_by("-created_at", "-pk")[:INLINE_THREADS])[::-1] if total else []
-        more = total > len(rows) + sum(len(row.replies.all()) for row in rows)
+        more = total > len(rows) + sum(len(row.shown_replies) for row in rows)
     else:
         page_obj = Paginator(top.order_by("created_at", "pk"), PAGE_THREADS).get_page(page)
         rows, more = list(page_obj.object_list), False
@@ -105,7 +112,7 @@ def thread(viewer, entry: DiscussionTarget, obj, *, page: int | str | None = Non
     for comment in rows:
         item = _shown(comment, viewer, moderates=moderates, commenting=commenting, territory_slug=territory_slug)
         item.replies = [_shown(reply, viewer, moderates=moderates, commenting=commenting, territory_slug=territory_slug)
-                        for reply in comment.replies.all()]
+                        for reply in comment.shown_replies]
         shown.append(item)
     urls = discussion_urls(territory_slug, entry.kind, obj.pk)
     return {

@@ -3,6 +3,8 @@ delete it. Every refusal happens before anything is stored: no row, no file on d
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -55,6 +57,24 @@ def _check_fields(*, title: str, kind: str, visibility: str) -> str:
     return title
 
 
+WEB_SCHEMES = ("http", "https")
+URL_LENGTH = 500
+
+
+def _check_url(url: str) -> str:
+    """A link document's address: a web address (http or https) only. Django's URL field also lets
+    ftp:// through, and the address is shown as a link to everyone who sees the document."""
+    url = (url or "").strip()
+    if url:
+        try:
+            URLValidator(schemes=list(WEB_SCHEMES))(url)
+        except ValidationError:
+            raise DomainError(_("« %(value)s » n'est pas une adresse web : elle commence par https://.") % {"value": url[:100]}, field="url") from None
+        if len(url) > URL_LENGTH:
+            raise DomainError(_("Cette adresse dépasse %(max)s caractères.") % {"max": URL_LENGTH}, field="url")
+    return url
+
+
 def _store_version(*, document: Document, by, file, checked) -> DocumentVersion:
     kind, filename = checked
     number = (document.versions.aggregate(top=Max("number"))["top"] or 0) + 1
@@ -77,7 +97,7 @@ def document_add(*, space, by, title: str, kind: str = Document.Kind.OTHER,
                  file=None) -> Document:
     """A new document of the space's library: a file (its version 1) or a link, not both."""
     title = _check_fields(title=title, kind=kind, visibility=visibility)
-    url = (url or "").strip()
+    url = _check_url(url)
     if bool(url) == bool(file):
         raise DomainError(_("Joignez un fichier ou indiquez un lien vers le document, pas les deux."),
                           field="file")
@@ -118,7 +138,7 @@ def document_update(*, document: Document, by, title: str, kind: str, visibility
     if document.url and url is not None:
         if not url.strip():
             raise DomainError(_("Indiquez le lien vers le document."), field="url")
-        values["url"] = url.strip()
+        values["url"] = _check_url(url)
     for name, value in values.items():
         if getattr(document, name) != value:
             setattr(document, name, value)

@@ -306,7 +306,7 @@ def cancel(request, territory, space, pk):
 def notice_pdf(request, territory, space, pk):
     space, meeting_obj = _load(request, territory, space, pk)
     items = [item for item in agenda_items(meeting_obj) if item.status == ItemStatus.ACCEPTED]
-    content = notice.notice_pdf(meeting_obj, items, base_url=_base_url(request))
+    content = notice.notice_pdf(meeting_obj, items, viewer=request.user, base_url=_base_url(request))
     response = HttpResponse(content, content_type="application/pdf")
     filename = f"convocation-{timezone.localtime(meeting_obj.starts_at):%Y-%m-%d}-{meeting_obj.pk}.pdf"
     response["Content-Disposition"] = f'inline; filename="{filename}"'
