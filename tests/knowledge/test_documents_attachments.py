@@ -101,6 +101,29 @@ def test_an_action_of_the_plan_joins_documents_from_its_page(world, client_for):
                                            {"action": "new", "title": "X", "url": "https://e.org"}).status_code == 404
 
 
+def test_reporting_on_an_action_is_no_right_to_add_to_its_spaces_library(world, client_for):
+    """The delegate of the lead organization who is not a member of the plan's space may report on the
+    action and join a document already there, not upload into that space's library."""
+    from tests.factories import DelegationFactory, MembershipFactory, OrganizationFactory, UserFactory
+
+    outside = OrganizationFactory(territory=world.territory, name="Organisme du chantier")
+    delegate = UserFactory(display_name="Personne déléguée du chantier")
+    DelegationFactory(membership=MembershipFactory(space=world.group, organization=outside), person=delegate)
+    plan = planning.plan_create(space=world.assembly, title="Plan", starts_on=date(2026, 1, 1),
+                                ends_on=date(2028, 12, 31))
+    strategy = planning.strategy_add(plan=plan, title="Informer")
+    activity = planning.activity_add(strategy=strategy, title="Clinique locataires", lead=outside)
+    kwargs = {**T(world.assembly), "plan": plan.pk, "item": activity.pk}
+    assert delegate.has_perm("planning.report_progress", activity)
+    client = client_for(delegate)
+    response = client.post(reverse("planning:activity_documents", kwargs=kwargs),
+                           {"action": "new", "title": "Affiche", "kind": "guide", "visibility": "public",
+                            "file": SimpleUploadedFile("affiche.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 20)},
+                           follow=True)
+    assert "Seuls les membres de l" in response.content.decode()
+    assert not Document.objects.filter(title="Affiche").exists() and not activity.documents.exists()
+
+
 def test_an_agenda_item_joins_a_library_document_from_its_form(world, client_for):
     from concertation.meetings.models import Meeting
     from concertation.meetings.services import agenda

@@ -47,6 +47,11 @@ def attachment_change(*, documents, space, by, action: str, document: int | None
         documents.add(chosen)
         return chosen
     if action == "new":
+        # Reporting on an activity is not a right to add to its space's library (a lead organization's
+        # delegate may not be a member of the plan's space).
+        if not by.has_perm("knowledge.add_document", space):
+            raise DomainError(_("Seuls les membres de l'espace ajoutent des documents à sa bibliothèque; "
+                                "joignez un document qui s'y trouve déjà."), field="file")
         created = services.document_add(space=space, by=by, title=title, file=file, url=url,
                                         kind=kind or Document.Kind.OTHER,
                                         visibility=visibility or Document.Visibility.SPACE)
