@@ -104,7 +104,12 @@ def test_an_action_of_the_plan_joins_documents_from_its_page(world, client_for):
 def test_reporting_on_an_action_is_no_right_to_add_to_its_spaces_library(world, client_for):
     """The delegate of the lead organization who is not a member of the plan's space may report on the
     action and join a document already there, not upload into that space's library."""
-    from tests.factories import DelegationFactory, MembershipFactory, OrganizationFactory, UserFactory
+    from tests.factories import (
+        DelegationFactory,
+        MembershipFactory,
+        OrganizationFactory,
+        UserFactory,
+    )
 
     outside = OrganizationFactory(territory=world.territory, name="Organisme du chantier")
     delegate = UserFactory(display_name="Personne déléguée du chantier")
@@ -122,6 +127,22 @@ def test_reporting_on_an_action_is_no_right_to_add_to_its_spaces_library(world, 
                            follow=True)
     assert "Seuls les membres de l" in response.content.decode()
     assert not Document.objects.filter(title="Affiche").exists() and not activity.documents.exists()
+
+
+def test_a_closed_proposals_documents_are_part_of_its_record(world, client_for):
+    proposal = proposal_of(world)
+    kept = services.document_add(space=world.assembly, by=world.coordinator, title="Annexe du vote", kind="report",
+                                 visibility="public", url="https://example.org/annexe")
+    proposal.documents.add(kept)
+    decisions.proposal_close(proposal=proposal)
+    client = client_for(world.coordinator)
+    url = reverse("decisions:proposal_documents", kwargs={**T(world.assembly), "pk": proposal.pk})
+    page = client.post(url, {"action": "detach", "document": kept.pk}, follow=True).content.decode()
+    assert "ses documents font partie de son dossier" in page
+    assert list(proposal.documents.all()) == [kept]
+    client.post(url, {"action": "new", "title": "Ajout tardif", "url": "https://example.org/tard"})
+    assert not Document.objects.filter(title="Ajout tardif").exists()
+    assert 'value="detach"' not in page  # no form offered
 
 
 def test_an_agenda_item_joins_a_library_document_from_its_form(world, client_for):

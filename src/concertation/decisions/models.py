@@ -137,6 +137,12 @@ class Proposal(BaseModel):
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
 
+    @property
+    def documents_may_change(self) -> bool:
+        """Documents are joined or taken off while the proposal is written and voted; once it is closed,
+        decided or withdrawn they are part of its record."""
+        return self.status in (self.Status.DRAFT, self.Status.OPEN)
+
     def accepting_ballots(self, now=None) -> bool:
         now = now or timezone.now()
         return (

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from concertation.core.errors import DomainError
@@ -21,6 +22,8 @@ def proposal_documents(request, territory, space, pk):
     space_obj, proposal = _load(request, territory, space, pk, for_page=False)
     require(request.user, "knowledge.add_document", space_obj)
     try:
+        if not proposal.documents_may_change:
+            raise DomainError(_("Cette proposition est fermée : ses documents font partie de son dossier."))
         message = change_from_request(request, documents=proposal.documents, space=space_obj)
     except DomainError as error:
         messages.error(request, str(error.message))
