@@ -791,7 +791,7 @@ def step_recusals(ctx: Context) -> dict:
 
 
 def step_comments(ctx: Context) -> dict:
-    from concertation.decisions.models import Comment
+    from concertation.knowledge.models import Comment  # one discussion model since issue 15
 
     rng = ctx.rng
     discussed = [p for p in ctx.proposals if p.status != "draft"]
@@ -800,8 +800,9 @@ def step_comments(ctx: Context) -> dict:
     for n in range(ctx.scale.comments):
         proposal = discussed[n % 2] if n < min(60, ctx.scale.comments // 4) else rng.choice(discussed)
         authors = ctx.members.get(proposal.space_id) or [ctx.coordinator.pk]
-        comments.append(Comment(proposal=proposal, author_id=rng.choice(authors),
-                                body=" ".join(rng.sample(COMMENTS, rng.randint(1, 3))), version=1))
+        comments.append(Comment(territory=ctx.territory, space_id=proposal.space_id, target_kind="proposal",
+                                target_id=proposal.pk, author_id=rng.choice(authors), target_version=1,
+                                body=" ".join(rng.sample(COMMENTS, rng.randint(1, 3)))))
     bulk(Comment, comments)
     return {"comments": len(comments)}
 

@@ -308,7 +308,8 @@ def choose_members(count: int, seed: int) -> tuple[list[Member], dict]:
                 proposal_paths.append(path)
                 if pk in votable:
                     member.proposals.append((path, reverse("decisions:vote", kwargs=kw(s, pk=pk)), pk))
-                member.comment_on.append((path, reverse("decisions:comment_add", kwargs=kw(s, pk=pk)), pk))
+                member.comment_on.append((path, reverse("discussions:thread", kwargs={
+                    "territory": t, "kind": "proposal", "object_id": pk}), pk))
             proposal_paths += [reverse("decisions:proposal", kwargs=kw(s, pk=pk)) for pk in others_of[s][:2]]
         p["proposal"] = proposal_paths
         if role == "facilitator" and live is not None:
@@ -579,7 +580,8 @@ def check_writes(writes: list[dict]) -> dict:
     """Each accepted write looked up in the database."""
     from django.db.models import Q
 
-    from concertation.decisions.models import Ballot, Comment, Participation
+    from concertation.decisions.models import Ballot, Participation
+    from concertation.knowledge.models import Comment
     from concertation.meetings.models import Attendance
 
     final_status: dict[tuple[int, int], str] = {}
@@ -598,8 +600,8 @@ def check_writes(writes: list[dict]) -> dict:
                                or Participation.objects.filter(proposal_id=p, person_id=who).exists())
         elif kind == "comment":
             for w in accepted:
-                stored += Comment.objects.filter(proposal_id=w["proposal"], author_id=w["person_id"],
-                                                 body=w["body"]).exists()
+                stored += Comment.objects.filter(target_kind="proposal", target_id=w["proposal"],
+                                                 author_id=w["person_id"], body=w["body"]).exists()
         else:
             current = {(a.meeting_id, a.person_id): a.status for a in Attendance.objects.filter(
                 meeting_id__in={m for m, _p in final_status}, person_id__in={p for _m, p in final_status})}
