@@ -146,3 +146,19 @@ def test_the_weekly_digest_is_the_default_for_documents():
     assert registry.category("documents").default == "weekly"
     assert registry.event("knowledge.mention").category == "mentions"
     assert registry.category("mentions").default == "immediate"
+
+
+def test_a_document_narrowed_since_is_no_longer_shown_nor_sent_to_who_may_not_see_it(world, grid, client):
+    """Told while it was open to the territory; narrowed to the space's members before the weekly
+    digest: the member of another space no longer reads its title, in the centre or by e-mail."""
+    from concertation.knowledge.models import Document
+
+    document = a_document(world, visibility="territory", by=grid["author"])
+    theirs = Notification.objects.get(event="knowledge.document_added", recipient=grid["other_space"])
+    client.force_login(grid["other_space"])
+    assert "Bilan du chantier" in client.get("/moi/notifications/").content.decode()
+    Document.objects.filter(pk=document.pk).update(visibility="space")
+    assert "Bilan du chantier" not in client.get("/moi/notifications/").content.decode()
+    assert notification_email(theirs) is None
+    mine = Notification.objects.get(event="knowledge.document_added", recipient=grid["space_member"])
+    assert notification_email(mine) is not None  # a member of the space still sees it

@@ -29,6 +29,7 @@ from .models import DigestDelivery, DigestRun, Notification
 from .preferences import preferences_of
 from .selectors import line_of
 from .urls_absolute import absolute
+from .visibility import still_visible
 
 logger = logging.getLogger("concertation")
 BATCH_SIZE = 200
@@ -72,7 +73,7 @@ def digest_email(person, period: str, notifications, objects):
     with translation.override(language):
         for notification in notifications:
             context = restore(notification.context, objects)
-            if has_deleted(context):
+            if has_deleted(context) or not still_visible(notification, context, person):
                 continue
             items.append((notification, line_of(notification, context, person)))
     if not items:
@@ -194,6 +195,9 @@ def retry_due_digests(now=None) -> int:
     sent = 0
     with get_connection() as connection:
         for delivery in due:
+            if not delivery.person.is_active or not delivery.person.email:  # deactivated or erased since
+                DigestDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=None, last_error="no recipient")
+                continue
             taken = DigestDelivery.objects.filter(pk=delivery.pk, sent_at__isnull=True,
                                                   next_attempt_at=delivery.next_attempt_at).update(
                 next_attempt_at=None, claimed_at=now)

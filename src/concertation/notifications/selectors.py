@@ -12,6 +12,7 @@ from . import registry
 from .context import has_deleted, load_objects, restore
 from .email import render_text
 from .models import Notification
+from .visibility import still_visible
 
 PAGE_SIZE = 50
 
@@ -25,6 +26,7 @@ class Item:
     notification: Notification
     line: str
     deleted: bool
+    hidden: bool = False  # the person may no longer see what it names: no line, no link, no group
 
     @property
     def unread(self) -> bool:
@@ -52,6 +54,9 @@ def items_of(notifications, person) -> list[Item]:
     items = []
     for notification in notifications:
         context = restore(notification.context, objects)
+        if not has_deleted(context) and not still_visible(notification, context, person):
+            items.append(Item(notification, "", False, hidden=True))
+            continue
         items.append(Item(notification, line_of(notification, context, person), has_deleted(context)))
     return items
 
