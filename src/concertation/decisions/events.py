@@ -21,7 +21,7 @@ def register() -> None:
                    visible=proposal_visible)
     register_event("decisions.closing_soon", category="proposals", label=_("Vote qui se termine bientôt"),
                    template="decisions/notifications/closing_soon",
-                   visible=proposal_visible)
+                   visible=proposal_visible, still_due=reminder_still_due)
     register_event("decisions.decided", category="proposals", label=_("Décision inscrite"),
                    template="decisions/notifications/decided",
                    visible=proposal_visible)
@@ -39,6 +39,15 @@ def proposal_visible(person, context) -> bool:
         return False
     access = access_for(person)
     return proposal.status != "draft" or proposal.author_id == person.pk or access.facilitates(space)
+
+
+def reminder_still_due(notification) -> bool:
+    """A reminder leaves only while its vote is open (a retry, or a worker that came late, after the
+    closing would ask people to vote on a closed proposal)."""
+    from .models import Proposal
+
+    ref = (notification.context or {}).get("proposal") or {}
+    return Proposal.objects.filter(pk=ref.get("pk"), status="open").exists()
 
 
 def proposal_path(proposal) -> str:

@@ -1,6 +1,6 @@
 """Hostile input in the real events' contexts (a proposal's title, a decision's outcome, a follow-up,
 an announcement): one-line subjects where a CR/LF cannot add a header, HTML parts where the
-payloads stay text, plain-text parts with no markup of ours, and the centre escaped once."""
+payloads stay text, plain-text parts with no markup of ours, and the centre escaped once. And a reminder that comes late (the vote closed) is not sent."""
 
 from __future__ import annotations
 
@@ -62,3 +62,23 @@ def test_the_centre_shows_the_events_hostile_text_escaped_once(told_everything, 
     main = page[page.index("<main"):page.index("</main>")]
     assert "&lt;script&gt;" in main and "&amp;lt;" not in main
     assert "<script>window" not in main and "<img src=x" not in main
+
+
+def test_a_reminder_the_worker_comes_to_after_the_vote_closed_is_not_sent(world, cast):  # noqa: F811
+    from django.core import mail
+
+    from concertation.decisions import tasks as decision_tasks
+    from concertation.notifications.delivery import deliver
+    from concertation.notifications.models import Delivery
+
+    now = timezone.now()
+    proposal = decisions.proposal_create(space=world.assembly, author=cast["citizen"], title="Appui")
+    decisions.proposal_open(proposal=proposal, by=cast["delegate"], now=now - timedelta(hours=1),
+                            closes_at=now + timedelta(hours=20))
+    assert decision_tasks.send_reminders_now(proposal.pk) >= 1
+    decisions.proposal_close(proposal=proposal)
+    mail.outbox.clear()
+    deliver(Notification.objects.filter(event="decisions.closing_soon").values_list("pk", flat=True))
+    assert not any(m.subject.startswith("Rappel") or m.subject.startswith("Reminder") for m in mail.outbox)
+    assert set(Delivery.objects.filter(notification__event="decisions.closing_soon")
+               .values_list("last_error", flat=True)) == {"no longer due"}
