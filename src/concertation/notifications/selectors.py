@@ -17,8 +17,16 @@ from .visibility import still_visible
 PAGE_SIZE = 50
 
 
-def unread_count(person) -> int:
-    return Notification.objects.filter(recipient=person, read_at__isnull=True).count()
+UNREAD_SHOWN = 99  # the header says « 99+ » beyond: it counts no further, on every page
+
+
+def unread_count(person, *, up_to: int | None = None) -> int:
+    """How many unread; with ``up_to``, counting stops past it (a bounded query for the header of
+    every page, whatever a person who rarely signs in has piled up)."""
+    unread = Notification.objects.filter(recipient=person, read_at__isnull=True)
+    if up_to is not None:
+        return unread.order_by()[:up_to + 1].count()
+    return unread.count()
 
 
 @dataclass
