@@ -37,8 +37,8 @@ def private_space():
     return space, coordinator, member
 
 
-def announce(space, coordinator, title=SECRET):
-    return announcement_send(space=space, by=coordinator, title=title, body="Détails réservés aux membres.")
+def announce(space, coordinator, title=SECRET, now=None):
+    return announcement_send(space=space, by=coordinator, title=title, body="Détails réservés aux membres.", now=now)
 
 
 def remove(space, member):
@@ -95,7 +95,7 @@ def test_a_centre_of_hidden_and_shown_notifications_costs_the_same_few_queries(c
                                                                              django_assert_max_num_queries):
     space, coordinator, member = private_space
     for number in range(60):
-        announce(space, coordinator, title=f"Annonce {number}")
+        announce(space, coordinator, title=f"Annonce {number}", now=timezone.now() - timedelta(days=60 - number))
     client.force_login(member)
     with django_assert_max_num_queries(16):
         client.get(CENTRE)
