@@ -17,7 +17,6 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from concertation.accounts import privacy
 from concertation.core.richtext import render_markdown
 from concertation.notifications.api import Group, notify, register_event
 from concertation.spaces.events import space_visible
@@ -81,7 +80,9 @@ def notify_mentions(comment, mentions, entry, obj) -> int:
         person = mention.person
         sent += notify("knowledge.mention", recipients=[person], actor=comment.author,
                        once_key=f"comment:{comment.pk}", link=link, group=group, context={
-                           "author_name": privacy.display_name_for(comment.author, person),
+                           # The author as a person, named when shown (accounts/privacy.py): an
+                           # erased account's name then goes from every notification too.
+                           "author": comment.author,
                            "object_label": label, "excerpt": text, "place": group.label,
                            **({"space": space} if space is not None else {})})
     from .models import Mention
@@ -117,5 +118,5 @@ def notify_document_added(document, *, by=None) -> int:
     return notify("knowledge.document_added", recipients=recipients, actor=by, once_key=f"document:{document.pk}",
                   link=document_url(document), group=space_group(space), context={
                       "document": document, "space": space, "title": document.title, "space_name": space.name,
-                      "author_name": privacy.display_name_for(by, recipients[0]) if getattr(by, "pk", None) else "",
+                      "author": by if getattr(by, "pk", None) else None,
                   })
