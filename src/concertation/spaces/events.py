@@ -42,12 +42,6 @@ def space_group(space) -> Group:
                  link=reverse("spaces:space", kwargs={"territory": space.territory.slug, "space": space.slug}))
 
 
-def _holder_name(assignment) -> str:
-    if assignment.person_id and assignment.organization_id:
-        return f"{assignment.person} ({assignment.organization})"
-    return str(assignment.person or assignment.organization or "")
-
-
 def terms_ending_sweep(now) -> int:
     """Once a day: each current term that ends within 30 days, to its holder and to the space's
     coordinators — once per end date (a term extended and ending again is announced again)."""
@@ -73,6 +67,7 @@ def terms_ending_sweep(now) -> int:
                        once_key=f"term:{assignment.pk}:{assignment.end.isoformat()}",
                        link=reverse("spaces:roles", kwargs={"territory": space.territory.slug, "space": space.slug}),
                        group=space_group(space),
-                       context={"assignment": assignment, "space": space, "holder": _holder_name(assignment),
-                                "role_name": assignment.role.name})
+                       # The holder is named at render from the assignment (an erased person's
+                       # name is not kept as text in the coordinators' notifications).
+                       context={"assignment": assignment, "space": space, "role_name": assignment.role.name})
     return told
