@@ -145,3 +145,11 @@ def test_the_headers_count_stops_at_99_and_its_query_is_bounded(client):
     (count,) = [q["sql"] for q in queries if "notifications_notification" in q["sql"] and "COUNT" in q["sql"]]
     assert "LIMIT 100" in count
     assert "120 notifications non lues" in client.get(CENTRE).content.decode()
+
+
+@pytest.mark.parametrize("page", ["9" * 40, "-3", "abc", "1e9"])
+def test_any_page_number_answers_a_page_not_an_error(client, page):
+    me = UserFactory()
+    tell(me, "a")
+    client.force_login(me)
+    assert client.get(f"{CENTRE}?page={page}").status_code == 200

@@ -13,10 +13,12 @@ from .forms import PreferencesForm
 from .preferences import choices_of
 from .unsubscribe import read_token
 
+LAST_PAGE = 10_000  # 500 000 notifications; a page number past the database's integers was an error 500
+
 
 def _page_number(request) -> int:
     try:
-        return max(int(request.GET.get("page", "1")), 1)
+        return min(max(int(request.GET.get("page", "1")), 1), LAST_PAGE)
     except ValueError:
         return 1
 
