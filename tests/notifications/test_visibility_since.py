@@ -103,3 +103,24 @@ def test_a_centre_of_hidden_and_shown_notifications_costs_the_same_few_queries(c
     with django_assert_max_num_queries(16):
         page = client.get(CENTRE).content.decode()
     assert "Annonce 59" not in page
+
+
+def test_a_meetings_news_follows_who_may_see_the_meeting(private_space):
+    """The hook of the meetings' events: members see a convened meeting, not a draft; whoever runs
+    the meeting is told even without a seat in the space (the notice's recipients); a removed
+    member sees nothing."""
+    from concertation.meetings.events import meeting_visible
+    from concertation.spaces.access import forget_access
+    from tests.factories import MeetingFactory
+
+    space, coordinator, member = private_space
+    runner = UserFactory()
+    meeting = MeetingFactory(space=space, status="convened", facilitator=runner)
+    context = {"meeting": meeting, "space": space}
+    assert meeting_visible(member, context) and meeting_visible(runner, context)
+    meeting.status = "draft"
+    assert not meeting_visible(member, context) and meeting_visible(coordinator, context)
+    meeting.status = "convened"
+    remove(space, member)
+    forget_access(member)
+    assert not meeting_visible(member, context)
