@@ -60,3 +60,20 @@ def test_the_centres_posts_need_their_csrf_token():
         assert client.post(url, {"proposals": "never"}).status_code == 403, url
     notification.refresh_from_db()
     assert notification.read_at is None and not person.notification_preferences.exists()
+
+
+def test_a_digest_that_crashes_does_not_hold_back_the_retries(monkeypatch):
+    from concertation.notifications import schedule
+
+    person = UserFactory()
+    notify("tests.happened", recipients=[person], context={"title": "x"})
+    monkeypatch.setattr(EmailBackend, "send_messages", refuse)
+    deliver(Notification.objects.values_list("pk", flat=True))
+    monkeypatch.undo()
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("digest crashed midway")
+
+    monkeypatch.setattr(schedule, "run_digests", crash)
+    result = schedule.run_due(timezone.now() + timedelta(minutes=5))
+    assert result["retried"] == 1 and [m.to for m in mail.outbox] == [[person.email]]
