@@ -6,7 +6,9 @@ A run is idempotent and resumable: its cut-off (``until``) is stored once (Diges
 person's digest is claimed (DigestDelivery, unique on person, period and period key) before it is
 sent. A run started twice, or restarted after a crash, skips the claimed people: nobody receives a
 digest twice. People are taken in batches; the queries of a batch do not grow with its size except
-one small update per e-mail sent (see benchmarks/digest.py)."""
+one small update per e-mail sent, and one query per person whose digest names an event with a
+``visible`` hook (the person's access summary, spaces/access.py: what they may still see; see
+benchmarks/digest.py)."""
 
 from __future__ import annotations
 
