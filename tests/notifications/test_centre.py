@@ -153,3 +153,17 @@ def test_any_page_number_answers_a_page_not_an_error(client, page):
     tell(me, "a")
     client.force_login(me)
     assert client.get(f"{CENTRE}?page={page}").status_code == 200
+
+
+def test_marking_one_read_on_a_later_page_stays_on_that_page(client):
+    me = UserFactory()
+    for n in range(60):
+        tell(me, f"n{n:02d}")
+    oldest = Notification.objects.get(context__title="n00")
+    client.force_login(me)
+    page = client.get(f"{CENTRE}?page=2").content.decode()
+    assert f'hx-post="{CENTRE}{oldest.pk}/lu/?page=2"' in page
+    fragment = client.post(f"{CENTRE}{oldest.pk}/lu/?page=2", headers={"HX-Request": "true"}).content.decode()
+    assert "n00" in fragment and "n59" not in fragment  # page 2, not page 1
+    response = client.post(f"{CENTRE}{oldest.pk}/lu/?page=2")
+    assert response["Location"] == f"{CENTRE}?page=2"

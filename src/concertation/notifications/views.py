@@ -35,7 +35,8 @@ def _back_to_centre(request):
     if request.htmx:
         context = selectors.centre(request.user, page=_page_number(request))
         return render(request, "notifications/centre.html#list", context)
-    return HttpResponseRedirect(reverse("notifications:centre"))
+    page = _page_number(request)  # back to the page the person was reading
+    return HttpResponseRedirect(reverse("notifications:centre") + (f"?page={page}" if page > 1 else ""))
 
 
 @login_required
