@@ -57,7 +57,7 @@ def test_a_mentioned_person_who_may_see_gets_one_notification_and_one_email(worl
     assert row.recipient == world.coordinator and row.category == "mentions"
     assert row.link.endswith(f"/documents/{document.pk}/#commentaire-{comment.pk}")
     assert row.group_key == f"space:{world.committee.pk}"
-    assert row.context["author_name"] == "Dalia Delegate" and row.context["object_label"] == "Bilan du chantier"
+    assert row.context["author"]["pk"] == world.delegate.pk and row.context["object_label"] == "Bilan du chantier"
     assert "<" not in row.context["excerpt"] and "le bilan complet" in row.context["excerpt"]
     assert [message.to for message in mail.outbox] == [[world.coordinator.email]]
     assert "Dalia Delegate" in mail.outbox[0].subject
@@ -146,3 +146,39 @@ def test_the_weekly_digest_is_the_default_for_documents():
     assert registry.category("documents").default == "weekly"
     assert registry.event("knowledge.mention").category == "mentions"
     assert registry.category("mentions").default == "immediate"
+
+
+def test_a_document_narrowed_since_is_no_longer_shown_nor_sent_to_who_may_not_see_it(world, grid, client):
+    """Told while it was open to the territory; narrowed to the space's members before the weekly
+    digest: the member of another space no longer reads its title, in the centre or by e-mail."""
+    from concertation.knowledge.models import Document
+
+    document = a_document(world, visibility="territory", by=grid["author"])
+    theirs = Notification.objects.get(event="knowledge.document_added", recipient=grid["other_space"])
+    client.force_login(grid["other_space"])
+    assert "Bilan du chantier" in client.get("/moi/notifications/").content.decode()
+    Document.objects.filter(pk=document.pk).update(visibility="space")
+    assert "Bilan du chantier" not in client.get("/moi/notifications/").content.decode()
+    assert notification_email(theirs) is None
+    mine = Notification.objects.get(event="knowledge.document_added", recipient=grid["space_member"])
+    assert notification_email(mine) is not None  # a member of the space still sees it
+
+
+def test_an_erased_authors_name_goes_from_the_notifications_that_named_them(world, client):
+    """Erasing one's account (Law 25) takes one's name out of other people's notifications too: it is
+    not kept as text in them (the centre, the e-mail, the database)."""
+    from concertation.accounts.services import user_erase
+
+    named(world)
+    document = a_document(world, space=world.committee, visibility="space", by=world.delegate)
+    post(document, world.delegate, "À relire, @[Camille Coordination].", kind="document")
+    row = Notification.objects.get(event="knowledge.mention")
+    client.force_login(world.coordinator)
+    assert "Dalia Delegate" in client.get("/moi/notifications/").content.decode()
+    user_erase(user=world.delegate, by=world.delegate)
+    row.refresh_from_db()
+    assert "Dalia" not in str(row.context)
+    assert "Dalia" not in str(list(Notification.objects.values_list("context", flat=True)))
+    assert "Dalia Delegate" not in client.get("/moi/notifications/").content.decode()
+    message = notification_email(row)
+    assert "Dalia" not in message.subject and "Dalia" not in message.body

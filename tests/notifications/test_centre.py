@@ -127,3 +127,43 @@ def test_an_event_without_its_line_shows_its_label(client):
     notify("tests.lineless", recipients=[me], context={})
     client.force_login(me)
     assert "Sans ligne" in client.get(CENTRE).content.decode()
+
+
+def test_the_headers_count_stops_at_99_and_its_query_is_bounded(client):
+    """A person who rarely signs in and has piled up notifications: every page's header counts no
+    further than « 99+ » (a COUNT over at most 100 rows), the centre says how many exactly."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    me = UserFactory()
+    Notification.objects.bulk_create([Notification(recipient=me, event="tests.happened", category="proposals",
+                                                   context={"title": str(n)}) for n in range(120)])
+    client.force_login(me)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/").content.decode()
+    assert 'class="badge badge-count">99+<' in page
+    (count,) = [q["sql"] for q in queries if "notifications_notification" in q["sql"] and "COUNT" in q["sql"]]
+    assert "LIMIT 100" in count
+    assert "120 notifications non lues" in client.get(CENTRE).content.decode()
+
+
+@pytest.mark.parametrize("page", ["9" * 40, "-3", "abc", "1e9"])
+def test_any_page_number_answers_a_page_not_an_error(client, page):
+    me = UserFactory()
+    tell(me, "a")
+    client.force_login(me)
+    assert client.get(f"{CENTRE}?page={page}").status_code == 200
+
+
+def test_marking_one_read_on_a_later_page_stays_on_that_page(client):
+    me = UserFactory()
+    for n in range(60):
+        tell(me, f"n{n:02d}")
+    oldest = Notification.objects.get(context__title="n00")
+    client.force_login(me)
+    page = client.get(f"{CENTRE}?page=2").content.decode()
+    assert f'hx-post="{CENTRE}{oldest.pk}/lu/?page=2"' in page
+    fragment = client.post(f"{CENTRE}{oldest.pk}/lu/?page=2", headers={"HX-Request": "true"}).content.decode()
+    assert "n00" in fragment and "n59" not in fragment  # page 2, not page 1
+    response = client.post(f"{CENTRE}{oldest.pk}/lu/?page=2")
+    assert response["Location"] == f"{CENTRE}?page=2"

@@ -291,3 +291,22 @@ def test_the_scheduler_runs_the_sweeps_of_the_apps_once_a_day(world, cast):
     assert told(cast, "meetings.followup_overdue") == {"delegate"}
     assert told(cast, "spaces.term_ending") == {"citizen", "space_coordinator", "territory_coordinator"}
     assert Notification.objects.filter(event="spaces.term_ending").count() == 3
+
+
+def test_a_term_endings_notice_names_the_holder_at_render_not_from_a_copy(world, cast):
+    """The coordinators read the holder's name in the e-mail; erased since, the holder is no longer
+    named there, nor kept as text in the coordinators' notifications."""
+    from concertation.accounts.services import user_erase
+
+    today = timezone.localdate()
+    cast["delegate"].display_name = "Dominique Délégation"
+    cast["delegate"].save()
+    role = RoleFactory(space=world.assembly, name="Trésorerie", kind=Role.Kind.OTHER)
+    RoleAssignmentFactory(role=role, person=cast["delegate"], start=today - timedelta(days=300),
+                          end=today + timedelta(days=12))
+    space_events.terms_ending_sweep(timezone.now())
+    row = Notification.objects.get(event="spaces.term_ending", recipient=cast["space_coordinator"])
+    assert "Dominique Délégation" in notification_email(row).body
+    user_erase(user=cast["delegate"], by=cast["delegate"])
+    row.refresh_from_db()
+    assert "Dominique" not in str(row.context) and "Dominique" not in notification_email(row).body

@@ -93,3 +93,29 @@ def test_a_digests_link_turns_off_what_that_digest_held(client):
 def test_an_inactive_account_is_refused(client):
     person = UserFactory(is_active=False)
     assert client.post(url(make_token(person, "minutes"))).status_code == 400
+
+
+@pytest.mark.parametrize("category", ["account", "invitations", "nonsense", "digest:monthly"])
+def test_a_signed_link_for_what_cannot_be_turned_off_is_refused(client, category):
+    person = UserFactory()
+    token = signing.dumps([person.pk, category], salt=SALT, compress=False)
+    assert client.get(url(token)).status_code == 400
+    assert client.post(url(token)).status_code == 400
+    assert Preference.objects.count() == 0
+
+
+def test_the_pages_never_show_whose_link_it_is(client):
+    person = UserFactory(email="personne.secrete@example.org", display_name="Nom Secret")
+    token = make_token(person, "minutes")
+    for response in (client.get(url(token)), client.head(url(token)), client.post(url(token))):
+        assert response.status_code == 200
+        assert b"personne.secrete" not in response.content and b"Nom Secret" not in response.content
+    assert deliveries(person)["minutes"] == registry.NEVER
+
+
+def test_a_link_of_one_signing_purpose_does_not_unsubscribe(client):
+    """A value signed for something else with the same key (another salt) is not a link."""
+    person = UserFactory()
+    other = signing.dumps([person.pk, "minutes"], compress=False)  # default salt
+    assert client.post(url(other)).status_code == 400
+    assert Preference.objects.count() == 0

@@ -157,3 +157,40 @@ def test_the_pages_have_a_bounded_query_count(world, client, count, django_asser
         assert client.get(page(world.assembly)).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(list_page(world.assembly)).status_code == 200
+
+
+def test_a_space_publishes_a_few_announcements_a_day_and_the_next_is_refused_without_a_sound(world, client):
+    """A coordinator who sends 100 announcements: 5 in 24 hours leave, the rest are refused and tell
+    no one (each would be an e-mail to every member); the next day, one may be sent again."""
+    from concertation.spaces.announcements import PER_SPACE_PER_DAY
+
+    now = timezone.now()
+    for n in range(PER_SPACE_PER_DAY):
+        announcement_send(space=world.assembly, by=world.coordinator, title=f"Nouvelle {n}", body="Texte.", now=now)
+    told = Notification.objects.count()
+    with pytest.raises(DomainError) as refused:
+        announcement_send(space=world.assembly, by=world.coordinator, title="Une de trop", body="Texte.", now=now)
+    assert refused.value.code == "rate_limited"
+    assert Notification.objects.count() == told and not Announcement.objects.filter(title="Une de trop").exists()
+    client.force_login(world.coordinator)
+    response = post(client, world.assembly, title="Encore une", body="Texte.")
+    assert response.status_code == 400 and not Announcement.objects.filter(title="Encore une").exists()
+    announcement_send(space=world.group, by=world.coordinator, title="Autre espace", body="Texte.", now=now)
+    announcement_send(space=world.assembly, by=world.coordinator, title="Le lendemain", body="Texte.",
+                      now=now + timedelta(hours=25))
+
+
+def test_a_territory_receives_few_territory_wide_announcements_a_day(world):
+    from concertation.spaces.announcements import TERRITORY_WIDE_PER_DAY
+
+    now = timezone.now()
+    spaces = [world.assembly, world.group]
+    for n in range(TERRITORY_WIDE_PER_DAY):
+        announcement_send(space=spaces[n % 2], by=world.coordinator, title=f"À tous {n}", body="Texte.",
+                          whole_territory=True, now=now)
+    with pytest.raises(DomainError) as refused:
+        announcement_send(space=world.group, by=world.coordinator, title="À tous encore", body="Texte.",
+                          whole_territory=True, now=now)
+    assert refused.value.field == "whole_territory"
+    # to the space's own members it still goes
+    announcement_send(space=world.group, by=world.coordinator, title="Aux membres", body="Texte.", now=now)

@@ -643,3 +643,20 @@ def test_the_signal_ignores_a_revoked_invitation(space, coordinator, rf):
     request.session = {"invitation_token": invitation.token}
     assert signals_invitations.verify_invited_email(request=request, user=user) is False
     assert not EmailAddress.objects.get(user=user).verified
+
+
+def test_an_inviter_without_a_name_is_not_given_away_by_their_address(space, immediate_tasks,
+                                                                       django_capture_on_commit_callbacks):
+    """The invitation goes to whatever address was typed: it names the inviter by the name they gave,
+    never by their own e-mail address."""
+    from concertation.spaces import invitations
+
+    nameless = UserFactory(display_name="", email="adresse.personnelle@example.org")
+    space.territory.coordinators.add(nameless)
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = invitations.invitation_create(space=space, email="inconnue@example.org", by=nameless)
+        invitations.invitation_send(invitation=invitation, base_url="http://testserver")
+    (message,) = mail.outbox
+    html = message.alternatives[0][0]
+    assert "adresse.personnelle" not in message.body and "adresse.personnelle" not in html
+    assert "Vous êtes invitée ou invité à rejoindre" in message.body

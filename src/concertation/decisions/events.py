@@ -17,11 +17,37 @@ from .register import quote
 
 def register() -> None:
     register_event("decisions.opened", category="proposals", label=_("Vote ouvert"),
-                   template="decisions/notifications/opened")
+                   template="decisions/notifications/opened",
+                   visible=proposal_visible)
     register_event("decisions.closing_soon", category="proposals", label=_("Vote qui se termine bientôt"),
-                   template="decisions/notifications/closing_soon")
+                   template="decisions/notifications/closing_soon",
+                   visible=proposal_visible, still_due=reminder_still_due)
     register_event("decisions.decided", category="proposals", label=_("Décision inscrite"),
-                   template="decisions/notifications/decided")
+                   template="decisions/notifications/decided",
+                   visible=proposal_visible)
+
+
+def proposal_visible(person, context) -> bool:
+    """The events' ``visible`` hook: the person still sees the proposal (its space, and a proposal
+    taken back to draft is its author's and its facilitators' only) — checked again when the
+    notification is shown or sent, without a query once the person's access is known."""
+    from concertation.spaces.access import access_for
+    from concertation.spaces.events import space_visible
+
+    proposal, space = context.get("proposal"), context.get("space")
+    if not space_visible(person, context) or proposal is None:
+        return False
+    access = access_for(person)
+    return proposal.status != "draft" or proposal.author_id == person.pk or access.facilitates(space)
+
+
+def reminder_still_due(notification) -> bool:
+    """A reminder leaves only while its vote is open (a retry, or a worker that came late, after the
+    closing would ask people to vote on a closed proposal)."""
+    from .models import Proposal
+
+    ref = (notification.context or {}).get("proposal") or {}
+    return Proposal.objects.filter(pk=ref.get("pk"), status="open").exists()
 
 
 def proposal_path(proposal) -> str:

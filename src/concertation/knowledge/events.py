@@ -17,18 +17,37 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from concertation.accounts import privacy
 from concertation.core.richtext import render_markdown
 from concertation.notifications.api import Group, notify, register_event
+from concertation.spaces.events import space_visible
 
 EXCERPT_LENGTH = 200
 
 
 def register() -> None:
     register_event("knowledge.mention", category="mentions", label=_("Mention dans un commentaire"),
-                   template="knowledge/notifications/mention")
+                   template="knowledge/notifications/mention", visible=space_visible)
     register_event("knowledge.document_added", category="documents", label=_("Document ajouté"),
-                   template="knowledge/notifications/document_added")
+                   template="knowledge/notifications/document_added", visible=document_visible)
+
+
+def document_visible(person, context) -> bool:
+    """The hook of « document added »: the person still sees the document (its visibility may have
+    been narrowed, or the person removed from its space, since). No query once access is known."""
+    from concertation.spaces.access import access_for
+    from concertation.spaces.models import Space
+
+    from .models import Document
+    from .rules_documents import sees
+
+    if not space_visible(person, context):
+        return False
+    document, space = context.get("document"), context.get("space")
+    if not isinstance(document, Document):
+        return True  # made before documents were named in the context: their space was checked
+    if isinstance(space, Space) and space.pk == document.space_id:
+        document.space = space  # the space already loaded with the context (no query)
+    return sees(access_for(person), document)
 
 
 def space_group(space) -> Group:
@@ -61,8 +80,11 @@ def notify_mentions(comment, mentions, entry, obj) -> int:
         person = mention.person
         sent += notify("knowledge.mention", recipients=[person], actor=comment.author,
                        once_key=f"comment:{comment.pk}", link=link, group=group, context={
-                           "author_name": privacy.display_name_for(comment.author, person),
-                           "object_label": label, "excerpt": text, "place": group.label})
+                           # The author as a person, named when shown (accounts/privacy.py): an
+                           # erased account's name then goes from every notification too.
+                           "author": comment.author,
+                           "object_label": label, "excerpt": text, "place": group.label,
+                           **({"space": space} if space is not None else {})})
     from .models import Mention
 
     Mention.objects.filter(pk__in=[mention.pk for mention in mentions]).update(notified_at=timezone.now())
@@ -95,6 +117,6 @@ def notify_document_added(document, *, by=None) -> int:
     space = document.space
     return notify("knowledge.document_added", recipients=recipients, actor=by, once_key=f"document:{document.pk}",
                   link=document_url(document), group=space_group(space), context={
-                      "title": document.title, "space_name": space.name,
-                      "author_name": privacy.display_name_for(by, recipients[0]) if getattr(by, "pk", None) else "",
+                      "document": document, "space": space, "title": document.title, "space_name": space.name,
+                      "author": by if getattr(by, "pk", None) else None,
                   })

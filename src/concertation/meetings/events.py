@@ -33,16 +33,36 @@ def register() -> None:
         ("meetings.cancelled", _("Rencontre annulée"), "cancelled"),
     ]:
         register_event(key, category="notices", label=label, template=f"meetings/notifications/{template}",
-                       attachments=notice_attachments, still_due=notice_still_due)
+                       attachments=notice_attachments, still_due=notice_still_due, visible=meeting_visible)
     register_event("meetings.minutes_circulated", category="minutes", label=_("Procès-verbal à lire"),
-                   template="meetings/notifications/minutes_circulated")
+                   template="meetings/notifications/minutes_circulated",
+                   visible=meeting_visible)
     register_event("meetings.minutes_adopted", category="minutes", label=_("Procès-verbal adopté"),
-                   template="meetings/notifications/minutes_adopted")
+                   template="meetings/notifications/minutes_adopted",
+                   visible=meeting_visible)
     register_event("meetings.followup_assigned", category="followups", label=_("Suivi confié"),
-                   template="meetings/notifications/followup_assigned")
+                   template="meetings/notifications/followup_assigned",
+                   visible=meeting_visible)
     register_event("meetings.followup_overdue", category="followups", label=_("Suivi en retard"),
-                   template="meetings/notifications/followup_overdue")
+                   template="meetings/notifications/followup_overdue",
+                   visible=meeting_visible)
     register_daily("meetings.followups_overdue", followups_overdue_sweep)
+
+
+def meeting_visible(person, context) -> bool:
+    """The events' ``visible`` hook: the person still sees the space, and the meeting when one is
+    named (a meeting back to draft is its facilitators' only). No query once access is known."""
+    from concertation.spaces.events import space_visible
+
+    meeting = context.get("meeting")
+    if person.pk in (getattr(meeting, "facilitator_id", None), getattr(meeting, "secretary_id", None)):
+        return True  # who runs it is told, as the notice's recipients say (selectors.notice_recipients)
+    if not space_visible(person, context):
+        return False
+    if meeting is None or getattr(meeting, "status", None) != "draft":
+        return True
+    space = context.get("space")
+    return space is not None and access_for(person).facilitates(space)
 
 
 def space_group(space) -> Group:

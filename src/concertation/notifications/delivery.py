@@ -19,6 +19,7 @@ from .context import has_deleted, load_objects, restore
 from .email import build_email
 from .models import Delivery, Notification
 from .preferences import delivery_for, preferences_of
+from .visibility import still_visible
 
 logger = logging.getLogger("concertation")
 MAX_ATTEMPTS = 6
@@ -51,12 +52,13 @@ def _claim(notification) -> Delivery | None:
 
 
 def notification_email(notification: Notification, objects: dict | None = None):
-    """The e-mail of one notification, or None when an object it names was deleted since."""
+    """The e-mail of one notification, or None when an object it names was deleted since, or when
+    its recipient may no longer see it."""
     event = registry.event(notification.event)
     context = restore(notification.context, objects)
-    if has_deleted(context):
-        return None
     person = notification.recipient
+    if has_deleted(context) or not still_visible(notification, context, person):
+        return None
     context.update({"notification": notification, "link": notification.link,
                     "group": {"key": notification.group_key, "label": notification.group_label,
                               "link": notification.group_link}})
@@ -73,12 +75,15 @@ def _dropped(delivery: Delivery, why: str) -> bool:
 
 def _send(delivery: Delivery, notification: Notification, objects, connection) -> bool:
     try:
+        person = notification.recipient
+        if not person.is_active or not person.email:  # deactivated or erased since (a retry)
+            return _dropped(delivery, "no recipient")
         event = registry.event(notification.event)
         if event.still_due is not None and not event.still_due(notification):
             return _dropped(delivery, "no longer due")
         message = notification_email(notification, objects)
         if message is None:
-            return _dropped(delivery, "deleted")
+            return _dropped(delivery, "deleted, or no longer visible to its recipient")
         message.connection = connection
         message.send()
     except Exception as error:  # noqa: BLE001 — recorded, and tried again later

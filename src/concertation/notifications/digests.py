@@ -6,7 +6,9 @@ A run is idempotent and resumable: its cut-off (``until``) is stored once (Diges
 person's digest is claimed (DigestDelivery, unique on person, period and period key) before it is
 sent. A run started twice, or restarted after a crash, skips the claimed people: nobody receives a
 digest twice. People are taken in batches; the queries of a batch do not grow with its size except
-one small update per e-mail sent (see benchmarks/digest.py)."""
+one small update per e-mail sent, and one query per person whose digest names an event with a
+``visible`` hook (the person's access summary, spaces/access.py: what they may still see; see
+benchmarks/digest.py)."""
 
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ from .models import DigestDelivery, DigestRun, Notification
 from .preferences import preferences_of
 from .selectors import line_of
 from .urls_absolute import absolute
+from .visibility import still_visible
 
 logger = logging.getLogger("concertation")
 BATCH_SIZE = 200
@@ -72,7 +75,7 @@ def digest_email(person, period: str, notifications, objects):
     with translation.override(language):
         for notification in notifications:
             context = restore(notification.context, objects)
-            if has_deleted(context):
+            if has_deleted(context) or not still_visible(notification, context, person):
                 continue
             items.append((notification, line_of(notification, context, person)))
     if not items:
@@ -194,6 +197,9 @@ def retry_due_digests(now=None) -> int:
     sent = 0
     with get_connection() as connection:
         for delivery in due:
+            if not delivery.person.is_active or not delivery.person.email:  # deactivated or erased since
+                DigestDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=None, last_error="no recipient")
+                continue
             taken = DigestDelivery.objects.filter(pk=delivery.pk, sent_at__isnull=True,
                                                   next_attempt_at=delivery.next_attempt_at).update(
                 next_attempt_at=None, claimed_at=now)

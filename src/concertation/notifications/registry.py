@@ -31,6 +31,10 @@ class Event:
     # Asked just before an e-mail leaves (notification → bool): False drops it, e.g. the notice of a
     # meeting cancelled, or updated, before the worker came to it.
     still_due: Callable | None = None
+    # Asked each time the notification is shown or sent — the centre, a digest, an e-mail — with
+    # (person, restored context): False when the person may no longer see what it names (removed
+    # from the space, the space or the object made private since). Its text then stays hidden.
+    visible: Callable | None = None
 
 
 _categories: dict[str, Category] = {}
@@ -48,11 +52,11 @@ def register_category(key: str, *, label, description="", default: str, optional
 
 
 def register_event(key: str, *, category: str, label, template: str, attachments: Callable | None = None,
-                   still_due: Callable | None = None) -> Event:
+                   still_due: Callable | None = None, visible: Callable | None = None) -> Event:
     if category not in _categories:
         raise ValueError(f"event {key!r}: unknown category {category!r}")
     event = Event(key=key, category=category, label=label, template=template, attachments=attachments,
-                  still_due=still_due)
+                  still_due=still_due, visible=visible)
     _events[key] = event
     return event
 

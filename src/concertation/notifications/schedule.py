@@ -55,9 +55,19 @@ def run_digests(periods, now=None, *, force: bool = False) -> int:
 
 
 def run_due(now=None) -> dict[str, int]:
+    """Each duty on its own: a digest that crashes midway (finished by a later call) does not hold
+    back the retries of failed e-mails, nor they the digests."""
     now = now or timezone.now()
     return {
-        "sweeps": run_sweeps(now),
-        "digests": run_digests(registry.DIGEST_PERIODS, now),
-        "retried": retry_due(now) + retry_due_digests(now),
+        "sweeps": _guarded("sweeps", run_sweeps, now),
+        "digests": _guarded("digests", run_digests, registry.DIGEST_PERIODS, now),
+        "retried": _guarded("retries", retry_due, now) + _guarded("digest retries", retry_due_digests, now),
     }
+
+
+def _guarded(name, func, *args) -> int:
+    try:
+        return func(*args)
+    except Exception:  # noqa: BLE001 — logged; the next call (a minute later) takes it up again
+        logger.exception("notifications: %s failed", name)
+        return 0

@@ -12,12 +12,21 @@ from . import registry
 from .context import has_deleted, load_objects, restore
 from .email import render_text
 from .models import Notification
+from .visibility import still_visible
 
 PAGE_SIZE = 50
 
 
-def unread_count(person) -> int:
-    return Notification.objects.filter(recipient=person, read_at__isnull=True).count()
+UNREAD_SHOWN = 99  # the header says « 99+ » beyond: it counts no further, on every page
+
+
+def unread_count(person, *, up_to: int | None = None) -> int:
+    """How many unread; with ``up_to``, counting stops past it (a bounded query for the header of
+    every page, whatever a person who rarely signs in has piled up)."""
+    unread = Notification.objects.filter(recipient=person, read_at__isnull=True)
+    if up_to is not None:
+        return unread.order_by()[:up_to + 1].count()
+    return unread.count()
 
 
 @dataclass
@@ -25,6 +34,7 @@ class Item:
     notification: Notification
     line: str
     deleted: bool
+    hidden: bool = False  # the person may no longer see what it names: no line, no link, no group
 
     @property
     def unread(self) -> bool:
@@ -52,6 +62,9 @@ def items_of(notifications, person) -> list[Item]:
     items = []
     for notification in notifications:
         context = restore(notification.context, objects)
+        if not has_deleted(context) and not still_visible(notification, context, person):
+            items.append(Item(notification, "", False, hidden=True))
+            continue
         items.append(Item(notification, line_of(notification, context, person), has_deleted(context)))
     return items
 

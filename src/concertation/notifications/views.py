@@ -13,10 +13,12 @@ from .forms import PreferencesForm
 from .preferences import choices_of
 from .unsubscribe import read_token
 
+LAST_PAGE = 10_000  # 500 000 notifications; a page number past the database's integers was an error 500
+
 
 def _page_number(request) -> int:
     try:
-        return max(int(request.GET.get("page", "1")), 1)
+        return min(max(int(request.GET.get("page", "1")), 1), LAST_PAGE)
     except ValueError:
         return 1
 
@@ -33,7 +35,8 @@ def _back_to_centre(request):
     if request.htmx:
         context = selectors.centre(request.user, page=_page_number(request))
         return render(request, "notifications/centre.html#list", context)
-    return HttpResponseRedirect(reverse("notifications:centre"))
+    page = _page_number(request)  # back to the page the person was reading
+    return HttpResponseRedirect(reverse("notifications:centre") + (f"?page={page}" if page > 1 else ""))
 
 
 @login_required

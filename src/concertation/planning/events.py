@@ -11,11 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from concertation.notifications.api import Group, notify, register_event
 from concertation.spaces.audience import space_audience
+from concertation.spaces.events import space_visible
 
 
 def register() -> None:
     register_event("planning.plan_revised", category="plan", label=_("Plan d'action ajusté"),
-                   template="planning/notifications/plan_revised")
+                   template="planning/notifications/plan_revised", visible=space_visible)
 
 
 def notify_revised(plan, revision, *, by=None) -> int:

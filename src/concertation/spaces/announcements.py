@@ -5,6 +5,8 @@ bulletin is kept and listed on the space's page."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +24,11 @@ from .models import Announcement, Space
 TITLE_MAX = 150
 BODY_MAX = 5000
 RECENT = 3  # shown on the space's page, the rest behind « Voir toutes les annonces »
+# Each announcement is an e-mail to every member (of the territory, for a territory-wide one): a
+# space publishes a few a day at most, and a territory receives few territory-wide ones a day.
+PER_SPACE_PER_DAY = 5
+TERRITORY_WIDE_PER_DAY = 3
+RATE_WINDOW = timedelta(hours=24)
 
 
 def may_announce(user, space: Space) -> bool:
@@ -60,9 +67,11 @@ def announcement_send(*, space: Space, by, title: str, body: str, whole_territor
         raise DomainError(_("Écrivez le texte de l'annonce."), field="body")
     if len(body) > BODY_MAX:
         raise DomainError(_("Le texte dépasse 5 000 caractères."), field="body")
+    now = now or timezone.now()
+    _check_rate(space, whole_territory, now)
     scope = Announcement.Scope.TERRITORY if whole_territory else Announcement.Scope.SPACE
     announcement = Announcement.objects.create(space=space, scope=scope, title=title, body=body, author=by,
-                                               sent_at=now or timezone.now())
+                                               sent_at=now)
     audit.record(action="announcement.sent", actor=by, target=announcement, space=space.pk, scope=scope)
     recipients = territory_audience(space.territory) if whole_territory else space_audience(space)
     notify("spaces.announcement", recipients=recipients, actor=by, once_key=f"announcement:{announcement.pk}",
@@ -71,6 +80,22 @@ def announcement_send(*, space: Space, by, title: str, body: str, whole_territor
            group=Group(key=f"space:{space.pk}", label=space.name, link=reverse(
                "spaces:space", kwargs={"territory": space.territory.slug, "space": space.slug})))
     return announcement
+
+
+def _check_rate(space: Space, whole_territory: bool, now) -> None:
+    """Refuse past the day's limits (the space's row locked: two sends at once count each other)."""
+    Space.objects.select_for_update().filter(pk=space.pk).first()
+    since = now - RATE_WINDOW
+    if Announcement.objects.filter(space=space, sent_at__gt=since).count() >= PER_SPACE_PER_DAY:
+        raise DomainError(nb(_("Cet espace a déjà publié %(count)s annonces en 24 heures{nbsp}: regroupez vos "
+                               "nouvelles dans une seule annonce, ou attendez demain.") % {"count": PER_SPACE_PER_DAY}),
+                          code="rate_limited")
+    if whole_territory and Announcement.objects.filter(
+            space__territory_id=space.territory_id, scope=Announcement.Scope.TERRITORY,
+            sent_at__gt=since).count() >= TERRITORY_WIDE_PER_DAY:
+        raise DomainError(nb(_("Le territoire a déjà reçu %(count)s annonces à tout le territoire en 24 heures{nbsp}: "
+                               "envoyez celle-ci aux membres de l'espace, ou attendez demain.")
+                             % {"count": TERRITORY_WIDE_PER_DAY}), field="whole_territory", code="rate_limited")
 
 
 def announcements_of(space: Space):

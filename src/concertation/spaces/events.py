@@ -20,21 +20,26 @@ def register() -> None:
     register_event("spaces.invitation", category="invitations", label=_("Invitation à rejoindre un espace"),
                    template=INVITATION_TEMPLATE)
     register_event("spaces.term_ending", category="roles", label=_("Fin de mandat"),
-                   template="spaces/notifications/term_ending")
+                   template="spaces/notifications/term_ending", visible=space_visible)
     register_event("spaces.announcement", category="announcements", label=_("Annonce"),
-                   template="spaces/notifications/announcement")
+                   template="spaces/notifications/announcement", visible=space_visible)
     register_daily("spaces.terms_ending", terms_ending_sweep)
+
+
+def space_visible(person, context) -> bool:
+    """The events' ``visible`` hook: the person still sees the notification's space (removed from
+    it, or the space made members-only, since: its news is no longer shown nor sent to them).
+    No query once the person's access summary is computed (once per person)."""
+    from .access import access_for
+    from .models import Space
+
+    space = context.get("space")
+    return not isinstance(space, Space) or access_for(person).can_view(space)
 
 
 def space_group(space) -> Group:
     return Group(key=f"space:{space.pk}", label=space.name,
                  link=reverse("spaces:space", kwargs={"territory": space.territory.slug, "space": space.slug}))
-
-
-def _holder_name(assignment) -> str:
-    if assignment.person_id and assignment.organization_id:
-        return f"{assignment.person} ({assignment.organization})"
-    return str(assignment.person or assignment.organization or "")
 
 
 def terms_ending_sweep(now) -> int:
@@ -62,6 +67,7 @@ def terms_ending_sweep(now) -> int:
                        once_key=f"term:{assignment.pk}:{assignment.end.isoformat()}",
                        link=reverse("spaces:roles", kwargs={"territory": space.territory.slug, "space": space.slug}),
                        group=space_group(space),
-                       context={"assignment": assignment, "space": space, "holder": _holder_name(assignment),
-                                "role_name": assignment.role.name})
+                       # The holder is named at render from the assignment (an erased person's
+                       # name is not kept as text in the coordinators' notifications).
+                       context={"assignment": assignment, "space": space, "role_name": assignment.role.name})
     return told

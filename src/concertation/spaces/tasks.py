@@ -32,7 +32,9 @@ def invitation_context(invitation, base_url: str) -> dict:
         "space": invitation.space,
         "territory": invitation.space.territory,
         "organization": invitation.organization,
-        "inviter": str(invitation.invited_by) if invitation.invited_by_id else "",
+        # The inviter's name as they gave it; never their address (str() falls back to it), which
+        # would go to whatever address was typed in the invitation.
+        "inviter": (invitation.invited_by.display_name or "").strip() if invitation.invited_by_id else "",
         "link": (base_url or "").rstrip("/") + reverse("spaces:invitation_accept", kwargs={"token": invitation.token}),
         "expires_at": invitation.expires_at,
     }
