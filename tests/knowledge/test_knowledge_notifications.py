@@ -182,3 +182,19 @@ def test_an_erased_authors_name_goes_from_the_notifications_that_named_them(worl
     assert "Dalia Delegate" not in client.get("/moi/notifications/").content.decode()
     message = notification_email(row)
     assert "Dalia" not in message.subject and "Dalia" not in message.body
+
+
+def test_telling_a_territory_of_a_new_document_costs_the_same_queries_for_3_or_60_people(world):
+    """The audience comes from the rule in one query, not from asking each person (issue 15 review)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (3, 60):
+        for _ in range(size - (counts and 3 or 0)):
+            MembershipFactory(space=world.group, organization=None, person=UserFactory())
+        with CaptureQueriesContext(connection) as queries:
+            a_document(world, visibility="territory")
+        counts.append(len(queries))
+    assert Notification.objects.filter(event="knowledge.document_added").count() > 60
+    assert counts[0] == counts[1]

@@ -91,29 +91,33 @@ def notify_mentions(comment, mentions, entry, obj) -> int:
     return sent
 
 
-def document_audience(document) -> list:
-    """Who hears that ``document`` was added: for « membres de l'espace », the people its space's news
-    is for; for « territoire » and « public », the territory's people — in each case only those who
-    may see it (the document's own visibility rule, spaces.access)."""
-    from concertation.spaces.access import access_for
-    from concertation.spaces.audience import space_audience, territory_audience
+def document_audience(document):
+    """Who hears that ``document`` was added, derived from the rule instead of asked person by person
+    (a territory of thousands would cost a query each inside the upload): a « membres de l'espace »
+    document, or any document of a members-only space, goes to the people the space's news is for;
+    otherwise to the territory's people, who all see a space open to the territory or to the public.
+    The layer's ``visible`` hook (document_visible) still checks each person when a notification is
+    shown or sent, so nobody ever reads what they may not see."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
 
-    from .rules_documents import sees
+    from concertation.directory.models import Territory
+    from concertation.spaces.audience import space_audience, territory_audience
+    from concertation.spaces.models import Space
 
     space = document.space
-    if document.visibility == document.Visibility.SPACE:
-        people = space_audience(space)
-    else:
-        people = territory_audience(space.territory_id)
-    return [person for person in people if sees(access_for(person), document)]
+    if document.visibility == document.Visibility.SPACE or space.visibility == Space.Visibility.MEMBERS:
+        # The space's people, and the territory's coordinators, who see every space of it.
+        coordinators = Territory.coordinators.through.objects.filter(territory_id=space.territory_id)
+        return get_user_model().objects.filter(
+            Q(pk__in=space_audience(space).values("pk")) | Q(pk__in=coordinators.values("user_id")), is_active=True)
+    return territory_audience(space.territory_id)
 
 
 def notify_document_added(document, *, by=None) -> int:
     from .setup.documents import document_url
 
-    recipients = [person for person in document_audience(document) if person.pk != getattr(by, "pk", None)]
-    if not recipients:
-        return 0
+    recipients = document_audience(document).exclude(pk=getattr(by, "pk", None))
     space = document.space
     return notify("knowledge.document_added", recipients=recipients, actor=by, once_key=f"document:{document.pk}",
                   link=document_url(document), group=space_group(space), context={
