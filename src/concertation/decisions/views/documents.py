@@ -23,7 +23,7 @@ def proposal_documents(request, territory, space, pk):
     require(request.user, "knowledge.add_document", space_obj)
     try:
         if not proposal.documents_may_change:
-            raise DomainError(_("Cette proposition est fermée : ses documents font partie de son dossier."))
+            raise DomainError(_("Cette proposition est fermée : ses documents font partie de son dossier."))
         message = change_from_request(request, documents=proposal.documents, space=space_obj)
     except DomainError as error:
         messages.error(request, str(error.message))
