@@ -86,6 +86,28 @@ def _purge_stale() -> None:
 
 
 @dataclass
+class Previewed:
+    """The first step of an import: what the file would do, and the token to confirm it (None when
+    the file has errors: nothing is kept)."""
+
+    preview: object
+    token: str | None
+    filename: str
+
+
+def preview_upload(request, kept: KeptUpload, *, owner: tuple[str, int], upload, importer) -> Previewed:
+    """Read the uploaded file once, preview it with ``importer``, and keep it for the confirmation
+    only when the preview has no error."""
+    data = upload.read()
+    preview = importer.preview(importer.read(data, filename=upload.name))
+    if not preview.ok:
+        kept.forget(request)
+        return Previewed(preview=preview, token=None, filename=upload.name)
+    token = kept.keep(request, owner=owner, name=upload.name, data=data)
+    return Previewed(preview=preview, token=token, filename=upload.name)
+
+
+@dataclass
 class Applied:
     """What confirming a previewed import gave: the importer that ran, or the refusal (the data
     changed since the preview), or neither (the preview is gone)."""

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from concertation.core.errors import DomainError, add_domain_error
-from concertation.core.kept_upload import KeptUpload, apply_previewed
+from concertation.core.kept_upload import KeptUpload, apply_previewed, preview_upload
 from concertation.core.tabular import MAX_BYTES, MAX_ROWS, template_response
 from concertation.spaces.forms import UploadForm
 from concertation.spaces.views.common import load_territory
@@ -89,14 +89,10 @@ def figure_import(request, territory):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read()
-        importer = FigureImport(territory, filename=upload.name)
-        preview = importer.preview(importer.read(data, filename=upload.name))
-        token = KEPT.keep(request, owner=("territory", territory.pk), name=upload.name, data=data) if preview.ok else None
-        if not preview.ok:
-            KEPT.forget(request)
-        return _page(request, territory, "import_preview.html", preview=preview, token=token, filename=upload.name,
-                     form=UploadForm())
+        done = preview_upload(request, KEPT, owner=("territory", territory.pk), upload=upload,
+                              importer=FigureImport(territory, filename=upload.name))
+        return _page(request, territory, "import_preview.html", preview=done.preview, token=done.token,
+                     filename=done.filename, form=UploadForm())
     return _page(request, territory, "import_upload.html", form=form)
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from concertation.core.kept_upload import KeptUpload, apply_previewed
+from concertation.core.kept_upload import KeptUpload, apply_previewed, preview_upload
 from concertation.core.tabular import template_response
 from concertation.spaces.forms import UploadForm
 
@@ -48,14 +48,10 @@ def measurement_import(request, territory, space, plan):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read()
-        importer = MeasurementImport(plan, request.user)
-        preview = importer.preview(importer.read(data, filename=upload.name))
-        token = KEPT.keep(request, owner=("plan", plan.pk), name=upload.name, data=data) if preview.ok else None
-        if not preview.ok:
-            KEPT.forget(request)
-        return _page(request, space, plan, "import_preview.html", preview=preview, token=token,
-                     filename=upload.name, form=UploadForm())
+        done = preview_upload(request, KEPT, owner=("plan", plan.pk), upload=upload,
+                              importer=MeasurementImport(plan, request.user))
+        return _page(request, space, plan, "import_preview.html", preview=done.preview, token=done.token,
+                     filename=done.filename, form=UploadForm())
     return _page(request, space, plan, "import_upload.html", form=form)
 
 

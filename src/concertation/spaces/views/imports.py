@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from concertation.core.kept_upload import KeptUpload, apply_previewed
+from concertation.core.kept_upload import KeptUpload, apply_previewed, preview_upload
 from concertation.core.tabular import (
     MAX_BYTES,
     MAX_ROWS,
@@ -50,14 +50,10 @@ def import_members(request, territory):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read()
-        importer = OrganizationImport(territory, base_url=base_url(request))
-        preview = importer.preview(importer.read(data, filename=upload.name))
-        token = KEPT.keep(request, owner=("territory", territory.pk), name=upload.name, data=data) if preview.ok else None
-        if not preview.ok:
-            KEPT.forget(request)
-        return _page(request, territory, "preview.html", preview=preview, token=token, filename=upload.name,
-                     form=UploadForm())
+        done = preview_upload(request, KEPT, owner=("territory", territory.pk), upload=upload,
+                              importer=OrganizationImport(territory, base_url=base_url(request)))
+        return _page(request, territory, "preview.html", preview=done.preview, token=done.token,
+                     filename=done.filename, form=UploadForm())
     return _page(request, territory, "upload.html", form=form, columns=import_column_help(territory))
 
 
