@@ -10,7 +10,8 @@ from django.contrib.auth import get_user_model
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from concertation.notifications.api import Group, notify, register_event
+from concertation.notifications.api import notify, register_event
+from concertation.spaces.events import space_group  # the one way to group by space
 
 from .register import quote
 
@@ -56,11 +57,6 @@ def proposal_path(proposal) -> str:
         return reverse("decisions:proposal", kwargs={**kwargs, "pk": proposal.pk})
     except NoReverseMatch:  # the proposal pages are not mounted: the space's register
         return reverse("register:space", kwargs=kwargs)
-
-
-def space_group(space) -> Group:
-    return Group(key=f"space:{space.pk}", label=space.name,
-                 link=reverse("spaces:space", kwargs={"territory": space.territory.slug, "space": space.slug}))
 
 
 def voters_of(proposal, *, include_recused: bool = False) -> list:

@@ -19,7 +19,10 @@ from django.utils.translation import gettext_lazy as _
 
 from concertation.core.richtext import render_markdown
 from concertation.notifications.api import Group, notify, register_event
-from concertation.spaces.events import space_visible
+from concertation.spaces.events import (
+    space_group,  # the one way to group by space
+    space_visible,
+)
 
 EXCERPT_LENGTH = 200
 
@@ -48,11 +51,6 @@ def document_visible(person, context) -> bool:
     if isinstance(space, Space) and space.pk == document.space_id:
         document.space = space  # the space already loaded with the context (no query)
     return sees(access_for(person), document)
-
-
-def space_group(space) -> Group:
-    return Group(key=f"space:{space.pk}", label=space.name,
-                 link=reverse("spaces:space", kwargs={"territory": space.territory.slug, "space": space.slug}))
 
 
 def territory_group(territory) -> Group:

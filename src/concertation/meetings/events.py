@@ -18,10 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from concertation.notifications.api import Attachment, Group, notify, register_daily, register_event
+from concertation.notifications.api import Attachment, notify, register_daily, register_event
 from concertation.notifications.urls_absolute import base_url
 from concertation.spaces.access import access_for
 from concertation.spaces.audience import space_audience
+from concertation.spaces.events import space_group  # the one way to group by space
 
 NOTICE_EVENTS = {"notice": "meetings.convened", "update": "meetings.changed", "cancel": "meetings.cancelled"}
 
@@ -63,11 +64,6 @@ def meeting_visible(person, context) -> bool:
         return True
     space = context.get("space")
     return space is not None and access_for(person).facilitates(space)
-
-
-def space_group(space) -> Group:
-    return Group(key=f"space:{space.pk}", label=space.name,
-                 link=reverse("spaces:space", kwargs={"territory": space.territory.slug, "space": space.slug}))
 
 
 def meeting_path(meeting) -> str:

@@ -38,6 +38,7 @@ def space_visible(person, context) -> bool:
 
 
 def space_group(space) -> Group:
+    """How notifications about a space are grouped in the centre and in digests (every app uses this one)."""
     return Group(key=f"space:{space.pk}", label=space.name,
                  link=reverse("spaces:space", kwargs={"territory": space.territory.slug, "space": space.slug}))
 
