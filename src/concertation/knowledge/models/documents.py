@@ -73,6 +73,9 @@ class DocumentVersion(BaseModel):
     content_type = models.CharField(_("type de contenu"), max_length=120)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+", verbose_name=_("déposé par"))
+    # The words of the file (PDF, office, text), read once at upload for the search (issue 17):
+    # empty for images, links and files whose text could not be read.
+    text = models.TextField(_("texte extrait"), blank=True, editable=False)
 
     class Meta:
         verbose_name = _("version d'un document")
