@@ -14,10 +14,10 @@ from concertation.core import audit
 from concertation.core.models import AuditEvent
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "concertation"
-APPS_ABOVE_CORE = ("accounts", "notifications", "directory", "spaces", "knowledge", "decisions", "meetings", "planning", "home", "demo")
-APPS_ABOVE_NOTIFICATIONS = ("directory", "spaces", "knowledge", "decisions", "meetings", "planning", "home", "demo")
-APPS_ABOVE_SPACES = ("knowledge", "decisions", "meetings", "planning", "home", "demo")
-APPS_ABOVE_KNOWLEDGE = ("decisions", "meetings", "planning", "home", "demo")
+APPS_ABOVE_CORE = ("accounts", "notifications", "directory", "spaces", "knowledge", "decisions", "meetings", "planning", "search", "insights", "public", "api", "portability", "home", "demo")
+APPS_ABOVE_NOTIFICATIONS = ("directory", "spaces", "knowledge", "decisions", "meetings", "planning", "search", "insights", "public", "api", "portability", "home", "demo")
+APPS_ABOVE_SPACES = ("knowledge", "decisions", "meetings", "planning", "search", "insights", "public", "api", "portability", "home", "demo")
+APPS_ABOVE_KNOWLEDGE = ("decisions", "meetings", "planning", "search", "insights", "public", "api", "portability", "home", "demo")
 
 
 def sources(app: str):

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InsightsConfig(AppConfig):
+    """Governance health: metrics of shared leadership, the self-assessment of a space (issue 18)."""
+
+    name = "concertation.insights"
+    label = "insights"
+    verbose_name = _("Santé de la gouvernance")

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchConfig(AppConfig):
+    """One search over a territory's governance, filtered by what each person may see (issue 17):
+    above the domain apps it indexes; none of them imports it."""
+
+    name = "concertation.search"
+    label = "search"
+    verbose_name = _("Recherche")
