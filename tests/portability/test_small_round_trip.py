@@ -1,0 +1,51 @@
+"""A small territory out and back in, with the ids inside its columns (options in ballots and
+results, voter keys) and its files."""
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+
+from concertation.accounts.models import User
+from concertation.decisions.models import Ballot, Option, Proposal
+from concertation.directory.models import Territory
+from concertation.knowledge.models import DocumentVersion
+from concertation.portability.canonical import canonical_dump
+from concertation.portability.restore import import_territory
+
+from .conftest import export_to, wipe
+
+pytestmark = pytest.mark.django_db
+
+
+def test_round_trip_with_new_ids(small, tmp_path):
+    before = canonical_dump(small.territory)
+    path = export_to(small.territory, tmp_path / "pointe.zip")
+    original = default_storage.open(small.document.versions.get().file.name).read()
+    old_options = set(Option.objects.filter(proposal=small.proposal).values_list("pk", flat=True))
+    wipe(small.territory)
+    small.citizen.delete()  # a person the instance no longer has: created again, without a password
+
+    territory = import_territory(path)
+
+    assert canonical_dump(territory) == before
+    proposal = Proposal.objects.get(space__territory=territory)
+    options = {str(pk) for pk in Option.objects.filter(proposal=proposal).values_list("pk", flat=True)}
+    assert not options & {str(pk) for pk in old_options}
+    assert set(proposal.result["options"]) == options and set(proposal.result["winners"]) <= options
+    values = Ballot.objects.filter(proposal=proposal).values_list("value", "voter_key", "person", "organization")
+    for value, voter_key, person, organization in values:
+        assert set(value) <= options
+        assert voter_key == (f"u:{person}" if person else f"o:{organization}")
+    version = DocumentVersion.objects.get(document__space__territory=territory)
+    assert default_storage.open(version.file.name).read() == original
+    citizen = User.objects.get(email="citoyenne@example.org")
+    assert not citizen.has_usable_password() and citizen.emailaddress_set.get().verified
+
+
+def test_the_commands(small, tmp_path, capsys):
+    path = tmp_path / "pointe.zip"
+    call_command("export", "pointe-test", str(path))
+    assert "pointe.zip" in capsys.readouterr().out
+    call_command("import", str(path), "--as-slug", "pointe-copie")
+    assert "pointe-copie" in capsys.readouterr().out
+    assert Territory.objects.filter(slug="pointe-copie").exists()
