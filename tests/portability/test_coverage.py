@@ -62,3 +62,30 @@ def test_every_json_column_is_known():
             if isinstance(f, models.JSONField):
                 key = (node.label, f.name)
                 assert key in STRUCTURED or key in PLAIN_JSON, f"{key}: ids inside? add it to portability.structured"
+
+
+def test_every_id_an_audit_event_names_in_its_details_is_translated():
+    """``audit.record(…, space=space.pk)``: the ids in details are remapped by key
+    (``graph.AUDIT_DETAIL_MODELS``); a new key holding an id must be added there."""
+    import ast
+    from pathlib import Path
+
+    import concertation
+    from concertation.portability.graph import AUDIT_DETAIL_MODELS
+
+    # territory_id, target, actor: columns of their own; item_id: with item_type; target_label is
+    # text (« Personne effacée #12 ») and by_self a boolean made from ids.
+    handled = set(AUDIT_DETAIL_MODELS) | {"territory_id", "item_id", "target", "actor", "target_label", "by_self"}
+    unknown = set()
+    for path in Path(concertation.__file__).parent.rglob("*.py"):
+        for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute | ast.Name)):
+                continue
+            if getattr(call.func, "attr", getattr(call.func, "id", None)) != "record":
+                continue
+            for keyword in call.keywords:
+                ids = [n for n in ast.walk(keyword.value) if isinstance(n, ast.Attribute)
+                       and (n.attr == "pk" or n.attr.endswith("_id"))]
+                if ids and keyword.arg not in handled:
+                    unknown.add(f"{path.name}: {keyword.arg}")
+    assert not unknown, f"audit details holding ids, unknown to portability.graph.AUDIT_DETAIL_MODELS: {unknown}"
