@@ -78,7 +78,10 @@ def test_every_id_an_audit_event_names_in_its_details_is_translated():
     handled = set(AUDIT_DETAIL_MODELS) | {"territory_id", "item_id", "target", "actor", "target_label", "by_self"}
     unknown = set()
     for path in Path(concertation.__file__).parent.rglob("*.py"):
-        for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        source = path.read_text(encoding="utf-8")
+        if "record(" not in source or "/migrations/" in str(path):
+            continue
+        for call in ast.walk(ast.parse(source)):
             if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute | ast.Name)):
                 continue
             if getattr(call.func, "attr", getattr(call.func, "id", None)) != "record":

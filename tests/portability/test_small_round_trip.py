@@ -49,3 +49,37 @@ def test_the_commands(small, tmp_path, capsys):
     call_command("import", str(path), "--as-slug", "pointe-copie")
     assert "pointe-copie" in capsys.readouterr().out
     assert Territory.objects.filter(slug="pointe-copie").exists()
+
+
+def test_the_operators_language_comes_from_the_terminal(monkeypatch):
+    from concertation.portability.management.commands._operator import operator_language
+
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    assert operator_language() == "fr-ca"
+    monkeypatch.setenv("LANG", "en_CA.UTF-8")
+    assert operator_language() == "en"
+    monkeypatch.setenv("LC_ALL", "fr_CA.UTF-8")
+    assert operator_language() == "fr-ca"
+    assert operator_language("en") == "en"
+
+
+def test_a_terminal_sees_a_progress_line():
+    import io
+
+    from django.core.management.base import OutputWrapper
+
+    from concertation.portability.management.commands._operator import ProgressLine
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    screen = Terminal()
+    line = ProgressLine(OutputWrapper(screen), "Export")
+    line(1, 2)
+    line(2, 2)
+    assert screen.getvalue() == "\rExport 1/2\rExport 2/2\n"
+    quiet = io.StringIO()
+    ProgressLine(OutputWrapper(quiet), "Export")(1, 2)
+    assert quiet.getvalue() == ""
