@@ -1,8 +1,10 @@
 """An archive that is damaged, changed, from a newer version, or for a slug already taken is
 refused with a clear message, and nothing is imported: no row, no file."""
 
+import hashlib
 import json
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -107,3 +109,21 @@ def test_the_message_is_in_the_operators_language(archive, small):
     with translation.override("fr-ca"), pytest.raises(ArchiveError) as refus:
         import_territory(archive)
     assert "pointe-test" in str(refusal.value) and "existe déjà" in str(refus.value)
+
+
+def test_a_file_outside_the_storage_is_refused(archive):
+    """A member named to climb out of the storage (``files/../x``) never lands anywhere."""
+    with zipfile.ZipFile(archive) as source:
+        manifest = json.loads(source.read("manifest.json"))
+        contents = {name: source.read(name) for name in source.namelist() if name != "manifest.json"}
+    climbing = "files/../../escape.txt"
+    contents[climbing] = b"hors du stockage"
+    manifest["members"][climbing] = {"sha256": hashlib.sha256(b"hors du stockage").hexdigest(),
+                                     "size": len(b"hors du stockage")}
+    out = archive.with_name("climbing.zip")
+    with zipfile.ZipFile(out, "w") as target:
+        for name, content in contents.items():
+            target.writestr(name, content)
+        target.writestr("manifest.json", json.dumps(manifest))
+    refused(out, "incomplète ou a été modifiée")
+    assert not (Path(settings.MEDIA_ROOT) / "../../escape.txt").resolve().exists()

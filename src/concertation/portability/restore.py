@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils.dateparse import parse_datetime
@@ -93,7 +94,11 @@ def _write_files(archive: Archive, written: list[str]) -> dict[str, str]:
     with zipfile.ZipFile(archive.path) as source:
         for name in archive.files:
             with source.open(f"files/{name}") as content:
-                stored = default_storage.save(name, content)
+                try:
+                    stored = default_storage.save(name, content)
+                except SuspiciousFileOperation:
+                    raise ArchiveError(_("Cette archive est incomplète ou a été modifiée (%(detail)s) : rien "
+                                         "n'a été importé.") % {"detail": name}) from None
             written.append(stored)
             renamed[name] = stored
     return renamed
@@ -116,6 +121,9 @@ def _insert(node: Node, row: dict, ctx: Context, renamed: dict[str, str], slug: 
             continue
         value = None if f.name in node.deferred else fields[f.name]
         if is_file(f) and value:
+            if value not in renamed:
+                raise ArchiveError(_("Cette archive est incomplète ou a été modifiée (%(detail)s) : rien "
+                                     "n'a été importé.") % {"detail": f"files/{value}"})
             value = renamed[value]
         values[f.attname] = decode(f, value)
     if node.label == TERRITORY:
