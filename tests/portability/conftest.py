@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from concertation.portability.archive import export_territory
 from concertation.portability.graph import territory_graph
@@ -18,6 +19,7 @@ def small(world):
     """The conftest's world with a decided approval vote: option ids in the ballots' values and
     in the stored result, voter keys, a document with a file."""
     from concertation.decisions.models import Option
+    from concertation.decisions.secrecy import seal_ballots
     from concertation.knowledge.models import Document, DocumentVersion
 
     proposal = ProposalFactory(space=world.assembly, method="approval", options=["Parc", "Piscine", "Jardin"],
@@ -29,11 +31,17 @@ def small(world):
     proposal.result = {"method": "approval", "options": {k: o.label for k, o in zip(keys, options, strict=True)},
                        "counts": {keys[0]: 1, keys[1]: 1, keys[2]: 1}, "winners": [keys[0]], "round": 1}
     proposal.save(update_fields=["result"])
+    secret = ProposalFactory(space=world.assembly, method="approval", options=["Oui", "Non"], decided=True,
+                             anonymous=True)
+    secret_keys = [str(pk) for pk in Option.objects.filter(proposal=secret).values_list("pk", flat=True)]
+    BallotFactory(proposal=secret, person=world.delegate, value=[secret_keys[0]], round=1)
+    BallotFactory(proposal=secret, person=world.citizen, value=[secret_keys[1]], round=1)
+    seal_ballots(secret, counted_keys={f"u:{world.delegate.pk}", f"u:{world.citizen.pk}"}, at=timezone.now())
     document = Document.objects.create(space=world.assembly, title="Procès-verbal", author=world.coordinator)
     version = DocumentVersion(document=document, number=1, uploaded_by=world.coordinator, size=11)
     version.file.save("pv.pdf", ContentFile(b"%PDF-1.4 ok"), save=False)
     version.save()
-    world.proposal, world.document = proposal, document
+    world.proposal, world.secret, world.document = proposal, secret, document
     return world
 
 

@@ -17,18 +17,23 @@ from .conftest import export_to, wipe
 pytestmark = pytest.mark.django_db
 
 
+def options_of_secret(territory) -> set[str]:
+    return {str(pk) for pk in Option.objects.filter(proposal__space__territory=territory, proposal__anonymous=True)
+            .values_list("pk", flat=True)}
+
+
 def test_round_trip_with_new_ids(small, tmp_path):
     before = canonical_dump(small.territory)
     path = export_to(small.territory, tmp_path / "pointe.zip")
     original = default_storage.open(small.document.versions.get().file.name).read()
-    old_options = set(Option.objects.filter(proposal=small.proposal).values_list("pk", flat=True))
+    old_options = set(Option.objects.filter(proposal__space__territory=small.territory).values_list("pk", flat=True))
     wipe(small.territory)
     small.citizen.delete()  # a person the instance no longer has: created again, without a password
 
     territory = import_territory(path)
 
     assert canonical_dump(territory) == before
-    proposal = Proposal.objects.get(space__territory=territory)
+    proposal = Proposal.objects.get(space__territory=territory, anonymous=False)
     options = {str(pk) for pk in Option.objects.filter(proposal=proposal).values_list("pk", flat=True)}
     assert not options & {str(pk) for pk in old_options}
     assert set(proposal.result["options"]) == options and set(proposal.result["winners"]) <= options
@@ -36,6 +41,11 @@ def test_round_trip_with_new_ids(small, tmp_path):
     for value, voter_key, person, organization in values:
         assert set(value) <= options
         assert voter_key == (f"u:{person}" if person else f"o:{organization}")
+    sealed = list(Ballot.objects.filter(proposal__space__territory=territory, proposal__anonymous=True)
+                  .values_list("voter_key", "person", "organization", "cast_by", "value"))
+    assert len(sealed) == 2 and all(key.startswith("anon:") and person is organization is cast_by is None
+                                    for key, person, organization, cast_by, _ in sealed)
+    assert {value[0] for *_, value in sealed} <= options_of_secret(territory)
     version = DocumentVersion.objects.get(document__space__territory=territory)
     assert default_storage.open(version.file.name).read() == original
     citizen = User.objects.get(email="citoyenne@example.org")
