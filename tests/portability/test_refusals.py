@@ -127,3 +127,17 @@ def test_a_file_outside_the_storage_is_refused(archive):
         target.writestr("manifest.json", json.dumps(manifest))
     refused(out, "incomplète ou a été modifiée")
     assert not (Path(settings.MEDIA_ROOT) / "../../escape.txt").resolve().exists()
+
+
+def test_a_value_of_the_wrong_type_is_refused(archive):
+    with zipfile.ZipFile(archive) as source:
+        rows = json.loads(source.read("data/decisions.Proposal.json"))
+    rows[0]["fields"]["closes_at"] = "demain"
+    refused(rewrite(archive, "data/decisions.Proposal.json", json.dumps(rows).encode()), "incomplète")
+
+
+def test_a_malformed_manifest_is_refused(archive):
+    with zipfile.ZipFile(archive) as source:
+        manifest = json.loads(source.read("manifest.json"))
+    manifest["migrations"] = ["decisions"]
+    refused(rewrite(archive, "people.json", None, manifest=manifest), "manifeste mal formé")

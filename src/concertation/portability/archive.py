@@ -201,6 +201,8 @@ def _check_member(archive: zipfile.ZipFile, name: str, expected: dict) -> bytes 
         while chunk := source.read(CHUNK):
             digest.update(chunk)
             size += len(chunk)
+            if size > expected.get("size", 0):  # never read past what the manifest declares
+                break
             if not name.startswith("files/"):
                 kept.append(chunk)
     if digest.hexdigest() != expected.get("sha256") or size != expected.get("size"):
@@ -249,8 +251,13 @@ def read_archive(path: str | Path, *, progress: Progress | None = None) -> Archi
             manifest = _parse(MANIFEST, archive.read(MANIFEST))
             if not isinstance(manifest, dict):
                 raise _refuse_damaged(_("manifeste mal formé"))
-            _check_versions(manifest)
+            try:
+                _check_versions(manifest)
+            except (AttributeError, TypeError, ValueError):
+                raise _refuse_damaged(_("manifeste mal formé")) from None
             members = manifest.get("members") or {}
+            if not isinstance(members, dict) or not all(isinstance(v, dict) for v in members.values()):
+                raise _refuse_damaged(_("manifeste mal formé"))
             expected = {PEOPLE_MEMBER} | {data_member(node) for node in territory_graph()}
             missing = sorted((expected | set(members)) - names)
             if missing:

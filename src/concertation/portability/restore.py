@@ -12,9 +12,9 @@ import zipfile
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import SuspiciousFileOperation
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -181,6 +181,12 @@ def import_territory(path: str | Path, *, as_slug: str | None = None, progress: 
         _remove(written)
         raise ArchiveError(_("L'archive entre en conflit avec des données de cette instance (%(detail)s) : "
                              "rien n'a été importé.") % {"detail": str(exc).splitlines()[0][:200]}) from None
+    except (ValidationError, ValueError, TypeError, KeyError, DatabaseError) as exc:
+        # Values of the wrong type in a row whose hashes match: an archive made by hand.
+        _remove(written)
+        raise ArchiveError(_("Cette archive est incomplète ou a été modifiée (%(detail)s) : rien n'a été "
+                             "importé.") % {"detail": str(exc).splitlines()[0][:200] if str(exc) else
+                                             type(exc).__name__}) from None
     except BaseException:
         _remove(written)
         raise
