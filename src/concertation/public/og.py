@@ -51,6 +51,7 @@ def etag(name: str, subtitle: str, footer: str) -> str:
     return f'"{digest}"'
 
 
+@lru_cache(maxsize=64)
 def draw(name: str, subtitle: str, footer: str) -> bytes:
     """The PNG: the territory's name (as large as fits on three lines), a subtitle and a footer."""
     image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)

@@ -103,7 +103,7 @@ def og_image(request, territory):
 def settings(request, territory):
     """The coordinators' switch: publish the territory's window, or take it down."""
     territory = load_territory(request, territory, perm="public.change_public_pages")
-    form = PublicPagesForm(request.POST or None, initial={"public_pages": territory.public_pages})
+    form = PublicPagesForm(request.POST if request.method == "POST" else None, initial={"public_pages": territory.public_pages})
     if request.method == "POST" and form.is_valid():
         try:
             territory = services.public_pages_set(territory=territory, enabled=form.cleaned_data["public_pages"],
