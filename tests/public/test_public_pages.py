@@ -214,7 +214,7 @@ def grow(w, n: int = 12) -> None:
     for index in range(3):
         space = SpaceFactory(territory=w.territory, name=f"Espace ouvert {index}", slug=f"ouvert-{index}",
                              visibility="public")
-        for number in range(4):
+        for _number in range(4):
             MembershipFactory(space=space, organization=OrganizationFactory(territory=w.territory))
     for index in range(n):
         ProposalFactory(space=w.assembly, author=w.coordinator, title=f"Décision {index}", decided=True,
