@@ -30,7 +30,7 @@ class Territory(BaseModel):
     )
     public_pages = models.BooleanField(
         _("pages publiques"), default=False,
-        help_text=_("La coordination publie une vitrine du territoire : ses espaces publics, leurs décisions, "
+        help_text=_("La coordination publie une vitrine du territoire : ses espaces publics, leurs décisions, "
                     "leurs rencontres, leur plan et leurs documents publics."),
     )
 

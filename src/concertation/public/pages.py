@@ -48,7 +48,7 @@ def base(territory, here: str) -> dict:
     section = next((item for item in listed if item["key"] == here), None)
     if section is None:
         description = territory.description.strip() or _(
-            "La concertation de %(territory)s : ses espaces publics, ses rencontres, ses décisions, son plan "
+            "La concertation de %(territory)s : ses espaces publics, ses rencontres, ses décisions, son plan "
             "d'action et ses documents.") % {"territory": territory.name}
         title = territory.name
     else:
