@@ -28,7 +28,7 @@ def window_pages() -> list[str]:
             if plan is None:
                 continue
             kwargs["plan"] = plan.pk
-        pages.append(reverse(f"public:{pattern.name}", kwargs=kwargs))
+        pages.append(reverse(f"public_window:{pattern.name}", kwargs=kwargs))
     return pages
 
 

@@ -58,9 +58,9 @@ def window_urls(w, territory_slug: str) -> list[str]:
     urls = []
     for pattern in public_urls.urlpatterns:
         params = set(pattern.pattern.converters)
-        assert params <= set(PARAMETERS), f"public:{pattern.name} needs its parameters in PARAMETERS"
+        assert params <= set(PARAMETERS), f"public_window:{pattern.name} needs its parameters in PARAMETERS"
         kwargs = {name: PARAMETERS[name](w) for name in params}
-        urls.append(reverse(f"public:{pattern.name}", kwargs={"territory": territory_slug, **kwargs}))
+        urls.append(reverse(f"public_window:{pattern.name}", kwargs={"territory": territory_slug, **kwargs}))
     return urls
 
 
@@ -113,7 +113,7 @@ def test_the_public_things_are_there(window_world):
 
 def test_a_visitor_downloads_a_public_document(window_world):
     w = window_world
-    documents = client_for().get(reverse("public:documents", kwargs={"territory": w.territory.slug})).content.decode()
+    documents = client_for().get(reverse("public_window:documents", kwargs={"territory": w.territory.slug})).content.decode()
     link = re.search(r'href="([^"]+/documents/\d+/v1/)"', documents).group(1)
     response = client_for().get(link)
     assert response.status_code == 200
@@ -135,25 +135,25 @@ def test_a_territory_that_did_not_opt_in_answers_404_everywhere(window_world):
 def test_another_territorys_plan_is_not_in_this_window(window_world):
     w = window_world
     for plan in (w.other.plan, w.private.plan, w.public.draft_plan):
-        url = reverse("public:plan", kwargs={"territory": w.territory.slug, "plan": plan.pk})
+        url = reverse("public_window:plan", kwargs={"territory": w.territory.slug, "plan": plan.pk})
         assert client_for().get(url).status_code == 404
 
 
 def test_the_window_only_reads(window_world):
-    response = client_for().post(reverse("public:home", kwargs={"territory": window_world.territory.slug}))
+    response = client_for().post(reverse("public_window:home", kwargs={"territory": window_world.territory.slug}))
     assert response.status_code == 405
 
 
 def test_the_image_is_drawn_and_cached(window_world):
     w = window_world
-    url = reverse("public:og_image", kwargs={"territory": w.territory.slug})
+    url = reverse("public_window:og_image", kwargs={"territory": w.territory.slug})
     response = client_for().get(url)
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
     assert Image.open(io.BytesIO(response.content)).size == (1200, 630)
     assert "max-age" in response["Cache-Control"]
     again = client_for().get(url, HTTP_IF_NONE_MATCH=response["ETag"])
     assert again.status_code == 304
-    home = client_for().get(reverse("public:home", kwargs={"territory": w.territory.slug})).content.decode()
+    home = client_for().get(reverse("public_window:home", kwargs={"territory": w.territory.slug})).content.decode()
     assert f'content="http://testserver{url}"' in home
 
 
@@ -170,7 +170,7 @@ def test_coordinators_turn_the_window_off_and_on(window_world):
     response = client.post(settings_url(w), {})
     assert response.status_code == 302, re.findall(r'role="alert">(.*?)</div>', response.content.decode(), re.S)
     assert not Territory.objects.get(pk=w.territory.pk).public_pages
-    assert client_for().get(reverse("public:home", kwargs={"territory": w.territory.slug})).status_code == 404
+    assert client_for().get(reverse("public_window:home", kwargs={"territory": w.territory.slug})).status_code == 404
     client.post(settings_url(w), {"public_pages": "on"})
     assert Territory.objects.get(pk=w.territory.pk).public_pages
     events = AuditEvent.objects.filter(action=ACTION, territory_id=w.territory.pk).order_by("pk")
@@ -192,7 +192,7 @@ def test_others_may_not_turn_it_off(window_world, who):
 def test_the_territory_links_to_its_window(window_world):
     w = window_world
     page = client_for().get(reverse("spaces:territory", kwargs={"territory": w.territory.slug})).content.decode()
-    assert reverse("public:home", kwargs={"territory": w.territory.slug}) in page
+    assert reverse("public_window:home", kwargs={"territory": w.territory.slug}) in page
     assert settings_url(w) not in page
     page = client_for(w.coordinator).get(reverse("spaces:territory", kwargs={"territory": w.territory.slug}))
     assert settings_url(w) in page.content.decode()

@@ -287,10 +287,10 @@ ROUTES: dict[str, Row] = {
     "references:move": Row(ids(pk="reference"), public=POST_ONLY_SIGNED_IN, other=POST_ONLY_SIGNED_IN),
 
     # --- public: a territory's window; the matrix world's territory opted in, the other did not (404) ---
-    **{f"public:{name}": Row(public=EVERYONE, other=grid(()))
+    **{f"public_window:{name}": Row(public=EVERYONE, other=grid(()))
        for name in ("home", "spaces", "meetings", "decisions", "plans", "documents", "practices", "references",
                     "og_image")},
-    "public:plan": Row(ids(plan="plan"), public=EVERYONE, other=grid(())),
+    "public_window:plan": Row(ids(plan="plan"), public=EVERYONE, other=grid(())),
     "public_settings:settings": Row(public=RUN_PUBLIC, other=grid(("admin",), anonymous=302)),
 
     "register:territory": Row(public=EVERYONE, other=grid(("foreigner", "admin"), anonymous=HIDDEN)),
@@ -977,8 +977,8 @@ NOT_FORGEABLE = {
     "planning:measurement_template_csv", "planning:measurement_template_xlsx",
     "discussions:history", "discussions:people",
     "documents:library", "documents:document", "documents:download", "territory_documents:library",
-    "public:home", "public:spaces", "public:meetings", "public:decisions", "public:plans", "public:plan",
-    "public:documents", "public:practices", "public:references", "public:og_image",
+    *(f"public_window:{name}" for name in ("home", "spaces", "meetings", "decisions", "plans", "plan", "documents",
+                                            "practices", "references", "og_image")),
     # the person's own settings
     "set_language", "profile", "account_erase", "my_meetings:personal_feed_settings",
     "notifications:preferences", "notifications:centre",

@@ -28,7 +28,7 @@ def sections(territory) -> list[dict]:
     """The window's pages, for its navigation and its home."""
     slug = territory.slug
     return [
-        {"key": key, "label": label, "url": reverse(f"public:{key}", kwargs={"territory": slug}), "intro": intro}
+        {"key": key, "label": label, "url": reverse(f"public_window:{key}", kwargs={"territory": slug}), "intro": intro}
         for key, label, intro in (
             ("spaces", _("Espaces et membres"), _("Les espaces publics de la concertation et les organismes qui y siègent.")),
             ("meetings", _("Rencontres"), _("Le calendrier des rencontres publiques, à venir et passées.")),

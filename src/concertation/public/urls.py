@@ -1,4 +1,4 @@
-"""The public window, mounted by the project at ``public/<slug:territory>/`` (namespace "public").
+"""The public window, mounted by the project at ``public/<slug:territory>/`` (namespace "public_window").
 
 These addresses are meant to be shared and indexed: keep them stable."""
 
@@ -6,7 +6,7 @@ from django.urls import path
 
 from . import views
 
-app_name = "public"
+app_name = "public_window"
 
 urlpatterns = [
     path("", views.home, name="home"),
