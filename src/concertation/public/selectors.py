@@ -43,7 +43,7 @@ def window_territory(slug: str) -> Territory:
 
 def public_spaces(territory: Territory) -> list[Space]:
     """The territory's spaces an anonymous visitor may see (``Access.can_view``): the public ones."""
-    spaces = space_selectors.visible_spaces(VISITOR, territory)
+    spaces = space_selectors.visible_spaces(VISITOR, territory, only=space_selectors.SPACE_LIST_FIELDS)
     assert all(ANONYMOUS.can_view(space) for space in spaces)
     return spaces
 
