@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 
 from concertation.core.errors import DomainError, add_domain_error
 from concertation.core.views import error_404
-from concertation.spaces.views.common import load_territory
+from concertation.spaces.views.common import base_url, load_territory
 
 from . import og, pages, selectors, services
 from .forms import PublicPagesForm
@@ -39,49 +39,55 @@ def window(view):
     return wrapped
 
 
+def show(request, template: str, context: dict):
+    """Render a page of the window with ``site``, the site's address for canonical and Open Graph
+    links (SITE_URL behind a proxy, else the request's own)."""
+    return render(request, template, {**context, "site": base_url(request)})
+
+
 @window
 def home(request, territory):
-    return render(request, "public/home.html", pages.home(territory))
+    return show(request, "public/home.html", pages.home(territory))
 
 
 @window
 def spaces(request, territory):
-    return render(request, "public/spaces.html", pages.spaces_page(territory))
+    return show(request, "public/spaces.html", pages.spaces_page(territory))
 
 
 @window
 def meetings(request, territory):
-    return render(request, "public/meetings.html", pages.meetings_page(territory, request.GET.get("page")))
+    return show(request, "public/meetings.html", pages.meetings_page(territory, request.GET.get("page")))
 
 
 @window
 def decisions(request, territory):
-    return render(request, "public/decisions.html", pages.decisions_page(territory, request.GET.get("page")))
+    return show(request, "public/decisions.html", pages.decisions_page(territory, request.GET.get("page")))
 
 
 @window
 def plans(request, territory):
-    return render(request, "public/plans.html", pages.plans_page(territory))
+    return show(request, "public/plans.html", pages.plans_page(territory))
 
 
 @window
 def plan(request, territory, plan):
-    return render(request, "public/plan.html", pages.plan_page(territory, plan))
+    return show(request, "public/plan.html", pages.plan_page(territory, plan))
 
 
 @window
 def documents(request, territory):
-    return render(request, "public/documents.html", pages.documents_page(territory, request.GET.get("page")))
+    return show(request, "public/documents.html", pages.documents_page(territory, request.GET.get("page")))
 
 
 @window
 def practices(request, territory):
-    return render(request, "public/practices.html", pages.practices_page(territory, request.GET.get("page")))
+    return show(request, "public/practices.html", pages.practices_page(territory, request.GET.get("page")))
 
 
 @window
 def references(request, territory):
-    return render(request, "public/references.html", pages.references_page(territory, request.GET.get("page")))
+    return show(request, "public/references.html", pages.references_page(territory, request.GET.get("page")))
 
 
 @window
