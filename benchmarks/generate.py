@@ -275,6 +275,7 @@ def step_territory(ctx: Context) -> dict:
     ctx.territory = Territory.objects.create(
         name=L_TERRITORY_NAME, slug=L_TERRITORY_SLUG, kind=Territory.Kind.MRC,
         description="Territoire fictif du banc d'essai de performance : données synthétiques.",
+        public_pages=True,  # its public window (issue 18) is measured too
     )
     ctx.sectors = bulk(Sector, [Sector(territory=ctx.territory, name=name) for name in SECTORS])
     colleges = bulk(College, [College(territory=ctx.territory, name=name, slug=slug, kind=kind)

@@ -109,7 +109,8 @@ PAGES: list[Page] = [
     Page("references", "Repères du territoire", lambda t: f"/t/{t.territory}/reperes/"),
     Page("search", "Recherche", pending="not built yet"),
     Page("governance_health", "Santé de la gouvernance", pending="not built yet"),
-    Page("public_page", "Page publique du territoire", pending="not built yet"),
+    # Issue 18: the home of the territory's public window (the territory opted in: demo and generate.py).
+    Page("public_page", "Page publique du territoire", lambda t: f"/public/{t.territory}/"),
     Page("api_list", "Une liste de l'API", pending="not built yet"),
 ]
 

@@ -11,7 +11,8 @@ import sys
 
 # Commands that start something long-lived or write the database: they must not start against a
 # database they cannot reach.
-COMMANDS_NEEDING_DATABASE = {"demo", "serve", "worker", "runserver", "migrate", "db_worker"}
+COMMANDS_NEEDING_DATABASE = {"demo", "serve", "worker", "runserver", "migrate", "db_worker",
+                             "export", "import"}
 # Commands meant for a local or developer machine: DEBUG defaults to on for them only (so they
 # work without a production SECRET_KEY); `check --deploy`, `serve` and `migrate` stay strict.
 LOCAL_COMMANDS = {"demo", "runserver", "makemigrations", "makemessages", "compilemessages"}

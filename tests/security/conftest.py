@@ -297,6 +297,8 @@ def build_matrix_world():
         obj.name = name
         obj.save(update_fields=["name"])
     w.other_organization = OrganizationFactory(territory=w.other_territory, name=f"Organisme {OTHER_MARK}")
+    w.territory.public_pages = True  # its public window (issue 18) is open; the other territory's is not
+    w.territory.save(update_fields=["public_pages"])
     w.public = populate(w, w.assembly, member=w.citizen, organization=w.org, runner=w.coordinator,
                         attendees=[(w.citizen, None), (w.delegate, w.org), (w.observer, w.observer_org)],
                         voter_key=f"o:{w.org.pk}", tag="public")

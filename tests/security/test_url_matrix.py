@@ -286,6 +286,13 @@ ROUTES: dict[str, Row] = {
     "references:delete": Row(ids(pk="reference"), public=RUN_PUBLIC, other=grid(("admin",), anonymous=302)),
     "references:move": Row(ids(pk="reference"), public=POST_ONLY_SIGNED_IN, other=POST_ONLY_SIGNED_IN),
 
+    # --- public: a territory's window; the matrix world's territory opted in, the other did not (404) ---
+    **{f"public_window:{name}": Row(public=EVERYONE, other=grid(()))
+       for name in ("home", "spaces", "meetings", "decisions", "plans", "documents", "practices", "references",
+                    "og_image")},
+    "public_window:plan": Row(ids(plan="plan"), public=EVERYONE, other=grid(())),
+    "public_settings:settings": Row(public=RUN_PUBLIC, other=grid(("admin",), anonymous=302)),
+
     "register:territory": Row(public=EVERYONE, other=grid(("foreigner", "admin"), anonymous=HIDDEN)),
     "register:territory_csv": Row(public=EVERYONE, other=grid(("foreigner", "admin"), anonymous=HIDDEN)),
     "register:territory_feed": Row(public=EVERYONE, other=grid(("foreigner", "admin"), anonymous=HIDDEN)),
@@ -760,6 +767,9 @@ def _pdf_upload(name: str):
 POSTS: dict[str, Post] = {
     # --- spaces ---
     "spaces:space_add": Post(("spaces.Space",), TERRITORY_RUNNERS, {"name": "Espace forgé"}),
+    # Turning a territory's public pages on (or off, where they are on).
+    "public_settings:settings": Post(("directory.Territory",), TERRITORY_RUNNERS,
+                                     lambda o: {"public_pages": "" if o.territory.public_pages else "on"}),
     "spaces:organization_add": Post(("directory.Organization",), TERRITORY_RUNNERS, {"name": "Organisme forgé"}),
     "spaces:organization_edit": Post(("directory.Organization",), TERRITORY_RUNNERS, {"name": "Nom forgé"}),
     # The upload only shows a preview (tests/spaces/test_import.py follows it to the end).
@@ -967,6 +977,8 @@ NOT_FORGEABLE = {
     "planning:measurement_template_csv", "planning:measurement_template_xlsx",
     "discussions:history", "discussions:people",
     "documents:library", "documents:document", "documents:download", "territory_documents:library",
+    *(f"public_window:{name}" for name in ("home", "spaces", "meetings", "decisions", "plans", "plan", "documents",
+                                            "practices", "references", "og_image")),
     # the person's own settings
     "set_language", "profile", "account_erase", "my_meetings:personal_feed_settings",
     "notifications:preferences", "notifications:centre",

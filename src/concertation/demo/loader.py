@@ -44,6 +44,7 @@ from concertation.demo.build_meetings import build_meetings, build_next_meeting,
 from concertation.demo.build_plan import build_plan, delete_plan
 from concertation.demo.build_portrait import build_portrait
 from concertation.demo.build_practices import build_practices
+from concertation.demo.build_public import build_public_pages
 from concertation.demo.build_references import build_references
 from concertation.demo.context import (
     ACCOUNT_EMAILS,
@@ -115,6 +116,7 @@ STEPS: list[Step] = [
     ("Rôles et mandats / roles and terms", build_roles),
     ("Chartes / charters", build_charters),
     ("Coordination du territoire / territory coordinators", build_coordinators),
+    ("Pages publiques / public pages", build_public_pages),
     ("Propositions et décisions / proposals and decisions", build_proposals),
     ("Bibliothèque de documents / document library", build_documents),
     ("Rencontres passées / past meetings", build_meetings),

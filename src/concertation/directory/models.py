@@ -28,6 +28,11 @@ class Territory(BaseModel):
         blank=True,
         help_text=_("Elles gèrent les espaces, les membres, les rôles et les chartes du territoire."),
     )
+    public_pages = models.BooleanField(
+        _("pages publiques"), default=False,
+        help_text=_("La coordination publie une vitrine du territoire : ses espaces publics, leurs décisions, "
+                    "leurs rencontres, leur plan et leurs documents publics."),
+    )
 
     class Meta:
         verbose_name = _("territoire")
