@@ -27,6 +27,7 @@ urlpatterns = [
     path("moi/", include("concertation.home.urls")),
     path("t/<slug:territory>/decisions/", include(("concertation.decisions.urls_register", "register"))),
     path("public/<slug:territory>/", include("concertation.public.urls")),
+    path("public/<slug:territory>/donnees/", include("concertation.public.urls_opendata")),
     path("t/<slug:territory>/pages-publiques/", include("concertation.public.urls_settings")),
     path("healthz", core_views.healthz, name="healthz"),
     path("langue/", account_views.set_language, name="set_language"),

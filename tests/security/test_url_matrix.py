@@ -292,6 +292,9 @@ ROUTES: dict[str, Row] = {
                     "og_image")},
     "public_window:plan": Row(ids(plan="plan"), public=EVERYONE, other=grid(())),
     "public_settings:settings": Row(public=RUN_PUBLIC, other=grid(("admin",), anonymous=302)),
+    # its open data (Popolo JSON, the plan's and indicators' CSV): the same window, the same answers
+    **{f"opendata:{name}": Row(public=EVERYONE, other=grid(()))
+       for name in ("popolo", "plan_csv", "indicators_csv")},
 
     "register:territory": Row(public=EVERYONE, other=grid(("foreigner", "admin"), anonymous=HIDDEN)),
     "register:territory_csv": Row(public=EVERYONE, other=grid(("foreigner", "admin"), anonymous=HIDDEN)),
@@ -979,6 +982,7 @@ NOT_FORGEABLE = {
     "documents:library", "documents:document", "documents:download", "territory_documents:library",
     *(f"public_window:{name}" for name in ("home", "spaces", "meetings", "decisions", "plans", "plan", "documents",
                                             "practices", "references", "og_image")),
+    "opendata:popolo", "opendata:plan_csv", "opendata:indicators_csv",
     # the person's own settings
     "set_language", "profile", "account_erase", "my_meetings:personal_feed_settings",
     "notifications:preferences", "notifications:centre",

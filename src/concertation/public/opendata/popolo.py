@@ -28,9 +28,9 @@ from concertation.accounts.privacy import display_name_for, shows
 from concertation.decisions import register
 from concertation.decisions.results import present_results
 from concertation.directory.models import College, Organization
-from concertation.meetings.models import Meeting
 from concertation.spaces.models import Delegation, Membership, Role, RoleAssignment
 
+from .. import selectors as window
 from .scope import VISITOR, public_spaces
 
 POPOLO = "http://www.popoloproject.com/"
@@ -155,9 +155,7 @@ def _roles(spaces, people: _People, organizations: dict[int, Organization]) -> t
 
 
 def _events(spaces) -> list[dict]:
-    ids = [space.pk for space in spaces]
-    meetings = (Meeting.objects.filter(space_id__in=ids).exclude(status=Meeting.Status.DRAFT)
-                .order_by("starts_at", "pk"))
+    meetings = window.meetings(spaces).order_by("starts_at", "pk")
     return [{"id": f"meeting-{meeting.pk}", "name": meeting.title, "classification": meeting.get_kind_display(),
              "start_date": _moment(meeting.starts_at), "end_date": _moment(meeting.ends_at),
              "location": ", ".join(part for part in (meeting.room, meeting.address) if part) or None,
@@ -175,10 +173,9 @@ def _result(data: dict) -> str | None:
 
 
 def _motions(spaces, territory) -> tuple[list[dict], list[dict]]:
-    ids = [space.pk for space in spaces]
     college_names = {slug: (name, kind) for slug, name, kind in
                      College.objects.filter(territory=territory).values_list("slug", "name", "kind")}
-    proposals = register.decisions(ids).prefetch_related("options")
+    proposals = window.decisions(spaces).prefetch_related("options")
     motions, vote_events = [], []
     for proposal in proposals:
         data = proposal.result or {}

@@ -1,16 +1,8 @@
-"""What the open data may contain: the territory's spaces an anonymous visitor may see."""
+"""What the open data may contain: what the public window shows (public/selectors.py is the one
+home of « public »: the territory's public spaces, read as an anonymous visitor)."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser
+from ..selectors import VISITOR, public_spaces
 
-from concertation.spaces.access import ANONYMOUS
-from concertation.spaces.models import Space
-
-VISITOR = AnonymousUser()
-
-
-def public_spaces(territory) -> list[Space]:
-    """The spaces of the territory anyone may see (active or not: a closed space's record stays public)."""
-    spaces = Space.objects.filter(territory=territory).select_related("territory", "parent").order_by("position", "pk")
-    return [space for space in spaces if ANONYMOUS.can_view(space)]
+__all__ = ["VISITOR", "public_spaces"]

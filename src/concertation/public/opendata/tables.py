@@ -19,14 +19,13 @@ from concertation.planning.models import (
     Strategy,
 )
 
+from .. import selectors as window
 from .scope import VISITOR, public_spaces
 
 
 def public_plans(territory) -> list[Plan]:
-    spaces = {space.pk: space for space in public_spaces(territory)}
-    plans = list(Plan.objects.filter(space_id__in=spaces).order_by("space_id", "-starts_on", "pk"))
-    for plan in plans:
-        plan.space = spaces[plan.space_id]
+    """The window's plans (drafts left out), each checked with the plan's own rule as well."""
+    plans = list(window.plans(public_spaces(territory)))
     return [plan for plan in plans if VISITOR.has_perm("planning.view_plan", plan)]
 
 

@@ -10,11 +10,10 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
 
 from concertation.core.tabular import write_csv
 
-from ..selectors import window_territory
+from ..views import window
 from . import tables
 from .popolo import popolo_export
 
@@ -32,9 +31,8 @@ def _stamp(territory, name: str, extension: str) -> str:
     return f"{territory.slug}-{name}-{timezone.localdate().isoformat()}.{extension}"
 
 
-@require_safe
+@window
 def popolo(request, territory):
-    territory = window_territory(territory)
 
     def url_of_space(space):
         return request.build_absolute_uri(reverse("spaces:space", kwargs={"territory": territory.slug, "space": space.slug}))
@@ -45,17 +43,15 @@ def popolo(request, territory):
     return _public(response, _stamp(territory, "popolo", "json"))
 
 
-@require_safe
+@window
 def plan_csv(request, territory):
-    territory = window_territory(territory)
     body = write_csv(tables.plan_header(), tables.plan_rows(territory))
     return _public(HttpResponse(body, content_type="text/csv; charset=utf-8"),
                    _stamp(territory, _("plan"), "csv"))
 
 
-@require_safe
+@window
 def indicators_csv(request, territory):
-    territory = window_territory(territory)
     body = write_csv(tables.indicator_header(), tables.indicator_rows(territory))
     return _public(HttpResponse(body, content_type="text/csv; charset=utf-8"),
                    _stamp(territory, _("indicateurs"), "csv"))
