@@ -4,17 +4,34 @@ module, and one token per kind of user."""
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 
 from concertation.api.services import token_create
-from tests.security.conftest import matrix_sessions, matrix_world  # noqa: F401 — fixtures
+from tests.security.conftest import FAST_HASHERS, build_matrix_world, client_as, matrix_sessions  # noqa: F401 — fixtures
 
 API = "/api/v1"
 
 
-@pytest.fixture(scope="module")
-def tokens(matrix_world, django_db_blocker):  # noqa: F811
+@pytest.fixture(scope="package")
+def matrix_world(django_db_setup, django_db_blocker):
+    """The permission matrix's world, built once for the API's modules (the security package
+    builds its own once per module), in a transaction rolled back at the end."""
+    storages = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS, STORAGES=storages):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield build_matrix_world()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="package")
+def tokens(matrix_world, django_db_blocker):
     """{kind: (read token, read-write token)} for every signed-in kind of user of the world."""
     made = {}
     with django_db_blocker.unblock():
@@ -28,8 +45,10 @@ def tokens(matrix_world, django_db_blocker):  # noqa: F811
 
 
 @pytest.fixture(autouse=True)
-def _fresh_limits():
-    cache.clear()  # the rate-limit counters: each test starts with none
+def _fresh_limits(settings):
+    """No rate limit unless a test sets one (test_rate_limits…), and no counter left over."""
+    settings.API_RATE_LIMITS = {}
+    cache.clear()
     yield
 
 

@@ -8,7 +8,14 @@ from decimal import Decimal
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from concertation.planning.models import Activity, Indicator, Measurement, Objective, Priority, Strategy
+from concertation.planning.models import (
+    Activity,
+    Indicator,
+    Measurement,
+    Objective,
+    Priority,
+    Strategy,
+)
 from concertation.planning.selectors import plans_of
 from concertation.planning.services import measurements
 
