@@ -19,7 +19,7 @@ MAX_TOKEN_LENGTH = 100
 
 
 def _refused() -> ApiError:
-    return ApiError(401, "invalid_token", _("Jeton invalide, expiré ou révoqué : créez-en un nouveau dans votre "
+    return ApiError(401, "invalid_token", _("Jeton invalide, expiré ou révoqué : créez-en un nouveau dans votre "
                                            "profil (Mes jetons d'accès)."))
 
 
@@ -40,7 +40,7 @@ def check_rate(request, kind: str, key: str) -> None:
     usage = ratelimit.consume(request, app="concertation.api", action=kind, config=config, key=key,
                               limit_get=True)
     if usage is None:
-        raise ApiError(429, "rate_limited", _("Trop de requêtes : attendez une minute avant de recommencer."))
+        raise ApiError(429, "rate_limited", _("Trop de requêtes : attendez une minute avant de recommencer."))
 
 
 class ApiAuth(HttpBearer):
@@ -61,10 +61,10 @@ class ApiAuth(HttpBearer):
         request.api_token = token
         if self.write:
             if token is None:
-                raise ApiError(401, "unauthenticated", _("Authentification requise : envoyez un jeton « Authorization: "
-                                                         "Bearer … » de portée lecture et écriture."))
+                raise ApiError(401, "unauthenticated", _("Authentification requise : envoyez un jeton « Authorization: "
+                                                         "Bearer … » de portée lecture et écriture."))
             if not token.writes:
-                raise ApiError(403, "read_only_token", _("Ce jeton ne permet que la lecture : créez un jeton de "
+                raise ApiError(403, "read_only_token", _("Ce jeton ne permet que la lecture : créez un jeton de "
                                                          "portée lecture et écriture pour écrire."))
         if token is not None:
             check_rate(request, "write" if self.write else "token", str(token.pk))

@@ -38,7 +38,7 @@ def error_response(status: int, code: str, message, field: str | None = None, he
 
 
 def not_found() -> ApiError:
-    return ApiError(404, "not_found", _("Introuvable : cet objet n'existe pas, ou vous ne pouvez pas le voir."))
+    return ApiError(404, "not_found", _("Introuvable : cet objet n'existe pas, ou vous ne pouvez pas le voir."))
 
 
 def forbidden(message=None) -> ApiError:
@@ -49,8 +49,8 @@ def _validation_message(errors) -> tuple[str, str | None]:
     first = errors[0] if errors else {}
     location = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path", "payload")]
     field = ".".join(location) or None
-    message = _("Requête invalide : vérifiez le champ « %(field)s ».") % {"field": field} if field else \
-        _("Requête invalide : vérifiez les paramètres envoyés.")
+    message = _("Requête invalide : vérifiez le champ « %(field)s ».") % {"field": field} if field else \
+        _("Requête invalide : vérifiez les paramètres envoyés.")
     return message, field
 
 
@@ -85,8 +85,8 @@ def install(api) -> None:
 
     @api.exception_handler(AuthenticationError)
     def _unauthenticated(request, exc):
-        return error_response(401, "unauthenticated", _("Authentification requise : envoyez un jeton "
-                                                         "« Authorization: Bearer … »."),
+        return error_response(401, "unauthenticated", _("Authentification requise : envoyez un jeton "
+                                                         "« Authorization: Bearer … »."),
                               headers={"WWW-Authenticate": 'Bearer realm="api"'})
 
     @api.exception_handler(AuthorizationError)
@@ -103,4 +103,4 @@ def form_error(form) -> ApiError:
     """The first error of a Django form the API filled (the pages' own validation), as a 422."""
     for field, errors in form.errors.items():
         return ApiError(422, "invalid", errors[0], None if field == "__all__" else field)
-    return ApiError(422, "invalid", _("Requête invalide : vérifiez les paramètres envoyés."))
+    return ApiError(422, "invalid", _("Requête invalide : vérifiez les paramètres envoyés."))

@@ -13,7 +13,7 @@ def _days_label(days: int):
 
 class TokenForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Nom du jeton"), max_length=80,
-                           help_text=gettext_lazy("À quoi il sert, par exemple « Tableau de bord du comité »."))
+                           help_text=gettext_lazy("À quoi il sert, par exemple « Tableau de bord du comité »."))
     scope = forms.ChoiceField(label=gettext_lazy("Portée"), choices=AccessToken.Scope.choices,
                               initial=AccessToken.Scope.READ, widget=forms.RadioSelect)
     days = forms.TypedChoiceField(label=gettext_lazy("Valide pendant"), coerce=int, initial=90,

@@ -32,7 +32,7 @@ def decode_cursor(cursor: str | None) -> int:
             raise ValueError
         return int(pk)
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise ApiError(422, "invalid_cursor", _("Curseur invalide : reprenez-le tel que l'API l'a donné."),
+        raise ApiError(422, "invalid_cursor", _("Curseur invalide : reprenez-le tel que l'API l'a donné."),
                        field="cursor") from None
 
 

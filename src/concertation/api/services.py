@@ -29,12 +29,12 @@ def token_create(*, owner, name: str, scope: str, days: int, now=None) -> tuple[
     if len(name) > 80:
         raise DomainError(_("Le nom du jeton dépasse 80 caractères."), field="name")
     if scope not in AccessToken.Scope.values:
-        raise DomainError(_("Choisissez la portée du jeton : lecture, ou lecture et écriture."), field="scope")
+        raise DomainError(_("Choisissez la portée du jeton : lecture, ou lecture et écriture."), field="scope")
     if days not in EXPIRY_DAYS:
         raise DomainError(_("Choisissez une durée de validité proposée."), field="days")
     active = AccessToken.objects.filter(owner=owner, revoked_at__isnull=True, expires_at__gt=now).count()
     if active >= MAX_ACTIVE:
-        raise DomainError(_("Vous avez déjà %(count)s jetons actifs : révoquez-en un d'abord.")
+        raise DomainError(_("Vous avez déjà %(count)s jetons actifs : révoquez-en un d'abord.")
                           % {"count": MAX_ACTIVE})
     secret = PREFIX + secrets.token_urlsafe(32)
     token = AccessToken.objects.create(owner=owner, name=name, scope=scope, digest=token_hash(secret),

@@ -36,7 +36,7 @@ def _api_patterns():
 
 
 def unknown(request, rest=""):
-    return error_response(404, "not_found", _("Adresse inconnue dans l'API : voyez /api/v1/docs."))
+    return error_response(404, "not_found", _("Adresse inconnue dans l'API : voyez /api/v1/docs."))
 
 
 api_urlpatterns = [

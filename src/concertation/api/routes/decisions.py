@@ -49,7 +49,7 @@ class DecisionOut(Schema):
 
 class BallotIn(Schema):
     value: BallotValue = Field(..., description="the ballot, in the shape of the proposal's method "
-                                               "(a position such as « agree », option ids, scores…)")
+                                               "(a position such as « agree », option ids, scores…)")
     reason: str = Field("", max_length=5000)
     organization_id: int | None = Field(None, description="the member organization the caller votes for, "
                                                           "when the vote is by organization")

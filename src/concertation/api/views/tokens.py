@@ -51,6 +51,6 @@ def revoke(request, pk: int):
     if token is None:
         raise Http404
     token_revoke(token=token, by=request.user)
-    messages.success(request, _("Le jeton « %(name)s » est révoqué : il ne donne plus accès à l'API.")
+    messages.success(request, _("Le jeton « %(name)s » est révoqué : il ne donne plus accès à l'API.")
                      % {"name": token.name})
     return redirect("api_tokens:tokens")
