@@ -25,9 +25,10 @@ class ErrorOut(Schema):
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message, field: str | None = None):
+    def __init__(self, status: int, code: str, message, field: str | None = None, *, retry_after: int = 60):
         super().__init__(str(message))
         self.status, self.code, self.message, self.field = status, code, str(message), field
+        self.retry_after = retry_after
 
 
 def error_response(status: int, code: str, message, field: str | None = None, headers=None) -> JsonResponse:
@@ -61,7 +62,7 @@ def install(api) -> None:
     def _api_error(request, exc):
         headers = {"WWW-Authenticate": 'Bearer realm="api"'} if exc.status == 401 else None
         if exc.status == 429:
-            headers = {"Retry-After": "60"}
+            headers = {"Retry-After": str(max(1, exc.retry_after))}
         return error_response(exc.status, exc.code, exc.message, exc.field, headers)
 
     @api.exception_handler(ValidationError)
