@@ -89,7 +89,8 @@ def decisions(request, territory_id: int, params: Query[DecisionFilter]):
     territory = lookup.territory(request.user, territory_id)
     spaces = register.visible_spaces(request.user, territory)
     ids = [space.pk for space in spaces if params.space_id in (None, space.pk)]
-    return paginate(register.decisions(ids), params.cursor, params.limit)
+    # The register's rows, without the page's prefetches (meetings, plan revisions) the API does not show.
+    return paginate(register.decisions(ids).prefetch_related(None), params.cursor, params.limit)
 
 
 @router.post("/proposals/{proposal_id}/ballot", auth=WRITE, response=answers(BallotOut),

@@ -6,9 +6,11 @@ from datetime import datetime
 
 from ninja import Query, Router, Schema
 
+from concertation.knowledge.models import Document
 from concertation.knowledge.selectors_documents import document_for, space_documents
 
 from .. import lookup
+from ..errors import not_found
 from ..pagination import paginate
 from .common import READ, ListParams, answers, list_answers
 
@@ -35,15 +37,12 @@ class KindFilter(ListParams):
             summary="Documents of the space's library the caller may see")
 def documents(request, space_id: int, params: Query[KindFilter]):
     space = lookup.space(request.user, space_id)
-    return paginate(space_documents(request.user, space, kind=params.kind or None), params.cursor, params.limit)
+    documents = space_documents(request.user, space, kind=params.kind or None).prefetch_related(None)
+    return paginate(documents, params.cursor, params.limit)  # metadata only: no versions
 
 
 @router.get("/documents/{document_id}", response=answers(DocumentOut))
 def document(request, document_id: int):
-    from concertation.knowledge.models import Document
-
-    from ..errors import not_found
-
     found = Document.objects.select_related("space__territory").filter(pk=document_id).first()
     if found is None:
         raise not_found()
