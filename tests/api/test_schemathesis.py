@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
@@ -58,7 +60,15 @@ def api_schema(matrix_world, django_db_blocker):
                 parameter["schema"] = {"type": "integer", "enum": [*ids[parameter["name"]], MISSING_ID]}
     schema = schemathesis.openapi.from_dict(document)
     schema.app = get_wsgi_application()
-    return schema
+    # As Django's test client does: the end of a request must not close the connection that holds
+    # the tests' transaction (PostgreSQL).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schema
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def run(schema, headers: dict) -> int:
