@@ -46,6 +46,17 @@ def page_of(schema):
     })
 
 
+def _chunks(rows, after: int, size: int):
+    """The rows after ``after`` in the order of ids, fetched ``size`` at a time (a chunk more only
+    when the permission predicate skipped rows of the previous one)."""
+    while True:
+        chunk = list(rows.filter(pk__gt=after).order_by("pk")[:size])
+        yield from chunk
+        if len(chunk) < size:
+            return
+        after = chunk[-1].pk
+
+
 def paginate(rows, cursor: str | None, limit: int, *, keep=None) -> dict:
     """One page of ``rows`` (a queryset or a list of objects with ``pk``); ``keep(row)``: a
     permission predicate applied to each row (rows it refuses are skipped, never counted)."""
@@ -54,7 +65,7 @@ def paginate(rows, cursor: str | None, limit: int, *, keep=None) -> dict:
     if isinstance(rows, list):
         ordered = iter(sorted((row for row in rows if row.pk > after), key=lambda row: row.pk))
     else:
-        ordered = iter(rows.filter(pk__gt=after).order_by("pk")[: None if keep else limit + 1])
+        ordered = _chunks(rows, after, limit + 1)
     if keep is not None:
         ordered = (row for row in ordered if keep(row))
     items = list(islice(ordered, limit + 1))
