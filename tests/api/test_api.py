@@ -331,3 +331,13 @@ def test_the_documentation_is_served_from_the_instance(matrix_world):
     for item in document["paths"].values():
         for operation in item.values():
             assert {"401", "403", "404", "422", "429"} <= set(operation["responses"]), operation["operationId"]
+
+
+def test_an_erased_account_loses_its_tokens(matrix_world, tokens):
+    from concertation.accounts.services import user_erase
+
+    read, _write = tokens["observer"]
+    assert Api(read).get("/territories").status_code == 200
+    user_erase(user=matrix_world.observer)
+    assert not AccessToken.objects.filter(owner=matrix_world.observer).exists()
+    assert Api(read).get("/territories").status_code == 401

@@ -19,6 +19,8 @@ def token_hash(raw: str) -> str:
 
 
 class AccessToken(BaseModel):
+    ERASED_WITH_PERSON = ("owner",)  # accounts.services.user_erase: one's tokens go with one's account
+
     class Scope(models.TextChoices):
         READ = "read", _("Lecture")
         READ_WRITE = "read_write", _("Lecture et écriture")

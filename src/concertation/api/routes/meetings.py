@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from concertation.decisions.rules import can_view_proposal
 from concertation.directory.models import Organization
 from concertation.knowledge.models import Document
 from concertation.knowledge.selectors_documents import visible_among
@@ -107,12 +108,17 @@ def meetings(request, space_id: int, params: Query[ListParams]):
 def meeting(request, meeting_id: int):
     found = lookup.meeting(request.user, meeting_id)
     items = list(AgendaItem.objects.filter(meeting=found, status=AgendaItem.Status.ACCEPTED)
+                 .select_related("proposal")
                  .prefetch_related(Prefetch("documents", queryset=Document.objects.select_related("space")
                                             .order_by("pk")))
                  .order_by("position", "pk"))
     for item in items:
         shown = visible_among(request.user, item.documents.all())
         item.document_ids = [document.pk for document in shown]
+        if item.proposal is not None:
+            item.proposal.space = found.space
+            if not can_view_proposal(request.user, item.proposal):
+                item.proposal_id = None  # a draft linked to the item: not the caller's to know
     found.agenda = items
     return found
 
