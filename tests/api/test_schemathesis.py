@@ -7,6 +7,8 @@ token)."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
@@ -28,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
           response_headers_conformance]
-EXAMPLES = 3
+EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", 3))  # more for a deeper run by hand
 
 
 def real_ids(w) -> dict[str, list[int]]:

@@ -11,7 +11,7 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Val
 
 from concertation.core.errors import DomainError
 
-ERROR_CODES = frozenset({401, 403, 404, 422, 429})
+ERROR_CODES = frozenset({400, 401, 403, 404, 422, 429})
 
 
 class ErrorBody(Schema):
@@ -97,6 +97,8 @@ def install(api) -> None:
 
     @api.exception_handler(HttpError)
     def _http(request, exc):
+        if exc.status_code == 400:  # ninja could not read the body
+            return error_response(400, "unreadable_body", _("Corps de requête illisible : envoyez du JSON valide."))
         return error_response(exc.status_code, "error", str(exc))
 
 
