@@ -173,7 +173,7 @@ ACCOUNT_RATE_LIMITS = {
 # refuse everybody's sign-in): the client's address is then read from X-Forwarded-For, this many
 # proxies of ours from its end. 0 (default): the connection's address, for a server reached directly.
 ALLAUTH_TRUSTED_PROXY_COUNT = config.env_int("TRUSTED_PROXY_COUNT", 0)
-# The API's limits (api/auth.py), counted in the same store as the sign-in limits above: per token
+# The API's limits (api/auth.py), counted in the same store as the sign-in limits above: per person
 # (reads, writes), per signed-in session (the documentation page), per address when anonymous.
 API_RATE_LIMITS = {
     "token": "600/m/key",

@@ -85,7 +85,7 @@ class ApiAuth(HttpBearer):
                 raise ApiError(403, "read_only_token", _("Ce jeton ne permet que la lecture : créez un jeton de "
                                                          "portée lecture et écriture pour écrire."))
         if token is not None:
-            check_rate(request, "write" if self.write else "token", str(token.pk))
+            check_rate(request, "write" if self.write else "token", str(token.owner_id))  # all its tokens
             token_touch(token)
             return token
         user = getattr(request, "user", None)
