@@ -341,3 +341,20 @@ def test_an_erased_account_loses_its_tokens(matrix_world, tokens):
     user_erase(user=matrix_world.observer)
     assert not AccessToken.objects.filter(owner=matrix_world.observer).exists()
     assert Api(read).get("/territories").status_code == 401
+
+
+def test_the_grid_covers_every_endpoint(matrix_world):
+    """Every GET of the document is in the grid (pairs or every_list), every POST has a test of its
+    refusals above: a new endpoint must join them."""
+    import re
+
+    document = json.loads(Client().get(API + "/openapi.json").content)
+    templates = {re.sub(r"\d+", "{}", path) for path, _page in pairs(matrix_world)}
+    templates |= {re.sub(r"\d+", "{}", path) for path in every_list(matrix_world)}
+    gets = {re.sub(r"\{\w+\}", "{}", path.removeprefix(API)) for path, item in document["paths"].items()
+            if "get" in item}
+    posts = {re.sub(r"\{\w+\}", "{}", path.removeprefix(API)) for path, item in document["paths"].items()
+             if "post" in item}
+    assert gets <= templates, sorted(gets - templates)
+    assert posts == {"/meetings/{}/rsvp", "/proposals/{}/ballot", "/indicators/{}/measurements", "/follow-ups",
+                     "/follow-ups/{}/status"}
