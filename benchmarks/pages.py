@@ -78,6 +78,15 @@ def meeting_path(t: Targets, pk: int, suffix: str = "") -> str | None:
     return f"/t/{t.territory}/e/{t.space}/rencontres/{pk}/{suffix}" if pk else None
 
 
+def api_path(t: Targets, what: str) -> str:
+    """A list of the API (issue 19), as the coordinator's session reads it."""
+    from concertation.spaces.models import Space
+
+    space = Space.objects.select_related("territory").get(territory__slug=t.territory, slug=t.space)
+    owner = {"decisions": f"territories/{space.territory_id}"}.get(what, f"spaces/{space.pk}")
+    return f"/api/v1/{owner}/{what}"  # 50 rows a page, the default
+
+
 PAGES: list[Page] = [
     Page("floor", "Page témoin (gabarit de base)", lambda t: "/_floor/"),
     # Issue 13: the personal home (the coordinator's: her meetings, votes, follow-ups, roles, what to
@@ -111,7 +120,12 @@ PAGES: list[Page] = [
     Page("governance_health", "Santé de la gouvernance", pending="not built yet"),
     # Issue 18: the home of the territory's public window (the territory opted in: demo and generate.py).
     Page("public_page", "Page publique du territoire", lambda t: f"/public/{t.territory}/"),
-    Page("api_list", "Une liste de l'API", pending="not built yet"),
+    # Issue 19: lists of the API (JSON, cursor pagination, the same selectors as the pages).
+    Page("api_memberships", "API : membres d'un espace", lambda t: api_path(t, "memberships")),
+    Page("api_proposals", "API : propositions d'un espace", lambda t: api_path(t, "proposals")),
+    Page("api_decisions", "API : registre des décisions", lambda t: api_path(t, "decisions")),
+    Page("api_documents", "API : documents d'un espace", lambda t: api_path(t, "documents")),
+    Page("api_meetings", "API : rencontres d'un espace", lambda t: api_path(t, "meetings")),
 ]
 
 
@@ -316,6 +330,10 @@ def main(argv: list[str] | None = None) -> int:
 
     common.setup_django(database_url=args.database_url, scale=args.scale)
     common.require_migrated()
+    from django.conf import settings
+
+    # The API's rate limits stay counted (their cost is measured) but set high for the repeats.
+    settings.API_RATE_LIMITS = {kind: "100000/m/key" for kind in ("token", "write", "session")}
     from django.contrib.auth import get_user_model
     from django.test import Client
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "ninja",  # its documentation page serves its assets from here, not a CDN
 ]
 
 MIDDLEWARE = [
@@ -172,6 +173,14 @@ ACCOUNT_RATE_LIMITS = {
 # refuse everybody's sign-in): the client's address is then read from X-Forwarded-For, this many
 # proxies of ours from its end. 0 (default): the connection's address, for a server reached directly.
 ALLAUTH_TRUSTED_PROXY_COUNT = config.env_int("TRUSTED_PROXY_COUNT", 0)
+# The API's limits (api/auth.py), counted in the same store as the sign-in limits above: per person
+# (reads, writes), per signed-in session (the documentation page), per address when anonymous.
+API_RATE_LIMITS = {
+    "token": "600/m/key",
+    "write": "60/m/key",
+    "session": "300/m/key",
+    "anonymous": "120/m/ip",
+}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Concertation] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # Sign-up by invitation unless opened (accounts/signup.py); whom the account pages name to ask.

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from concertation.accounts import views as account_views
+from concertation.api.urls import api_urlpatterns
 from concertation.core import views as core_views
 from concertation.home.views import home
 
@@ -25,6 +26,8 @@ urlpatterns = [
     path("moi/", include(("concertation.meetings.urls_my_followups", "my"))),
     path("moi/notifications/", include("concertation.notifications.urls")),
     path("moi/", include("concertation.home.urls")),
+    path("moi/", include("concertation.api.urls_tokens")),
+    path("api/", include(api_urlpatterns)),
     path("t/<slug:territory>/decisions/", include(("concertation.decisions.urls_register", "register"))),
     path("public/<slug:territory>/", include("concertation.public.urls")),
     path("public/<slug:territory>/donnees/", include("concertation.public.urls_opendata")),

@@ -397,6 +397,9 @@ ROUTES: dict[str, Row] = {
                                      credential=True),
     "my:my_follow_ups": Row(everywhere=SIGN_IN_FIRST),
     "home:my_spaces": Row(everywhere=SIGN_IN_FIRST),
+    # --- api: one's own access tokens (another's answers 404: tests/api/test_api.py) ---
+    "api_tokens:tokens": Row(everywhere=SIGN_IN_FIRST),
+    "api_tokens:revoke": Row(lambda w: {"pk": 1}, everywhere=POST_ONLY_SIGNED_IN),
 
     # --- notifications: one's own centre and preferences; the unsubscribe link is a credential ---
     "notifications:centre": Row(everywhere=SIGN_IN_FIRST),
@@ -502,6 +505,7 @@ def _excluded(route: str, callback) -> bool:
         route.startswith("admin/")  # Django's admin: its own staff-only permission system
         or (route.startswith("compte/") and module.startswith("allauth."))  # allauth's sign-in screens
         or route.startswith("static/")  # static files (WhiteNoise); uploads go through views, never media/
+        or route.startswith("api/")  # the API: listed in API_ROUTES, its grid is tests/api/test_api.py
     )
 
 
@@ -526,6 +530,37 @@ def url_patterns() -> dict[str, tuple[str, set[str]]]:
 
 
 PATTERNS = url_patterns()
+
+
+# The API (/api/): JSON, a bearer token instead of a session, and 404 for whatever is out of reach;
+# tests/api/test_api.py holds its grid (every endpoint answers exactly like the page that shows the
+# same object, for each kind of user; no list shows a mark it may not) and its writes (refused
+# without a read-write token, or without the permission, leaving the data unchanged).
+API_ROUTES = {
+    "api-v1:api-root": "ninja's root (no view)", "api-v1:openapi-json": "everyone",
+    "api-v1:openapi-view": "everyone (the documentation page)", "api_unknown": "everyone: a 404 in JSON",
+    **{f"api-v1:{name}": "like the page of the same object" for name in (
+        "territories", "territory", "spaces", "space", "organizations", "memberships", "roles", "meetings",
+        "meeting", "follow_ups", "proposals", "proposal", "decisions", "plans", "plan", "plan_items", "indicators",
+        "indicator", "measurement_list", "documents", "document")},
+    **{f"api-v1:{name}": "a read-write token, and the page's permission" for name in (
+        "rsvp", "follow_up_add", "follow_up_status", "ballot", "measurement_add")},
+}
+
+
+def test_every_api_url_is_listed():
+    found = set()
+
+    def walk(patterns, prefix="", namespace=""):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, route, f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace)
+            elif route.startswith("api/"):
+                found.add(f"{namespace}{pattern.name}")
+
+    walk(get_resolver().url_patterns)
+    assert found == set(API_ROUTES)
 
 
 def test_every_url_has_an_entry():
@@ -973,7 +1008,7 @@ NOT_FORGEABLE = {
     "meetings:meeting_ics", "meetings:live", "meetings:quorum", "meetings:attendance_sheet",
     "meetings:minutes_pdf",
     "meetings:follow_ups", "meetings:evaluation_results", "my_meetings:personal_feed", "my:my_follow_ups",
-    "home:my_spaces",
+    "home:my_spaces", "api_tokens:tokens", "api_tokens:revoke",
     "practices:list", "practices:sheet", "practices:pdf",
     "planning:plans", "planning:plan", "planning:revisions", "planning:item_history", "planning:dashboard",
     "planning:dashboard_pdf", "planning:bilan", "planning:bilan_pdf", "planning:indicator",
