@@ -81,8 +81,10 @@ def test_a_member_answers_once_through_the_form(world, client_for):
 def test_the_coordinator_opens_a_round_and_gives_a_theme_a_follow_up(world, client_for):
     client = client_for(world.coordinator)
     closes = (timezone.localdate() + timedelta(days=10)).isoformat()
-    assert client.post(url(world, "open"), {"title": "", "closes_on": closes}).status_code == 400
-    assert client.post(url(world, "open"), {"title": "Automne", "closes_on": closes}).status_code == 302
+    today = timezone.localdate().isoformat()
+    assert client.post(url(world, "open"), {"title": "", "opens_on": today, "closes_on": closes}).status_code == 400
+    assert client.post(url(world, "open"), {"title": "Automne", "opens_on": today, "closes_on": closes}
+                       ).status_code == 302
     assert AssessmentRound.objects.get().title == "Automne"
     form = client.get(url(world, "follow_up", theme="welcome")).content.decode()
     assert "Accueil et logistique : " in form

@@ -117,7 +117,10 @@ def test_opening_a_round_is_for_who_facilitates_the_space(world):
     opened = open_round(world)
     with pytest.raises(DomainError) as refused:
         open_round(world, title="Deuxième")
-    assert "déjà ouverte" in str(refused.value)
+    assert "déjà prévue" in str(refused.value)
+    later = services.round_open(space=world.assembly, title="Hiver", opens_on=today + timedelta(days=60),
+                                closes_on=today + timedelta(days=70), by=world.coordinator)
+    assert selectors.open_round(world.assembly) == opened and not later.is_open()
     assert AuditEvent.objects.filter(action="insights.round_opened", target_id=str(opened.pk)).exists()
     # The group's facilitator opens one in her space.
     services.round_open(space=world.group, title="Chantier", closes_on=today + timedelta(days=7), by=world.facilitator)

@@ -33,7 +33,8 @@ def round_path(assessment_round) -> str:
 
 def _context(assessment_round) -> dict:
     return {"round": assessment_round, "space": assessment_round.space, "title": assessment_round.title,
-            "space_name": assessment_round.space.name, "closes_on": assessment_round.closes_on}
+            "space_name": assessment_round.space.name, "opens_on": assessment_round.opens_on,
+            "closes_on": assessment_round.closes_on}
 
 
 def notify_round_opened(assessment_round, *, by) -> int:

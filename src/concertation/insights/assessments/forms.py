@@ -26,6 +26,7 @@ class DateInput(forms.DateInput):
 
 class RoundForm(forms.Form):
     title = forms.CharField(label=_("Titre"), max_length=200)
+    opens_on = forms.DateField(label=_("Ouverte à partir du"), widget=DateInput())
     closes_on = forms.DateField(label=_("Ouverte jusqu'au"), widget=DateInput(),
                                 help_text=_("Les personnes qui participent à l'espace sont prévenues à l'ouverture "
                                             "et reçoivent un rappel trois jours avant la fin."))
@@ -34,6 +35,7 @@ class RoundForm(forms.Form):
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
         self.fields["title"].initial = _("Autoévaluation de la gouvernance")
+        self.fields["opens_on"].initial = today
         self.fields["closes_on"].initial = today + timedelta(days=21)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 
 from ..models import AssessmentRound
+from ..rules_assessments import may_answer
 from . import selectors
 from .themes import BY_KEY
 
@@ -23,7 +24,7 @@ def index_page(space, user) -> dict:
         "territory": space.territory, "space": space, "results": list(reversed(results)),
         "table": selectors.theme_table(results), "open_round": current,
         "answered": selectors.has_answered(current, user) if current else False,
-        "may_answer": bool(current) and user.has_perm("insights.answer_assessment", space),
+        "may_answer": bool(current) and may_answer(user, space),
         "may_run": user.has_perm("insights.run_assessment", space),
         "latest": latest, "min_answers": selectors.min_answers(),
     }

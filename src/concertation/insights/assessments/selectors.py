@@ -17,6 +17,7 @@ from django.utils import timezone
 from concertation.meetings.evaluation import format_score
 
 from ..models import AssessmentAnswer, AssessmentReceipt, AssessmentRound
+from ..rules_assessments import may_answer
 from .themes import SCORE_FIELDS, THEMES, Theme
 
 TREND_ROUNDS = 6   # rounds compared in the table
@@ -135,7 +136,7 @@ def summary_for(space, user) -> dict:
         "space": space,
         "open_round": current,
         "answered": has_answered(current, user) if current else False,
-        "may_answer": bool(current) and user.has_perm("insights.answer_assessment", space),
+        "may_answer": bool(current) and may_answer(user, space),
         "latest": latest,
         "rows": table["rows"] if latest else [],
         "min_answers": min_answers(),

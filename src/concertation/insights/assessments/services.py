@@ -24,32 +24,38 @@ from concertation.meetings.services.followups import follow_up_create
 
 from ..events import notify_round_opened
 from ..models import AssessmentAnswer, AssessmentReceipt, AssessmentRound
+from ..rules_assessments import may_answer
 from .themes import ANSWER_FIELDS, BY_KEY, MAX_TEXT, SCORE_FIELDS, answer_content
 
 MAX_LENGTH_DAYS = 120  # a round stays open four months at most
 
 
 @transaction.atomic
-def round_open(*, space, title: str, closes_on: date, by, today: date | None = None) -> AssessmentRound:
-    """Open a round of the space's self-assessment today and tell who takes part in it (``today``:
-    another day, for the demo's past rounds)."""
+def round_open(*, space, title: str, closes_on: date, by, opens_on: date | None = None,
+               today: date | None = None) -> AssessmentRound:
+    """Open a round of the space's self-assessment (today, or from a later day) and tell who takes
+    part in it. ``today``: another day, for the demo's past rounds."""
     if not by.has_perm("insights.run_assessment", space):
         raise DomainError(_("Seule l'équipe d'animation de l'espace peut ouvrir une autoévaluation."))
     title = (title or "").strip()
     if not title:
         raise DomainError(_("Donnez un titre à l'autoévaluation."), field="title")
-    opens_on = today or timezone.localdate()
+    today = today or timezone.localdate()
+    opens_on = opens_on or today
+    if opens_on < today:
+        raise DomainError(_("L'autoévaluation ne peut pas s'ouvrir dans le passé."), field="opens_on")
     if closes_on is None or closes_on < opens_on:
-        raise DomainError(_("La date de fin doit être aujourd'hui ou plus tard."), field="closes_on")
+        raise DomainError(_("La date de fin doit suivre la date d'ouverture."), field="closes_on")
     if (closes_on - opens_on).days > MAX_LENGTH_DAYS:
         raise DomainError(_("Une autoévaluation reste ouverte quatre mois au plus."), field="closes_on")
-    if AssessmentRound.objects.filter(space=space, closes_on__gte=opens_on).exists():
-        raise DomainError(_("Une autoévaluation est déjà ouverte dans cet espace."), field="closes_on")
+    if AssessmentRound.objects.filter(space=space, closes_on__gte=opens_on, opens_on__lte=closes_on).exists():
+        raise DomainError(_("Une autoévaluation de cet espace est déjà prévue pendant ces dates."),
+                          field="opens_on")
     assessment_round = AssessmentRound.objects.create(space=space, title=title[:200], opens_on=opens_on,
                                                       closes_on=closes_on, opened_by=by)
     audit.record(action="insights.round_opened", actor=by, target=assessment_round,
                  territory_id=space.territory_id, target_label=assessment_round.title,
-                 closes_on=closes_on)
+                 opens_on=opens_on, closes_on=closes_on)
     notify_round_opened(assessment_round, by=by)
     return assessment_round
 
@@ -66,8 +72,7 @@ def _score(answers: dict, name: str) -> int:
 
 def answer_refusal(assessment_round: AssessmentRound, person, *, today: date | None = None) -> str:
     """Why this person may not answer the round now ("" when they may)."""
-    if person is None or not person.is_authenticated or not person.has_perm("insights.answer_assessment",
-                                                                             assessment_round.space):
+    if not may_answer(person, assessment_round.space):
         return _("Seules les personnes qui participent à l'espace répondent à son autoévaluation.")
     today = today or timezone.localdate()
     if today < assessment_round.opens_on:

@@ -12,5 +12,5 @@ def register() -> None:
         "insights.round_opened": _("Autoévaluation ouverte"),
         "insights.follow_up_from_theme": _("Suite donnée à l'autoévaluation"),
     })
-    audit.register_detail_labels({"closes_on": _("jusqu'au"), "theme": _("thème")})
+    audit.register_detail_labels({"opens_on": _("à partir du"), "closes_on": _("jusqu'au"), "theme": _("thème")})
     events.register()
