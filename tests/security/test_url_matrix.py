@@ -213,6 +213,7 @@ ROUTES: dict[str, Row] = {
     "spaces:member_edit": space_row(ids(pk="membership"), public=RUN_PUBLIC, private=RUN_PRIVATE),
     "spaces:member_end": space_row(ids(pk="membership"), public=POST_ONLY_SIGNED_IN, private=POST_ONLY_SIGNED_IN),
     "spaces:roles": space_row(public=RUN_PUBLIC, private=RUN_PRIVATE),
+    "spaces:role_rotation": space_row(public=SEE_PUBLIC, private=SEE_PRIVATE),  # who held each role, over the years
     "spaces:role_add": space_row(public=RUN_PUBLIC, private=RUN_PRIVATE),
     "spaces:role_edit": space_row(ids(pk="role"), public=RUN_PUBLIC, private=RUN_PRIVATE),
     "spaces:role_assign": space_row(ids(pk="role"), public=RUN_PUBLIC, private=RUN_PRIVATE),
@@ -985,7 +986,7 @@ NOT_FORGEABLE = {
     "meetings:minutes_pdf",
     "meetings:follow_ups", "meetings:evaluation_results", "my_meetings:personal_feed", "my:my_follow_ups",
     "home:my_spaces",
-    "assessments:index", "assessments:round",
+    "assessments:index", "assessments:round", "spaces:role_rotation",
     "practices:list", "practices:sheet", "practices:pdf",
     "planning:plans", "planning:plan", "planning:revisions", "planning:item_history", "planning:dashboard",
     "planning:dashboard_pdf", "planning:bilan", "planning:bilan_pdf", "planning:indicator",
