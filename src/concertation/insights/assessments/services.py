@@ -32,9 +32,9 @@ MAX_LENGTH_DAYS = 120  # a round stays open four months at most
 
 @transaction.atomic
 def round_open(*, space, title: str, closes_on: date, by, opens_on: date | None = None,
-               today: date | None = None) -> AssessmentRound:
+               today: date | None = None, announce: bool = True) -> AssessmentRound:
     """Open a round of the space's self-assessment (today, or from a later day) and tell who takes
-    part in it. ``today``: another day, for the demo's past rounds."""
+    part in it. ``today`` another day and ``announce=False``: the demo's past rounds, told to nobody."""
     if not by.has_perm("insights.run_assessment", space):
         raise DomainError(_("Seule l'équipe d'animation de l'espace peut ouvrir une autoévaluation."))
     title = (title or "").strip()
@@ -56,7 +56,8 @@ def round_open(*, space, title: str, closes_on: date, by, opens_on: date | None 
     audit.record(action="insights.round_opened", actor=by, target=assessment_round,
                  territory_id=space.territory_id, target_label=assessment_round.title,
                  opens_on=opens_on, closes_on=closes_on)
-    notify_round_opened(assessment_round, by=by)
+    if announce:
+        notify_round_opened(assessment_round, by=by)
     return assessment_round
 
 
