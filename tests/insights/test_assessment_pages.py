@@ -89,11 +89,12 @@ def test_the_coordinator_opens_a_round_and_gives_a_theme_a_follow_up(world, clie
     form = client.get(url(world, "follow_up", theme="welcome")).content.decode()
     assert "Accueil et logistique : " in form
     response = client.post(url(world, "follow_up", theme="welcome"),
-                           {"what": "Accueil et logistique : une collation santé", "person": world.citizen.pk})
+                           {"kind": "follow_up", "what": "Accueil et logistique : une collation santé",
+                            "person": world.citizen.pk})
     assert response.status_code == 302
     assert FollowUp.objects.get().what == "Accueil et logistique : une collation santé"
     forged = client_for(world.delegate).post(url(world, "follow_up", theme="welcome"),
-                                             {"what": "Forgé", "person": world.delegate.pk})
+                                             {"kind": "follow_up", "what": "Forgé", "person": world.delegate.pk})
     assert forged.status_code == 404 and FollowUp.objects.count() == 1
 
 
@@ -140,3 +141,23 @@ def test_the_summary_for_the_health_page(world, settings):
     assert summary["latest"].round.title == "Printemps" and len(summary["rows"]) == 6
     html = render_to_string("insights/assessments/_summary.html", {"summary": summary})
     assert "Printemps" in html and "3,0" in html
+
+
+def test_donner_suite_as_a_proposed_revision_of_the_adopted_plan(world, client_for):
+    from concertation.decisions.models import Proposal
+    from tests.factories import PlanFactory
+
+    client = client_for(world.coordinator)
+    page = client.get(url(world, "follow_up", theme="leadership")).content.decode()
+    assert "révision du plan" not in page  # no adopted plan: a follow-up only
+    refused = client.post(url(world, "follow_up", theme="leadership"), {"kind": "plan_revision", "what": "Rotation"})
+    assert refused.status_code == 400 and not Proposal.objects.exists()
+    PlanFactory(space=world.assembly, adopted=True)
+    assert "révision du plan" in client.get(url(world, "follow_up", theme="leadership")).content.decode()
+    done = client.post(url(world, "follow_up", theme="leadership"),
+                       {"kind": "plan_revision", "what": "Ajouter une action : la rotation des rôles."})
+    assert done.status_code == 302
+    proposal = Proposal.objects.get()
+    assert (proposal.space, proposal.status, proposal.title) == (world.assembly, Proposal.Status.DRAFT,
+                                                                 "Révision du plan d'action — Leadership partagé")
+    assert "rotation des rôles" in proposal.body

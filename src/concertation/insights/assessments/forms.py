@@ -68,11 +68,28 @@ class PersonChoiceField(forms.ModelChoiceField):
         return str(obj)
 
 
-class FollowUpForm(forms.Form):
-    what = forms.CharField(label=_("Quoi faire"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
-    person = PersonChoiceField(label=_("Qui s'en charge"), queryset=None)
-    due_on = forms.DateField(label=_("Échéance"), required=False, widget=DateInput())
+FOLLOW_UP, PLAN_REVISION = "follow_up", "plan_revision"
 
-    def __init__(self, *args, people, **kwargs):
+
+class FollowUpForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Donner suite par"), widget=forms.RadioSelect, initial=FOLLOW_UP, choices=[
+        (FOLLOW_UP, _("un suivi de l'espace (qui, quoi, pour quand)")),
+        (PLAN_REVISION, _("une proposition de révision du plan d'action, à décider selon la charte")),
+    ])
+    what = forms.CharField(label=_("Quoi faire"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
+    person = PersonChoiceField(label=_("Qui s'en charge"), queryset=None, required=False,
+                               help_text=_("Pour un suivi."))
+    due_on = forms.DateField(label=_("Échéance"), required=False, widget=DateInput(), help_text=_("Pour un suivi."))
+
+    def __init__(self, *args, people, plan_revision: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people
+        if not plan_revision:  # no adopted plan in the space: a follow-up only
+            self.fields["kind"].choices = self.fields["kind"].choices[:1]
+            self.fields["kind"].widget = forms.HiddenInput()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == FOLLOW_UP and not data.get("person"):
+            self.add_error("person", _("Indiquez la personne responsable."))
+        return data

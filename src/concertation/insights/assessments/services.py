@@ -20,7 +20,9 @@ from django.utils.translation import gettext as _
 from concertation.core import audit
 from concertation.core.errors import DomainError
 from concertation.core.secrecy import rewrite_unordered
+from concertation.decisions.services import proposal_create
 from concertation.meetings.services.followups import follow_up_create
+from concertation.planning.models import Plan
 
 from ..events import notify_round_opened
 from ..models import AssessmentAnswer, AssessmentReceipt, AssessmentRound
@@ -119,3 +121,29 @@ def follow_up_from_theme(*, space, theme: str, what: str, person, due_on: date |
     audit.record(action="insights.follow_up_from_theme", actor=by, target=follow_up,
                  territory_id=space.territory_id, target_label=follow_up.what[:200], theme=theme)
     return follow_up
+
+
+def may_propose_plan_revision(space) -> bool:
+    """Whether the space has an adopted plan a decision of it may adjust (planning/adjust.py)."""
+    return Plan.objects.filter(space=space, status=Plan.Status.ADOPTED).exists()
+
+
+@transaction.atomic
+def plan_revision_from_theme(*, space, theme: str, what: str, by):
+    """« Donner suite » as a proposed revision of the plan: a draft proposal of the space (decisions'
+    service) under the charter's rules; once decided, its page offers « Ajuster le plan »
+    (planning/adjust.py), where the change is made with this decision. With its audit row."""
+    if not by.has_perm("insights.run_assessment", space):
+        raise DomainError(_("Seule l'équipe d'animation de l'espace peut donner suite à l'autoévaluation."))
+    if theme not in BY_KEY:
+        raise DomainError(_("Ce thème n'existe pas."), field="theme")
+    if not may_propose_plan_revision(space):
+        raise DomainError(_("Cet espace n'a pas de plan d'action adopté à réviser."), field="kind")
+    what = (what or "").strip()
+    if not what:
+        raise DomainError(_("Écrivez ce qu'il faut faire."), field="what")
+    title = _("Révision du plan d'action — %(theme)s") % {"theme": BY_KEY[theme].label}
+    proposal = proposal_create(space=space, author=by, title=title, body=what)
+    audit.record(action="insights.plan_revision_from_theme", actor=by, target=proposal,
+                 territory_id=space.territory_id, target_label=title[:200], theme=theme)
+    return proposal

@@ -11,6 +11,7 @@ def register() -> None:
     audit.register_actions({
         "insights.round_opened": _("Autoévaluation ouverte"),
         "insights.follow_up_from_theme": _("Suite donnée à l'autoévaluation"),
+        "insights.plan_revision_from_theme": _("Révision du plan proposée après l'autoévaluation"),
     })
     audit.register_detail_labels({"opens_on": _("à partir du"), "closes_on": _("jusqu'au"), "theme": _("thème")})
     events.register()

@@ -14,7 +14,7 @@ from concertation.spaces.audience import space_audience
 from concertation.spaces.views.common import load_space
 
 from . import pages, selectors, services
-from .forms import AnswerForm, FollowUpForm, RoundForm
+from .forms import PLAN_REVISION, AnswerForm, FollowUpForm, RoundForm
 from .themes import BY_KEY
 
 
@@ -74,20 +74,31 @@ def answer(request, territory, space, pk):
     }, status=status)
 
 
+def _give_follow_up(space, theme, user, data) -> str:
+    """Create what the form asked for (a follow-up, or a proposed revision of the plan); its message."""
+    if data["kind"] == PLAN_REVISION:
+        services.plan_revision_from_theme(space=space, theme=theme, what=data["what"], by=user)
+        return _("La proposition de révision du plan est créée en brouillon, avec les propositions de l'espace.")
+    services.follow_up_from_theme(space=space, theme=theme, what=data["what"], person=data["person"],
+                                  due_on=data["due_on"], by=user)
+    return _("Le suivi est créé : il paraît dans les suivis de l'espace.")
+
+
 @login_required
 def follow_up(request, territory, space, theme):
     space = load_space(request, territory, space, perm="insights.run_assessment")
     if theme not in BY_KEY:
         raise Http404
     form = FollowUpForm(request.POST or None, people=space_audience(space),
+                        plan_revision=services.may_propose_plan_revision(space),
                         initial={**pages.follow_up_initial(theme), "person": request.user.pk})
     if request.method == "POST" and form.is_valid():
         try:
-            services.follow_up_from_theme(space=space, theme=theme, by=request.user, **form.cleaned_data)
+            done = _give_follow_up(space, theme, request.user, form.cleaned_data)
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, _("Le suivi est créé : il paraît dans les suivis de l'espace."))
+            messages.success(request, done)
             return redirect(_index_url(space))
     status = 400 if request.method == "POST" else 200
     return render(request, "insights/assessments/follow_up.html", {
