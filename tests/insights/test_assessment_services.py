@@ -17,6 +17,7 @@ from concertation.insights.assessments import selectors, services
 from concertation.insights.assessments.themes import SCORE_FIELDS, answer_content
 from concertation.insights.models import AssessmentAnswer, AssessmentReceipt, AssessmentRound
 from concertation.meetings.models import FollowUp
+from concertation.notifications.delivery import notification_email
 from concertation.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -136,6 +137,9 @@ def test_opening_tells_who_takes_part_once_and_the_reminder_goes_to_who_has_not_
     reminded = set(Notification.objects.filter(event="insights.round_closing")
                    .values_list("recipient__email", flat=True))
     assert reminded == {"delegue@example.org", "observateur@example.org"}
+    for row in Notification.objects.filter(event__startswith="insights."):  # each renders as its e-mail
+        message = notification_email(row)
+        assert message.subject and "\n" not in message.subject and "Automne" in message.body
 
 
 def test_results_only_once_over_and_from_the_minimum(world, crowd, settings):
