@@ -16,6 +16,7 @@ urlpatterns = [
     path("t/<slug:territory>/e/<slug:space>/propositions/", include("concertation.decisions.urls")),
     path("t/<slug:territory>/e/<slug:space>/rencontres/", include("concertation.meetings.urls")),
     path("t/<slug:territory>/e/<slug:space>/plan/", include("concertation.planning.urls")),
+    path("t/<slug:territory>/e/<slug:space>/autoevaluation/", include("concertation.insights.assessments.urls")),
     path("t/<slug:territory>/e/<slug:space>/documents/", include("concertation.knowledge.urls_documents")),
     path("t/<slug:territory>/documents/", include("concertation.knowledge.urls_documents_territory")),
     path("t/<slug:territory>/portrait/", include("concertation.knowledge.urls_portrait")),

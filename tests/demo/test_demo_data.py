@@ -36,7 +36,8 @@ def walk(value, key=""):
 def test_the_data_files_are_shipped_with_the_package():
     pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text("utf-8"))
     patterns = pyproject["tool"]["setuptools"]["package-data"]["concertation"]
-    assert FILES == ["accounts", "announcements", "charters", "decisions", "knowledge_discussions", "knowledge_documents",
+    assert FILES == ["accounts", "announcements", "charters", "decisions", "insights_assessment",
+                     "knowledge_discussions", "knowledge_documents",
                      "knowledge_portrait", "knowledge_practices", "knowledge_references", "meetings", "plan", "roles",
                      "spaces",
                      "territory"]

@@ -39,6 +39,7 @@ from django.utils import timezone
 from concertation.decisions import ballots
 from concertation.decisions import services as decisions
 from concertation.decisions.models import ProposalVersion
+from concertation.insights.assessments import services as assessments
 from concertation.knowledge.discussions_registry import target as discussion_target
 from concertation.knowledge.services import practices
 from concertation.knowledge.services.discussions import comment_hide, comment_post
@@ -255,6 +256,8 @@ def populate(w, space, *, member, organization, runner, attendees, voter_key, ta
     o.assignment = RoleAssignmentFactory(role=o.role, person=member)
     o.membership = space.memberships.order_by("pk").first()
     o.charter_version = space.charters.order_by("version").values_list("version", flat=True).first()
+    o.assessment_round = assessments.round_open(space=space, title=f"Autoévaluation {tag}", by=runner,
+                                                closes_on=timezone.localdate() + timedelta(days=14))
     return o
 
 
@@ -268,7 +271,7 @@ def missing_objects(w, space) -> SimpleNamespace:
                  "held_meeting", "held_item", "follow_up", "org_follow_up", "minutes", "plan", "priority",
                  "objective", "strategy", "first_activity", "activity", "indicator", "measurement", "progress", "draft_plan",
                  "invitation", "role", "assignment", "membership", "practice_sheet", "practice_draft",
-                 "reference", "figure"):
+                 "reference", "figure", "assessment_round"):
         setattr(o, name, ghost)
     return o
 

@@ -40,6 +40,7 @@ from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from concertation.insights.assessments.themes import SCORE_FIELDS
 from concertation.notifications.unsubscribe import make_token as unsubscribe_token
 from tests.security.conftest import (
     DRAFT_MEETING_MARK,
@@ -212,6 +213,7 @@ ROUTES: dict[str, Row] = {
     "spaces:member_edit": space_row(ids(pk="membership"), public=RUN_PUBLIC, private=RUN_PRIVATE),
     "spaces:member_end": space_row(ids(pk="membership"), public=POST_ONLY_SIGNED_IN, private=POST_ONLY_SIGNED_IN),
     "spaces:roles": space_row(public=RUN_PUBLIC, private=RUN_PRIVATE),
+    "spaces:role_rotation": space_row(public=SEE_PUBLIC, private=SEE_PRIVATE),  # who held each role, over the years
     "spaces:role_add": space_row(public=RUN_PUBLIC, private=RUN_PRIVATE),
     "spaces:role_edit": space_row(ids(pk="role"), public=RUN_PUBLIC, private=RUN_PRIVATE),
     "spaces:role_assign": space_row(ids(pk="role"), public=RUN_PUBLIC, private=RUN_PRIVATE),
@@ -389,6 +391,17 @@ ROUTES: dict[str, Row] = {
     # in a hidden space).
     "meetings:evaluate": space_row(ids(pk="held_meeting"), public=grid(anonymous=302), private=SEE_PRIVATE),
     "meetings:evaluation_results": space_row(ids(pk="held_meeting"), public=RUN_PUBLIC, private=RUN_PRIVATE),
+
+    # --- insights: the self-assessment (who takes part in the space answers and sees the results;
+    # who facilitates it opens rounds and gives a theme a follow-up) ---
+    "assessments:index": space_row(public=grid(ASSEMBLY, anonymous=302), private=grid(COMMITTEE, anonymous=302)),
+    "assessments:round": space_row(ids(pk="assessment_round"), public=grid(ASSEMBLY, anonymous=302),
+                                   private=grid(COMMITTEE, anonymous=302)),
+    "assessments:answer": space_row(ids(pk="assessment_round"), public=grid(ASSEMBLY, anonymous=302),
+                                    private=grid(COMMITTEE, anonymous=302)),
+    "assessments:open": space_row(public=RUN_PUBLIC, private=RUN_PRIVATE),
+    "assessments:follow_up": space_row(lambda o: {"theme": "voice"}, public=RUN_PUBLIC, private=RUN_PRIVATE,
+                                       guessable=False),
 
     # --- meetings: the person's own pages ---
     "my_meetings:personal_feed_settings": Row(everywhere=SIGN_IN_FIRST),
@@ -938,6 +951,18 @@ POSTS: dict[str, Post] = {
                               {"objectives_met": "4", "everyone_could_speak": "3", "useful_to_my_organization": "5"},
                               form_page="", seen_by="meetings:evaluate", refused_seen=400),
 
+    # --- insights: the self-assessment ---
+    "assessments:open": Post(("insights.AssessmentRound",), data={
+        "title": "Autoévaluation forgée", "opens_on": "2036-01-01", "closes_on": "2036-01-20"}),
+    # Who takes part answers (once); those who only run the space see the form and are told why not (400).
+    "assessments:answer": Post(("insights.AssessmentAnswer", "insights.AssessmentReceipt"),
+                               {"public": ("citizen", "observer", "delegate"), "private": ("delegate",),
+                                "other": ("foreigner",)},
+                               {name: "4" for name in SCORE_FIELDS}, form_page="", seen_by="assessments:answer",
+                               refused_seen=400),
+    "assessments:follow_up": Post(("meetings.FollowUp",), data=lambda o: {"what": "Suivi forgé",
+                                                                          "person": o.member.pk}),
+
     # --- knowledge: the document library ---
     "documents:add": Post(("knowledge.Document",), MEMBERS, {
         "title": "Document forgé", "url": "https://exemple.org/forge", "kind": "other", "visibility": "space"}),
@@ -1009,6 +1034,7 @@ NOT_FORGEABLE = {
     "meetings:minutes_pdf",
     "meetings:follow_ups", "meetings:evaluation_results", "my_meetings:personal_feed", "my:my_follow_ups",
     "home:my_spaces", "api_tokens:tokens", "api_tokens:revoke",
+    "assessments:index", "assessments:round", "spaces:role_rotation",
     "practices:list", "practices:sheet", "practices:pdf",
     "planning:plans", "planning:plan", "planning:revisions", "planning:item_history", "planning:dashboard",
     "planning:dashboard_pdf", "planning:bilan", "planning:bilan_pdf", "planning:indicator",

@@ -151,6 +151,14 @@ def build_roles(ctx: DemoContext) -> None:
             if holder.get("terms_before"):
                 services.role_assignment_end(assignment=assignment, ended_on=end,
                                              reason=RoleAssignment.EndReason.TERM_COMPLETED)
+        for term in item.get("past", ()):  # earlier terms, completed: the role's rotation over the years
+            person = ctx.person(term["person"]) if "person" in term else None
+            organization = ctx.organization(term["organization"]) if "organization" in term else None
+            end = ctx.on(term["end"])
+            assignment = services.role_assign(role=role, person=person, organization=organization,
+                                              start=ctx.on(term["start"]), end=end)
+            services.role_assignment_end(assignment=assignment, ended_on=end,
+                                         reason=RoleAssignment.EndReason.TERM_COMPLETED)
 
 
 def build_charters(ctx: DemoContext) -> None:

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from concertation.decisions.models import Proposal
 from concertation.demo.build_announcements import build_announcements
+from concertation.demo.build_assessment import build_assessment
 from concertation.demo.build_decisions import build_proposals, delete_proposals, open_proposal_days
 from concertation.demo.build_directory import (
     build_charters,
@@ -127,6 +128,7 @@ STEPS: list[Step] = [
     ("Prochaine assemblée, convoquée / the next assembly, convened", build_next_meeting),
     ("Repères / references", build_references),
     ("Annonces / announcements", build_announcements),
+    ("Autoévaluation / self-assessment", build_assessment),
 ]
 
 # Run first on reset=True, before the territory is deleted (for data that PROTECTs it).

@@ -327,7 +327,7 @@ def measurements_due(person, *, today=None, limit: int = LIMIT) -> list[dict]:
 
 
 def terms_ending(person, *, today=None, limit: int = LIMIT) -> list[RoleAssignment]:
-    """Terms ending within 30 days in the spaces the person coordinates (one query)."""
+    """Terms ending within 60 days in the spaces the person coordinates (one query)."""
     spaces = coordinated_q(person, prefix="")
     if spaces is None:
         return []

@@ -8,3 +8,9 @@ class InsightsConfig(AppConfig):
     name = "concertation.insights"
     label = "insights"
     verbose_name = _("Santé de la gouvernance")
+
+    def ready(self):
+        # The self-assessment: its permissions, audit actions and notifications.
+        from .assessments import setup as assessments_setup
+
+        assessments_setup.register()

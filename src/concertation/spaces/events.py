@@ -13,7 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from concertation.notifications.api import Group, notify, register_daily, register_event
 
 INVITATION_TEMPLATE = "spaces/notifications/invitation"
-TERM_NOTICE = timedelta(days=30)  # a term ending within this is announced to its holder and coordinators
+# A term ending within this is announced to its holder and coordinators, the same window as the lists
+# of terms ending soon (selectors.TERM_NOTICE_DAYS). Once per end date: widening it from 30 days did
+# not announce again the terms already announced (the once_key names the end date, not the window).
+TERM_NOTICE = timedelta(days=60)
 
 
 def register() -> None:
@@ -44,7 +47,7 @@ def space_group(space) -> Group:
 
 
 def terms_ending_sweep(now) -> int:
-    """Once a day: each current term that ends within 30 days, to its holder and to the space's
+    """Once a day: each current term that ends within 60 days, to its holder and to the space's
     coordinators — once per end date (a term extended and ending again is announced again)."""
     from .access import access_for
     from .audience import space_coordinators

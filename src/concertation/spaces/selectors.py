@@ -326,7 +326,11 @@ def role_holders_by_space(space_ids, on=None, *, viewer) -> dict[int, list[tuple
     return roles
 
 
-def assignments_ending_soon(space_ids, days: int = 30, on=None):
+TERM_NOTICE_DAYS = 60  # terms ending within this are listed for coordinators and announced (events.py)
+
+
+def assignments_ending_soon(space_ids, days: int = TERM_NOTICE_DAYS, on=None):
+    """Current terms of the spaces that end within ``days`` (60 by default), soonest first."""
     on = on or timezone.localdate()
     return (
         RoleAssignment.objects.filter(assignment_current_q(on=on), role__space_id__in=space_ids)

@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from .views import announcements as views_announcements
 from .views import audit as views_audit
+from .views import rotation as views_rotation
 from .views import structure as views
 
 app_name = "spaces"
@@ -14,6 +15,7 @@ space_patterns = [
     path("membres/<int:pk>/", views.member_edit, name="member_edit"),
     path("membres/<int:pk>/terminer/", views.member_end, name="member_end"),
     path("roles/", views.roles, name="roles"),
+    path("roles/rotation/", views_rotation.role_rotation, name="role_rotation"),
     path("roles/nouveau/", views.role_edit, name="role_add"),
     path("roles/<int:pk>/modifier/", views.role_edit, name="role_edit"),
     path("roles/<int:pk>/attribuer/", views.role_assign, name="role_assign"),

@@ -17,7 +17,7 @@ from concertation.core import formatting
 from concertation.core.errors import DomainError, add_domain_error
 from concertation.directory.models import Organization
 
-from .. import invitations, pages, selectors, services
+from .. import invitations, pages, rotation, selectors, services
 from ..forms import (
     AssignmentEndForm,
     CharterForm,
@@ -229,6 +229,7 @@ def roles(request, territory, space):
     today = timezone.localdate()
     return render(request, "spaces/roles.html", {
         "territory": space.territory, "space": space, "roles": pages.roles_of(space, today), "today": today,
+        "ending_soon": rotation.ending_within_notice(space, on=today),
     })
 
 
