@@ -9,7 +9,9 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 
 from concertation.core import audit
+from concertation.core.errors import DomainError
 
+from . import personal_data
 from .models import Language, User
 
 
@@ -108,6 +110,26 @@ def user_erase(*, user: User, by: User | None = None) -> User:
     audit.record(action="account.erased", actor=by, target=user, target_label=f"{ERASED_NAME} #{user.pk}",
                  by_self=by is not None and by.pk == user.pk)
     return user
+
+
+EXPORTS_PER_DAY = 5
+
+
+def personal_data_export(*, user: User) -> bytes:
+    """The ZIP of everything the platform holds about the person (Law 25), for the person herself:
+    at most EXPORTS_PER_DAY a day (each one reads every app's tables), each one in the audit log."""
+    from django.utils.translation import gettext as _
+
+    from concertation.core.models import AuditEvent
+
+    since = timezone.now() - timedelta(days=1)
+    if AuditEvent.objects.filter(action="account.data_exported", actor=user, created_at__gte=since).count() >= EXPORTS_PER_DAY:
+        raise DomainError(_("Vous avez déjà téléchargé vos données %(count)s fois aujourd'hui. Réessayez demain.")
+                          % {"count": EXPORTS_PER_DAY}, code="rate_limited")
+    content = personal_data.archive(user)
+    with transaction.atomic():
+        audit.record(action="account.data_exported", actor=user, target=user, target_label=f"#{user.pk}")
+    return content
 
 
 def _has_field(model, name: str) -> bool:
