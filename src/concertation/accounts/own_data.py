@@ -43,7 +43,7 @@ def register() -> None:
                            rows=_addresses)
     personal_data.register("accounts.second_factors", label=_("Vos seconds facteurs d'authentification"),
                            rows=_second_factors,
-                           note=_("Leur type et leurs dates seulement : leurs secrets ne sont jamais exportés."))
+                           note=_("Leur type et leurs dates seulement : leurs secrets ne sont jamais exportés."))
     personal_data.register("core.audit", label=_("Les actions sensibles que vous avez faites (journal)"),
                            rows=_audit,
                            note=_("L'action, sa date et l'objet visé; les détails de chaque action restent au "

@@ -45,7 +45,7 @@ def register() -> None:
     personal_data.register("decisions.proposals", label=_("Les propositions que vous avez rédigées"), rows=_proposals)
     personal_data.register(
         "decisions.ballots", label=_("Vos votes (votes publics)"), rows=_ballots,
-        note=_("Le contenu d'un vote secret n'est jamais exporté : rien ne relie un bulletin secret à vous."))
+        note=_("Le contenu d'un vote secret n'est jamais exporté : rien ne relie un bulletin secret à vous."))
     personal_data.register(
         "decisions.participations", label=_("Les votes auxquels vous avez pris part"), rows=_participations,
         note=_("Pour un vote secret, seulement le fait d'avoir voté."))

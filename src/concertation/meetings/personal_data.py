@@ -80,7 +80,7 @@ def register() -> None:
         ("meetings.roles", _("Les rencontres que vous avez animées ou dont vous avez tenu le procès-verbal"),
          _meeting_roles, ""),
         ("meetings.evaluations", _("Les rencontres que vous avez évaluées"), _evaluations,
-         _("Seulement le fait d'avoir évalué : les évaluations sont anonymes, rien ne relie vos réponses à "
+         _("Seulement le fait d'avoir évalué : les évaluations sont anonymes, rien ne relie vos réponses à "
            "vous, elles ne peuvent donc pas être exportées.")),
         ("meetings.calendar", _("Votre calendrier des rencontres"), _calendar,
          _("La date de création de votre adresse secrète, pas l'adresse elle-même.")),
