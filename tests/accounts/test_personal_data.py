@@ -153,6 +153,8 @@ def test_erasing_a_voter_keeps_every_result_and_her_export_is_gone(world, two):
     before = {p.pk: (p.result, decisions.recount(p), Ballot.objects.filter(proposal=p, counted=True).count(),
                      Participation.objects.filter(proposal=p).count()) for p in closed}
     user_erase(user=alice, by=alice)
+    assert Rsvp.objects.filter(person=alice).values_list("diet", "accessibility").get() == ("", "")
+    assert Rsvp.objects.get(person=_bernard).diet == "sans arachides Bernard"  # the other's stays
     for proposal in Proposal.objects.filter(pk__in=before):
         assert (proposal.result, decisions.recount(proposal), Ballot.objects.filter(proposal=proposal, counted=True).count(),
                 Participation.objects.filter(proposal=proposal).count()) == before[proposal.pk]
@@ -204,3 +206,19 @@ def test_the_privacy_page_and_the_footer_name_the_contact(client, settings):
     assert 'href="https://exemple.org/confidentialite"' in client.get("/").content.decode()
     english = client.get(reverse("privacy"), HTTP_ACCEPT_LANGUAGE="en", headers={"Cookie": "concertation_language=en"})
     assert english.status_code == 200
+
+
+def test_privacy_settings_are_checked_at_start(monkeypatch):
+    from concertation import config
+
+    assert config.privacy_contact("  vie-privee@example.org ") == "vie-privee@example.org"
+    assert config.privacy_contact("mailto:vie-privee@example.org") == "vie-privee@example.org"
+    assert config.privacy_contact("https://exemple.org/vie-privee") == "https://exemple.org/vie-privee"
+    assert config.privacy_contact(None) == ""
+    with pytest.raises(config.ConfigurationError, match="PRIVACY_CONTACT"):
+        config.privacy_contact("Madame la directrice")
+    monkeypatch.setenv("RETENTION_NOTIFICATIONS_DAYS", "-1")
+    with pytest.raises(config.ConfigurationError, match="RETENTION_NOTIFICATIONS_DAYS"):
+        config.retention_days("RETENTION_NOTIFICATIONS_DAYS", 365)
+    monkeypatch.setenv("RETENTION_NOTIFICATIONS_DAYS", "30")
+    assert config.retention_days("RETENTION_NOTIFICATIONS_DAYS", 365) == 30

@@ -91,6 +91,7 @@ def user_erase(*, user: User, by: User | None = None) -> User:
             model._default_manager.filter(**{relation.field.name: user}).delete()
         elif relation.field.name == "person" and _has_field(model, "end"):
             _end_terms(model, user, today)
+    _blank_personal_fields(user)
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
 
@@ -130,6 +131,19 @@ def personal_data_export(*, user: User) -> bytes:
     with transaction.atomic():
         audit.record(action="account.data_exported", actor=user, target=user, target_label=f"#{user.pk}")
     return content
+
+
+def _blank_personal_fields(user: User) -> None:
+    """Rows kept for the groups' history that also hold what the person said about herself (an
+    answer's dietary or accessibility needs): the model names, in ``BLANKED_WITH_PERSON``, the link
+    to the person and the fields to empty ({"person": {"diet": ""}}). Hidden links (related_name="+")
+    included."""
+    for field in User._meta.get_fields(include_hidden=True):
+        if not (field.auto_created and not field.concrete and field.is_relation):
+            continue
+        blanked = getattr(field.related_model, "BLANKED_WITH_PERSON", {}).get(field.field.name)
+        if blanked:
+            field.related_model._default_manager.filter(**{field.field.name: user}).update(**blanked)
 
 
 def _has_field(model, name: str) -> bool:
