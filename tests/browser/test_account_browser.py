@@ -25,7 +25,7 @@ def test_account_page_on_a_phone_is_accessible_and_fits(phone_page, axe_check, c
     assert response is not None and response.status == 200
     assert phone_page.get_attribute("html", "lang") == language
     expect(phone_page.locator("h1")).to_have_count(1)
-    expect(phone_page.locator("a[href^='mailto:']")).to_be_visible()  # whom to ask, by invitation
+    expect(phone_page.locator("main a[href^='mailto:']")).to_be_visible()  # whom to ask, by invitation
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"{name} scrolls sideways on a phone ({width}px wide)"
     axe_check(phone_page)
