@@ -241,3 +241,30 @@ def file_handoff(value: str | None) -> str:
         raise ConfigurationError(
             f"FILE_DOWNLOAD_HANDOFF={value!r} is unknown: leave it empty, or use x-accel-redirect or x-sendfile.")
     return mode
+
+
+def privacy_contact(value: str | None) -> str:
+    """PRIVACY_CONTACT (Law 25): the person responsible for the protection of personal information,
+    as an e-mail address or a web address (https://…); empty, the pages name the instance's contact."""
+    contact = (value or "").strip()
+    if not contact:
+        return ""
+    if contact.startswith(("https://", "http://")) and " " not in contact:
+        return contact
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    try:
+        validate_email(contact.removeprefix("mailto:"))
+    except ValidationError:
+        raise ConfigurationError(
+            f"PRIVACY_CONTACT={value!r} is neither an e-mail address nor a web address (https://…).") from None
+    return contact.removeprefix("mailto:")
+
+
+def retention_days(name: str, default: int) -> int:
+    """A retention in days (RETENTION_*_DAYS): a whole number, 0 to keep the rows forever."""
+    days = env_int(name, default)
+    if days < 0:
+        raise ConfigurationError(f"{name}={days} is negative: give a number of days, or 0 to keep forever.")
+    return days

@@ -253,6 +253,14 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").
 NOTIFICATIONS_DIGEST_HOUR = config.env_int("NOTIFICATIONS_DIGEST_HOUR", 7)
 NOTIFICATIONS_DIGEST_WEEKDAY = config.env_int("NOTIFICATIONS_DIGEST_WEEKDAY", 0)
 
+# Law 25 (issue 19): the person responsible for the protection of personal information (an e-mail
+# or a web address), named in every page's footer and on the privacy page; and how long old rows are
+# kept before the daily sweeps delete them (0: forever): notifications, and invitations that were
+# used, revoked or expired.
+PRIVACY_CONTACT = config.privacy_contact(os.environ.get("PRIVACY_CONTACT"))
+RETENTION_NOTIFICATIONS_DAYS = config.retention_days("RETENTION_NOTIFICATIONS_DAYS", 365)
+RETENTION_INVITATIONS_DAYS = config.retention_days("RETENTION_INVITATIONS_DAYS", 180)
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "email"]}}
 
 # HTTPS by default in production: a TLS-terminating proxy sets X-Forwarded-Proto.

@@ -37,6 +37,8 @@ urlpatterns = [
     path("langue/", account_views.set_language, name="set_language"),
     path("compte/profil/", account_views.profile, name="profile"),
     path("compte/effacer/", account_views.erase_account, name="account_erase"),
+    path("compte/mes-donnees/", account_views.personal_data_download, name="personal_data"),
+    path("confidentialite/", account_views.privacy, name="privacy"),
     path("compte/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -180,6 +180,8 @@ ROUTES: dict[str, Row] = {
     "set_language": Row(everywhere=POST_ONLY),
     "profile": Row(everywhere=SIGN_IN_FIRST),
     "account_erase": Row(everywhere=SIGN_IN_FIRST),         # one's own account only
+    "personal_data": Row(everywhere=SIGN_IN_FIRST),         # one's own data only (Law 25): the ZIP on POST
+    "privacy": Row(everywhere=EVERYONE),                    # the privacy page (Law 25)
 
     # --- spaces: territories, organizations, import ---
     "spaces:territories": Row(everywhere=EVERYONE),
@@ -1046,6 +1048,7 @@ NOT_FORGEABLE = {
     "opendata:popolo", "opendata:plan_csv", "opendata:indicators_csv",
     # the person's own settings
     "set_language", "profile", "account_erase", "my_meetings:personal_feed_settings",
+    "personal_data",  # the person's own data: a POST that writes only its audit row, for herself
     "notifications:preferences", "notifications:centre",
     # only the person's own notifications (tests/notifications/test_centre.py: another's stays unread)
     "notifications:mark_read", "notifications:mark_all_read",

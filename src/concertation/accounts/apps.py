@@ -12,10 +12,12 @@ class AccountsConfig(AppConfig):
 
         from concertation.core import audit
 
-        from . import signals
+        from . import own_data, signals
 
-        audit.register_actions({"account.erased": _("Compte effacé")})
+        audit.register_actions({"account.erased": _("Compte effacé"),
+                                "account.data_exported": _("Données personnelles téléchargées")})
         audit.register_detail_labels({
             "by_self": _("par la personne elle-même"),
         })
+        own_data.register()
         user_logged_in.connect(signals.keep_language_on_sign_in, dispatch_uid="accounts_language_on_sign_in")

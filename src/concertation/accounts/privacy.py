@@ -103,3 +103,20 @@ def redact(text: str, people, viewer) -> str:
     for written in sorted(replacements, key=len, reverse=True):  # « Name (Org) » before « Name »
         text = text.replace(written, replacements[written])
     return text
+
+
+def privacy_contact() -> dict[str, str]:
+    """Law 25's person responsible for the protection of personal information, as the footer and the
+    privacy page name it: {"url"} or {"email"} from PRIVACY_CONTACT, else the instance's contact
+    address (INSTANCE_CONTACT_EMAIL), else {} (the pages then send to the table's coordination)."""
+    from django.conf import settings
+
+    from .signup import instance_contact
+
+    contact = (getattr(settings, "PRIVACY_CONTACT", "") or "").strip()
+    if contact.startswith(("https://", "http://")):
+        return {"url": contact}
+    if contact:
+        return {"email": contact}
+    email = instance_contact()["email"]
+    return {"email": email} if email else {}

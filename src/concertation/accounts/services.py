@@ -9,7 +9,9 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 
 from concertation.core import audit
+from concertation.core.errors import DomainError
 
+from . import personal_data
 from .models import Language, User
 
 
@@ -89,6 +91,7 @@ def user_erase(*, user: User, by: User | None = None) -> User:
             model._default_manager.filter(**{relation.field.name: user}).delete()
         elif relation.field.name == "person" and _has_field(model, "end"):
             _end_terms(model, user, today)
+    _blank_personal_fields(user)
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
 
@@ -108,6 +111,39 @@ def user_erase(*, user: User, by: User | None = None) -> User:
     audit.record(action="account.erased", actor=by, target=user, target_label=f"{ERASED_NAME} #{user.pk}",
                  by_self=by is not None and by.pk == user.pk)
     return user
+
+
+EXPORTS_PER_DAY = 5
+
+
+def personal_data_export(*, user: User) -> bytes:
+    """The ZIP of everything the platform holds about the person (Law 25), for the person herself:
+    at most EXPORTS_PER_DAY a day (each one reads every app's tables), each one in the audit log."""
+    from django.utils.translation import gettext as _
+
+    from concertation.core.models import AuditEvent
+
+    since = timezone.now() - timedelta(days=1)
+    if AuditEvent.objects.filter(action="account.data_exported", actor=user, created_at__gte=since).count() >= EXPORTS_PER_DAY:
+        raise DomainError(_("Vous avez déjà téléchargé vos données %(count)s fois aujourd'hui. Réessayez demain.")
+                          % {"count": EXPORTS_PER_DAY}, code="rate_limited")
+    content = personal_data.archive(user)
+    with transaction.atomic():
+        audit.record(action="account.data_exported", actor=user, target=user, target_label=f"#{user.pk}")
+    return content
+
+
+def _blank_personal_fields(user: User) -> None:
+    """Rows kept for the groups' history that also hold what the person said about herself (an
+    answer's dietary or accessibility needs): the model names, in ``BLANKED_WITH_PERSON``, the link
+    to the person and the fields to empty ({"person": {"diet": ""}}). Hidden links (related_name="+")
+    included."""
+    for field in User._meta.get_fields(include_hidden=True):
+        if not (field.auto_created and not field.concrete and field.is_relation):
+            continue
+        blanked = getattr(field.related_model, "BLANKED_WITH_PERSON", {}).get(field.field.name)
+        if blanked:
+            field.related_model._default_manager.filter(**{field.field.name: user}).update(**blanked)
 
 
 def _has_field(model, name: str) -> bool:

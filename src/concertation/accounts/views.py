@@ -1,20 +1,32 @@
 from allauth.account.decorators import secure_admin_login
 from allauth.account.utils import get_next_redirect_url
 from allauth.core import ratelimit
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from concertation.core.errors import DomainError
+
+from . import personal_data
 from .forms import EraseForm, ProfileForm
 from .middleware import set_language_cookie
 from .models import Language
-from .services import LANGUAGE_CHOSEN_KEY, user_erase, user_set_language, user_update_profile
+from .privacy import privacy_contact
+from .services import (
+    LANGUAGE_CHOSEN_KEY,
+    personal_data_export,
+    user_erase,
+    user_set_language,
+    user_update_profile,
+)
 
 
 @secure_admin_login
@@ -85,3 +97,31 @@ def erase_account(request):
             messages.success(request, _("Votre compte est effacé. Merci d'avoir pris part à la concertation."))
             return redirect("home")
     return render(request, "accounts/erase.html", {"form": form})
+
+
+@login_required
+def personal_data_download(request):
+    """The person's own data (Law 25): what the file holds, and on POST the ZIP itself."""
+    error = None
+    if request.method == "POST":
+        try:
+            content = personal_data_export(user=request.user)
+        except DomainError as refused:
+            error = refused.message
+        else:
+            response = HttpResponse(content, content_type="application/zip")
+            name = f"mes-donnees-concertation-{timezone.localdate():%Y%m%d}.zip"
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            response["Cache-Control"] = "no-store"
+            return response
+    return render(request, "accounts/personal_data.html", {"kinds": personal_data.kinds(), "error": error},
+                  status=429 if error else 200)
+
+
+def privacy(request):
+    """What the platform keeps about people, for how long, and whom to ask (Law 25): open to all."""
+    return render(request, "accounts/privacy.html", {
+        "contact": privacy_contact(),
+        "notifications_days": settings.RETENTION_NOTIFICATIONS_DAYS,
+        "invitations_days": settings.RETENTION_INVITATIONS_DAYS,
+    })

@@ -70,3 +70,8 @@ class DecisionsConfig(AppConfig):
         from . import events
 
         events.register()
+
+        # Law 25 (issue 19): what decisions hold about a person, in her data export (no secret ballot).
+        from . import personal_data
+
+        personal_data.register()

@@ -12,3 +12,8 @@ class DirectoryConfig(AppConfig):
 
         # A territory is its own territory in the audit log.
         audit.register_territory_model(f"{self.label}.territory")
+
+        # Law 25 (issue 19): what the directory holds about a person, in her data export.
+        from . import personal_data
+
+        personal_data.register()

@@ -15,7 +15,7 @@ class KnowledgeConfig(AppConfig):
 
     def ready(self):
         # One module a subject, each registering its audit actions and what lower apps need.
-        from .setup import discussions, documents, portrait, practices, references
+        from .setup import discussions, documents, personal_data, portrait, practices, references
 
-        for subject in (documents, portrait, practices, references, discussions):
+        for subject in (documents, portrait, practices, references, discussions, personal_data):
             subject.register()

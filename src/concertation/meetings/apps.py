@@ -26,3 +26,8 @@ class MeetingsConfig(AppConfig):
         from . import discussions
 
         discussions.register()  # meetings are discussed in knowledge's discussions
+
+        # Law 25 (issue 19): what meetings hold about a person, in her data export.
+        from . import personal_data
+
+        personal_data.register()

@@ -159,6 +159,10 @@ class Rsvp(BaseModel):
     token = models.CharField(max_length=64, unique=True, default=token, editable=False)
     answered_at = models.DateTimeField(null=True, blank=True)
 
+    # accounts.services.user_erase: the answer stays (the meeting's count), the needs the person
+    # gave about herself go (Law 25).
+    BLANKED_WITH_PERSON = {"person": {"childcare": 0, "diet": "", "interpretation": "", "accessibility": ""}}
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="meetings_rsvp_once")]
 

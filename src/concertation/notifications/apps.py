@@ -25,3 +25,6 @@ class NotificationsConfig(AppConfig):
             register_category(key, label=label, description=description, default=default)
         register_category("invitations", label=_("Invitations"), default=IMMEDIATE, optional=False)
         register_category("account", label=_("Compte"), default=IMMEDIATE, optional=False)
+        from . import retention
+
+        retention.register()  # Law 25: the person's notifications in her export, and their retention

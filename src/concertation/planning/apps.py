@@ -67,3 +67,8 @@ class PlanningConfig(AppConfig):
         from . import events
 
         events.register()
+
+        # Law 25 (issue 19): what planning holds about a person, in her data export.
+        from . import personal_data
+
+        personal_data.register()

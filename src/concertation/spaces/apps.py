@@ -73,3 +73,8 @@ class SpacesConfig(AppConfig):
         from . import events
 
         events.register()
+
+        # Law 25 (issue 19): what spaces hold about a person, and how long invitations are kept.
+        from . import personal_data
+
+        personal_data.register()

@@ -15,3 +15,12 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def public_name(context, person, organization=None):
     return display_name_for(person, context.get("user"), organization=organization or None)
+
+
+@register.inclusion_tag("accounts/_privacy_footer.html")
+def privacy_footer():
+    """The footer's line of every page (Law 25): who answers for personal information, and the
+    privacy page."""
+    from concertation.accounts.privacy import privacy_contact
+
+    return {"contact": privacy_contact()}

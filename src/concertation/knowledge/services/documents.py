@@ -17,6 +17,7 @@ from concertation.core.uploads import max_upload_size
 from .. import filetypes
 from ..events import notify_document_added
 from ..models import Document, DocumentVersion
+from ..text_extraction import extract_text
 from .discussions import comments_delete_for
 
 
@@ -75,12 +76,25 @@ def _check_url(url: str) -> str:
     return url
 
 
-def _store_version(*, document: Document, by, file, checked) -> DocumentVersion:
+def text_of(file) -> str:
+    """The words of an upload for the search, read before the write's transaction opens (a long PDF
+    takes a moment, and the database should not wait on it); "" for a file the library refuses."""
+    if not file or file.size > max_size():
+        return ""
+    try:
+        kind = filetypes.sniff(file, "")
+    except filetypes.Refused:
+        return ""
+    return extract_text(file, kind.content_type)
+
+
+def _store_version(*, document: Document, by, file, checked, text: str = "") -> DocumentVersion:
     kind, filename = checked
     number = (document.versions.aggregate(top=Max("number"))["top"] or 0) + 1
     file.seek(0)
     version = DocumentVersion(document=document, number=number, filename=filename, size=file.size,
-                              content_type=kind.content_type, uploaded_by=by if getattr(by, "pk", None) else None)
+                              content_type=kind.content_type, uploaded_by=by if getattr(by, "pk", None) else None,
+                              text=text)
     version.file.save(filename, file, save=False)
     stored = version.file.name
     try:
@@ -91,11 +105,16 @@ def _store_version(*, document: Document, by, file, checked) -> DocumentVersion:
     return version
 
 
-@transaction.atomic
 def document_add(*, space, by, title: str, kind: str = Document.Kind.OTHER,
                  visibility: str = Document.Visibility.SPACE, description: str = "", url: str = "",
                  file=None) -> Document:
     """A new document of the space's library: a file (its version 1) or a link, not both."""
+    return _document_add(space=space, by=by, title=title, kind=kind, visibility=visibility,
+                         description=description, url=url, file=file, text=text_of(file))
+
+
+@transaction.atomic
+def _document_add(*, space, by, title, kind, visibility, description, url, file, text) -> Document:
     title = _check_fields(title=title, kind=kind, visibility=visibility)
     url = _check_url(url)
     if bool(url) == bool(file):
@@ -106,23 +125,27 @@ def document_add(*, space, by, title: str, kind: str = Document.Kind.OTHER,
                                        kind=kind, visibility=visibility, url=url,
                                        author=by if getattr(by, "pk", None) else None)
     if checked:
-        _store_version(document=document, by=by, file=file, checked=checked)
+        _store_version(document=document, by=by, file=file, checked=checked, text=text)
     audit.record(action="document.added", actor=by, target=document, target_label=title,
                  document_kind=kind, document_visibility=visibility)
     notify_document_added(document, by=by)
     return document
 
 
-@transaction.atomic
 def document_version_add(*, document: Document, by, file) -> DocumentVersion:
     """A new version of a document's file; the earlier ones stay, each downloadable. It notifies no one
     (the document was announced when it was added; a version is not news worth an e-mail)."""
+    return _document_version_add(document=document, by=by, file=file, text=text_of(file))
+
+
+@transaction.atomic
+def _document_version_add(*, document: Document, by, file, text: str) -> DocumentVersion:
     if document.url:
         raise DomainError(_("Ce document est un lien : il n'a pas de versions."), field="file")
     if not file:
         raise DomainError(_("Joignez le fichier de la nouvelle version."), field="file")
     checked = check_file(file)
-    version = _store_version(document=document, by=by, file=file, checked=checked)
+    version = _store_version(document=document, by=by, file=file, checked=checked, text=text)
     Document.objects.filter(pk=document.pk).update(updated_at=version.created_at)
     audit.record(action="document.version_added", actor=by, target=document, target_label=document.title,
                  version=version.number)
