@@ -26,6 +26,7 @@ urlpatterns = [
     path("moi/notifications/", include("concertation.notifications.urls")),
     path("moi/", include("concertation.home.urls")),
     path("t/<slug:territory>/decisions/", include(("concertation.decisions.urls_register", "register"))),
+    path("", include("concertation.insights.urls_health")),
     path("healthz", core_views.healthz, name="healthz"),
     path("langue/", account_views.set_language, name="set_language"),
     path("compte/profil/", account_views.profile, name="profile"),

@@ -1,0 +1,32 @@
+"""Agenda items proposed by members: of the items of the meetings held (the standard items — adoption
+of the agenda, of the minutes, follow-ups, evaluation — left out, and declined proposals too), the
+share proposed by a member (``proposed_by`` set, not staff) rather than put there by the coordination
+(no ``proposed_by``: added by whoever prepares the agenda, or proposed by staff). One query."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from concertation.meetings.models import AgendaItem
+
+from .base import FamilyResult, Measure, ratio
+from .context import MetricsContext
+
+KEY = "agenda"
+
+
+def compute(ctx: MetricsContext) -> dict[str, FamilyResult]:
+    items = list(
+        AgendaItem.objects.filter(ctx.held_meetings_q("meeting__"), standard_role="")
+        .exclude(status=AgendaItem.Status.DECLINED)
+        .values_list("meeting__starts_at", "proposed_by_id").order_by()
+    )
+    results = {}
+    for name in ("current", "previous"):
+        shown = [proposer for moment, proposer in items if ctx.which(moment) == name]
+        by_members = sum(1 for proposer in shown if proposer and proposer not in ctx.staff)
+        results[name] = FamilyResult(KEY, measures=[
+            Measure("proposed_by_members", _("Points à l'ordre du jour proposés par des membres"),
+                    ratio(by_members, len(shown)), numerator=by_members, denominator=len(shown)),
+        ])
+    return results

@@ -1,0 +1,73 @@
+"""The reads several families share, made once per page (each one query): the memberships of the
+scope, the staff of the territory, the meetings held in the window.
+
+Who is « staff » (the coordination): the territory's coordinators (``Territory.coordinators``) and
+the people who held a role of kind « coordination » in any space of the territory during the window
+(``spaces.Role.Kind.COORDINATION``, the same kind that makes a person coordinate a space in
+``spaces.access``). Everyone else is a member: delegates, citizens, other role holders.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.contrib.auth import get_user_model
+from django.db.models import CharField, F, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from concertation.meetings.models import Meeting
+from concertation.spaces.models import Membership, Role
+
+from .base import Scope, Window
+
+HELD = (Meeting.Status.HELD, Meeting.Status.MINUTES_ADOPTED)
+
+
+class MetricsContext:
+    def __init__(self, scope: Scope, window: Window):
+        self.scope, self.window = scope, window
+
+    def which(self, moment) -> str | None:
+        """The period (« current », « previous ») of a moment or a day."""
+        if moment is None:
+            return None
+        day = timezone.localdate(moment) if hasattr(moment, "hour") else moment
+        return self.window.which(day)
+
+    @cached_property
+    def memberships(self) -> list[dict]:
+        """The scope's memberships whose dates overlap the window: organization or citizen, with the
+        college (the membership's, else the organization's) and the organization's sector."""
+        return list(
+            Membership.objects.filter(self.window.term_q(), space_id__in=self.scope.space_ids)
+            .annotate(college_name=Coalesce(F("college__name"), F("organization__college__name"),
+                                            output_field=CharField()),
+                      sector_name=F("organization__sector__name"))
+            .values("space_id", "organization_id", "person_id", "college_name", "sector_name", "start", "end")
+            .order_by()
+        )
+
+    @cached_property
+    def staff(self) -> set[int]:
+        """Coordinators of the territory and holders of a coordination role there in the window."""
+        window = self.window
+        role_q = Q(role_assignments__role__kind=Role.Kind.COORDINATION,
+                   role_assignments__role__space__territory_id=self.scope.territory_id,
+                   role_assignments__start__lte=window.end) & (
+            Q(role_assignments__end__isnull=True) | Q(role_assignments__end__gte=window.start)) & (
+            Q(role_assignments__ended_on__isnull=True) | Q(role_assignments__ended_on__gt=window.start))
+        return set(get_user_model().objects.filter(Q(coordinated_territories=self.scope.territory_id) | role_q)
+                   .order_by().values_list("pk", flat=True).distinct())
+
+    def held_meetings_q(self, prefix: str = "") -> Q:
+        """The meetings of the scope held (or whose minutes are adopted) in the window."""
+        return Q(**{f"{prefix}space_id__in": self.scope.space_ids, f"{prefix}status__in": HELD,
+                    f"{prefix}starts_at__gte": self.window.start_moment,
+                    f"{prefix}starts_at__lt": self.window.end_moment})
+
+    @cached_property
+    def meetings(self) -> list[dict]:
+        return list(Meeting.objects.filter(self.held_meetings_q())
+                    .values("id", "title", "starts_at", "facilitator_id", "secretary_id")
+                    .order_by("starts_at", "id"))
