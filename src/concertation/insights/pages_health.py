@@ -120,7 +120,7 @@ def change(current, previous, unit: str) -> str:
     difference = Decimal(current) - Decimal(previous)
     sign = "+" if difference > 0 else ("−" if difference < 0 else "")
     if unit == "share":
-        return sign + _("%(value)s pts") % {"value": formatting.number(abs(difference), 1)}
+        return sign + formatting.with_unit(abs(difference), _("pts"), 1)
     if unit == "score":
         return sign + formatting.number(abs(difference), 2)
     return sign + formatting.number(abs(difference))

@@ -1,10 +1,11 @@
 """The governance-health pages of a space and of a territory, and their CSV (issue 18).
 
-Views stay thin: load what the person may see (the same 404 as a missing object otherwise), call
+Signed-in people only (an anonymous visitor is sent to sign in). Views stay thin: load what the person may see (the same 404 as a missing object otherwise), call
 the page function, render."""
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -14,6 +15,7 @@ from concertation.spaces.views.common import load_space, load_territory
 from .pages_health import health_csv, health_page, space_scope, territory_scope
 
 
+@login_required
 def space_health(request, territory, space):
     space = load_space(request, territory, space, perm="insights.view_space_health")
     page = health_page(space_scope(space), request.GET)
@@ -21,6 +23,7 @@ def space_health(request, territory, space):
                                                           "page": page})
 
 
+@login_required
 def space_health_csv(request, territory, space):
     space = load_space(request, territory, space, perm="insights.view_space_health")
     content, period = health_csv(space_scope(space), request.GET)
@@ -28,6 +31,7 @@ def space_health_csv(request, territory, space):
     return download_response(content, name, "text/csv; charset=utf-8")
 
 
+@login_required
 def territory_health(request, territory):
     territory = load_territory(request, territory, perm="insights.view_territory_health")
     scope, spaces = territory_scope(request.user, territory)
@@ -36,6 +40,7 @@ def territory_health(request, territory):
     return render(request, "insights/health/territory.html", {"territory": territory, "page": page})
 
 
+@login_required
 def territory_health_csv(request, territory):
     territory = load_territory(request, territory, perm="insights.view_territory_health")
     scope, _spaces = territory_scope(request.user, territory)

@@ -60,6 +60,7 @@ TABS = [
     ("documents", _("Documents"), "documents:library", "all"),
     ("follow_ups", _("Suivis"), "meetings:follow_ups", "all"),
     ("register", _("Décisions"), "register:space", "all"),
+    ("health", _("Santé de la gouvernance"), "health:space", "health"),
     ("charter", _("Charte"), "spaces:charter", "all"),
     ("members", _("Membres"), "spaces:members", "manage"),
     ("roles", _("Rôles et mandats"), "spaces:roles", "manage"),
@@ -74,7 +75,7 @@ SPACES_TABS = {
     "invitations": "invitations", "invitation_resend": "invitations", "invitation_revoke": "invitations",
 }
 NAMESPACE_TABS = {"decisions": "proposals", "planning": "plan", "register": "register", "meetings": "meetings",
-                  "documents": "documents"}
+                  "documents": "documents", "health": "health"}
 
 
 def active_tab(match) -> str:
@@ -108,6 +109,8 @@ def space_tabs(context):
     tabs = []
     for key, label, name, audience in TABS:
         if audience == "manage" and not manage:
+            continue
+        if audience == "health" and not user.has_perm("insights.view_space_health", space):
             continue
         try:
             url = reverse(name, kwargs=url_kwargs)
