@@ -89,7 +89,7 @@ def test_csv_holds_every_measure_of_both_periods(client, world):
     # Follow-ups done on time: 33,3 now, 100 before, −66,7; 1 of 3.
     # (a cell starting with « - » is quoted by core.tabular against formula injection)
     assert "Suivis;Suivis faits à temps;;33,3;100;'-66,7;1;3" in lines
-    assert "Présences;Présences par organisme;Org B;3;0;3" in lines
+    assert "Présences;Présences par organisme;Org B;3;0;3;;" in lines
 
 
 def test_presets_and_a_wrong_date(client, world):
