@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import activities, agenda, attendance, evaluations, followups, leadership, participation, practices, rotation
+from . import (
+    activities,
+    agenda,
+    attendance,
+    evaluations,
+    followups,
+    leadership,
+    participation,
+    practices,
+    rotation,
+)
 from .base import Breakdown, FamilyResult, Measure, Period, Scope, Window
 from .context import MetricsContext
 
