@@ -74,7 +74,7 @@ def compare_chart(chart_id: str, title: str, rows: list[dict]) -> SafeString | N
             shown = formatting.percent(value) if value is not None else "—"
             body += _bar(y, float(value or 0), 100.0, filled=filled, text=f"{shown} ({word})")
             y += 18
-        parts.append(_("%(label)s : %(current)s cette période, %(previous)s la période précédente") % {
+        parts.append(_("%(label)s : %(current)s cette période, %(previous)s la période précédente") % {
             "label": row["label"],
             "current": formatting.percent(row["current"]) if row["current"] is not None else "—",
             "previous": formatting.percent(row["previous"]) if row["previous"] is not None else "—"})
@@ -92,7 +92,7 @@ def count_chart(chart_id: str, title: str, rows: list[tuple[str, int]]) -> SafeS
         y += 17
         body += _bar(y, float(count), float(high), filled=True, text=formatting.number(count))
         y += 22
-    desc = "; ".join(f"{label} : {formatting.number(count)}" for label, count in rows) + "."
+    desc = "; ".join(f"{label} : {formatting.number(count)}" for label, count in rows) + "."
     return _svg(chart_id, y, title, desc, body)
 
 
@@ -123,7 +123,7 @@ def trend_chart(chart_id: str, title: str, points: list[tuple]) -> SafeString | 
     if len(points) > 1:
         body.append(_text(right, bottom + 22, formatting.day(points[-1][0], weekday=False), anchor="end",
                           fill=MUTED))
-    desc = "; ".join(_("%(day)s, %(title)s : %(mean)s sur 5") % {
+    desc = "; ".join(_("%(day)s, %(title)s : %(mean)s sur 5") % {
         "day": formatting.day(point[0], weekday=False), "title": point[1], "mean": formatting.number(point[2])}
         for point in points) + "."
     return _svg(chart_id, height, title, desc, body)

@@ -35,58 +35,58 @@ TEXTS = {
         gettext_lazy("Rôles et mandats"),
         gettext_lazy("La part des organismes membres qui tiennent au moins un rôle (animation, secrétariat, "
                      "porte-parole…) et la répartition des mandats par secteur et par collège."),
-        gettext_lazy("À surveiller : des rôles concentrés dans quelques organismes ou un seul collège; une part "
+        gettext_lazy("À surveiller : des rôles concentrés dans quelques organismes ou un seul collège; une part "
                      "qui baisse d'une période à l'autre."),
     ),
     "rotation": (
         gettext_lazy("Rotation de l'animation et de la prise de notes"),
         gettext_lazy("Combien de personnes et d'organismes différents ont animé les rencontres tenues ou en ont "
                      "pris les notes, et la part des rencontres où ce n'était pas la coordination."),
-        gettext_lazy("À surveiller : la même personne à chaque rencontre, ou la coordination qui tient seule "
+        gettext_lazy("À surveiller : la même personne à chaque rencontre, ou la coordination qui tient seule "
                      "l'animation et les notes."),
     ),
     "activities": (
         gettext_lazy("Actions portées ensemble"),
         gettext_lazy("La part des actions du plan menées par deux secteurs ou plus (organisme responsable, "
                      "coresponsables et partenaires), et les organismes responsables par secteur et par collège."),
-        gettext_lazy("À surveiller : des actions portées par un seul secteur, ou toujours par les mêmes "
+        gettext_lazy("À surveiller : des actions portées par un seul secteur, ou toujours par les mêmes "
                      "organismes."),
     ),
     "agenda": (
         gettext_lazy("Ordre du jour"),
         gettext_lazy("La part des points à l'ordre du jour des rencontres tenues qui ont été proposés par des "
                      "membres plutôt qu'ajoutés par la coordination."),
-        gettext_lazy("À surveiller : un ordre du jour fait presque uniquement par la coordination."),
+        gettext_lazy("À surveiller : un ordre du jour fait presque uniquement par la coordination."),
     ),
     "attendance": (
         gettext_lazy("Présences"),
         gettext_lazy("Les présences aux rencontres tenues, par organisme, par collège et par secteur, et la part "
                      "des présences citoyennes."),
-        gettext_lazy("À surveiller : un collège ou un secteur qui s'absente, une part citoyenne qui baisse."),
+        gettext_lazy("À surveiller : un collège ou un secteur qui s'absente, une part citoyenne qui baisse."),
     ),
     "participation": (
         gettext_lazy("Participation aux décisions"),
         gettext_lazy("Pour les décisions comptées dans la période, les voix exprimées rapportées aux personnes ou "
                      "organismes appelés à voter, telles que le décompte les a enregistrées."),
-        gettext_lazy("À surveiller : des décisions prises par une petite part des membres."),
+        gettext_lazy("À surveiller : des décisions prises par une petite part des membres."),
     ),
     "followups": (
         gettext_lazy("Suivis"),
         gettext_lazy("La part des suivis arrivés à échéance dans la période qui ont été faits à temps, ceux faits "
                      "en retard et ceux encore à faire."),
-        gettext_lazy("À surveiller : des suivis qui s'accumulent après leur échéance."),
+        gettext_lazy("À surveiller : des suivis qui s'accumulent après leur échéance."),
     ),
     "evaluations": (
         gettext_lazy("Évaluation des rencontres"),
         gettext_lazy("La moyenne des évaluations anonymes remplies à la fin de chaque rencontre (sur 5), "
                      "rencontre par rencontre."),
-        gettext_lazy("À surveiller : une tendance à la baisse, surtout à la question « chaque personne a pu "
-                     "s'exprimer »."),
+        gettext_lazy("À surveiller : une tendance à la baisse, surtout à la question « chaque personne a pu "
+                     "s'exprimer »."),
     ),
     "practices": (
         gettext_lazy("Fiches d'expérience"),
         gettext_lazy("Le nombre de fiches d'expérience publiées dans la période."),
-        gettext_lazy("À surveiller : des expériences vécues qui ne sont pas partagées."),
+        gettext_lazy("À surveiller : des expériences vécues qui ne sont pas partagées."),
     ),
 }
 
