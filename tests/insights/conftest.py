@@ -107,6 +107,8 @@ def build_world() -> SimpleNamespace:
     item(meeting=w.m2, title="i6", proposed_by=w.Z)
     item(meeting=w.m4, title="i7")
     item(meeting=w.m5, title="i8", proposed_by=w.d)
+    item(meeting=w.m1, title="i9", kind=AgendaItem.Kind.OTHER)  # the standard agenda's « Varia »: left out
+    item(meeting=w.m2, title="i10", kind=AgendaItem.Kind.OTHER, proposed_by=w.c)  # proposed: counted
 
     # The plan of X.
     plan = Plan.objects.create(space=w.X, title="Plan", starts_on=days_ago(400), ends_on=days_ago(-400),

@@ -84,10 +84,11 @@ def test_activities(space_metrics):
 
 def test_agenda(space_metrics):
     family = space_metrics["agenda"]
-    # Current items: i1 (a, member), i2 (nobody: the coordination), i5 (K, staff), i6 (Z, member);
-    # i3 standard and i4 declined left out, i8 in a cancelled meeting → 2 ÷ 4 = 50 %.
+    # Current items: i1 (a, member), i2 (nobody: the coordination), i5 (K, staff), i6 (Z, member),
+    # i10 (of kind « autre », proposed by c, member); i3 standard, i9 « autre » proposed by nobody (the
+    # standard agenda) and i4 declined left out, i8 in a cancelled meeting → 3 ÷ 5 = 60 %.
     measure = value(family, "proposed_by_members")
-    assert (measure.numerator, measure.denominator, measure.value) == (2, 4, Decimal("50.0"))
+    assert (measure.numerator, measure.denominator, measure.value) == (3, 5, Decimal("60.0"))
     # Previous: i7 (nobody) → 0 ÷ 1.
     assert value(family, "proposed_by_members", "previous").value == Decimal("0.0")
 

@@ -1,7 +1,9 @@
-"""Agenda items proposed by members: of the items of the meetings held (the standard items — adoption
-of the agenda, of the minutes, follow-ups, evaluation — left out, and declined proposals too), the
-share proposed by a member (``proposed_by`` set, not staff) rather than put there by the coordination
-(no ``proposed_by``: added by whoever prepares the agenda, or proposed by staff). One query."""
+"""Agenda items proposed by members: of the items of the meetings held, the share proposed by a member
+(``proposed_by`` set, not staff) rather than put there by the coordination (no ``proposed_by``: added
+by whoever prepares the agenda, or proposed by staff). The standard agenda is left out: the items
+the software acts on (``standard_role``) and those of kind « autre » nobody proposed (welcome, round
+table, other business, next date, closing: ``meetings.services.agenda.STANDARD_AGENDA``); declined
+proposals too. One query."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ def compute(ctx: MetricsContext) -> dict[str, FamilyResult]:
     items = list(
         AgendaItem.objects.filter(ctx.held_meetings_q("meeting__"), standard_role="")
         .exclude(status=AgendaItem.Status.DECLINED)
+        .exclude(kind=AgendaItem.Kind.OTHER, proposed_by__isnull=True)
         .values_list("meeting__starts_at", "proposed_by_id").order_by()
     )
     results = {}
