@@ -108,7 +108,9 @@ PAGES: list[Page] = [
     # Issue 15: the territory's references (repères), its own and the instance's, in four groups.
     Page("references", "Repères du territoire", lambda t: f"/t/{t.territory}/reperes/"),
     Page("search", "Recherche", pending="not built yet"),
-    Page("governance_health", "Santé de la gouvernance", pending="not built yet"),
+    # Issue 18: governance health of the assembly and of the territory (default: the last 12 months).
+    Page("governance_health", "Santé de la gouvernance", lambda t: f"/t/{t.territory}/e/{t.space}/sante/"),
+    Page("territory_health", "Santé de la gouvernance du territoire", lambda t: f"/t/{t.territory}/sante/"),
     Page("public_page", "Page publique du territoire", pending="not built yet"),
     Page("api_list", "Une liste de l'API", pending="not built yet"),
 ]
