@@ -3,15 +3,11 @@ sector, and the citizens' share. The college is the one of the decisions' and th
 (``planning.bilan.attendance_by_college``): the organization's membership in the meeting's space,
 else the organization's college, else the person's citizen membership there. A citizen's presence is
 a presence without organization of a person with a citizen membership in the meeting's space. One
-query."""
+query, shared with the rotation (``MetricsContext.presences``)."""
 
 from __future__ import annotations
 
-from django.db.models import CharField, F, FilteredRelation, Q
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
-
-from concertation.meetings.models import Attendance
 
 from .base import Breakdown, FamilyResult, Measure, counted, ratio
 from .context import MetricsContext
@@ -23,28 +19,8 @@ CITIZENS = _("Citoyennes et citoyens")
 OTHERS = _("Autres personnes (sans organisme)")
 
 
-def _rows(ctx: MetricsContext) -> list[dict]:
-    seats = {
-        "seat": FilteredRelation("organization__memberships",
-                                 condition=Q(organization__memberships__space=F("meeting__space"))),
-        "citizen_seat": FilteredRelation("person__memberships",
-                                         condition=Q(person__memberships__space=F("meeting__space"),
-                                                     person__memberships__organization__isnull=True)),
-    }
-    college = Coalesce(F("seat__college__name"), F("organization__college__name"), F("citizen_seat__college__name"),
-                       output_field=CharField())
-    return list(
-        Attendance.objects.filter(ctx.held_meetings_q("meeting__"),
-                                  status__in=[Attendance.Status.PRESENT, Attendance.Status.LATE])
-        .annotate(**seats).annotate(college_name=college, citizen=F("citizen_seat__id"))
-        .values("meeting__starts_at", "organization_id", "organization__name", "organization__sector__name",
-                "college_name", "citizen")
-        .order_by()
-    )
-
-
 def compute(ctx: MetricsContext) -> dict[str, FamilyResult]:
-    rows = _rows(ctx) if ctx.meetings else []
+    rows = ctx.presences
     results = {}
     for name in ("current", "previous"):
         shown = [row for row in rows if ctx.which(row["meeting__starts_at"]) == name]

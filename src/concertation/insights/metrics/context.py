@@ -12,11 +12,11 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.contrib.auth import get_user_model
-from django.db.models import CharField, F, Q
+from django.db.models import CharField, F, FilteredRelation, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from concertation.meetings.models import Meeting
+from concertation.meetings.models import Attendance, Meeting
 from concertation.spaces.models import Membership, Role
 
 from .base import Scope, Window
@@ -71,3 +71,29 @@ class MetricsContext:
         return list(Meeting.objects.filter(self.held_meetings_q())
                     .values("id", "title", "starts_at", "facilitator_id", "secretary_id")
                     .order_by("starts_at", "id"))
+
+    @cached_property
+    def presences(self) -> list[dict]:
+        """Attendance rows « présence » or « retard » at the meetings held, with the organization
+        represented, its sector, the college (planning.bilan's rule: the organization's seat in the
+        meeting's space, else the organization's college, else the person's citizen seat there) and
+        whether the person has a citizen seat in the meeting's space."""
+        if not self.meetings:
+            return []
+        seats = {
+            "seat": FilteredRelation("organization__memberships",
+                                     condition=Q(organization__memberships__space=F("meeting__space"))),
+            "citizen_seat": FilteredRelation("person__memberships",
+                                             condition=Q(person__memberships__space=F("meeting__space"),
+                                                         person__memberships__organization__isnull=True)),
+        }
+        college = Coalesce(F("seat__college__name"), F("organization__college__name"),
+                           F("citizen_seat__college__name"), output_field=CharField())
+        return list(
+            Attendance.objects.filter(self.held_meetings_q("meeting__"),
+                                      status__in=[Attendance.Status.PRESENT, Attendance.Status.LATE])
+            .annotate(**seats).annotate(college_name=college, citizen=F("citizen_seat__id"))
+            .values("meeting_id", "person_id", "meeting__starts_at", "organization_id", "organization__name",
+                    "organization__sector__name", "college_name", "citizen")
+            .order_by()
+        )
