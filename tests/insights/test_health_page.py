@@ -67,8 +67,9 @@ def test_the_territory_page_counts_only_the_spaces_one_may_see(client, world):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Comité privé" in html and "La table" not in html
-    # K coordinates the territory: X and Y, the 11 presences of X's meetings.
+    # K coordinates the territory: the territory's page links to it; X and Y, the 11 presences of X's meetings.
     client.force_login(world.K)
+    assert f'href="{territory_url(world)}"' in client.get(f"/t/{world.territory.slug}/").content.decode()
     html = client.get(territory_url(world) + period_query()).content.decode()
     assert space_url(world) in html
     assert ">11<" in html

@@ -118,3 +118,16 @@ def space_tabs(context):
             continue
         tabs.append({"key": key, "label": label, "url": url, "current": key == current})
     return {"tabs": tabs, "space": space}
+
+
+@register.simple_tag(takes_context=True)
+def territory_health_url(context, territory) -> str:
+    """The territory's governance-health page (issue 18), for a person who may see it; else ""
+    (the territory's page, in spaces, links to it without naming a higher app)."""
+    request = context.get("request")
+    if request is None or territory is None or not request.user.has_perm("insights.view_territory_health", territory):
+        return ""
+    try:
+        return reverse("health:territory", kwargs={"territory": territory.slug})
+    except NoReverseMatch:  # a part of the product not installed
+        return ""
