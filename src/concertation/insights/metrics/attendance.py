@@ -21,29 +21,28 @@ OTHERS = _("Autres personnes (sans organisme)")
 
 def compute(ctx: MetricsContext) -> dict[str, FamilyResult]:
     rows = ctx.presences
+    citizens, others, no_college, no_sector = str(CITIZENS), str(OTHERS), str(NO_COLLEGE), str(NO_SECTOR)
     results = {}
     for name in ("current", "previous"):
         shown = [row for row in rows if ctx.which(row["meeting__starts_at"]) == name]
-        citizens = [row for row in shown if not row["organization_id"] and row["citizen"]]
-
-        def who(row):
+        organizations, colleges, sectors, citizen_count = [], [], [], 0
+        for row in shown:
+            colleges.append(row["college_name"] or no_college)
             if row["organization_id"]:
-                return row["organization__name"]
-            return str(CITIZENS) if row["citizen"] else str(OTHERS)
-
-        def sector(row):
-            if row["organization_id"]:
-                return row["organization__sector__name"] or str(NO_SECTOR)
-            return who(row)
-
+                organizations.append(row["organization__name"])
+                sectors.append(row["organization__sector__name"] or no_sector)
+            else:
+                who = citizens if row["citizen"] else others
+                citizen_count += bool(row["citizen"])
+                organizations.append(who)
+                sectors.append(who)
         results[name] = FamilyResult(KEY, measures=[
             Measure("presences", _("Présences aux rencontres tenues"), len(shown), unit="count"),
-            Measure("citizen_share", _("Part des présences citoyennes"), ratio(len(citizens), len(shown)),
-                    numerator=len(citizens), denominator=len(shown)),
+            Measure("citizen_share", _("Part des présences citoyennes"), ratio(citizen_count, len(shown)),
+                    numerator=citizen_count, denominator=len(shown)),
         ], breakdowns=[
-            Breakdown("by_organization", _("Présences par organisme"), counted([who(row) for row in shown])),
-            Breakdown("by_college", _("Présences par collège"),
-                      counted([row["college_name"] or str(NO_COLLEGE) for row in shown])),
-            Breakdown("by_sector", _("Présences par secteur"), counted([sector(row) for row in shown])),
+            Breakdown("by_organization", _("Présences par organisme"), counted(organizations)),
+            Breakdown("by_college", _("Présences par collège"), counted(colleges)),
+            Breakdown("by_sector", _("Présences par secteur"), counted(sectors)),
         ])
     return results

@@ -6,6 +6,7 @@ stored in the result when it counted (``decisions.counting.count`` / ``count_han
 from __future__ import annotations
 
 from django.db.models import DateTimeField, F
+from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -24,14 +25,16 @@ def compute(ctx: MetricsContext) -> dict[str, FamilyResult]:
                                 status__in=[Proposal.Status.CLOSED, Proposal.Status.DECIDED])
         .annotate(ended=Coalesce(F("closed_at"), F("decided_at"), output_field=DateTimeField()))
         .filter(ended__gte=window.start_moment, ended__lt=window.end_moment)
-        .values_list("ended", "result").order_by()
+        # Only the two numbers, read inside the JSON by the database (a result holds much more).
+        .annotate(participants=KT("result__participants"), eligible=KT("result__eligible"))
+        .values_list("ended", "participants", "eligible").order_by()
     )
     results = {}
     for name in ("current", "previous"):
-        counted = [result for ended, result in rows
-                   if ctx.which(ended) == name and (result or {}).get("eligible")]
-        ballots = sum(int(result.get("participants") or 0) for result in counted)
-        eligible = sum(int(result["eligible"]) for result in counted)
+        counted = [(int(participants or 0), int(eligible)) for ended, participants, eligible in rows
+                   if ctx.which(ended) == name and eligible and int(eligible)]
+        ballots = sum(participants for participants, _eligible in counted)
+        eligible = sum(eligible for _participants, eligible in counted)
         results[name] = FamilyResult(KEY, measures=[
             Measure("decisions", _("Décisions comptées"), len(counted), unit="count"),
             Measure("ballots_share", _("Participation aux décisions (voix exprimées ÷ personnes ou organismes "
