@@ -147,3 +147,18 @@ def test_territory_queries_do_not_grow_with_the_data(client, world, django_asser
         small = count_queries(client, url)
     grow(world, 12)
     assert count_queries(client, url) == small
+
+
+def test_a_long_breakdown_shows_its_largest_categories_and_the_others_together():
+    from concertation.insights.metrics import Breakdown, Family, FamilyResult
+    from concertation.insights.pages_health import SHOWN, _family_view
+
+    rows = [(f"Organisme {n:02}", 40 - n) for n in range(SHOWN + 5)]
+    current = FamilyResult("attendance", breakdowns=[Breakdown("by_organization", "Présences par organisme", rows)])
+    previous = FamilyResult("attendance", breakdowns=[Breakdown("by_organization", "Présences par organisme",
+                                                                [("Organisme 99", 3)])])
+    view = _family_view(Family("attendance", current, previous)).breakdowns[0]
+    assert len(view.rows) == SHOWN + 1
+    # The 5 smallest (40 - 15 … 40 - 19 = 25 + 24 + 23 + 22 + 21 = 115) and Organisme 99 (0 now, 3 before).
+    assert view.rows[-1] == ("Les 6 autres", "115", "3")
+    assert view.chart.count("<rect") == SHOWN + 1

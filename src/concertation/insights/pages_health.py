@@ -28,6 +28,7 @@ from . import charts_health
 from .metrics import Family, Scope, Window, compute_all
 
 PRESETS = (3, 6, 12, 24)
+SHOWN = 15  # categories of a breakdown shown one by one on the page
 
 # Per family: its title, what it shows, what to watch (plain words, for the group itself).
 TEXTS = {
@@ -179,13 +180,21 @@ def _family_view(family: Family) -> FamilyView:
                       chart=charts_health.compare_chart(f"sante-{family.key}", str(title), shares))
     for breakdown in family.current.breakdowns:
         before = dict(family.previous.breakdown(breakdown.key).rows)
-        labels = [label for label, _count in breakdown.rows] + sorted(set(before) - set(dict(breakdown.rows)))
         current = dict(breakdown.rows)
+        labels = [label for label, _count in breakdown.rows] + sorted(set(before) - set(current))
+        shown, rest = labels[:SHOWN], labels[SHOWN:]
+        rows = [(label, formatting.number(current.get(label, 0)), formatting.number(before.get(label, 0)))
+                for label in shown]
+        bars = [(label, current[label]) for label in shown if label in current]
+        if rest:  # the largest categories one by one, the others together (the CSV has each)
+            other = _("Les %(count)s autres") % {"count": len(rest)}
+            rows.append((other, formatting.number(sum(current.get(label, 0) for label in rest)),
+                         formatting.number(sum(before.get(label, 0) for label in rest))))
+            if any(label in current for label in rest):
+                bars.append((other, sum(current.get(label, 0) for label in rest)))
         view.breakdowns.append(BreakdownView(
             breakdown.key, str(breakdown.label),
-            charts_health.count_chart(f"sante-{breakdown.key}", str(breakdown.label), breakdown.rows),
-            [(label, formatting.number(current.get(label, 0)), formatting.number(before.get(label, 0)))
-             for label in labels]))
+            charts_health.count_chart(f"sante-{breakdown.key}", str(breakdown.label), bars), rows))
     if family.key == "evaluations":
         view.trend_chart = charts_health.trend_chart("sante-tendance", _("Appréciation moyenne, rencontre par "
                                                                          "rencontre (sur 5)"),
