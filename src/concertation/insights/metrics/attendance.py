@@ -3,13 +3,13 @@ sector, and the citizens' share. The college is the one of the decisions' and th
 (``planning.bilan.attendance_by_college``): the organization's membership in the meeting's space,
 else the organization's college, else the person's citizen membership there. A citizen's presence is
 a presence without organization of a person with a citizen membership in the meeting's space. One
-query, shared with the rotation (``MetricsContext.presences``)."""
+query, counted in the database (``MetricsContext.presences``)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from .base import Breakdown, FamilyResult, Measure, counted, ratio
+from .base import Breakdown, FamilyResult, Measure, largest, ratio
 from .context import MetricsContext
 
 KEY = "attendance"
@@ -20,29 +20,30 @@ OTHERS = _("Autres personnes (sans organisme)")
 
 
 def compute(ctx: MetricsContext) -> dict[str, FamilyResult]:
-    rows = ctx.presences
     citizens, others, no_college, no_sector = str(CITIZENS), str(OTHERS), str(NO_COLLEGE), str(NO_SECTOR)
     results = {}
     for name in ("current", "previous"):
-        shown = [row for row in rows if ctx.which(row["meeting__starts_at"]) == name]
-        organizations, colleges, sectors, citizen_count = [], [], [], 0
+        shown = [row for row in ctx.presences if row["period"] == name]
+        organizations, colleges, sectors = {}, {}, {}
+        total = citizen_count = 0
         for row in shown:
-            colleges.append(row["college_name"] or no_college)
+            n = row["n"]
+            total += n
             if row["organization_id"]:
-                organizations.append(row["organization__name"])
-                sectors.append(row["organization__sector__name"] or no_sector)
+                who, sector = row["organization__name"], row["organization__sector__name"] or no_sector
             else:
-                who = citizens if row["citizen"] else others
-                citizen_count += bool(row["citizen"])
-                organizations.append(who)
-                sectors.append(who)
+                who = sector = citizens if row["citizen"] else others
+                citizen_count += n if row["citizen"] else 0
+            for totals, key in ((organizations, who), (colleges, row["college_name"] or no_college),
+                                (sectors, sector)):
+                totals[key] = totals.get(key, 0) + n
         results[name] = FamilyResult(KEY, measures=[
-            Measure("presences", _("Présences aux rencontres tenues"), len(shown), unit="count"),
-            Measure("citizen_share", _("Part des présences citoyennes"), ratio(citizen_count, len(shown)),
-                    numerator=citizen_count, denominator=len(shown)),
+            Measure("presences", _("Présences aux rencontres tenues"), total, unit="count"),
+            Measure("citizen_share", _("Part des présences citoyennes"), ratio(citizen_count, total),
+                    numerator=citizen_count, denominator=total),
         ], breakdowns=[
-            Breakdown("by_organization", _("Présences par organisme"), counted(organizations)),
-            Breakdown("by_college", _("Présences par collège"), counted(colleges)),
-            Breakdown("by_sector", _("Présences par secteur"), counted(sectors)),
+            Breakdown("by_organization", _("Présences par organisme"), largest(organizations)),
+            Breakdown("by_college", _("Présences par collège"), largest(colleges)),
+            Breakdown("by_sector", _("Présences par secteur"), largest(sectors)),
         ])
     return results

@@ -148,4 +148,9 @@ def counted(labels: list[str]) -> list[tuple[str, int]]:
     totals: dict[str, int] = {}
     for label in labels:
         totals[label] = totals.get(label, 0) + 1
+    return largest(totals)
+
+
+def largest(totals: dict[str, int]) -> list[tuple[str, int]]:
+    """{label: count} → [(label, count)], largest first, then by label."""
     return sorted(totals.items(), key=lambda row: (-row[1], row[0]))

@@ -13,7 +13,17 @@ from datetime import UTC
 from functools import cached_property
 
 from django.contrib.auth import get_user_model
-from django.db.models import CharField, F, FilteredRelation, Q
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    F,
+    FilteredRelation,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from concertation.meetings.models import Attendance, Meeting
@@ -86,12 +96,17 @@ class MetricsContext:
                     .values("id", "title", "starts_at", "facilitator_id", "secretary_id")
                     .order_by("starts_at", "id"))
 
+    def period_case(self, field: str) -> Case:
+        """« current » or « previous » for a moment of a row already within the window, in SQL."""
+        return Case(When(**{f"{field}__gte": self.window.current.start_moment}, then=Value("current")),
+                    default=Value("previous"), output_field=CharField())
+
     @cached_property
     def presences(self) -> list[dict]:
-        """Attendance rows « présence » or « retard » at the meetings held, with the organization
-        represented, its sector, the college (planning.bilan's rule: the organization's seat in the
-        meeting's space, else the organization's college, else the person's citizen seat there) and
-        whether the person has a citizen seat in the meeting's space."""
+        """Presences (attendance « présence » or « retard ») at the meetings held, counted in the
+        database (``n``) by period, organization represented, its sector, the college (planning.bilan's
+        rule: the organization's seat in the meeting's space, else the organization's college, else the
+        person's citizen seat there) and whether the person has a citizen seat in the meeting's space."""
         if not self.meetings:
             return []
         seats = {
@@ -103,11 +118,15 @@ class MetricsContext:
         }
         college = Coalesce(F("seat__college__name"), F("organization__college__name"),
                            F("citizen_seat__college__name"), output_field=CharField())
+        citizen = Case(When(citizen_seat__id__isnull=False, then=Value(True)), default=Value(False),
+                       output_field=BooleanField())
         return list(
             Attendance.objects.filter(self.held_meetings_q("meeting__"),
                                       status__in=[Attendance.Status.PRESENT, Attendance.Status.LATE])
-            .annotate(**seats).annotate(college_name=college, citizen=F("citizen_seat__id"))
-            .values("meeting_id", "person_id", "meeting__starts_at", "organization_id", "organization__name",
-                    "organization__sector__name", "college_name", "citizen")
+            .annotate(**seats).annotate(college_name=college, citizen=citizen,
+                                        period=self.period_case("meeting__starts_at"))
+            .values("period", "organization_id", "organization__name", "organization__sector__name",
+                    "college_name", "citizen")
+            .annotate(n=Count("id"))
             .order_by()
         )

@@ -1,11 +1,15 @@
 """Rotation of facilitation and minute-taking over the meetings held: distinct people, distinct
 organizations, and the share of meetings facilitated (or minuted) by someone who is not staff
 (context.py says who is). A person's organization is the one she represented at that meeting (her
-attendance row, present or late). No query of its own: the shared meetings, presences and staff."""
+attendance row). One query (the attendance of the facilitators and secretaries), with the shared
+meetings and staff."""
 
 from __future__ import annotations
 
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+
+from concertation.meetings.models import Attendance
 
 from .base import FamilyResult, Measure, ratio
 from .context import MetricsContext
@@ -23,13 +27,15 @@ JOBS = (
 
 
 def _organizations(ctx: MetricsContext) -> dict[tuple[int, int], int]:
-    """(meeting, person) → the organization she represented there."""
-    return {(row["meeting_id"], row["person_id"]): row["organization_id"] for row in ctx.presences
-            if row["organization_id"]}
+    """(meeting, person) → the organization she represented, for the facilitators and secretaries."""
+    rows = (Attendance.objects.filter(ctx.held_meetings_q("meeting__"), organization__isnull=False)
+            .filter(Q(person_id=F("meeting__facilitator_id")) | Q(person_id=F("meeting__secretary_id")))
+            .values_list("meeting_id", "person_id", "organization_id").order_by())
+    return {(meeting, person): organization for meeting, person, organization in rows}
 
 
 def compute(ctx: MetricsContext) -> dict[str, FamilyResult]:
-    organizations = _organizations(ctx)
+    organizations = _organizations(ctx) if ctx.meetings else {}
     results = {}
     for name in ("current", "previous"):
         meetings = [meeting for meeting in ctx.meetings if ctx.which(meeting["starts_at"]) == name]
