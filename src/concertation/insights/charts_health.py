@@ -26,7 +26,8 @@ TRACK = "#f4f6f8"
 GRID = "#c9d1d9"
 FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif"'
 WIDTH, LEFT, RIGHT = 400, 8.0, 330.0
-LABEL_CHARS = 58
+COMPARE_RIGHT = 200.0  # the shares' bars end here: their words (« 100 % (période précédente) ») fit after
+LABEL_CHARS = 52
 
 
 def _f(value: float) -> str:
@@ -50,8 +51,8 @@ def _short(label: str) -> str:
     return label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1].rstrip() + "…"
 
 
-def _bar(y: float, value: float, high: float, *, filled: bool, text: str) -> list[str]:
-    width = max((RIGHT - LEFT) * (value / high if high else 0), 2.0)
+def _bar(y: float, value: float, high: float, *, filled: bool, text: str, right: float = RIGHT) -> list[str]:
+    width = max((right - LEFT) * (value / high if high else 0), 2.0)
     if filled:
         rect = f'<rect x="{_f(LEFT)}" y="{_f(y)}" width="{_f(width)}" height="14" fill="{ACCENT}"/>'
     else:
@@ -72,7 +73,7 @@ def compare_chart(chart_id: str, title: str, rows: list[dict]) -> SafeString | N
         for key, filled, word in (("current", True, _("cette période")), ("previous", False, _("période précédente"))):
             value = row[key]
             shown = formatting.percent(value) if value is not None else "—"
-            body += _bar(y, float(value or 0), 100.0, filled=filled, text=f"{shown} ({word})")
+            body += _bar(y, float(value or 0), 100.0, filled=filled, text=f"{shown} ({word})", right=COMPARE_RIGHT)
             y += 18
         parts.append(_("%(label)s : %(current)s cette période, %(previous)s la période précédente") % {
             "label": row["label"],
