@@ -117,7 +117,6 @@ PAGES: list[Page] = [
     # Issue 15: the territory's references (repères), its own and the instance's, in four groups.
     Page("references", "Repères du territoire", lambda t: f"/t/{t.territory}/reperes/"),
     Page("search", "Recherche", pending="not built yet"),
-    Page("governance_health", "Santé de la gouvernance", pending="not built yet"),
     # Issue 18: the home of the territory's public window (the territory opted in: demo and generate.py).
     Page("public_page", "Page publique du territoire", lambda t: f"/public/{t.territory}/"),
     # Issue 19: lists of the API (JSON, cursor pagination, the same selectors as the pages).
@@ -126,6 +125,9 @@ PAGES: list[Page] = [
     Page("api_decisions", "API : registre des décisions", lambda t: api_path(t, "decisions")),
     Page("api_documents", "API : documents d'un espace", lambda t: api_path(t, "documents")),
     Page("api_meetings", "API : rencontres d'un espace", lambda t: api_path(t, "meetings")),
+    # Issue 18: governance health of the assembly and of the territory (default: the last 12 months).
+    Page("governance_health", "Santé de la gouvernance", lambda t: f"/t/{t.territory}/e/{t.space}/sante/"),
+    Page("territory_health", "Santé de la gouvernance du territoire", lambda t: f"/t/{t.territory}/sante/"),
 ]
 
 

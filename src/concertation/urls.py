@@ -33,6 +33,7 @@ urlpatterns = [
     path("public/<slug:territory>/", include("concertation.public.urls")),
     path("public/<slug:territory>/donnees/", include("concertation.public.urls_opendata")),
     path("t/<slug:territory>/pages-publiques/", include("concertation.public.urls_settings")),
+    path("", include("concertation.insights.urls_health")),
     path("healthz", core_views.healthz, name="healthz"),
     path("langue/", account_views.set_language, name="set_language"),
     path("compte/profil/", account_views.profile, name="profile"),

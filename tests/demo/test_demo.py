@@ -2,12 +2,13 @@
 are relative to the day it is loaded (demo/timeline.py): the story's dates are read through
 ``story(...)``."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from io import StringIO
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import call_command
+from django.db.models import F
 from django.utils import timezone
 
 from concertation.accounts.models import User
@@ -273,12 +274,23 @@ def test_the_five_past_meetings_with_minutes_follow_ups_and_evaluations(client):
 
     load_demo()
     territory = Territory.objects.get(slug=TERRITORY_SLUG)
-    meetings = list(Meeting.objects.filter(space__territory=territory, starts_at__lt=timezone.now())
+    # The story's autumn (the year before it, build_history.py, is tested below).
+    autumn = timezone.make_aware(datetime.combine(story(2025, 9, 18), time.min))
+    meetings = list(Meeting.objects.filter(space__territory=territory, starts_at__lt=timezone.now(),
+                                           starts_at__gte=autumn)
                     .order_by("starts_at").select_related("space", "minutes"))
     assert [(timezone.localtime(m.starts_at).date(), m.space.slug) for m in meetings] == [
         (story(2025, 9, 18), ASSEMBLY), (story(2025, 10, 7), COMMITTEE), (story(2025, 10, 21), "habiter-dignement"),
         (story(2025, 11, 4), "se-nourrir-ensemble"), (story(2025, 11, 25), ASSEMBLY),
     ]
+    # The year before (issue 18's metrics): six meetings, minutes adopted, facilitation and notes taken
+    # in turn, items proposed by members, follow-ups done on time and late.
+    history = Meeting.objects.filter(space__territory=territory, starts_at__lt=autumn)
+    assert history.count() == 6 and set(history.values_list("status", flat=True)) == {"minutes_adopted"}
+    assert len(set(history.values_list("facilitator", flat=True))) >= 5
+    assert history.filter(items__proposed_by__isnull=False).count() >= 5
+    late = FollowUp.objects.filter(meeting__in=history, status="done", done_on__gt=F("due_on")).count()
+    assert 0 < late < FollowUp.objects.filter(meeting__in=history).count()
     # The weekdays of the story are kept: the assembly on Thursdays, the committee on Tuesdays.
     assert [timezone.localtime(m.starts_at).weekday() for m in meetings] == [3, 1, 1, 1, 1]
     september, committee, housing, food, plenary = meetings
@@ -308,7 +320,7 @@ def test_the_five_past_meetings_with_minutes_follow_ups_and_evaluations(client):
     assert rolled == {september.pk}
     assert meeting_averages(plenary).overall == 4.3
     assert "4,3\u00a0/\u00a05" in plenary.minutes.body
-    assert Minutes.objects.filter(meeting__space__territory=territory, status="adopted").count() == 4
+    assert Minutes.objects.filter(meeting__in=meetings, status="adopted").count() == 4
 
     # The meeting pages of the demo answer (the minutes page is readable by the members).
     client.force_login(User.objects.get(email=ACCOUNT_EMAILS["delegate"]))

@@ -97,7 +97,9 @@ def test_every_page_of_a_space_shows_its_tabs_with_the_current_one_marked(world,
 
 def test_a_member_sees_the_tabs_she_may_open_only(world, pages, client_for):
     tabs = [label for label, _current in tabs_of(client_for(world.citizen).get(pages["meetings"][0]).content.decode())]
-    assert tabs == ["Espace", "Rencontres", "Propositions", "Plan d'action", "Documents", "Suivis", "Décisions", "Charte"]
+    # (Santé de la gouvernance: she sits in the space, insights.view_space_health)
+    assert tabs == ["Espace", "Rencontres", "Propositions", "Plan d'action", "Documents", "Suivis", "Décisions",
+                    "Santé de la gouvernance", "Charte"]
 
 
 def test_no_tabs_outside_a_space_nor_on_a_refusal(world, pages, client_for):

@@ -307,6 +307,13 @@ ROUTES: dict[str, Row] = {
     "register:space_csv": space_row(public=SEE_PUBLIC, private=SEE_PRIVATE),
     "register:space_feed": space_row(public=SEE_PUBLIC, private=SEE_PRIVATE),
 
+    # --- insights: governance health (those who sit in the space / in the territory; never anonymous) ---
+    "health:space": space_row(public=grid(ASSEMBLY, anonymous=302), private=grid(COMMITTEE, anonymous=302)),
+    "health:space_csv": space_row(public=grid(ASSEMBLY, anonymous=302), private=grid(COMMITTEE, anonymous=302)),
+    "health:territory": Row(public=grid(TERRITORY, anonymous=302), other=grid(("foreigner", "admin"), anonymous=302)),
+    "health:territory_csv": Row(public=grid(TERRITORY, anonymous=302),
+                                other=grid(("foreigner", "admin"), anonymous=302)),
+
     # --- meetings: preparing and announcing ---
     "meetings:list": space_row(public=SEE_PUBLIC, private=SEE_PRIVATE),
     "meetings:add": space_row(public=RUN_PUBLIC, private=RUN_PRIVATE),
@@ -1046,6 +1053,7 @@ NOT_FORGEABLE = {
     *(f"public_window:{name}" for name in ("home", "spaces", "meetings", "decisions", "plans", "plan", "documents",
                                             "practices", "references", "og_image")),
     "opendata:popolo", "opendata:plan_csv", "opendata:indicators_csv",
+    "health:space", "health:space_csv", "health:territory", "health:territory_csv",
     # the person's own settings
     "set_language", "profile", "account_erase", "my_meetings:personal_feed_settings",
     "personal_data",  # the person's own data: a POST that writes only its audit row, for herself

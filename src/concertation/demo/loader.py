@@ -41,6 +41,7 @@ from concertation.demo.build_directory import (
 )
 from concertation.demo.build_discussions import build_discussions
 from concertation.demo.build_documents import build_documents, delete_documents
+from concertation.demo.build_history import build_history
 from concertation.demo.build_meetings import build_meetings, build_next_meeting, delete_meetings
 from concertation.demo.build_plan import build_plan, delete_plan
 from concertation.demo.build_portrait import build_portrait
@@ -121,6 +122,7 @@ STEPS: list[Step] = [
     ("Propositions et décisions / proposals and decisions", build_proposals),
     ("Bibliothèque de documents / document library", build_documents),
     ("Rencontres passées / past meetings", build_meetings),
+    ("L'année précédente / the year before", build_history),
     ("Plan de quartier / the neighbourhood plan", build_plan),
     ("Fiches d'expérience / practice sheets", build_practices),
     ("Portrait du territoire / the territory's portrait", build_portrait),

@@ -60,6 +60,7 @@ TABS = [
     ("documents", _("Documents"), "documents:library", "all"),
     ("follow_ups", _("Suivis"), "meetings:follow_ups", "all"),
     ("register", _("Décisions"), "register:space", "all"),
+    ("health", _("Santé de la gouvernance"), "health:space", "health"),
     ("charter", _("Charte"), "spaces:charter", "all"),
     ("members", _("Membres"), "spaces:members", "manage"),
     ("roles", _("Rôles et mandats"), "spaces:roles", "manage"),
@@ -74,7 +75,7 @@ SPACES_TABS = {
     "invitations": "invitations", "invitation_resend": "invitations", "invitation_revoke": "invitations",
 }
 NAMESPACE_TABS = {"decisions": "proposals", "planning": "plan", "register": "register", "meetings": "meetings",
-                  "documents": "documents"}
+                  "documents": "documents", "health": "health"}
 
 
 def active_tab(match) -> str:
@@ -109,9 +110,24 @@ def space_tabs(context):
     for key, label, name, audience in TABS:
         if audience == "manage" and not manage:
             continue
+        if audience == "health" and not user.has_perm("insights.view_space_health", space):
+            continue
         try:
             url = reverse(name, kwargs=url_kwargs)
         except NoReverseMatch:  # a part of the product not installed
             continue
         tabs.append({"key": key, "label": label, "url": url, "current": key == current})
     return {"tabs": tabs, "space": space}
+
+
+@register.simple_tag(takes_context=True)
+def territory_health_url(context, territory) -> str:
+    """The territory's governance-health page (issue 18), for a person who may see it; else ""
+    (the territory's page, in spaces, links to it without naming a higher app)."""
+    request = context.get("request")
+    if request is None or territory is None or not request.user.has_perm("insights.view_territory_health", territory):
+        return ""
+    try:
+        return reverse("health:territory", kwargs={"territory": territory.slug})
+    except NoReverseMatch:  # a part of the product not installed
+        return ""

@@ -1,0 +1,156 @@
+"""What every family of metrics shares: the scope (a space, or the spaces of a territory one may
+see), the two periods compared (the chosen one and the one of the same length just before it), and
+the shapes of a result (a measure, a breakdown, a series).
+
+A family reads the rows of both periods at once (one window from the start of the previous period
+to the end of the chosen one) and splits them in Python: a family costs the same fixed number of
+queries whatever the data size and whichever period is chosen. Formulas: docs/metrics.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Q
+
+from concertation.planning.bilan import Period
+
+__all__ = ["Breakdown", "FamilyResult", "Measure", "Period", "Scope", "Window", "overlaps", "ratio"]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose metrics: the spaces (ids) of one territory; ``space`` when it is one space's page."""
+
+    territory_id: int
+    space_ids: tuple[int, ...]
+    space_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Window:
+    """The chosen period and the previous one of the same length, ending the day before it."""
+
+    current: Period
+    previous: Period
+
+    @classmethod
+    def of(cls, period: Period) -> Window:
+        end = period.start - timedelta(days=1)
+        return cls(current=period, previous=Period(start=end - timedelta(days=period.days - 1), end=end))
+
+    @property
+    def start(self) -> date:
+        return self.previous.start
+
+    @property
+    def end(self) -> date:
+        return self.current.end
+
+    @property
+    def start_moment(self):
+        return self.previous.start_moment
+
+    @property
+    def end_moment(self):
+        return self.current.end_moment
+
+    def which(self, day: date | None) -> str | None:
+        """« current », « previous » or None for a day (or a moment's local day)."""
+        if day is None:
+            return None
+        if self.current.contains(day):
+            return "current"
+        if self.previous.contains(day):
+            return "previous"
+        return None
+
+    def term_q(self, prefix: str = "", *, ended: bool = False) -> Q:
+        """Rows whose term (start, end[, ended_on]) overlaps the window."""
+        q = Q(**{f"{prefix}start__lte": self.end}) & (
+            Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": self.start}))
+        if ended:
+            q &= Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": self.start})
+        return q
+
+
+def overlaps(period: Period, start: date | None, end: date | None, ended_on: date | None = None) -> bool:
+    """Whether a term overlaps the period: started by its end, not ended before its start (a term
+    ended early, ``ended_on``, stops the day before)."""
+    if start is not None and start > period.end:
+        return False
+    if end is not None and end < period.start:
+        return False
+    return not (ended_on is not None and ended_on <= period.start)
+
+
+def ratio(numerator: int | Decimal, denominator: int | Decimal) -> Decimal | None:
+    """numerator ÷ denominator as a percentage with one decimal, None when there is nothing to divide."""
+    if not denominator:
+        return None
+    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def average(total: int | Decimal, count: int) -> Decimal | None:
+    """A mean with two decimals, None without values."""
+    if not count:
+        return None
+    return (Decimal(total) / Decimal(count)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class Measure:
+    """One figure of a period. ``unit``: « share » (a percentage, numerator ÷ denominator), « count »
+    or « score » (a mean on 1–5)."""
+
+    key: str
+    label: str
+    value: Decimal | int | None
+    unit: str = "share"
+    numerator: int | None = None
+    denominator: int | None = None
+
+
+@dataclass
+class Breakdown:
+    """Counts by a category (sector, college, organization…): [(label, count)], largest first."""
+
+    key: str
+    label: str
+    rows: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(count for _label, count in self.rows)
+
+
+@dataclass
+class FamilyResult:
+    """A family's figures for one period."""
+
+    key: str
+    measures: list[Measure] = field(default_factory=list)
+    breakdowns: list[Breakdown] = field(default_factory=list)
+    # A time series (the evaluation trend): [(date, label, value, count)]
+    series: list[tuple] = field(default_factory=list)
+
+    def measure(self, key: str) -> Measure:
+        return next(measure for measure in self.measures if measure.key == key)
+
+    def breakdown(self, key: str) -> Breakdown:
+        return next(breakdown for breakdown in self.breakdowns if breakdown.key == key)
+
+
+def counted(labels: list[str]) -> list[tuple[str, int]]:
+    """[label, label, …] → [(label, count)], largest first, then by label."""
+    totals: dict[str, int] = {}
+    for label in labels:
+        totals[label] = totals.get(label, 0) + 1
+    return largest(totals)
+
+
+def largest(totals: dict[str, int]) -> list[tuple[str, int]]:
+    """{label: count} → [(label, count)], largest first, then by label."""
+    return sorted(totals.items(), key=lambda row: (-row[1], row[0]))

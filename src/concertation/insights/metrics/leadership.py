@@ -1,0 +1,71 @@
+"""Roles: organizations holding a role ÷ member organizations, the terms by sector and by college,
+the citizens' share of roles (one query: the role terms of the scope overlapping the window)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from concertation.spaces.models import RoleAssignment
+
+from .base import Breakdown, FamilyResult, Measure, counted, overlaps, ratio
+from .context import MetricsContext
+
+KEY = "leadership"
+NO_SECTOR = _("Sans secteur")
+NO_COLLEGE = _("Sans collège")
+STAFF = _("Coordination (permanence)")
+NO_ORGANIZATION = _("Personne sans organisme")
+
+
+def member_organizations(ctx: MetricsContext, period) -> set[int]:
+    return {row["organization_id"] for row in ctx.memberships
+            if row["organization_id"] and overlaps(period, row["start"], row["end"])}
+
+
+def citizens(ctx: MetricsContext, period) -> dict[int, str]:
+    """Citizens (person memberships) of the scope in the period → their college's name."""
+    return {row["person_id"]: row["college_name"] or str(NO_COLLEGE) for row in ctx.memberships
+            if row["person_id"] and overlaps(period, row["start"], row["end"])}
+
+
+def _terms(ctx: MetricsContext) -> list[dict]:
+    return list(
+        RoleAssignment.objects.filter(ctx.window.term_q(ended=True), role__space_id__in=ctx.scope.space_ids)
+        .values("organization_id", "person_id", "organization__sector__name", "organization__college__name",
+                "start", "end", "ended_on")
+        .order_by()
+    )
+
+
+def compute(ctx: MetricsContext) -> dict[str, FamilyResult]:
+    terms = _terms(ctx)
+    results = {}
+    for name, period in (("current", ctx.window.current), ("previous", ctx.window.previous)):
+        members, citizen_colleges = member_organizations(ctx, period), citizens(ctx, period)
+        sectors, colleges, holders = [], [], set()
+        citizen_terms = 0
+        shown = [term for term in terms if overlaps(period, term["start"], term["end"], term["ended_on"])]
+        for term in shown:
+            if term["organization_id"]:
+                holders.add(term["organization_id"])
+                sectors.append(term["organization__sector__name"] or str(NO_SECTOR))
+                colleges.append(term["organization__college__name"] or str(NO_COLLEGE))
+            elif term["person_id"] in citizen_colleges:
+                citizen_terms += 1
+                sectors.append(str(NO_SECTOR))
+                colleges.append(citizen_colleges[term["person_id"]])
+            else:
+                label = str(STAFF) if term["person_id"] in ctx.staff else str(NO_ORGANIZATION)
+                sectors.append(label)
+                colleges.append(label)
+        with_role = len(holders & members)
+        results[name] = FamilyResult(KEY, measures=[
+            Measure("organizations_with_role", _("Organismes membres qui tiennent un rôle"),
+                    ratio(with_role, len(members)), numerator=with_role, denominator=len(members)),
+            Measure("citizen_roles", _("Part des mandats tenus par des citoyennes et citoyens"),
+                    ratio(citizen_terms, len(shown)), numerator=citizen_terms, denominator=len(shown)),
+        ], breakdowns=[
+            Breakdown("roles_by_sector", _("Mandats par secteur"), counted(sectors)),
+            Breakdown("roles_by_college", _("Mandats par collège"), counted(colleges)),
+        ])
+    return results
