@@ -161,7 +161,7 @@ def build_world() -> SimpleNamespace:
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
+def metrics_world(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         atomic = transaction.atomic()
         atomic.__enter__()

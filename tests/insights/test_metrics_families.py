@@ -1,4 +1,4 @@
-"""Each metric on the crafted world of conftest.py, its expected value computed by hand (the
+"""Each metric on the crafted metrics_world of conftest.py, its expected value computed by hand (the
 arithmetic is in the comments). Period: [T-99, T]; previous period: [T-199, T-100]."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def space_metrics(world):
-    _window, families = compute_all(Scope(world.territory.pk, (world.X.pk,), world.X.pk), period())
+def space_metrics(metrics_world):
+    _window, families = compute_all(Scope(metrics_world.territory.pk, (metrics_world.X.pk,), metrics_world.X.pk), period())
     return {family.key: family for family in families}
 
 
@@ -24,8 +24,8 @@ def value(family, key, which="current"):
     return getattr(family, which).measure(key)
 
 
-def test_window_is_the_previous_period_of_the_same_length(world):
-    window, _families = compute_all(Scope(world.territory.pk, (world.X.pk,), world.X.pk), period())
+def test_window_is_the_previous_period_of_the_same_length(metrics_world):
+    window, _families = compute_all(Scope(metrics_world.territory.pk, (metrics_world.X.pk,), metrics_world.X.pk), period())
     assert window.current.days == window.previous.days == 100
     assert window.previous.end == window.current.start.fromordinal(window.current.start.toordinal() - 1)
 
@@ -153,20 +153,20 @@ def test_evaluations(space_metrics):
     assert value(family, "evaluation_mean", "previous").value == Decimal("5.00")
 
 
-def test_practices(space_metrics, world):
+def test_practices(space_metrics, metrics_world):
     family = space_metrics["practices"]
     # Of the space: s1 (T-3) now, s2 (T-170) before; s3 has no space, s4 is a draft.
     assert value(family, "published").value == 1
     assert value(family, "published", "previous").value == 1
     # Of the territory: s1 and s3 now (2), s2 before (1).
-    _window, families = compute_all(Scope(world.territory.pk, (world.X.pk, world.Y.pk)), period())
+    _window, families = compute_all(Scope(metrics_world.territory.pk, (metrics_world.X.pk, metrics_world.Y.pk)), period())
     practices = {f.key: f for f in families}["practices"]
     assert value(practices, "published").value == 2
 
 
-def test_nothing_to_count_gives_no_share(world):
+def test_nothing_to_count_gives_no_share(metrics_world):
     """A space without data: shares are None (shown « — »), counts 0."""
-    _window, families = compute_all(Scope(world.territory.pk, (world.Y.pk,), world.Y.pk), period())
+    _window, families = compute_all(Scope(metrics_world.territory.pk, (metrics_world.Y.pk,), metrics_world.Y.pk), period())
     by_key = {family.key: family for family in families}
     assert value(by_key["leadership"], "organizations_with_role").value is None
     assert value(by_key["attendance"], "presences").value == 0

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from concertation.core.files import download_response
 from concertation.spaces.views.common import load_space, load_territory
 
+from .assessments.selectors import summary_for as assessment_summary
 from .pages_health import health_csv, health_page, space_scope, territory_scope
 
 
@@ -19,8 +20,10 @@ from .pages_health import health_csv, health_page, space_scope, territory_scope
 def space_health(request, territory, space):
     space = load_space(request, territory, space, perm="insights.view_space_health")
     page = health_page(space_scope(space), request.GET)
+    # The self-assessment beside the measured metrics (empty for who may not see it).
+    assessment = assessment_summary(space, request.user)
     return render(request, "insights/health/space.html", {"space": space, "territory": space.territory,
-                                                          "page": page})
+                                                          "page": page, "assessment_summary": assessment})
 
 
 @login_required
