@@ -293,6 +293,9 @@ ROUTES: dict[str, Row] = {
     "register:space_csv": space_row(public=SEE_PUBLIC, private=SEE_PRIVATE),
     "register:space_feed": space_row(public=SEE_PUBLIC, private=SEE_PRIVATE),
 
+    # --- search: a territory's search page (open wherever the territory is; results filtered) ---
+    "search:search": Row(public=EVERYONE, other=grid(("foreigner", "admin"), anonymous=HIDDEN)),
+
     # --- meetings: preparing and announcing ---
     "meetings:list": space_row(public=SEE_PUBLIC, private=SEE_PRIVATE),
     "meetings:add": space_row(public=RUN_PUBLIC, private=RUN_PRIVATE),
