@@ -22,7 +22,13 @@ from concertation.search.models import Entry
 from concertation.search.selectors import reach_for, search, visibility_sql
 from concertation.spaces.access import access_for
 from concertation.spaces.models import Space
-from tests.security.conftest import DRAFT_MEETING_MARK, DRAFT_PROPOSAL_MARK, OTHER_MARK, PRIVATE_MARK, build_matrix_world
+from tests.security.conftest import (
+    DRAFT_MEETING_MARK,
+    DRAFT_PROPOSAL_MARK,
+    OTHER_MARK,
+    PRIVATE_MARK,
+    build_matrix_world,
+)
 
 from .conftest import module_world
 

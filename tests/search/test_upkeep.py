@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from concertation.decisions import services as decisions
 from concertation.knowledge.discussions_registry import target as discussion_target

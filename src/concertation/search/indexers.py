@@ -22,16 +22,22 @@ The audience of each kind encodes the app's own rule (rules.py / rules_*.py), se
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Callable
 
 from django.urls import reverse
 from django.utils import timezone
 
 from concertation.decisions.models import Proposal
 from concertation.directory.models import Organization
-from concertation.knowledge.models import Comment, Document, DocumentVersion, PracticeSheet, Reference
+from concertation.knowledge.models import (
+    Comment,
+    Document,
+    DocumentVersion,
+    PracticeSheet,
+    Reference,
+)
 from concertation.knowledge.models.practices import SECTIONS
 from concertation.meetings.models import AgendaItem, Meeting, Minutes
 from concertation.planning.models import Activity, Indicator, Objective, Plan, Priority, Strategy
