@@ -107,7 +107,7 @@ PAGES: list[Page] = [
     Page("bilan", "Bilan annuel (12 derniers mois)", lambda t: plan_path(t, "bilan")),
     # Issue 15: the territory's references (repères), its own and the instance's, in four groups.
     Page("references", "Repères du territoire", lambda t: f"/t/{t.territory}/reperes/"),
-    Page("search", "Recherche", pending="not built yet"),
+    Page("search", "Recherche (un mot courant)", lambda t: f"/t/{t.territory}/recherche/?q=loyers"),  # issue 17
     Page("governance_health", "Santé de la gouvernance", pending="not built yet"),
     Page("public_page", "Page publique du territoire", pending="not built yet"),
     Page("api_list", "Une liste de l'API", pending="not built yet"),

@@ -78,6 +78,8 @@ def oracle(user, entry) -> bool:
         return user.has_perm("knowledge.view_practicesheet", PracticeSheet.objects.get(pk=pk))
     if kind == "reference":
         return True  # whoever may open the territory (the page asks first)
+    if kind == "person":  # names are for the people of the territory where she sits (members' pages)
+        return bool(getattr(user, "is_authenticated", False)) and access_for(user).in_territory(entry.territory_id)
     if kind == "comment":
         comment = Comment.objects.get(pk=pk)
         registered = discussion_target(comment.target_kind)
@@ -107,7 +109,7 @@ def test_the_world_covers_every_hidden_case(db, matrix):
     kinds = set(Entry.objects.values_list("kind", flat=True))
     assert {"space", "organization", "meeting", "agenda_item", "minutes", "proposal", "decision", "plan",
             "objective", "strategy", "activity", "indicator", "document", "practice_sheet", "reference",
-            "comment"} <= kinds
+            "comment", "person"} <= kinds
     hidden = matrix.public.hidden_comment
     assert not Entry.objects.filter(kind="comment", object_id=hidden.pk).exists()
 

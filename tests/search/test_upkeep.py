@@ -106,6 +106,24 @@ def test_document_text_and_space_deletion_leave_no_orphan(world):
     assert fts_rows() == Entry.objects.count()
 
 
+def test_people_by_display_name_only_for_the_territory(world):
+    w = world
+    w.citizen.display_name = "Gertrude Tremblay"
+    w.citizen.save()
+    assert ("person", w.citizen.pk) in keys(w.delegate, w.territory, "gertrude")
+    assert ("person", w.citizen.pk) in keys(w.coordinator, w.territory, "tremblay")
+    for outside in (None, w.outsider, w.foreigner):
+        assert ("person", w.citizen.pk) not in keys(outside, w.territory, "gertrude")
+    assert not keys(w.coordinator, w.territory, "citoyenne")  # her e-mail address is never indexed
+    assert not Entry.objects.filter(kind="person", title__icontains="@").exists()
+    w.citizen_membership.end = timezone.localdate() - timedelta(days=1)
+    w.citizen_membership.save()
+    assert ("person", w.citizen.pk) not in keys(w.coordinator, w.territory, "gertrude")
+    before = snapshot()
+    rebuild()
+    assert snapshot() == before
+
+
 def test_rebuild_command_one_territory(world, capsys):
     before = snapshot()
     call_command("search_rebuild", territory=world.territory.slug)

@@ -34,12 +34,12 @@ def _write(docs: list[Doc]) -> list[Entry]:
         ids = [doc.object_id for doc in docs if doc.kind == kind]
         for start in range(0, len(ids), 500):
             for entry in Entry.objects.filter(kind=kind, object_id__in=ids[start:start + 500]):
-                existing[(entry.kind, entry.object_id)] = entry
+                existing[(entry.kind, entry.object_id, entry.territory_id)] = entry
     new, changed = [], []
     for doc in docs:
         values = asdict(doc)
         values["title"] = values["title"][:300]
-        entry = existing.get((doc.kind, doc.object_id))
+        entry = existing.get((doc.kind, doc.object_id, doc.territory_id))
         if entry is None:
             new.append(Entry(**values))
         else:
@@ -51,11 +51,10 @@ def _write(docs: list[Doc]) -> list[Entry]:
         Entry.objects.bulk_update(changed, FIELDS, batch_size=500)
     if engine().vendor == "sqlite" and any(entry.pk is None for entry in new):
         # Older SQLite builds return no ids from bulk_create: read them back.
-        keys = {(entry.kind, entry.object_id) for entry in new}
-        found = {(e.kind, e.object_id): e.pk for e in Entry.objects.filter(
-            kind__in={k for k, _ in keys}, object_id__in=[i for _, i in keys])}
+        found = {(e.kind, e.object_id, e.territory_id): e.pk for e in Entry.objects.filter(
+            kind__in={e.kind for e in new}, object_id__in=[e.object_id for e in new])}
         for entry in new:
-            entry.pk = found.get((entry.kind, entry.object_id))
+            entry.pk = found.get((entry.kind, entry.object_id, entry.territory_id))
     entries = new + changed
     engine().write((entry.pk, entry.title, entry.body) for entry in entries)
     return entries
@@ -70,15 +69,25 @@ def _follow_comments(kind: str, object_id: int, entry: Entry | None) -> None:
         comments.update(audience=entry.audience, author_id=entry.author_id, space_id=entry.space_id)
 
 
+def _docs(built) -> list[Doc]:
+    if built is None:
+        return []
+    return list(built) if isinstance(built, list) else [built]
+
+
 def reindex(obj) -> None:
     indexer = _indexer(obj)
     if indexer is None:
         return
-    doc = indexer.build(obj)
-    stale = [kind for kind in indexer.kinds if doc is None or kind != doc.kind]
-    if stale:
-        Entry.objects.filter(kind__in=stale, object_id=obj.pk).delete()
-    entry = _write([doc])[0] if doc is not None else None
+    docs = _docs(indexer.build(obj))
+    if indexer.kinds:
+        keep = {(doc.kind, doc.territory_id) for doc in docs}
+        stale = [entry.pk for entry in Entry.objects.filter(kind__in=indexer.kinds, object_id=obj.pk).only(
+            "kind", "territory_id") if (entry.kind, entry.territory_id) not in keep]
+        if stale:
+            Entry.objects.filter(pk__in=stale).delete()
+    written = _write(docs)
+    entry = written[0] if written else None
     if indexer.discussion:
         _follow_comments(indexer.discussion, obj.pk, entry)
     for dependent in indexer.dependents(obj):
@@ -93,7 +102,7 @@ def unindex(obj) -> None:
         Entry.objects.filter(kind__in=indexer.kinds, object_id=obj.pk).delete()
     if indexer.discussion:
         _follow_comments(indexer.discussion, obj.pk, None)
-    if not indexer.kinds:  # a document's version: the document's entry changes
+    if not indexer.kinds:  # a document's version, a membership: the document's, the person's entry changes
         for dependent in indexer.dependents(obj):
             reindex(dependent)
 
@@ -109,9 +118,8 @@ def rebuild(territory_id: int | None = None, *, progress=None) -> int:
                 continue
             batch: list[Doc] = []
             for obj in indexer.queryset(territory_id).iterator(chunk_size=500):
-                doc = indexer.build(obj)
-                if doc is not None:
-                    batch.append(doc)
+                batch.extend(doc for doc in _docs(indexer.build(obj))
+                             if territory_id is None or doc.territory_id == territory_id)
                 if len(batch) >= 500:
                     total += len(_write(batch))
                     batch = []

@@ -26,6 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -41,7 +43,7 @@ from concertation.knowledge.models import (
 from concertation.knowledge.models.practices import SECTIONS
 from concertation.meetings.models import AgendaItem, Meeting, Minutes
 from concertation.planning.models import Activity, Indicator, Objective, Plan, Priority, Strategy
-from concertation.spaces.models import Space
+from concertation.spaces.models import Delegation, Membership, RoleAssignment, Space
 
 from . import text
 from .models import Audience
@@ -97,6 +99,51 @@ def build_organization(organization):
     url = reverse("spaces:organizations", kwargs={"territory": organization.territory.slug})
     return Doc("organization", organization.pk, organization.territory_id, None, _day(organization.created_at),
                title, text.plain(organization.description), url, Audience.TERRITORY)
+
+
+def _current(prefix=""):
+    today = timezone.localdate()
+    return (Q(**{f"{prefix}start__lte": today}) &
+            (Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": today})))
+
+
+def territories_of(person_id: int) -> set[int]:
+    """The territories where a person sits now (whose members see her name on the members' pages):
+    a membership of her own, a delegation, a role, the territory's coordination."""
+    from concertation.directory.models import Territory
+    from concertation.spaces.models import Delegation, Membership, RoleAssignment
+
+    ties = set(Membership.objects.filter(_current(), person_id=person_id).values_list("space__territory_id", flat=True))
+    ties |= set(Delegation.objects.filter(_current(), _current("membership__"), person_id=person_id)
+                .values_list("membership__space__territory_id", flat=True))
+    ties |= set(RoleAssignment.objects.filter(_current(), person_id=person_id, ended_on__isnull=True)
+                .values_list("role__space__territory_id", flat=True))
+    ties |= set(Territory.coordinators.through.objects.filter(user_id=person_id).values_list("territory_id", flat=True))
+    return ties
+
+
+def build_person(person):
+    """A person by her display name only (never her e-mail, accounts/privacy.py), found by the
+    people of the territories where she sits now — who see her name on the members' pages."""
+    name = (person.display_name or "").strip()
+    if not name or not person.is_active:
+        return []
+    from concertation.directory.models import Territory
+
+    slugs = dict(Territory.objects.filter(pk__in=territories_of(person.pk)).values_list("pk", "slug"))
+    return [Doc("person", person.pk, territory_id, None, None, name, "",
+                reverse("spaces:territory", kwargs={"territory": slug}), Audience.TERRITORY)
+            for territory_id, slug in sorted(slugs.items())]
+
+
+def person_of(tie):
+    """The person whose ties changed (a membership, delegation or role assignment)."""
+    person_id = getattr(tie, "person_id", None)
+    if person_id is None:
+        return []
+    from django.contrib.auth import get_user_model
+
+    return list(get_user_model().objects.filter(pk=person_id))
 
 
 # Meetings --------------------------------------------------------------------------------------
@@ -265,6 +312,11 @@ SPACE = "space__territory"
 INDEXERS: list[Indexer] = [
     Indexer(Space, ("space",), build_space,
             lambda t: _in(Space.objects.select_related("territory"), "territory_id", t)),
+    Indexer(get_user_model(), ("person",), build_person,
+            lambda t: get_user_model().objects.filter(is_active=True).exclude(display_name="")),
+    Indexer(Membership, (), lambda tie: None, lambda t: Membership.objects.none(), dependents=person_of),
+    Indexer(Delegation, (), lambda tie: None, lambda t: Delegation.objects.none(), dependents=person_of),
+    Indexer(RoleAssignment, (), lambda tie: None, lambda t: RoleAssignment.objects.none(), dependents=person_of),
     Indexer(Organization, ("organization",), build_organization,
             lambda t: _in(Organization.objects.select_related("territory"), "territory_id", t)),
     Indexer(Meeting, ("meeting",), build_meeting,

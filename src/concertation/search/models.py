@@ -47,7 +47,8 @@ class Entry(models.Model):
     class Meta:
         verbose_name = _("entrée de l'index de recherche")
         verbose_name_plural = _("entrées de l'index de recherche")
-        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="search_entry_once")]
+        # A person has an entry in each territory she sits in; every other object, one entry.
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id", "territory"], name="search_entry_once")]
         indexes = [
             models.Index(fields=["territory", "kind"], name="search_entry_territory"),
             models.Index(fields=["parent_kind", "parent_id"], name="search_entry_parent"),
