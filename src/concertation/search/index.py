@@ -10,6 +10,7 @@ indexer's queryset (the command ``search_rebuild``, the demo loader).
 from __future__ import annotations
 
 from dataclasses import asdict
+from functools import partial
 
 from django.db import transaction
 
@@ -19,6 +20,14 @@ from .models import Entry
 
 FIELDS = ("territory_id", "space_id", "date", "title", "body", "url", "audience", "author_id",
           "parent_kind", "parent_id")
+
+
+# What an object's dependents (a meeting's items and minutes) and comments take from it.
+FOLLOWED = ("space_id", "date", "title", "url", "audience", "author_id")
+
+
+def _followed(entry) -> tuple:
+    return tuple(getattr(entry, name) for name in FOLLOWED)
 
 
 def _indexer(obj):
@@ -66,7 +75,12 @@ def _follow_comments(kind: str, object_id: int, entry: Entry | None) -> None:
     if entry is None:
         comments.delete()
     else:
-        comments.update(audience=entry.audience, author_id=entry.author_id, space_id=entry.space_id)
+        for comment in comments.only("id", "object_id"):  # few: the comments of one object
+            Entry.objects.filter(pk=comment.pk).update(
+                audience=entry.audience, author_id=entry.author_id, space_id=entry.space_id, title=entry.title,
+                url=f"{entry.url}#commentaire-{comment.object_id}")
+        if engine().vendor == "sqlite":
+            engine().write(comments.values_list("id", "title", "body"))
 
 
 def _docs(built) -> list[Doc]:
@@ -80,14 +94,19 @@ def reindex(obj) -> None:
     if indexer is None:
         return
     docs = _docs(indexer.build(obj))
+    before = None
     if indexer.kinds:
         keep = {(doc.kind, doc.territory_id) for doc in docs}
-        stale = [entry.pk for entry in Entry.objects.filter(kind__in=indexer.kinds, object_id=obj.pk).only(
-            "kind", "territory_id") if (entry.kind, entry.territory_id) not in keep]
+        current = list(Entry.objects.filter(kind__in=indexer.kinds, object_id=obj.pk).only(
+            "kind", "territory_id", *FOLLOWED))
+        stale = [entry.pk for entry in current if (entry.kind, entry.territory_id) not in keep]
         if stale:
             Entry.objects.filter(pk__in=stale).delete()
+        before = next((_followed(entry) for entry in current if entry.pk not in stale), None)
     written = _write(docs)
     entry = written[0] if written else None
+    if before is not None and entry is not None and _followed(entry) == before:
+        return  # what its comments and dependents copy or show did not change
     if indexer.discussion:
         _follow_comments(indexer.discussion, obj.pk, entry)
     for dependent in indexer.dependents(obj):
@@ -116,9 +135,14 @@ def rebuild(territory_id: int | None = None, *, progress=None) -> int:
         for indexer in INDEXERS:  # comments last: they read their target's entry
             if not indexer.kinds:
                 continue
+            build = indexer.build
+            if indexer.kinds == ("comment",):
+                parents = {(e.kind, e.object_id): e for e in Entry.objects.exclude(kind__in=("comment", "person")).only(
+                    "kind", "object_id", "space_id", "title", "url", "audience", "author_id")}
+                build = partial(indexer.build, parents=parents)
             batch: list[Doc] = []
             for obj in indexer.queryset(territory_id).iterator(chunk_size=500):
-                batch.extend(doc for doc in _docs(indexer.build(obj))
+                batch.extend(doc for doc in _docs(build(obj))
                              if territory_id is None or doc.territory_id == territory_id)
                 if len(batch) >= 500:
                     total += len(_write(batch))

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -247,7 +247,8 @@ DOCUMENT_AUDIENCE = {"public": Audience.SPACE, "territory": Audience.DOC_TERRITO
 
 
 def build_document(document):
-    latest = DocumentVersion.objects.filter(document=document).order_by("-number").values_list("text", flat=True).first()
+    versions = list(document.versions.all())  # prefetched by a rebuild
+    latest = max(versions, key=lambda version: version.number).text if versions else ""
     body = text.plain("\n".join(part for part in (document.description, latest or "") if part))
     url = reverse("documents:document", kwargs={**_space_kwargs(document.space), "pk": document.pk})
     return Doc("document", document.pk, document.space.territory_id, document.space_id, _day(document.created_at),
@@ -288,13 +289,17 @@ def build_reference(reference):
                reference.title, body, f"{url}#repere-{reference.pk}", Audience.ALL)
 
 
-def build_comment(comment):
+def build_comment(comment, parents=None):
+    """``parents``: the targets' entries by (kind, id), read once by a rebuild."""
     from .models import Entry
 
     if comment.hidden_at is not None:
         return None
     kinds = PARENT_KINDS.get(comment.target_kind, (comment.target_kind,))
-    parent = Entry.objects.filter(kind__in=kinds, object_id=comment.target_id).first()
+    if parents is not None:
+        parent = next((parents[(kind, comment.target_id)] for kind in kinds if (kind, comment.target_id) in parents), None)
+    else:
+        parent = Entry.objects.filter(kind__in=kinds, object_id=comment.target_id).first()
     if parent is None:
         return None
     return Doc("comment", comment.pk, comment.territory_id, parent.space_id, _day(comment.created_at), parent.title,
@@ -345,7 +350,9 @@ INDEXERS: list[Indexer] = [
     Indexer(Indicator, ("indicator",), build_indicator,
             lambda t: _in(Indicator.objects.select_related("plan__space__territory"), "plan__space__territory_id", t)),
     Indexer(Document, ("document",), build_document,
-            lambda t: _in(Document.objects.select_related(SPACE), "space__territory_id", t), discussion="document"),
+            lambda t: _in(Document.objects.select_related(SPACE).prefetch_related(
+                Prefetch("versions", queryset=DocumentVersion.objects.only("id", "document_id", "number", "text"))),
+                "space__territory_id", t), discussion="document"),
     Indexer(DocumentVersion, (), lambda version: None, lambda t: DocumentVersion.objects.none(),
             dependents=version_dependents),
     Indexer(PracticeSheet, ("practice_sheet",), build_practice_sheet,
