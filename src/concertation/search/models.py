@@ -27,22 +27,24 @@ class Audience(models.TextChoices):
 
 
 class Entry(models.Model):
+    # The small columns first, the text last: SQLite reads a row's columns in order, and a filter on
+    # the audience must not walk through a long body's overflow pages.
     kind = models.CharField(max_length=24)
     object_id = models.PositiveBigIntegerField()
     # None: the instance's own references, found from every territory.
     territory = models.ForeignKey("directory.Territory", on_delete=models.CASCADE, null=True, blank=True,
                                   related_name="+")
     space = models.ForeignKey("spaces.Space", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    date = models.DateField(null=True, blank=True)
-    title = models.CharField(max_length=300)
-    body = models.TextField(blank=True)
-    url = models.CharField(max_length=300)
     audience = models.CharField(max_length=20, choices=Audience.choices)
     author_id = models.PositiveBigIntegerField(null=True, blank=True)
+    date = models.DateField(null=True, blank=True)
     # The object this one is seen through (a comment's target, an agenda item's meeting): its
     # visibility facts are copied from the parent's entry and follow it when the parent changes.
     parent_kind = models.CharField(max_length=24, blank=True)
     parent_id = models.PositiveBigIntegerField(null=True, blank=True)
+    url = models.CharField(max_length=300)
+    title = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("entrée de l'index de recherche")

@@ -22,6 +22,7 @@ from .engines import engine
 from .models import Audience
 
 PAGE_SIZE = 20
+RANK_LIMIT = 300
 
 
 @dataclass
@@ -120,6 +121,7 @@ class Results:
     total: int = 0      # of the kind asked (all kinds without one)
     page: int = 1
     pages: int = 0
+    ranked: bool = True  # by relevance (else by date, for very many hits)
 
 
 def _as_date(value):
@@ -158,11 +160,16 @@ def search(user, territory, raw: str, filters: Filters | None = None, *, page_si
         results.pages = max(1, -(-results.total // page_size))
         results.page = min(results.page, results.pages)
         kind_sql, kind_params = ("AND e.kind = %s", [filters.kind]) if filters.kind else ("", [])
+        # Relevance for a few hundred hits; past that (a very common word), the most recent first:
+        # ranking every match costs more than a page may, and recency is what a table looks for.
+        results.ranked = results.total <= RANK_LIMIT
+        order, order_params = ((match.order, match.order_params) if results.ranked
+                               else ("e.date DESC NULLS LAST", []))
         cursor.execute(
             f"SELECT e.kind, e.object_id, e.title, e.body, e.url, e.date, s.name "
             f"{base.replace('WHERE', 'LEFT JOIN spaces_space s ON s.id = e.space_id WHERE', 1)} {kind_sql} "
-            f"ORDER BY {match.order}, e.date DESC, e.id DESC LIMIT %s OFFSET %s",
-            [*params, *kind_params, *match.order_params, page_size, (results.page - 1) * page_size],
+            f"ORDER BY {order}, e.id DESC LIMIT %s OFFSET %s",
+            [*params, *kind_params, *order_params, page_size, (results.page - 1) * page_size],
         )
         rows = cursor.fetchall()
     for kind, object_id, title, body, url, day, space_name in rows:
