@@ -163,7 +163,7 @@ def routed(path: str) -> bool:
     from django.urls import Resolver404, resolve
 
     try:
-        resolve(path)
+        resolve(path.split("?", 1)[0])
     except Resolver404:
         return False
     return True
