@@ -70,17 +70,15 @@ def _write(docs: list[Doc]) -> list[Entry]:
 
 
 def _follow_comments(kind: str, object_id: int, entry: Entry | None) -> None:
-    """The comments on an object see what their target sees (and go with it)."""
-    comments = Entry.objects.filter(kind="comment", parent_kind=kind, parent_id=object_id)
+    """The comments on an object see what their target sees (and go with it): rebuilt from the
+    target's new entry (rare: only when what they copy changed)."""
+    from concertation.knowledge.models import Comment
+
     if entry is None:
-        comments.delete()
-    else:
-        for comment in comments.only("id", "object_id"):  # few: the comments of one object
-            Entry.objects.filter(pk=comment.pk).update(
-                audience=entry.audience, author_id=entry.author_id, space_id=entry.space_id, title=entry.title,
-                url=f"{entry.url}#commentaire-{comment.object_id}")
-        if engine().vendor == "sqlite":
-            engine().write(comments.values_list("id", "title", "body"))
+        Entry.objects.filter(kind="comment", parent_kind=kind, parent_id=object_id).delete()
+        return
+    for comment in Comment.objects.filter(target_kind=kind, target_id=object_id):
+        reindex(comment)
 
 
 def _docs(built) -> list[Doc]:

@@ -300,7 +300,7 @@ def build_comment(comment, parents=None):
         parent = next((parents[(kind, comment.target_id)] for kind in kinds if (kind, comment.target_id) in parents), None)
     else:
         parent = Entry.objects.filter(kind__in=kinds, object_id=comment.target_id).first()
-    if parent is None:
+    if parent is None or parent.audience == Audience.SHEET_DRAFT:  # a draft sheet's discussion is closed
         return None
     return Doc("comment", comment.pk, comment.territory_id, parent.space_id, _day(comment.created_at), parent.title,
                text.plain(comment.body), f"{parent.url}#commentaire-{comment.pk}", parent.audience,
