@@ -3,14 +3,20 @@ prefixes; hostile text as a query and as content never errs and stays escaped.""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
+from django.utils import timezone
 
 from concertation.decisions import services as decisions
 from concertation.search.selectors import search
 from tests.conftest import world as world_fixture
+from tests.factories import ProposalFactory
 from tests.security.payloads import INVISIBLE, SHORT, XSS
 
 from .conftest import module_world
+
+pytestmark = pytest.mark.django_db
 
 TEXTS = {
     "logement": ("Les logements sociaux du quartier", "Une évaluation des besoins en habitation."),
@@ -30,6 +36,11 @@ def lang(django_db_setup, django_db_blocker):
             proposal = decisions.proposal_create(space=w.assembly, author=w.coordinator, title=title, body=body)
             decisions.proposal_open(proposal=proposal, by=w.coordinator)
             w.proposals[key] = proposal
+        when = timezone.make_aware(datetime(2024, 5, 14, 19))
+        w.decision_2024 = ProposalFactory(space=w.assembly, author=w.coordinator, title="Logement abordable",
+                                          decided=True, decided_at=when, outcome="Le comité appuie le projet.")
+        w.decision_2023 = ProposalFactory(space=w.assembly, author=w.coordinator, title="Logement étudiant",
+                                          decided=True, decided_at=when.replace(year=2023), outcome="Reporté.")
         w.hostile = decisions.proposal_create(space=w.assembly, author=w.coordinator, title="Hostile " + XSS["script"],
                                               body=" ".join(SHORT) + INVISIBLE + " logement")
         decisions.proposal_open(proposal=w.hostile, by=w.coordinator)
@@ -66,6 +77,13 @@ def ids(w, *keys):
 ])
 def test_french_words(lang, q, keys):
     assert found(lang, q) - {lang.hostile.pk} == ids(lang, *keys)
+
+
+def test_a_question_as_one_asks_it(lang):
+    results = search(lang.coordinator, lang.territory, "Qu'avions-nous décidé sur le logement en 2024?")
+    assert {(hit.kind, hit.object_id) for hit in results.hits} == {("decision", lang.decision_2024.pk)}
+    assert results.query.year == 2024
+    assert "<mark>Décision</mark>" in results.hits[0].excerpt
 
 
 def test_marks_by_stem_in_escaped_text(lang):

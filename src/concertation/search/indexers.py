@@ -30,7 +30,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from concertation.core.formatting import NBSP
 from concertation.decisions.models import Proposal
 from concertation.directory.models import Organization
 from concertation.knowledge.models import (
@@ -191,7 +193,9 @@ def meeting_dependents(meeting):
 
 def build_proposal(proposal):
     decided = proposal.status == Proposal.Status.DECIDED
-    body = text.plain("\n".join(part for part in (proposal.outcome if decided else "", proposal.body,
+    # A decision says so in words (« Décision : … »), so that « qu'avions-nous décidé » finds it.
+    outcome = f"{gettext('Décision')}{NBSP}: {proposal.outcome}" if decided and proposal.outcome else ""
+    body = text.plain("\n".join(part for part in (outcome, proposal.body,
                                                   proposal.dissent if decided else "") if part))
     url = reverse("decisions:proposal", kwargs={**_space_kwargs(proposal.space), "pk": proposal.pk})
     draft = proposal.status == Proposal.Status.DRAFT
