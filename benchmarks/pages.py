@@ -116,7 +116,7 @@ PAGES: list[Page] = [
     Page("bilan", "Bilan annuel (12 derniers mois)", lambda t: plan_path(t, "bilan")),
     # Issue 15: the territory's references (repères), its own and the instance's, in four groups.
     Page("references", "Repères du territoire", lambda t: f"/t/{t.territory}/reperes/"),
-    Page("search", "Recherche", pending="not built yet"),
+    Page("search", "Recherche (un mot courant)", lambda t: f"/t/{t.territory}/recherche/?q=loyers"),  # issue 17
     # Issue 18: the home of the territory's public window (the territory opted in: demo and generate.py).
     Page("public_page", "Page publique du territoire", lambda t: f"/public/{t.territory}/"),
     # Issue 19: lists of the API (JSON, cursor pagination, the same selectors as the pages).
@@ -180,7 +180,7 @@ def routed(path: str) -> bool:
     from django.urls import Resolver404, resolve
 
     try:
-        resolve(path)
+        resolve(path.split("?", 1)[0])
     except Resolver404:
         return False
     return True

@@ -23,6 +23,7 @@ urlpatterns = [
     path("t/<slug:territory>/fiches/", include("concertation.knowledge.urls_practices")),
     path("t/<slug:territory>/reperes/", include("concertation.knowledge.urls_references")),
     path("t/<slug:territory>/discussions/", include("concertation.knowledge.urls_discussions")),
+    path("t/<slug:territory>/recherche/", include("concertation.search.urls")),
     path("moi/", include(("concertation.meetings.urls_personal", "my_meetings"))),
     path("moi/", include(("concertation.meetings.urls_my_followups", "my"))),
     path("moi/notifications/", include("concertation.notifications.urls")),

@@ -313,6 +313,8 @@ ROUTES: dict[str, Row] = {
     "health:territory": Row(public=grid(TERRITORY, anonymous=302), other=grid(("foreigner", "admin"), anonymous=302)),
     "health:territory_csv": Row(public=grid(TERRITORY, anonymous=302),
                                 other=grid(("foreigner", "admin"), anonymous=302)),
+    # --- search: a territory's search page (open wherever the territory is; results filtered) ---
+    "search:search": Row(public=EVERYONE, other=grid(("foreigner", "admin"), anonymous=HIDDEN)),
 
     # --- meetings: preparing and announcing ---
     "meetings:list": space_row(public=SEE_PUBLIC, private=SEE_PRIVATE),

@@ -186,6 +186,17 @@ def summarize(summary: DemoSummary) -> DemoSummary:
     return summary
 
 
+def _index_for_search(ctx) -> None:
+    """The search index of the demo (issue 17): the signals kept it while it was built, except where
+    the builders write dates and states with queryset updates; one rebuild makes it exact."""
+    from concertation.search.index import rebuild
+
+    territory = Territory.objects.filter(slug=TERRITORY_SLUG).first()
+    if territory is not None:
+        ctx.say("  - index de recherche / search index")
+        rebuild(territory.pk)
+
+
 def load_demo(*, reset: bool = False, stdout=None) -> DemoSummary:
     """Build the demo territory (idempotent); ``reset=True`` deletes it first, then rebuilds. Its
     dates are relative to today (demo/timeline.py)."""
@@ -203,4 +214,5 @@ def load_demo(*, reset: bool = False, stdout=None) -> DemoSummary:
             for label, step in STEPS:
                 ctx.say(f"  - {label}")
                 step(ctx)
+            _index_for_search(ctx)
     return summarize(summary)

@@ -9,3 +9,8 @@ class SearchConfig(AppConfig):
     name = "concertation.search"
     label = "search"
     verbose_name = _("Recherche")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

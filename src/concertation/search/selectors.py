@@ -1,0 +1,184 @@
+"""The search, filtered by what the person may see inside the one SQL statement (issue 17).
+
+The index keeps only facts of each object (its space, an audience level, a draft's author); the
+person's side comes from ``spaces.access.access_for(user)`` and the territory's spaces (one query):
+which spaces she may see, run, sit in, whether she belongs to the territory. ``visibility_sql``
+turns both into a WHERE clause, so that nothing the person may not see is fetched, counted, or
+excerpted. Three queries make a page: the spaces, the counts by kind, one page of hits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import connection
+
+from concertation.spaces.access import access_for
+from concertation.spaces.models import Space
+
+from . import text
+from .engines import engine
+from .models import Audience
+
+PAGE_SIZE = 20
+RANK_LIMIT = 300
+
+
+@dataclass
+class Reach:
+    """What the person may see of one territory, as sets of space ids."""
+
+    user_id: int | None
+    signed_in: bool
+    in_territory: bool
+    coordinates_territory: bool
+    visible: list[int]
+    run: list[int]      # visible and run (facilitation, coordination)
+    member: list[int]   # visible and a member (or run)
+
+
+def reach_for(user, territory) -> Reach:
+    access = access_for(user)
+    visible, run, member = [], [], []
+    for space in Space.objects.filter(territory_id=territory.pk).only("id", "territory_id", "visibility"):
+        if not access.can_view(space):
+            continue
+        visible.append(space.pk)
+        facilitates = access.facilitates(space)
+        if facilitates:
+            run.append(space.pk)
+        if facilitates or access.is_member(space):
+            member.append(space.pk)
+    return Reach(access.user_id, access.is_authenticated, access.in_territory(territory.pk),
+                 access.coordinates_territory(territory.pk), visible, run, member)
+
+
+def visible_space_choices(user, territory) -> list[Space]:
+    """The territory's spaces the person may see (the space filter), in one query."""
+    access = access_for(user)
+    spaces = Space.objects.filter(territory_id=territory.pk).only("id", "territory_id", "visibility", "name", "slug")
+    return [space for space in spaces.order_by("position", "name") if access.can_view(space)]
+
+
+def _ids(ids) -> str:
+    return "(" + ", ".join(str(int(i)) for i in ids) + ")" if ids else "(NULL)"
+
+
+def visibility_sql(reach: Reach) -> tuple[str, list]:
+    """The entries the person may see, as SQL on ``search_entry e`` (ids are integers, inlined)."""
+    visible, run, member = _ids(reach.visible), _ids(reach.run), _ids(reach.member)
+    uid = reach.user_id
+    parts, params = [f"e.audience = '{Audience.ALL}'"], []
+    if reach.in_territory:
+        parts.append(f"e.audience = '{Audience.TERRITORY}'")
+    if reach.coordinates_territory:
+        parts.append(f"e.audience = '{Audience.SHEET_DRAFT}'")
+    elif uid is not None and reach.in_territory:
+        parts.append(f"(e.audience = '{Audience.SHEET_DRAFT}' AND e.author_id = %s)")
+        params.append(uid)
+    parts.append(f"(e.audience = '{Audience.SPACE}' AND e.space_id IN {visible})")
+    if reach.signed_in:
+        parts.append(f"(e.audience = '{Audience.SPACE_SIGNED_IN}' AND e.space_id IN {visible})")
+    parts.append(f"(e.audience = '{Audience.SPACE_RUN}' AND e.space_id IN {run})")
+    if uid is not None:
+        parts.append(f"(e.audience = '{Audience.SPACE_DRAFT}' AND (e.space_id IN {run} OR "
+                     f"(e.author_id = %s AND e.space_id IN {visible})))")
+        params.append(uid)
+    else:
+        parts.append(f"(e.audience = '{Audience.SPACE_DRAFT}' AND e.space_id IN {run})")
+    parts.append(f"(e.audience = '{Audience.DOC_TERRITORY}' AND e.space_id IN "
+                 f"{visible if reach.in_territory else run})")
+    parts.append(f"(e.audience = '{Audience.DOC_SPACE}' AND e.space_id IN {member})")
+    return "(" + " OR ".join(parts) + ")", params
+
+
+@dataclass
+class Filters:
+    kind: str = ""
+    space_id: int | None = None
+    start: date | None = None
+    end: date | None = None
+    page: int = 1
+
+
+@dataclass
+class Hit:
+    kind: str
+    object_id: int
+    title: str
+    excerpt: str
+    url: str
+    date: date | None
+    space_name: str
+
+
+@dataclass
+class Results:
+    query: text.Query
+    counts: dict[str, int] = field(default_factory=dict)
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0      # of the kind asked (all kinds without one)
+    page: int = 1
+    pages: int = 0
+    ranked: bool = True  # by relevance (else by date, for very many hits)
+
+
+def _as_date(value):
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def search(user, territory, raw: str, filters: Filters | None = None, *, page_size: int = PAGE_SIZE) -> Results:
+    filters = filters or Filters()
+    query = text.parse(raw)
+    results = Results(query=query, page=max(1, filters.page))
+    if not query:
+        return results
+    match = engine().match(query)
+    visible, visible_params = visibility_sql(reach_for(user, territory))
+    where = [match.where, "(e.territory_id = %s OR e.territory_id IS NULL)", visible]
+    params = [*match.params, territory.pk, *visible_params]
+    start, end = filters.start, filters.end
+    if query.year and not (start or end):
+        start, end = date(query.year, 1, 1), date(query.year, 12, 31)
+    if filters.space_id:
+        where.append("e.space_id = %s")
+        params.append(filters.space_id)
+    if start:
+        where.append("e.date >= %s")
+        params.append(connection.ops.adapt_datefield_value(start))
+    if end:
+        where.append("e.date <= %s")
+        params.append(connection.ops.adapt_datefield_value(end))
+    base = f"FROM search_entry e {match.join} WHERE " + " AND ".join(where)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT e.kind, COUNT(*) {base} GROUP BY e.kind", params)
+        results.counts = dict(cursor.fetchall())
+        results.total = results.counts.get(filters.kind, 0) if filters.kind else sum(results.counts.values())
+        results.pages = max(1, -(-results.total // page_size))
+        results.page = min(results.page, results.pages)
+        kind_sql, kind_params = ("AND e.kind = %s", [filters.kind]) if filters.kind else ("", [])
+        # Relevance for a few hundred hits; past that (a very common word), the most recent first:
+        # ranking every match costs more than a page may, and recency is what a table looks for.
+        results.ranked = results.total <= RANK_LIMIT
+        order, order_params = ((match.order, match.order_params) if results.ranked
+                               else ("e.date DESC NULLS LAST", []))
+        cursor.execute(
+            f"SELECT e.kind, e.object_id, e.title, e.body, e.url, e.date, s.name "
+            f"{base.replace('WHERE', 'LEFT JOIN spaces_space s ON s.id = e.space_id WHERE', 1)} {kind_sql} "
+            f"ORDER BY {order}, e.id DESC LIMIT %s OFFSET %s",
+            [*params, *kind_params, *order_params, page_size, (results.page - 1) * page_size],
+        )
+        rows = cursor.fetchall()
+    for kind, object_id, title, body, url, day, space_name in rows:
+        results.hits.append(Hit(kind, object_id, text.highlight(title, query), text.excerpt(body, query),
+                                url.replace("{territory}", territory.slug), _as_date(day), space_name or ""))
+    return results
+
+
+def visible_entry_keys(user, territory, raw: str) -> set[tuple[str, int]]:
+    """(kind, object id) of every hit, all pages (for tests and the benchmark)."""
+    found = search(user, territory, raw, page_size=100_000)
+    return {(hit.kind, hit.object_id) for hit in found.hits}

@@ -1,0 +1,11 @@
+"""Mounted by the project at ``t/<slug:territory>/recherche/`` (namespace "search")."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "search"
+
+urlpatterns = [
+    path("", views.search, name="search"),
+]
