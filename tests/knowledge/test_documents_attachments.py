@@ -217,3 +217,20 @@ def test_the_notice_lists_only_the_agenda_documents_its_reader_may_see(world, cl
     for_member = notice.notice_for(meeting, world.coordinator, "notice")
     assert {document.title for _row_item, document, _url in for_member["documents"]} == {
         "Portrait public", "Budget confidentiel"}
+
+
+def test_the_join_select_offers_the_other_documents_of_the_library_escaped(world, client_for):
+    """Issue 20: the select's options are written once in Python from values (1 731 documents at L)."""
+    proposal = proposal_of(world)
+    joined = services.document_add(space=world.assembly, by=world.coordinator, title="Annexe jointe",
+                                   url="https://exemple.org/jointe", visibility="public")
+    other = services.document_add(space=world.assembly, by=world.coordinator, title='<b>Budget "final"</b>',
+                                  url="https://exemple.org/budget", visibility="public")
+    proposal.documents.add(joined)
+    page = client_for(world.citizen).get(
+        reverse("decisions:proposal", kwargs={**T(world.assembly), "pk": proposal.pk})).content.decode()
+    options = page[page.index('<select id="attach-document"'):]
+    options = options[:options.index("</select>")]
+    assert f'<option value="{other.pk}">&lt;b&gt;Budget &quot;final&quot;&lt;/b&gt;</option>' in options
+    assert f'value="{joined.pk}"' not in options
+    assert 'href="https://exemple.org/jointe"' in page

@@ -14,6 +14,7 @@ from django.urls import reverse
 from concertation.core.formatting import NBSP
 from concertation.core.models import AuditEvent
 from concertation.knowledge.models import Figure
+from concertation.knowledge.pages_portrait import ALL_THEMES_UP_TO
 from tests.security.payloads import XSS
 
 from .portrait_helpers import figure, make_world
@@ -113,9 +114,27 @@ def test_the_page_reads_the_same_number_of_queries_at_two_sizes(client, django_a
         with django_assert_max_num_queries(12), CaptureQueriesContext(connection) as queries:
             response = client.get(url(w.territory))
         assert response.status_code == 200
-        assert response.content.decode().count('<svg class="portrait-chart"') == 5
+        page = response.content.decode()
+        # Small: every theme on the page; large (over ALL_THEMES_UP_TO): the summary and one theme.
+        assert page.count('<svg class="portrait-chart"') == (5 if size <= ALL_THEMES_UP_TO else 1)
+        assert ('id="portrait-themes"' in page) == (size > ALL_THEMES_UP_TO)
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_large_portrait_shows_the_summary_of_its_themes_and_one_theme_at_a_time(w, client):
+    """Issue 20: 600 figures drawn on one page took 100 ms; a large portrait shows one theme at a time,
+    each reached from the summary (and from the filter), with its chart and its table."""
+    fill(w.territory, ALL_THEMES_UP_TO + 80)
+    client.force_login(w.member)
+    page = html.unescape(client.get(url(w.territory)).content.decode())
+    assert page.count('<svg class="portrait-chart"') == 1 and 'aria-current="true">Population</a>' in page
+    for theme in ("Population", "Revenu et pauvreté", "Logement", "Scolarité", "Santé"):
+        assert f">{theme}</a>" in page
+    housing = client.get(url(w.territory), {"theme": "Logement"}).content.decode()
+    assert housing.count('<svg class="portrait-chart"') == 1 and 'id="portrait-themes"' not in housing
+    shown = Figure.objects.filter(territory=w.territory, theme="Logement").count()
+    assert housing.count("<tr>") - 1 == shown  # every figure of the theme (here one a row), after the header
 
 
 def diagnosis(w, count: int, visibility: str = "territory") -> list:

@@ -11,6 +11,8 @@ from datetime import datetime, time, timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -254,6 +256,29 @@ def test_the_follow_ups_item_of_the_live_page_keeps_a_bounded_query_count(cycle,
     with django_assert_max_num_queries(18):
         response = client.get(cycle.live_url(cycle.second))
     assert response.content.decode().count('name="outcome" value="done"') == 33
+
+
+def test_the_meeting_page_reads_the_rolled_follow_ups_in_the_same_queries_with_none_and_many(
+        cycle, client, django_assert_max_num_queries):
+    """Issue 20: the reviews of the rolled follow-ups were prefetched twice, and only when there were
+    rows (14 queries without, 16 with). Now the same count whatever the data."""
+    page = cycle.page("meeting", cycle.third)
+    client.force_login(cycle.facilitator)
+    client.get(page)  # warm per-process caches
+    FollowUp.objects.filter(space=cycle.space).update(status=FollowUp.Status.DONE)
+    with CaptureQueriesContext(connection) as none:
+        assert LETTER not in client.get(page).content.decode()
+    FollowUp.objects.filter(space=cycle.space).update(status=FollowUp.Status.OPEN)
+    item = AgendaItem.objects.get(meeting=cycle.first, title="Tour de table")
+    for n in range(20):
+        followups_svc.follow_up_add(item=item, by=cycle.secretary, what=f"Suivi {n}", person=cycle.delegates[n % 3])
+    cycle.start(cycle.second)
+    followups_svc.follow_up_review(meeting=cycle.second, follow_up=cycle.letter, outcome="carried")
+    followups_svc.follow_up_review(meeting=cycle.second, follow_up=cycle.survey, outcome="carried")
+    with django_assert_max_num_queries(len(none)):
+        html = client.get(page).content.decode()
+    assert LETTER in html and "Suivi 19" in html
+    assert len(none) <= 15
 
 
 # Attendance: mark present everyone who answered yes, counts, filter --------------------------------------

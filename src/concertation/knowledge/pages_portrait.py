@@ -2,8 +2,9 @@
 (SVG drawn here, no JavaScript) and as a table where the years of a figure sit side by side with the
 change between the first and the last.
 
-One query reads the territory's figures; grouping, filtering and drawing happen in Python, so the
-page's query count does not grow with the number of figures.
+A light query reads the territory's figures (theme, territory covered, year) for the filters, another
+the figures shown; grouping and drawing happen in Python, so the page's query count does not grow with
+the number of figures. A large portrait shows the summary of its themes and one theme at a time.
 """
 
 from __future__ import annotations
@@ -145,17 +146,43 @@ def _diagnosis(territory, user) -> dict:
             "diagnosis_kind": Document.Kind.PORTRAIT.value}
 
 
+# Up to this many figures (after the filters), the page shows every theme; beyond, it shows the
+# summary of the themes and one theme's figures (the first, or the one chosen), so that the page's
+# work follows one theme, not the whole territory (issue 20: 600 figures took 100 ms to draw).
+ALL_THEMES_UP_TO = 120
+
+
+def _themes_summary(rows: list[tuple], shown_theme: str) -> list[dict]:
+    """Each theme of ``rows`` (theme, geography, year) with its number of figures and its years."""
+    summary: dict[str, dict] = {}
+    for theme, _geography, year in rows:
+        entry = summary.setdefault(theme, {"name": theme, "count": 0, "years": set()})
+        entry["count"] += 1
+        entry["years"].add(year)
+    for entry in summary.values():
+        entry["years"] = sorted(entry["years"])
+        entry["current"] = entry["name"] == shown_theme
+    return list(summary.values())
+
+
 def portrait_page(territory, user, *, theme: str = "", geography: str = "") -> dict:
-    figures = list(Figure.objects.filter(territory=territory).order_by("position", "theme", "label", "year", "id"))
-    first: dict[str, int] = {}
-    for figure in figures:
-        first.setdefault(figure.theme, figure.position)
-    themes_all = list(first)  # in the order of their first figure
-    geographies = sorted({figure.geography for figure in figures if figure.geography}, key=str.casefold)
+    """Two queries on the figures whatever their number: a light one (theme, territory covered, year) for
+    the filters and the summary, then the figures shown, as objects."""
+    light = list(Figure.objects.filter(territory=territory).order_by("position", "theme", "label", "year", "id")
+                 .values_list("theme", "geography", "year"))
+    themes_all = list(dict.fromkeys(row[0] for row in light))  # in the order of their first figure
+    geographies = sorted({row[1] for row in light if row[1]}, key=str.casefold)
     theme = theme if theme in themes_all else ""
     geography = geography if geography in geographies else ""
-    shown = [figure for figure in figures
-             if (not theme or figure.theme == theme) and (not geography or figure.geography == geography)]
+    matching = [row for row in light if (not theme or row[0] == theme) and (not geography or row[1] == geography)]
+    overview = not theme and len(matching) > ALL_THEMES_UP_TO
+    shown_theme = theme or (matching[0][0] if overview else "")
+    figures = Figure.objects.filter(territory=territory)
+    if shown_theme:
+        figures = figures.filter(theme=shown_theme)
+    if geography:
+        figures = figures.filter(geography=geography)
+    shown = list(figures.order_by("position", "theme", "label", "year", "id"))
     cited = citation_counts([figure.pk for figure in shown], user)
     sections = []
     for index, (name, series_list) in enumerate(_series(shown).items(), start=1):
@@ -176,7 +203,8 @@ def portrait_page(territory, user, *, theme: str = "", geography: str = "") -> d
         "themes": themes_all,
         "geographies": geographies,
         "filters": {"theme": theme, "geography": geography},
-        "figure_count": len(figures),
+        "figure_count": len(light),
+        "overview": _themes_summary(matching, shown_theme) if overview else None,
         "can_change": user.has_perm("knowledge.change_portrait", territory),
         **_diagnosis(territory, user),
     }

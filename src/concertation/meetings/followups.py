@@ -3,7 +3,8 @@
 A follow-up belongs to a space, usually to the meeting and the item where it was decided, and to a
 person or an organization. It stays open until someone marks it done or dropped; an open one whose
 due date has passed is overdue. The open follow-ups of a space appear under the "follow-ups" item
-of the space's next meeting (``follow_ups_for_meeting``), so nothing is forgotten between meetings.
+of the space's next meeting (``follow_ups_for_meeting``, ``rolled_follow_ups``), so nothing is
+forgotten between meetings.
 
 At that meeting the facilitator marks each one done, dropped or carried over (``follow_up_review``):
 the review is kept per meeting (who, when, what); done and dropped close the follow-up, carried over
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from concertation.spaces.access import access_for
@@ -72,31 +73,46 @@ def _earlier_q(meeting: Meeting) -> Q:
 def follow_ups_for_meeting(meeting: Meeting) -> QuerySet[FollowUp]:
     """What the "follow-ups" item of ``meeting`` reviews: the open follow-ups of its space that were
     decided at an earlier meeting (or recorded before it outside a meeting), and those this meeting
-    already marked done or dropped (so that its pages and minutes still show them).
-
-    Each comes with ``reviews_here`` (this meeting's review, [] or [one]) and ``carried`` (the
-    earlier meetings that carried it over): two more queries, whatever the number of rows."""
+    already marked done or dropped (so that its pages and minutes still show them). Without their
+    reviews: ``rolled_follow_ups`` reads them."""
     reviewed_here = Q(reviews__meeting_id=meeting.pk) if meeting.pk else Q(pk__in=[])
     return (
         FollowUp.objects.filter(_earlier_q(meeting), space_id=meeting.space_id)
         .filter(Q(status=Status.OPEN) | reviewed_here)
         .exclude(meeting_id=meeting.pk)
         .select_related("meeting", "person", "organization")
-        .prefetch_related(
-            Prefetch("reviews", queryset=FollowUpReview.objects.filter(meeting_id=meeting.pk)
-                     .select_related("by"), to_attr="reviews_here"),
-            Prefetch("reviews", queryset=FollowUpReview.objects.filter(
-                outcome=Outcome.CARRIED, meeting__starts_at__lt=meeting.starts_at)
-                .select_related("meeting").order_by("meeting__starts_at"), to_attr="carried"),
-        )
         .distinct()
         .order_by("due_on", "id")
     )
 
 
+def rolled_follow_ups(meeting: Meeting) -> list[FollowUp]:
+    """``follow_ups_for_meeting`` read, each with ``reviews_here`` (this meeting's review, [] or [one])
+    and ``carried`` (the reviews of earlier meetings that carried it over, the oldest first).
+
+    Always two queries, with or without rows (a prefetch would skip its query when there is no row,
+    and one prefetch per attribute doubled it): the page's query count does not depend on the data."""
+    rolled = follow_ups_for_meeting(meeting)
+    rows = list(rolled)
+    reviews = (
+        FollowUpReview.objects.filter(follow_up_id__in=rolled.values("pk"))
+        .filter(Q(meeting_id=meeting.pk) | Q(outcome=Outcome.CARRIED, meeting__starts_at__lt=meeting.starts_at))
+        .select_related("meeting", "by")
+        .order_by("meeting__starts_at", "id")
+    )
+    by_follow_up: dict[int, list[FollowUpReview]] = {}
+    for review in reviews:
+        by_follow_up.setdefault(review.follow_up_id, []).append(review)
+    for row in rows:
+        mine = by_follow_up.get(row.pk, [])
+        row.reviews_here = [review for review in mine if review.meeting_id == meeting.pk]
+        row.carried = [review for review in mine if review.meeting_id != meeting.pk]
+    return rows
+
+
 def review_rows(meeting: Meeting) -> list[FollowUp]:
-    """``follow_ups_for_meeting`` read, each with ``review`` (this meeting's, or None) and ``overdue``."""
-    rows = mark_overdue(follow_ups_for_meeting(meeting), today=timezone.localdate(meeting.starts_at))
+    """``rolled_follow_ups``, each with ``review`` (this meeting's, or None) and ``overdue``."""
+    rows = mark_overdue(rolled_follow_ups(meeting), today=timezone.localdate(meeting.starts_at))
     for row in rows:
         row.review = row.reviews_here[0] if row.reviews_here else None
     return rows

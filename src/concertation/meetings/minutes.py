@@ -29,7 +29,7 @@ from concertation.spaces.selectors import charter_in_force, current_q
 
 from .attendance import quorum_for_meeting
 from .evaluation import meeting_averages
-from .followups import follow_ups_for_meeting, follow_ups_of_meeting
+from .followups import follow_ups_of_meeting, rolled_follow_ups
 from .models import AgendaItem, Attendance, ConflictDeclaration, Meeting, Minutes
 
 Status = Minutes.Status
@@ -262,7 +262,7 @@ def minutes_generate(meeting: Meeting) -> str:
     by_item = defaultdict(list)
     for follow_up in follow_ups:
         by_item[follow_up.item_id].append(follow_up)
-    rolled = list(follow_ups_for_meeting(meeting))
+    rolled = rolled_follow_ups(meeting)
     adopted = list(Minutes.objects.filter(adopted_at_meeting=meeting).select_related("meeting")
                    .order_by("meeting__starts_at"))
     averages = meeting_averages(meeting)

@@ -18,21 +18,32 @@ def visible_to(documents, user):
 
 
 @register.simple_tag(takes_context=True)
-def joined_documents(context, documents, space):
-    """``{"shown": [...], "attachable": [...]}``: of the space's documents the person may see, those
-    joined to the object (``documents``, its many-to-many manager: ``proposal.documents``) and the
-    others, in one query. Documents are only ever joined to objects of their own space."""
-    from django.db.models import Exists, OuterRef
+def joined_documents(context, documents, space, can_attach=True):
+    """``{"shown": [...], "attachable": bool, "options_html": "<option>…"}``: of the space's documents the
+    person may see, those joined to the object (``documents``, its many-to-many manager:
+    ``proposal.documents``) and, when they may join one (``can_attach``), the others as the options of
+    the select, in one query. Documents are only ever joined to objects of their own space.
 
+    Issue 20: a space's library holds thousands of documents (1 731 at L): read as values, without
+    model instances, and their options written once here instead of a template loop; without
+    ``can_attach`` only the joined ones are read."""
+    from django.db.models import Exists, OuterRef
+    from django.utils.html import format_html_join
+
+    from ..models import Document
     from ..selectors_documents import attachable_documents
 
     joined = documents.through.objects.filter(**{documents.source_field_name: documents.instance.pk,
                                                 documents.target_field_name: OuterRef("pk")})
-    rows = list(attachable_documents(context.get("user"), space).select_related("space__territory")
-                .only("id", "title", "kind", "url", "author", "space__slug", "space__visibility", "space__territory_id",
-                      "space__territory__slug")
-                .annotate(joined=Exists(joined)))
-    return {"shown": [row for row in rows if row.joined], "attachable": [row for row in rows if not row.joined]}
+    rows = attachable_documents(context.get("user"), space).annotate(joined=Exists(joined))
+    if not can_attach:
+        rows = rows.filter(joined=True)
+    rows = list(rows.values_list("id", "title", "kind", "url", "author_id", "joined"))
+    shown = [Document(id=pk, title=title, kind=kind, url=url, author_id=author_id, space=space)
+             for pk, title, kind, url, author_id, is_joined in rows if is_joined]
+    others = [(pk, title) for pk, title, _kind, _url, _author, is_joined in rows if not is_joined]
+    return {"shown": shown, "attachable": bool(others),
+            "options_html": format_html_join("", '<option value="{}">{}</option>', others)}
 
 
 @register.filter
