@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from hypothesis import settings as hypothesis_settings
 
@@ -83,7 +85,17 @@ def pytest_collection_modifyitems(config, items):
     database (pytest-django blocks it), so it gives the same answer on both and running it again
     on PostgreSQL checks nothing more. It ran in the SQLite phase. Subprocess tests that start the
     real commands drop DATABASE_URL from their environment, so they do not depend on it either.
-    The hook is generic: new tests are sorted by the same rule without anything to declare."""
+    The hook is generic: new tests are sorted by the same rule without anything to declare.
+
+    It also keeps the browser tests in tests/browser/: scripts/test.sh collects only that directory
+    for its browser phase (collecting the whole suite there cost ~10 s of one core), so a test
+    marked ``browser`` elsewhere would run nowhere."""
+    browser_dir = Path(__file__).resolve().parent / "browser"
+    strays = [item.nodeid for item in items if item.get_closest_marker("browser") is not None
+              and browser_dir not in Path(str(item.path)).resolve().parents]
+    if strays:
+        raise pytest.UsageError("browser tests live in tests/browser/ (scripts/test.sh runs only that "
+                                "directory with -m browser); move: " + ", ".join(strays))
     if not config.getoption("database_tests_only"):
         return
     kept, deselected = [], []
