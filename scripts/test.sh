@@ -2,7 +2,8 @@
 # The whole test run (what `make test` and CI run):
 #   1. ruff
 #   2. pytest on SQLite (everything but the browser tests)
-#   3. pytest on PostgreSQL: $DATABASE_URL when given, else a throwaway local cluster
+#   3. pytest on PostgreSQL: $DATABASE_URL when given, else a throwaway local cluster; only the
+#      tests that use the database (the others already ran in phase 2 and cannot differ)
 #   4. the browser tests (Playwright + the system Chromium), on SQLite
 # Every phase runs even when an earlier one failed; the exit code is non-zero when any failed.
 #
@@ -35,6 +36,13 @@ RUN_TMP="$(mktemp -d "${TMPDIR:-/tmp}/concertation-test.XXXXXX")"
 chmod 711 "$RUN_TMP"
 trap 'rm -rf "$RUN_TMP"' EXIT
 export TMPDIR="$RUN_TMP"
+
+# Python's byte-code cache: pytest keeps there the test modules with their asserts rewritten. With
+# PYTHONDONTWRITEBYTECODE set (some CI images and containers set it), every pytest process (each
+# xdist worker of each phase) recompiles and rewrites every test module and the application:
+# about 8 s of CPU each. Let the first phase write the cache (__pycache__, ignored by git) so the
+# PostgreSQL and browser phases read it.
+unset PYTHONDONTWRITEBYTECODE
 
 XDIST_ARGS=()
 if [[ "$WORKERS" =~ ^[0-9]+$ ]] && (( WORKERS > 1 )); then
@@ -88,6 +96,34 @@ apt_install() {
     apt-get -o DPkg::Lock::Timeout=600 install -y -q "$@" >/dev/null
 }
 
+# What phases 3 and 4 need from apt-get (CI as root, when missing) is installed in the background
+# while ruff and the SQLite phase run: one `apt-get update`, one install, its download hidden
+# behind phase 2. Phases 3 and 4 wait for it, then check and install as before if it failed.
+APT_PID=""
+APT_LOG="$RUN_TMP/apt-get.log"
+if is_ci && is_root && command -v apt-get >/dev/null 2>&1; then
+    APT_PACKAGES=()
+    if [[ -z "${DATABASE_URL:-}" ]] && ! bash scripts/pg-throwaway.sh --find-bindir >/dev/null 2>&1; then
+        APT_PACKAGES+=(postgresql)
+    fi
+    [[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]] || APT_PACKAGES+=(chromium)
+    if [[ ${#APT_PACKAGES[@]} -gt 0 ]]; then
+        echo "Installing ${APT_PACKAGES[*]} with apt-get in the background (log: $APT_LOG)"
+        ( apt_install "${APT_PACKAGES[@]}" ) >"$APT_LOG" 2>&1 &
+        APT_PID=$!
+    fi
+fi
+
+wait_for_apt() {
+    [[ -n "$APT_PID" ]] || return 0
+    if wait "$APT_PID"; then
+        export CONCERTATION_APT_UPDATED=1
+    else
+        warn "the background apt-get install failed: $(tail -n 5 "$APT_LOG" 2>/dev/null)"
+    fi
+    APT_PID=""
+}
+
 # 1. ruff -----------------------------------------------------------------------------------
 section "ruff"
 start="$(now)"
@@ -104,11 +140,16 @@ section "pytest on SQLite"
 run_pytest SQLite 0 env -u DATABASE_URL "$BIN/pytest" -m "not browser" "${XDIST_ARGS[@]}"
 
 # 3. PostgreSQL -----------------------------------------------------------------------------
+# Only the tests that use the database (--database-tests-only, tests/conftest.py): a test with no
+# database fixture nor django_db marker cannot query a database, so it gives on PostgreSQL the
+# answer it gave on SQLite in phase 2.
 section "pytest on PostgreSQL"
+PG_ARGS=(-m "not browser" --database-tests-only)
+wait_for_apt
 PG_MISSING="PostgreSQL server binaries not found: install postgresql (apt-get install postgresql) or set DATABASE_URL"
 if [[ -n "${DATABASE_URL:-}" ]]; then
     echo "Using the given DATABASE_URL."
-    run_pytest PostgreSQL 0 "$BIN/pytest" -m "not browser" "${XDIST_ARGS[@]}"
+    run_pytest PostgreSQL 0 "$BIN/pytest" "${PG_ARGS[@]}" "${XDIST_ARGS[@]}"
 else
     if ! bash scripts/pg-throwaway.sh --find-bindir >/dev/null && is_ci && is_root \
             && command -v apt-get >/dev/null 2>&1; then
@@ -117,7 +158,7 @@ else
     fi
     if bash scripts/pg-throwaway.sh --find-bindir >/dev/null; then
         run_pytest PostgreSQL 0 bash scripts/pg-throwaway.sh \
-            "$BIN/pytest" -m "not browser" "${XDIST_ARGS[@]}"
+            "$BIN/pytest" "${PG_ARGS[@]}" "${XDIST_ARGS[@]}"
     elif is_ci; then
         echo "$PG_MISSING" >&2
         record PostgreSQL FAILED "$(now)"
@@ -131,8 +172,10 @@ fi
 # 4. Browser --------------------------------------------------------------------------------
 section "browser tests (Chromium, SQLite)"
 start="$(now)"
+wait_for_apt
 if bash scripts/ensure-chromium.sh; then
-    run_pytest browser 1 env -u DATABASE_URL "$BIN/pytest" -m browser
+    # Only tests/browser/ is collected (tests/conftest.py refuses a browser test elsewhere).
+    run_pytest browser 1 env -u DATABASE_URL "$BIN/pytest" -m browser tests/browser
 elif is_ci; then
     record browser FAILED "$start"
 else

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from hypothesis import settings as hypothesis_settings
 
@@ -46,6 +48,62 @@ def _default_language():
 
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
                      "live_server"}
+# Fixtures through which a test reaches the test database without the ones above: a module-scoped
+# world built with django_db_blocker.unblock() asks for django_db_setup. (django_db_blocker itself
+# is in every test's closure, through pytest-django's autouse fixtures: it says nothing.)
+DATABASE_SETUP_FIXTURES = {"django_db_setup", "_django_db_helper"}
+
+
+def uses_database(item) -> bool:
+    """Whether a test may reach the test database: a ``django_db`` marker, or a fixture of the
+    database (``db``, ``transactional_db``, ``live_server``, ``django_db_setup``…) anywhere in its
+    resolved fixture closure (``item.fixturenames``: its own fixtures, the autouse ones and all
+    they depend on), or a Django TestCase with databases. Any other test cannot touch the database:
+    pytest-django refuses it ("Database access not allowed")."""
+    if item.get_closest_marker("django_db") is not None:
+        return True
+    if (DATABASE_FIXTURES | DATABASE_SETUP_FIXTURES) & set(getattr(item, "fixturenames", ())):
+        return True
+    test_case = getattr(item, "cls", None)
+    return bool(test_case is not None and getattr(test_case, "databases", None))
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only", action="store_true", default=False,
+        help="Deselect the tests that use no database (scripts/test.sh's PostgreSQL phase: they "
+             "already ran on SQLite and give the same answer on any database).",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """``--database-tests-only`` (the PostgreSQL phase of scripts/test.sh): only the tests that use
+    the database run.
+
+    « Every test runs on SQLite and on PostgreSQL » is about the database's behaviour: a test whose
+    fixture closure holds no database fixture and has no ``django_db`` marker cannot query the
+    database (pytest-django blocks it), so it gives the same answer on both and running it again
+    on PostgreSQL checks nothing more. It ran in the SQLite phase. Subprocess tests that start the
+    real commands drop DATABASE_URL from their environment, so they do not depend on it either.
+    The hook is generic: new tests are sorted by the same rule without anything to declare.
+
+    It also keeps the browser tests in tests/browser/: scripts/test.sh collects only that directory
+    for its browser phase (collecting the whole suite there cost ~10 s of one core), so a test
+    marked ``browser`` elsewhere would run nowhere."""
+    browser_dir = Path(__file__).resolve().parent / "browser"
+    strays = [item.nodeid for item in items if item.get_closest_marker("browser") is not None
+              and browser_dir not in Path(str(item.path)).resolve().parents]
+    if strays:
+        raise pytest.UsageError("browser tests live in tests/browser/ (scripts/test.sh runs only that "
+                                "directory with -m browser); move: " + ", ".join(strays))
+    if not config.getoption("database_tests_only"):
+        return
+    kept, deselected = [], []
+    for item in items:
+        (kept if uses_database(item) else deselected).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
 
 
 @pytest.fixture(autouse=True)
