@@ -194,7 +194,8 @@ def meeting_dependents(meeting):
 def build_proposal(proposal):
     decided = proposal.status == Proposal.Status.DECIDED
     # A decision says so in words (« Décision : … »), so that « qu'avions-nous décidé » finds it.
-    outcome = f"{gettext('Décision')}{NBSP}: {proposal.outcome}" if decided and proposal.outcome else ""
+    label = gettext("Décision")
+    outcome = f"{label}{NBSP}: {proposal.outcome}" if decided and proposal.outcome else ""
     body = text.plain("\n".join(part for part in (outcome, proposal.body,
                                                   proposal.dissent if decided else "") if part))
     url = reverse("decisions:proposal", kwargs={**_space_kwargs(proposal.space), "pk": proposal.pk})
