@@ -11,6 +11,7 @@ from concertation.directory.models import Territory
 from concertation.knowledge.models import DocumentVersion
 from concertation.portability.canonical import canonical_dump
 from concertation.portability.restore import import_territory
+from concertation.search.models import Entry
 
 from .conftest import export_to, wipe
 
@@ -33,6 +34,12 @@ def test_round_trip_with_new_ids(small, tmp_path):
     territory = import_territory(path)
 
     assert canonical_dump(territory) == before
+    # The search index is derived: the restored territory is searchable, under its new ids.
+    found = Entry.objects.filter(territory_id=territory.pk, kind__in=("proposal", "decision")).values_list(
+        "object_id", flat=True)
+    assert found
+    assert set(found) == set(Proposal.objects.filter(space__territory=territory, status__in=("open", "closed", "draft", "decided"))
+                             .values_list("pk", flat=True))
     proposal = Proposal.objects.get(space__territory=territory, anonymous=False)
     options = {str(pk) for pk in Option.objects.filter(proposal=proposal).values_list("pk", flat=True)}
     assert not options & {str(pk) for pk in old_options}

@@ -48,6 +48,7 @@ NOT_EXPORTED: dict[str, str] = {
     "account.EmailConfirmation": f"{_INSTANCE}: pending confirmation tokens",
     "mfa.Authenticator": "secret: a person's second factor stays on the instance (sign in again after a reset)",
     "meetings.CalendarToken": "secret: a person's calendar-feed token (a new one is made on demand)",
+    "search.Entry": "derived: the search index, rebuilt for the territory at the end of an import",
     "api.AccessToken": "secret: a person's API token, instance-wide (its owner makes a new one)",
     "notifications.Notification": "per person: one's inbox, whose context cites objects by id; not the "
                                   "territory's record (the objects it told about are exported)",

@@ -153,6 +153,7 @@ def import_territory(path: str | Path, *, as_slug: str | None = None, progress: 
     """Import the archive at ``path``; returns the new territory. Raises ``ArchiveError`` with
     nothing imported (no row, no file) when the archive or this instance refuses it."""
     from concertation.directory.models import Territory
+    from concertation.search import index as search_index
 
     archive = read_archive(path)
     slug = as_slug or archive.slug
@@ -177,6 +178,8 @@ def import_territory(path: str | Path, *, as_slug: str | None = None, progress: 
                         progress(done, total)
             _finish(archive, maps, ctx)
             territory = Territory.objects.get(slug=slug)
+            # The search index is derived: built for the new territory from its restored rows.
+            search_index.rebuild(territory.pk)
     except IntegrityError as exc:
         _remove(written)
         raise ArchiveError(_("L'archive entre en conflit avec des données de cette instance (%(detail)s) : "
