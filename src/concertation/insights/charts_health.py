@@ -18,13 +18,15 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from concertation.core import formatting
+from concertation.planning.charts import (  # one palette for every chart
+    ACCENT,
+    FONT,
+    GRID,
+    MUTED,
+    TEXT,
+    TRACK,
+)
 
-TEXT = "#1b1f24"
-MUTED = "#4a5460"
-ACCENT = "#0b5cab"
-TRACK = "#f4f6f8"
-GRID = "#c9d1d9"
-FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif"'
 WIDTH, LEFT, RIGHT = 400, 8.0, 330.0
 COMPARE_RIGHT = 200.0  # the shares' bars end here: their words (« 100 % (période précédente) ») fit after
 LABEL_CHARS = 52

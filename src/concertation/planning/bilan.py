@@ -365,13 +365,11 @@ def meeting_rows(rows) -> list[MeetingRow]:
             for row in rows]
 
 
-def attendance_by_college(space_ids, period: Period) -> list[CollegeRow]:
-    """Presences (present or late) at the meetings held in the period, by college (one query).
-
-    The organization's seat in the meeting's space and the person's citizen seat there are joined
-    (a space has one membership per organization and per person), not looked up row by row."""
-    from concertation.meetings.models import Attendance, Meeting
-
+def attendance_seats() -> tuple[dict, Coalesce]:
+    """The one rule for the college of a presence, to annotate attendance rows with: the joins
+    (``seat``: the organization's membership in the meeting's space; ``citizen_seat``: the person's
+    own seat there) and the college's name (the seat's college, else the organization's, else the
+    citizen seat's)."""
     seats = {
         "seat": FilteredRelation("organization__memberships",
                                  condition=Q(organization__memberships__space=F("meeting__space"))),
@@ -381,6 +379,17 @@ def attendance_by_college(space_ids, period: Period) -> list[CollegeRow]:
     }
     college = Coalesce(F("seat__college__name"), F("organization__college__name"), F("citizen_seat__college__name"),
                        output_field=CharField())
+    return seats, college
+
+
+def attendance_by_college(space_ids, period: Period) -> list[CollegeRow]:
+    """Presences (present or late) at the meetings held in the period, by college (one query).
+
+    The organization's seat in the meeting's space and the person's citizen seat there are joined
+    (a space has one membership per organization and per person), not looked up row by row."""
+    from concertation.meetings.models import Attendance, Meeting
+
+    seats, college = attendance_seats()
     rows = (
         Attendance.objects.filter(
             meeting__space_id__in=space_ids,

@@ -21,6 +21,7 @@ from concertation.core import audit
 from concertation.core.errors import DomainError
 from concertation.core.secrecy import rewrite_unordered
 from concertation.decisions.services import proposal_create
+from concertation.meetings.services.evaluation import score_from
 from concertation.meetings.services.followups import follow_up_create
 from concertation.planning.models import Plan
 
@@ -63,15 +64,6 @@ def round_open(*, space, title: str, closes_on: date, by, opens_on: date | None 
     return assessment_round
 
 
-def _score(answers: dict, name: str) -> int:
-    try:
-        value = int(answers.get(name))
-    except (TypeError, ValueError):
-        value = 0
-    if not 1 <= value <= 5:
-        raise DomainError(_("Choisissez une réponse de 1 à 5."), field=name)
-    return value
-
 
 def answer_refusal(assessment_round: AssessmentRound, person, *, today: date | None = None) -> str:
     """Why this person may not answer the round now ("" when they may)."""
@@ -90,7 +82,7 @@ def answer_submit(*, assessment_round: AssessmentRound, person, answers: dict, t
     refusal = answer_refusal(assessment_round, person, today=today)
     if refusal:
         raise DomainError(refusal)
-    scores = {name: _score(answers, name) for name in SCORE_FIELDS}
+    scores = {name: score_from(answers, name) for name in SCORE_FIELDS}
     texts = {name: (answers.get(name) or "").strip()[:MAX_TEXT] for name in ("plus", "delta")}
     try:
         with transaction.atomic():

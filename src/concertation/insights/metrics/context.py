@@ -19,7 +19,6 @@ from django.db.models import (
     CharField,
     Count,
     F,
-    FilteredRelation,
     Q,
     Value,
     When,
@@ -27,6 +26,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from concertation.meetings.models import Attendance, Meeting
+from concertation.planning.bilan import attendance_seats
 from concertation.spaces.models import Membership, Role
 
 from .base import Scope, Window
@@ -109,15 +109,7 @@ class MetricsContext:
         person's citizen seat there) and whether the person has a citizen seat in the meeting's space."""
         if not self.meetings:
             return []
-        seats = {
-            "seat": FilteredRelation("organization__memberships",
-                                     condition=Q(organization__memberships__space=F("meeting__space"))),
-            "citizen_seat": FilteredRelation("person__memberships",
-                                             condition=Q(person__memberships__space=F("meeting__space"),
-                                                         person__memberships__organization__isnull=True)),
-        }
-        college = Coalesce(F("seat__college__name"), F("organization__college__name"),
-                           F("citizen_seat__college__name"), output_field=CharField())
+        seats, college = attendance_seats()
         citizen = Case(When(citizen_seat__id__isnull=False, then=Value(True)), default=Value(False),
                        output_field=BooleanField())
         return list(

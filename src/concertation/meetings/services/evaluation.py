@@ -20,7 +20,8 @@ from ..evaluation import (
 from ..models import Attendance, Evaluation, EvaluationReceipt, Meeting
 
 
-def _score(answers: dict, name: str) -> int:
+def score_from(answers: dict, name: str) -> int:
+    """A 1–5 answer of a questionnaire (meetings' evaluation, a space's self-assessment), or a DomainError."""
     try:
         value = int(answers.get(name))
     except (TypeError, ValueError):
@@ -38,7 +39,7 @@ def evaluation_submit(*, meeting: Meeting, person, answers: dict) -> None:
         meeting=meeting, person=person, status__in=ATTENDED
     ).exists():
         raise DomainError(_("Seules les personnes présentes à la rencontre peuvent l'évaluer."))
-    scores = {name: _score(answers, name) for name in FIELDS}
+    scores = {name: score_from(answers, name) for name in FIELDS}
     plus = (answers.get("plus") or "").strip()[:MAX_TEXT]
     delta = (answers.get("delta") or "").strip()[:MAX_TEXT]
     try:
