@@ -202,3 +202,19 @@ def test_a_pdf_page_that_inflates_to_megabytes_of_instructions_is_skipped():
     text = extract_text(pdf, filetypes.PDF.content_type)
     assert text.count("Bonjour") == 2
     assert "Zzz" not in text
+
+
+def test_an_imported_voter_key_never_names_a_person_the_archive_does_not_carry(archive, small):  # noqa: F811
+    """``u:<id>`` of someone not in people.json kept its number: on this instance, whoever has it."""
+    from concertation.decisions.models import Ballot
+
+    with zipfile.ZipFile(archive) as source:
+        rows = json.loads(source.read("data/decisions.Ballot.json"))
+    stranger = small.foreigner.pk
+    rows[0]["fields"]["voter_key"] = f"u:{stranger}"
+    rows[0]["fields"]["person"] = None
+    counts = row_counts()
+    with pytest.raises(ArchiveError, match="u:"):
+        import_territory(_rewrite_rows(archive, "decisions.Ballot", rows), as_slug="copie")
+    assert row_counts() == counts
+    assert not Ballot.objects.filter(voter_key=f"u:{stranger}").exists()
