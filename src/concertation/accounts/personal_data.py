@@ -28,6 +28,8 @@ from uuid import UUID
 
 from django.utils import timezone, translation
 
+from concertation.core.tabular import safe_cell
+
 MAX_ROWS = 20_000
 FORMAT_VERSION = 1
 
@@ -95,7 +97,9 @@ def _csv(rows: list[dict]) -> str:
     writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
     for row in rows:
-        writer.writerow({key: json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value
+        # Text others wrote (a meeting's title, a follow-up) must not run as a formula (CSV injection).
+        writer.writerow({key: safe_cell(json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict)
+                                        else value) if isinstance(value, str | list | dict) else value
                          for key, value in row.items()})
     return out.getvalue()
 

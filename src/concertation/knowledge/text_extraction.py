@@ -7,7 +7,10 @@ upload goes on.
 
 Every read is bounded, because the file is the uploader's word:
 - at most ``MAX_CHARS`` characters are kept;
-- a PDF is read for at most ``PDF_PAGES`` pages and ``PDF_SECONDS`` seconds (checked between pages);
+- a PDF is read for at most ``PDF_PAGES`` pages and ``PDF_SECONDS`` seconds (checked between pages and
+  between the operators of a page); a page whose drawing instructions (its content and the forms it
+  draws) pass ``PDF_PAGE_BYTES`` once inflated is skipped: pypdf parses them whole before reading a
+  word, at about a third of a megabyte a second, and a few kilobytes of PDF may inflate to 75 MB;
 - a zip's parts are inflated in chunks, at most ``ZIP_BYTES`` bytes in all and ``ZIP_PARTS`` parts:
   a few kilobytes of zip that inflate to gigabytes (a zip bomb) stop at the budget, whatever sizes
   the archive declares;
@@ -30,6 +33,7 @@ logger = logging.getLogger(__name__)
 MAX_CHARS = 200_000
 PDF_PAGES = 500
 PDF_SECONDS = 10.0
+PDF_PAGE_BYTES = 1024 * 1024
 ZIP_BYTES = 32 * 1024 * 1024
 ZIP_PARTS = 300
 CHUNK = 64 * 1024
@@ -148,6 +152,32 @@ def _zip_text(file, content_type: str) -> str:
     return "".join(budget.parts)
 
 
+def _page_weight(page) -> int:
+    """The inflated size of a page's drawing instructions: its content and the forms it draws,
+    counted once each, up to a little past ``PDF_PAGE_BYTES``."""
+    contents = page.get_contents()
+    total = len(contents.get_data()) if contents is not None else 0
+    seen: set[int] = set()
+    stack = [page.get("/Resources")]
+    while stack and total <= PDF_PAGE_BYTES:
+        resources = stack.pop()
+        resources = resources.get_object() if resources is not None else None
+        xobjects = resources.get("/XObject") if hasattr(resources, "get") else None
+        xobjects = xobjects.get_object() if xobjects is not None else None
+        for ref in (xobjects.values() if hasattr(xobjects, "values") else ()):
+            form = ref.get_object()
+            if id(form) in seen or not hasattr(form, "get_data") or form.get("/Subtype") != "/Form":
+                continue
+            seen.add(id(form))
+            total += len(form.get_data())
+            stack.append(form.get("/Resources"))
+    return total
+
+
+class _Late(Exception):
+    pass
+
+
 def _pdf_text(file) -> str:
     from pypdf import PdfReader  # imported late: most requests never read a PDF
 
@@ -156,11 +186,21 @@ def _pdf_text(file) -> str:
     if reader.is_encrypted:
         return ""
     deadline = time.monotonic() + PDF_SECONDS
+
+    def in_time(*_args):  # called by pypdf before each operator (a form drawn a thousand times)
+        if time.monotonic() > deadline:
+            raise _Late
+
     budget = _Budget()
     for number, page in enumerate(reader.pages):
         if number >= PDF_PAGES or budget.full or time.monotonic() > deadline:
             break
-        budget.add(page.extract_text() or "")
+        if _page_weight(page) > PDF_PAGE_BYTES:
+            continue
+        try:
+            budget.add(page.extract_text(visitor_operand_before=in_time) or "")
+        except _Late:
+            break
         budget.add("\n")
     return "".join(budget.parts)
 

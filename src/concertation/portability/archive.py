@@ -35,6 +35,9 @@ MANIFEST = "manifest.json"
 PEOPLE_MEMBER = "people.json"
 PERSON_FIELDS = ("email", "display_name", "preferred_language", "shown_publicly", "is_active", "date_joined")
 CHUNK = 1 << 20
+# A data member is read into memory: its size is the manifest's word, which a hand-made archive
+# chooses (a few megabytes of zip may inflate to gigabytes), so it is bounded here too.
+MAX_JSON_BYTES = 512 << 20
 
 Progress = Callable[[int, int], None]
 
@@ -197,6 +200,9 @@ def _check_versions(manifest: dict) -> None:
 def _check_member(archive: zipfile.ZipFile, name: str, expected: dict) -> bytes | None:
     """Hash one member (kept in memory when it is JSON)."""
     digest, size, kept = hashlib.sha256(), 0, []
+    declared = expected.get("size")
+    if not isinstance(declared, int) or declared < 0 or (not name.startswith("files/") and declared > MAX_JSON_BYTES):
+        raise _refuse_damaged(_("taille invalide pour %(name)s") % {"name": name})
     with archive.open(name) as source:
         while chunk := source.read(CHUNK):
             digest.update(chunk)

@@ -162,7 +162,7 @@ def import_territory(path: str | Path, *, as_slug: str | None = None, progress: 
         raise ArchiveError(_("Un territoire « %(slug)s » existe déjà dans cette instance : rien n'a été "
                              "importé. Choisissez un autre identifiant avec --as-slug.") % {"slug": slug})
     maps = _Maps()
-    ctx = Context(resolve=maps.resolve, options_of=_options_of(archive))
+    ctx = Context(resolve=maps.resolve, options_of=_options_of(archive), orphan=0)
     written: list[str] = []
     total = sum(len(rows) for rows in archive.data.values())
     done = 0

@@ -80,6 +80,10 @@ class Context:
 
     resolve: Callable[[str, Any], Any]
     options_of: dict[Any, set[str]] = field(default_factory=dict)
+    # What a required (kind, id) column becomes when its object is not in the archive: None keeps
+    # the number it had (the canonical dump); the import gives 0, an id no row has — the old number
+    # would name an unrelated row of this instance, perhaps of another territory.
+    orphan: int | None = None
 
     def option(self, proposal, key: str) -> str | None:
         if key in self.options_of.get(proposal, ()):
@@ -111,8 +115,11 @@ def translate(node: Node, row: dict, ctx: Context, *, late: bool | None = None) 
         found = ctx.resolve(target, value) if target else MISSING
         if found is MISSING:
             # The object is gone (a removed plan item, a deleted proposal): a nullable column
-            # forgets it, a required one keeps the number it had.
-            found = None if node.model._meta.get_field(ref.column).null else value
+            # forgets it, a required one keeps the number it had (``ctx.orphan`` on import).
+            if node.model._meta.get_field(ref.column).null:
+                found = None
+            else:
+                found = value if ctx.orphan is None else ctx.orphan
         fields[ref.column] = found
     for (label, name), (translator, is_late) in STRUCTURED.items():
         if label == node.label and name in fields and (late is None or late == is_late):

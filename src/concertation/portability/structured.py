@@ -37,6 +37,15 @@ def voter_key(value: str, row: dict, ctx) -> str:
     if label is None or not number.isdigit():
         return value
     found = ctx.resolve(label, int(number))
+    if found is _missing() and getattr(ctx, "orphan", None) is not None:
+        # On import the old number would name whoever has it on this instance: an archive made by
+        # this app always carries the voter (people.json, the territory's organizations).
+        from django.utils.translation import gettext as _
+
+        from .rows import ArchiveError
+
+        raise ArchiveError(_("Cette archive est incomplète ou a été modifiée (%(detail)s) : rien n'a été "
+                             "importé.") % {"detail": f"{row.get('pk')}: {value}"})
     return value if found is _missing() else f"{kind}:{found}"
 
 
