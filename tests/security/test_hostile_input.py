@@ -407,6 +407,38 @@ def test_import_templates_neutralize_formulas(world):
                 assert any(cell in (formula, " ".join(formula.split()), "'" + formula) for cell in cells), (url, formula)
 
 
+def test_open_data_and_health_csv_neutralize_formulas(world):
+    """The window's plan and indicators (typed by coordinators), the health page's categories (sector
+    names typed by coordinators): every cell goes through core.tabular."""
+    from concertation.directory.models import Sector, Territory
+    from concertation.spaces.models import Role, RoleAssignment
+
+    Territory.objects.filter(pk=world.territory.pk).update(public_pages=True)
+    today = timezone.localdate()
+    plan = planning.plan_create(space=world.assembly, title=FORMULAS[0], starts_on=date(today.year - 1, 1, 1),
+                                ends_on=date(today.year + 2, 12, 31))
+    planning.indicator_add(plan=plan, by=world.coordinator, name=FORMULAS[1], target_value="10",
+                           target_date=date(today.year + 1, 12, 31))
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.ADOPTED, adopted_on=today)
+    sector = Sector.objects.create(territory=world.territory, name=FORMULAS[2])
+    Organization.objects.filter(pk=world.org.pk).update(sector=sector)
+    role = Role.objects.create(space=world.assembly, name="Trésorerie", kind=Role.Kind.OTHER)
+    RoleAssignment.objects.create(role=role, person=world.delegate, organization=world.org,
+                                  start=today - timedelta(days=30))
+    anonymous, coordinator = Client(), signed_in(world.coordinator)
+    expected = {
+        reverse("opendata:plan_csv", kwargs={"territory": world.territory.slug}): (anonymous, FORMULAS[0]),
+        reverse("opendata:indicators_csv", kwargs={"territory": world.territory.slug}): (anonymous, FORMULAS[1]),
+        reverse("health:territory_csv", kwargs={"territory": world.territory.slug}): (coordinator, FORMULAS[2]),
+    }
+    for url, (client, formula) in expected.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        cells = _csv_cells(_body(response))
+        _assert_no_formula(cells, url)
+        assert "'" + " ".join(formula.split()) in cells or "'" + formula in cells, (url, formula)
+
+
 def test_every_spreadsheet_export_is_covered_here():
     """A new CSV or XLSX export must be added to the tests above (and go through core.tabular)."""
     from pathlib import Path
@@ -422,6 +454,7 @@ def test_every_spreadsheet_export_is_covered_here():
         if re.search(r"text/csv|openpyxl|csv\.writer|Workbook\(", text):
             writers.add(str(path.relative_to(root)))
     covered = {"decisions/views/register.py", "spaces/views/imports.py", "planning/views/measurements_import.py",
+               "public/opendata/views.py", "insights/views_health.py",  # test_open_data_and_health_csv_…
                "spaces/forms.py",  # only names text/csv in the upload field's « accept »
                "knowledge/filetypes.py"}  # only names text/csv as the type an upload is read as
     assert writers <= covered, (

@@ -1055,6 +1055,7 @@ NOT_FORGEABLE = {
     *(f"public_window:{name}" for name in ("home", "spaces", "meetings", "decisions", "plans", "plan", "documents",
                                             "practices", "references", "og_image")),
     "opendata:popolo", "opendata:plan_csv", "opendata:indicators_csv",
+    "search:search", "privacy",
     "health:space", "health:space_csv", "health:territory", "health:territory_csv",
     # the person's own settings
     "set_language", "profile", "account_erase", "my_meetings:personal_feed_settings",
