@@ -1,0 +1,40 @@
+"""Review A (attacker's eye) on search, the public window, open data and the health pages: each
+test is a probe kept as a regression test (see the report of branch review-a)."""
+
+from __future__ import annotations
+
+import pytest
+
+from concertation.meetings.models import AgendaItem, Meeting
+from concertation.search.selectors import visible_entry_keys
+from tests.factories import AgendaItemFactory, MeetingFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _keys(user, world, q):
+    return visible_entry_keys(user, world.territory, q)
+
+
+def test_proposed_and_declined_agenda_items_only_for_their_proposer_and_who_runs_the_space(world):
+    """The meeting page shows a proposed (or declined) item to who runs the meeting and to its proposer
+    only (meetings/pages/agenda.py); the index must not show it to every reader of the space."""
+    meeting = MeetingFactory(space=world.assembly, status=Meeting.Status.CONVENED, title="Rencontre ouverte")
+    proposer = world.citizen
+    proposed = AgendaItemFactory(meeting=meeting, title="Zorglub proposé", status=AgendaItem.Status.PROPOSED,
+                                 proposed_by=proposer)
+    declined = AgendaItemFactory(meeting=meeting, title="Zorglub refusé", status=AgendaItem.Status.DECLINED,
+                                 proposed_by=proposer)
+    accepted = AgendaItemFactory(meeting=meeting, title="Zorglub retenu")
+    key = ("agenda_item", accepted.pk)
+    hidden = {("agenda_item", proposed.pk), ("agenda_item", declined.pk)}
+    for reader in (None, world.delegate, world.observer, UserFactory()):
+        found = _keys(reader, world, "zorglub")
+        assert key in found
+        assert not found & hidden, reader
+    assert hidden <= _keys(proposer, world, "zorglub")
+    assert hidden <= _keys(world.coordinator, world, "zorglub")
+    # Accepted later: everyone who sees the meeting finds it.
+    proposed.status = AgendaItem.Status.ACCEPTED
+    proposed.save(update_fields=["status"])
+    assert ("agenda_item", proposed.pk) in _keys(None, world, "zorglub")
