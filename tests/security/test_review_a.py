@@ -7,7 +7,19 @@ import pytest
 
 from concertation.meetings.models import AgendaItem, Meeting
 from concertation.search.selectors import visible_entry_keys
-from tests.factories import AgendaItemFactory, MeetingFactory, UserFactory
+from tests.factories import (
+    ActivityFactory,
+    AgendaItemFactory,
+    MeetingFactory,
+    MembershipFactory,
+    ObjectiveFactory,
+    OrganizationFactory,
+    PlanFactory,
+    PriorityFactory,
+    SectorFactory,
+    StrategyFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -38,3 +50,29 @@ def test_proposed_and_declined_agenda_items_only_for_their_proposer_and_who_runs
     proposed.status = AgendaItem.Status.ACCEPTED
     proposed.save(update_fields=["status"])
     assert ("agenda_item", proposed.pk) in _keys(None, world, "zorglub")
+
+
+def _health_csv(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return b"".join(response.streaming_content).decode("utf-8-sig")
+
+
+def test_health_counts_no_action_of_a_plan_the_reader_may_not_see(world, client_for):
+    """An action of the members-only committee's plan, followed by the working group (« Comité qui
+    suit »): the group's members who do not sit in the committee must not have it counted (nor its
+    lead's sector) on the group's health page or CSV, nor on the territory's."""
+    sector = SectorFactory(territory=world.territory, name="Secteur Zorglub")
+    lead = OrganizationFactory(territory=world.territory, name="Organisme Zorglub", sector=sector)
+    plan = PlanFactory(space=world.committee, adopted=True)
+    strategy = StrategyFactory(objective=ObjectiveFactory(priority=PriorityFactory(plan=plan)))
+    ActivityFactory(strategy=strategy, working_group=world.group, lead=lead)
+    reader = world.facilitator  # sits in the working group, not in the committee
+    assert not reader.has_perm("spaces.view_space", world.committee)
+    client = client_for(reader)
+    for url in ("/t/pointe-test/e/chantier/sante.csv", "/t/pointe-test/sante.csv"):
+        assert "Secteur Zorglub" not in _health_csv(client, url), url
+    # Who sits in the committee (its plan is theirs) still sees it on the group's page.
+    committee_member = world.delegate
+    MembershipFactory(space=world.group, organization=None, person=committee_member)
+    assert "Secteur Zorglub" in _health_csv(client_for(committee_member), "/t/pointe-test/e/chantier/sante.csv")
