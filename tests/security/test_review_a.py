@@ -76,3 +76,20 @@ def test_health_counts_no_action_of_a_plan_the_reader_may_not_see(world, client_
     committee_member = world.delegate
     MembershipFactory(space=world.group, organization=None, person=committee_member)
     assert "Secteur Zorglub" in _health_csv(client_for(committee_member), "/t/pointe-test/e/chantier/sante.csv")
+
+
+HOSTILE_QUERIES = [
+    '"', '*', '__*', '___', '_ _ "_ _"', 'a* b* "c d"*', 'NEAR(a b)', 'title:abc', '{title body}: x', '^abc',
+    "' OR 1=1 --", "abc'); DROP TABLE search_entry; --", "\\", "\x00abc", "logement & !x | y <-> z:*",
+    "１２３ ＡＢＣ", "İstanbul ǅemal ß", "ab* " * 40, "x" * 5000, '"' * 301, "2024", "en 2024 2025",
+]
+
+
+def test_hostile_search_queries_neither_fail_nor_leak(world, django_assert_max_num_queries):
+    """Whatever is typed (FTS5 or tsquery syntax, quotes, control characters, huge input): no error,
+    a bounded number of queries, and only what the reader may see."""
+    MeetingFactory(space=world.committee, status=Meeting.Status.CONVENED, title="abc 2024 logement")
+    for raw in HOSTILE_QUERIES:
+        with django_assert_max_num_queries(6):
+            found = _keys(None, world, raw)
+        assert not any(kind == "meeting" for kind, _pk in found), raw
