@@ -63,7 +63,11 @@ def oracle(user, entry) -> bool:
     if kind == "meeting":
         return user.has_perm("meetings.view_meeting", Meeting.objects.get(pk=pk))
     if kind == "agenda_item":
-        return user.has_perm("meetings.view_meeting", AgendaItem.objects.get(pk=pk).meeting)
+        item = AgendaItem.objects.select_related("meeting__space").get(pk=pk)
+        if item.status != AgendaItem.Status.ACCEPTED and not (  # the meeting page's rule (proposed, declined)
+                access_for(user).facilitates(item.meeting.space) or item.proposed_by_id == getattr(user, "pk", None)):
+            return False
+        return user.has_perm("meetings.view_meeting", item.meeting)
     if kind == "minutes":
         return _minutes_visible(user, Minutes.objects.select_related("meeting__space").get(pk=pk))
     if kind in ("proposal", "decision"):

@@ -230,8 +230,11 @@ def territory_scope(user, territory) -> tuple[Scope, list[Space]]:
     return Scope(territory_id=territory.pk, space_ids=tuple(space.pk for space in spaces)), spaces
 
 
-def space_scope(space) -> Scope:
-    return Scope(territory_id=space.territory_id, space_ids=(space.pk,), space_id=space.pk)
+def space_scope(space, user=None) -> Scope:
+    """One space; with ``user``, the actions it follows for other spaces' plans count only when she
+    may see those plans."""
+    readable = None if user is None else tuple(s.pk for s in visible_spaces(user, space.territory))
+    return Scope(territory_id=space.territory_id, space_ids=(space.pk,), space_id=space.pk, readable_ids=readable)
 
 
 def health_page(scope: Scope, params, *, spaces=()) -> HealthPage:

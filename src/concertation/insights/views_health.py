@@ -19,7 +19,7 @@ from .pages_health import health_csv, health_page, space_scope, territory_scope
 @login_required
 def space_health(request, territory, space):
     space = load_space(request, territory, space, perm="insights.view_space_health")
-    page = health_page(space_scope(space), request.GET)
+    page = health_page(space_scope(space, request.user), request.GET)
     # The self-assessment beside the measured metrics (empty for who may not see it).
     assessment = assessment_summary(space, request.user)
     return render(request, "insights/health/space.html", {"space": space, "territory": space.territory,
@@ -29,7 +29,7 @@ def space_health(request, territory, space):
 @login_required
 def space_health_csv(request, territory, space):
     space = load_space(request, territory, space, perm="insights.view_space_health")
-    content, period = health_csv(space_scope(space), request.GET)
+    content, period = health_csv(space_scope(space, request.user), request.GET)
     name = _("sante-gouvernance-%(space)s-%(period)s.csv") % {"space": space.slug, "period": period}
     return download_response(content, name, "text/csv; charset=utf-8")
 

@@ -9,7 +9,8 @@ The audience of each kind encodes the app's own rule (rules.py / rules_*.py), se
 - a space: whoever may see it (``spaces.view_space``);
 - an organization: people of the territory (``directory.view_organizations``);
 - a meeting and its agenda items: whoever sees the space, once convened; in preparation, who runs
-  the space (``meetings.view_meeting``); its minutes: the same, signed in only (an anonymous reader
+  the space (``meetings.view_meeting``); an item proposed or declined, its proposer and who runs the
+  space (the meeting's page); its minutes: the same, signed in only (an anonymous reader
   sees names redacted, an excerpt would not be), and while a draft only who runs the space;
 - a proposal: whoever sees the space; a draft, its author and who runs the space
   (``decisions.view_proposal``); decided, it is a *decision* (the register's entry, with its outcome);
@@ -168,8 +169,12 @@ def build_meeting(meeting):
 def build_agenda_item(item):
     meeting = item.meeting
     body = text.plain(" ".join(part for part in (item.description, item.expected_outcome) if part))
+    audience, author = _meeting_audience(meeting), None
+    if item.status != AgendaItem.Status.ACCEPTED and audience == Audience.SPACE:
+        # Proposed or declined: the meeting's page shows it to who runs it and to its proposer only.
+        audience, author = Audience.SPACE_DRAFT, item.proposed_by_id
     return Doc("agenda_item", item.pk, meeting.space.territory_id, meeting.space_id, _day(meeting.starts_at),
-               item.title, body, f"{_meeting_url(meeting)}#item-{item.pk}", _meeting_audience(meeting),
+               item.title, body, f"{_meeting_url(meeting)}#item-{item.pk}", audience, author_id=author,
                parent_kind="meeting", parent_id=meeting.pk)
 
 

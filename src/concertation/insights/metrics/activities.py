@@ -23,9 +23,12 @@ NO_COLLEGE = _("Sans collège")
 
 def _activities(ctx: MetricsContext) -> list[dict]:
     window = ctx.window
+    scope = ctx.scope
+    readable = scope.space_ids if scope.readable_ids is None else scope.readable_ids
     return list(
         Activity.objects.filter(
-            Q(strategy__plan__space_id__in=ctx.scope.space_ids) | Q(working_group_id__in=ctx.scope.space_ids),
+            Q(strategy__plan__space_id__in=scope.space_ids)
+            | Q(working_group_id__in=scope.space_ids, strategy__plan__space_id__in=readable),
             strategy__plan__status__in=[Plan.Status.ADOPTED, Plan.Status.ARCHIVED],
         ).exclude(status=Activity.Status.CANCELLED)
         .annotate(first_day=Coalesce(F("starts_on"), F("strategy__plan__starts_on"), output_field=DateField()),

@@ -27,6 +27,9 @@ class Scope:
     territory_id: int
     space_ids: tuple[int, ...]
     space_id: int | None = None
+    # The spaces whose plans the reader may see (None: ``space_ids``): an action another space's plan
+    # gives a working group of the scope counts only when the reader may see that plan.
+    readable_ids: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
