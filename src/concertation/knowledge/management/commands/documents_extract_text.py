@@ -40,7 +40,9 @@ class Command(BaseCommand):
         read = with_text = 0
         for version in versions_to_read(every=options["all"]).iterator(chunk_size=100):
             text = read_version(version)
-            DocumentVersion.objects.filter(pk=version.pk).update(text=text)
+            version.text = text
+            # A save, not an update: whoever follows documents (the search index) hears of the new text.
+            version.save(update_fields=["text"])
             read += 1
             with_text += bool(text)
         if not options["quiet"]:
