@@ -109,7 +109,7 @@ def show(value, unit: str) -> str:
         return "—"
     if unit == "share":
         return formatting.percent(value)
-    if unit == "score":
+    if unit == "rating":
         return formatting.number(value, 2)
     return formatting.number(value)
 
@@ -122,7 +122,7 @@ def change(current, previous, unit: str) -> str:
     sign = "+" if difference > 0 else ("−" if difference < 0 else "")
     if unit == "share":
         return sign + formatting.with_unit(abs(difference), _("pts"), 1)
-    if unit == "score":
+    if unit == "rating":
         return sign + formatting.number(abs(difference), 2)
     return sign + formatting.number(abs(difference))
 
@@ -199,7 +199,7 @@ def _family_view(family: Family) -> FamilyView:
         view.trend_chart = charts_health.trend_chart("sante-tendance", _("Appréciation moyenne, rencontre par "
                                                                          "rencontre (sur 5)"),
                                                      family.current.series)
-        view.trend_rows = [(moment, title, show(mean, "score"), answers)
+        view.trend_rows = [(moment, title, show(mean, "rating"), answers)
                            for moment, title, mean, answers in family.current.series]
     return view
 

@@ -106,7 +106,7 @@ def average(total: int | Decimal, count: int) -> Decimal | None:
 @dataclass
 class Measure:
     """One figure of a period. ``unit``: « share » (a percentage, numerator ÷ denominator), « count »
-    or « score » (a mean on 1–5)."""
+    or « rating » (a mean on 1–5)."""
 
     key: str
     label: str

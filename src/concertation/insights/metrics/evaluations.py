@@ -33,13 +33,13 @@ def compute(ctx: MetricsContext) -> dict[str, FamilyResult]:
                   for row in shown]
         measures = [Measure("evaluation_mean", _("Appréciation moyenne des rencontres (sur 5)"),
                             average(sum(row[f"sum_{q}"] for row in shown for q in QUESTIONS), 3 * answers),
-                            unit="score", numerator=None, denominator=answers)]
+                            unit="rating", numerator=None, denominator=answers)]
         labels = {"objectives_met": _("Les objectifs ont été atteints (sur 5)"),
                   "everyone_could_speak": _("Chaque personne a pu s'exprimer (sur 5)"),
                   "useful_to_my_organization": _("Utile pour mon organisme (sur 5)")}
         for q in QUESTIONS:
             measures.append(Measure(q, labels[q], average(sum(row[f"sum_{q}"] for row in shown), answers),
-                                    unit="score", denominator=answers))
+                                    unit="rating", denominator=answers))
         measures.append(Measure("evaluations", _("Évaluations remplies"), answers, unit="count"))
         results[name] = FamilyResult(KEY, measures=measures, series=series)
     return results
