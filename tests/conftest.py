@@ -68,6 +68,21 @@ def uses_database(item) -> bool:
     return bool(test_case is not None and getattr(test_case, "databases", None))
 
 
+# The search index follows every write through signals (issue 17), which doubles the cost of the
+# writes that build the tests' worlds. It runs where it is what is tested or what a person would use:
+# the search's tests, the security reviews of the search, the browser tests (the live product) and the
+# demo's tests (every builder's write, through the signals). Elsewhere it is paused, as the demo
+# loader and a territory's import pause it in production (search.signals.paused).
+SEARCH_INDEXED = ("tests/search/", "tests/browser/", "tests/demo/", "tests/security/test_review_a.py")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    from concertation.search.signals import PAUSED
+
+    PAUSED.set(not item.nodeid.startswith(SEARCH_INDEXED))
+
+
 def pytest_addoption(parser):
     parser.addoption(
         "--database-tests-only", action="store_true", default=False,

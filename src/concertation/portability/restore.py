@@ -154,6 +154,7 @@ def import_territory(path: str | Path, *, as_slug: str | None = None, progress: 
     nothing imported (no row, no file) when the archive or this instance refuses it."""
     from concertation.directory.models import Territory
     from concertation.search import index as search_index
+    from concertation.search import signals as search_signals
 
     archive = read_archive(path)
     slug = as_slug or archive.slug
@@ -167,7 +168,7 @@ def import_territory(path: str | Path, *, as_slug: str | None = None, progress: 
     total = sum(len(rows) for rows in archive.data.values())
     done = 0
     try:
-        with transaction.atomic():
+        with transaction.atomic(), search_signals.paused():  # the index is rebuilt at the end
             renamed = _write_files(archive, written)
             _people(archive, maps)
             for node in territory_graph():
