@@ -4,7 +4,7 @@
 For each role (anonymous visitor, coordinator, facilitator, delegate, citizen, observer) the test
 signs in through the sign-in form and follows the same-origin GET links from the home page, breadth
 first. A page is visited once per *route* (the resolved Django URL name plus which query keys it
-has): « the proposal » once, not every proposal. Sign-out, downloads (PDF, CSV, ICS, XLSX,
+has): « the proposal » once, not every proposal. Sign-out, downloads (PDF, CSV, JSON, ICS, XLSX,
 attachments), the language switch and the Django admin are left out; at most ``MAX_PAGES`` pages.
 
 On every page it finds, in French and in English:
@@ -78,7 +78,7 @@ LINKS = """() => [...document.querySelectorAll('a[href]')]
   .filter(a => !a.hasAttribute('download'))
   .map(a => a.href)"""
 SKIPPED_PATH = re.compile(
-    r"/(admin|static|media)/|logout|deconnexion|/langue/|\.(pdf|csv|ics|xlsx|zip|png|jpe?g|svg)$",
+    r"/(admin|static|media)/|logout|deconnexion|/langue/|\.(pdf|csv|ics|xlsx|zip|png|jpe?g|svg|json)$",
     re.IGNORECASE,
 )
 SKIPPED_ROUTE = re.compile(r"pdf|csv|ics|xlsx|export|download|telecharger|attachment|file|logout|"
