@@ -105,3 +105,25 @@ def test_hostile_queries_answer_without_error(lang, q):
     for hit in results.hits:
         assert "<script" not in hit.title + hit.excerpt
         assert "<img" not in hit.title + hit.excerpt
+
+
+@pytest.mark.parametrize("rank_limit, dense_hits", [(1000, 4000), (1, 4000), (1, 2)], ids=["ranked", "by-date", "by-date-dense"])
+def test_past_the_rank_limit_the_most_recent_first_with_the_same_hits(lang, monkeypatch, rank_limit, dense_hits):
+    """Relevance for a few hits; past RANK_LIMIT the most recent first, read on PostgreSQL either
+    from the date index (many hits) or by sorting the gathered hits (fewer): the same hits, the
+    same count, the pages in date order."""
+    from concertation.search import selectors
+
+    monkeypatch.setattr(selectors, "RANK_LIMIT", rank_limit)
+    monkeypatch.setattr(selectors, "DENSE_HITS", dense_hits)
+    everything = search(lang.coordinator, lang.territory, "logement", page_size=100)
+    assert everything.ranked == (rank_limit == 1000)
+    keys = {(hit.kind, hit.object_id) for hit in everything.hits}
+    assert ("decision", lang.decision_2024.pk) in keys and ("proposal", lang.proposals["droit"].pk) in keys
+    assert len(keys) == everything.total == sum(everything.counts.values())
+    if not everything.ranked:
+        dated = [hit.date for hit in everything.hits if hit.date]
+        assert dated == sorted(dated, reverse=True)
+    paged = [search(lang.coordinator, lang.territory, "logement", selectors.Filters(page=n), page_size=2)
+             for n in range(1, -(-everything.total // 2) + 1)]
+    assert {(hit.kind, hit.object_id) for page in paged for hit in page.hits} == keys

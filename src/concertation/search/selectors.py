@@ -23,6 +23,11 @@ from .models import Audience
 
 PAGE_SIZE = 20
 RANK_LIMIT = 300
+# PostgreSQL, past RANK_LIMIT: with this many hits or more, the newest entries are read from the
+# date index (migration 0003) and each is checked against the query until a page is full: about
+# PAGE_SIZE × entries ÷ hits rows. With fewer, that walk would check many rows that do not match
+# (each check reads the row's vectors), so the hits are gathered first and only they are sorted.
+DENSE_HITS = 4000
 
 
 @dataclass
@@ -165,12 +170,23 @@ def search(user, territory, raw: str, filters: Filters | None = None, *, page_si
         results.ranked = results.total <= RANK_LIMIT
         order, order_params = ((match.order, match.order_params) if results.ranked
                                else ("e.date DESC NULLS LAST", []))
-        cursor.execute(
-            f"SELECT e.kind, e.object_id, e.title, e.body, e.url, e.date, s.name "
-            f"{base.replace('WHERE', 'LEFT JOIN spaces_space s ON s.id = e.space_id WHERE', 1)} {kind_sql} "
-            f"ORDER BY {order}, e.id DESC LIMIT %s OFFSET %s",
-            [*params, *kind_params, *order_params, page_size, (results.page - 1) * page_size],
-        )
+        columns = "e.kind, e.object_id, e.title, e.body, e.url, e.date, s.name"
+        window = [page_size, (results.page - 1) * page_size]
+        if not results.ranked and connection.vendor == "postgresql" and results.total < DENSE_HITS:
+            cursor.execute(
+                f"WITH hits AS MATERIALIZED (SELECT e.id, e.date {base} {kind_sql}) "
+                f"SELECT {columns} FROM hits h JOIN search_entry e ON e.id = h.id "
+                f"LEFT JOIN spaces_space s ON s.id = e.space_id "
+                f"ORDER BY h.date DESC NULLS LAST, h.id DESC LIMIT %s OFFSET %s",
+                [*params, *kind_params, *window],
+            )
+        else:
+            cursor.execute(
+                f"SELECT {columns} "
+                f"{base.replace('WHERE', 'LEFT JOIN spaces_space s ON s.id = e.space_id WHERE', 1)} {kind_sql} "
+                f"ORDER BY {order}, e.id DESC LIMIT %s OFFSET %s",
+                [*params, *kind_params, *order_params, *window],
+            )
         rows = cursor.fetchall()
     for kind, object_id, title, body, url, day, space_name in rows:
         results.hits.append(Hit(kind, object_id, text.highlight(title, query), text.excerpt(body, query),
