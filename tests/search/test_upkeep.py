@@ -130,3 +130,32 @@ def test_rebuild_command_one_territory(world, capsys):
     call_command("search_rebuild")
     assert "entries indexed" in capsys.readouterr().out
     assert snapshot() == before
+
+
+def test_the_daily_sweep_follows_ties_that_begin_or_end_with_the_calendar(world):
+    """A membership that ends (or begins) by its dates, with no write on that day: the person's
+    entry follows once the daily sweep has run; a second run changes nothing."""
+    from concertation.notifications.registry import dailies
+    from concertation.search.sweeps import people_sweep
+    from concertation.spaces.models import Membership
+
+    w = world
+    w.citizen.display_name = "Gertrude Tremblay"
+    w.citizen.save()
+    today = timezone.localdate()
+    assert ("person", w.citizen.pk) in keys(w.coordinator, w.territory, "gertrude")
+    assert dailies()["search.people"] is people_sweep
+    # The last day of her only tie was yesterday: nothing was written since (a queryset update
+    # sends no signal, as the passing of a day does not).
+    Membership.objects.filter(pk=w.citizen_membership.pk).update(end=today - timedelta(days=1))
+    assert ("person", w.citizen.pk) in keys(w.coordinator, w.territory, "gertrude")  # stale until the sweep
+    assert people_sweep(timezone.now()) >= 1
+    assert ("person", w.citizen.pk) not in keys(w.coordinator, w.territory, "gertrude")
+    before = snapshot()
+    people_sweep(timezone.now())
+    assert snapshot() == before
+    # A membership that begins today, recorded earlier with its start in the future.
+    Membership.objects.filter(pk=w.citizen_membership.pk).update(start=today, end=None)
+    assert ("person", w.citizen.pk) not in keys(w.coordinator, w.territory, "gertrude")
+    people_sweep(timezone.now())
+    assert ("person", w.citizen.pk) in keys(w.coordinator, w.territory, "gertrude")

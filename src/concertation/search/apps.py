@@ -11,6 +11,7 @@ class SearchConfig(AppConfig):
     verbose_name = _("Recherche")
 
     def ready(self):
-        from . import signals
+        from . import signals, sweeps
 
         signals.connect()
+        sweeps.register()  # people found by name only where they sit now, as dates pass
