@@ -181,6 +181,9 @@ API_RATE_LIMITS = {
     "session": "300/m/key",
     "anonymous": "120/m/ip",
 }
+# Searches a minute (core/ratelimit.py): a person types in the header's box (one search per pause),
+# an address stands for the visitors who are not signed in.
+SEARCH_RATE_LIMITS = {"person": "120/m/key", "anonymous": "120/m/ip"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Concertation] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # Sign-up by invitation unless opened (accounts/signup.py); whom the account pages name to ask.

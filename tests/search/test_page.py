@@ -22,7 +22,8 @@ def test_page_queries_bounded_at_two_sizes(world, client_for, django_assert_max_
     client = client_for(world.citizen)
     for total in (3, 30):
         _proposals(world, total - (3 if total == 30 else 0), start=3 if total == 30 else 0)
-        with django_assert_max_num_queries(12):
+        # 10 for the page and its search, 5 for the rate limit's counter on the database cache.
+        with django_assert_max_num_queries(15):
             response = client.get(url, {"q": "logements"})
         assert response.status_code == 200
         html = response.content.decode()
@@ -53,3 +54,31 @@ def test_bad_filters_are_ignored(world, client_for):
     response = client_for(None).get(url, {"q": '"', "du": "pas-une-date", "au": "2024-13-45", "page": "x",
                                          "type": "<script>", "espace": "comite"})
     assert response.status_code == 200
+
+
+def test_past_the_rate_limit_the_page_says_to_wait_and_reads_no_index(world, client_for, settings):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    settings.SEARCH_RATE_LIMITS = {"person": "2/m/key", "anonymous": "1/m/ip"}
+    _proposals(world, 1)
+    url = reverse("search:search", kwargs={"territory": world.territory.slug})
+    citizen = client_for(world.citizen)
+    for _ in range(2):
+        assert "<mark>Logement</mark>" in citizen.get(url, {"q": "logement"}).content.decode()
+    assert citizen.get(url).status_code == 200  # the empty page is not a search
+    with CaptureQueriesContext(connection) as captured:
+        refused = citizen.get(url, {"q": "logement"})
+    assert refused.status_code == 429
+    html = refused.content.decode()
+    assert "attendez une minute" in html and "<mark>" not in html and 'value="logement"' in html
+    assert not [q for q in captured.captured_queries if "search_entry" in q["sql"]]
+    preview = citizen.get(url, {"q": "logement", "apercu": "1"}, HTTP_HX_REQUEST="true")
+    assert preview.status_code == 200 and "attendez une minute" in preview.content.decode()
+    # Another person is counted apart; visitors who are not signed in, by address.
+    assert client_for(world.delegate).get(url, {"q": "logement"}).status_code == 200
+    visitor = client_for(None)
+    assert visitor.get(url, {"q": "logement"}).status_code == 200
+    assert visitor.get(url, {"q": "logement"}).status_code == 429

@@ -5,15 +5,12 @@ database, or Redis when REDIS_URL is set)."""
 
 from __future__ import annotations
 
-import hashlib
-import time
-
-from allauth.core.internal.ratelimit import get_ip, parse_rates
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
+
+from concertation.core.ratelimit import over_limit
 
 from .errors import ApiError
 from .models import AccessToken, token_hash
@@ -39,26 +36,11 @@ def token_from_header(header: str) -> AccessToken:
 
 
 def check_rate(request, kind: str, key: str) -> None:
-    """Count this request; 429 past the limit (settings.API_RATE_LIMITS, allauth's rate syntax:
-    "600/m/key" per token or person, "120/m/ip" per address, read as the sign-in limits read it).
-
-    A counter per window in the shared cache: ``incr`` (atomic on Redis), ``add`` when the window
-    opens. Five queries a request on the database cache, half of what allauth's locked history
-    costs; two requests racing on the database cache may both be counted once (the limit then
-    lets one more through), never refused wrongly."""
-    for rate in parse_rates(getattr(settings, "API_RATE_LIMITS", {}).get(kind)):
-        who = key if rate.per != "ip" else get_ip(request)
-        window = int(time.time() // rate.duration)
-        digest = hashlib.sha256(f"{who}".encode()).hexdigest()[:32]
-        cache_key = f"api:rl:{kind}:{rate}:{digest}:{window}"
-        try:
-            count = cache.incr(cache_key)
-        except ValueError:
-            count = 1 if cache.add(cache_key, 1, timeout=int(rate.duration) + 1) else cache.incr(cache_key)
-        if count > rate.amount:
-            retry = int((window + 1) * rate.duration - time.time()) + 1
-            raise ApiError(429, "rate_limited", _("Trop de requêtes : attendez une minute avant de "
-                                                  "recommencer."), retry_after=retry)
+    """Count this request; 429 past the limit (settings.API_RATE_LIMITS, core/ratelimit.py)."""
+    retry = over_limit(request, f"api:{kind}", getattr(settings, "API_RATE_LIMITS", {}).get(kind), key)
+    if retry is not None:
+        raise ApiError(429, "rate_limited", _("Trop de requêtes : attendez une minute avant de "
+                                              "recommencer."), retry_after=retry)
 
 
 class ApiAuth(HttpBearer):

@@ -31,14 +31,15 @@ def _page(value: str) -> int:
         return 1
 
 
-def search_context(user, territory, params) -> dict:
+def search_context(user, territory, params, *, limited: bool = False) -> dict:
+    """``limited``: the person is over the search's rate limit: the page and the words, no search."""
     q = (params.get("q") or "")[:200]
     reach_spaces = selectors.visible_space_choices(user, territory)
     space = next((s for s in reach_spaces if s.slug == params.get("espace")), None)
     kind = params.get("type") if params.get("type") in KINDS else ""
     filters = selectors.Filters(kind=kind, space_id=space.pk if space else None, start=_date(params.get("du", "")),
                                 end=_date(params.get("au", "")), page=_page(params.get("page")))
-    results = selectors.search(user, territory, q, filters)
+    results = selectors.search(user, territory, "" if limited else q, filters)
     groups: dict[str, Group] = {}
     for hit in results.hits:
         groups.setdefault(hit.kind, Group(hit.kind, KINDS.get(hit.kind, hit.kind), [])).hits.append(hit)
@@ -53,5 +54,5 @@ def search_context(user, territory, params) -> dict:
         "results": results, "groups": ordered, "kinds": kinds, "kind": kind,
         "all_query": urlencode(base), "widen_query": urlencode({k: v for k, v in base.items() if k != "espace"}),
         "page_query": urlencode({**base, **({"type": kind} if kind else {})}),
-        "total_all": sum(results.counts.values()),
+        "total_all": sum(results.counts.values()), "limited": limited,
     }
