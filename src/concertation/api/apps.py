@@ -10,7 +10,14 @@ class ApiConfig(AppConfig):
     verbose_name = _("API")
 
     def ready(self):
+        from allauth.account import signals as account_signals
+
         from concertation.core import audit
+
+        from .services import revoke_on_new_password
+
+        for signal in (account_signals.password_changed, account_signals.password_set, account_signals.password_reset):
+            signal.connect(revoke_on_new_password, dispatch_uid=f"api.revoke_on_new_password.{id(signal)}")
 
         audit.register_actions({
             "api.token_created": _("Jeton d'accès à l'API créé"),

@@ -1,4 +1,5 @@
-"""Writes of personal access tokens: create (the token is returned once), revoke, note its use."""
+"""Writes of personal access tokens: create (the token is returned once), revoke, note its use;
+all of a person's tokens revoked when her password changes or is reset (apps.py connects it)."""
 
 from __future__ import annotations
 
@@ -63,3 +64,30 @@ def token_touch(token: AccessToken, now=None) -> None:
     if token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY:
         AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
+
+
+def tokens_revoke_all(*, owner, now=None) -> int:
+    """Revoke every active token of ``owner`` (a new password cuts off what the old one let out);
+    returns how many."""
+    now = now or timezone.now()
+    active = AccessToken.objects.filter(owner=owner, revoked_at__isnull=True, expires_at__gt=now)
+    revoked = 0
+    for token in active:
+        token_revoke(token=token, by=owner, now=now)
+        revoked += 1
+    return revoked
+
+
+def revoke_on_new_password(sender, request=None, user=None, **kwargs) -> None:
+    """allauth's password_changed, password_set and password_reset: the person is told when tokens went."""
+    if user is None:
+        return
+    revoked = tokens_revoke_all(owner=user)
+    if revoked and request is not None:
+        from django.contrib import messages
+        from django.utils.translation import ngettext
+
+        messages.info(request, ngettext(
+            "Votre mot de passe a changé : votre jeton d'accès à l'API a été révoqué. Créez-en un nouveau au besoin.",
+            "Votre mot de passe a changé : vos %(count)s jetons d'accès à l'API ont été révoqués. Créez-en de "
+            "nouveaux au besoin.", revoked) % {"count": revoked})
