@@ -58,6 +58,7 @@ from .followup import (
     Skeleton,
     first_rows,
     indicator_rows,
+    limited,
     list_page,
     page_rows,
     points_by_indicator,
@@ -450,6 +451,11 @@ def _indicators(plan: Plan, outline: Skeleton, period: Period, views: list[Indic
             for view in views]
 
 
+def _limited_rows(queryset, limit: int) -> tuple[list, int]:
+    rows = list(limited(queryset, limit))
+    return rows, (rows[0][TOTAL] if rows else 0)
+
+
 def build_bilan(plan: Plan, period: Period, *, user=None, cards: int | None = None,
                 rows: int | None = None) -> Bilan:
     """The bilan of the period: ``cards`` indicators shown (bar charts) and ``rows`` rows of each
@@ -469,7 +475,9 @@ def build_bilan(plan: Plan, period: Period, *, user=None, cards: int | None = No
 
     bilan.spaces = scope_spaces(plan, user)
     space_ids = [space.pk for space in bilan.spaces]
-    decisions, bilan.decision_total = first_rows(decisions_queryset(space_ids, period), rows)
+    # Through ``limited``: the filter is cheap, each row's agenda item (three subqueries) is not.
+    decisions, bilan.decision_total = first_rows(decisions_queryset(space_ids, period), None) if rows is None \
+        else _limited_rows(decisions_queryset(space_ids, period), rows)
     bilan.decisions = decision_rows(decisions)
     revisions, bilan.revision_total = first_rows(revisions_queryset(plan, period), REVISIONS if rows else None)
     bilan.revisions = revision_rows(revisions)
