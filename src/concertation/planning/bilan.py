@@ -58,6 +58,7 @@ from .followup import (
     Skeleton,
     first_rows,
     indicator_rows,
+    limited,
     list_page,
     page_rows,
     points_by_indicator,
@@ -382,31 +383,59 @@ def attendance_seats() -> tuple[dict, Coalesce]:
     return seats, college
 
 
+ATTENDANCE_SQL = """
+SELECT COALESCE(seat_college.name, organization_college.name, citizen_college.name), COUNT(*),
+       COUNT(DISTINCT attendance.person_id)
+  FROM {attendance} attendance
+  JOIN {meeting} meeting ON meeting.id = attendance.meeting_id
+  LEFT JOIN {membership} seat ON seat.organization_id = attendance.organization_id
+                             AND seat.space_id = meeting.space_id
+  LEFT JOIN {college} seat_college ON seat_college.id = seat.college_id
+  LEFT JOIN {organization} organization ON organization.id = attendance.organization_id
+  LEFT JOIN {college} organization_college ON organization_college.id = organization.college_id
+  LEFT JOIN {membership} citizen_seat ON citizen_seat.person_id = attendance.person_id
+                                     AND citizen_seat.space_id = meeting.space_id
+                                     AND citizen_seat.organization_id IS NULL
+  LEFT JOIN {college} citizen_college ON citizen_college.id = citizen_seat.college_id
+ WHERE meeting.space_id IN ({spaces}) AND meeting.status IN (%s, %s)
+   AND meeting.starts_at >= %s AND meeting.starts_at < %s AND attendance.status IN (%s, %s)
+ GROUP BY 1
+"""
+
+
 def attendance_by_college(space_ids, period: Period) -> list[CollegeRow]:
     """Presences (present or late) at the meetings held in the period, by college (one query).
 
-    The organization's seat in the meeting's space and the person's citizen seat there are joined
-    (a space has one membership per organization and per person), not looked up row by row."""
-    from concertation.meetings.models import Attendance, Meeting
+    The rule of ``attendance_seats``, in SQL: the organization's seat in the meeting's space and the
+    person's citizen seat there are joined (a space has one membership per organization and per
+    person), not looked up row by row. Written by hand because the ORM reaches the seats through the
+    organization's and the person's rows, two joins more for each of thousands of presences at scale
+    L (17 ms instead of 10)."""
+    from django.db import connection
 
-    seats, college = attendance_seats()
-    rows = (
-        Attendance.objects.filter(
-            meeting__space_id__in=space_ids,
-            meeting__status__in=[Meeting.Status.HELD, Meeting.Status.MINUTES_ADOPTED],
-            meeting__starts_at__gte=period.start_moment, meeting__starts_at__lt=period.end_moment,
-            status__in=[Attendance.Status.PRESENT, Attendance.Status.LATE],
-        )
-        .annotate(**seats).annotate(college_name=college)
-        .values("college_name")
-        .annotate(presences=Count("id"), people=Count("person", distinct=True))
-        .order_by()
-    )
-    rows = list(rows)
-    total = sum(row["presences"] for row in rows) or 1
-    result = [CollegeRow(name=row["college_name"] or _("Sans collège"), presences=row["presences"],
-                         people=row["people"], share=round(row["presences"] * 100 / total))
-              for row in rows]
+    from concertation.directory.models import College, Organization
+    from concertation.meetings.models import Attendance, Meeting
+    from concertation.spaces.models import Membership
+
+    space_ids = [int(pk) for pk in space_ids]
+    if not space_ids:
+        return []
+    table = connection.ops.quote_name
+    sql = ATTENDANCE_SQL.format(
+        attendance=table(Attendance._meta.db_table), meeting=table(Meeting._meta.db_table),
+        membership=table(Membership._meta.db_table), college=table(College._meta.db_table),
+        organization=table(Organization._meta.db_table), spaces=", ".join(["%s"] * len(space_ids)))
+    params = [*space_ids, Meeting.Status.HELD.value, Meeting.Status.MINUTES_ADOPTED.value,
+              connection.ops.adapt_datetimefield_value(period.start_moment),
+              connection.ops.adapt_datetimefield_value(period.end_moment),
+              Attendance.Status.PRESENT.value, Attendance.Status.LATE.value]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    total = sum(presences for _name, presences, _people in rows) or 1
+    result = [CollegeRow(name=name or _("Sans collège"), presences=presences, people=people,
+                         share=round(presences * 100 / total))
+              for name, presences, people in rows]
     return sorted(result, key=lambda row: (-row.presences, row.name))
 
 
@@ -420,6 +449,11 @@ def _indicators(plan: Plan, outline: Skeleton, period: Period, views: list[Indic
     return [IndicatorInPeriod(view=view, values=[p for p in points.get(view.id, []) if period.contains(p.date)],
                               period_count=getattr(view.indicator, "period_count", 0), detailed=detailed)
             for view in views]
+
+
+def _limited_rows(queryset, limit: int) -> tuple[list, int]:
+    rows = list(limited(queryset, limit))
+    return rows, (rows[0][TOTAL] if rows else 0)
 
 
 def build_bilan(plan: Plan, period: Period, *, user=None, cards: int | None = None,
@@ -441,7 +475,9 @@ def build_bilan(plan: Plan, period: Period, *, user=None, cards: int | None = No
 
     bilan.spaces = scope_spaces(plan, user)
     space_ids = [space.pk for space in bilan.spaces]
-    decisions, bilan.decision_total = first_rows(decisions_queryset(space_ids, period), rows)
+    # Through ``limited``: the filter is cheap, each row's agenda item (three subqueries) is not.
+    decisions, bilan.decision_total = first_rows(decisions_queryset(space_ids, period), None) if rows is None \
+        else _limited_rows(decisions_queryset(space_ids, period), rows)
     bilan.decisions = decision_rows(decisions)
     revisions, bilan.revision_total = first_rows(revisions_queryset(plan, period), REVISIONS if rows else None)
     bilan.revisions = revision_rows(revisions)

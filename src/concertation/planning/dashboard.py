@@ -183,13 +183,33 @@ def indicator_links(plan: Plan):
     return {key: (lambda pk, parts=parts: str(pk).join(parts)) for key, parts in patterns.items()}
 
 
+def record_checker(plan: Plan, user):
+    """f(indicator) → whether ``user`` may record a measurement of it, the permission checked once
+    per responsible organization: within a plan it depends on nothing else (rules.py:
+    ``change_plan`` of the plan's space, or viewing it and representing the organization)."""
+    writable = plan.status != Plan.Status.ARCHIVED
+    known: dict = {}
+
+    def may_record(indicator: Indicator) -> bool:
+        if not writable or user is None:
+            return False
+        key = indicator.responsible_id
+        if key not in known:
+            known[key] = user.has_perm("planning.record_measurement", indicator)
+        return known[key]
+
+    return may_record
+
+
 def decorate(views: Iterable[IndicatorView], plan: Plan, *, user=None, charts_for: str = "",
              id_prefix: str = "chart", points: dict | None = None, as_of: date | None = None,
-             sentence: bool = True) -> None:
+             sentence: bool = True, may_record=None) -> None:
     """What only the indicators shown need: the sentence, whether the person may record a
-    measurement, and charts ("bar", "line": ``points`` gives each indicator's measurements)."""
-    writable = plan.status != Plan.Status.ARCHIVED
+    measurement, and charts ("bar", "line": ``points`` gives each indicator's measurements).
+    ``may_record``: a ``record_checker`` shared by the calls of one page."""
     links = None
+    if user is not None and may_record is None:
+        may_record = record_checker(plan, user)
     for view in views:
         indicator, status = view.indicator, view.status
         if not view.url:
@@ -198,7 +218,7 @@ def decorate(views: Iterable[IndicatorView], plan: Plan, *, user=None, charts_fo
         if sentence and not view.sentence:
             view.sentence = status_sentence(indicator, status)
         if user is not None:
-            view.can_record = writable and user.has_perm("planning.record_measurement", indicator)
+            view.can_record = may_record(indicator)
             view.record_url = links["record_url"](indicator.pk) if view.can_record and links else view.record_url
         if "bar" in charts_for and not view.bar:
             view.bar = charts.bar_chart(
@@ -345,6 +365,47 @@ def overdue_queryset(plan: Plan, today: date):
     )
 
 
+OVERDUE_SQL = """
+SELECT activity.id, activity.title, activity.strategy_id, activity.ends_on, activity.status,
+       lead_org.name,
+       (SELECT COUNT(*) FROM {activity} sibling
+         WHERE sibling.strategy_id = activity.strategy_id
+           AND (sibling.position < activity.position
+                OR (sibling.position = activity.position AND sibling.id < activity.id))) + 1,
+       COUNT(*) OVER ()
+  FROM {activity} activity
+  JOIN {strategy} strategy ON strategy.id = activity.strategy_id
+  LEFT JOIN {organization} lead_org ON lead_org.id = activity.lead_id
+ WHERE strategy.plan_id = %(plan)s AND activity.ends_on < %(today)s AND activity.status IN ({statuses})
+ ORDER BY activity.ends_on, activity.id
+ LIMIT %(limit)s
+"""
+OVERDUE_COLUMNS = ("id", "title", "strategy_id", "ends_on", "status", "lead_name", "rank", "full_count")
+
+
+def overdue_first(plan: Plan, today: date, limit: int) -> tuple[list[dict], int]:
+    """``first_rows(overdue_queryset(plan, today), limit)`` written by hand (the same rows, rank
+    as followup.sibling_rank counts it, and total): building the query with the ORM cost four
+    times running it."""
+    from django.db import connection
+
+    from concertation.directory.models import Organization
+
+    from .models import Strategy
+
+    table = connection.ops.quote_name
+    statuses = {f"status{n}": str(status) for n, status in enumerate(OPEN_STATUSES)}
+    sql = OVERDUE_SQL.format(activity=table(Activity._meta.db_table), strategy=table(Strategy._meta.db_table),
+                             organization=table(Organization._meta.db_table),
+                             statuses=", ".join(f"%({key})s" for key in statuses))
+    params = {"plan": plan.pk, "today": connection.ops.adapt_datefield_value(today), "limit": int(limit),
+              **statuses}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [dict(zip(OVERDUE_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
+    return rows, (rows[0]["full_count"] if rows else 0)
+
+
 def overdue_rows(rows, outline: Skeleton, today: date) -> list[OverdueActivity]:
     return [OverdueActivity(id=row["id"], number=outline.activity_number(row["strategy_id"], row["rank"]),
                             title=row["title"], lead=row["lead_name"] or "", ends_on=row["ends_on"],
@@ -364,20 +425,13 @@ def _blocks(outline: Skeleton) -> tuple[dict, PriorityBlock]:
     return blocks, cross
 
 
-def _may_record_some(plan: Plan, views: list[IndicatorView], user) -> bool:
+def _may_record_some(plan: Plan, views: list[IndicatorView], user, may_record=None) -> bool:
     """Whether the person may record a measurement of at least one indicator (no query: one
     permission check per organization responsible for an indicator)."""
     if user is None or plan.status == Plan.Status.ARCHIVED:
         return False
-    checked = set()
-    for view in views:
-        responsible = view.indicator.responsible_id
-        if responsible in checked:
-            continue
-        checked.add(responsible)
-        if user.has_perm("planning.record_measurement", view.indicator):
-            return True
-    return False
+    may_record = may_record or record_checker(plan, user)
+    return any(may_record(view.indicator) for view in views)
 
 
 def due_views(views: list[IndicatorView]) -> list[IndicatorView]:
@@ -391,7 +445,8 @@ def build_dashboard(plan: Plan, *, user=None, today: date | None = None, revisio
     today = today or timezone.localdate()
     outline = skeleton(plan)
     blocks, cross = _blocks(outline)
-    overdue, overdue_total = first_rows(overdue_queryset(plan, today), rows)
+    overdue, overdue_total = overdue_first(plan, today, rows) if rows is not None \
+        else first_rows(overdue_queryset(plan, today), None)
     views = indicator_views(plan, outline, indicator_rows(plan), today=today)
     for view in views:
         blocks.get(view.priority_id, cross).indicators.append(view)
@@ -402,14 +457,15 @@ def build_dashboard(plan: Plan, *, user=None, today: date | None = None, revisio
     due = due_views(views)
     due_total = len(due)
     due = due[:rows] if rows is not None else due
-    decorate(shown, plan, user=user, charts_for="bar", id_prefix="tableau")
-    decorate(due, plan, user=user, sentence=False)  # the list shows no sentence
+    may_record = record_checker(plan, user) if user is not None else None
+    decorate(shown, plan, user=user, charts_for="bar", id_prefix="tableau", may_record=may_record)
+    decorate(due, plan, user=user, sentence=False, may_record=may_record)  # the list shows no sentence
     revisions = revision_rows(recent_revisions(plan, limit=revisions_limit)) if plan.status != Plan.Status.DRAFT \
         else []
     return Dashboard(plan=plan, today=today, blocks=list(blocks.values()), cross_cutting=cross,
                      overdue=overdue_rows(overdue, outline, today), due=due, revisions=revisions,
                      indicator_count=len(views), overdue_total=overdue_total, due_total=due_total,
-                     can_import=_may_record_some(plan, views, user))
+                     can_import=_may_record_some(plan, views, user, may_record))
 
 
 # Whole lists, a page at a time -------------------------------------------------------------------
