@@ -109,22 +109,12 @@ def _day_start(day: date) -> datetime:
 
 # The queryset -----------------------------------------------------------------------------------
 
-def decisions(space_ids, filters: RegisterFilters | None = None) -> QuerySet[Proposal]:
-    """Decided proposals of the given spaces, most recent first, filtered, with their counts."""
+def decided(space_ids, filters: RegisterFilters | None = None) -> QuerySet[Proposal]:
+    """Decided proposals of the given spaces, most recent first, filtered: no counts, no relations
+    (what a page counts and slices before reading its rows with ``decisions_among``)."""
     filters = filters or RegisterFilters()
-    participants = (
-        Participation.objects.filter(proposal=OuterRef("pk"), round=OuterRef("round"))
-        .order_by().values("proposal").annotate(n=Count("pk")).values("n")
-    )
-    recusals = Recusal.objects.filter(proposal=OuterRef("pk")).order_by().values("proposal") \
-        .annotate(n=Count("pk")).values("n")
     queryset = (
         Proposal.objects.filter(status=Proposal.Status.DECIDED, space_id__in=list(space_ids))
-        .select_related("space", "decided_by")
-        .annotate(
-            participant_count=Coalesce(Subquery(participants, output_field=IntegerField()), Value(0)),
-            recusal_count=Coalesce(Subquery(recusals, output_field=IntegerField()), Value(0)),
-        )
         .order_by("-decided_at", "-pk")
     )
     if filters.space is not None:
@@ -144,7 +134,47 @@ def decisions(space_ids, filters: RegisterFilters | None = None) -> QuerySet[Pro
         queryset = queryset.filter(result__no_decision=True)
     if filters.query:
         queryset = queryset.filter(Q(title__icontains=filters.query) | Q(outcome__icontains=filters.query))
-    return queryset.prefetch_related(*_relation_prefetches())
+    return queryset
+
+
+def _with_counts(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    participants = (
+        Participation.objects.filter(proposal=OuterRef("pk"), round=OuterRef("round"))
+        .order_by().values("proposal").annotate(n=Count("pk")).values("n")
+    )
+    recusals = Recusal.objects.filter(proposal=OuterRef("pk")).order_by().values("proposal") \
+        .annotate(n=Count("pk")).values("n")
+    return queryset.annotate(
+        participant_count=Coalesce(Subquery(participants, output_field=IntegerField()), Value(0)),
+        recusal_count=Coalesce(Subquery(recusals, output_field=IntegerField()), Value(0)),
+    )
+
+
+def decisions(space_ids, filters: RegisterFilters | None = None) -> QuerySet[Proposal]:
+    """Decided proposals of the given spaces, most recent first, filtered, with their counts."""
+    return _with_counts(decided(space_ids, filters).select_related("space")) \
+        .prefetch_related(*_relation_prefetches())
+
+
+def decisions_among(page: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """The rows of a slice of ``decided()`` (a page), with their counts and relations, in its order.
+
+    The slice is a subquery: the counts are computed for its rows only. Counted in the query that
+    also sorts every decision, SQLite computed them for all (3 000 at L: 10 ms), then kept 50. The
+    spaces are not joined: the caller attaches the ones it has loaded (``attach_spaces``).
+    """
+    return _with_counts(Proposal.objects.filter(pk__in=page.values("pk"))).defer("body") \
+        .order_by("-decided_at", "-pk").prefetch_related(*_relation_prefetches())
+
+
+def attach_spaces(proposals, spaces, territory) -> list[Proposal]:
+    """Give each proposal its space (and the space its territory) from those already loaded."""
+    by_pk = {space.pk: space for space in spaces}
+    proposals = list(proposals)
+    for proposal in proposals:
+        proposal.space = by_pk.get(proposal.space_id) or proposal.space
+        proposal.space.territory = territory
+    return proposals
 
 
 def _reverse_relation(name: str):
