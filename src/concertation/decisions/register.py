@@ -156,15 +156,60 @@ def decisions(space_ids, filters: RegisterFilters | None = None) -> QuerySet[Pro
         .prefetch_related(*_relation_prefetches())
 
 
-def decisions_among(page: QuerySet[Proposal]) -> QuerySet[Proposal]:
+#: what a register row reads of a proposal (its rule, result, place and texts): the rest is not loaded
+ROW_FIELDS = (
+    "space", "title", "origin", "method", "threshold", "threshold_numerator", "threshold_denominator", "base",
+    "voting_unit", "double_majority", "consensus_tolerance", "method_settings", "status", "round", "result",
+    "outcome", "decided_at", "dissent", "created_at", "updated_at",
+)
+
+
+def decisions_among(page: QuerySet[Proposal]) -> list[Proposal]:
     """The rows of a slice of ``decided()`` (a page), with their counts and relations, in its order.
 
-    The slice is a subquery: the counts are computed for its rows only. Counted in the query that
-    also sorts every decision, SQLite computed them for all (3 000 at L: 10 ms), then kept 50. The
-    spaces are not joined: the caller attaches the ones it has loaded (``attach_spaces``).
+    The slice is a subquery: the counts are computed for its rows only (counted in the query that
+    sorts every decision, SQLite computed them for all 3 000 at L, 10 ms, then kept 50). The
+    relations are read with ``attach_relations`` and the spaces are not joined: the caller attaches
+    the ones it has loaded (``attach_spaces``).
     """
-    return _with_counts(Proposal.objects.filter(pk__in=page.values("pk"))).defer("body") \
-        .order_by("-decided_at", "-pk").prefetch_related(*_relation_prefetches())
+    proposals = list(_with_counts(Proposal.objects.filter(pk__in=page.values("pk"))).only(*ROW_FIELDS)
+                     .order_by("-decided_at", "-pk"))
+    attach_relations(proposals)
+    return proposals
+
+
+#: what ``Where`` and ``revision_label`` read of an agenda item and its meeting, of a plan revision
+#: and its plan (a name missing from the model is left out): {relation: (fields, joined, its fields)}
+RELATION_FIELDS = {
+    AGENDA_RELATION: (("title", "position"), "meeting", ("title", "starts_at")),
+    REVISIONS_RELATION: (("item_label", "action"), "plan", ("title",)),
+}
+
+
+def attach_relations(proposals: list[Proposal]) -> None:
+    """The agenda items (with their meeting) and the plan revisions of these proposals, one query
+    each, kept on each proposal for ``_related``. What ``prefetch_related`` reads, without the
+    manager and the filtered queryset it builds for each proposal and relation (9 ms for 50 rows)."""
+    pks = [proposal.pk for proposal in proposals]
+    found: dict[str, dict[int, list]] = {}
+    for name, (fields, relation, relation_fields) in RELATION_FIELDS.items():
+        model = _reverse_relation(name)
+        if model is None:
+            continue
+        key = Proposal._meta.get_field(name).field
+        queryset = model.objects.filter(**{f"{key.name}__in": pks})
+        only = [key.name, *(field for field in fields if _has_field(model, field))]
+        if _has_field(model, relation):
+            queryset = queryset.select_related(relation)
+            related = model._meta.get_field(relation).related_model
+            only += [relation, *(f"{relation}__{field}" for field in relation_fields if _has_field(related, field))]
+        queryset = queryset.only(*only)
+        by_proposal = found[name] = {}
+        for related in queryset if pks else ():
+            by_proposal.setdefault(getattr(related, key.attname), []).append(related)
+    for proposal in proposals:
+        proposal.register_relations = {name: by_proposal.get(proposal.pk, [])
+                                       for name, by_proposal in found.items()}
 
 
 def attach_spaces(proposals, spaces, territory) -> list[Proposal]:
@@ -330,6 +375,9 @@ def where_taken(proposal: Proposal) -> Where:
 def _related(proposal: Proposal, name: str) -> list:
     if _reverse_relation(name) is None:
         return []
+    attached = getattr(proposal, "register_relations", None)
+    if attached is not None:  # attach_relations
+        return attached.get(name, [])
     try:
         related = getattr(proposal, name)
     except ObjectDoesNotExist:  # a one-to-one relation with nothing on the other side
