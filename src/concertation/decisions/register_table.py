@@ -9,7 +9,8 @@ value escaped as it is written. The markup is the one the template wrote, cell f
 
 from __future__ import annotations
 
-from django.template.defaultfilters import linebreaksbr
+from html import escape as _escape  # for plain text (what the database holds): Django's escape, less its checks
+
 from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import conditional_escape as escape
@@ -22,7 +23,13 @@ from .register import RegisterRow
 
 
 def _text(value) -> str:
-    return escape(localize(value))
+    """« {{ value }} » (a count): localize() writes an integer as it is (no thousands separator)."""
+    return str(value) if type(value) is int else escape(localize(value))
+
+
+def _lines(text: str) -> str:
+    """« {{ text|linebreaksbr }} »: escaped, each line ending with <br>."""
+    return _escape(text).replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
 
 
 class RegisterTable:
@@ -56,18 +63,18 @@ class RegisterTable:
         label, proposal = self.label, row.proposal
         decided_on = row.decided_on
         if decided_on is not None:
-            date = f'<time datetime="{decided_on.isoformat()}">{escape(formatting.day(decided_on))}</time>'
+            date = f'<time datetime="{decided_on.isoformat()}">{_escape(formatting.day(decided_on))}</time>'
         else:
             date = "—"
-        decision = [f'<a href="{escape(row.url)}"><strong>{escape(proposal.title)}</strong></a>',
-                    f"<div>{linebreaksbr(row.outcome, autoescape=True)}</div>"]
+        decision = [f'<a href="{_escape(row.url)}"><strong>{_escape(proposal.title)}</strong></a>',
+                    f"<div>{_lines(row.outcome)}</div>"]
         if row.dissent:
-            decision.append(f'<p class="muted">{self.dissent} {linebreaksbr(row.dissent, autoescape=True)}</p>')
+            decision.append(f'<p class="muted">{self.dissent} {_lines(row.dissent)}</p>')
         if row.revisions:
             items = "".join(f"<li>{escape(revision)}</li>" for revision in row.revisions)
             decision.append(f'<p class="muted">{self.revisions}</p><ul>{items}</ul>')
-        where, where_label = row.where, escape(row.where.label)
-        where_url = where.url
+        where = row.where
+        where_label, where_url = escape(where.label), where.url
         if where_url:
             where_label = f'<a href="{escape(where_url)}">{where_label}</a>'
         return "".join([
