@@ -92,3 +92,12 @@ class RegisterTable:
 
     def render(self, rows: list[RegisterRow]) -> str:
         return mark_safe("".join(self.row(row) for row in rows))
+
+
+def options(choices, selected) -> str:
+    """The ``<option>`` of a filter's select list (after its « all » option): ``choices`` are
+    (value, label) pairs, the one equal to ``selected`` marked. The territory's register lists its
+    50 spaces: a template loop cost more than the rest of the form."""
+    return mark_safe("".join(
+        f'<option value="{escape(value)}"{" selected" if value == selected else ""}>{escape(label)}</option>'
+        for value, label in choices))

@@ -26,7 +26,7 @@ from concertation.spaces.models import Charter, Space
 from concertation.spaces.views.common import load_space, load_territory
 
 from .. import register
-from ..register_table import RegisterTable
+from ..register_table import RegisterTable, options
 from ..models import Proposal
 
 FEED_SIZE = 50
@@ -119,6 +119,9 @@ def _register_page(request, scope: Scope):
         "page": page,
         "rows": rows,
         "table_rows": RegisterTable(scope.territory, with_space=scope.space is None).render(rows),
+        "space_options": options(((space.slug, space.name) for space in scope.spaces),
+                                 filters.space.slug if filters.space else None) if scope.space is None else "",
+        "method_options": options(Charter.METHOD_CHOICES, filters.method),
         "methods": Charter.METHOD_CHOICES,
         "statuses": register.RESULT_STATUSES,
         "urls": urls,
