@@ -9,9 +9,10 @@ value escaped as it is written. The markup is the one the template wrote, cell f
 
 from __future__ import annotations
 
-from html import escape as _escape  # for plain text (what the database holds): Django's escape, less its checks
+from html import (
+    escape as _escape,  # for plain text (what the database holds): Django's escape, less its checks
+)
 
-from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import conditional_escape as escape
 from django.utils.safestring import mark_safe
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from concertation.core import formatting
 
-from .register import RegisterRow
+from .register import RegisterRow, ReversedOnce
 
 
 def _text(value) -> str:
@@ -50,11 +51,12 @@ class RegisterTable:
         self.dissent = escape(_("Dissidences :"))
         self.revisions = escape(_("Ajustements du plan qui la citent :"))
         self._space_cells: dict[int, str] = {}
+        self._space_urls = ReversedOnce("register:space")
 
     def _space_cell(self, space) -> str:
         cell = self._space_cells.get(space.pk)
         if cell is None:
-            url = reverse("register:space", kwargs={"territory": self.territory.slug, "space": space.slug})
+            url = self._space_urls(territory=self.territory.slug, space=space.slug)
             cell = self._space_cells[space.pk] = (
                 f'<td data-label="{self.label["space"]}"><a href="{escape(url)}">{escape(space.name)}</a></td>')
         return cell

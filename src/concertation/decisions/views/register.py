@@ -26,8 +26,8 @@ from concertation.spaces.models import Charter, Space
 from concertation.spaces.views.common import load_space, load_territory
 
 from .. import register
-from ..register_table import RegisterTable, options
 from ..models import Proposal
+from ..register_table import RegisterTable, options
 
 FEED_SIZE = 50
 
@@ -74,15 +74,15 @@ def proposal_url(proposal: Proposal) -> str:
 
 
 class ProposalUrls:
-    """``proposal_url`` for a page of proposals: the address reversed once per space."""
+    """``proposal_url`` for a page of proposals: the address reversed once."""
 
     def __init__(self):
         self._reversed = register.ReversedOnce("decisions:proposal")
 
     def __call__(self, proposal: Proposal) -> str:
-        kwargs = {"territory": proposal.space.territory.slug, "space": proposal.space.slug}
         try:
-            return self._reversed(proposal.space_id, kwargs, proposal.pk)
+            return self._reversed(territory=proposal.space.territory.slug, space=proposal.space.slug,
+                                  pk=proposal.pk)
         except NoReverseMatch:
             return proposal_url(proposal)
 
