@@ -254,6 +254,33 @@ def test_a_decision_taken_in_a_meeting_names_the_meeting_and_the_item(world, cli
                                f"point «{NBSP}Charte de l'Assemblée{NBSP}»")
 
 
+def test_the_rows_link_to_each_proposal_meeting_and_space_register_as_reverse_does(world, client_for):
+    """The table's rows are written in Python (register_table.py) with addresses reversed once a
+    page: each link is the one ``reverse`` gives, and what people wrote is escaped."""
+    from concertation.meetings.models import AgendaItem, Meeting
+
+    in_meeting = decided(world.assembly, "Adoption <b>de la charte</b>", origin=Proposal.Origin.MEETING,
+                         outcome="Adoptée.\nAvec « modifications » & notes.", dissent="Un <i>retrait</i>.")
+    meeting = Meeting.objects.create(space=world.assembly, title="Plénière & bilan",
+                                     starts_at=moment(2025, 9, 18, 18), ends_at=moment(2025, 9, 18, 21))
+    AgendaItem.objects.create(meeting=meeting, title="Charte", kind="decision", proposal=in_meeting)
+    online = decided(world.group, "Vote du groupe", when=moment(2025, 10, 1))
+    html = client_for(world.users["coordinator"]).get(territory_url(world)).content.decode()
+    slug = world.territory.slug
+    for proposal in (in_meeting, online):
+        url = reverse("decisions:proposal", kwargs={"territory": slug, "space": proposal.space.slug,
+                                                    "pk": proposal.pk})
+        assert f'<a href="{url}"><strong>' in html
+        register = reverse("register:space", kwargs={"territory": slug, "space": proposal.space.slug})
+        assert f'<a href="{register}">{proposal.space.name}</a>' in html
+    meeting_url = reverse("meetings:meeting", kwargs={"territory": slug, "space": world.assembly.slug,
+                                                      "pk": meeting.pk})
+    assert f'<a href="{meeting_url}">Plénière &amp; bilan du jeudi 18 septembre 2025, point' in html
+    assert "Adoption &lt;b&gt;de la charte&lt;/b&gt;" in html and "<b>de la charte" not in html
+    assert "<div>Adoptée.<br>Avec « modifications » &amp; notes.</div>" in html
+    assert f"Dissidences{NBSP}: Un &lt;i&gt;retrait&lt;/i&gt;." in html
+
+
 def test_plan_revisions_that_cite_a_decision_are_listed(world, client_for):
     from concertation.planning.models import Plan, Revision
 

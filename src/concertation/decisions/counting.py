@@ -78,10 +78,20 @@ def tally(proposal, ballots: list[dict], *, options: list, present: int, eligibl
     """The method's count of ``ballots`` (dicts with value, weight and reason) under the proposal's rules."""
     rules = tally_rules(proposal, present=present, eligible=eligible, method=method)
     rules["tie_seed"] = tie_seed or None
+    # A live count lists each group of identical ballots as the same dict, once per ballot
+    # (page.counted_ballots): one methods.Ballot each, which the method validates once.
+    made: dict[int, methods.Ballot] = {}
+
+    def ballot_of(ballot: dict) -> methods.Ballot:
+        found = made.get(id(ballot))
+        if found is None:
+            found = made[id(ballot)] = methods.Ballot(ballot["value"], weight=ballot.get("weight", 1),
+                                                      reason=ballot.get("reason") or None)
+        return found
+
     return methods.tally(
         method or proposal.method, options=option_keys(proposal, options),
-        ballots=[methods.Ballot(ballot["value"], weight=ballot.get("weight", 1), reason=ballot.get("reason") or None)
-                 for ballot in ballots],
+        ballots=[ballot_of(ballot) for ballot in ballots],
         **{key: value for key, value in rules.items() if value is not None},
     )
 

@@ -250,11 +250,17 @@ class Method:
         """Validate every ballot (errors carry the ballot index); the ranked methods override
         this to group identical rankings."""
         out = []
+        previous = checked = None
         for i, b in enumerate(ballots):
+            if b is previous and previous is not None:  # the same ballot object again: already checked
+                out.append(checked)
+                continue
             try:
-                out.append(self.validate(b, options, rules))
+                checked = self.validate(b, options, rules)
             except BallotError as e:
                 raise e.at(i) from None
+            previous = b
+            out.append(checked)
         return out
 
     def count(self, options, ballots, rules, ties: TieBreaker) -> Result:

@@ -27,6 +27,7 @@ from concertation.spaces.views.common import load_space, load_territory
 
 from .. import register
 from ..models import Proposal
+from ..register_table import RegisterTable, options
 
 FEED_SIZE = 50
 
@@ -72,6 +73,20 @@ def proposal_url(proposal: Proposal) -> str:
         return reverse("register:space", kwargs=kwargs) + f"#decision-{proposal.pk}"
 
 
+class ProposalUrls:
+    """``proposal_url`` for a page of proposals: the address reversed once."""
+
+    def __init__(self):
+        self._reversed = register.ReversedOnce("decisions:proposal")
+
+    def __call__(self, proposal: Proposal) -> str:
+        try:
+            return self._reversed(territory=proposal.space.territory.slug, space=proposal.space.slug,
+                                  pk=proposal.pk)
+        except NoReverseMatch:
+            return proposal_url(proposal)
+
+
 def _urls(scope: Scope) -> dict[str, str]:
     if scope.space is not None:
         kwargs = {"territory": scope.territory.slug, "space": scope.space.slug}
@@ -86,16 +101,14 @@ def _urls(scope: Scope) -> dict[str, str]:
 
 def _register_page(request, scope: Scope):
     filters = _filters(request, scope)
-    queryset = register.decisions(scope.space_ids, filters)
-    page = Paginator(queryset, register.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(register.decided(scope.space_ids, filters), register.PAGE_SIZE).get_page(request.GET.get("page"))
     # Every space of the scope is already loaded: attach it (and its territory) instead of joining.
-    spaces = {space.pk: space for space in scope.spaces}
-    for proposal in page.object_list:
-        proposal.space = spaces.get(proposal.space_id, proposal.space)
-        proposal.space.territory = scope.territory
+    page.object_list = register.attach_spaces(register.decisions_among(page.object_list), scope.spaces,
+                                              scope.territory)
     rows = register.rows(page.object_list, register.college_names(scope.territory.pk))
+    proposal_urls = ProposalUrls()
     for row in rows:
-        row.url = proposal_url(row.proposal)
+        row.url = proposal_urls(row.proposal)
     urls = _urls(scope)
     query = _query_string(request)
     context = {
@@ -105,6 +118,10 @@ def _register_page(request, scope: Scope):
         "filters": filters,
         "page": page,
         "rows": rows,
+        "table_rows": RegisterTable(scope.territory, with_space=scope.space is None).render(rows),
+        "space_options": options(((space.slug, space.name) for space in scope.spaces),
+                                 filters.space.slug if filters.space else None) if scope.space is None else "",
+        "method_options": options(Charter.METHOD_CHOICES, filters.method),
         "methods": Charter.METHOD_CHOICES,
         "statuses": register.RESULT_STATUSES,
         "urls": urls,
@@ -228,13 +245,10 @@ class RegisterFeed(Feed):
         return obj.scope.territory.name
 
     def items(self, obj: FeedScope):
-        spaces = {space.pk: space for space in obj.scope.spaces}
-        proposals = list(register.decisions(obj.scope.space_ids)[:FEED_SIZE])
-        colleges = register.college_names(obj.scope.territory.pk)
-        for proposal in proposals:
-            proposal.space = spaces.get(proposal.space_id, proposal.space)
-            proposal.space.territory = obj.scope.territory
-        items = register.rows(proposals, colleges)
+        proposals = register.attach_spaces(
+            register.decisions_among(register.decided(obj.scope.space_ids)[:FEED_SIZE]), obj.scope.spaces,
+            obj.scope.territory)
+        items = register.rows(proposals, register.college_names(obj.scope.territory.pk))
         for row in items:
             row.feed_domain = obj.domain
         return items
