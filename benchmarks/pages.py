@@ -47,7 +47,7 @@ class Targets:
     territory: str
     space: str              # the assembly: the root space with the most members
     group: str              # a working group of the territory
-    results_proposal: int   # a closed or decided proposal of the assembly, the one with most ballots
+    results_proposal: int   # a decided proposal of the assembly that carried, the one with most ballots
     open_proposal: int      # an open proposal of the assembly, the one with most ballots
     held_meeting: int = 0   # a meeting of the assembly whose minutes are adopted, the one with most items
     live_meeting: int = 0   # a meeting of the assembly in progress (else the next convened one)
@@ -146,9 +146,13 @@ def find_targets() -> Targets:
     group = (Space.objects.filter(territory=territory, kind="working_group", status="active")
              .order_by("position", "pk").first()) or space
 
-    def most_ballots(*statuses):
-        proposal = (Proposal.objects.filter(space=space, status__in=statuses).annotate(n=Count("ballots"))
-                    .order_by("-n", "pk").first())
+    def most_ballots(*statuses, carried=False):
+        proposals = Proposal.objects.filter(space=space, status__in=statuses)
+        if carried:  # the same state at S and L: a decision that carried offers to adjust the plan
+            from concertation.planning.selectors import valid_decisions
+
+            proposals = proposals.filter(pk__in=valid_decisions().values("pk")) or proposals
+        proposal = proposals.annotate(n=Count("ballots")).order_by("-n", "pk").first()
         return proposal.pk if proposal else 0
 
     held_meeting = live_meeting = 0
@@ -172,7 +176,7 @@ def find_targets() -> Targets:
                    .order_by("-n", "pk").first())
         plan = adopted.pk if adopted else 0
     return Targets(territory=territory.slug, space=space.slug, group=group.slug,
-                   results_proposal=most_ballots("decided", "closed"), open_proposal=most_ballots("open"),
+                   results_proposal=most_ballots("decided", carried=True), open_proposal=most_ballots("open"),
                    held_meeting=held_meeting, live_meeting=live_meeting, plan=plan)
 
 
