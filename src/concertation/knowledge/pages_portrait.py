@@ -26,6 +26,7 @@ from concertation.core import formatting
 from .models import Figure
 from .portrait_citations import citation_counts
 from .portrait_import import show
+from .selectors_documents import territory_spaces
 
 # Bars: one colour per year, in the order of the years (graphical objects, ≥ 3:1 on white); every bar
 # also carries its year and value in words, so colour never carries the meaning alone.
@@ -173,14 +174,15 @@ def _edit_links(series: Series, years: list[int], edit_base: str) -> SafeString:
 DIAGNOSIS_SHOWN = 5
 
 
-def _diagnosis(territory, user) -> dict:
+def _diagnosis(territory, user, spaces) -> dict:
     """The shared diagnosis documents beside the figures: the documents of kind « portrait » of the
     territory's libraries the person may see, newest first, a few of them (one query, their columns
     only: the versions are not read here)."""
     from .models import Document
     from .selectors_documents import library_documents
 
-    found = list(library_documents(user, territory, kind=Document.Kind.PORTRAIT).order_by("-created_at", "-id")
+    found = list(library_documents(user, territory, kind=Document.Kind.PORTRAIT, spaces=spaces)
+                 .order_by("-created_at", "-id")
                  .values("pk", "title", "created_at", "space__slug", "space__name")[:DIAGNOSIS_SHOWN + 1])
     for document in found:  # a document's address is « <its space's library><pk>/ » (urls_documents.py)
         document["url"] = reverse("documents:library", kwargs={"territory": territory.slug,
@@ -226,7 +228,9 @@ def portrait_page(territory, user, *, theme: str = "", geography: str = "") -> d
     if geography:
         figures = figures.filter(geography=geography)
     shown = list(figures.order_by("position", "theme", "label", "year", "id").values_list(*SHOWN_FIELDS, named=True))
-    cited = citation_counts([figure.id for figure in shown], user)
+    # The territory's spaces, read once: who sees the diagnosis documents and the citing plans.
+    spaces = list(territory_spaces(territory))
+    cited = citation_counts([figure.id for figure in shown], user, spaces=spaces)
     can_change = user.has_perm("knowledge.change_portrait", territory)
     # A figure's address to change it is « <portrait>/<id>/modifier/ » (urls_portrait.py).
     edit_base = reverse("portrait:index", kwargs={"territory": territory.slug}) if can_change else ""
@@ -256,5 +260,5 @@ def portrait_page(territory, user, *, theme: str = "", geography: str = "") -> d
         "figure_count": len(light),
         "overview": _themes_summary(matching, shown_theme) if overview else None,
         "can_change": can_change,
-        **_diagnosis(territory, user),
+        **_diagnosis(territory, user, spaces),
     }

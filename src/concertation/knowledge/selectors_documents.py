@@ -50,14 +50,20 @@ def _with_versions(documents: QuerySet) -> QuerySet:
         Prefetch("versions", queryset=DocumentVersion.objects.select_related("uploaded_by").order_by("-number")))
 
 
-def library_documents(user, territory, kind: str | None = None, *, space=None) -> QuerySet:
+def territory_spaces(territory) -> QuerySet:
+    """The territory's spaces with what deciding who sees their documents needs (one query)."""
+    return Space.objects.filter(territory=territory).only("id", "territory_id", "visibility", "parent_id")
+
+
+def library_documents(user, territory, kind: str | None = None, *, space=None, spaces=None) -> QuerySet:
     """The documents of the territory's spaces (or of ``space`` alone) the person may see, without
-    ordering nor related rows: the library's pages read their columns (pages_documents.py)."""
+    ordering nor related rows: the library's pages read their columns (pages_documents.py).
+    ``spaces``: the territory's spaces (``territory_spaces``) when the caller has read them already."""
     access = access_for(user)
-    if space is None:
-        spaces = Space.objects.filter(territory=territory).only("id", "territory_id", "visibility", "parent_id")
-    else:
+    if space is not None:
         spaces = [space]
+    elif spaces is None:
+        spaces = territory_spaces(territory)
     documents = Document.objects.filter(_visible_q(access, spaces))
     return documents.filter(kind=kind) if kind else documents
 
