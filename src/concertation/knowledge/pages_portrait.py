@@ -12,6 +12,7 @@ change a figure) are written here once, escaped, rather than by template loops p
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -87,7 +88,9 @@ def label_lines(label: str) -> list[str]:
     lines.append(current)
     if len(lines) > 2:
         lines = [lines[0], Truncator(" ".join(lines[1:])).chars(LABEL_CHARS)]
-    return [Truncator(line).chars(LABEL_CHARS) for line in lines]
+    # A line within the length comes out as Truncator gives it (composed, NFC), without its cost per line.
+    return [unicodedata.normalize("NFC", line) if len(line) <= LABEL_CHARS else Truncator(line).chars(LABEL_CHARS)
+            for line in lines]
 
 
 # The columns of a figure the page shows, read as named tuples (``figure.value``, ``figure.id``…).
