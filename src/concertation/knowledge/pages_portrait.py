@@ -5,9 +5,9 @@ change between the first and the last.
 A light query reads the territory's figures (theme, territory covered, year) for the filters, another
 the figures shown (as tuples, not model instances); grouping and drawing happen in Python, so the
 page's query count does not grow with the number of figures. A large portrait shows the summary of its
-themes and one theme at a time. The chart's SVG and the cells of each row (values, sources, links to
-change a figure) are written here once, escaped, rather than by template loops per bar and per cell
-(issue 20: a theme of 50 series cost ≈ 25 ms of template work).
+themes and one theme at a time. The chart's SVG and each row of the tables (values, change, sources,
+links to change a figure) are written here once, escaped, rather than by template loops per bar and
+per cell (issue 20: a theme of 50 series cost ≈ 25 ms of template work).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from concertation.core import formatting
 
@@ -163,6 +164,30 @@ def _sources(series: Series) -> SafeString:
     return mark_safe("; ".join(parts) or "—")
 
 
+def _row(series: Series, years: list[int], values: dict[int, str], cited: dict[int, int],
+         edit_base: str | None) -> SafeString:
+    """One row of a theme's table: the series (its territory covered, how many items of the plan the
+    reader may see cite it), its value each year, the change, its sources and, for who may change the
+    portrait (``edit_base``), a link to change each figure."""
+    count = sum(cited.get(figure.id, 0) for figure in series.figures.values())
+    head = escape(series.label)
+    if series.geography:
+        head += f' <span class="muted">— {escape(series.geography)}</span>'
+    if count:
+        head += '<br><span class="muted">' + escape(ngettext(
+            "Cité par %(counter)s élément du plan", "Cité par %(counter)s éléments du plan", count)
+            % {"counter": count}) + "</span>"
+    cells = "".join(
+        f'<td class="numeric">{escape(values[series.figures[year].id] if year in series.figures else "") or "—"}</td>'
+        for year in years)
+    if len(years) > 1:
+        cells += f'<td class="numeric">{escape(series.change()) or "—"}</td>'
+    cells += f"<td>{_sources(series)}</td>"
+    if edit_base is not None:
+        cells += f"<td>{_edit_links(series, years, edit_base)}</td>"
+    return mark_safe(f'<tr>\n        <th scope="row">{head}</th>\n        {cells}\n      </tr>')  # every text escaped
+
+
 def _edit_links(series: Series, years: list[int], edit_base: str) -> SafeString:
     """For who may change the portrait: a link to change each figure of the series, by its year."""
     label, last, links = escape(series.label), len(years) - 1, []
@@ -242,16 +267,7 @@ def portrait_page(territory, user, *, theme: str = "", geography: str = "") -> d
         years = sorted({year for series in series_list for year in series.figures})
         values = {figure.id: show(figure.value, series.unit) for series in series_list
                   for figure in series.figures.values()}
-        rows = [{
-            "series": series,
-            "cells": mark_safe("".join(
-                f'<td class="numeric">{escape(values[series.figures[year].id] if year in series.figures else "") or "—"}</td>'
-                for year in years)),
-            "change": series.change(),
-            "sources": _sources(series),
-            "edit": _edit_links(series, years, edit_base) if can_change else "",
-            "cited": sum(cited.get(figure.id, 0) for figure in series.figures.values()),
-        } for series in series_list]
+        rows = [_row(series, years, values, cited, edit_base if can_change else None) for series in series_list]
         sections.append({"name": name, "anchor": f"theme-{index}", "years": years, "rows": rows,
                          "chart": _chart(name, series_list, years, index, values)})
     return {
