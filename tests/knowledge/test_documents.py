@@ -346,6 +346,38 @@ def test_the_library_pages_keep_their_query_count(world, client_for, django_asse
             assert client.get(url).status_code == 200, url
 
 
+
+def test_the_library_pages_read_the_same_queries_at_two_sizes(world, client_for):
+    """Issue 20: the cards are read as values, one page of rows in one query whatever the library's size."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(world.delegate)
+    urls = (library_url(world.assembly), reverse("territory_documents:library", kwargs={"territory": "pointe-test"}))
+    counts = []
+    for size in (1, 30):
+        _grow(world, size)
+        for url in urls:
+            client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            for url in urls:
+                assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_a_card_links_the_document_and_names_its_latest_version(world, client_for):
+    document = add(world.assembly, world.coordinator, title="Rapport versionné", visibility="public")
+    services.document_version_add(document=document, by=world.coordinator, file=upload("v2.pdf", PDF * 100))
+    link = services.document_add(space=world.group, by=world.coordinator, title="Lien utile",
+                                 url="https://exemple.org/guide", visibility="territory")
+    html = client_for(world.delegate).get(
+        reverse("territory_documents:library", kwargs={"territory": "pointe-test"})).content.decode()
+    assert f'<a href="{doc_url(document)}">Rapport versionné</a>' in html
+    assert f'<a href="{doc_url(link)}">Lien utile</a>' in html
+    assert "Version 2, 3,5\xa0Kio · " in html  # the latest version, its size as |filesizeformat writes it
+    assert html.index("Lien utile") < html.index("Rapport versionné")  # newest first
+
 # Hostile input --------------------------------------------------------------------------------------
 
 def test_hostile_titles_and_descriptions_are_shown_as_text(world, client_for):

@@ -220,3 +220,37 @@ def test_a_look_alike_label_is_refused(w, client):
     response = client.post(url(w.territory, "portrait:figure_add"), {
         "theme": "Logement", "label": "Ménages\u200blocataires", "value": "72", "year": "2021"})
     assert response.status_code == 200 and not Figure.objects.exists()
+
+
+def test_a_citation_source_is_counted_for_the_spaces_the_reader_may_open_in_the_same_queries(client, monkeypatch):
+    """Issue 20: with a source (figure → citing space), the portrait counts the citations with the
+    territory's spaces it reads anyway: the same queries whether a figure shown is cited or not."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from concertation.knowledge import portrait_citations
+    from concertation.spaces.models import Space
+    from tests.factories import SpaceFactory
+
+    w = make_world()
+    committee = SpaceFactory(territory=w.territory, slug="comite", visibility=Space.Visibility.MEMBERS)
+    cited = figure(w.territory, label="Sorties sans diplôme", value="19")
+    citations: list[tuple[int, int]] = []
+    monkeypatch.setattr(portrait_citations, "_counters", [])
+    monkeypatch.setattr(portrait_citations, "_sources", [
+        lambda ids: [(figure_id, space_id) for figure_id, space_id in citations if figure_id in ids]])
+
+    def page(user=None) -> tuple[str, int]:
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        client.get(url(w.territory))
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(url(w.territory)).content.decode()
+        return body, len(queries)
+
+    _body, without = page(w.coordinator)
+    citations += [(cited.pk, w.assembly.pk), (cited.pk, w.assembly.pk), (cited.pk, committee.pk)]
+    body, with_citations = page(w.coordinator)
+    assert "Cité par 3 éléments du plan" in body and with_citations == without
+    assert "Cité par 2 éléments du plan" in page()[0]  # a visitor: not the members-only committee's

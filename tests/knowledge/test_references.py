@@ -422,3 +422,21 @@ def test_the_page_in_english_writes_entries_the_english_way(world, client_for):
     body = client_for(world.citizen).get(list_url(world.territory)).content.decode()
     assert '<html lang="en"' in body
     assert "Roy, A. (n.d.). <cite>Sans date</cite>. To read: chapitre 2." in body
+
+
+def test_the_list_reads_the_same_queries_with_no_reference_and_with_some(world, client_for):
+    """Issue 20: the count and the page's rows are one query, so an empty list costs what a full one does."""
+    client = client_for(world.users["coordinator"])
+    empty = queries_for(client, list_url(world.territory))
+    add(world.territory, "Un repère", group=ReferenceGroup.values[0], note="Une note.")
+    assert queries_for(client, list_url(world.territory)) == empty
+
+
+@pytest.mark.parametrize("page", ["", "1", "2", "0", "-1", "abc", "99999999999999999999999"])
+def test_any_page_number_shows_a_page_as_the_paginator_would(world, client_for, page):
+    for n in range(3):
+        add(world.territory, f"Repère {n}", group=ReferenceGroup.values[n % 4])
+    response = client_for(world.users["coordinator"]).get(list_url(world.territory), {"page": page})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert all(f"Repère {n}" in html for n in range(3))

@@ -17,6 +17,10 @@ from .models import Document, DocumentVersion
 
 
 def _visible_q(access, spaces) -> Q:
+    """The documents of ``spaces`` the person may see. Written as « space among those she may open,
+    and a visibility she reaches there », with a visibility's list of spaces left out when it is every
+    space she may open (a coordinator: the space alone): SQLite then reads the (space, date) index
+    instead of merging three searches of the same index and sorting every row (issue 20: 8 ms at L)."""
     public, territory, members = [], [], []
     for space in spaces:
         if not access.can_view(space):
@@ -26,9 +30,19 @@ def _visible_q(access, spaces) -> Q:
             territory.append(space.pk)
         if access.is_member(space) or access.facilitates(space):
             members.append(space.pk)
-    return (Q(visibility=Document.Visibility.PUBLIC, space_id__in=public)
-            | Q(visibility=Document.Visibility.TERRITORY, space_id__in=territory)
-            | Q(visibility=Document.Visibility.SPACE, space_id__in=members))
+    if not public:
+        return Q(pk__in=[])
+    reached = [Document.Visibility.PUBLIC]
+    narrowed = Q()
+    for visibility, among in ((Document.Visibility.TERRITORY, territory), (Document.Visibility.SPACE, members)):
+        if len(among) == len(public):
+            reached.append(visibility)
+        elif among:
+            narrowed |= Q(visibility=visibility, space_id__in=among)
+    if len(reached) == len(Document.Visibility.values) and not narrowed:
+        # Every visibility reached in every space: a document has one of the three (the form's choices).
+        return Q(space_id__in=public)
+    return Q(space_id__in=public) & (Q(visibility__in=reached) | narrowed)
 
 
 def _with_versions(documents: QuerySet) -> QuerySet:
@@ -36,23 +50,33 @@ def _with_versions(documents: QuerySet) -> QuerySet:
         Prefetch("versions", queryset=DocumentVersion.objects.select_related("uploaded_by").order_by("-number")))
 
 
+def territory_spaces(territory) -> QuerySet:
+    """The territory's spaces with what deciding who sees their documents needs (one query)."""
+    return Space.objects.filter(territory=territory).only("id", "territory_id", "visibility", "parent_id")
+
+
+def library_documents(user, territory, kind: str | None = None, *, space=None, spaces=None) -> QuerySet:
+    """The documents of the territory's spaces (or of ``space`` alone) the person may see, without
+    ordering nor related rows: the library's pages read their columns (pages_documents.py).
+    ``spaces``: the territory's spaces (``territory_spaces``) when the caller has read them already."""
+    access = access_for(user)
+    if space is not None:
+        spaces = [space]
+    elif spaces is None:
+        spaces = territory_spaces(territory)
+    documents = Document.objects.filter(_visible_q(access, spaces))
+    return documents.filter(kind=kind) if kind else documents
+
+
 def documents_visible_to(user, territory, kind: str | None = None) -> QuerySet:
     """Every document of the territory's spaces the person may see, newest first (with space,
     author and versions, newest version first)."""
-    access = access_for(user)
-    spaces = Space.objects.filter(territory=territory).only("id", "territory_id", "visibility", "parent_id")
-    documents = Document.objects.filter(_visible_q(access, spaces))
-    if kind:
-        documents = documents.filter(kind=kind)
-    return _with_versions(documents).order_by("-created_at", "-id")
+    return _with_versions(library_documents(user, territory, kind)).order_by("-created_at", "-id")
 
 
 def space_documents(user, space, kind: str | None = None) -> QuerySet:
     """The documents of one space the person may see, newest first."""
-    documents = Document.objects.filter(_visible_q(access_for(user), [space]))
-    if kind:
-        documents = documents.filter(kind=kind)
-    return _with_versions(documents).order_by("-created_at", "-id")
+    return _with_versions(library_documents(user, None, kind, space=space)).order_by("-created_at", "-id")
 
 
 def document_for(user, space, pk: int) -> Document:

@@ -1,4 +1,5 @@
-"""Reads of the references: what a territory's page lists, in its four groups, in two queries.
+"""Reads of the references: what a territory's page lists, in its four groups, in one query (the
+page's rows with the count of them all), whatever the number of references, none included.
 
 Whoever reached the territory (``spaces.selectors.territory_for``) may read its references and the
 instance's; nothing of another territory is ever listed.
@@ -8,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.core.paginator import Paginator
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When, Window
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
@@ -26,6 +27,7 @@ from .models.references import (
 )
 
 PAGE_SIZE = 100
+MAX_PAGE = 100_000  # beyond, surely past the end: the paginator says where the end is
 QUERY_MAX_LENGTH = 100
 
 
@@ -86,7 +88,7 @@ def reference_list(user, territory, *, kind: str = "", query: str = "", page_num
             Q(title__icontains=query) | Q(authors__icontains=query) | Q(publisher__icontains=query)
             | Q(note__icontains=query) | Q(pages__icontains=query)
         )
-    page = Paginator(references, PAGE_SIZE).get_page(page_number)
+    page = _page(references, page_number)
     access = access_for(user)
     page_language = (get_language() or "fr").split("-")[0]
     groups = {value: Group(value, str(label)) for value, label in ReferenceGroup.choices}
@@ -104,6 +106,27 @@ def reference_list(user, territory, *, kind: str = "", query: str = "", page_num
         _mark_moves(groups.values())
     return ReferenceList(groups=list(groups.values()), page=page, kind=kind, query=query, filtered=filtered,
                          count=page.paginator.count)
+
+
+def _page(references, page_number) -> Page:
+    """The page asked for, read in one query with the count of every reference (a window over the
+    filtered rows): a paginator's count, then its slice, were two queries with references and one
+    without (the count at 0 spares the slice), so the page's query count changed with the data. A
+    page number past the end or below 1 falls back on the paginator (the last page, as ``get_page``
+    gives); one that is not a number is the first page, as there."""
+    paginator = Paginator(references, PAGE_SIZE)
+    try:
+        number = int(page_number) if page_number not in (None, "") else 1
+    except (TypeError, ValueError):
+        number = 1
+    if not 1 <= number <= MAX_PAGE:
+        return paginator.get_page(number)
+    start = (number - 1) * PAGE_SIZE
+    rows = list(references.annotate(listed_count=Window(Count("pk")))[start:start + PAGE_SIZE])
+    if not rows and number > 1:
+        return paginator.get_page(number)
+    paginator.count = rows[0].listed_count if rows else 0  # what the paginator would have counted
+    return Page(rows, number, paginator)
 
 
 def _mark_moves(groups) -> None:

@@ -66,7 +66,7 @@ def home(territory) -> dict:
         "spaces": spaces,
         "upcoming": selectors.upcoming_meetings(spaces, limit=HOME_ROWS),
         "decisions": decided,
-        "plans": list(selectors.plans(spaces)[:HOME_ROWS]),
+        "plans": selectors.plan_lines(spaces, HOME_ROWS),
     }
 
 

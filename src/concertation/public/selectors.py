@@ -72,9 +72,20 @@ def meetings(spaces: list[Space]):
             .exclude(status=Meeting.Status.DRAFT).select_related("space", "space__territory"))
 
 
+# What a meeting's line of the window shows (public/_meeting.html): its space comes from the list.
+MEETING_LINE_FIELDS = ("id", "space_id", "title", "status", "starts_at", "ends_at", "address", "room")
+
+
 def upcoming_meetings(spaces: list[Space], now=None, limit: int = UPCOMING) -> list[Meeting]:
+    """The next meetings, their columns of a line only, each with its space taken from ``spaces``
+    (already read) rather than joined again with its territory."""
     now = now or timezone.now()
-    return list(meetings(spaces).filter(ends_at__gte=now).order_by("starts_at", "pk")[:limit])
+    found = list(meetings(spaces).select_related(None).only(*MEETING_LINE_FIELDS)
+                 .filter(ends_at__gte=now).order_by("starts_at", "pk")[:limit])
+    by_id = {space.pk: space for space in spaces}
+    for meeting in found:
+        meeting.space = by_id[meeting.space_id]
+    return found
 
 
 def past_meetings(spaces: list[Space], now=None):
@@ -91,6 +102,11 @@ def plans(spaces: list[Space]):
     """The plans of the public spaces, drafts left out (a plan in preparation is not published)."""
     return (Plan.objects.filter(space_id__in=[space.pk for space in spaces]).exclude(status=Plan.Status.DRAFT)
             .select_related("space").order_by("-starts_on", "-pk"))
+
+
+def plan_lines(spaces: list[Space], limit: int) -> list[Plan]:
+    """The latest plans as the home lists them (title and period: no space joined)."""
+    return list(plans(spaces).select_related(None).only("id", "space_id", "title", "starts_on", "ends_on")[:limit])
 
 
 def plan_of(territory: Territory, spaces: list[Space], pk: int) -> Plan:

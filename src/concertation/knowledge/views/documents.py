@@ -23,7 +23,8 @@ from concertation.spaces.views.common import load_space, load_territory, require
 
 from ..forms_documents import DocumentForm, VersionForm
 from ..models import Document
-from ..selectors_documents import document_for, documents_visible_to, space_documents
+from ..pages_documents import LibraryRows
+from ..selectors_documents import document_for, library_documents
 from ..services import documents as services
 
 PAGE_SIZE = 25
@@ -63,7 +64,8 @@ def _load(request, territory, space, pk, perm: str | None = None):
 def library(request, territory, space):
     space = load_space(request, territory, space)
     kind = _kind(request)
-    page = Paginator(space_documents(request.user, space, kind), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = LibraryRows(library_documents(request.user, space.territory, kind, space=space), space.territory.slug)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "knowledge/documents/library.html", {
         "territory": space.territory, "space": space, "page": page, "kind": kind, "kinds": Document.Kind.choices,
         "can_add": request.user.has_perm("knowledge.add_document", space)})
@@ -73,7 +75,8 @@ def library(request, territory, space):
 def territory_library(request, territory):
     territory = load_territory(request, territory)
     kind = _kind(request)
-    page = Paginator(documents_visible_to(request.user, territory, kind), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = LibraryRows(library_documents(request.user, territory, kind), territory.slug)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "knowledge/documents/territory_library.html", {
         "territory": territory, "page": page, "kind": kind, "kinds": Document.Kind.choices})
 
