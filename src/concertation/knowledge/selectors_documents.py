@@ -40,8 +40,9 @@ def _visible_q(access, spaces) -> Q:
         elif among:
             narrowed |= Q(visibility=visibility, space_id__in=among)
     if len(reached) == len(Document.Visibility.values) and not narrowed:
-        # Every visibility reached in every space: a document has one of the three (the form's choices).
-        return Q(space_id__in=public)
+        # Every visibility reached in every space: still named, so that a row holding anything else
+        # (written outside the forms) stays hidden; a check of each row, the index still used.
+        return Q(space_id__in=public, visibility__in=reached)
     return Q(space_id__in=public) & (Q(visibility__in=reached) | narrowed)
 
 

@@ -11,13 +11,14 @@ class PlanningConfig(AppConfig):
         from concertation.core import audit
         from concertation.decisions.links import register_proposal_links
 
-        # Knowledge's portrait says how many items of the plan cite a figure, through planning's counter.
-        from concertation.knowledge.portrait_citations import register_citation_counter
+        # Knowledge's portrait says how many items of the plan cite a figure: planning gives the
+        # citing items' spaces, the portrait counts those its reader may open.
+        from concertation.knowledge.portrait_citations import register_citation_source
 
         from .adjust import decision_links
-        from .citations import count_citations
+        from .citations import citing_spaces
 
-        register_citation_counter(count_citations)
+        register_citation_source(citing_spaces)
 
         # Decisions sits below planning: planning hands it the link instead of being imported by it.
         register_proposal_links("planning.adjust_plan", decision_links)

@@ -85,24 +85,12 @@ def with_text(figure: Figure) -> Figure:
     return figure
 
 
-def count_citations(figure_ids: list[int], user) -> dict[int, int]:
-    """Figure id → how many objectives and indicators cite it, in plans of spaces ``user`` may see
-    (registered with knowledge's portrait: three queries, whatever the number of figures)."""
-    from concertation.spaces.access import access_for
-    from concertation.spaces.models import Space
-    from concertation.spaces.selectors import SPACE_LIST_FIELDS
-
+def citing_spaces(figure_ids: list[int]) -> list[tuple[int, int]]:
+    """(figure id, space id) for each objective and indicator citing one of the figures: registered
+    with knowledge's portrait, which counts those in spaces its reader may open (two queries, whatever
+    the number of figures and whether any is cited)."""
     rows = list(Objective.figures.through.objects.filter(figure_id__in=figure_ids)
                 .values_list("figure_id", "objective__priority__plan__space_id"))
     rows += list(Indicator.figures.through.objects.filter(figure_id__in=figure_ids)
                  .values_list("figure_id", "indicator__plan__space_id"))
-    if not rows:
-        return {}
-    access = access_for(user)
-    visible = {space.pk for space in Space.objects.filter(pk__in={space_id for _f, space_id in rows})
-               .only(*SPACE_LIST_FIELDS) if access.can_view(space)}
-    counts: dict[int, int] = {}
-    for figure_id, space_id in rows:
-        if space_id in visible:
-            counts[figure_id] = counts.get(figure_id, 0) + 1
-    return counts
+    return rows
