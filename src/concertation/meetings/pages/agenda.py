@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from concertation.accounts.privacy import display_name_for
 from concertation.core import formatting
-
 from concertation.core.richtext import render_markdown
 from concertation.knowledge.rules_documents import sees
 from concertation.knowledge.selectors_documents import visible_among
