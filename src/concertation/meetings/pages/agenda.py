@@ -4,6 +4,7 @@ a space's meetings."""
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -20,7 +21,7 @@ from concertation.spaces.selectors import charter_in_force
 
 from .. import followups
 from .. import rsvp as rsvps
-from ..models import AgendaItem, FollowUpReview, Meeting
+from ..models import AgendaItem, FollowUpReview, Meeting, Minutes
 from ..selectors import agenda_items, past_meetings, rsvp_of, rsvps_of, schedule, upcoming_meetings
 from ..services import agenda as services
 
@@ -90,6 +91,19 @@ def agenda_context(meeting: Meeting, items, *, user, can_run: bool, moved: Agend
     }
 
 
+def after_meeting(meeting: Meeting) -> dict:
+    """For « Après la rencontre »: the minutes' status (``minutes``: None, or what
+    ``minutes/_status.html`` reads of them) and the number of follow-ups decided at the meeting, in
+    one query."""
+    row = (Meeting.objects.filter(pk=meeting.pk)
+           .annotate(minutes_status=F("minutes__status"), follow_up_count=Count("follow_ups"))
+           .values("minutes_status", "follow_up_count").get())
+    status = row["minutes_status"]
+    minutes = None if status is None else {"status": status,
+                                           "get_status_display": Minutes.Status(status).label}
+    return {"minutes": minutes, "follow_up_count": row["follow_up_count"]}
+
+
 def meeting_page_context(user, space, meeting: Meeting, *, rsvp_form=None) -> dict:
     """The meeting's page as ``user`` sees it (the organizers see every answer and proposed item)."""
     can_run = user.has_perm("meetings.run_meeting", meeting)
@@ -124,5 +138,6 @@ def meeting_page_context(user, space, meeting: Meeting, *, rsvp_form=None) -> di
         "own_rsvp": own, "rsvp_form": rsvp_form if takes_part and answering else None,
         "facilitates": access_for(user).facilitates(space),
     }
+    context.update(after_meeting(meeting))
     context.update(agenda_context(meeting, items, user=user, can_run=can_run))
     return context
