@@ -502,13 +502,17 @@ def test_the_meeting_page_summary_costs_at_most_two_queries(room, django_assert_
     request.user = room.facilitator
     request.htmx = False
     assert request.user.has_perm("meetings.view_meeting", meeting)  # the meeting page checked it already
-    with django_assert_max_num_queries(2):
-        html = render_to_string("meetings/live/_summary.html", {"meeting": meeting, "request": request})
+    with django_assert_max_num_queries(2):  # the page's check (``can_run``, done once for the page) included
+        can_run = request.user.has_perm("meetings.run_meeting", meeting)
+        html = render_to_string("meetings/live/_summary.html", {"meeting": meeting, "request": request,
+                                                                "can_run": can_run})
     assert room.url("live") in html and room.url("quorum") in html and "En cours" in html
     request.user = room.delegates[0]
     assert request.user.has_perm("meetings.view_meeting", meeting)
     with CaptureQueriesContext(connection) as queries:
-        html = render_to_string("meetings/live/_summary.html", {"meeting": meeting, "request": request})
+        can_run = request.user.has_perm("meetings.run_meeting", meeting)
+        html = render_to_string("meetings/live/_summary.html", {"meeting": meeting, "request": request,
+                                                                "can_run": can_run})
     assert len(queries) <= 2
     assert room.url("live") not in html
 

@@ -295,6 +295,7 @@ def test_the_summary_block_for_the_meeting_page_costs_two_queries_at_most(world,
                                                                          django_assert_max_num_queries):
     from django.template.loader import render_to_string
 
+    from concertation.meetings.pages.agenda import after_meeting
     from concertation.spaces.access import access_for
 
     minutes_svc.minutes_save_draft(meeting=held, body="Texte")
@@ -304,9 +305,10 @@ def test_the_summary_block_for_the_meeting_page_costs_two_queries_at_most(world,
     access_for(world.coordinator)  # computed once per request by the page itself
     meeting = Meeting.objects.get(pk=held.pk)
     meeting.space = world.assembly  # as the meeting page loads it
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(2):  # what the page's context reads for it (after_meeting, can_run) included
         html = render_to_string("meetings/minutes/_summary.html", {
             "meeting": meeting, "territory": world.territory, "space": world.assembly, "user": world.coordinator,
+            "can_run": world.coordinator.has_perm("meetings.run_meeting", meeting), **after_meeting(meeting),
         }, request=request)
     assert "Brouillon" in html and "3 suivis" in html and "Évaluer la rencontre" in html
     assert url(world, "minutes", held) in html and url(world, "evaluation_results", held) in html

@@ -202,8 +202,8 @@ def item_move(request, territory, space, pk, item):
     if request.htmx:
         return render(request, "meetings/meeting.html#agenda", {
             "territory": space.territory, "space": space, "meeting": meeting_obj, "can_run": True,
-            "announce": announce, **agenda_context(meeting_obj, agenda_items(meeting_obj), can_run=True,
-                                                   moved=item_obj, moved_direction=direction)})
+            "announce": announce, **agenda_context(meeting_obj, agenda_items(meeting_obj), user=request.user,
+                                                   can_run=True, moved=item_obj, moved_direction=direction)})
     messages.success(request, announce)
     return redirect(_meeting_url(meeting_obj, f"point-{item_obj.pk}"))
 
