@@ -6,6 +6,8 @@ Django's autoescaping (plain text).
 
 from __future__ import annotations
 
+import threading
+
 import markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -30,8 +32,20 @@ def sanitize_html(html: str) -> str:
     )
 
 
+_parsers = threading.local()
+
+
+def _parser() -> markdown.Markdown:
+    """One Markdown parser a thread, reset between texts: building one (its extensions, patterns)
+    cost more than converting a short text, and a meeting's agenda converts one text an item."""
+    parser = getattr(_parsers, "markdown", None)
+    if parser is None:
+        parser = _parsers.markdown = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
+    return parser.reset()
+
+
 def render_markdown(text: str | None) -> SafeString:
     if not text:
         return mark_safe("")
-    html = markdown.markdown(text, extensions=["sane_lists", "tables"], output_format="html")
+    html = _parser().convert(text)
     return mark_safe(sanitize_html(html))  # noqa: S308 — sanitized by nh3 just above
