@@ -19,7 +19,9 @@ from django.db.models import (
     CharField,
     Count,
     F,
+    OuterRef,
     Q,
+    Subquery,
     Value,
     When,
 )
@@ -92,8 +94,18 @@ class MetricsContext:
 
     @cached_property
     def meetings(self) -> list[dict]:
+        """The meetings held in the window, each with the organization its facilitator and its
+        secretary represented there (their attendance row; rotation.py), read in the same query."""
+        def represented(field):
+            return Subquery(Attendance.objects.filter(meeting_id=OuterRef("pk"), person_id=OuterRef(field),
+                                                      organization__isnull=False)
+                            .values("organization_id")[:1])
+
         return list(Meeting.objects.filter(self.held_meetings_q())
-                    .values("id", "title", "starts_at", "facilitator_id", "secretary_id")
+                    .annotate(facilitator_organization=represented("facilitator_id"),
+                              secretary_organization=represented("secretary_id"))
+                    .values("id", "title", "starts_at", "facilitator_id", "secretary_id",
+                            "facilitator_organization", "secretary_organization")
                     .order_by("starts_at", "id"))
 
     def period_case(self, field: str) -> Case:
