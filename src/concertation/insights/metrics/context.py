@@ -1,5 +1,7 @@
 """The reads several families share, made once per page (each one query): the memberships of the
-scope, the staff of the territory, the meetings held in the window.
+scope, the meetings held in the window, the presences, and the figures the families count in the
+database (``summaries``: one union of a query a family). Whether a person is staff is a condition in
+SQL (``is_staff``), evaluated in the query that needs it.
 
 Who is « staff » (the coordination): the territory's coordinators (``Territory.coordinators``) and
 the people who held a role of kind « coordination » in any space of the territory during the window
@@ -12,13 +14,15 @@ from __future__ import annotations
 from datetime import UTC
 from functools import cached_property
 
-from django.contrib.auth import get_user_model
 from django.db.models import (
     BooleanField,
     Case,
     CharField,
     Count,
+    Exists,
+    ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Q,
     Subquery,
@@ -29,11 +33,22 @@ from django.db.models.functions import Coalesce
 
 from concertation.meetings.models import Attendance, Meeting
 from concertation.planning.bilan import attendance_seats
-from concertation.spaces.models import Membership, Role
+from concertation.directory.models import Territory
+from concertation.spaces.models import Membership, Role, RoleAssignment
 
 from .base import Scope, Window
 
 HELD = (Meeting.Status.HELD, Meeting.Status.MINUTES_ADOPTED)
+SUMMARY_FIGURES = 4  # the figures of a row of ``MetricsContext.summaries``, padded with zeros
+
+
+def summary_row(queryset, family: str, period, **figures):
+    """A family's part of ``MetricsContext.summaries``: its rows grouped by ``period`` (an expression),
+    with its figures (aggregates, at most four) padded with zeros."""
+    padding = {f"unused_{n}": Value(0, output_field=IntegerField()) for n in range(len(figures), SUMMARY_FIGURES)}
+    return (queryset.annotate(family=Value(family, output_field=CharField()), period=period)
+            .values("family", "period").annotate(**figures).annotate(**padding)
+            .values_list("family", "period", *figures, *padding).order_by())
 
 
 class MetricsContext:
@@ -74,17 +89,20 @@ class MetricsContext:
             .order_by()
         )
 
-    @cached_property
-    def staff(self) -> set[int]:
-        """Coordinators of the territory and holders of a coordination role there in the window."""
+    def is_staff(self, field: str) -> Q:
+        """Whether the person of ``field`` (a user id of the row) is staff, in SQL: a coordinator of
+        the territory, or the holder of a coordination role there during the window."""
         window = self.window
-        role_q = Q(role_assignments__role__kind=Role.Kind.COORDINATION,
-                   role_assignments__role__space__territory_id=self.scope.territory_id,
-                   role_assignments__start__lte=window.end) & (
-            Q(role_assignments__end__isnull=True) | Q(role_assignments__end__gte=window.start)) & (
-            Q(role_assignments__ended_on__isnull=True) | Q(role_assignments__ended_on__gt=window.start))
-        return set(get_user_model().objects.filter(Q(coordinated_territories=self.scope.territory_id) | role_q)
-                   .order_by().values_list("pk", flat=True).distinct())
+        coordinator = Territory.coordinators.through.objects.filter(
+            user_id=OuterRef(field), territory_id=self.scope.territory_id)
+        role = RoleAssignment.objects.filter(
+            Q(end__isnull=True) | Q(end__gte=window.start), Q(ended_on__isnull=True) | Q(ended_on__gt=window.start),
+            person_id=OuterRef(field), role__kind=Role.Kind.COORDINATION,
+            role__space__territory_id=self.scope.territory_id, start__lte=window.end)
+        return Q(Exists(coordinator)) | Q(Exists(role))
+
+    def staff_flag(self, field: str) -> ExpressionWrapper:
+        return ExpressionWrapper(self.is_staff(field), output_field=BooleanField())
 
     def held_meetings_q(self, prefix: str = "") -> Q:
         """The meetings of the scope held (or whose minutes are adopted) in the window."""
@@ -95,7 +113,8 @@ class MetricsContext:
     @cached_property
     def meetings(self) -> list[dict]:
         """The meetings held in the window, each with the organization its facilitator and its
-        secretary represented there (their attendance row; rotation.py), read in the same query."""
+        secretary represented there (their attendance row; rotation.py) and whether they are staff,
+        read in the same query."""
         def represented(field):
             return Subquery(Attendance.objects.filter(meeting_id=OuterRef("pk"), person_id=OuterRef(field),
                                                       organization__isnull=False)
@@ -103,10 +122,29 @@ class MetricsContext:
 
         return list(Meeting.objects.filter(self.held_meetings_q())
                     .annotate(facilitator_organization=represented("facilitator_id"),
-                              secretary_organization=represented("secretary_id"))
-                    .values("id", "title", "starts_at", "facilitator_id", "secretary_id",
-                            "facilitator_organization", "secretary_organization")
+                              secretary_organization=represented("secretary_id"),
+                              facilitator_staff=self.staff_flag("facilitator_id"),
+                              secretary_staff=self.staff_flag("secretary_id"))
+                    .values("starts_at", "facilitator_id", "secretary_id", "facilitator_organization",
+                            "secretary_organization", "facilitator_staff", "secretary_staff")
                     .order_by("starts_at", "id"))
+
+    @cached_property
+    def summaries(self) -> dict[str, dict[str, list[int]]]:
+        """The figures the families count in the database (``summary(ctx)``: a query of rows (family,
+        period, four figures), grouped by period), all read in one query (a union): family → period
+        → figures."""
+        from . import FAMILIES
+
+        parts = [module.summary(self) for module in FAMILIES if hasattr(module, "summary")]
+        summaries: dict[str, dict[str, list[int]]] = {}
+        for family, period, *figures in parts[0].union(*parts[1:], all=True):
+            summaries.setdefault(family, {})[period] = [figure or 0 for figure in figures]
+        return summaries
+
+    def summary(self, family: str, period: str) -> list[int]:
+        """A family's figures for a period (zeros when there was nothing to count)."""
+        return self.summaries.get(family, {}).get(period) or [0] * SUMMARY_FIGURES
 
     def period_case(self, field: str) -> Case:
         """« current » or « previous » for a moment of a row already within the window, in SQL."""

@@ -31,8 +31,9 @@ def citizens(ctx: MetricsContext, period) -> dict[int, str]:
 def _terms(ctx: MetricsContext) -> list[dict]:
     return list(
         RoleAssignment.objects.filter(ctx.window.term_q(ended=True), role__space_id__in=ctx.scope.space_ids)
+        .annotate(staff=ctx.staff_flag("person_id"))
         .values("organization_id", "person_id", "organization__sector__name", "organization__college__name",
-                "start", "end", "ended_on")
+                "start", "end", "ended_on", "staff")
         .order_by()
     )
 
@@ -55,7 +56,7 @@ def compute(ctx: MetricsContext) -> dict[str, FamilyResult]:
                 sectors.append(str(NO_SECTOR))
                 colleges.append(citizen_colleges[term["person_id"]])
             else:
-                label = str(STAFF) if term["person_id"] in ctx.staff else str(NO_ORGANIZATION)
+                label = str(STAFF) if term["staff"] else str(NO_ORGANIZATION)
                 sectors.append(label)
                 colleges.append(label)
         with_role = len(holders & members)

@@ -28,11 +28,11 @@ def compute(ctx: MetricsContext) -> dict[str, FamilyResult]:
         meetings = [meeting for meeting in ctx.meetings if ctx.which(meeting["starts_at"]) == name]
         measures = []
         for field, key, labels in JOBS:
-            represented = field.replace("_id", "_organization")
+            represented, staff = field.replace("_id", "_organization"), field.replace("_id", "_staff")
             held = [meeting for meeting in meetings if meeting[field]]
             people = {meeting[field] for meeting in held}
             orgs = {meeting[represented] for meeting in held if meeting[represented] is not None}
-            not_staff = sum(1 for meeting in held if meeting[field] not in ctx.staff)
+            not_staff = sum(1 for meeting in held if not meeting[staff])
             measures += [
                 Measure(f"{key}_people", labels[0], len(people), unit="count"),
                 Measure(f"{key}_organizations", labels[1], len(orgs), unit="count"),
