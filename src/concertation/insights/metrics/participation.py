@@ -6,9 +6,8 @@ stored in the result when it counted (``decisions.counting.count`` / ``count_han
 
 from __future__ import annotations
 
-from django.db.models import Count, DateTimeField, F, IntegerField, Q, Sum
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import Count, DateTimeField, F, Func, IntegerField, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from concertation.decisions.models import Proposal
@@ -17,6 +16,26 @@ from .base import FamilyResult, Measure, ratio
 from .context import MetricsContext, summary_row
 
 KEY = "participation"
+
+
+class JSONInteger(Func):
+    """An integer stored under ``key`` in a JSON column, extracted by the database once per use (a
+    plain ``JSON_EXTRACT`` on SQLite rather than the type checks of ``KT``: the results are large
+    and every read of them counts)."""
+
+    output_field = IntegerField()
+
+    def __init__(self, field: str, key: str):
+        super().__init__(F(field))
+        self.key = key
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(({sql}) ->> %s)::integer", (*params, self.key)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"JSON_EXTRACT({sql}, %s)", (*params, f"$.{self.key}")
 
 
 def summary(ctx: MetricsContext):
@@ -28,8 +47,7 @@ def summary(ctx: MetricsContext):
         .annotate(ended=Coalesce(F("closed_at"), F("decided_at"), output_field=DateTimeField()))
         .filter(ended__gte=window.start_moment, ended__lt=window.end_moment)
         # Only the two numbers, read inside the JSON by the database (a result holds much more).
-        .annotate(participants=Cast(KT("result__participants"), IntegerField()),
-                  eligible=Cast(KT("result__eligible"), IntegerField()))
+        .annotate(participants=JSONInteger("result", "participants"), eligible=JSONInteger("result", "eligible"))
     )
     counted = Q(eligible__isnull=False) & ~Q(eligible=0)
     return summary_row(proposals, KEY, ctx.period_case("ended"), decisions=Count("id", filter=counted),
