@@ -14,7 +14,6 @@ from __future__ import annotations
 from datetime import UTC
 from functools import cached_property
 
-from django.contrib.auth import get_user_model
 from django.db.models import (
     BooleanField,
     Case,
@@ -33,7 +32,8 @@ from django.db.models.functions import Coalesce
 
 from concertation.meetings.models import Attendance, Meeting
 from concertation.planning.bilan import attendance_seats
-from concertation.spaces.models import Membership, Role
+from concertation.directory.models import Territory
+from concertation.spaces.models import Membership, Role, RoleAssignment
 
 from .base import Scope, Window
 
@@ -89,22 +89,22 @@ class MetricsContext:
         )
 
     @cached_property
-    def staff_ids(self):
-        """The staff's ids, as a subquery (not read on its own): coordinators of the territory and
-        holders of a coordination role there during the window."""
+    def _staff_ids(self) -> tuple:
+        """The staff's ids, as two subqueries (not read on their own): the coordinators of the
+        territory, the holders of a coordination role there during the window."""
         window = self.window
-        role_q = Q(role_assignments__role__kind=Role.Kind.COORDINATION,
-                   role_assignments__role__space__territory_id=self.scope.territory_id,
-                   role_assignments__start__lte=window.end) & (
-            Q(role_assignments__end__isnull=True) | Q(role_assignments__end__gte=window.start)) & (
-            Q(role_assignments__ended_on__isnull=True) | Q(role_assignments__ended_on__gt=window.start))
-        return (get_user_model().objects.filter(Q(coordinated_territories=self.scope.territory_id) | role_q)
-                .order_by().values("pk"))
+        coordinators = Territory.coordinators.through.objects.filter(territory_id=self.scope.territory_id)
+        roles = RoleAssignment.objects.filter(
+            Q(end__isnull=True) | Q(end__gte=window.start), Q(ended_on__isnull=True) | Q(ended_on__gt=window.start),
+            role__kind=Role.Kind.COORDINATION, role__space__territory_id=self.scope.territory_id,
+            start__lte=window.end, person__isnull=False)
+        return coordinators.values("user_id"), roles.values("person_id")
 
     def is_staff(self, field: str) -> Q:
-        """Whether the person of ``field`` (a user id of the row) is staff, in SQL (a subquery the
+        """Whether the person of ``field`` (a user id of the row) is staff, in SQL (subqueries the
         database reads once, not once a row)."""
-        return Q(**{f"{field}__in": self.staff_ids})
+        coordinators, roles = self._staff_ids
+        return Q(**{f"{field}__in": coordinators}) | Q(**{f"{field}__in": roles})
 
     def staff_flag(self, field: str) -> ExpressionWrapper:
         return ExpressionWrapper(self.is_staff(field), output_field=BooleanField())
