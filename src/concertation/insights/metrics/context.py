@@ -25,12 +25,13 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Sum,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce
 
-from concertation.meetings.models import Attendance, Meeting
+from concertation.meetings.models import Attendance, Evaluation, Meeting
 from concertation.planning.bilan import attendance_seats
 from concertation.directory.models import Territory
 from concertation.spaces.models import Membership, Role, RoleAssignment
@@ -38,6 +39,7 @@ from concertation.spaces.models import Membership, Role, RoleAssignment
 from .base import Scope, Window
 
 HELD = (Meeting.Status.HELD, Meeting.Status.MINUTES_ADOPTED)
+EVALUATION_QUESTIONS = ("objectives_met", "everyone_could_speak", "useful_to_my_organization")
 SUMMARY_FIGURES = 4  # the figures of a row of ``MetricsContext.summaries``, padded with zeros
 
 
@@ -119,19 +121,27 @@ class MetricsContext:
     def meetings(self) -> list[dict]:
         """The meetings held in the window, each with the organization its facilitator and its
         secretary represented there (their attendance row; rotation.py) and whether they are staff,
-        read in the same query."""
+        and its evaluations: their number and the sum of each question (evaluations.py), all read in
+        the same query."""
         def represented(field):
             return Subquery(Attendance.objects.filter(meeting_id=OuterRef("pk"), person_id=OuterRef(field),
                                                       organization__isnull=False)
                             .values("organization_id")[:1])
 
+        def evaluations(aggregate):
+            return Subquery(Evaluation.objects.filter(meeting_id=OuterRef("pk")).order_by().values("meeting_id")
+                            .annotate(value=aggregate).values("value"), output_field=IntegerField())
+
         return list(Meeting.objects.filter(self.held_meetings_q())
                     .annotate(facilitator_organization=represented("facilitator_id"),
                               secretary_organization=represented("secretary_id"),
                               facilitator_staff=self.staff_flag("facilitator_id"),
-                              secretary_staff=self.staff_flag("secretary_id"))
-                    .values("starts_at", "facilitator_id", "secretary_id", "facilitator_organization",
-                            "secretary_organization", "facilitator_staff", "secretary_staff")
+                              secretary_staff=self.staff_flag("secretary_id"),
+                              evaluation_answers=evaluations(Count("id")),
+                              **{f"evaluation_{field}": evaluations(Sum(field)) for field in EVALUATION_QUESTIONS})
+                    .values("id", "title", "starts_at", "facilitator_id", "secretary_id", "facilitator_organization",
+                            "secretary_organization", "facilitator_staff", "secretary_staff", "evaluation_answers",
+                            *(f"evaluation_{field}" for field in EVALUATION_QUESTIONS))
                     .order_by("starts_at", "id"))
 
     @cached_property
