@@ -199,7 +199,7 @@ def _family_view(family: Family) -> FamilyView:
         view.trend_chart = charts_health.trend_chart("sante-tendance", _("Appréciation moyenne, rencontre par "
                                                                          "rencontre (sur 5)"),
                                                      family.current.series)
-        view.trend_rows = [(moment, title, show(mean, "rating"), answers)
+        view.trend_rows = [(formatting.day(moment), title, show(mean, "rating"), answers)
                            for moment, title, mean, answers in family.current.series]
     return view
 
