@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from concertation.planning.models import Activity, Plan
 
-from .base import Breakdown, FamilyResult, Measure, counted, overlaps, ratio
+from .base import Breakdown, FamilyResult, Measure, counted, overlap_flags, ratio
 from .context import MetricsContext
 
 KEY = "activities"
@@ -52,7 +52,8 @@ def _activities(ctx: MetricsContext) -> list[dict]:
                   last_day=Coalesce(F("ends_on"), F("strategy__plan__ends_on"), output_field=DateField()))
         .filter(first_day__lte=window.end, last_day__gte=window.start)
         .annotate(**{name: _sector(through, descending) for name, (through, descending) in PARTNER_SECTORS.items()})
-        .values("id", "first_day", "last_day", "lead_id", "lead__sector_id", "lead__sector__name",
+        .annotate(**overlap_flags(window, "first_day", "last_day"))
+        .values("id", "in_current", "in_previous", "lead_id", "lead__sector_id", "lead__sector__name",
                 "lead__college__name", *PARTNER_SECTORS)
         .order_by().distinct()
     )
@@ -61,8 +62,8 @@ def _activities(ctx: MetricsContext) -> list[dict]:
 def compute(ctx: MetricsContext) -> dict[str, FamilyResult]:
     activities = _activities(ctx)
     results = {}
-    for name, period in (("current", ctx.window.current), ("previous", ctx.window.previous)):
-        shown = [row for row in activities if overlaps(period, row["first_day"], row["last_day"])]
+    for name in ("current", "previous"):
+        shown = [row for row in activities if row[f"in_{name}"]]
         several = 0
         for row in shown:
             sectors = {row["lead__sector_id"], *(row[column] for column in PARTNER_SECTORS)}

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from concertation.planning.bilan import Period
 
-__all__ = ["Breakdown", "FamilyResult", "Measure", "Period", "Scope", "Window", "overlaps", "ratio"]
+__all__ = ["Breakdown", "FamilyResult", "Measure", "Period", "Scope", "Window", "overlap_flags", "overlaps", "ratio"]
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,20 @@ def overlaps(period: Period, start: date | None, end: date | None, ended_on: dat
     if end is not None and end < period.start:
         return False
     return not (ended_on is not None and ended_on <= period.start)
+
+
+def overlap_flags(window: Window, start: str, end: str, ended_on: str | None = None) -> dict:
+    """``overlaps`` in SQL, for both periods: annotations « in_current » and « in_previous », whether
+    a row's term (fields or annotations ``start``, ``end`` [, ``ended_on``]) overlaps the period (the
+    database compares the dates: no date is read into Python)."""
+    flags = {}
+    for name, period in (("current", window.current), ("previous", window.previous)):
+        q = (Q(**{f"{start}__isnull": True}) | Q(**{f"{start}__lte": period.end})) & (
+            Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": period.start}))
+        if ended_on:
+            q &= Q(**{f"{ended_on}__isnull": True}) | Q(**{f"{ended_on}__gt": period.start})
+        flags[f"in_{name}"] = ExpressionWrapper(q, output_field=BooleanField())
+    return flags
 
 
 def ratio(numerator: int | Decimal, denominator: int | Decimal) -> Decimal | None:

@@ -31,12 +31,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from concertation.directory.models import Territory
 from concertation.meetings.models import Attendance, Evaluation, Meeting
 from concertation.planning.bilan import attendance_seats
-from concertation.directory.models import Territory
 from concertation.spaces.models import Membership, Role, RoleAssignment
 
-from .base import Scope, Window
+from .base import Scope, Window, overlap_flags
 
 HELD = (Meeting.Status.HELD, Meeting.Status.MINUTES_ADOPTED)
 EVALUATION_QUESTIONS = ("objectives_met", "everyone_could_speak", "useful_to_my_organization")
@@ -80,13 +80,16 @@ class MetricsContext:
     @cached_property
     def memberships(self) -> list[dict]:
         """The scope's memberships whose dates overlap the window: organization or citizen, with the
-        college (the membership's, else the organization's) and the organization's sector."""
+        college (the membership's, else the organization's), the organization's sector, and the
+        periods they overlap (« in_current », « in_previous »)."""
         return list(
             Membership.objects.filter(self.window.term_q(), space_id__in=self.scope.space_ids)
             .annotate(college_name=Coalesce(F("college__name"), F("organization__college__name"),
                                             output_field=CharField()),
                       sector_name=F("organization__sector__name"))
-            .values("space_id", "organization_id", "person_id", "college_name", "sector_name", "start", "end")
+            .annotate(**overlap_flags(self.window, "start", "end"))
+            .values("space_id", "organization_id", "person_id", "college_name", "sector_name", "in_current",
+                    "in_previous")
             .order_by()
         )
 
