@@ -39,6 +39,8 @@ from concertation.spaces.models import Membership, Role, RoleAssignment
 from .base import Scope, Window, overlap_flags
 
 HELD = (Meeting.Status.HELD, Meeting.Status.MINUTES_ADOPTED)
+PEOPLE_COLUMNS = ("organization_id", "person_id", "college_name", "sector_name", "in_current", "in_previous",
+                  "staff")
 EVALUATION_QUESTIONS = ("objectives_met", "everyone_could_speak", "useful_to_my_organization")
 SUMMARY_FIGURES = 4  # the figures of a row of ``MetricsContext.summaries``, padded with zeros
 
@@ -78,20 +80,48 @@ class MetricsContext:
         return self.window.which(moment)
 
     @cached_property
+    def _people(self) -> dict[str, list[dict]]:
+        """The scope's memberships and role terms overlapping the window, in one query (a union of
+        rows of the same shape): « membership » or « term », organization, person, college, sector,
+        the periods overlapped (« in_current », « in_previous ») and, for a term, whether its holder is
+        staff."""
+        window, spaces = self.window, self.scope.space_ids
+        memberships = (
+            Membership.objects.filter(window.term_q(), space_id__in=spaces)
+            .annotate(kind=Value("membership", output_field=CharField()),
+                      college_name=Coalesce(F("college__name"), F("organization__college__name"),
+                                            output_field=CharField()),
+                      sector_name=F("organization__sector__name"),
+                      **overlap_flags(window, "start", "end"),
+                      staff=Value(False, output_field=BooleanField()))
+        )
+        terms = (
+            RoleAssignment.objects.filter(window.term_q(ended=True), role__space_id__in=spaces)
+            .annotate(kind=Value("term", output_field=CharField()),
+                      college_name=F("organization__college__name"),
+                      sector_name=F("organization__sector__name"),
+                      **overlap_flags(window, "start", "end", "ended_on"),
+                      staff=self.staff_flag("person_id"))
+        )
+        people: dict[str, list[dict]] = {"membership": [], "term": []}
+        for kind, *values in memberships.values_list("kind", *PEOPLE_COLUMNS).order_by().union(
+                terms.values_list("kind", *PEOPLE_COLUMNS).order_by(), all=True):
+            people[kind].append(dict(zip(PEOPLE_COLUMNS, values, strict=True)))
+        return people
+
+    @property
     def memberships(self) -> list[dict]:
         """The scope's memberships whose dates overlap the window: organization or citizen, with the
         college (the membership's, else the organization's), the organization's sector, and the
         periods they overlap (« in_current », « in_previous »)."""
-        return list(
-            Membership.objects.filter(self.window.term_q(), space_id__in=self.scope.space_ids)
-            .annotate(college_name=Coalesce(F("college__name"), F("organization__college__name"),
-                                            output_field=CharField()),
-                      sector_name=F("organization__sector__name"))
-            .annotate(**overlap_flags(self.window, "start", "end"))
-            .values("space_id", "organization_id", "person_id", "college_name", "sector_name", "in_current",
-                    "in_previous")
-            .order_by()
-        )
+        return self._people["membership"]
+
+    @property
+    def role_terms(self) -> list[dict]:
+        """The role terms of the scope's spaces overlapping the window (ended early: up to the day
+        before ``ended_on``), with the college and sector of the organization (if any), the periods
+        overlapped, and whether the holder is staff."""
+        return self._people["term"]
 
     @cached_property
     def _staff_ids(self) -> tuple:

@@ -1,13 +1,12 @@
 """Roles: organizations holding a role ÷ member organizations, the terms by sector and by college,
-the citizens' share of roles (one query: the role terms of the scope overlapping the window)."""
+the citizens' share of roles (the role terms of the scope overlapping the window and its memberships:
+``MetricsContext.role_terms`` and ``memberships``, one query)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from concertation.spaces.models import RoleAssignment
-
-from .base import Breakdown, FamilyResult, Measure, counted, overlap_flags, ratio
+from .base import Breakdown, FamilyResult, Measure, counted, ratio
 from .context import MetricsContext
 
 KEY = "leadership"
@@ -28,19 +27,8 @@ def citizens(ctx: MetricsContext, name: str) -> dict[int, str]:
             if row["person_id"] and row[f"in_{name}"]}
 
 
-def _terms(ctx: MetricsContext) -> list[dict]:
-    return list(
-        RoleAssignment.objects.filter(ctx.window.term_q(ended=True), role__space_id__in=ctx.scope.space_ids)
-        .annotate(staff=ctx.staff_flag("person_id"))
-        .annotate(**overlap_flags(ctx.window, "start", "end", "ended_on"))
-        .values("organization_id", "person_id", "organization__sector__name", "organization__college__name",
-                "in_current", "in_previous", "staff")
-        .order_by()
-    )
-
-
 def compute(ctx: MetricsContext) -> dict[str, FamilyResult]:
-    terms = _terms(ctx)
+    terms = ctx.role_terms
     results = {}
     for name in ("current", "previous"):
         members, citizen_colleges = member_organizations(ctx, name), citizens(ctx, name)
@@ -50,8 +38,8 @@ def compute(ctx: MetricsContext) -> dict[str, FamilyResult]:
         for term in shown:
             if term["organization_id"]:
                 holders.add(term["organization_id"])
-                sectors.append(term["organization__sector__name"] or str(NO_SECTOR))
-                colleges.append(term["organization__college__name"] or str(NO_COLLEGE))
+                sectors.append(term["sector_name"] or str(NO_SECTOR))
+                colleges.append(term["college_name"] or str(NO_COLLEGE))
             elif term["person_id"] in citizen_colleges:
                 citizen_terms += 1
                 sectors.append(str(NO_SECTOR))
