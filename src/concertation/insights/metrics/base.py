@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import ExpressionWrapper, IntegerField, Q
 
 from concertation.planning.bilan import Period
 
@@ -89,17 +89,24 @@ def overlaps(period: Period, start: date | None, end: date | None, ended_on: dat
     return not (ended_on is not None and ended_on <= period.start)
 
 
+# The output of a yes/no annotation read on thousands of rows: the database's truth value as it comes,
+# without BooleanField's conversion of every value (0/1 on SQLite, a bool on PostgreSQL; read only as
+# true or false).
+FLAG = IntegerField()
+
+
 def overlap_flags(window: Window, start: str, end: str, ended_on: str | None = None) -> dict:
     """``overlaps`` in SQL, for both periods: annotations « in_current » and « in_previous », whether
     a row's term (fields or annotations ``start``, ``end`` [, ``ended_on``]) overlaps the period (the
-    database compares the dates: no date is read into Python)."""
+    database compares the dates: no date is read into Python). A flag is the database's truth value
+    as it comes (0/1 on SQLite, a bool on PostgreSQL: ``FLAG``), read as true or false."""
     flags = {}
     for name, period in (("current", window.current), ("previous", window.previous)):
         q = (Q(**{f"{start}__isnull": True}) | Q(**{f"{start}__lte": period.end})) & (
             Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": period.start}))
         if ended_on:
             q &= Q(**{f"{ended_on}__isnull": True}) | Q(**{f"{ended_on}__gt": period.start})
-        flags[f"in_{name}"] = ExpressionWrapper(q, output_field=BooleanField())
+        flags[f"in_{name}"] = ExpressionWrapper(q, output_field=FLAG)
     return flags
 
 

@@ -36,7 +36,7 @@ from concertation.meetings.models import Attendance, Evaluation, Meeting
 from concertation.planning.bilan import attendance_seats
 from concertation.spaces.models import Membership, Role, RoleAssignment
 
-from .base import Scope, Window, overlap_flags
+from .base import FLAG, Scope, Window, overlap_flags
 
 HELD = (Meeting.Status.HELD, Meeting.Status.MINUTES_ADOPTED)
 PEOPLE_COLUMNS = ("organization_id", "person_id", "college_name", "sector_name", "in_current", "in_previous",
@@ -93,7 +93,7 @@ class MetricsContext:
                                             output_field=CharField()),
                       sector_name=F("organization__sector__name"),
                       **overlap_flags(window, "start", "end"),
-                      staff=Value(False, output_field=BooleanField()))
+                      staff=Value(False, output_field=FLAG))
         )
         terms = (
             RoleAssignment.objects.filter(window.term_q(ended=True), role__space_id__in=spaces)
@@ -142,7 +142,7 @@ class MetricsContext:
         return Q(**{f"{field}__in": coordinators}) | Q(**{f"{field}__in": roles})
 
     def staff_flag(self, field: str) -> ExpressionWrapper:
-        return ExpressionWrapper(self.is_staff(field), output_field=BooleanField())
+        return ExpressionWrapper(self.is_staff(field), output_field=FLAG)
 
     def held_meetings_q(self, prefix: str = "") -> Q:
         """The meetings of the scope held (or whose minutes are adopted) in the window."""
