@@ -93,7 +93,7 @@ class MetricsContext:
                                             output_field=CharField()),
                       sector_name=F("organization__sector__name"),
                       **overlap_flags(window, "start", "end"),
-                      staff=Value(False, output_field=FLAG))
+                      staff=Value(False, output_field=BooleanField()))  # a truth value on PostgreSQL too
         )
         terms = (
             RoleAssignment.objects.filter(window.term_q(ended=True), role__space_id__in=spaces)
@@ -104,8 +104,9 @@ class MetricsContext:
                       staff=self.staff_flag("person_id"))
         )
         people: dict[str, list[dict]] = {"membership": [], "term": []}
-        for kind, *values in memberships.values_list("kind", *PEOPLE_COLUMNS).order_by().union(
-                terms.values_list("kind", *PEOPLE_COLUMNS).order_by(), all=True):
+        # The terms first: the union's columns read as the first part's (``FLAG``, not converted).
+        for kind, *values in terms.values_list("kind", *PEOPLE_COLUMNS).order_by().union(
+                memberships.values_list("kind", *PEOPLE_COLUMNS).order_by(), all=True):
             people[kind].append(dict(zip(PEOPLE_COLUMNS, values, strict=True)))
         return people
 
