@@ -3,8 +3,10 @@ see), the two periods compared (the chosen one and the one of the same length ju
 the shapes of a result (a measure, a breakdown, a series).
 
 A family reads the rows of both periods at once (one window from the start of the previous period
-to the end of the chosen one) and splits them in Python: a family costs the same fixed number of
-queries whatever the data size and whichever period is chosen. Formulas: docs/metrics.md.
+to the end of the chosen one), the database saying which period a row falls in (``overlap_flags``,
+``MetricsContext.period_case``) and counting what can be counted there; the reads are shared and
+sent together (``MetricsContext``: five queries for every family), the same number whatever the data
+size and whichever period is chosen. Formulas: docs/metrics.md.
 """
 
 from __future__ import annotations
