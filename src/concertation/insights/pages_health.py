@@ -13,6 +13,7 @@ from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -199,7 +200,7 @@ def _family_view(family: Family) -> FamilyView:
         view.trend_chart = charts_health.trend_chart("sante-tendance", _("Appréciation moyenne, rencontre par "
                                                                          "rencontre (sur 5)"),
                                                      family.current.series)
-        view.trend_rows = [(moment, title, show(mean, "rating"), answers)
+        view.trend_rows = [(formatting.day(moment), title, show(mean, "rating"), answers)
                            for moment, title, mean, answers in family.current.series]
     return view
 
@@ -212,7 +213,14 @@ class HealthPage:
     preset: int | None
     presets: list[dict]
     query: str  # the period's parameters, for the CSV link
-    spaces: list[Space] = field(default_factory=list)  # the territory's page: the spaces counted
+
+
+def space_links(territory, spaces) -> list[tuple[str, str]]:
+    """(name, address of its health page) for each space: the address reversed once and each slug put
+    in its place (a slug needs no quoting), not one ``{% url %}`` a space."""
+    marker = "espace-0"
+    before, after = reverse("health:space", kwargs={"territory": territory.slug, "space": marker}).rsplit(marker, 1)
+    return [(space.name, f"{before}{space.slug}{after}") for space in spaces]
 
 
 def _presets(preset: int | None) -> list[dict]:
@@ -237,11 +245,11 @@ def space_scope(space, user=None) -> Scope:
     return Scope(territory_id=space.territory_id, space_ids=(space.pk,), space_id=space.pk, readable_ids=readable)
 
 
-def health_page(scope: Scope, params, *, spaces=()) -> HealthPage:
+def health_page(scope: Scope, params) -> HealthPage:
     period, errors, preset = parse_health_period(params)
     window, families = compute_all(scope, period)
     return HealthPage(window=window, families=[_family_view(family) for family in families], errors=errors,
-                      preset=preset, presets=_presets(preset), query=_query(period), spaces=list(spaces))
+                      preset=preset, presets=_presets(preset), query=_query(period))
 
 
 def health_csv(scope: Scope, params) -> tuple[bytes, str]:

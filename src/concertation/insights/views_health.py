@@ -13,7 +13,7 @@ from concertation.core.files import download_response
 from concertation.spaces.views.common import load_space, load_territory
 
 from .assessments.selectors import summary_for as assessment_summary
-from .pages_health import health_csv, health_page, space_scope, territory_scope
+from .pages_health import health_csv, health_page, space_links, space_scope, territory_scope
 
 
 @login_required
@@ -38,9 +38,11 @@ def space_health_csv(request, territory, space):
 def territory_health(request, territory):
     territory = load_territory(request, territory, perm="insights.view_territory_health")
     scope, spaces = territory_scope(request.user, territory)
-    page = health_page(scope, request.GET, spaces=[
-        space for space in spaces if request.user.has_perm("insights.view_space_health", space)])
-    return render(request, "insights/health/territory.html", {"territory": territory, "page": page})
+    page = health_page(scope, request.GET)
+    links = space_links(territory, [space for space in spaces
+                                    if request.user.has_perm("insights.view_space_health", space)])
+    return render(request, "insights/health/territory.html", {"territory": territory, "page": page,
+                                                              "space_links": links})
 
 
 @login_required

@@ -1,24 +1,41 @@
 """The plan's actions: those carried by two sectors or more (the sectors of the lead, the co-leads
 and the partners), the leads by sector and by college. The actions counted in a period: those of an
 adopted (or archived) plan of the scope's spaces, or carried by one of its working groups, not
-cancelled, whose dates (by default the plan's) overlap the period. Two queries: the actions with
-their lead, then the co-leads and partners of those actions (one union)."""
+cancelled, whose dates (by default the plan's) overlap the period. One query: the actions with their
+lead and the lowest and highest sector of their co-leads and of their partners (two sectors or more
+among the lead's and those: not all the same)."""
 
 from __future__ import annotations
 
-from django.db.models import DateField, F, Q
+from django.db.models import DateField, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from concertation.planning.models import Activity, Plan
 
-from .base import Breakdown, FamilyResult, Measure, counted, overlaps, ratio
+from .base import Breakdown, FamilyResult, Measure, counted, overlap_flags, ratio
 from .context import MetricsContext
 
 KEY = "activities"
 NO_LEAD = _("Sans organisme responsable")
 NO_SECTOR = _("Sans secteur")
 NO_COLLEGE = _("Sans collège")
+
+
+def _sector(through, descending: bool) -> Subquery:
+    """The lowest (or highest) sector of an action's co-leads (or partners)."""
+    field = "organization__sector_id"
+    rows = through.objects.filter(activity_id=OuterRef("pk"), organization__sector__isnull=False)
+    return Subquery(rows.order_by(f"-{field}" if descending else field).values(field)[:1])
+
+
+# The lowest and highest sector of the co-leads and of the partners: with the lead's, two sectors or
+# more exactly when these values are not all the same.
+PARTNER_SECTORS = {
+    f"{who}_{end}_sector": (through, end == "highest")
+    for who, through in (("co_lead", Activity.co_leads.through), ("partner", Activity.partners.through))
+    for end in ("lowest", "highest")
+}
 
 
 def _activities(ctx: MetricsContext) -> list[dict]:
@@ -34,35 +51,23 @@ def _activities(ctx: MetricsContext) -> list[dict]:
         .annotate(first_day=Coalesce(F("starts_on"), F("strategy__plan__starts_on"), output_field=DateField()),
                   last_day=Coalesce(F("ends_on"), F("strategy__plan__ends_on"), output_field=DateField()))
         .filter(first_day__lte=window.end, last_day__gte=window.start)
-        .values("id", "first_day", "last_day", "lead_id", "lead__sector_id", "lead__sector__name",
-                "lead__college__name")
+        .annotate(**{name: _sector(through, descending) for name, (through, descending) in PARTNER_SECTORS.items()})
+        .annotate(**overlap_flags(window, "first_day", "last_day"))
+        .values("id", "in_current", "in_previous", "lead_id", "lead__sector_id", "lead__sector__name",
+                "lead__college__name", *PARTNER_SECTORS)
         .order_by().distinct()
     )
 
 
-def _partner_sectors(ids: list[int]) -> dict[int, set[int]]:
-    """Activity → the sectors of its co-leads and partners (one query, a union)."""
-    co_leads = Activity.co_leads.through.objects.filter(activity_id__in=ids, organization__sector__isnull=False)
-    partners = Activity.partners.through.objects.filter(activity_id__in=ids, organization__sector__isnull=False)
-    rows = co_leads.values_list("activity_id", "organization__sector_id").union(
-        partners.values_list("activity_id", "organization__sector_id"))
-    sectors: dict[int, set[int]] = {}
-    for activity_id, sector_id in rows:
-        sectors.setdefault(activity_id, set()).add(sector_id)
-    return sectors
-
-
 def compute(ctx: MetricsContext) -> dict[str, FamilyResult]:
     activities = _activities(ctx)
-    partners = _partner_sectors([row["id"] for row in activities]) if activities else {}
     results = {}
-    for name, period in (("current", ctx.window.current), ("previous", ctx.window.previous)):
-        shown = [row for row in activities if overlaps(period, row["first_day"], row["last_day"])]
+    for name in ("current", "previous"):
+        shown = [row for row in activities if row[f"in_{name}"]]
         several = 0
         for row in shown:
-            sectors = set(partners.get(row["id"], set()))
-            if row["lead__sector_id"]:
-                sectors.add(row["lead__sector_id"])
+            sectors = {row["lead__sector_id"], *(row[column] for column in PARTNER_SECTORS)}
+            sectors.discard(None)
             several += len(sectors) >= 2
         led = [row for row in shown if row["lead_id"]]
         results[name] = FamilyResult(KEY, measures=[

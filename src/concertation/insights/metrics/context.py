@@ -1,5 +1,7 @@
 """The reads several families share, made once per page (each one query): the memberships of the
-scope, the staff of the territory, the meetings held in the window.
+scope, the meetings held in the window, the presences, and the figures the families count in the
+database (``summaries``: one union of a query a family). Whether a person is staff is a condition in
+SQL (``is_staff``), evaluated in the query that needs it.
 
 Who is « staff » (the coordination): the territory's coordinators (``Territory.coordinators``) and
 the people who held a role of kind « coordination » in any space of the territory during the window
@@ -12,26 +14,44 @@ from __future__ import annotations
 from datetime import UTC
 from functools import cached_property
 
-from django.contrib.auth import get_user_model
 from django.db.models import (
     BooleanField,
     Case,
     CharField,
     Count,
+    ExpressionWrapper,
     F,
+    IntegerField,
+    OuterRef,
     Q,
+    Subquery,
+    Sum,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce
 
-from concertation.meetings.models import Attendance, Meeting
+from concertation.directory.models import Territory
+from concertation.meetings.models import Attendance, Evaluation, Meeting
 from concertation.planning.bilan import attendance_seats
-from concertation.spaces.models import Membership, Role
+from concertation.spaces.models import Membership, Role, RoleAssignment
 
-from .base import Scope, Window
+from .base import FLAG, Scope, Window, overlap_flags
 
 HELD = (Meeting.Status.HELD, Meeting.Status.MINUTES_ADOPTED)
+PEOPLE_COLUMNS = ("organization_id", "person_id", "college_name", "sector_name", "in_current", "in_previous",
+                  "staff")
+EVALUATION_QUESTIONS = ("objectives_met", "everyone_could_speak", "useful_to_my_organization")
+SUMMARY_FIGURES = 4  # the figures of a row of ``MetricsContext.summaries``, padded with zeros
+
+
+def summary_row(queryset, family: str, period, **figures):
+    """A family's part of ``MetricsContext.summaries``: its rows grouped by ``period`` (an expression),
+    with its figures (aggregates, at most four) padded with zeros."""
+    padding = {f"unused_{n}": Value(0, output_field=IntegerField()) for n in range(len(figures), SUMMARY_FIGURES)}
+    return (queryset.annotate(family=Value(family, output_field=CharField()), period=period)
+            .values("family", "period").annotate(**figures).annotate(**padding)
+            .values_list("family", "period", *figures, *padding).order_by())
 
 
 class MetricsContext:
@@ -60,29 +80,70 @@ class MetricsContext:
         return self.window.which(moment)
 
     @cached_property
+    def _people(self) -> dict[str, list[dict]]:
+        """The scope's memberships and role terms overlapping the window, in one query (a union of
+        rows of the same shape): « membership » or « term », organization, person, college, sector,
+        the periods overlapped (« in_current », « in_previous ») and, for a term, whether its holder is
+        staff."""
+        window, spaces = self.window, self.scope.space_ids
+        memberships = (
+            Membership.objects.filter(window.term_q(), space_id__in=spaces)
+            .annotate(kind=Value("membership", output_field=CharField()),
+                      college_name=Coalesce(F("college__name"), F("organization__college__name"),
+                                            output_field=CharField()),
+                      sector_name=F("organization__sector__name"),
+                      **overlap_flags(window, "start", "end"),
+                      staff=Value(False, output_field=BooleanField()))  # a truth value on PostgreSQL too
+        )
+        terms = (
+            RoleAssignment.objects.filter(window.term_q(ended=True), role__space_id__in=spaces)
+            .annotate(kind=Value("term", output_field=CharField()),
+                      college_name=F("organization__college__name"),
+                      sector_name=F("organization__sector__name"),
+                      **overlap_flags(window, "start", "end", "ended_on"),
+                      staff=self.staff_flag("person_id"))
+        )
+        people: dict[str, list[dict]] = {"membership": [], "term": []}
+        # The terms first: the union's columns read as the first part's (``FLAG``, not converted).
+        for kind, *values in terms.values_list("kind", *PEOPLE_COLUMNS).order_by().union(
+                memberships.values_list("kind", *PEOPLE_COLUMNS).order_by(), all=True):
+            people[kind].append(dict(zip(PEOPLE_COLUMNS, values, strict=True)))
+        return people
+
+    @property
     def memberships(self) -> list[dict]:
         """The scope's memberships whose dates overlap the window: organization or citizen, with the
-        college (the membership's, else the organization's) and the organization's sector."""
-        return list(
-            Membership.objects.filter(self.window.term_q(), space_id__in=self.scope.space_ids)
-            .annotate(college_name=Coalesce(F("college__name"), F("organization__college__name"),
-                                            output_field=CharField()),
-                      sector_name=F("organization__sector__name"))
-            .values("space_id", "organization_id", "person_id", "college_name", "sector_name", "start", "end")
-            .order_by()
-        )
+        college (the membership's, else the organization's), the organization's sector, and the
+        periods they overlap (« in_current », « in_previous »)."""
+        return self._people["membership"]
+
+    @property
+    def role_terms(self) -> list[dict]:
+        """The role terms of the scope's spaces overlapping the window (ended early: up to the day
+        before ``ended_on``), with the college and sector of the organization (if any), the periods
+        overlapped, and whether the holder is staff."""
+        return self._people["term"]
 
     @cached_property
-    def staff(self) -> set[int]:
-        """Coordinators of the territory and holders of a coordination role there in the window."""
+    def _staff_ids(self) -> tuple:
+        """The staff's ids, as two subqueries (not read on their own): the coordinators of the
+        territory, the holders of a coordination role there during the window."""
         window = self.window
-        role_q = Q(role_assignments__role__kind=Role.Kind.COORDINATION,
-                   role_assignments__role__space__territory_id=self.scope.territory_id,
-                   role_assignments__start__lte=window.end) & (
-            Q(role_assignments__end__isnull=True) | Q(role_assignments__end__gte=window.start)) & (
-            Q(role_assignments__ended_on__isnull=True) | Q(role_assignments__ended_on__gt=window.start))
-        return set(get_user_model().objects.filter(Q(coordinated_territories=self.scope.territory_id) | role_q)
-                   .order_by().values_list("pk", flat=True).distinct())
+        coordinators = Territory.coordinators.through.objects.filter(territory_id=self.scope.territory_id)
+        roles = RoleAssignment.objects.filter(
+            Q(end__isnull=True) | Q(end__gte=window.start), Q(ended_on__isnull=True) | Q(ended_on__gt=window.start),
+            role__kind=Role.Kind.COORDINATION, role__space__territory_id=self.scope.territory_id,
+            start__lte=window.end, person__isnull=False)
+        return coordinators.values("user_id"), roles.values("person_id")
+
+    def is_staff(self, field: str) -> Q:
+        """Whether the person of ``field`` (a user id of the row) is staff, in SQL (subqueries the
+        database reads once, not once a row)."""
+        coordinators, roles = self._staff_ids
+        return Q(**{f"{field}__in": coordinators}) | Q(**{f"{field}__in": roles})
+
+    def staff_flag(self, field: str) -> ExpressionWrapper:
+        return ExpressionWrapper(self.is_staff(field), output_field=FLAG)
 
     def held_meetings_q(self, prefix: str = "") -> Q:
         """The meetings of the scope held (or whose minutes are adopted) in the window."""
@@ -92,9 +153,47 @@ class MetricsContext:
 
     @cached_property
     def meetings(self) -> list[dict]:
+        """The meetings held in the window, each with the organization its facilitator and its
+        secretary represented there (their attendance row; rotation.py) and whether they are staff,
+        and its evaluations: their number and the sum of each question (evaluations.py), all read in
+        the same query."""
+        def represented(field):
+            return Subquery(Attendance.objects.filter(meeting_id=OuterRef("pk"), person_id=OuterRef(field),
+                                                      organization__isnull=False)
+                            .values("organization_id")[:1])
+
+        def evaluations(aggregate):
+            return Subquery(Evaluation.objects.filter(meeting_id=OuterRef("pk")).order_by().values("meeting_id")
+                            .annotate(value=aggregate).values("value"), output_field=IntegerField())
+
         return list(Meeting.objects.filter(self.held_meetings_q())
-                    .values("id", "title", "starts_at", "facilitator_id", "secretary_id")
+                    .annotate(facilitator_organization=represented("facilitator_id"),
+                              secretary_organization=represented("secretary_id"),
+                              facilitator_staff=self.staff_flag("facilitator_id"),
+                              secretary_staff=self.staff_flag("secretary_id"),
+                              evaluation_answers=evaluations(Count("id")),
+                              **{f"evaluation_{field}": evaluations(Sum(field)) for field in EVALUATION_QUESTIONS})
+                    .values("id", "title", "starts_at", "facilitator_id", "secretary_id", "facilitator_organization",
+                            "secretary_organization", "facilitator_staff", "secretary_staff", "evaluation_answers",
+                            *(f"evaluation_{field}" for field in EVALUATION_QUESTIONS))
                     .order_by("starts_at", "id"))
+
+    @cached_property
+    def summaries(self) -> dict[str, dict[str, list[int]]]:
+        """The figures the families count in the database (``summary(ctx)``: a query of rows (family,
+        period, four figures), grouped by period), all read in one query (a union): family → period
+        → figures."""
+        from . import FAMILIES
+
+        parts = [module.summary(self) for module in FAMILIES if hasattr(module, "summary")]
+        summaries: dict[str, dict[str, list[int]]] = {}
+        for family, period, *figures in parts[0].union(*parts[1:], all=True):
+            summaries.setdefault(family, {})[period] = [figure or 0 for figure in figures]
+        return summaries
+
+    def summary(self, family: str, period: str) -> list[int]:
+        """A family's figures for a period (zeros when there was nothing to count)."""
+        return self.summaries.get(family, {}).get(period) or [0] * SUMMARY_FIGURES
 
     def period_case(self, field: str) -> Case:
         """« current » or « previous » for a moment of a row already within the window, in SQL."""

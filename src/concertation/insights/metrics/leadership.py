@@ -1,13 +1,12 @@
 """Roles: organizations holding a role ÷ member organizations, the terms by sector and by college,
-the citizens' share of roles (one query: the role terms of the scope overlapping the window)."""
+the citizens' share of roles (the role terms of the scope overlapping the window and its memberships:
+``MetricsContext.role_terms`` and ``memberships``, one query)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from concertation.spaces.models import RoleAssignment
-
-from .base import Breakdown, FamilyResult, Measure, counted, overlaps, ratio
+from .base import Breakdown, FamilyResult, Measure, counted, ratio
 from .context import MetricsContext
 
 KEY = "leadership"
@@ -17,45 +16,36 @@ STAFF = _("Coordination (permanence)")
 NO_ORGANIZATION = _("Personne sans organisme")
 
 
-def member_organizations(ctx: MetricsContext, period) -> set[int]:
-    return {row["organization_id"] for row in ctx.memberships
-            if row["organization_id"] and overlaps(period, row["start"], row["end"])}
+def member_organizations(ctx: MetricsContext, name: str) -> set[int]:
+    """Member organizations of the scope in the period (« current » or « previous »)."""
+    return {row["organization_id"] for row in ctx.memberships if row["organization_id"] and row[f"in_{name}"]}
 
 
-def citizens(ctx: MetricsContext, period) -> dict[int, str]:
+def citizens(ctx: MetricsContext, name: str) -> dict[int, str]:
     """Citizens (person memberships) of the scope in the period → their college's name."""
     return {row["person_id"]: row["college_name"] or str(NO_COLLEGE) for row in ctx.memberships
-            if row["person_id"] and overlaps(period, row["start"], row["end"])}
-
-
-def _terms(ctx: MetricsContext) -> list[dict]:
-    return list(
-        RoleAssignment.objects.filter(ctx.window.term_q(ended=True), role__space_id__in=ctx.scope.space_ids)
-        .values("organization_id", "person_id", "organization__sector__name", "organization__college__name",
-                "start", "end", "ended_on")
-        .order_by()
-    )
+            if row["person_id"] and row[f"in_{name}"]}
 
 
 def compute(ctx: MetricsContext) -> dict[str, FamilyResult]:
-    terms = _terms(ctx)
+    terms = ctx.role_terms
     results = {}
-    for name, period in (("current", ctx.window.current), ("previous", ctx.window.previous)):
-        members, citizen_colleges = member_organizations(ctx, period), citizens(ctx, period)
+    for name in ("current", "previous"):
+        members, citizen_colleges = member_organizations(ctx, name), citizens(ctx, name)
         sectors, colleges, holders = [], [], set()
         citizen_terms = 0
-        shown = [term for term in terms if overlaps(period, term["start"], term["end"], term["ended_on"])]
+        shown = [term for term in terms if term[f"in_{name}"]]
         for term in shown:
             if term["organization_id"]:
                 holders.add(term["organization_id"])
-                sectors.append(term["organization__sector__name"] or str(NO_SECTOR))
-                colleges.append(term["organization__college__name"] or str(NO_COLLEGE))
+                sectors.append(term["sector_name"] or str(NO_SECTOR))
+                colleges.append(term["college_name"] or str(NO_COLLEGE))
             elif term["person_id"] in citizen_colleges:
                 citizen_terms += 1
                 sectors.append(str(NO_SECTOR))
                 colleges.append(citizen_colleges[term["person_id"]])
             else:
-                label = str(STAFF) if term["person_id"] in ctx.staff else str(NO_ORGANIZATION)
+                label = str(STAFF) if term["staff"] else str(NO_ORGANIZATION)
                 sectors.append(label)
                 colleges.append(label)
         with_role = len(holders & members)
