@@ -211,14 +211,27 @@ def members_by_college(space, on=None, *, viewer):
     return _college_window(member_rows([space.pk], on=on, viewer=viewer)).order_by(*BY_COLLEGE)
 
 
+# What a list of members by college shows of each member (``member_rows``' columns, as plain values).
+MEMBER_FIELDS = ("id", "organization_id", "person_id", "category", "label", "acronym", "college_label",
+                 "college_code", "sector_label", "college_total")
+
+
 def members_preview(space, per_college: int, on=None, *, viewer) -> list[dict]:
     """The first ``per_college`` members of each college of the space, with each college's count, in
     two queries whatever the size of the space (a window function ranks and counts per college).
 
     See ``group_by_college``; ``offset`` is where each college starts in ``members_by_college``
-    (to link to the page of the full list where it starts).
+    (to link to the page of the full list where it starts). Rows are dicts (``MEMBER_FIELDS`` and
+    ``current_delegations``), not model objects: the assembly shows a few hundred of them.
     """
-    rows = _college_window(member_rows([space.pk], on=on, viewer=viewer)).filter(rank__lte=per_college).order_by(*BY_COLLEGE)
+    on = on or timezone.localdate()
+    rows = list(
+        _college_window(member_rows([space.pk], on=on, viewer=viewer)).filter(rank__lte=per_college)
+        .order_by(*BY_COLLEGE).prefetch_related(None).values(*MEMBER_FIELDS)
+    )
+    delegations = current_delegation_names([row["id"] for row in rows], on=on, viewer=viewer)
+    for row in rows:
+        row["current_delegations"] = delegations.get(row["id"], [])
     groups = group_by_college(rows)
     offset = 0
     for group in groups:
@@ -227,17 +240,44 @@ def members_preview(space, per_college: int, on=None, *, viewer) -> list[dict]:
     return groups
 
 
+def current_delegation_names(membership_ids, on=None, *, viewer) -> dict[int, list[tuple[str, str]]]:
+    """{membership id: [(kind, the person's name as ``viewer`` may see it)…]}, the delegate first: what
+    ``_current_delegations`` prefetches, as plain values (one query)."""
+    on = on or timezone.localdate()
+    names: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    if not membership_ids:
+        return names
+    for membership_id, kind, name in (
+        Delegation.objects.filter(current_q(on=on), membership_id__in=membership_ids)
+        .annotate(person_name=privacy.name_sql("person__", viewer, fallback=F("membership__organization__name")))
+        .order_by("-kind", "start")  # the delegate, then the alternate
+        .values_list("membership_id", "kind", "person_name")
+    ):
+        names[membership_id].append((kind, name))
+    return names
+
+
+def member_dicts(memberships) -> list[dict]:
+    """Rows of ``member_rows`` (with their prefetched delegations) as ``members_preview`` gives them."""
+    return [
+        {**{name: getattr(membership, name) for name in MEMBER_FIELDS},
+         "current_delegations": [(delegation.kind, delegation.person_name)
+                                 for delegation in membership.current_delegations]}
+        for membership in memberships
+    ]
+
+
 def group_by_college(rows) -> list[dict]:
-    """Rows of ``members_by_college`` (in its order) → [{"name", "code", "total", "shown",
-    "sectors": [(sector name or None, [membership…])…]}…]."""
+    """Rows of ``members_by_college`` as dicts (in its order: ``member_dicts``) → [{"name", "code",
+    "total", "shown", "sectors": [(sector name or None, [row…])…]}…]."""
     groups: list[dict] = []
     for row in rows:
-        if not groups or groups[-1]["name"] != row.college_label:
-            groups.append({"name": row.college_label, "code": row.college_code, "total": row.college_total,
+        if not groups or groups[-1]["name"] != row["college_label"]:
+            groups.append({"name": row["college_label"], "code": row["college_code"], "total": row["college_total"],
                            "shown": 0, "sectors": []})
         group = groups[-1]
-        if not group["sectors"] or group["sectors"][-1][0] != row.sector_label:
-            group["sectors"].append((row.sector_label, []))
+        if not group["sectors"] or group["sectors"][-1][0] != row["sector_label"]:
+            group["sectors"].append((row["sector_label"], []))
         group["sectors"][-1][1].append(row)
         group["shown"] += 1
     return groups
