@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -166,20 +167,59 @@ def describe_members(groups) -> None:
                 row["category_label"] = "" if row["category"] == MembershipCategory.VOTING else categories.get(
                     row["category"], row["category"])
                 row["delegates"] = [f"{kinds.get(kind, kind)}{colon} {name}"
-                                    for kind, name in row["current_delegations"] if name != row["label"]]
+                                    for kind, name, _shown in row["current_delegations"] if name != row["label"]]
+
+
+def member_list_rows(space, rows) -> list[dict]:
+    """The coordinator's list of members (``selectors.page_by_name``'s rows), each with what its line
+    shows formatted once: ``category_label``, ``delegates`` (« Personne déléguée : Name », whether
+    the name is public), ``since`` and the edit link (``edit_url``, ``edit_label``)."""
+    categories = {value: str(label) for value, label in MembershipCategory.choices}
+    kinds = {value: str(label) for value, label in Delegation.Kind.choices}
+    colon = formatting.colon()
+    edit = reverse("spaces:member_edit", kwargs={"territory": space.territory.slug, "space": space.slug,
+                                                 "pk": 2**31 - 1}).replace(str(2**31 - 1), "%d")
+    edit_label = _('Modifier<span class="visually-hidden"> %(name)s</span>')
+    for row in rows:
+        row["category_label"] = categories.get(row["category"], row["category"])
+        row["delegates"] = [(f"{kinds.get(kind, kind)}{colon} {name}", shown)
+                            for kind, name, shown in row["current_delegations"]]
+        row["since"] = formatting.day(row["start"], weekday=False, short=True) if row["start"] else ""
+        row["edit_url"] = edit % row["id"]
+        row["edit_label"] = mark_safe(edit_label % {"name": conditional_escape(row["label"])})  # noqa: S308
+    return rows
 
 
 # Members and roles ------------------------------------------------------------------------------
 
-def former_members(space, on: date, count: int = 50):
-    """The space's last ``count`` memberships that ended before ``on``, most recent first."""
-    return (
-        Membership.objects.filter(space=space, end__lt=on)
-        .select_related("organization", "person")
-        .only("id", "end", "organization", "person", "organization__name", "person__display_name",
-              "person__email")
-        .order_by("-end")[:count]
-    )
+def organization_list_rows(territory, rows, *, can_manage: bool) -> list[dict]:
+    """The territory's list of organizations (``selectors.organization_rows``), each with its edit
+    link (``edit_url``, ``edit_label``) made once when the person may edit."""
+    rows = list(rows)
+    if can_manage:
+        edit = reverse("spaces:organization_edit", kwargs={"territory": territory.slug, "pk": 2**31 - 1}
+                       ).replace(str(2**31 - 1), "%d")
+        edit_label = _('Modifier<span class="visually-hidden"> %(name)s</span>')
+        for row in rows:
+            row["edit_url"] = edit % row["id"]
+            row["edit_label"] = mark_safe(edit_label % {"name": conditional_escape(row["name"])})  # noqa: S308
+    return rows
+
+
+def former_members(space, on: date, count: int = 50) -> list[dict]:
+    """The space's last ``count`` memberships that ended before ``on``, most recent first: each
+    member's name (``Membership.member_name``) and « jusqu'au 1er sept. 2025 » (``until``)."""
+    until = _("jusqu'au %(date)s")
+    return [
+        {"name": organization_name if organization_id else (display_name or email),
+         "until": mark_safe(until % {"date": conditional_escape(  # noqa: S308 (the catalog's words)
+             formatting.day(end, weekday=False, short=True))})}
+        for organization_id, organization_name, display_name, email, end in (
+            Membership.objects.filter(space=space, end__lt=on).order_by("-end")
+            .values_list("organization_id", "organization__name", "person__display_name", "person__email",
+                         "end")[:count]
+        )
+    ]
 
 
 def membership_initial(membership) -> dict:

@@ -240,20 +240,21 @@ def members_preview(space, per_college: int, on=None, *, viewer) -> list[dict]:
     return groups
 
 
-def current_delegation_names(membership_ids, on=None, *, viewer) -> dict[int, list[tuple[str, str]]]:
-    """{membership id: [(kind, the person's name as ``viewer`` may see it)…]}, the delegate first: what
-    ``_current_delegations`` prefetches, as plain values (one query)."""
+def current_delegation_names(membership_ids, on=None, *, viewer) -> dict[int, list[tuple[str, str, bool]]]:
+    """{membership id: [(kind, the person's name as ``viewer`` may see it, whether she agreed to be named
+    on public pages)…]}, the delegate first: what ``_current_delegations`` prefetches, as plain values
+    (one query)."""
     on = on or timezone.localdate()
-    names: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    names: dict[int, list[tuple[str, str, bool]]] = defaultdict(list)
     if not membership_ids:
         return names
-    for membership_id, kind, name in (
+    for membership_id, kind, name, shown_publicly in (
         Delegation.objects.filter(current_q(on=on), membership_id__in=membership_ids)
         .annotate(person_name=privacy.name_sql("person__", viewer, fallback=F("membership__organization__name")))
         .order_by("-kind", "start")  # the delegate, then the alternate
-        .values_list("membership_id", "kind", "person_name")
+        .values_list("membership_id", "kind", "person_name", "person__shown_publicly")
     ):
-        names[membership_id].append((kind, name))
+        names[membership_id].append((kind, name, shown_publicly))
     return names
 
 
@@ -261,7 +262,7 @@ def member_dicts(memberships) -> list[dict]:
     """Rows of ``member_rows`` (with their prefetched delegations) as ``members_preview`` gives them."""
     return [
         {**{name: getattr(membership, name) for name in MEMBER_FIELDS},
-         "current_delegations": [(delegation.kind, delegation.person_name)
+         "current_delegations": [(delegation.kind, delegation.person_name, delegation.person_shown_publicly)
                                  for delegation in membership.current_delegations]}
         for membership in memberships
     ]
@@ -306,19 +307,46 @@ def name_key(text) -> str:
     """Sort key of a name as a reader expects it, accents and case ignored: « Caisse », « CLSC »,
     « Épicerie », « Zone » (by code point, « CLSC » would come before « Caisse » and « Épicerie » last)."""
     decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+    if decomposed.isascii():  # no combining mark to drop
+        return decomposed.casefold()
+    return decomposed.translate(_WITHOUT_COMBINING).casefold()
 
 
-def page_by_name(rows, number, per_page: int) -> Page:
+class _CombiningStripper(dict):
+    """``str.translate`` table dropping combining marks (as ``unicodedata.combining`` says), each
+    character judged once per process (a property of Unicode, not of the data)."""
+
+    def __missing__(self, code_point: int):
+        kept = None if unicodedata.combining(chr(code_point)) else code_point
+        self[code_point] = kept
+        return kept
+
+
+_WITHOUT_COMBINING = _CombiningStripper()
+
+
+# What the coordinator's list of members shows of each member (``member_rows``' columns, as plain values).
+MEMBER_LIST_FIELDS = ("id", "organization_id", "person_id", "category", "start", "label", "shown_publicly")
+
+
+def page_by_name(rows, number, per_page: int, *, on=None, viewer) -> Page:
     """A page of ``member_rows`` in name order (``name_key``), which SQL cannot give on every database:
-    one query for every member's label, one for the page's rows (with their prefetches)."""
+    one query for every member's label, one for the page's rows and one for their current delegations.
+    The rows are dicts (``MEMBER_LIST_FIELDS`` and ``current_delegations``, as ``current_delegation_names``
+    gives them)."""
     ordered = sorted(rows.values_list("pk", "label"), key=lambda pair: (name_key(pair[1]), pair[1] or "", pair[0]))
     page = Paginator([pk for pk, _label in ordered], per_page).get_page(number)
     position = {pk: index for index, pk in enumerate(page.object_list)}
-    page.object_list = sorted(rows.filter(pk__in=position), key=lambda row: position[row.pk]) if position else []
+    if not position:
+        page.object_list = []
+        return page
+    members = sorted(rows.filter(pk__in=position).prefetch_related(None).values(*MEMBER_LIST_FIELDS),
+                     key=lambda row: position[row["id"]])
+    delegations = current_delegation_names(list(position), on=on, viewer=viewer)
+    for row in members:
+        row["current_delegations"] = delegations.get(row["id"], [])
+    page.object_list = members
     return page
-
-
 def holder_label(viewer):
     """SQL for ``RoleAssignment.holder_name``: « Person (ACRONYM) », the person, or the organization,
     as ``viewer`` may see them (accounts.privacy)."""
@@ -409,17 +437,14 @@ def member_counts(space_ids, on=None) -> dict[int, dict]:
 
 
 def organization_rows(territory, query: str = ""):
-    """The territory's organizations for a list: only the columns it shows; ``query`` searches the name
-    and the acronym."""
-    organizations = (
-        Organization.objects.filter(territory=territory)
-        .select_related("sector", "college")
-        .only("id", "name", "acronym", "active", "contact_name", "website", "sector__name", "college__name")
-        .order_by("name", "pk")
-    )
+    """The territory's organizations for a list: only the columns it shows, as dicts (``id``, ``name``,
+    ``acronym``, ``active``, ``contact_name``, ``website``, ``sector_name``, ``college_name``);
+    ``query`` searches the name and the acronym."""
+    organizations = Organization.objects.filter(territory=territory).order_by("name", "pk")
     if query:
         organizations = organizations.filter(Q(name__icontains=query) | Q(acronym__icontains=query))
-    return organizations
+    return organizations.values("id", "name", "acronym", "active", "contact_name", "website",
+                                sector_name=F("sector__name"), college_name=F("college__name"))
 
 
 def organizations_of(territory, *, active_only=False):
