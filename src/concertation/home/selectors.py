@@ -255,6 +255,8 @@ def meetings_to_prepare(person, *, now=None, limit: int = LIMIT) -> dict:
     meetings = (
         Meeting.objects.filter(scope).filter(to_convene | minutes_due)
         .select_related("space__territory", "minutes")
+        .only("id", "title", "status", "starts_at", "space__name", "space__slug", "space__territory__slug",
+              "minutes__id")
         .order_by("starts_at", "pk")[:limit * 4]
     )
     blocks = {"convene": [], "minutes": []}
@@ -282,6 +284,8 @@ def overdue_in_my_spaces(person, *, today=None, limit: int = LIMIT) -> list[Foll
     rows = followups.mark_overdue(
         FollowUp.objects.filter(spaces, followups.overdue_q(today))
         .select_related("space__territory", "person", "organization")
+        .only("id", "what", "status", "due_on", "space__name", "space__slug", "space__territory__slug",
+              "person__display_name", "person__email", "organization__name")
         .order_by("due_on", "pk")[:limit],
         today,
     )
