@@ -415,9 +415,15 @@ def charter_in_force(space) -> Charter | None:
     return Charter.objects.filter(space=space, in_force=True).first()
 
 
+# What ``charter_text.rule_sentence`` reads of a charter.
+RULE_SENTENCE_FIELDS = ("id", "space_id", "method", "fallback_method", "voting_unit", "double_majority", "threshold",
+                        "threshold_numerator", "threshold_denominator", "base", "quorum_kind", "quorum_count",
+                        "quorum_share_percent", "college_minimums")
+
+
 def charters_in_force(space_ids) -> dict[int, Charter]:
-    """The charters in force of the spaces, without their full text (enough for ``rule_sentence``)."""
-    charters = Charter.objects.filter(space_id__in=space_ids, in_force=True).defer("rules_text")
+    """The charters in force of the spaces, with only what ``rule_sentence`` reads."""
+    charters = Charter.objects.filter(space_id__in=space_ids, in_force=True).only(*RULE_SENTENCE_FIELDS)
     return {charter.space_id: charter for charter in charters}
 
 
