@@ -10,6 +10,7 @@ which invitations still work from ``spaces.invitations``, which terms end soon f
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Subquery
@@ -18,6 +19,7 @@ from django.utils import timezone
 
 from concertation.decisions import eligibility
 from concertation.decisions.models import Participation, Proposal, Recusal
+from concertation.directory.models import Territory
 from concertation.meetings import followups
 from concertation.meetings.models import FollowUp, Meeting, Minutes, Rsvp
 from concertation.meetings.rsvp import ANSWERABLE
@@ -253,6 +255,8 @@ def meetings_to_prepare(person, *, now=None, limit: int = LIMIT) -> dict:
     meetings = (
         Meeting.objects.filter(scope).filter(to_convene | minutes_due)
         .select_related("space__territory", "minutes")
+        .only("id", "title", "status", "starts_at", "space__name", "space__slug", "space__territory__slug",
+              "minutes__id")
         .order_by("starts_at", "pk")[:limit * 4]
     )
     blocks = {"convene": [], "minutes": []}
@@ -280,6 +284,8 @@ def overdue_in_my_spaces(person, *, today=None, limit: int = LIMIT) -> list[Foll
     rows = followups.mark_overdue(
         FollowUp.objects.filter(spaces, followups.overdue_q(today))
         .select_related("space__territory", "person", "organization")
+        .only("id", "what", "status", "due_on", "space__name", "space__slug", "space__territory__slug",
+              "person__display_name", "person__email", "organization__name")
         .order_by("due_on", "pk")[:limit],
         today,
     )
@@ -291,7 +297,11 @@ def overdue_in_my_spaces(person, *, today=None, limit: int = LIMIT) -> list[Foll
 
 def measurements_due(person, *, today=None, limit: int = LIMIT) -> list[dict]:
     """Indicators of adopted plans whose next measurement is past (``indicators.measurement_due``)
-    and that the person may record (one query; the permission reads the access summary)."""
+    and that the person may record (one query; the permission reads the access summary).
+
+    An adopted plan may hold hundreds of indicators: they are read as plain columns and judged
+    without a model instance each; only those shown (sorted, then allowed, up to ``limit``) become
+    instances, for the permission and the template."""
     today = today or timezone.localdate()
     spaces = facilitated_q(person, prefix="plan__space__")
     access = access_for(person)
@@ -302,28 +312,48 @@ def measurements_due(person, *, today=None, limit: int = LIMIT) -> list[dict]:
     latest = Measurement.objects.filter(indicator=OuterRef("pk")).order_by("-date").values("date")[:1]
     rows = (
         Indicator.objects.filter(scope, plan__status=Plan.Status.ADOPTED)
-        .select_related("plan__space__territory")
-        .only("id", "name", "frequency", "baseline_date", "responsible_id", "plan__id", "plan__title",
-              "plan__starts_on", "plan__status", "plan__space__name", "plan__space__slug",
-              "plan__space__territory_id", "plan__space__visibility", "plan__space__territory__slug")
         .annotate(latest_date=Subquery(latest))
         .order_by("plan_id", "position", "pk")
+        .values_list("id", "name", "frequency", "baseline_date", "responsible_id", "latest_date",
+                     "plan_id", "plan__title", "plan__starts_on", "plan__status", "plan__space_id",
+                     "plan__space__name", "plan__space__slug", "plan__space__territory_id",
+                     "plan__space__visibility", "plan__space__territory__slug")
     )
     due = []
-    for indicator in rows:
-        plan = indicator.plan
-        if not indicators.measurement_due(indicator, indicator.latest_date, plan_start=plan.starts_on, today=today):
-            continue
+    for row in rows:
+        shape = _Schedule(frequency=row[2], baseline_date=row[3])
+        if indicators.measurement_due(shape, row[5], plan_start=row[8], today=today):
+            due.append((indicators.next_measurement_due(shape, row[5], plan_start=row[8]), row[1], row))
+    due.sort(key=lambda item: (item[0], item[1]))
+    shown = []
+    for next_due, _name, row in due:
+        territory = Territory(id=row[13], slug=row[15])
+        space = Space(id=row[10], name=row[11], slug=row[12], territory_id=row[13], visibility=row[14])
+        space.territory = territory
+        plan = Plan(id=row[6], title=row[7], starts_on=row[8], status=row[9], space_id=row[10])
+        plan.space = space
+        indicator = Indicator(id=row[0], name=row[1], frequency=row[2], baseline_date=row[3],
+                              responsible_id=row[4], plan_id=row[6])
+        indicator.plan = plan
+        indicator.latest_date = row[5]
         if not person.has_perm("planning.record_measurement", indicator):
             continue
-        next_due = indicators.next_measurement_due(indicator, indicator.latest_date, plan_start=plan.starts_on)
-        due.append({
-            "indicator": indicator, "space": plan.space, "plan": plan, "next_due": next_due,
+        shown.append({
+            "indicator": indicator, "space": space, "plan": plan, "next_due": next_due,
             "day": words.day_of_date(next_due),
-            "url": reverse("planning:indicator", kwargs=_kw(plan.space, plan=plan.pk, indicator=indicator.pk)),
+            "url": reverse("planning:indicator", kwargs=_kw(space, plan=plan.pk, indicator=indicator.pk)),
         })
-    due.sort(key=lambda row: (row["next_due"], row["indicator"].name))
-    return due[:limit]
+        if len(shown) == limit:
+            break
+    return shown
+
+
+@dataclass(frozen=True)
+class _Schedule:
+    """What ``indicators.next_measurement_due`` reads of an indicator."""
+
+    frequency: str
+    baseline_date: object
 
 
 def terms_ending(person, *, today=None, limit: int = LIMIT) -> list[RoleAssignment]:

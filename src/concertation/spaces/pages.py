@@ -10,11 +10,14 @@ from django.apps import apps
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
-from concertation.core import audit
+from concertation.core import audit, formatting
 from concertation.core.models import AuditEvent
 from concertation.core.richtext import render_markdown
 from concertation.core.tabular import english, quote
@@ -25,7 +28,16 @@ from .access import access_for
 from .announcements import recent_announcements
 from .charter_text import charter_diff, rule_sentence
 from .imports import COLUMNS
-from .models import Charter, Delegation, Invitation, Membership, Role, RoleAssignment
+from .models import (
+    Charter,
+    Delegation,
+    Invitation,
+    Membership,
+    MembershipCategory,
+    Role,
+    RoleAssignment,
+    Space,
+)
 
 PAGE_SIZE = 50             # rows of a list a page (members, organizations, the space's full member list)
 PREVIEW_PER_COLLEGE = 30   # members of each college shown on the space page
@@ -45,25 +57,12 @@ def territory_overview(territory, user) -> dict:
     roles_by_space = selectors.role_holders_by_space(ids, viewer=user)
     charters = selectors.charters_in_force(ids)
     colleges = colleges_by_slug(territory)
-    info = {
-        space.pk: {
-            "counts": member_counts[space.pk],
-            "roles": roles_by_space[space.pk],
-            "rules": rule_sentence(charters.get(space.pk), colleges),
-        }
-        for space in spaces
-    }
-
-    def decorate(nodes):
-        for node in nodes:
-            node["info"] = info[node["space"].pk]
-            decorate(node["children"])
-        return nodes
-
     may_add_space = user.has_perm("spaces.add_space", territory)
     return {
         "territory": territory,
-        "tree": decorate(selectors.build_tree(spaces)),
+        "tree_rows": tree_rows(territory, selectors.build_tree(spaces), member_counts, roles_by_space,
+                               charters, colleges),
+        "colon": formatting.colon(),
         "can_add_space": may_add_space,
         "can_manage_organizations": user.has_perm("directory.manage_organizations", territory),
         "can_import": user.has_perm("directory.import_members", territory),
@@ -71,6 +70,51 @@ def territory_overview(territory, user) -> dict:
             [space.pk for space in spaces if access_for(user).coordinates(space)]
         ) if may_add_space else [],
     }
+
+
+def member_count_sentence(counts: dict) -> str:
+    """« 12 organismes membres, 3 citoyennes et citoyens » (the citizens only when there are some)."""
+    sentence = ngettext("%(counter)s organisme membre", "%(counter)s organismes membres",
+                        counts["organizations"]) % {"counter": counts["organizations"]}
+    if counts["citizens"]:
+        sentence += ", " + ngettext("%(counter)s citoyenne ou citoyen", "%(counter)s citoyennes et citoyens",
+                                    counts["citizens"]) % {"counter": counts["citizens"]}
+    return sentence
+
+
+def tree_rows(territory, tree, member_counts, roles_by_space, charters, colleges) -> list[dict]:
+    """The spaces tree as one flat list in document order, each row with what its card shows and the
+    markup that opens (``open``) and closes (``close``) its place in the nested lists: one loop in
+    the template instead of a template included per space."""
+    kinds, statuses = dict(Space.Kind.choices), dict(Space.Status.choices)
+    url = reverse("spaces:space", kwargs={"territory": territory.slug, "space": "-"})[:-2]
+    rows: list[dict] = []
+
+    def walk(nodes, depth):
+        for index, node in enumerate(nodes):
+            space = node["space"]
+            rows.append({
+                "open": OPEN_LIST if depth and index == 0 else "",
+                "close": "" if node["children"] else CLOSE_ITEM,
+                "url": f"{url}{space.slug}/",
+                "name": space.name,
+                "kind": kinds.get(space.kind, space.kind),
+                "status": statuses.get(space.status, space.status) if space.status != "active" else "",
+                "counts": member_count_sentence(member_counts[space.pk]),
+                "roles": roles_by_space[space.pk],
+                "rules": rule_sentence(charters.get(space.pk), colleges),
+            })
+            walk(node["children"], depth + 1)
+        if depth and nodes:
+            rows[-1]["close"] += CLOSE_LIST
+
+    walk(tree, 0)
+    return rows
+
+
+OPEN_LIST = mark_safe("\n    <ul>\n      ")  # noqa: S308 (constant markup)
+CLOSE_ITEM = mark_safe("\n</li>\n")  # noqa: S308
+CLOSE_LIST = mark_safe("\n    </ul>\n  \n</li>\n")  # noqa: S308
 
 
 def space_page(space, user, *, full_list: bool, page_number) -> dict:
@@ -81,13 +125,14 @@ def space_page(space, user, *, full_list: bool, page_number) -> dict:
     if full_list:
         page = selectors.page_with_total(selectors.members_by_college(space, on=today, viewer=user), page_number,
                                          PAGE_SIZE)
-        groups = selectors.group_by_college(page.object_list)
+        groups = selectors.group_by_college(selectors.member_dicts(page.object_list))
         member_count = page.paginator.count
     else:
         groups = selectors.members_preview(space, PREVIEW_PER_COLLEGE, on=today, viewer=user)
         member_count = sum(group["total"] for group in groups)
         for group in groups:
             group["page"] = group["offset"] // PAGE_SIZE + 1
+    describe_members(groups)
     roles = list(selectors.roles_with_holders([space.pk], on=today, viewer=user))
     charter = selectors.charter_in_force(space)
     children = [child for child in space.children.all() if access_for(user).can_view(child)]
@@ -109,17 +154,72 @@ def space_page(space, user, *, full_list: bool, page_number) -> dict:
     }
 
 
+def describe_members(groups) -> None:
+    """Give each member row of ``group_by_college``'s groups what its line shows, formatted once:
+    ``category_label`` (empty for a voting member) and ``delegates`` (« Personne déléguée : Name »,
+    leaving out a name that is the member's own)."""
+    categories = {value: str(label) for value, label in MembershipCategory.choices}
+    kinds = {value: str(label) for value, label in Delegation.Kind.choices}
+    colon = formatting.colon()
+    for group in groups:
+        for _sector, rows in group["sectors"]:
+            for row in rows:
+                row["category_label"] = "" if row["category"] == MembershipCategory.VOTING else categories.get(
+                    row["category"], row["category"])
+                row["delegates"] = [f"{kinds.get(kind, kind)}{colon} {name}"
+                                    for kind, name, _shown in row["current_delegations"] if name != row["label"]]
+
+
+def member_list_rows(space, rows) -> list[dict]:
+    """The coordinator's list of members (``selectors.page_by_name``'s rows), each with what its line
+    shows formatted once: ``category_label``, ``delegates`` (« Personne déléguée : Name », whether
+    the name is public), ``since`` and the edit link (``edit_url``, ``edit_label``)."""
+    categories = {value: str(label) for value, label in MembershipCategory.choices}
+    kinds = {value: str(label) for value, label in Delegation.Kind.choices}
+    colon = formatting.colon()
+    edit = reverse("spaces:member_edit", kwargs={"territory": space.territory.slug, "space": space.slug,
+                                                 "pk": 2**31 - 1}).replace(str(2**31 - 1), "%d")
+    edit_label = _('Modifier<span class="visually-hidden"> %(name)s</span>')
+    for row in rows:
+        row["category_label"] = categories.get(row["category"], row["category"])
+        row["delegates"] = [(f"{kinds.get(kind, kind)}{colon} {name}", shown)
+                            for kind, name, shown in row["current_delegations"]]
+        row["since"] = formatting.day(row["start"], weekday=False, short=True) if row["start"] else ""
+        row["edit_url"] = edit % row["id"]
+        row["edit_label"] = mark_safe(edit_label % {"name": conditional_escape(row["label"])})  # noqa: S308
+    return rows
+
+
 # Members and roles ------------------------------------------------------------------------------
 
-def former_members(space, on: date, count: int = 50):
-    """The space's last ``count`` memberships that ended before ``on``, most recent first."""
-    return (
-        Membership.objects.filter(space=space, end__lt=on)
-        .select_related("organization", "person")
-        .only("id", "end", "organization", "person", "organization__name", "person__display_name",
-              "person__email")
-        .order_by("-end")[:count]
-    )
+def organization_list_rows(territory, rows, *, can_manage: bool) -> list[dict]:
+    """The territory's list of organizations (``selectors.organization_rows``), each with its edit
+    link (``edit_url``, ``edit_label``) made once when the person may edit."""
+    rows = list(rows)
+    if can_manage:
+        edit = reverse("spaces:organization_edit", kwargs={"territory": territory.slug, "pk": 2**31 - 1}
+                       ).replace(str(2**31 - 1), "%d")
+        edit_label = _('Modifier<span class="visually-hidden"> %(name)s</span>')
+        for row in rows:
+            row["edit_url"] = edit % row["id"]
+            row["edit_label"] = mark_safe(edit_label % {"name": conditional_escape(row["name"])})  # noqa: S308
+    return rows
+
+
+def former_members(space, on: date, count: int = 50) -> list[dict]:
+    """The space's last ``count`` memberships that ended before ``on``, most recent first: each
+    member's name (``Membership.member_name``) and « jusqu'au 1er sept. 2025 » (``until``)."""
+    until = _("jusqu'au %(date)s")
+    return [
+        {"name": organization_name if organization_id else (display_name or email),
+         "until": mark_safe(until % {"date": conditional_escape(  # noqa: S308 (the catalog's words)
+             formatting.day(end, weekday=False, short=True))})}
+        for organization_id, organization_name, display_name, email, end in (
+            Membership.objects.filter(space=space, end__lt=on).order_by("-end")
+            .values_list("organization_id", "organization__name", "person__display_name", "person__email",
+                         "end")[:count]
+        )
+    ]
 
 
 def membership_initial(membership) -> dict:

@@ -211,14 +211,27 @@ def members_by_college(space, on=None, *, viewer):
     return _college_window(member_rows([space.pk], on=on, viewer=viewer)).order_by(*BY_COLLEGE)
 
 
+# What a list of members by college shows of each member (``member_rows``' columns, as plain values).
+MEMBER_FIELDS = ("id", "organization_id", "person_id", "category", "label", "acronym", "college_label",
+                 "college_code", "sector_label", "college_total")
+
+
 def members_preview(space, per_college: int, on=None, *, viewer) -> list[dict]:
     """The first ``per_college`` members of each college of the space, with each college's count, in
     two queries whatever the size of the space (a window function ranks and counts per college).
 
     See ``group_by_college``; ``offset`` is where each college starts in ``members_by_college``
-    (to link to the page of the full list where it starts).
+    (to link to the page of the full list where it starts). Rows are dicts (``MEMBER_FIELDS`` and
+    ``current_delegations``), not model objects: the assembly shows a few hundred of them.
     """
-    rows = _college_window(member_rows([space.pk], on=on, viewer=viewer)).filter(rank__lte=per_college).order_by(*BY_COLLEGE)
+    on = on or timezone.localdate()
+    rows = list(
+        _college_window(member_rows([space.pk], on=on, viewer=viewer)).filter(rank__lte=per_college)
+        .order_by(*BY_COLLEGE).prefetch_related(None).values(*MEMBER_FIELDS)
+    )
+    delegations = current_delegation_names([row["id"] for row in rows], on=on, viewer=viewer)
+    for row in rows:
+        row["current_delegations"] = delegations.get(row["id"], [])
     groups = group_by_college(rows)
     offset = 0
     for group in groups:
@@ -227,17 +240,45 @@ def members_preview(space, per_college: int, on=None, *, viewer) -> list[dict]:
     return groups
 
 
+def current_delegation_names(membership_ids, on=None, *, viewer) -> dict[int, list[tuple[str, str, bool]]]:
+    """{membership id: [(kind, the person's name as ``viewer`` may see it, whether she agreed to be named
+    on public pages)…]}, the delegate first: what ``_current_delegations`` prefetches, as plain values
+    (one query)."""
+    on = on or timezone.localdate()
+    names: dict[int, list[tuple[str, str, bool]]] = defaultdict(list)
+    if not membership_ids:
+        return names
+    for membership_id, kind, name, shown_publicly in (
+        Delegation.objects.filter(current_q(on=on), membership_id__in=membership_ids)
+        .annotate(person_name=privacy.name_sql("person__", viewer, fallback=F("membership__organization__name")))
+        .order_by("-kind", "start")  # the delegate, then the alternate
+        .values_list("membership_id", "kind", "person_name", "person__shown_publicly")
+    ):
+        names[membership_id].append((kind, name, shown_publicly))
+    return names
+
+
+def member_dicts(memberships) -> list[dict]:
+    """Rows of ``member_rows`` (with their prefetched delegations) as ``members_preview`` gives them."""
+    return [
+        {**{name: getattr(membership, name) for name in MEMBER_FIELDS},
+         "current_delegations": [(delegation.kind, delegation.person_name, delegation.person_shown_publicly)
+                                 for delegation in membership.current_delegations]}
+        for membership in memberships
+    ]
+
+
 def group_by_college(rows) -> list[dict]:
-    """Rows of ``members_by_college`` (in its order) → [{"name", "code", "total", "shown",
-    "sectors": [(sector name or None, [membership…])…]}…]."""
+    """Rows of ``members_by_college`` as dicts (in its order: ``member_dicts``) → [{"name", "code",
+    "total", "shown", "sectors": [(sector name or None, [row…])…]}…]."""
     groups: list[dict] = []
     for row in rows:
-        if not groups or groups[-1]["name"] != row.college_label:
-            groups.append({"name": row.college_label, "code": row.college_code, "total": row.college_total,
+        if not groups or groups[-1]["name"] != row["college_label"]:
+            groups.append({"name": row["college_label"], "code": row["college_code"], "total": row["college_total"],
                            "shown": 0, "sectors": []})
         group = groups[-1]
-        if not group["sectors"] or group["sectors"][-1][0] != row.sector_label:
-            group["sectors"].append((row.sector_label, []))
+        if not group["sectors"] or group["sectors"][-1][0] != row["sector_label"]:
+            group["sectors"].append((row["sector_label"], []))
         group["sectors"][-1][1].append(row)
         group["shown"] += 1
     return groups
@@ -266,19 +307,46 @@ def name_key(text) -> str:
     """Sort key of a name as a reader expects it, accents and case ignored: « Caisse », « CLSC »,
     « Épicerie », « Zone » (by code point, « CLSC » would come before « Caisse » and « Épicerie » last)."""
     decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+    if decomposed.isascii():  # no combining mark to drop
+        return decomposed.casefold()
+    return decomposed.translate(_WITHOUT_COMBINING).casefold()
 
 
-def page_by_name(rows, number, per_page: int) -> Page:
+class _CombiningStripper(dict):
+    """``str.translate`` table dropping combining marks (as ``unicodedata.combining`` says), each
+    character judged once per process (a property of Unicode, not of the data)."""
+
+    def __missing__(self, code_point: int):
+        kept = None if unicodedata.combining(chr(code_point)) else code_point
+        self[code_point] = kept
+        return kept
+
+
+_WITHOUT_COMBINING = _CombiningStripper()
+
+
+# What the coordinator's list of members shows of each member (``member_rows``' columns, as plain values).
+MEMBER_LIST_FIELDS = ("id", "organization_id", "person_id", "category", "start", "label", "shown_publicly")
+
+
+def page_by_name(rows, number, per_page: int, *, on=None, viewer) -> Page:
     """A page of ``member_rows`` in name order (``name_key``), which SQL cannot give on every database:
-    one query for every member's label, one for the page's rows (with their prefetches)."""
+    one query for every member's label, one for the page's rows and one for their current delegations.
+    The rows are dicts (``MEMBER_LIST_FIELDS`` and ``current_delegations``, as ``current_delegation_names``
+    gives them)."""
     ordered = sorted(rows.values_list("pk", "label"), key=lambda pair: (name_key(pair[1]), pair[1] or "", pair[0]))
     page = Paginator([pk for pk, _label in ordered], per_page).get_page(number)
     position = {pk: index for index, pk in enumerate(page.object_list)}
-    page.object_list = sorted(rows.filter(pk__in=position), key=lambda row: position[row.pk]) if position else []
+    if not position:
+        page.object_list = []
+        return page
+    members = sorted(rows.filter(pk__in=position).prefetch_related(None).values(*MEMBER_LIST_FIELDS),
+                     key=lambda row: position[row["id"]])
+    delegations = current_delegation_names(list(position), on=on, viewer=viewer)
+    for row in members:
+        row["current_delegations"] = delegations.get(row["id"], [])
+    page.object_list = members
     return page
-
-
 def holder_label(viewer):
     """SQL for ``RoleAssignment.holder_name``: « Person (ACRONYM) », the person, or the organization,
     as ``viewer`` may see them (accounts.privacy)."""
@@ -347,9 +415,15 @@ def charter_in_force(space) -> Charter | None:
     return Charter.objects.filter(space=space, in_force=True).first()
 
 
+# What ``charter_text.rule_sentence`` reads of a charter.
+RULE_SENTENCE_FIELDS = ("id", "space_id", "method", "fallback_method", "voting_unit", "double_majority", "threshold",
+                        "threshold_numerator", "threshold_denominator", "base", "quorum_kind", "quorum_count",
+                        "quorum_share_percent", "college_minimums")
+
+
 def charters_in_force(space_ids) -> dict[int, Charter]:
-    """The charters in force of the spaces, without their full text (enough for ``rule_sentence``)."""
-    charters = Charter.objects.filter(space_id__in=space_ids, in_force=True).defer("rules_text")
+    """The charters in force of the spaces, with only what ``rule_sentence`` reads."""
+    charters = Charter.objects.filter(space_id__in=space_ids, in_force=True).only(*RULE_SENTENCE_FIELDS)
     return {charter.space_id: charter for charter in charters}
 
 
@@ -369,17 +443,14 @@ def member_counts(space_ids, on=None) -> dict[int, dict]:
 
 
 def organization_rows(territory, query: str = ""):
-    """The territory's organizations for a list: only the columns it shows; ``query`` searches the name
-    and the acronym."""
-    organizations = (
-        Organization.objects.filter(territory=territory)
-        .select_related("sector", "college")
-        .only("id", "name", "acronym", "active", "contact_name", "website", "sector__name", "college__name")
-        .order_by("name", "pk")
-    )
+    """The territory's organizations for a list: only the columns it shows, as dicts (``id``, ``name``,
+    ``acronym``, ``active``, ``contact_name``, ``website``, ``sector_name``, ``college_name``);
+    ``query`` searches the name and the acronym."""
+    organizations = Organization.objects.filter(territory=territory).order_by("name", "pk")
     if query:
         organizations = organizations.filter(Q(name__icontains=query) | Q(acronym__icontains=query))
-    return organizations
+    return organizations.values("id", "name", "acronym", "active", "contact_name", "website",
+                                sector_name=F("sector__name"), college_name=F("college__name"))
 
 
 def organizations_of(territory, *, active_only=False):

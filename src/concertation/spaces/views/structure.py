@@ -100,12 +100,13 @@ def organizations(request, territory):
     territory = load_territory(request, territory, perm="directory.view_organizations")
     query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
     page = Paginator(selectors.organization_rows(territory, query), PAGE_SIZE).get_page(request.GET.get("page"))
+    can_manage = request.user.has_perm("directory.manage_organizations", territory)
     return render(request, "spaces/organizations.html", {
         "territory": territory,
         "page": page,
-        "organizations": page.object_list,
+        "organizations": pages.organization_list_rows(territory, page.object_list, can_manage=can_manage),
         "query": query,
-        "can_manage": request.user.has_perm("directory.manage_organizations", territory),
+        "can_manage": can_manage,
         "can_import": request.user.has_perm("directory.import_members", territory),
     })
 
@@ -143,9 +144,10 @@ def members(request, territory, space):
     if category not in MembershipCategory.values:
         category = ""
     rows = selectors.member_rows([space.pk], on=today, viewer=request.user, query=query, category=category)
-    page = selectors.page_by_name(rows, request.GET.get("page"), PAGE_SIZE)
+    page = selectors.page_by_name(rows, request.GET.get("page"), PAGE_SIZE, on=today, viewer=request.user)
     return render(request, "spaces/members.html", {
-        "territory": space.territory, "space": space, "page": page, "memberships": page.object_list,
+        "territory": space.territory, "space": space, "page": page,
+        "memberships": pages.member_list_rows(space, page.object_list),
         "former": pages.former_members(space, today), "query": query, "category": category, "categories": MembershipCategory.choices,
         "filtered": bool(query or category),
     })
