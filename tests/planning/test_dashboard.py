@@ -249,3 +249,37 @@ def test_the_plan_pages_are_out_of_reach_of_another_territory(plan, world, clien
     for name in ("dashboard", "bilan", "dashboard_pdf", "bilan_pdf"):
         assert client.get(reverse(f"planning:{name}", kwargs=params)).status_code == 404, name
     assert MembershipCategory.VOTING  # the committee is members-only
+
+
+def test_the_two_forms_of_the_attendance_rule_agree(plan, world, year):
+    """The college of a presence, by the bilan's SQL and by the ORM annotation the governance health
+    reads (planning/attendance.py): the same presences and people per college."""
+    from django.db.models import Count
+
+    from concertation.planning.attendance import attendance_by_college, attendance_seats
+
+    spaces = [world.assembly.pk, world.committee.pk]
+    by_sql = {row.name: (row.presences, row.people) for row in attendance_by_college(spaces, year)}
+    seats, college = attendance_seats()
+    rows = (Attendance.objects.filter(
+        meeting__space_id__in=spaces, meeting__status__in=[Meeting.Status.HELD, Meeting.Status.MINUTES_ADOPTED],
+        meeting__starts_at__gte=year.start_moment, meeting__starts_at__lt=year.end_moment,
+        status__in=[Attendance.Status.PRESENT, Attendance.Status.LATE])
+        .annotate(**seats, college_name=college).values("college_name")
+        .annotate(presences=Count("id"), people=Count("person", distinct=True)))
+    by_orm = {(row["college_name"] or "Sans collège"): (row["presences"], row["people"]) for row in rows}
+    assert by_sql == by_orm == {"Communautaire": (2, 1), "Citoyen": (1, 1), "Sans collège": (2, 2)}
+
+
+def test_the_two_forms_of_the_overdue_list_agree(plan, world):
+    """The dashboard's first overdue rows (hand-written SQL) are the whole list's first rows (ORM),
+    with the same number in the plan and the same total."""
+    from concertation.planning.followup import first_rows
+    from concertation.planning.overdue import overdue_first, overdue_queryset
+
+    today = date(2026, 1, 15)
+    by_sql, total = overdue_first(plan.plan, today, 10)
+    by_orm, orm_total = first_rows(overdue_queryset(plan.plan, today), 10)
+    assert by_sql and total == orm_total == len(by_sql)
+    keys = ("id", "title", "strategy_id", "ends_on", "status", "lead_name", "rank")
+    assert [tuple(row[k] for k in keys) for row in by_sql] == [tuple(row[k] for k in keys) for row in by_orm]

@@ -20,11 +20,9 @@ from functools import cached_property
 from urllib.parse import urlencode
 
 from django.core.paginator import Page
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from . import charts
 from .followup import (
@@ -34,7 +32,6 @@ from .followup import (
     indicator_rows,
     list_page,
     page_rows,
-    sibling_rank,
     skeleton,
     status_points,
 )
@@ -51,10 +48,10 @@ from .indicators import (
     status_sentence,
 )
 from .models import Activity, Indicator, Plan
+from .overdue import OverdueActivity, overdue_first, overdue_queryset, overdue_rows
 from .revisions import action_sentence, describe_diff
 from .selectors import recent_revisions
 
-OPEN_STATUSES = (Activity.Status.PLANNED, Activity.Status.IN_PROGRESS, Activity.Status.ON_HOLD)
 RECENT_REVISIONS = 5
 CARDS = 2          # indicator cards (with a chart) per priority on the page
 ROWS = 10          # overdue activities and due measurements listed on the page
@@ -293,22 +290,6 @@ class PriorityBlock:
 
 
 @dataclass
-class OverdueActivity:
-    id: int
-    number: str
-    title: str
-    lead: str
-    ends_on: date
-    status_label: str
-    days_late: int
-
-    @property
-    def days_late_label(self) -> str:
-        return ngettext("%(counter)s jour de retard", "%(counter)s jours de retard", self.days_late) % {
-            "counter": self.days_late}
-
-
-@dataclass
 class Dashboard:
     plan: Plan
     today: date
@@ -347,71 +328,9 @@ class Dashboard:
         return Activity.Status.choices
 
 
-STATUS_LABEL = dict(Activity.Status.choices)
-
-
 def revision_rows(revisions) -> list[dict]:
     return [{"revision": revision, "sentence": action_sentence(revision), "changes": describe_diff(revision)}
             for revision in revisions]
-
-
-def overdue_queryset(plan: Plan, today: date):
-    """Open activities whose end date is past, the oldest first, as light rows with their rank."""
-    return (
-        Activity.objects.filter(strategy__plan=plan, ends_on__lt=today, status__in=OPEN_STATUSES)
-        .annotate(rank=sibling_rank(), lead_name=F("lead__name"))
-        .values("id", "title", "strategy_id", "ends_on", "status", "lead_name", "rank")
-        .order_by("ends_on", "id")
-    )
-
-
-OVERDUE_SQL = """
-SELECT activity.id, activity.title, activity.strategy_id, activity.ends_on, activity.status,
-       lead_org.name,
-       (SELECT COUNT(*) FROM {activity} sibling
-         WHERE sibling.strategy_id = activity.strategy_id
-           AND (sibling.position < activity.position
-                OR (sibling.position = activity.position AND sibling.id < activity.id))) + 1,
-       COUNT(*) OVER ()
-  FROM {activity} activity
-  JOIN {strategy} strategy ON strategy.id = activity.strategy_id
-  LEFT JOIN {organization} lead_org ON lead_org.id = activity.lead_id
- WHERE strategy.plan_id = %(plan)s AND activity.ends_on < %(today)s AND activity.status IN ({statuses})
- ORDER BY activity.ends_on, activity.id
- LIMIT %(limit)s
-"""
-OVERDUE_COLUMNS = ("id", "title", "strategy_id", "ends_on", "status", "lead_name", "rank", "full_count")
-
-
-def overdue_first(plan: Plan, today: date, limit: int) -> tuple[list[dict], int]:
-    """``first_rows(overdue_queryset(plan, today), limit)`` written by hand (the same rows, rank
-    as followup.sibling_rank counts it, and total): building the query with the ORM cost four
-    times running it."""
-    from django.db import connection
-
-    from concertation.directory.models import Organization
-
-    from .models import Strategy
-
-    table = connection.ops.quote_name
-    statuses = {f"status{n}": str(status) for n, status in enumerate(OPEN_STATUSES)}
-    sql = OVERDUE_SQL.format(activity=table(Activity._meta.db_table), strategy=table(Strategy._meta.db_table),
-                             organization=table(Organization._meta.db_table),
-                             statuses=", ".join(f"%({key})s" for key in statuses))
-    params = {"plan": plan.pk, "today": connection.ops.adapt_datefield_value(today), "limit": int(limit),
-              **statuses}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = [dict(zip(OVERDUE_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
-    return rows, (rows[0]["full_count"] if rows else 0)
-
-
-def overdue_rows(rows, outline: Skeleton, today: date) -> list[OverdueActivity]:
-    return [OverdueActivity(id=row["id"], number=outline.activity_number(row["strategy_id"], row["rank"]),
-                            title=row["title"], lead=row["lead_name"] or "", ends_on=row["ends_on"],
-                            status_label=str(STATUS_LABEL.get(row["status"], row["status"])),
-                            days_late=(today - row["ends_on"]).days)
-            for row in rows]
 
 
 def _blocks(outline: Skeleton) -> tuple[dict, PriorityBlock]:

@@ -1,6 +1,6 @@
 """Attendance at the meetings held: presences (present or late) by organization, by college and by
 sector, and the citizens' share. The college is the one of the decisions' and the bilan's rule
-(``planning.bilan.attendance_by_college``): the organization's membership in the meeting's space,
+(``planning.attendance.attendance_by_college``): the organization's membership in the meeting's space,
 else the organization's college, else the person's citizen membership there. A citizen's presence is
 a presence without organization of a person with a citizen membership in the meeting's space. One
 query, counted in the database (``MetricsContext.presences``)."""

@@ -33,7 +33,7 @@ from django.db.models.functions import Coalesce
 
 from concertation.directory.models import Territory
 from concertation.meetings.models import Attendance, Evaluation, Meeting
-from concertation.planning.bilan import attendance_seats
+from concertation.planning.attendance import attendance_seats
 from concertation.spaces.models import Membership, Role, RoleAssignment
 
 from .base import FLAG, Scope, Window, overlap_flags
