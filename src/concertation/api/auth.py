@@ -39,7 +39,7 @@ def check_rate(request, kind: str, key: str) -> None:
     """Count this request; 429 past the limit (settings.API_RATE_LIMITS, core/ratelimit.py)."""
     retry = over_limit(request, f"api:{kind}", getattr(settings, "API_RATE_LIMITS", {}).get(kind), key)
     if retry is not None:
-        raise ApiError(429, "rate_limited", _("Trop de requêtes : attendez une minute avant de "
+        raise ApiError(429, "rate_limited", _("Trop de requêtes : attendez une minute avant de "
                                               "recommencer."), retry_after=retry)
 
 

@@ -88,6 +88,6 @@ def revoke_on_new_password(sender, request=None, user=None, **kwargs) -> None:
         from django.utils.translation import ngettext
 
         messages.info(request, ngettext(
-            "Votre mot de passe a changé : votre jeton d'accès à l'API a été révoqué. Créez-en un nouveau au besoin.",
-            "Votre mot de passe a changé : vos %(count)s jetons d'accès à l'API ont été révoqués. Créez-en de "
+            "Votre mot de passe a changé : votre jeton d'accès à l'API a été révoqué. Créez-en un nouveau au besoin.",
+            "Votre mot de passe a changé : vos %(count)s jetons d'accès à l'API ont été révoqués. Créez-en de "
             "nouveaux au besoin.", revoked) % {"count": revoked})

@@ -142,10 +142,10 @@ def _chart(theme: str, series_list: list[Series], years: list[int], index: int, 
             y += BAR_HEIGHT + BAR_GAP
         body.append("</g>")
         y += GROUP_GAP
-    summary = _("%(count)s chiffres, par année : %(years)s. Les mêmes chiffres sont dans le tableau qui suit.") % {
+    summary = _("%(count)s chiffres, par année : %(years)s. Les mêmes chiffres sont dans le tableau qui suit.") % {
         "count": sum(len(series.figures) for series in series_list),
         "years": ", ".join(str(year) for year in years)}
-    title = _("Graphique du thème « %(theme)s »") % {"theme": theme}
+    title = _("Graphique du thème « %(theme)s »") % {"theme": theme}
     chart_id = f"graphique-{index}"
     head = (f'<svg class="portrait-chart" viewBox="0 0 {WIDTH} {y}" width="100%" role="img" focusable="false" '
             f'aria-labelledby="{chart_id}-title {chart_id}-desc"><title id="{chart_id}-title">{escape(title)}</title>'
