@@ -151,7 +151,8 @@ def find_targets() -> Targets:
         if carried:  # the same state at S and L: a decision that carried offers to adjust the plan
             from concertation.planning.selectors import valid_decisions
 
-            proposals = proposals.filter(pk__in=valid_decisions().values("pk")) or proposals
+            carried_ones = proposals.filter(pk__in=valid_decisions().values("pk"))
+            proposals = carried_ones if carried_ones.exists() else proposals
         proposal = proposals.annotate(n=Count("ballots")).order_by("-n", "pk").first()
         return proposal.pk if proposal else 0
 
