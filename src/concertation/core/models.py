@@ -85,3 +85,19 @@ class AuditEvent(BaseModel):
     def delete(self, *args, **kwargs):
         raise AuditLogIsAppendOnly("audit events are never deleted")
 
+
+
+class RateCounter(models.Model):
+    """One window of a request counter (``core.ratelimit``) when no Redis is configured: a row per
+    person (or address) and window, counted up by one atomic upsert, so a limited request costs one
+    query and two racing requests are both counted. ``name`` holds a digest, never the person."""
+
+    name = models.CharField(max_length=200, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.name}: {self.count}"
