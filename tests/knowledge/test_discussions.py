@@ -265,3 +265,26 @@ def test_the_objects_page_shows_the_first_replies_of_a_thread_and_leads_to_the_r
     page = html(client_for(world.delegate).get(reverse("decisions:proposal", kwargs={
         "territory": proposal.space.territory.slug, "space": proposal.space.slug, "pk": proposal.pk})))
     assert f"Réponse {INLINE_REPLIES - 1}." in page and f"Réponse {INLINE_REPLIES}." not in page
+
+
+def test_a_thread_is_read_in_two_queries_with_the_count_of_the_whole_discussion(world, targets):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from concertation.knowledge.selectors.discussions import thread
+
+    proposal = targets.proposal["assembly"]
+    entry = target("proposal")
+    assert thread(world.delegate, entry, proposal, inline=True)["total"] == 0
+    first = post(proposal, world.citizen, "Question.")
+    post(proposal, world.delegate, "Autre question.")
+    for number in range(3):
+        Comment.objects.create(territory=first.territory, space=first.space, target_kind="proposal",
+                               target_id=proposal.pk, parent=first, author=world.delegate, body=f"Réponse {number}.")
+    for inline in (True, False):
+        with CaptureQueriesContext(connection) as queries:
+            shown = thread(world.delegate, entry, proposal, inline=inline)
+        assert shown["total"] == 5 and len(shown["comments"]) == 2
+        assert sum(len(item.replies) for item in shown["comments"]) == 3
+        # the viewer's rights are asked of the target's rules; the comments themselves take two
+        assert len([q for q in queries if "knowledge_comment" in q["sql"]]) == (2 if inline else 3)

@@ -43,6 +43,7 @@ NOT_EXPORTED: dict[str, str] = {
     "contenttypes.ContentType": "derived: created by migrate",
     "admin.LogEntry": f"{_INSTANCE}: the admin's own history",
     "sessions.Session": f"{_INSTANCE}: sign-in sessions",
+    "core.RateCounter": f"{_INSTANCE}: request counters of the rate limits, a minute long",
     "django_tasks_database.DBTaskResult": f"{_INSTANCE}: the task queue (e-mails already sent or due)",
     "account.EmailAddress": "derived: a person's verified address, written for the people an import creates",
     "account.EmailConfirmation": f"{_INSTANCE}: pending confirmation tokens",

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import F, Func, Prefetch, Subquery
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
@@ -104,8 +104,9 @@ def thread(viewer, entry: DiscussionTarget, obj, *, page: int | str | None = Non
 
     ``inline``: the most recent INLINE_THREADS top-level comments and the first INLINE_REPLIES replies
     of each, for the object's own page (``more`` then leads to the discussion's page);
-    otherwise one page of PAGE_THREADS, oldest first. Three queries whatever the size: the count,
-    the top-level comments (with their authors), their replies (with theirs)."""
+    otherwise one page of PAGE_THREADS, oldest first. Two queries whatever the size: the top-level
+    comments (with their authors, and the count of the whole discussion on each row), their replies
+    (with theirs); the page of a discussion's own page counts its threads first."""
     territory_slug = entry.territory_of(obj).slug
     moderates = bool(entry.can_moderate(viewer, obj))
     commenting = bool(getattr(viewer, "is_authenticated", False) and entry.can_comment(viewer, obj))
@@ -113,16 +114,20 @@ def thread(viewer, entry: DiscussionTarget, obj, *, page: int | str | None = Non
     if inline:
         replies_queryset = replies_queryset[:INLINE_REPLIES]  # a sliced prefetch: one query still
     replies = Prefetch("replies", queryset=replies_queryset, to_attr="shown_replies")  # a slice needs to_attr
-    top = (Comment.objects.filter(target_kind=entry.kind, target_id=obj.pk, parent__isnull=True)
+    discussion = Comment.objects.filter(target_kind=entry.kind, target_id=obj.pk)
+    # The count of the whole discussion rides on each top-level row (a reply has a top-level
+    # comment above it: no row, no comment at all), rather than a query of its own.
+    whole_count = discussion.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    top = (discussion.filter(parent__isnull=True).annotate(discussion_total=Subquery(whole_count))
            .select_related("author").prefetch_related(replies))
-    total = Comment.objects.filter(target_kind=entry.kind, target_id=obj.pk).count()
     page_obj = None
     if inline:
-        rows = list(top.order_by("-created_at", "-pk")[:INLINE_THREADS])[::-1] if total else []
-        more = total > len(rows) + sum(len(row.shown_replies) for row in rows)
+        rows = list(top.order_by("-created_at", "-pk")[:INLINE_THREADS])[::-1]
     else:
         page_obj = Paginator(top.order_by("created_at", "pk"), PAGE_THREADS).get_page(page)
-        rows, more = list(page_obj.object_list), False
+        rows = list(page_obj.object_list)
+    total = rows[0].discussion_total if rows else 0
+    more = inline and total > len(rows) + sum(len(row.shown_replies) for row in rows)
     shown = []
     urls_of = comment_url_maker(territory_slug)
     for comment in rows:
