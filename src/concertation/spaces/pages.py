@@ -146,7 +146,9 @@ def space_page(space, user, *, full_list: bool, page_number) -> dict:
         "page": page,
         "roles": roles,
         "charter": charter,
-        "rule_sentence": rule_sentence(charter, colleges_by_slug(space.territory)),
+        # The colleges name the charter's college minimums only: no query without any.
+        "rule_sentence": rule_sentence(charter, colleges_by_slug(space.territory)
+                                       if charter is not None and charter.college_minimums else {}),
         "children": children,
         "can_manage": user.has_perm("spaces.manage_members", space),
         "today": today,
