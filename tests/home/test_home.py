@@ -8,6 +8,8 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -261,3 +263,47 @@ def test_a_day_of_another_year_says_its_year():
     with translation.override("fr-ca"):
         assert words.day_of_date(timezone.datetime(this_year, 2, 15).date()) == "15 février"
         assert words.day_of_date(timezone.datetime(this_year - 1, 2, 15).date()) == f"15 février {this_year - 1}"
+
+
+# The SQL narrowing of the measurements due -----------------------------------------------------------
+
+@pytest.mark.parametrize("today", ["2026-01-31", "2026-02-28", "2026-03-31", "2024-02-29", "2026-07-15", "2026-12-01"])
+def test_the_sql_narrowing_of_measurements_due_agrees_with_the_rule(today):
+    """``possibly_due_q`` leaves out exactly what ``indicators.measurement_due`` refuses: for every
+    frequency (and one outside the choices), each start date of the last 400 days is kept by the
+    SQL filter if and only if a measurement counted from it is due."""
+    from datetime import date
+
+    from concertation.planning import indicators
+    from concertation.planning.models import Indicator
+
+    today = date.fromisoformat(today)
+    for frequency in [value for value, _label in Indicator.Frequency.choices] + ["unknown"]:
+        last = selectors._last_start_still_due(frequency, today)
+        for days in range(0, 400):
+            start = today - timedelta(days=days)
+            due = indicators.measurement_due(selectors._Schedule(frequency=frequency, baseline_date=start), None,
+                                             today=today)
+            assert (start <= last) == due, (frequency, start)
+
+
+def test_the_measurements_due_are_those_the_rule_finds_among_all_indicators(world):
+    """The home reads only the indicators the SQL keeps: those the rule finds due among all."""
+    from concertation.planning import indicators
+    from concertation.planning.models import Indicator, Measurement
+
+    today = timezone.localdate()
+    plan = build(world, adopt=True)  # two yearly indicators measured last in 2024: both due
+    Measurement.objects.create(indicator=plan.dropout, date=today, value=1)  # measured today: not due
+    everything = list(Indicator.objects.filter(plan__status="adopted").select_related("plan"))
+    due = {indicator.pk for indicator in everything if indicators.measurement_due(
+        indicator, indicator.measurements.order_by("-date").values_list("date", flat=True).first(),
+        plan_start=indicator.plan.starts_on, today=today)}
+    assert due == {plan.households.pk}
+    latest = Measurement.objects.filter(indicator=OuterRef("pk")).order_by("-date").values("date")[:1]
+    kept = set(Indicator.objects.filter(plan__status="adopted")
+               .annotate(schedule_start=Coalesce(Subquery(latest), "baseline_date", "plan__starts_on"))
+               .filter(selectors.possibly_due_q(today)).values_list("pk", flat=True))
+    assert kept == due
+    assert [row["indicator"].pk for row in selectors.measurements_due(world.coordinator, today=today)] == [
+        plan.households.pk]

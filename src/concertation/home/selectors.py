@@ -13,7 +13,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Subquery
+from django.db.models import (
+    Case,
+    DateField,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -91,6 +103,9 @@ def next_meetings(person, *, now=None, limit: int = LIMIT) -> list[dict]:
         Meeting.objects.filter(Q(space_id__in=space_ids) | Q(facilitator=person) | Q(secretary=person))
         .filter(status__in=ANSWERABLE, ends_at__gte=now, starts_at__lte=now + MEETINGS_AHEAD)
         .select_related("space__territory")
+        # What the line, its link and ``meetings.take_part`` (the access summary) read.
+        .only("id", "title", "starts_at", "ends_at", "status", "space__name", "space__slug",
+              "space__territory_id", "space__visibility", "space__territory__slug")
         .annotate(mine=FilteredRelation("rsvps", condition=Q(rsvps__person=person)))
         .annotate(my_answer=F("mine__answer"), my_childcare=F("mine__childcare"), my_diet=F("mine__diet"),
                   my_interpretation=F("mine__interpretation"), my_accessibility=F("mine__accessibility"))
@@ -313,6 +328,8 @@ def measurements_due(person, *, today=None, limit: int = LIMIT) -> list[dict]:
     rows = (
         Indicator.objects.filter(scope, plan__status=Plan.Status.ADOPTED)
         .annotate(latest_date=Subquery(latest))
+        .annotate(schedule_start=Coalesce("latest_date", "baseline_date", "plan__starts_on"))
+        .filter(possibly_due_q(today))
         .order_by("plan_id", "position", "pk")
         .values_list("id", "name", "frequency", "baseline_date", "responsible_id", "latest_date",
                      "plan_id", "plan__title", "plan__starts_on", "plan__status", "plan__space_id",
@@ -346,6 +363,39 @@ def measurements_due(person, *, today=None, limit: int = LIMIT) -> list[dict]:
         if len(shown) == limit:
             break
     return shown
+
+
+def possibly_due_q(today, field: str = "schedule_start") -> Q:
+    """The indicators whose measurement may be due, on ``field`` (the date the schedule counts from:
+    the latest measurement, else the baseline, else the plan's start): so that an adopted plan's
+    hundreds of indicators are not all read to find the few due. ``indicators.measurement_due``
+    still judges each row read; this only leaves out, in SQL, those it would refuse.
+
+    The next measurement comes a frequency's months after that date (``next_measurement_due``,
+    which never goes back when the date moves later): for each frequency, the latest date still
+    due is found by asking that function itself, so the rule keeps its one home."""
+    cutoffs = [When(frequency=value, then=Value(_last_start_still_due(value, today)))
+               for value, _label in Indicator.Frequency.choices]
+    # A frequency outside the choices counts as the function's default.
+    latest_start = Case(*cutoffs, default=Value(_last_start_still_due("", today)), output_field=DateField())
+    return Q(**{f"{field}__lte": latest_start})
+
+
+def _last_start_still_due(frequency: str, today):
+    """The latest start date from which a measurement of this frequency is due on ``today``."""
+    def due(start) -> bool:
+        return indicators.measurement_due(_Schedule(frequency=frequency, baseline_date=start), None, today=today)
+
+    step = 31
+    low = today - timedelta(days=step)
+    while not due(low):  # far enough back to be due
+        step *= 2
+        low = today - timedelta(days=step)
+    high = today  # never due: the next measurement is at least a day later
+    while (high - low).days > 1:
+        middle = low + timedelta(days=(high - low).days // 2)
+        low, high = (middle, high) if due(middle) else (low, middle)
+    return low
 
 
 @dataclass(frozen=True)

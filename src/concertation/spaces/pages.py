@@ -146,7 +146,9 @@ def space_page(space, user, *, full_list: bool, page_number) -> dict:
         "page": page,
         "roles": roles,
         "charter": charter,
-        "rule_sentence": rule_sentence(charter, colleges_by_slug(space.territory)),
+        # The colleges name the charter's college minimums only: no query without any.
+        "rule_sentence": rule_sentence(charter, colleges_by_slug(space.territory)
+                                       if charter is not None and charter.college_minimums else {}),
         "children": children,
         "can_manage": user.has_perm("spaces.manage_members", space),
         "today": today,
@@ -155,19 +157,38 @@ def space_page(space, user, *, full_list: bool, page_number) -> dict:
 
 
 def describe_members(groups) -> None:
-    """Give each member row of ``group_by_college``'s groups what its line shows, formatted once:
-    ``category_label`` (empty for a voting member) and ``delegates`` (« Personne déléguée : Name »,
-    leaving out a name that is the member's own)."""
-    categories = {value: str(label) for value, label in MembershipCategory.choices}
+    """Give each member row of ``group_by_college``'s groups its line (``line``, safe HTML), formatted
+    once in Python rather than by a dozen template tags a row (the assembly shows a few hundred):
+    the name in bold (with the acronym when it differs, or « (citoyenne ou citoyen) »), the category
+    when not a voting member, and « Personne déléguée : Name » per delegate, leaving out a name that
+    is the member's own."""
+    categories = {value: conditional_escape(str(label)) for value, label in MembershipCategory.choices}
     kinds = {value: str(label) for value, label in Delegation.Kind.choices}
     colon = formatting.colon()
+    citizen = conditional_escape(_("(citoyenne ou citoyen)"))
     for group in groups:
         for _sector, rows in group["sectors"]:
             for row in rows:
-                row["category_label"] = "" if row["category"] == MembershipCategory.VOTING else categories.get(
-                    row["category"], row["category"])
-                row["delegates"] = [f"{kinds.get(kind, kind)}{colon} {name}"
-                                    for kind, name, _shown in row["current_delegations"] if name != row["label"]]
+                row["line"] = member_line(row, categories, kinds, colon, citizen)
+
+
+def member_line(row, categories, kinds, colon, citizen) -> str:
+    """The markup inside a member's ``<li>`` on the space page (see ``describe_members``)."""
+    label = conditional_escape(row["label"])
+    if row["organization_id"]:
+        name = f"<strong><bdi>{label}</bdi></strong>"
+        if row["acronym"] and row["acronym"] != row["label"]:
+            name += f" ({conditional_escape(row['acronym'])})"
+    else:
+        name = f'<strong><bdi>{label}</bdi></strong> <span class="muted">{citizen}</span>'
+    category = "" if row["category"] == MembershipCategory.VOTING else categories.get(
+        row["category"], conditional_escape(row["category"]))
+    badge = f'<span class="badge">{category}</span>' if category else ""
+    delegates = "".join(
+        f'<br><span class="muted">{conditional_escape(f"{kinds.get(kind, kind)}{colon} {person}")}</span>'
+        for kind, person, _shown in row["current_delegations"] if person != row["label"])
+    return mark_safe(  # noqa: S308 (every value escaped above)
+        f"{name}\n            {badge}\n            {delegates}\n          ")
 
 
 def member_list_rows(space, rows) -> list[dict]:
