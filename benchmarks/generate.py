@@ -979,6 +979,18 @@ def step_meetings(ctx: Context) -> dict:
     bulk(FollowUp, follow_ups)
     for start in range(0, len(linked), 500):
         Proposal.objects.filter(pk__in=linked[start:start + 500]).update(origin="meeting")
+    # A proposal decided in a meeting was discussed online first: three comments each, drawn from a
+    # generator of their own (the rest of the territory stays as it was), so that the results page
+    # measured at S and at L shows the same state (a decision of a meeting, with its discussion).
+    from concertation.knowledge.models import Comment
+
+    talk = random.Random(ctx.seed + 5)
+    spaces_of = dict(Proposal.objects.filter(space__territory=ctx.territory, origin="meeting")
+                     .order_by("pk").values_list("pk", "space_id"))  # the demo's ones too, at S
+    bulk(Comment, [Comment(territory=ctx.territory, space_id=space_id, target_kind="proposal", target_id=pk,
+                           author_id=talk.choice(ctx.members.get(space_id) or [ctx.coordinator.pk]),
+                           target_version=1, body=" ".join(talk.sample(COMMENTS, 2)))
+                   for pk, space_id in spaces_of.items() for _ in range(3)])
     return {"meetings": len(meetings), "agenda items": len(items), "attendances": len(attendances),
             "minutes": len(minutes), "RSVPs": len(rsvps), "follow-ups": len(follow_ups),
             "proposals decided in meeting": len(linked)}

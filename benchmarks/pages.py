@@ -47,7 +47,7 @@ class Targets:
     territory: str
     space: str              # the assembly: the root space with the most members
     group: str              # a working group of the territory
-    results_proposal: int   # a decided proposal of the assembly that carried, the one with most ballots
+    results_proposal: int   # a decided proposal of the assembly that carried in a meeting (discussed), most ballots
     open_proposal: int      # an open proposal of the assembly, the one with most ballots
     held_meeting: int = 0   # a meeting of the assembly whose minutes are adopted, the one with most items
     live_meeting: int = 0   # a meeting of the assembly in progress (else the next convened one)
@@ -153,6 +153,15 @@ def find_targets() -> Targets:
 
             carried_ones = proposals.filter(pk__in=valid_decisions().values("pk"))
             proposals = carried_ones if carried_ones.exists() else proposals
+            # taken in a meeting (its page then reads the meeting and the agenda item) and discussed
+            # online before, at S as at L
+            from django.db.models import Exists, OuterRef
+
+            from concertation.knowledge.models import Comment
+
+            in_meeting = proposals.filter(origin=Proposal.Origin.MEETING).filter(Exists(
+                Comment.objects.filter(target_kind="proposal", target_id=OuterRef("pk"))))
+            proposals = in_meeting if in_meeting.exists() else proposals
         proposal = proposals.annotate(n=Count("ballots")).order_by("-n", "pk").first()
         return proposal.pk if proposal else 0
 
