@@ -763,7 +763,9 @@ def step_results(ctx: Context) -> dict:
     closed = [p for p in ctx.proposals if p.status in ("closed", "decided")]
     for proposal in closed:
         proposal.result = compute_result(proposal)
-    Proposal.objects.bulk_update(closed, ["result", "tie_seed"], batch_size=200)
+        proposal.keep_turnout()  # what save() does, bulk_update does not
+    Proposal.objects.bulk_update(closed, ["result", "result_participants", "result_eligible", "tie_seed"],
+                                 batch_size=200)
     anonymous = 0
     for proposal in closed:
         if proposal.anonymous:

@@ -200,6 +200,24 @@ def test_recused_members_are_left_out_of_the_count(table):
     assert proposal.result["recusals"] == 1 and proposal.result["eligible"] == 20
 
 
+def test_closing_keeps_the_turnout_of_the_result_in_its_columns(table):
+    """The governance health sums ``result_participants`` and ``result_eligible``: they follow the
+    result wherever it is saved (here a closing that saves only some fields)."""
+    space, organizations, citizen = table
+    Charter.objects.filter(space=space).update(method="majority", fallback_method="", quorum_kind="none")
+    proposal = services.proposal_open(proposal=services.proposal_create(space=space, author=citizen, title="X"))
+    assert (proposal.result_participants, proposal.result_eligible) == (None, None)
+    for organization in organizations[:3]:
+        cast(proposal, f"o:{organization.pk}", "yes")
+    services.proposal_close(proposal=proposal)
+    stored = Proposal.objects.get(pk=proposal.pk)
+    assert (stored.result["participants"], stored.result["eligible"]) == (3, 21)
+    assert (stored.result_participants, stored.result_eligible) == (3, 21)
+    stored.result = {"participants": "3"}  # not a count: no figure
+    stored.save(update_fields=["result"])
+    assert Proposal.objects.values_list("result_participants", "result_eligible").get(pk=proposal.pk) == (None, None)
+
+
 def test_double_majority_needs_a_majority_in_every_college(table):
     space, organizations, citizen = table
     Charter.objects.filter(space=space).update(method="majority", fallback_method="", threshold="simple",
