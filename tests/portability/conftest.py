@@ -29,7 +29,8 @@ def small(world):
     BallotFactory(proposal=proposal, person=world.delegate, value=keys[:2], round=1)
     BallotFactory(proposal=proposal, organization=world.org, cast_by=world.delegate, value=[keys[2]], round=1)
     proposal.result = {"method": "approval", "options": {k: o.label for k, o in zip(keys, options, strict=True)},
-                       "counts": {keys[0]: 1, keys[1]: 1, keys[2]: 1}, "winners": [keys[0]], "round": 1}
+                       "counts": {keys[0]: 1, keys[1]: 1, keys[2]: 1}, "winners": [keys[0]], "round": 1,
+                       "participants": 2, "eligible": 5}
     proposal.save(update_fields=["result"])
     secret = ProposalFactory(space=world.assembly, method="approval", options=["Oui", "Non"], decided=True,
                              anonymous=True)

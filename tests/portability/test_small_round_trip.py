@@ -53,6 +53,12 @@ def test_round_trip_with_new_ids(small, tmp_path):
     assert len(sealed) == 2 and all(key.startswith("anon:") and person is organization is cast_by is None
                                     for key, person, organization, cast_by, _ in sealed)
     assert {value[0] for *_, value in sealed} <= options_of_secret(territory)
+    # The turnout columns are derived from the result on the way in (an older archive has none).
+    turnouts = [((p.result or {}).get("participants"), (p.result or {}).get("eligible"),
+                 p.result_participants, p.result_eligible) for p in Proposal.objects.filter(space__territory=territory)]
+    assert (2, 5, 2, 5) in turnouts
+    assert all((a if isinstance(a, int) else None, b if isinstance(b, int) else None) == (c, d)
+               for a, b, c, d in turnouts)
     version = DocumentVersion.objects.get(document__space__territory=territory)
     assert default_storage.open(version.file.name).read() == original
     citizen = User.objects.get(email="citoyenne@example.org")

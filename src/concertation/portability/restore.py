@@ -131,6 +131,10 @@ def _insert(node: Node, row: dict, ctx: Context, renamed: dict[str, str], slug: 
     if copy:
         _fresh_tokens(node, values)
     instance = node.model(**values)
+    # A column derived from another (a proposal's turnout, from its result) is computed here, not
+    # read from the archive: an archive written before the column existed has none.
+    if hasattr(instance, "keep_turnout"):
+        instance.keep_turnout()
     instance.save_base(raw=True, force_insert=True)
     return instance.pk
 
