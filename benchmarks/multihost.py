@@ -552,7 +552,7 @@ def build(voters: int) -> dict:
     from django.utils import timezone
 
     from concertation.decisions import services as decisions
-    from concertation.meetings import services_agenda
+    from concertation.meetings.services import agenda as services_agenda
     from concertation.spaces.models import Membership, Space
 
     data = vote_burst.build(voters)
