@@ -732,6 +732,7 @@ class Checks:
 
     # 5
     def notice(self) -> None:
+        from django.utils import timezone
         from django_tasks_db.models import DBTaskResult
 
         from concertation.meetings.selectors import notice_recipients
@@ -739,7 +740,13 @@ class Checks:
         from concertation.notifications.tasks import deliver_notifications
 
         meeting = self.data["meeting"]
+        # The e-mails of earlier events (the open proposal told to its 400 voters) go out first: only
+        # the notice's e-mails and tasks are counted here.
+        unfinished = DBTaskResult.objects.exclude(status__in=["SUCCESSFUL", "FAILED"])
+        wait_until("the earlier tasks", lambda: not unfinished.exists(), 240, every=0.5)
+        time.sleep(0.5)
         before = self.stack.mail.count()
+        since = timezone.now()
         started = time.perf_counter()
         answer = self.coordinator.post(self.balancer, self.meeting_path + "convoquer/", {})
         meeting.refresh_from_db()
@@ -749,7 +756,7 @@ class Checks:
         # The same delivery task again (a retried or doubled task): both workers run them side by side.
         for _ in range(DUPLICATE_TASKS):
             deliver_notifications.enqueue(ids)
-        tasks = DBTaskResult.objects.filter(task_path__endswith="deliver_notifications")
+        tasks = DBTaskResult.objects.filter(task_path__endswith="deliver_notifications", enqueued_at__gte=since)
 
         def done():
             return tasks.count() >= DUPLICATE_TASKS + 1 and not tasks.exclude(status__in=["SUCCESSFUL", "FAILED"]).exists()
