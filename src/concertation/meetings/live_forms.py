@@ -64,7 +64,7 @@ class WhoList:
             folded = [name.casefold() for _key, name, _kind in entries]  # once a name: 1 500 at L
             counts = Counter(folded)
             self._entries = [(key, name if counts[fold] == 1 else f"{name} (n° {key[2:]})", kind)
-                             for (key, name, kind), fold in zip(entries, folded)]
+                             for (key, name, kind), fold in zip(entries, folded, strict=True)]
         return self._entries
 
     def resolve(self, value: str, kinds: str = "ou") -> str | None:
