@@ -167,8 +167,10 @@ def roster(meeting: Meeting, *, on=None) -> list[Seat]:
         if organization_id and person_id:
             status, attending_for = noted.get(person_id, not_noted)
             seat.people.append(RosterPerson(person_id, person_name or person_email, kind, status, attending_for))
+    delegate = Delegation.Kind.DELEGATE.value
     for seat in seats.values():
-        seat.people.sort(key=lambda person: (person.kind != Delegation.Kind.DELEGATE, person.name.lower()))
+        if len(seat.people) > 1:  # the delegate first, then by name
+            seat.people.sort(key=lambda person: (person.kind != delegate, person.name.lower()))
     # Organizations by name, then citizens by name.
     return sorted(seats.values(), key=lambda seat: (seat.organization_id is None, seat.name.lower()))
 
