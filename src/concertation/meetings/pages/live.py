@@ -95,10 +95,13 @@ class RosterRows:
         self.elsewhere = f' <span class="muted">({escape(elsewhere)})</span>'
         nobody = escape(_("Aucune personne déléguée n'est nommée pour ce membre."))
         self.nobody = f'<tr><td colspan="3" class="muted">{nobody}</td></tr>\n'
-        # Each status's four buttons, cut where the person's key goes: « key.join(…) » writes them.
-        self.buttons = {status: self._buttons(status).split(self.KEY) for status in ["", *self.statuses]}
-        # Escaped once: escaping the label then putting the escaped name in gives the same text.
-        self.group_label = escape(_("Présence de %(name)s"))
+        # Each status's four buttons and the end of the row, cut where the person's key goes:
+        # « key.join(…) » writes them.
+        self.buttons = {status: f"{self._buttons(status)}</div></td></tr>\n".split(self.KEY)
+                        for status in ["", *self.statuses]}
+        # The group's label cut where the name goes (« name.join(…) »), escaped beforehand: escaping
+        # the label then putting the escaped name in gives the same text.
+        self.group_label = [part.replace("%%", "%") for part in escape(_("Présence de %(name)s")).split("%(name)s")]
 
     def _buttons(self, current: str) -> str:
         buttons = []
@@ -152,14 +155,14 @@ class RosterRows:
             status = person.status
             elsewhere = (self.elsewhere if organization_id and person.attending_for not in (None, organization_id)
                          and person.present else "")
-            append(f'<tr><th scope="row">{name} <span class="muted">({kinds.get(person.kind, "")})</span>'
+            row = (f'<tr><th scope="row">{name} <span class="muted">({kinds.get(person.kind, "")})</span>'
                    f'{self.voice if person is voice else ""}</th>'
                    f'<td>{statuses.get(status, "") or not_yet}{elsewhere}</td><td>')
             if self.can_take_attendance:
-                append(f'<div class="actions" role="group" aria-label="{self.group_label % {"name": name}}">')
+                append(f'{row}<div class="actions" role="group" aria-label="{name.join(self.group_label)}">')
                 append(f"{person.person_id}{seat_key}".join(buttons.get(status) or buttons[""]))
-                append("</div>")
-            append("</td></tr>\n")
+            else:
+                append(f"{row}</td></tr>\n")
         if not seat.people:
             append(self.nobody)
         append("</tbody>\n")
