@@ -1,17 +1,21 @@
 """The quorum of a meeting: from the charter in force and attendance, one vote per organization."""
 
 
+from datetime import timedelta
+
 import pytest
+from django.db.models import FilteredRelation
 from django.utils import timezone
 
 from concertation.core.errors import DomainError
 from concertation.decisions.models import Recusal
 from concertation.decisions.services import proposal_create
 from concertation.directory.models import College
-from concertation.meetings.attendance import quorum_for_meeting, roster
+from concertation.meetings.attendance import meeting_day, quorum_for_meeting, roster, roster_rows
 from concertation.meetings.models import AgendaItem, Attendance, ConflictDeclaration, Meeting
 from concertation.meetings.services.attendance import attendance_set
-from concertation.spaces.models import Charter, Delegation, MembershipCategory
+from concertation.spaces.models import Charter, Delegation, Membership, MembershipCategory
+from concertation.spaces.selectors import current_q
 from tests.factories import (
     CharterFactory,
     CollegeFactory,
@@ -238,16 +242,50 @@ def test_attendance_waits_for_the_notice():
         table.attend(table.delegates[0])
 
 
-def test_roster_is_one_query_and_the_quorum_three_whatever_the_members(django_assert_num_queries,
-                                                                       django_assert_max_num_queries):
+def test_roster_is_two_queries_and_the_quorum_three_whatever_the_members(django_assert_num_queries,
+                                                                        django_assert_max_num_queries):
     for size in (3, 30):
         table = Table(organizations=size, citizens=2, college_minimums={"citoyen": 1})
         for person in table.delegates[: size // 2]:
             table.attend(person)
         meeting = Meeting.objects.select_related("space").get(pk=table.meeting.pk)
-        with django_assert_num_queries(1):
+        with django_assert_num_queries(2):  # the members with their people, then attendance
             seats = roster(meeting)
         assert len(seats) == size + 2
-        with django_assert_max_num_queries(2):
+        with django_assert_max_num_queries(3):
             quorum = quorum_for_meeting(meeting)
         assert quorum.present == size // 2
+
+
+def test_the_roster_query_reads_the_same_rows_as_the_orm_with_current_q():
+    """``ROSTER_SQL`` is written by hand: the same rows as the ORM with ``current_q`` (the one rule
+    of « current »), around every edge of a membership's and a delegation's dates."""
+    table = Table(organizations=2, citizens=2)
+    day = meeting_day(table.meeting)
+    space, other = table.space, SpaceFactory(territory=table.territory)
+    # An organization with its own college for this seat, one nobody sits for, a citizen without a name.
+    seat = MembershipFactory(space=space, organization=OrganizationFactory(territory=table.territory, college=None),
+                             college=table.community)
+    MembershipFactory(space=space, organization=OrganizationFactory(territory=table.territory, college=None))
+    MembershipFactory(space=space, organization=None, person=UserFactory(display_name=""), college=None)
+    # Delegations: ends on the day (in), ended the day before (out), starts the day after (out).
+    DelegationFactory(membership=seat, person=UserFactory(), end=day)
+    DelegationFactory(membership=seat, kind=Delegation.Kind.ALTERNATE, person=UserFactory(),
+                      end=day - timedelta(days=1))
+    DelegationFactory(membership=seat, person=UserFactory(), start=day + timedelta(days=1))
+    # Memberships: ended the day before, starting the day after, ending on the day, another space's.
+    MembershipFactory(space=space, end=day - timedelta(days=1))
+    MembershipFactory(space=space, start=day + timedelta(days=1))
+    DelegationFactory(membership=MembershipFactory(space=space, end=day), person=UserFactory())
+    DelegationFactory(membership=MembershipFactory(space=other), person=UserFactory())
+
+    orm = (Membership.objects.filter(current_q(on=day), space_id=space.pk)
+           .annotate(seated=FilteredRelation("delegations", condition=current_q("delegations__", on=day)))
+           .values_list("id", "category", "organization_id", "organization__name", "person_id",
+                        "person__display_name", "person__email", "college__slug", "college__name", "college__kind",
+                        "organization__college__slug", "organization__college__name", "organization__college__kind",
+                        "seated__person_id", "seated__kind", "seated__person__display_name",
+                        "seated__person__email"))
+    rows = roster_rows(space.pk, day)
+    assert len(rows) == 2 * 2 + 2 + 1 + 1 + 1 + 1  # people of the table; the seat's one; nobody; the unnamed; the last
+    assert sorted(rows, key=repr) == sorted(orm, key=repr)

@@ -95,8 +95,13 @@ class RosterRows:
         self.elsewhere = f' <span class="muted">({escape(elsewhere)})</span>'
         nobody = escape(_("Aucune personne déléguée n'est nommée pour ce membre."))
         self.nobody = f'<tr><td colspan="3" class="muted">{nobody}</td></tr>\n'
-        self.buttons = {status: self._buttons(status) for status in ["", *self.statuses]}
-        self.group_label = _("Présence de %(name)s")
+        # Each status's four buttons and the end of the row, cut where the person's key goes:
+        # « key.join(…) » writes them.
+        self.buttons = {status: f"{self._buttons(status)}</div></td></tr>\n".split(self.KEY)
+                        for status in ["", *self.statuses]}
+        # The group's label cut where the name goes (« name.join(…) »), escaped beforehand: escaping
+        # the label then putting the escaped name in gives the same text.
+        self.group_label = [part.replace("%%", "%") for part in escape(_("Présence de %(name)s")).split("%(name)s")]
 
     def _buttons(self, current: str) -> str:
         buttons = []
@@ -125,38 +130,42 @@ class RosterRows:
         return mark_safe("".join(parts))
 
     def _write(self, parts: list[str], seat: Seat, error: str = "") -> None:
-        parts.append(f'<tbody id="membre-{seat.dom_id}">\n<tr><th scope="rowgroup" colspan="3">{escape(seat.name)}')
+        # Per person, one f-string and each name escaped once: 1 000 people make this the page's loop.
+        append = parts.append
+        append(f'<tbody id="membre-{seat.dom_id}">\n<tr><th scope="rowgroup" colspan="3">{escape(seat.name)}')
         if seat.college_name:
-            parts.append(f' <span class="muted">· {escape(seat.college_name)}</span>')
-        parts.append(" ")
+            append(f' <span class="muted">· {escape(seat.college_name)}</span>')
+        append(" ")
         if not seat.votes:
-            parts.append(self.not_voting)
+            append(self.not_voting)
         elif seat.counted:
-            parts.append(self.counted)
+            append(self.counted)
         else:  # nobody of this member marked yet: neutral, not « excluded »
-            parts.append(self.not_counted if any(person.status for person in seat.people) else self.not_counted_yet)
-        parts.append("</th></tr>\n")
+            append(self.not_counted if any(person.status for person in seat.people) else self.not_counted_yet)
+        append("</th></tr>\n")
         if error:
-            parts.append(f'<tr><td colspan="3"><p class="error-text" role="alert">{escape(error)}</p></td></tr>\n')
-        several = len(seat.people) > 1
+            append(f'<tr><td colspan="3"><p class="error-text" role="alert">{escape(error)}</p></td></tr>\n')
+        organization_id = seat.organization_id
+        seat_key = f":{organization_id or ''}"
+        # Who holds the vote is said only when several people could.
+        voice = seat.voice if self.voice_badges and seat.votes and len(seat.people) > 1 else None
+        kinds, statuses, not_yet, buttons = self.kinds, self.statuses, self.not_yet, self.buttons
         for person in seat.people:
             name = escape(person.name)
-            parts.append(f'<tr><th scope="row">{name} <span class="muted">({self.kinds.get(person.kind, "")})</span>')
-            if self.voice_badges and seat.votes and several and seat.voice is person:
-                parts.append(self.voice)
-            parts.append(f"</th><td>{self.statuses.get(person.status, '') or self.not_yet}")
-            if person.present and seat.organization_id and person.attending_for not in (None, seat.organization_id):
-                parts.append(self.elsewhere)
-            parts.append("</td><td>")
+            status = person.status
+            elsewhere = (self.elsewhere if organization_id and person.attending_for not in (None, organization_id)
+                         and person.present else "")
+            row = (f'<tr><th scope="row">{name} <span class="muted">({kinds.get(person.kind, "")})</span>'
+                   f'{self.voice if person is voice else ""}</th>'
+                   f'<td>{statuses.get(status, "") or not_yet}{elsewhere}</td><td>')
             if self.can_take_attendance:
-                label = escape(self.group_label % {"name": person.name})
-                key = f"{person.person_id}:{seat.organization_id or ''}"
-                parts.append(f'<div class="actions" role="group" aria-label="{label}">'
-                             f'{self.buttons.get(person.status, self.buttons[""]).replace(self.KEY, key)}</div>')
-            parts.append("</td></tr>\n")
+                append(f'{row}<div class="actions" role="group" aria-label="{name.join(self.group_label)}">')
+                append(f"{person.person_id}{seat_key}".join(buttons.get(status) or buttons[""]))
+            else:
+                append(f"{row}</td></tr>\n")
         if not seat.people:
-            parts.append(self.nobody)
-        parts.append("</tbody>\n")
+            append(self.nobody)
+        append("</tbody>\n")
 
 
 def attendance_filter(params) -> dict:
