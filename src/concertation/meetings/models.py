@@ -68,7 +68,9 @@ class Meeting(BaseModel):
         verbose_name = _("rencontre")
         verbose_name_plural = _("rencontres")
         ordering = ["-starts_at"]
-        indexes = [models.Index(fields=["space", "-starts_at"])]
+        # With the status between: the home, the bilan and the health pages ask for the convened (or
+        # held) meetings of a space or of many, in a span of dates.
+        indexes = [models.Index(fields=["space", "-starts_at"]), models.Index(fields=["space", "status", "starts_at"])]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="meetings_meeting_ends_after_start"),
         ]
@@ -265,6 +267,8 @@ class Minutes(BaseModel):
     class Meta:
         verbose_name = _("procès-verbal")
         verbose_name_plural = _("procès-verbaux")
+        # « Minutes to read » on the home: the minutes circulated or adopted lately.
+        indexes = [models.Index(fields=["status", "circulated_at"]), models.Index(fields=["status", "adopted_at"])]
 
 
 class MinutesComment(BaseModel):
