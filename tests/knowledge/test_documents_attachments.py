@@ -4,6 +4,7 @@ page shows only the joined documents the person may see; taking one off keeps it
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -234,3 +235,70 @@ def test_the_join_select_offers_the_other_documents_of_the_library_escaped(world
     assert f'<option value="{other.pk}">&lt;b&gt;Budget &quot;final&quot;&lt;/b&gt;</option>' in options
     assert f'value="{joined.pk}"' not in options
     assert 'href="https://exemple.org/jointe"' in page
+
+
+def test_the_join_select_offers_the_most_recent_documents_and_a_search_finds_the_others(world, client_for,
+                                                                                         monkeypatch):
+    """Issue 20: a library of thousands made a select no one reads on a phone: the select offers the
+    PICKER_SIZE most recent (by title), says how many others there are, and a search (GET, so without
+    JavaScript too) finds them, among the documents the person may join only."""
+    from concertation.knowledge import selectors_documents
+
+    monkeypatch.setattr(selectors_documents, "PICKER_SIZE", 3)
+    proposal = proposal_of(world)
+    added = [services.document_add(space=world.assembly, by=world.coordinator, title=title,
+                                   url=f"https://exemple.org/{n}", visibility="public")
+             for n, title in enumerate(["Budget 2025", "Annexe ancienne", "Procès-verbal", "Zonage", "Carte"])]
+    proposal.documents.add(added[2])  # joined: listed above, never offered
+    services.document_add(space=world.committee, by=world.coordinator, title="Budget du comité",
+                          url="https://exemple.org/comite", visibility="public")
+    url = reverse("decisions:proposal", kwargs={**T(world.assembly), "pk": proposal.pk})
+    client = client_for(world.citizen)
+
+    def select_of(page):
+        options = page[page.index('<select id="attach-document"'):]
+        return options[:options.index("</select>")]
+
+    page = client.get(url).content.decode()
+    # The three most recent of the four others, by title; the one left out is counted.
+    assert [int(pk) for pk in re.findall(r'<option value="(\d+)"', select_of(page))] == [
+        added[1].pk, added[4].pk, added[3].pk]  # « Budget 2025 », the oldest, left out
+    assert "La liste propose les 3 documents les plus récents; cherchez l'autre par son titre." in page
+    assert '<label for="attach-search">' in page and 'name="recherche_document"' in page
+    assert '<details class="card" open>' not in page
+
+    found = client.get(url, {"recherche_document": "  budget   2025 "}).content.decode()
+    assert '<details class="card" open>' in found and 'value="budget 2025"' in found
+    assert [int(pk) for pk in re.findall(r'<option value="(\d+)"', select_of(found))] == [added[0].pk]
+    assert "1 document trouvé pour « budget 2025 »." in found
+    assert "Budget du comité" not in found  # another space's library
+    joined_only = client.get(url, {"recherche_document": "Procès"}).content.decode()
+    assert '<select id="attach-document"' not in joined_only
+    assert "Aucun autre document de la bibliothèque ne correspond à « Procès »." in joined_only
+
+
+def test_the_choices_count_the_others_of_the_library_and_read_only_those_offered(world, monkeypatch,
+                                                                                  django_assert_num_queries):
+    from concertation.knowledge import selectors_documents
+
+    monkeypatch.setattr(selectors_documents, "PICKER_SIZE", 2)
+    proposal = proposal_of(world)
+    documents = [services.document_add(space=world.assembly, by=world.coordinator, title=f"Annexe {n}",
+                                       url=f"https://exemple.org/{n}", visibility="space") for n in range(5)]
+    proposal.documents.add(documents[0])
+    selectors_documents.attachment_choices(world.citizen, world.assembly, proposal.documents)  # her access, read once
+    with django_assert_num_queries(1):
+        choices = selectors_documents.attachment_choices(world.citizen, world.assembly, proposal.documents)
+    assert [document.pk for document in choices.joined] == [documents[0].pk]
+    assert choices.offered == [(documents[3].pk, "Annexe 3"), (documents[4].pk, "Annexe 4")]
+    assert (choices.found, choices.more) == (4, 2)
+    searched = selectors_documents.attachment_choices(world.citizen, world.assembly, proposal.documents,
+                                                      search="annexe 1")
+    assert searched.offered == [(documents[1].pk, "Annexe 1")] and searched.found == 1 and searched.more == 0
+    assert [document.pk for document in searched.joined] == [documents[0].pk]  # joined ones are always listed
+    # Someone outside the space sees none of its members-only documents.
+    outside = selectors_documents.attachment_choices(world.outsider, world.assembly, proposal.documents)
+    assert (outside.joined, outside.offered, outside.found) == ([], [], 0)
+    closed = selectors_documents.attachment_choices(world.citizen, world.assembly, proposal.documents, offer=False,
+                                                    search="annexe 1")
+    assert [document.pk for document in closed.joined] == [documents[0].pk] and closed.offered == []

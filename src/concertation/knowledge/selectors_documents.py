@@ -7,7 +7,9 @@ territory's portrait lists the documents of kind « portrait »; discussions att
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from concertation.spaces.access import access_for
@@ -102,3 +104,66 @@ def attachable_documents(user, space) -> QuerySet:
     titles, in one query)."""
     return (Document.objects.filter(_visible_q(access_for(user), [space])).only("id", "title", "space_id")
             .order_by("title", "pk"))
+
+
+#: the documents of the library offered in the « Joindre un document » select: the most recent ones
+#: (a library holds thousands: 1 731 at L, a select no one reads on a phone); a search finds the others
+PICKER_SIZE = 50
+SEARCH_WORDS = 5  # words of a search, each looked up in the title
+
+
+@dataclass
+class AttachmentChoices:
+    """Of the documents of a space a person may see: those joined to an object (``joined``, by title)
+    and, when they may join one, the others to offer (``offered``: (id, title), at most PICKER_SIZE,
+    the most recent, by title) with how many others there are (``found``; all of them, or those whose
+    title holds every word of ``search``)."""
+
+    joined: list[Document] = field(default_factory=list)
+    offered: list[tuple[int, str]] = field(default_factory=list)
+    found: int = 0
+    search: str = ""
+
+    @property
+    def more(self) -> int:
+        """The others not in the select (found by a search)."""
+        return self.found - len(self.offered)
+
+
+def attachment_choices(user, space, documents, *, offer: bool = True, search: str = "") -> AttachmentChoices:
+    """The documents joined to an object (``documents``: its many-to-many manager, ``proposal.documents``)
+    that the person may see and, with ``offer``, the others of the space they may join: one query, that
+    reads only the rows shown (the others are counted by the database). Documents are only ever joined
+    to objects of their own space; which ones may be joined is ``attachable_documents``'s rule."""
+    search = " ".join(search.split()[:SEARCH_WORDS])[:100] if offer else ""
+    joined = documents.through.objects.filter(**{documents.source_field_name: documents.instance.pk,
+                                                documents.target_field_name: OuterRef("pk")})
+    attachable = attachable_documents(user, space)
+    rows = attachable.annotate(joined=Exists(joined))
+    choices = AttachmentChoices(search=search)
+    if not offer:
+        rows = rows.filter(joined=True).order_by("title", "pk")
+        choices.joined = [Document(id=pk, title=title, kind=kind, url=url, author_id=author_id, space=space)
+                          for pk, title, kind, url, author_id in rows.values_list("id", "title", "kind", "url",
+                                                                                  "author_id")]
+        return choices
+    joined_ids = documents.through.objects.filter(**{documents.source_field_name: documents.instance.pk})
+    joined_ids = joined_ids.values(documents.target_field_name)
+    others = attachable.exclude(pk__in=joined_ids)
+    for word in search.split():
+        others = others.filter(title__icontains=word)
+    # The joined ones, and the PICKER_SIZE most recent others, each row with how many others there are
+    # (an uncorrelated subquery: counted once by the database, the other rows never read).
+    newest = others.order_by("-created_at", "-id").values("pk")[:PICKER_SIZE]
+    found = others.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    rows = (rows.filter(Q(pk__in=joined_ids) | Q(pk__in=newest)).annotate(found=Subquery(found))
+            .values_list("id", "title", "kind", "url", "author_id", "joined", "found"))
+    for pk, title, kind, url, author_id, is_joined, found in rows:
+        if is_joined:
+            choices.joined.append(Document(id=pk, title=title, kind=kind, url=url, author_id=author_id, space=space))
+        else:
+            choices.found = found
+            choices.offered.append((pk, title))
+    choices.joined.sort(key=lambda document: (document.title, document.pk))
+    choices.offered.sort(key=lambda row: (row[1], row[0]))
+    return choices
