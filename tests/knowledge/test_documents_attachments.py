@@ -270,11 +270,11 @@ def test_the_join_select_offers_the_most_recent_documents_and_a_search_finds_the
     found = client.get(url, {"recherche_document": "  budget   2025 "}).content.decode()
     assert '<details class="card" open>' in found and 'value="budget 2025"' in found
     assert [int(pk) for pk in re.findall(r'<option value="(\d+)"', select_of(found))] == [added[0].pk]
-    assert "1 document trouvé pour « budget 2025 »." in found
+    assert "1 document trouvé pour «\u00a0budget 2025\u00a0»." in found
     assert "Budget du comité" not in found  # another space's library
     joined_only = client.get(url, {"recherche_document": "Procès"}).content.decode()
     assert '<select id="attach-document"' not in joined_only
-    assert "Aucun autre document de la bibliothèque ne correspond à « Procès »." in joined_only
+    assert "Aucun autre document de la bibliothèque ne correspond à «\u00a0Procès\u00a0»." in joined_only
 
 
 def test_the_choices_count_the_others_of_the_library_and_read_only_those_offered(world, monkeypatch,
