@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.db import connection
 from django.template import TemplateDoesNotExist
 from django.utils import timezone
 
@@ -23,10 +24,13 @@ UNREAD_SHOWN = 99  # the header says « 99+ » beyond: it counts no further, on 
 def unread_count(person, *, up_to: int | None = None) -> int:
     """How many unread; with ``up_to``, counting stops past it (a bounded query for the header of
     every page, whatever a person who rarely signs in has piled up)."""
-    unread = Notification.objects.filter(recipient=person, read_at__isnull=True)
-    if up_to is not None:
-        return unread.order_by()[:up_to + 1].count()
-    return unread.count()
+    # Written out: the header of every page asks it, and composing it through the ORM took ten
+    # times what the database does to answer it (0.4 of a page's 2.5 ms floor).
+    limit = f" LIMIT {int(up_to) + 1}" if up_to is not None else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {Notification._meta.db_table} "
+                       f"WHERE recipient_id = %s AND read_at IS NULL{limit}) AS unread", [person.pk])
+        return cursor.fetchone()[0]
 
 
 @dataclass
