@@ -283,3 +283,54 @@ def test_the_two_forms_of_the_overdue_list_agree(plan, world):
     assert by_sql and total == orm_total == len(by_sql)
     keys = ("id", "title", "strategy_id", "ends_on", "status", "lead_name", "rank")
     assert [tuple(row[k] for k in keys) for row in by_sql] == [tuple(row[k] for k in keys) for row in by_orm]
+
+
+def test_the_indicator_rows_read_in_sql_are_those_the_orm_reads(plan, world):
+    """followup.indicator_rows (hand-written SQL) gives each indicator what the ORM reads of it: the
+    latest measurement up to a date, the first one and the count for one without a baseline, the
+    measurements of a period, the activity's rank, and with a limit the first ones and the total."""
+    from decimal import Decimal
+
+    from concertation.planning.followup import indicator_rows
+    from concertation.planning.models import Indicator, Measurement
+
+    third = services.activity_add(strategy=plan.activity.strategy, title="Troisième", lead=plan.family,
+                                    reason="Une action de plus", by=world.coordinator)
+    unmeasured = services.indicator_add(plan=plan.plan, activity=third, name="Sans départ", unit="",
+                                        target_value="10", target_date=date(2030, 1, 1), responsible=plan.family,
+                                        reason="Un indicateur de plus", by=world.coordinator)
+    for day, value in [(date(2025, 3, 1), "2,5"), (date(2025, 9, 1), 4), (date(2026, 2, 1), "7,25")]:
+        services.measurement_add(indicator=unmeasured, date=day, value=value, by=world.coordinator)
+    period = Period(date(2025, 1, 1), date(2025, 12, 31))
+
+    def by_orm(indicator, as_of):
+        measured = Measurement.objects.filter(indicator=indicator, **({"date__lte": as_of} if as_of else {}))
+        latest, first = measured.order_by("-date").first(), measured.order_by("date").first()
+        no_baseline = indicator.baseline_value is None
+        siblings = list(third.strategy.activities.order_by("position", "id")) if indicator.activity_id else []
+        return {
+            "latest_date": latest and latest.date, "latest_value": latest and latest.value,
+            "first_date": first.date if first and no_baseline else None,
+            "first_value": first.value if first and no_baseline else None,
+            "measure_count": measured.count() if no_baseline else None,
+            "period_count": measured.filter(date__gte=period.start, date__lte=period.end).count(),
+            "responsible_name": indicator.responsible.name if indicator.responsible else None,
+            "activity_title": indicator.activity.title if indicator.activity_id else None,
+            "activity_rank": [a.pk for a in siblings].index(indicator.activity_id) + 1 if siblings else 1,
+        }
+
+    indicators = list(Indicator.objects.filter(plan=plan.plan).order_by("position", "id"))
+    assert len(indicators) == 3
+    for as_of in (None, date(2025, 12, 31), date(2025, 1, 1)):
+        rows = indicator_rows(plan.plan, as_of=as_of, period=period)
+        assert [row.pk for row in rows] == [indicator.pk for indicator in indicators]
+        for row, indicator in zip(rows, indicators, strict=True):
+            assert {key: getattr(row, key) for key in by_orm(indicator, as_of)} == by_orm(indicator, as_of)
+            assert (row.name, row.target_value, row.target_date, row.baseline_value) == (
+                indicator.name, indicator.target_value, indicator.target_date, indicator.baseline_value)
+    last = indicator_rows(plan.plan)[-1]
+    assert (last.latest_value, last.first_value, last.measure_count, last.activity_rank) == (
+        Decimal("7.25"), Decimal("2.5"), 3, 3)
+    first_two = indicator_rows(plan.plan, limit=2)
+    assert [row.pk for row in first_two] == [indicator.pk for indicator in indicators[:2]]
+    assert {row.full_count for row in first_two} == {3}
