@@ -334,3 +334,31 @@ def test_the_indicator_rows_read_in_sql_are_those_the_orm_reads(plan, world):
     first_two = indicator_rows(plan.plan, limit=2)
     assert [row.pk for row in first_two] == [indicator.pk for indicator in indicators[:2]]
     assert {row.full_count for row in first_two} == {3}
+
+
+def test_the_indicator_rows_go_through_init_when_something_listens_to_it(plan):
+    """followup._loader builds the indicators without Model.__init__, unless a receiver of its
+    signals would miss them: then through from_db, with the same values."""
+    from django.db.models.signals import post_init
+
+    from concertation.planning.followup import indicator_rows
+    from concertation.planning.models import Indicator
+
+    def fields(rows):
+        return [(row.pk, row.name, row.target_value, row.baseline_date, row.latest_value, row.activity_rank,
+                 row.get_deferred_fields(), row._state.adding) for row in rows]
+
+    direct = indicator_rows(plan.plan)
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance.pk)
+
+    post_init.connect(receiver, sender=Indicator)
+    try:
+        through_init = indicator_rows(plan.plan)
+    finally:
+        post_init.disconnect(receiver, sender=Indicator)
+    assert seen == [row.pk for row in through_init]
+    assert fields(direct) == fields(through_init)
+    assert "source" in direct[0].get_deferred_fields() and not direct[0]._state.adding
