@@ -362,3 +362,51 @@ def test_the_indicator_rows_go_through_init_when_something_listens_to_it(plan):
     assert seen == [row.pk for row in through_init]
     assert fields(direct) == fields(through_init)
     assert "source" in direct[0].get_deferred_fields() and not direct[0]._state.adding
+
+
+def test_the_two_forms_of_the_bilan_lists_agree(plan, world, year):
+    """The bilan page's first rows of its lists (hand-written SQL, bilan_first.py) are the whole
+    lists' first rows (ORM querysets of bilan.py), with the same totals: activities done (the date
+    of their last news, else their end date, else their last change), decisions (with the agenda
+    item that carried them, the latest meeting's) and meetings held (with their presences)."""
+    from concertation.decisions.models import Proposal
+    from concertation.planning.bilan import decisions_queryset, done_queryset, meetings_queryset
+    from concertation.planning.bilan_first import decisions_first, done_first, meetings_first
+    from concertation.planning.followup import first_rows
+    from tests.factories import AgendaItemFactory
+
+    carried = Proposal.objects.get(title="Répartition de l'enveloppe")
+    october = Meeting.objects.get(title="Comité d'octobre")
+    earlier = meeting(world.committee, date(2025, 9, 30), "Comité de septembre")
+    AgendaItemFactory(meeting=earlier, proposal=carried, title="Première lecture", position=1)
+    AgendaItemFactory(meeting=october, proposal=carried, title="Enveloppe", position=3)
+    AgendaItemFactory(meeting=october, proposal=carried, title="Suite de l'enveloppe", position=4)
+    services.activity_status_set(activity=plan.activities[0], status=Activity.Status.DONE, reason="Terminée",
+                                 now=moment(2026, 3, 2))  # no news: done on its end date, out of the period
+    period = Period(date(2025, 1, 1), date(2026, 12, 31))
+    spaces = [world.assembly.pk, world.committee.pk]
+    for first, queryset, keys in [
+        (done_first(plan.plan, period, 1), done_queryset(plan.plan, period),
+         ("id", "title", "strategy_id", "lead_name", "done_on", "news", "rank")),
+        (decisions_first(spaces, period, 1), decisions_queryset(spaces, period),
+         ("id", "title", "outcome", "decided_at", "origin", "space_name", "space_slug", "item_title",
+          "meeting_title", "meeting_starts")),
+        (meetings_first(spaces, period, 2), meetings_queryset(spaces, period),
+         ("id", "title", "space_name", "starts_at", "status", "present")),
+    ]:
+        by_sql, total = first
+        by_orm, orm_total = first_rows(queryset, len(by_sql))
+        assert by_sql and total == orm_total >= len(by_sql)
+        assert [tuple(row[k] for k in keys) for row in by_sql] == [tuple(row[k] for k in keys) for row in by_orm]
+    done, _total = done_first(plan.plan, period, 10)
+    assert [(row["title"], row["done_on"], row["news"]) for row in done] == [
+        (plan.activities[0].title, date(2025, 6, 30), None), (plan.activities[1].title, date(2025, 11, 29),
+                                                               "600 logements visités.")]
+    decisions, decision_total = decisions_first(spaces, period, 10)
+    assert len(decisions) == decision_total == 4
+    assert {row["title"]: (row["item_title"], row["meeting_title"]) for row in decisions}[carried.title] == (
+        "Enveloppe", "Comité d'octobre")
+    meetings, _total = meetings_first(spaces, period, 10)
+    assert [(row["title"], row["present"]) for row in meetings] == [
+        ("Assemblée de septembre", 3), ("Comité de septembre", 0), ("Comité d'octobre", 2)]
+    assert decisions_first([], period, 10) == meetings_first([], period, 10) == ([], 0)

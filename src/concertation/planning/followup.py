@@ -23,8 +23,6 @@ from django.db.models import (
     Count,
     DateField,
     DecimalField,
-    F,
-    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -139,17 +137,6 @@ def sibling_rank(prefix: str = "") -> Coalesce:
 
 def _total(row) -> int:
     return row[TOTAL] if isinstance(row, dict) else getattr(row, TOTAL)
-
-
-def limited(queryset, limit: int):
-    """``queryset``'s first ``limit`` rows, each annotated with the total (``full_count``), in one
-    query whose costly columns are computed for those rows only: the rows are chosen by their ids
-    (``IN (SELECT … LIMIT n)``) and the total is a scalar subquery, computed once. For a list whose
-    columns are costly subqueries (the indicators); a window count (``first_rows``) computes every
-    column of every row first, but is cheaper when the filter itself is the costly part."""
-    ids = queryset.values("pk")[:limit]
-    total = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
-    return queryset.filter(pk__in=Subquery(ids)).annotate(**{TOTAL: Subquery(total, output_field=IntegerField())})
 
 
 def first_rows(queryset, limit: int | None) -> tuple[list, int]:
