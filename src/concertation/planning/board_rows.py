@@ -16,7 +16,7 @@ from django.utils.html import conditional_escape as escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from concertation.core.templatetags.formatting import date_long
+from concertation.core.templatetags.formatting import colon, date_long, day
 
 
 def _plain(value) -> str:
@@ -57,5 +57,65 @@ def indicator_rows(views, *, linked: bool = False) -> str:
             f'      <td class="numeric" data-label="{label["target"]}">{_plain(view.target)}<br>'
             f'<span class="muted">{_plain(date_long(indicator.target_date))}</span></td>\n'
             f'      <td data-label="{label["status"]}">{state}</td>\n'
+            "    </tr>\n  ")
+    return mark_safe("".join(rows))
+
+
+def indicator_cards(views, *, pdf: bool = False) -> str:
+    """The card of each indicator shown with its bar chart under a priority of the dashboard
+    (``_board.html``); ``pdf``: no links."""
+    due_text = _("Mesure attendue depuis le %(date)s.")
+    record_text = escape(_("Saisir une mesure"))
+    cards = []
+    for view in views:
+        status, name = view.status, _plain(view.name)
+        title = name if pdf else f'<a href="{_plain(view.url)}">{name}</a>'
+        about = _plain(view.owner_label)
+        if view.unit:
+            about += f" · {_plain(view.unit)}"
+        if view.responsible:
+            about += f" · {_plain(view.responsible)}"
+        due = ""
+        if view.due:
+            link = ""
+            if view.can_record and not pdf:
+                link = (f'<a href="{_plain(view.record_url)}">{record_text}<span class="visually-hidden"> — {name}'
+                        "</span></a>")
+            due = (f"<p><strong>{due_text % {'date': _plain(day(view.next_due))}}</strong>\n"
+                   f"        {link}</p>")
+        cards.append(
+            f'\n    <article class="card indicator-card" aria-labelledby="indicateur-{view.id}">\n'
+            f'      <h3 id="indicateur-{view.id}">{title}\n'
+            f'        <span class="badge {_plain(status.badge)}">{_plain(status.label)}</span></h3>\n'
+            f'      <p class="muted">{about}</p>\n'
+            f'      <div class="narrow chart-box">{escape(view.bar)}</div>\n'
+            f"      <p>{_plain(view.sentence)}</p>\n"
+            f"      {due}\n"
+            "    </article>\n  ")
+    return mark_safe("".join(cards))
+
+
+def status_badges(counts) -> str:
+    """« En retard : 3 » badges of a priority's indicators (``PriorityBlock.indicator_summary``)."""
+    separator = escape(colon())
+    return mark_safe("".join(f'<span class="badge">{_plain(item.label)}{separator} {item.count}</span> '
+                             for item in counts))
+
+
+def activity_count_rows(blocks) -> str:
+    """The ``<tr>`` of each priority in the table of activities by status (``_activity_counts.html``)."""
+    priority, total = escape(_("Priorité")), escape(_("Total"))
+    rows = []
+    for block in blocks:
+        title = _plain(block.title)
+        if block.number:
+            title = f"{_plain(block.number)} · {title}"
+        cells = "".join(f'<td class="numeric" data-label="{_plain(item.label)}">{item.count}</td>'
+                        for item in block.status_counts())
+        rows.append(
+            "\n    <tr>\n"
+            f'      <th scope="row" data-label="{priority}">{title}</th>\n'
+            f"      {cells}\n"
+            f'      <td class="numeric" data-label="{total}">{block.total}</td>\n'
             "    </tr>\n  ")
     return mark_safe("".join(rows))

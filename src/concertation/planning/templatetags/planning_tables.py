@@ -1,4 +1,5 @@
-"""``{{ views|indicator_rows:linked }}``: the rows of a plan's tables, written in Python once per
+"""``{{ views|indicator_rows:linked }}``, ``{{ views|indicator_cards:pdf }}``, ``{{ counts|status_badges }}``,
+``{{ blocks|activity_count_rows }}``: the rows of a plan's tables, written in Python once per
 table (planning/board_rows.py) rather than cell by cell by the template engine."""
 
 from django import template
@@ -11,3 +12,18 @@ register = template.Library()
 @register.filter
 def indicator_rows(views, linked=False):
     return board_rows.indicator_rows(views, linked=bool(linked))
+
+
+@register.filter
+def indicator_cards(views, pdf=False):
+    return board_rows.indicator_cards(views, pdf=bool(pdf))
+
+
+@register.filter
+def status_badges(counts):
+    return board_rows.status_badges(counts)
+
+
+@register.filter
+def activity_count_rows(blocks):
+    return board_rows.activity_count_rows(blocks)
