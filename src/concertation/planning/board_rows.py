@@ -119,3 +119,52 @@ def activity_count_rows(blocks) -> str:
             f'      <td class="numeric" data-label="{total}">{block.total}</td>\n'
             "    </tr>\n  ")
     return mark_safe("".join(rows))
+
+
+def overdue_rows(rows, plan_url: str = "") -> str:
+    """The ``<tr>`` of each overdue activity (overdue.OverdueActivity) of ``_overdue_table.html``,
+    its title linked to the activity in the plan (``plan_url``) unless there is none (the PDF)."""
+    label = {key: escape(value) for key, value in {
+        "number": _("N°"), "activity": _("Action"), "lead": _("Porteur"), "ends": _("Fin prévue"),
+        "status": _("Statut")}.items()}
+    result = []
+    for row in rows:
+        title = _plain(row.title)
+        if plan_url:
+            title = f'<a href="{_plain(plan_url)}#activity-{row.id}">{title}</a>'
+        result.append(
+            "\n    <tr>\n"
+            f'      <td data-label="{label["number"]}">{_plain(row.number)}</td>\n'
+            f'      <th scope="row" data-label="{label["activity"]}">{title}</th>\n'
+            f'      <td data-label="{label["lead"]}">{_plain(row.lead or "—")}</td>\n'
+            f'      <td data-label="{label["ends"]}">{_plain(day(row.ends_on))}<br>'
+            f'<span class="muted">{_plain(row.days_late_label)}</span></td>\n'
+            f'      <td data-label="{label["status"]}"><span class="badge badge-warn">{_plain(row.status_label)}</span></td>\n'
+            "    </tr>\n  ")
+    return mark_safe("".join(result))
+
+
+def due_items(views, *, pdf: bool = False) -> str:
+    """The ``<li>`` of each indicator whose measurement is due (``_due_list.html``); ``pdf``: no
+    links."""
+    measured_text = _("dernière mesure le %(date)s; mesure attendue depuis le %(due)s (%(frequency)s)")
+    unmeasured_text = _("aucune mesure; une mesure est attendue depuis le %(due)s")
+    record_text = escape(_("Saisir une mesure"))
+    items = []
+    for view in views:
+        name = _plain(view.name)
+        title = f"<strong>{name}</strong>" if pdf else f'<a href="{_plain(view.url)}">{name}</a>'
+        due = _plain(day(view.next_due))
+        if view.latest:
+            state = measured_text % {"date": _plain(day(view.latest.date)), "due": due,
+                                     "frequency": _plain(str(view.indicator.get_frequency_display()).lower())}
+        else:
+            state = unmeasured_text % {"due": due}
+        if view.responsible:
+            state += f" · {_plain(view.responsible)}"
+        record = ""
+        if view.can_record and not pdf:
+            record = (f' · <a href="{_plain(view.record_url)}">{record_text}<span class="visually-hidden"> — {name}'
+                      "</span></a>")
+        items.append(f"\n    <li>{title} —\n      {state}\n      {record}</li>\n  ")
+    return mark_safe("".join(items))

@@ -27,3 +27,13 @@ def status_badges(counts):
 @register.filter
 def activity_count_rows(blocks):
     return board_rows.activity_count_rows(blocks)
+
+
+@register.filter
+def overdue_rows(rows, plan_url=""):
+    return board_rows.overdue_rows(rows, plan_url)
+
+
+@register.filter
+def due_items(views, pdf=False):
+    return board_rows.due_items(views, pdf=bool(pdf))
