@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from html import escape as _escape  # for plain text: Django's escape, less its checks
 
+from django.template.defaultfilters import truncatewords
 from django.utils.html import conditional_escape as escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -168,3 +169,62 @@ def due_items(views, *, pdf: bool = False) -> str:
                       "</span></a>")
         items.append(f"\n    <li>{title} —\n      {state}\n      {record}</li>\n  ")
     return mark_safe("".join(items))
+
+
+# The bilan's lists (``_bilan.html``) --------------------------------------------------------------
+
+def _labels(**labels) -> dict:
+    return {key: escape(value) for key, value in labels.items()}
+
+
+def done_rows(activities) -> str:
+    """The ``<tr>`` of each activity done in the period (bilan.DoneActivity)."""
+    label = _labels(n=_("N°"), action=_("Action"), lead=_("Porteur"), done=_("Réalisée le"),
+                    news=_("Dernières nouvelles"))
+    return mark_safe("".join(
+        "\n      <tr>\n"
+        f'        <td data-label="{label["n"]}">{_plain(activity.number)}</td>\n'
+        f'        <th scope="row" data-label="{label["action"]}">{_plain(activity.title)}</th>\n'
+        f'        <td data-label="{label["lead"]}">{_plain(activity.lead or "—")}</td>\n'
+        f'        <td data-label="{label["done"]}">{_plain(day(activity.done_on))}</td>\n'
+        f'        <td data-label="{label["news"]}">{_plain(truncatewords(activity.news or "—", 40))}</td>\n'
+        "      </tr>\n    "
+        for activity in activities))
+
+
+def decision_rows(decisions, territory_slug: str = "") -> str:
+    """The ``<tr>`` of each decision taken in the period (bilan.DecisionRow), its title linked to
+    the decision's page in the territory (``territory_slug``) unless there is none (the PDF)."""
+    from concertation.decisions.register import ReversedOnce
+
+    label = _labels(date=_("Date"), decision=_("Décision"), outcome=_("Ce qui est décidé"), space=_("Espace"),
+                    where=_("Où"))
+    proposal_url = ReversedOnce("decisions:proposal")
+    rows = []
+    for row in decisions:
+        title = _plain(row.title)
+        if territory_slug:
+            url = proposal_url(territory=territory_slug, space=row.space_slug, pk=row.id)
+            title = f'<a href="{_plain(url)}">{title}</a>'
+        rows.append(
+            "\n      <tr>\n"
+            f'        <td data-label="{label["date"]}">{_plain(day(row.decided_on))}</td>\n'
+            f'        <th scope="row" data-label="{label["decision"]}">{title}</th>\n'
+            f'        <td data-label="{label["outcome"]}">{_plain(truncatewords(row.outcome or "—", 45))}</td>\n'
+            f'        <td data-label="{label["space"]}">{_plain(row.space_name)}</td>\n'
+            f'        <td data-label="{label["where"]}">{_plain(row.where.label)}</td>\n'
+            "      </tr>\n    ")
+    return mark_safe("".join(rows))
+
+
+def meeting_rows(meetings) -> str:
+    """The ``<tr>`` of each meeting held in the period (bilan.MeetingRow)."""
+    label = _labels(date=_("Date"), meeting=_("Rencontre"), space=_("Espace"), present=_("Personnes présentes"))
+    return mark_safe("".join(
+        "\n      <tr>\n"
+        f'        <td data-label="{label["date"]}">{_plain(day(meeting.starts_at))}</td>\n'
+        f'        <th scope="row" data-label="{label["meeting"]}">{_plain(meeting.title)}</th>\n'
+        f'        <td data-label="{label["space"]}">{_plain(meeting.space_name)}</td>\n'
+        f'        <td class="numeric" data-label="{label["present"]}">{meeting.present}</td>\n'
+        "      </tr>\n    "
+        for meeting in meetings))

@@ -1,5 +1,6 @@
 """``{{ views|indicator_rows:linked }}``, ``{{ views|indicator_cards:pdf }}``, ``{{ counts|status_badges }}``,
-``{{ blocks|activity_count_rows }}``: the rows of a plan's tables, written in Python once per
+``{{ blocks|activity_count_rows }}``, ``overdue_rows``, ``due_items`` and the bilan's ``done_rows``,
+``decision_rows``, ``meeting_rows``: the rows of a plan's tables, written in Python once per
 table (planning/board_rows.py) rather than cell by cell by the template engine."""
 
 from django import template
@@ -37,3 +38,18 @@ def overdue_rows(rows, plan_url=""):
 @register.filter
 def due_items(views, pdf=False):
     return board_rows.due_items(views, pdf=bool(pdf))
+
+
+@register.filter
+def done_rows(activities):
+    return board_rows.done_rows(activities)
+
+
+@register.filter
+def decision_rows(decisions, territory_slug=""):
+    return board_rows.decision_rows(decisions, territory_slug)
+
+
+@register.filter
+def meeting_rows(meetings):
+    return board_rows.meeting_rows(meetings)
