@@ -3,8 +3,8 @@
 The dashboard of a large plan shows a table of figures under each priority's indicator cards, the
 activities counted by status for every priority, the overdue activities and the due measurements;
 the template engine spent a lookup, a filter or a ``{% translate %}`` per cell (about 10 ms at scale
-L). Here every label is translated and escaped once per table, every value escaped as it is
-written; the markup is the one the templates wrote, cell for cell (the partials call these through
+L). Here every label is translated once per table (and, as the templates wrote a translated
+literal, not escaped: the catalog is ours), every value escaped as it is written; the markup is the one the templates wrote, cell for cell (the partials call these through
 ``planning/templatetags/planning_tables.py``), as decisions/register_table.py does for the register.
 """
 
@@ -17,7 +17,7 @@ from django.utils.html import conditional_escape as escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from concertation.core.templatetags.formatting import colon, date_long, day
+from concertation.core.templatetags.formatting import colon, date_long, day, moment
 
 
 def _plain(value) -> str:
@@ -28,9 +28,9 @@ def _plain(value) -> str:
 def indicator_rows(views, *, linked: bool = False) -> str:
     """The ``<tr>`` of each indicator (dashboard.IndicatorView) of ``_indicator_table.html``;
     ``linked``: its name links to its page, with what it measures under it."""
-    label = {key: escape(value) for key, value in {
+    label = {
         "indicator": _("Indicateur"), "baseline": _("Départ"), "latest": _("Dernière mesure"),
-        "expected": _("Attendu à cette date"), "target": _("Cible"), "status": _("Statut")}.items()}
+        "expected": _("Attendu à cette date"), "target": _("Cible"), "status": _("Statut")}
     percent_text = _("%(percent)s %% du chemin prévu")  # a no-break space before %, as in the msgid
     rows = []
     for view in views:
@@ -66,7 +66,7 @@ def indicator_cards(views, *, pdf: bool = False) -> str:
     """The card of each indicator shown with its bar chart under a priority of the dashboard
     (``_board.html``); ``pdf``: no links."""
     due_text = _("Mesure attendue depuis le %(date)s.")
-    record_text = escape(_("Saisir une mesure"))
+    record_text = _("Saisir une mesure")
     cards = []
     for view in views:
         status, name = view.status, _plain(view.name)
@@ -105,7 +105,7 @@ def status_badges(counts) -> str:
 
 def activity_count_rows(blocks) -> str:
     """The ``<tr>`` of each priority in the table of activities by status (``_activity_counts.html``)."""
-    priority, total = escape(_("Priorité")), escape(_("Total"))
+    priority, total = _("Priorité"), _("Total")
     rows = []
     for block in blocks:
         title = _plain(block.title)
@@ -125,9 +125,9 @@ def activity_count_rows(blocks) -> str:
 def overdue_rows(rows, plan_url: str = "") -> str:
     """The ``<tr>`` of each overdue activity (overdue.OverdueActivity) of ``_overdue_table.html``,
     its title linked to the activity in the plan (``plan_url``) unless there is none (the PDF)."""
-    label = {key: escape(value) for key, value in {
+    label = {
         "number": _("N°"), "activity": _("Action"), "lead": _("Porteur"), "ends": _("Fin prévue"),
-        "status": _("Statut")}.items()}
+        "status": _("Statut")}
     result = []
     for row in rows:
         title = _plain(row.title)
@@ -150,7 +150,7 @@ def due_items(views, *, pdf: bool = False) -> str:
     links."""
     measured_text = _("dernière mesure le %(date)s; mesure attendue depuis le %(due)s (%(frequency)s)")
     unmeasured_text = _("aucune mesure; une mesure est attendue depuis le %(due)s")
-    record_text = escape(_("Saisir une mesure"))
+    record_text = _("Saisir une mesure")
     items = []
     for view in views:
         name = _plain(view.name)
@@ -173,13 +173,9 @@ def due_items(views, *, pdf: bool = False) -> str:
 
 # The bilan's lists (``_bilan.html``) --------------------------------------------------------------
 
-def _labels(**labels) -> dict:
-    return {key: escape(value) for key, value in labels.items()}
-
-
 def done_rows(activities) -> str:
     """The ``<tr>`` of each activity done in the period (bilan.DoneActivity)."""
-    label = _labels(n=_("N°"), action=_("Action"), lead=_("Porteur"), done=_("Réalisée le"),
+    label = dict(n=_("N°"), action=_("Action"), lead=_("Porteur"), done=_("Réalisée le"),
                     news=_("Dernières nouvelles"))
     return mark_safe("".join(
         "\n      <tr>\n"
@@ -197,7 +193,7 @@ def decision_rows(decisions, territory_slug: str = "") -> str:
     the decision's page in the territory (``territory_slug``) unless there is none (the PDF)."""
     from concertation.decisions.register import ReversedOnce
 
-    label = _labels(date=_("Date"), decision=_("Décision"), outcome=_("Ce qui est décidé"), space=_("Espace"),
+    label = dict(date=_("Date"), decision=_("Décision"), outcome=_("Ce qui est décidé"), space=_("Espace"),
                     where=_("Où"))
     proposal_url = ReversedOnce("decisions:proposal")
     rows = []
@@ -219,7 +215,7 @@ def decision_rows(decisions, territory_slug: str = "") -> str:
 
 def meeting_rows(meetings) -> str:
     """The ``<tr>`` of each meeting held in the period (bilan.MeetingRow)."""
-    label = _labels(date=_("Date"), meeting=_("Rencontre"), space=_("Espace"), present=_("Personnes présentes"))
+    label = dict(date=_("Date"), meeting=_("Rencontre"), space=_("Espace"), present=_("Personnes présentes"))
     return mark_safe("".join(
         "\n      <tr>\n"
         f'        <td data-label="{label["date"]}">{_plain(day(meeting.starts_at))}</td>\n'
@@ -228,3 +224,67 @@ def meeting_rows(meetings) -> str:
         f'        <td class="numeric" data-label="{label["present"]}">{meeting.present}</td>\n'
         "      </tr>\n    "
         for meeting in meetings))
+
+
+# A revision (``planning/_revision.html``: the dashboard, the plan's revisions, an item's history) --
+
+def _changed(value, empty: bool, tag: str) -> str:
+    """« — », or the value in ``<del>`` or ``<ins>``, each line ending with ``<br>``."""
+    from django.template.defaultfilters import linebreaksbr
+
+    return "—" if empty else f"<{tag}>{linebreaksbr(value)}</{tag}>"
+
+
+def revision_card(row: dict, *, viewer, level=2, show_item: bool = False) -> str:
+    """One revision (``row``: revision, sentence, changes): what changed, why, who (as ``viewer``
+    may see her name, accounts/privacy.py), when, and the decision; its heading an ``<h{level}>``."""
+    from django.urls import reverse
+
+    from concertation.accounts.privacy import display_name_for
+
+    revision, level = row["revision"], _plain(level or 2)
+    # gettext calls stay outside the f-strings (makemessages does not read inside them); the
+    # spaces before the colons and inside the quotes are no-break spaces, as in the msgids.
+    label = dict(caption=_("Champs modifiés"), field=_("Champ"), before=_("Avant"), after=_("Après"),
+                    reason=_("Raison :"), decision=_("Décision qui l'autorise :"), none=_("aucune"))
+    heading = _plain(row["sentence"])
+    if show_item:
+        heading += f" — {_plain(revision.shown_label)}"
+    made = _("Le %(date)s") % {"date": _plain(moment(revision.made_at))}
+    if revision.author:
+        made += " · " + _("par %(name)s") % {"name": _plain(display_name_for(revision.author, viewer))}
+    changes = ""
+    if row["changes"]:
+        lines = "".join(
+            f'\n      <tr><th scope="row" data-label="{label["field"]}">{_plain(change["label"])}</th>\n'
+            f'        <td data-label="{label["before"]}">{_changed(change["before"], change["before_empty"], "del")}'
+            "</td>\n"
+            f'        <td data-label="{label["after"]}">{_changed(change["after"], change["after_empty"], "ins")}'
+            "</td></tr>\n    "
+            for change in row["changes"])
+        changes = (
+            '\n  <div class="table-wrap"><table class="diff responsive">\n'
+            f'    <caption class="visually-hidden">{label["caption"]}</caption>\n'
+            f'    <thead><tr><th scope="col">{label["field"]}</th><th scope="col">{label["before"]}</th>'
+            f'<th scope="col">{label["after"]}</th></tr></thead>\n'
+            f"    <tbody>\n    {lines}\n    </tbody>\n  </table></div>\n  ")
+    decision = revision.decision
+    if decision:
+        url = reverse("decisions:proposal", kwargs={"territory": decision.space.territory.slug,
+                                                    "space": decision.space.slug, "pk": decision.pk})
+        authorised = f'<a href="{_plain(url)}">«\u00a0{_plain(decision.title)}\u00a0»</a>'
+        if decision.decided_at:
+            decided = _("décidée le %(date)s") % {"date": _plain(day(decision.decided_at))}
+            authorised += f" ({decided})"
+        authorised += "\n    "
+    else:
+        authorised = label["none"]
+    return mark_safe(
+        f'\n<article class="card revision" aria-labelledby="revision-{revision.pk}">\n'
+        f'  <h{level} id="revision-{revision.pk}">{heading}</h{level}>\n'
+        f'  <p class="muted">{made}</p>\n'
+        f"  {changes}\n"
+        f'  <p><strong>{label["reason"]}</strong> {_plain(revision.reason or "—")}</p>\n'
+        f'  <p><strong>{label["decision"]}</strong>\n'
+        f"    {authorised}</p>\n"
+        "</article>\n")

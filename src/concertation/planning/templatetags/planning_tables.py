@@ -53,3 +53,10 @@ def decision_rows(decisions, territory_slug=""):
 @register.filter
 def meeting_rows(meetings):
     return board_rows.meeting_rows(meetings)
+
+
+@register.simple_tag(takes_context=True)
+def revision_card(context, row, level=2, show_item=False):
+    """``{% revision_card row level show_item %}``: one revision, its author's name as the page's
+    ``user`` may see it."""
+    return board_rows.revision_card(row, viewer=context.get("user"), level=level, show_item=bool(show_item))
