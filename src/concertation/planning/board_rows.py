@@ -62,6 +62,35 @@ def indicator_rows(views, *, linked: bool = False) -> str:
     return mark_safe("".join(rows))
 
 
+def indicator_table(views, *, block=None, linked: bool = False) -> str:
+    """``_indicator_table.html``: the figures of indicators as a table, those of the bar charts of a
+    priority (``block``: dashboard.PriorityBlock) or a whole list (``linked``: the names link to
+    the indicators' pages)."""
+    if not block:
+        caption = _("Les chiffres des indicateurs")
+    elif block.number:
+        caption = _("Les chiffres des indicateurs de la priorité %(number)s") % {"number": _plain(block.number)}
+    else:
+        caption = _("Les chiffres des indicateurs transversaux")
+    label = {"indicator": _("Indicateur"), "baseline": _("Départ"), "latest": _("Dernière mesure"),
+             "expected": _("Attendu à cette date"), "target": _("Cible"), "status": _("Statut")}
+    return mark_safe(
+        '<div class="table-wrap"><table class="responsive">\n'
+        f"  <caption>{caption}</caption>\n"
+        "  <thead><tr>\n"
+        f'    <th scope="col">{label["indicator"]}</th>\n'
+        f'    <th scope="col" class="numeric">{label["baseline"]}</th>\n'
+        f'    <th scope="col" class="numeric">{label["latest"]}</th>\n'
+        f'    <th scope="col" class="numeric">{label["expected"]}</th>\n'
+        f'    <th scope="col" class="numeric">{label["target"]}</th>\n'
+        f'    <th scope="col">{label["status"]}</th>\n'
+        "  </tr></thead>\n"
+        "  <tbody>\n"
+        f"  {indicator_rows(views, linked=linked)}\n"
+        "  </tbody>\n"
+        "</table></div>")
+
+
 def indicator_cards(views, *, pdf: bool = False) -> str:
     """The card of each indicator shown with its bar chart under a priority of the dashboard
     (``_board.html``); ``pdf``: no links."""

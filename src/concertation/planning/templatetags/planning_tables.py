@@ -1,18 +1,14 @@
-"""``{{ views|indicator_rows:linked }}``, ``{{ views|indicator_cards:pdf }}``, ``{{ counts|status_badges }}``,
-``{{ blocks|activity_count_rows }}``, ``overdue_rows``, ``due_items`` and the bilan's ``done_rows``,
-``decision_rows``, ``meeting_rows``: the rows of a plan's tables, written in Python once per
-table (planning/board_rows.py) rather than cell by cell by the template engine."""
+"""The dashboard's and the bilan's repeated parts, written in Python once per list
+(planning/board_rows.py) rather than cell by cell by the template engine: the filters
+``indicator_cards``, ``status_badges``, ``activity_count_rows``, ``overdue_rows``, ``due_items``,
+``done_rows``, ``decision_rows``, ``meeting_rows`` and the tags ``{% indicator_table %}`` and
+``{% revision_card %}``."""
 
 from django import template
 
 from concertation.planning import board_rows
 
 register = template.Library()
-
-
-@register.filter
-def indicator_rows(views, linked=False):
-    return board_rows.indicator_rows(views, linked=bool(linked))
 
 
 @register.filter
@@ -60,3 +56,9 @@ def revision_card(context, row, level=2, show_item=False):
     """``{% revision_card row level show_item %}``: one revision, its author's name as the page's
     ``user`` may see it."""
     return board_rows.revision_card(row, viewer=context.get("user"), level=level, show_item=bool(show_item))
+
+
+@register.simple_tag
+def indicator_table(views, block=None, linked=False):
+    """``{% indicator_table views block linked %}``: the table of ``_indicator_table.html``."""
+    return board_rows.indicator_table(views, block=block, linked=bool(linked))
