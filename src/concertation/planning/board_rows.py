@@ -317,3 +317,96 @@ def revision_card(row: dict, *, viewer, level=2, show_item: bool = False) -> str
         f'  <p><strong>{label["decision"]}</strong>\n'
         f"    {authorised}</p>\n"
         "</article>\n")
+
+
+def bilan_indicator_cards(items, *, period_end, pdf: bool = False) -> str:
+    """The card of each indicator of the bilan (bilan.IndicatorInPeriod): its status at the end of
+    the period, its chart and its measurements in the period (or their number); ``pdf``: no links."""
+    from django.utils.translation import ngettext
+
+    target_text = _("cible : %(target)s d'ici le %(date)s")
+    at_end = _("À la fin de la période (%(date)s)") % {"date": _plain(day(period_end))}
+    values_text = _("Mesures de la période — %(name)s")
+    date_label, value_label, none_text = _("Date"), _("Valeur"), _("Aucune mesure dans la période.")
+    cards = []
+    for item in items:
+        view = item.view
+        status, name = view.status, _plain(view.name)
+        title = name if pdf else f'<a href="{_plain(view.url)}">{name}</a>'
+        about = _plain(view.owner_label)
+        if view.unit:
+            about += f" · {_plain(view.unit)}"
+        about += " · " + target_text % {"target": _plain(view.target),
+                                         "date": _plain(day(view.indicator.target_date))}
+        if item.values:
+            caption = values_text % {"name": name}
+            lines = "".join(f'<tr><td>{_plain(day(when))}</td><td class="numeric">{_plain(value)}</td></tr>'
+                            for when, value in item.rows)
+            measured = (
+                '<div class="table-wrap"><table>\n'
+                f"        <caption>{caption}</caption>\n"
+                f'        <thead><tr><th scope="col">{date_label}</th><th scope="col" class="numeric">{value_label}'
+                "</th></tr></thead>\n"
+                f"        <tbody>{lines}</tbody>\n"
+                "      </table></div>")
+        elif item.period_count:
+            counted = ngettext("%(counter)s mesure dans la période.", "%(counter)s mesures dans la période.",
+                               item.period_count) % {"counter": item.period_count}
+            measured = f"<p>{counted}</p>"
+        else:
+            measured = f'<p class="muted">{none_text}</p>'
+        cards.append(
+            f'\n    <article class="card" aria-labelledby="bilan-indicateur-{view.id}">\n'
+            f'      <h3 id="bilan-indicateur-{view.id}">{title}\n'
+            f'        <span class="badge {_plain(status.badge)}">{_plain(status.label)}</span></h3>\n'
+            f'      <p class="muted">{about}</p>\n'
+            f"      <p>{at_end} — {_plain(view.sentence)}</p>\n"
+            f'      <div class="narrow chart-box">{escape(view.line if item.detailed else view.bar)}</div>\n'
+            f"      \n      {measured}\n      \n"  # the blank lines of the template's if/elif/else
+            "    </article>\n  ")
+    return mark_safe("".join(cards))
+
+
+def bilan_revision_cards(rows, *, viewer, territory_slug: str = "") -> str:
+    """The bilan's card of each revision of the period (``row``: revision, sentence, changes), the
+    decision linked in the territory (``territory_slug``) unless there is none (the PDF); the
+    author's name as ``viewer`` may see it (accounts/privacy.py)."""
+    from django.urls import reverse
+
+    from concertation.accounts.privacy import display_name_for
+
+    reason_label, decision_label, none_text = _("Raison :"), _("Décision qui l'autorise :"), _("aucune")
+    separator = escape(colon())
+    cards = []
+    for row in rows:
+        revision = row["revision"]
+        made = _plain(day(revision.made_at))
+        if revision.author:
+            made += f" · {_plain(display_name_for(revision.author, viewer))}"
+        changes = ""
+        if row["changes"]:
+            changes = "<ul>" + "".join(
+                f'<li>{_plain(change["label"])}{separator} {_plain(change["before"])} → {_plain(change["after"])}</li>'
+                for change in row["changes"]) + "</ul>"
+        decision = revision.decision
+        if decision:
+            authorised = f"« {_plain(decision.title)} »"
+            if territory_slug:
+                url = reverse("decisions:proposal", kwargs={"territory": decision.space.territory.slug,
+                                                            "space": decision.space.slug, "pk": decision.pk})
+                authorised = f'<a href="{_plain(url)}">{authorised}</a>'
+            if decision.decided_at:
+                decided = _("décidée le %(date)s") % {"date": _plain(day(decision.decided_at))}
+                authorised += f" ({decided})"
+        else:
+            authorised = none_text
+        cards.append(
+            '\n    <div class="card">\n'
+            f"      <h3>{_plain(row['sentence'])} — {_plain(revision.item_label)}</h3>\n"
+            f'      <p class="muted">{made}</p>\n'
+            f"      {changes}\n"
+            f"      <p><strong>{reason_label}</strong> {_plain(revision.reason or '—')}</p>\n"
+            f"      <p><strong>{decision_label}</strong>\n"
+            f"        {authorised}</p>\n"
+            "    </div>\n  ")
+    return mark_safe("".join(cards))

@@ -62,3 +62,15 @@ def revision_card(context, row, level=2, show_item=False):
 def indicator_table(views, block=None, linked=False):
     """``{% indicator_table views block linked %}``: the table of ``_indicator_table.html``."""
     return board_rows.indicator_table(views, block=block, linked=bool(linked))
+
+
+@register.simple_tag
+def bilan_indicator_cards(items, period_end, pdf=False):
+    """``{% bilan_indicator_cards bilan.indicators bilan.period.end pdf %}``"""
+    return board_rows.bilan_indicator_cards(items, period_end=period_end, pdf=bool(pdf))
+
+
+@register.simple_tag(takes_context=True)
+def bilan_revision_cards(context, rows, territory_slug=""):
+    """``{% bilan_revision_cards bilan.revisions territory.slug %}`` (no territory in the PDF: no links)."""
+    return board_rows.bilan_revision_cards(rows, viewer=context.get("user"), territory_slug=territory_slug)
