@@ -52,7 +52,7 @@ from concertation.spaces.models import Space
 
 from .attendance import CollegeRow, attendance_by_college
 from .bilan_first import decisions_first, done_first, meetings_first
-from .dashboard import IndicatorView, decorate, indicator_views, revision_rows
+from .dashboard import REVISION_FIELDS, IndicatorView, decorate, indicator_views, revision_rows
 from .followup import (
     TOTAL,
     Skeleton,
@@ -323,7 +323,7 @@ def decision_rows(rows) -> list[DecisionRow]:
 def revisions_queryset(plan: Plan, period: Period):
     return (
         Revision.objects.filter(plan=plan, made_at__gte=period.start_moment, made_at__lt=period.end_moment)
-        .select_related("decision__space__territory", "author").order_by("made_at", "id")
+        .select_related("decision__space__territory", "author").only(*REVISION_FIELDS).order_by("made_at", "id")
     )
 
 
