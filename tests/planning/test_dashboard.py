@@ -410,3 +410,28 @@ def test_the_two_forms_of_the_bilan_lists_agree(plan, world, year):
     assert [(row["title"], row["present"]) for row in meetings] == [
         ("Assemblée de septembre", 3), ("Comité de septembre", 0), ("Comité d'octobre", 2)]
     assert decisions_first([], period, 10) == meetings_first([], period, 10) == ([], 0)
+
+
+def test_the_rows_written_in_python_escape_what_people_wrote(plan, world, year, client_for):
+    """The dashboard's and the bilan's rows are written by planning/board_rows.py, not by the
+    template engine: names, units, titles and reasons people wrote come out escaped there too."""
+    mark = '<b onclick="x">&'
+    escaped = "&lt;b onclick=&quot;x&quot;&gt;&amp;"
+    services.indicator_edit(indicator=plan.households, name=f"Ménages {mark}", unit=f"ménages {mark}",
+                            reason=f"Raison {mark}", decision=plan.decision, by=world.coordinator,
+                            now=moment(2025, 12, 1))
+    services.activity_edit(activity=plan.activity, title=f"Clinique {mark}", reason="Titre", decision=plan.decision,
+                           by=world.coordinator, now=moment(2025, 12, 2))
+    services.progress_add(activity=plan.activities[1], date=date(2025, 12, 3), text=f"Nouvelles {mark}", percent=100,
+                          status=Activity.Status.DONE, by=world.coordinator, now=moment(2025, 12, 3))
+    client = client_for(world.coordinator)
+    dashboard = client.get(url(world, "dashboard", plan.plan)).content.decode()
+    bilan = client.get(url(world, "bilan", plan.plan, "?du=2025-09-01&au=2026-08-31")).content.decode()
+    for page in (dashboard, bilan):
+        assert mark not in page
+        assert f"Ménages {escaped}" in page
+    # The card, the figures' table and the due list of the dashboard; its overdue row; the revision.
+    assert dashboard.count(f"Ménages {escaped}") >= 3 and dashboard.count(f"ménages {escaped}") >= 2
+    assert f"Clinique {escaped}" in dashboard and f"Raison {escaped}" in dashboard
+    # The bilan's activity done with its news, and its revision's reason.
+    assert f"Nouvelles {escaped}" in bilan and f"Raison {escaped}" in bilan
