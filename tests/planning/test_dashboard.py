@@ -283,3 +283,155 @@ def test_the_two_forms_of_the_overdue_list_agree(plan, world):
     assert by_sql and total == orm_total == len(by_sql)
     keys = ("id", "title", "strategy_id", "ends_on", "status", "lead_name", "rank")
     assert [tuple(row[k] for k in keys) for row in by_sql] == [tuple(row[k] for k in keys) for row in by_orm]
+
+
+def test_the_indicator_rows_read_in_sql_are_those_the_orm_reads(plan, world):
+    """followup.indicator_rows (hand-written SQL) gives each indicator what the ORM reads of it: the
+    latest measurement up to a date, the first one and the count for one without a baseline, the
+    measurements of a period, the activity's rank, and with a limit the first ones and the total."""
+    from decimal import Decimal
+
+    from concertation.planning.followup import indicator_rows
+    from concertation.planning.models import Indicator, Measurement
+
+    third = services.activity_add(strategy=plan.activity.strategy, title="Troisième", lead=plan.family,
+                                    reason="Une action de plus", by=world.coordinator)
+    unmeasured = services.indicator_add(plan=plan.plan, activity=third, name="Sans départ", unit="",
+                                        target_value="10", target_date=date(2030, 1, 1), responsible=plan.family,
+                                        reason="Un indicateur de plus", by=world.coordinator)
+    for day, value in [(date(2025, 3, 1), "2,5"), (date(2025, 9, 1), 4), (date(2026, 2, 1), "7,25")]:
+        services.measurement_add(indicator=unmeasured, date=day, value=value, by=world.coordinator)
+    period = Period(date(2025, 1, 1), date(2025, 12, 31))
+
+    def by_orm(indicator, as_of):
+        measured = Measurement.objects.filter(indicator=indicator, **({"date__lte": as_of} if as_of else {}))
+        latest, first = measured.order_by("-date").first(), measured.order_by("date").first()
+        no_baseline = indicator.baseline_value is None
+        siblings = list(third.strategy.activities.order_by("position", "id")) if indicator.activity_id else []
+        return {
+            "latest_date": latest and latest.date, "latest_value": latest and latest.value,
+            "first_date": first.date if first and no_baseline else None,
+            "first_value": first.value if first and no_baseline else None,
+            "measure_count": measured.count() if no_baseline else None,
+            "period_count": measured.filter(date__gte=period.start, date__lte=period.end).count(),
+            "responsible_name": indicator.responsible.name if indicator.responsible else None,
+            "activity_title": indicator.activity.title if indicator.activity_id else None,
+            "activity_rank": [a.pk for a in siblings].index(indicator.activity_id) + 1 if siblings else 1,
+        }
+
+    indicators = list(Indicator.objects.filter(plan=plan.plan).order_by("position", "id"))
+    assert len(indicators) == 3
+    for as_of in (None, date(2025, 12, 31), date(2025, 1, 1)):
+        rows = indicator_rows(plan.plan, as_of=as_of, period=period)
+        assert [row.pk for row in rows] == [indicator.pk for indicator in indicators]
+        for row, indicator in zip(rows, indicators, strict=True):
+            assert {key: getattr(row, key) for key in by_orm(indicator, as_of)} == by_orm(indicator, as_of)
+            assert (row.name, row.target_value, row.target_date, row.baseline_value) == (
+                indicator.name, indicator.target_value, indicator.target_date, indicator.baseline_value)
+    last = indicator_rows(plan.plan)[-1]
+    assert (last.latest_value, last.first_value, last.measure_count, last.activity_rank) == (
+        Decimal("7.25"), Decimal("2.5"), 3, 3)
+    first_two = indicator_rows(plan.plan, limit=2)
+    assert [row.pk for row in first_two] == [indicator.pk for indicator in indicators[:2]]
+    assert {row.full_count for row in first_two} == {3}
+
+
+def test_the_indicator_rows_go_through_init_when_something_listens_to_it(plan):
+    """followup._loader builds the indicators without Model.__init__, unless a receiver of its
+    signals would miss them: then through from_db, with the same values."""
+    from django.db.models.signals import post_init
+
+    from concertation.planning.followup import indicator_rows
+    from concertation.planning.models import Indicator
+
+    def fields(rows):
+        return [(row.pk, row.name, row.target_value, row.baseline_date, row.latest_value, row.activity_rank,
+                 row.get_deferred_fields(), row._state.adding) for row in rows]
+
+    direct = indicator_rows(plan.plan)
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance.pk)
+
+    post_init.connect(receiver, sender=Indicator)
+    try:
+        through_init = indicator_rows(plan.plan)
+    finally:
+        post_init.disconnect(receiver, sender=Indicator)
+    assert seen == [row.pk for row in through_init]
+    assert fields(direct) == fields(through_init)
+    assert "source" in direct[0].get_deferred_fields() and not direct[0]._state.adding
+
+
+def test_the_two_forms_of_the_bilan_lists_agree(plan, world, year):
+    """The bilan page's first rows of its lists (hand-written SQL, bilan_first.py) are the whole
+    lists' first rows (ORM querysets of bilan.py), with the same totals: activities done (the date
+    of their last news, else their end date, else their last change), decisions (with the agenda
+    item that carried them, the latest meeting's) and meetings held (with their presences)."""
+    from concertation.decisions.models import Proposal
+    from concertation.planning.bilan import decisions_queryset, done_queryset, meetings_queryset
+    from concertation.planning.bilan_first import decisions_first, done_first, meetings_first
+    from concertation.planning.followup import first_rows
+    from tests.factories import AgendaItemFactory
+
+    carried = Proposal.objects.get(title="Répartition de l'enveloppe")
+    october = Meeting.objects.get(title="Comité d'octobre")
+    earlier = meeting(world.committee, date(2025, 9, 30), "Comité de septembre")
+    AgendaItemFactory(meeting=earlier, proposal=carried, title="Première lecture", position=1)
+    AgendaItemFactory(meeting=october, proposal=carried, title="Enveloppe", position=3)
+    AgendaItemFactory(meeting=october, proposal=carried, title="Suite de l'enveloppe", position=4)
+    services.activity_status_set(activity=plan.activities[0], status=Activity.Status.DONE, reason="Terminée",
+                                 now=moment(2026, 3, 2))  # no news: done on its end date, out of the period
+    period = Period(date(2025, 1, 1), date(2026, 12, 31))
+    spaces = [world.assembly.pk, world.committee.pk]
+    for first, queryset, keys in [
+        (done_first(plan.plan, period, 1), done_queryset(plan.plan, period),
+         ("id", "title", "strategy_id", "lead_name", "done_on", "news", "rank")),
+        (decisions_first(spaces, period, 1), decisions_queryset(spaces, period),
+         ("id", "title", "outcome", "decided_at", "origin", "space_name", "space_slug", "item_title",
+          "meeting_title", "meeting_starts")),
+        (meetings_first(spaces, period, 2), meetings_queryset(spaces, period),
+         ("id", "title", "space_name", "starts_at", "status", "present")),
+    ]:
+        by_sql, total = first
+        by_orm, orm_total = first_rows(queryset, len(by_sql))
+        assert by_sql and total == orm_total >= len(by_sql)
+        assert [tuple(row[k] for k in keys) for row in by_sql] == [tuple(row[k] for k in keys) for row in by_orm]
+    done, _total = done_first(plan.plan, period, 10)
+    assert [(row["title"], row["done_on"], row["news"]) for row in done] == [
+        (plan.activities[0].title, date(2025, 6, 30), None), (plan.activities[1].title, date(2025, 11, 29),
+                                                               "600 logements visités.")]
+    decisions, decision_total = decisions_first(spaces, period, 10)
+    assert len(decisions) == decision_total == 4
+    assert {row["title"]: (row["item_title"], row["meeting_title"]) for row in decisions}[carried.title] == (
+        "Enveloppe", "Comité d'octobre")
+    meetings, _total = meetings_first(spaces, period, 10)
+    assert [(row["title"], row["present"]) for row in meetings] == [
+        ("Assemblée de septembre", 3), ("Comité de septembre", 0), ("Comité d'octobre", 2)]
+    assert decisions_first([], period, 10) == meetings_first([], period, 10) == ([], 0)
+
+
+def test_the_rows_written_in_python_escape_what_people_wrote(plan, world, year, client_for):
+    """The dashboard's and the bilan's rows are written by planning/board_rows.py, not by the
+    template engine: names, units, titles and reasons people wrote come out escaped there too."""
+    mark = '<b onclick="x">&'
+    escaped = "&lt;b onclick=&quot;x&quot;&gt;&amp;"
+    services.indicator_edit(indicator=plan.households, name=f"Ménages {mark}", unit=f"ménages {mark}",
+                            reason=f"Raison {mark}", decision=plan.decision, by=world.coordinator,
+                            now=moment(2025, 12, 1))
+    services.activity_edit(activity=plan.activity, title=f"Clinique {mark}", reason="Titre", decision=plan.decision,
+                           by=world.coordinator, now=moment(2025, 12, 2))
+    services.progress_add(activity=plan.activities[1], date=date(2025, 12, 3), text=f"Nouvelles {mark}", percent=100,
+                          status=Activity.Status.DONE, by=world.coordinator, now=moment(2025, 12, 3))
+    client = client_for(world.coordinator)
+    dashboard = client.get(url(world, "dashboard", plan.plan)).content.decode()
+    bilan = client.get(url(world, "bilan", plan.plan, "?du=2025-09-01&au=2026-08-31")).content.decode()
+    for page in (dashboard, bilan):
+        assert mark not in page
+        assert f"Ménages {escaped}" in page
+    # The card, the figures' table and the due list of the dashboard; its overdue row; the revision.
+    assert dashboard.count(f"Ménages {escaped}") >= 3 and dashboard.count(f"ménages {escaped}") >= 2
+    assert f"Clinique {escaped}" in dashboard and f"Raison {escaped}" in dashboard
+    # The bilan's activity done with its news, and its revision's reason.
+    assert f"Nouvelles {escaped}" in bilan and f"Raison {escaped}" in bilan

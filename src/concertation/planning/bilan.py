@@ -51,13 +51,13 @@ from concertation.spaces.access import access_for
 from concertation.spaces.models import Space
 
 from .attendance import CollegeRow, attendance_by_college
-from .dashboard import IndicatorView, decorate, indicator_views, revision_rows
+from .bilan_first import decisions_first, done_first, meetings_first
+from .dashboard import REVISION_FIELDS, IndicatorView, decorate, indicator_views, revision_rows
 from .followup import (
     TOTAL,
     Skeleton,
     first_rows,
     indicator_rows,
-    limited,
     list_page,
     page_rows,
     points_by_indicator,
@@ -323,7 +323,7 @@ def decision_rows(rows) -> list[DecisionRow]:
 def revisions_queryset(plan: Plan, period: Period):
     return (
         Revision.objects.filter(plan=plan, made_at__gte=period.start_moment, made_at__lt=period.end_moment)
-        .select_related("decision__space__territory", "author").order_by("made_at", "id")
+        .select_related("decision__space__territory", "author").only(*REVISION_FIELDS).order_by("made_at", "id")
     )
 
 
@@ -369,11 +369,6 @@ def _indicators(plan: Plan, outline: Skeleton, period: Period, views: list[Indic
             for view in views]
 
 
-def _limited_rows(queryset, limit: int) -> tuple[list, int]:
-    rows = list(limited(queryset, limit))
-    return rows, (rows[0][TOTAL] if rows else 0)
-
-
 def build_bilan(plan: Plan, period: Period, *, user=None, cards: int | None = None,
                 rows: int | None = None) -> Bilan:
     """The bilan of the period: ``cards`` indicators shown (bar charts) and ``rows`` rows of each
@@ -382,7 +377,8 @@ def build_bilan(plan: Plan, period: Period, *, user=None, cards: int | None = No
     totals = outline.status_totals()
     bilan = Bilan(plan=plan, period=period,
                   activity_counts=[(label, totals.get(value, 0)) for value, label in Activity.Status.choices])
-    done, bilan.activities_done_total = first_rows(done_queryset(plan, period), rows)
+    done, bilan.activities_done_total = first_rows(done_queryset(plan, period), None) if rows is None \
+        else done_first(plan, period, rows)
     bilan.activities_done = done_rows(done, outline)
 
     indicators = indicator_rows(plan, as_of=period.end, period=period, limit=cards)
@@ -393,13 +389,13 @@ def build_bilan(plan: Plan, period: Period, *, user=None, cards: int | None = No
 
     bilan.spaces = scope_spaces(plan, user)
     space_ids = [space.pk for space in bilan.spaces]
-    # Through ``limited``: the filter is cheap, each row's agenda item (three subqueries) is not.
     decisions, bilan.decision_total = first_rows(decisions_queryset(space_ids, period), None) if rows is None \
-        else _limited_rows(decisions_queryset(space_ids, period), rows)
+        else decisions_first(space_ids, period, rows)
     bilan.decisions = decision_rows(decisions)
     revisions, bilan.revision_total = first_rows(revisions_queryset(plan, period), REVISIONS if rows else None)
     bilan.revisions = revision_rows(revisions)
-    meetings, bilan.meeting_total = first_rows(meetings_queryset(space_ids, period), rows)
+    meetings, bilan.meeting_total = first_rows(meetings_queryset(space_ids, period), None) if rows is None \
+        else meetings_first(space_ids, period, rows)
     bilan.meetings = meeting_rows(meetings)
     bilan.colleges = attendance_by_college(space_ids, period) if bilan.meeting_total else []
     bilan.presences = sum(row.presences for row in bilan.colleges)

@@ -328,6 +328,14 @@ class Dashboard:
         return Activity.Status.choices
 
 
+# What a revision's card reads (board_rows.revision_card, bilan_revision_cards), its decision's and
+# author's rows joined: not the snapshots before and after the change, nor the decision's other 38
+# columns, which cost more to read and build than the rest of the card.
+REVISION_FIELDS = ("plan_id", "item_type", "item_id", "item_label", "action", "diff", "reason", "made_at", "author",
+                   "decision__title", "decision__decided_at", "decision__space__slug",
+                   "decision__space__territory__slug")
+
+
 def revision_rows(revisions) -> list[dict]:
     return [{"revision": revision, "sentence": action_sentence(revision), "changes": describe_diff(revision)}
             for revision in revisions]
@@ -379,8 +387,10 @@ def build_dashboard(plan: Plan, *, user=None, today: date | None = None, revisio
     may_record = record_checker(plan, user) if user is not None else None
     decorate(shown, plan, user=user, charts_for="bar", id_prefix="tableau", may_record=may_record)
     decorate(due, plan, user=user, sentence=False, may_record=may_record)  # the list shows no sentence
-    revisions = revision_rows(recent_revisions(plan, limit=revisions_limit)) if plan.status != Plan.Status.DRAFT \
-        else []
+    revisions = []
+    if plan.status != Plan.Status.DRAFT:
+        recent = recent_revisions(plan).only(*REVISION_FIELDS)
+        revisions = revision_rows(recent[:revisions_limit] if revisions_limit else recent)
     return Dashboard(plan=plan, today=today, blocks=list(blocks.values()), cross_cutting=cross,
                      overdue=overdue_rows(overdue, outline, today), due=due, revisions=revisions,
                      indicator_count=len(views), overdue_total=overdue_total, due_total=due_total,

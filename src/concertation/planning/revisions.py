@@ -32,7 +32,6 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from concertation.core import audit, formatting
@@ -310,26 +309,31 @@ def kind_label(kind: str) -> str:
     return str(KIND_LABELS.get(kind, kind))
 
 
+# Translated when read (a page lists several revisions; translating the whole table for each cost
+# more than the rest of its row).
+ACTION_SENTENCES = {
+    ("priority", "add"): gettext_lazy("Priorité ajoutée"), ("priority", "edit"): gettext_lazy("Priorité modifiée"),
+    ("priority", "remove"): gettext_lazy("Priorité retirée"),
+    ("objective", "add"): gettext_lazy("Objectif ajouté"), ("objective", "edit"): gettext_lazy("Objectif modifié"),
+    ("objective", "remove"): gettext_lazy("Objectif retiré"),
+    ("strategy", "add"): gettext_lazy("Stratégie ajoutée"), ("strategy", "edit"): gettext_lazy("Stratégie modifiée"),
+    ("strategy", "remove"): gettext_lazy("Stratégie retirée"),
+    ("activity", "add"): gettext_lazy("Action ajoutée"), ("activity", "edit"): gettext_lazy("Action modifiée"),
+    ("activity", "remove"): gettext_lazy("Action retirée"),
+    ("indicator", "add"): gettext_lazy("Indicateur ajouté"), ("indicator", "edit"): gettext_lazy("Indicateur modifié"),
+    ("indicator", "remove"): gettext_lazy("Indicateur retiré"),
+    ("measurement", "edit"): gettext_lazy("Mesure corrigée"), ("measurement", "remove"): gettext_lazy("Mesure supprimée"),
+    ("plan", "edit"): gettext_lazy("Plan modifié"),
+}
+MOVED_SENTENCES = {"priority": gettext_lazy("Priorité déplacée"), "objective": gettext_lazy("Objectif déplacé"),
+                   "strategy": gettext_lazy("Stratégie déplacée"), "activity": gettext_lazy("Action déplacée"),
+                   "indicator": gettext_lazy("Indicateur déplacé")}
+
+
 def action_sentence(revision: Revision) -> str:
     """« Action modifiée », « Objectif ajouté »… (agreement with the kind's gender in French)."""
-    sentences = {
-        ("priority", "add"): _("Priorité ajoutée"), ("priority", "edit"): _("Priorité modifiée"),
-        ("priority", "remove"): _("Priorité retirée"),
-        ("objective", "add"): _("Objectif ajouté"), ("objective", "edit"): _("Objectif modifié"),
-        ("objective", "remove"): _("Objectif retiré"),
-        ("strategy", "add"): _("Stratégie ajoutée"), ("strategy", "edit"): _("Stratégie modifiée"),
-        ("strategy", "remove"): _("Stratégie retirée"),
-        ("activity", "add"): _("Action ajoutée"), ("activity", "edit"): _("Action modifiée"),
-        ("activity", "remove"): _("Action retirée"),
-        ("indicator", "add"): _("Indicateur ajouté"), ("indicator", "edit"): _("Indicateur modifié"),
-        ("indicator", "remove"): _("Indicateur retiré"),
-        ("measurement", "edit"): _("Mesure corrigée"), ("measurement", "remove"): _("Mesure supprimée"),
-        ("plan", "edit"): _("Plan modifié"),
-    }
     if revision.action == Revision.Action.EDIT and set(revision.diff or {}) == {"position"}:
-        moved = {"priority": _("Priorité déplacée"), "objective": _("Objectif déplacé"),
-                 "strategy": _("Stratégie déplacée"), "activity": _("Action déplacée"),
-                 "indicator": _("Indicateur déplacé")}
-        if revision.item_type in moved:
-            return moved[revision.item_type]
-    return sentences.get((revision.item_type, revision.action), revision.get_action_display())
+        if revision.item_type in MOVED_SENTENCES:
+            return str(MOVED_SENTENCES[revision.item_type])
+    sentence = ACTION_SENTENCES.get((revision.item_type, revision.action))
+    return str(sentence) if sentence is not None else revision.get_action_display()
