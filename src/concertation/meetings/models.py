@@ -186,6 +186,9 @@ class Attendance(BaseModel):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="meetings_attendance_once")]
+        # Covering what the attendance figures read of each presence (the bilan, the health pages):
+        # thousands of presences counted without visiting their rows.
+        indexes = [models.Index(fields=["meeting", "status", "person", "organization"], name="meetings_attendance_counted")]
 
 
 class ConflictDeclaration(BaseModel):
