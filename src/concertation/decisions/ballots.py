@@ -23,8 +23,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -304,11 +305,45 @@ def validate_value(proposal: Proposal, value, reason: str = "") -> tuple[object,
 
 # -- storing it --------------------------------------------------------------------------------
 
+#: the proposal's state as a ballot checks it, read under the lock (written out: the ORM compiled the
+#: query for longer than the database ran it, on every ballot)
+CURRENT_STATE_SQL = "SELECT id, status, round, opens_at, closes_at, closed_at FROM {proposal} WHERE id = %s{lock}"
+#: what a second ballot of the same voter in the round replaces (the receipt and first stamps stay)
+BALLOT_UPDATED = ["value", "reason", "cast_by", "cast_at", "person", "organization", "college_slug", "updated_at"]
+BALLOT_UNIQUE = ["proposal", "round", "voter_key"]
+
+
 def _current_state(proposal_id: int) -> Proposal:
     """The proposal as it stands, locked until the transaction ends (FOR NO KEY UPDATE on
     PostgreSQL; on SQLite the IMMEDIATE transaction already holds the database's write lock)."""
-    return (Proposal.objects.select_for_update(no_key=True)
-            .only("status", "round", "opens_at", "closes_at", "closed_at").get(pk=proposal_id))
+    lock = ""
+    if connection.features.has_select_for_update:
+        lock = " " + connection.ops.for_update_sql(no_key=connection.features.has_select_for_no_key_update)
+    sql = CURRENT_STATE_SQL.format(proposal=connection.ops.quote_name(Proposal._meta.db_table), lock=lock)
+    found = list(Proposal.objects.raw(sql, [proposal_id]))
+    if not found:
+        raise Proposal.DoesNotExist
+    return found[0]
+
+
+def _store_ballot(ballot: Ballot) -> Ballot:
+    """Insert the ballot or, when the voter already has one in the round, replace it, in one
+    statement (INSERT … ON CONFLICT … DO UPDATE … RETURNING, on PostgreSQL and SQLite ≥ 3.35): the
+    stored row comes back as it is, with the receipt of the voter's first ballot of the round."""
+    meta = Ballot._meta
+    fields = [field for field in meta.concrete_fields if not field.generated and field is not meta.pk]
+    returned = [field for field in meta.concrete_fields if not field.generated]
+    if not connection.features.can_return_columns_from_insert:  # an older SQLite: upsert, then read back
+        Ballot.objects.bulk_create([ballot], update_conflicts=True, unique_fields=BALLOT_UNIQUE,
+                                   update_fields=BALLOT_UPDATED)
+        return Ballot.objects.get(proposal_id=ballot.proposal_id, round=ballot.round, voter_key=ballot.voter_key)
+    # The manager's _insert is what bulk_create runs, without its batching and checks of many rows.
+    rows = Ballot._base_manager._insert(
+        [ballot], fields=fields, returning_fields=returned, on_conflict=OnConflict.UPDATE,
+        update_fields=[meta.get_field(name) for name in BALLOT_UPDATED],
+        unique_fields=[meta.get_field(name) for name in BALLOT_UNIQUE],
+    )
+    return Ballot.from_db(connection.alias, [field.attname for field in returned], rows[0])
 
 
 def ballot_cast(*, proposal: Proposal, person, value, reason: str = "", organization=None,
@@ -327,25 +362,21 @@ def ballot_cast(*, proposal: Proposal, person, value, reason: str = "", organiza
     with transaction.atomic():
         current = _current_state(proposal.pk)
         check_accepting(current, now)
-        Ballot.objects.bulk_create(
-            [Ballot(
-                proposal_id=proposal.pk, round=current.round, voter_key=voter.key, person_id=voter.person_id,
-                organization_id=voter.organization_id, cast_by=person, college_slug=voter.college_slug,
-                value=stored_value, reason=reason, weight=1, cast_at=now,
-            )],
-            update_conflicts=True,
-            unique_fields=["proposal", "round", "voter_key"],
-            update_fields=["value", "reason", "cast_by", "cast_at", "person", "organization", "college_slug",
-                           "updated_at"],
-        )
-        Participation.objects.bulk_create(
+        ballot = _store_ballot(Ballot(
+            proposal_id=proposal.pk, round=current.round, voter_key=voter.key, person_id=voter.person_id,
+            organization_id=voter.organization_id, cast_by=person, college_slug=voter.college_slug,
+            value=stored_value, reason=reason, weight=1, cast_at=now,
+        ))
+        Participation._base_manager._insert(
             [Participation(
                 proposal_id=proposal.pk, round=current.round, voter_key=voter.key, person_id=voter.person_id,
                 organization_id=voter.organization_id, college_slug=voter.college_slug, first_cast_at=now,
             )],
-            ignore_conflicts=True,
+            fields=[field for field in Participation._meta.concrete_fields
+                    if not field.generated and field is not Participation._meta.pk],
+            on_conflict=OnConflict.IGNORE,
         )
-        return Ballot.objects.get(proposal_id=proposal.pk, round=current.round, voter_key=voter.key)
+        return ballot
 
 
 # -- reading it back ---------------------------------------------------------------------------
