@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
 
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import (
     Case,
     CharField,
@@ -37,6 +38,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 
+from concertation.core.written_sql import plan
 from concertation.spaces.models import Delegation, Membership, MembershipCategory
 from concertation.spaces.selectors import current_q
 
@@ -143,33 +145,36 @@ VOTERS_FOR_ORGANIZATION = """
    AND m.organization_id = %(organization)s"""
 
 
-def _voter_rows(proposal: Proposal, on, for_person, for_organization) -> list[tuple]:
-    """The rows of VOTERS_SQL: one per current membership of the proposal's categories and current
-    delegation of it (a membership without one gives one row, its delegation columns empty)."""
+def _voters_statement(conn, categories_count: int, for_person: bool, for_organization: bool) -> str:
     from django.contrib.auth import get_user_model
-    from django.db import connection
 
     from concertation.directory.models import College, Organization
 
-    table = connection.ops.quote_name
-    wanted = categories(proposal)
-    params = {"on": connection.ops.adapt_datefield_value(on), "space": proposal.space_id}
-    params.update({f"category{n}": category for n, category in enumerate(wanted)})
-    only = ""
-    if for_person is not None:
-        only += VOTERS_FOR_PERSON
-        params["person"] = getattr(for_person, "pk", for_person)
-    if for_organization is not None:
-        only += VOTERS_FOR_ORGANIZATION
-        params["organization"] = getattr(for_organization, "pk", for_organization)
+    table = conn.ops.quote_name
     names = {
         "membership": table(Membership._meta.db_table), "delegation": table(Delegation._meta.db_table),
         "user": table(get_user_model()._meta.db_table), "organization": table(Organization._meta.db_table),
         "college": table(College._meta.db_table), "end": table("end"),
     }
-    sql = VOTERS_SQL.replace("{only}", only.format(**names)).format(
-        categories=", ".join(f"%(category{n})s" for n in range(len(wanted))), **names)
-    with connection.cursor() as cursor:
+    only = (VOTERS_FOR_PERSON if for_person else "") + (VOTERS_FOR_ORGANIZATION if for_organization else "")
+    return VOTERS_SQL.replace("{only}", only.format(**names)).format(
+        categories=", ".join(f"%(category{n})s" for n in range(categories_count)), **names)
+
+
+def _voter_rows(proposal: Proposal, on, for_person, for_organization) -> list[tuple]:
+    """The rows of VOTERS_SQL: one per current membership of the proposal's categories and current
+    delegation of it (a membership without one gives one row, its delegation columns empty)."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    wanted = categories(proposal)
+    params = {"on": conn.ops.adapt_datefield_value(on), "space": proposal.space_id}
+    params.update({f"category{n}": category for n, category in enumerate(wanted)})
+    if for_person is not None:
+        params["person"] = getattr(for_person, "pk", for_person)
+    if for_organization is not None:
+        params["organization"] = getattr(for_organization, "pk", for_organization)
+    shape = (len(wanted), for_person is not None, for_organization is not None)
+    sql = plan(conn, "decisions.voters:{}:{}:{}".format(*shape), lambda conn: _voters_statement(conn, *shape))
+    with conn.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
