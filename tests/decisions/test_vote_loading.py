@@ -111,6 +111,16 @@ def test_the_ballot_returned_is_the_row_stored_and_keeps_its_first_receipt(world
     assert participation.first_cast_at == first.cast_at  # the first ballot's moment stays
 
 
+def test_without_returning_the_ballot_is_upserted_then_read_back(world, monkeypatch):
+    """SQLite before 3.35 cannot return the row of an INSERT: the upsert, then a read."""
+    monkeypatch.setattr(connection.features, "can_return_columns_from_insert", False)
+    proposal = open_proposal(world, voting_unit="person", method="majority")
+    first = ballots.ballot_cast(proposal=proposal, person=world.citizen, value="yes")
+    second = ballots.ballot_cast(proposal=proposal, person=world.citizen, value="no")
+    assert (second.pk, second.receipt, second.value) == (first.pk, first.receipt, "no")
+    assert concrete(second) == concrete(Ballot.objects.get(proposal=proposal))
+
+
 def test_a_vote_runs_nine_queries(world, client_for):
     """Session, user, the proposal, the person's access, their voter rows, then the transaction:
     the locked state, the ballot, the participation."""

@@ -309,7 +309,7 @@ def validate_value(proposal: Proposal, value, reason: str = "") -> tuple[object,
 # database ran it, on every ballot (issue 20). Each is worked out once per connection (core.written_sql).
 
 #: the proposal's state as a ballot checks it, read under the lock
-CURRENT_STATE_SQL = "SELECT {columns} FROM {proposal} WHERE id = %s{lock}"
+CURRENT_STATE_SQL = "SELECT {columns} FROM {proposal} WHERE {id} = %s{lock}"
 CURRENT_STATE_FIELDS = ("status", "round", "opens_at", "closes_at", "closed_at")
 #: a second ballot of the same voter in the round replaces the first, but for its receipt and creation
 BALLOT_UPSERT_SQL = """INSERT INTO {ballot} ({columns}) VALUES ({values})
@@ -333,7 +333,8 @@ def _current_state_statement(conn):
     if conn.features.has_select_for_update:
         lock = " " + conn.ops.for_update_sql(no_key=conn.features.has_select_for_no_key_update)
     sql = CURRENT_STATE_SQL.format(columns=", ".join(quote(field.column) for field in fields),
-                                   proposal=quote(Proposal._meta.db_table), lock=lock)
+                                   proposal=quote(Proposal._meta.db_table), id=quote(Proposal._meta.pk.column),
+                                   lock=lock)
     return sql, fields, converters_of(conn, fields)
 
 
