@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +31,7 @@ from django.utils.translation import ngettext
 
 from concertation.core import formatting
 from concertation.core.errors import DomainError
+from concertation.core.written_sql import convert, converters_of, plan
 from concertation.spaces.models import PERSON_CATEGORY_LABELS, Membership, MembershipCategory
 from concertation.spaces.selectors import current_q
 
@@ -304,11 +305,101 @@ def validate_value(proposal: Proposal, value, reason: str = "") -> tuple[object,
 
 # -- storing it --------------------------------------------------------------------------------
 
+# The statements of a ballot, written out: the ORM compiled each of them for longer than the
+# database ran it, on every ballot (issue 20). Each is worked out once per connection (core.written_sql).
+
+#: the proposal's state as a ballot checks it, read under the lock
+CURRENT_STATE_SQL = "SELECT {columns} FROM {proposal} WHERE {id} = %s{lock}"
+CURRENT_STATE_FIELDS = ("status", "round", "opens_at", "closes_at", "closed_at")
+#: a second ballot of the same voter in the round replaces the first, but for its receipt and creation
+BALLOT_UPSERT_SQL = """INSERT INTO {ballot} ({columns}) VALUES ({values})
+ON CONFLICT ({unique}) DO UPDATE SET {updates}
+RETURNING {returned}"""
+BALLOT_UPDATED = ("value", "reason", "cast_by", "cast_at", "person", "organization", "college_slug", "updated_at")
+ONE_PER_VOTER_AND_ROUND = ("proposal", "round", "voter_key")
+#: the voter's participation in the round: the first ballot's, kept
+PARTICIPATION_SQL = "INSERT INTO {participation} ({columns}) VALUES ({values}) ON CONFLICT ({unique}) DO NOTHING"
+
+
+def _inserted_fields(model) -> list:
+    return [field for field in model._meta.concrete_fields if not field.generated and field is not model._meta.pk]
+
+
+def _current_state_statement(conn):
+    quote = conn.ops.quote_name
+    # in the model's order of fields, which from_db expects
+    fields = [field for field in Proposal._meta.concrete_fields if field.name in CURRENT_STATE_FIELDS]
+    lock = ""
+    if conn.features.has_select_for_update:
+        lock = " " + conn.ops.for_update_sql(no_key=conn.features.has_select_for_no_key_update)
+    sql = CURRENT_STATE_SQL.format(columns=", ".join(quote(field.column) for field in fields),
+                                   proposal=quote(Proposal._meta.db_table), id=quote(Proposal._meta.pk.column),
+                                   lock=lock)
+    return sql, fields, converters_of(conn, fields)
+
+
 def _current_state(proposal_id: int) -> Proposal:
     """The proposal as it stands, locked until the transaction ends (FOR NO KEY UPDATE on
     PostgreSQL; on SQLite the IMMEDIATE transaction already holds the database's write lock)."""
-    return (Proposal.objects.select_for_update(no_key=True)
-            .only("status", "round", "opens_at", "closes_at", "closed_at").get(pk=proposal_id))
+    conn = connections[DEFAULT_DB_ALIAS]
+    sql, fields, converters = plan(conn, "decisions.current_state", _current_state_statement)
+    with conn.cursor() as cursor:
+        cursor.execute(sql, [proposal_id])
+        row = cursor.fetchone()
+    if row is None:
+        raise Proposal.DoesNotExist
+    return Proposal.from_db(conn.alias, ["id", *(field.attname for field in fields)],
+                            [proposal_id, *convert(row, converters, conn)])
+
+
+def _insert_statement(conn, model, template: str, **parts) -> tuple[str, list]:
+    quote = conn.ops.quote_name
+    fields = _inserted_fields(model)
+    unique = ", ".join(quote(model._meta.get_field(name).column) for name in ONE_PER_VOTER_AND_ROUND)
+    sql = template.format(columns=", ".join(quote(field.column) for field in fields),
+                          values=", ".join(["%s"] * len(fields)), unique=unique, **parts)
+    return sql, fields
+
+
+def _ballot_statement(conn):
+    quote = conn.ops.quote_name
+    updated = [quote(Ballot._meta.get_field(name).column) for name in BALLOT_UPDATED]
+    returned = [field for field in Ballot._meta.concrete_fields if not field.generated]
+    sql, fields = _insert_statement(
+        conn, Ballot, BALLOT_UPSERT_SQL, ballot=quote(Ballot._meta.db_table),
+        updates=", ".join(f"{column} = EXCLUDED.{column}" for column in updated),
+        returned=", ".join(quote(field.column) for field in returned))
+    return sql, fields, returned, converters_of(conn, returned)
+
+
+def _values(conn, fields, instance) -> list:
+    """The instance's values as an INSERT stores them (the creation and change stamps set)."""
+    return [field.get_db_prep_save(field.pre_save(instance, True), connection=conn) for field in fields]
+
+
+def _store_ballot(ballot: Ballot) -> Ballot:
+    """Insert the ballot or, when the voter already has one in the round, replace it, in one
+    statement (INSERT … ON CONFLICT … DO UPDATE … RETURNING: PostgreSQL, SQLite ≥ 3.35): the
+    stored row comes back as it is, with the receipt of the voter's first ballot of the round."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    if not conn.features.can_return_columns_from_insert:  # an older SQLite: upsert, then read back
+        Ballot.objects.bulk_create([ballot], update_conflicts=True, unique_fields=list(ONE_PER_VOTER_AND_ROUND),
+                                   update_fields=list(BALLOT_UPDATED))
+        return Ballot.objects.get(proposal_id=ballot.proposal_id, round=ballot.round, voter_key=ballot.voter_key)
+    sql, fields, returned, converters = plan(conn, "decisions.ballot_upsert", _ballot_statement)
+    with conn.cursor() as cursor:
+        cursor.execute(sql, _values(conn, fields, ballot))
+        row = cursor.fetchone()
+    return Ballot.from_db(conn.alias, [field.attname for field in returned], convert(row, converters, conn))
+
+
+def _store_participation(participation: Participation) -> None:
+    """Note the voter's participation in the round, unless already noted (the first ballot's stays)."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    sql, fields = plan(conn, "decisions.participation_insert", lambda conn: _insert_statement(
+        conn, Participation, PARTICIPATION_SQL, participation=conn.ops.quote_name(Participation._meta.db_table)))
+    with conn.cursor() as cursor:
+        cursor.execute(sql, _values(conn, fields, participation))
 
 
 def ballot_cast(*, proposal: Proposal, person, value, reason: str = "", organization=None,
@@ -327,25 +418,16 @@ def ballot_cast(*, proposal: Proposal, person, value, reason: str = "", organiza
     with transaction.atomic():
         current = _current_state(proposal.pk)
         check_accepting(current, now)
-        Ballot.objects.bulk_create(
-            [Ballot(
-                proposal_id=proposal.pk, round=current.round, voter_key=voter.key, person_id=voter.person_id,
-                organization_id=voter.organization_id, cast_by=person, college_slug=voter.college_slug,
-                value=stored_value, reason=reason, weight=1, cast_at=now,
-            )],
-            update_conflicts=True,
-            unique_fields=["proposal", "round", "voter_key"],
-            update_fields=["value", "reason", "cast_by", "cast_at", "person", "organization", "college_slug",
-                           "updated_at"],
-        )
-        Participation.objects.bulk_create(
-            [Participation(
-                proposal_id=proposal.pk, round=current.round, voter_key=voter.key, person_id=voter.person_id,
-                organization_id=voter.organization_id, college_slug=voter.college_slug, first_cast_at=now,
-            )],
-            ignore_conflicts=True,
-        )
-        return Ballot.objects.get(proposal_id=proposal.pk, round=current.round, voter_key=voter.key)
+        ballot = _store_ballot(Ballot(
+            proposal_id=proposal.pk, round=current.round, voter_key=voter.key, person_id=voter.person_id,
+            organization_id=voter.organization_id, cast_by=person, college_slug=voter.college_slug,
+            value=stored_value, reason=reason, weight=1, cast_at=now,
+        ))
+        _store_participation(Participation(
+            proposal_id=proposal.pk, round=current.round, voter_key=voter.key, person_id=voter.person_id,
+            organization_id=voter.organization_id, college_slug=voter.college_slug, first_cast_at=now,
+        ))
+        return ballot
 
 
 # -- reading it back ---------------------------------------------------------------------------

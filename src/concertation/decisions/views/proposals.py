@@ -61,6 +61,7 @@ from ..forms import (
 from ..links import proposal_links
 from ..models import Participation, Proposal, Recusal
 from ..page import colleges_of, proposal_page, vote_prefix
+from ..vote_loading import proposal_for_vote
 
 User = get_user_model()
 Status = Proposal.Status
@@ -236,12 +237,33 @@ def results(request, territory, space, pk):
     return render(request, "decisions/proposal.html#results", _page_context(request, space, proposal))
 
 
+def _load_for_vote(request, territory: str, space: str, pk: int):
+    """The space and the proposal a ballot is cast on, as _load_current(for_page=False) gives them
+    (404 out of reach, then the lazy close of a due proposal), in the one query of vote_loading."""
+    def load():
+        proposal = proposal_for_vote(territory, space, pk)
+        if proposal is None or not access_for(request.user).can_view(proposal.space):
+            load_space(request, territory, space)  # 404 (logged when the space exists) if the space is out of reach
+            raise Http404
+        require(request.user, "decisions.view_proposal", proposal)
+        return proposal
+
+    proposal = load()
+    if _is_due(proposal):
+        try:
+            services.proposal_close(proposal=proposal)
+        except DomainError:
+            pass
+        proposal = load()
+    return proposal.space, proposal
+
+
 @login_required
 @require_POST
 def vote(request, territory, space, pk):
     # Only what a ballot needs, and only the memberships this person sits through: a vote costs the
     # same whatever the size of the space. The page is loaded in full only to show an error.
-    space, proposal = _load_current(request, territory, space, pk, for_page=False)
+    space, proposal = _load_for_vote(request, territory, space, pk)
     all_voters = (eligible_voters(proposal, include_recused=True, for_person=request.user)
                   if proposal.status == Status.OPEN else {})
     recused = recused_keys(proposal)

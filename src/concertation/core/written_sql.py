@@ -1,0 +1,44 @@
+"""Helpers for statements written out by hand where the ORM's compiling costs more than running them
+(spaces/access.py, decisions/vote_loading.py, decisions/ballots.py).
+
+A statement's text and its columns' converters depend only on the code and the database backend:
+they are worked out once per connection object (a thread keeps its connection) and kept with it.
+Nothing read from the database is kept.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Sequence
+
+from django.db.models.sql import Query
+
+_PLANS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def plan(conn, key: str, build: Callable):
+    """``build(conn)`` (a statement, its converters…), worked out once for this connection."""
+    plans = _PLANS.get(conn)
+    if plans is None:
+        plans = _PLANS[conn] = {}
+    found = plans.get(key)
+    if found is None:
+        found = plans[key] = build(conn)
+    return found
+
+
+def converters_of(conn, fields: Sequence) -> dict:
+    """The converters the ORM applies to these model fields' columns read back (dates on SQLite,
+    JSON, booleans…), by position: for ``convert``."""
+    model = fields[0].model if fields else None
+    columns = [field.get_col(field.model._meta.db_table) for field in fields]
+    return Query(model).get_compiler(connection=conn).get_converters(columns)
+
+
+def convert(row: Sequence, converters: dict, conn) -> list:
+    """The row's values as the ORM gives them."""
+    values = list(row)
+    for index, (functions, expression) in converters.items():
+        for function in functions:
+            values[index] = function(values[index], expression, conn)
+    return values

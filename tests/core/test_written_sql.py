@@ -1,0 +1,35 @@
+"""Statements written out by hand: their text and converters are worked out once per connection,
+and the values read back are the ORM's."""
+
+from datetime import UTC, datetime
+
+from django.db import connection, connections
+
+from concertation.core.written_sql import convert, converters_of, plan
+from concertation.decisions.models import Proposal
+
+
+def test_a_plan_is_built_once_per_connection():
+    built = []
+
+    def build(conn):
+        built.append(conn)
+        return f"plan of {conn.alias}"
+
+    real = connections["default"]
+    assert plan(real, "tests.once", build) == plan(real, "tests.once", build) == "plan of default"
+    assert built == [real]
+    assert plan(real, "tests.other", build) == "plan of default" and len(built) == 2
+
+
+def test_values_read_back_are_converted_as_the_orm_converts_them(db):
+    fields = [Proposal._meta.get_field(name) for name in ("closes_at", "method_settings", "anonymous", "title")]
+    moment = datetime(2026, 5, 4, 10, 30, tzinfo=UTC)
+    stored = (connection.ops.adapt_datetimefield_value(moment), fields[1].get_db_prep_save({"seats": 2}, connection),
+              True, "Budget")
+    with connection.cursor() as cursor:  # the database's own types, as a SELECT gives them back
+        cursor.execute("SELECT %s, %s, %s, %s", list(stored))
+        row = cursor.fetchone()
+    closes_at, settings, anonymous, title = convert(row, converters_of(connection, fields), connection)
+    assert closes_at == moment and closes_at.tzinfo is not None
+    assert settings == {"seats": 2} and anonymous is True and title == "Budget"
