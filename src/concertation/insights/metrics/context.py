@@ -33,7 +33,7 @@ from django.db.models.functions import Coalesce
 
 from concertation.directory.models import Territory
 from concertation.meetings.models import Attendance, Evaluation, Meeting
-from concertation.planning.attendance import attendance_seats
+from concertation.planning.attendance import presences_by_organization
 from concertation.spaces.models import Membership, Role, RoleAssignment
 
 from .base import FLAG, Scope, Window, overlap_flags
@@ -203,21 +203,11 @@ class MetricsContext:
     @cached_property
     def presences(self) -> list[dict]:
         """Presences (attendance « présence » or « retard ») at the meetings held, counted in the
-        database (``n``) by period, organization represented, its sector, the college (planning.bilan's
-        rule: the organization's seat in the meeting's space, else the organization's college, else the
-        person's citizen seat there) and whether the person has a citizen seat in the meeting's space."""
+        database (``n``) by period (``in_current``), organization represented, its sector, the college
+        (planning.bilan's rule: the organization's seat in the meeting's space, else the organization's
+        college, else the person's citizen seat there) and whether the person has a citizen seat in the
+        meeting's space (``planning.attendance.presences_by_organization``: hand-written SQL)."""
         if not self.meetings:
             return []
-        seats, college = attendance_seats()
-        citizen = Case(When(citizen_seat__id__isnull=False, then=Value(True)), default=Value(False),
-                       output_field=BooleanField())
-        return list(
-            Attendance.objects.filter(self.held_meetings_q("meeting__"),
-                                      status__in=[Attendance.Status.PRESENT, Attendance.Status.LATE])
-            .annotate(**seats).annotate(college_name=college, citizen=citizen,
-                                        period=self.period_case("meeting__starts_at"))
-            .values("period", "organization_id", "organization__name", "organization__sector__name",
-                    "college_name", "citizen")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
+        return presences_by_organization(self.scope.space_ids, self.window.start_moment,
+                                         self.window.current.start_moment, self.window.end_moment)
