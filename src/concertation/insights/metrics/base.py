@@ -81,6 +81,36 @@ class Window:
         return q
 
 
+def term_sql(window: Window, start: str, end: str, ended_on: str | None = None) -> tuple[str, list]:
+    """``Window.term_q`` for hand-written SQL (columns ``start``, ``end`` [, ``ended_on``], quoted):
+    the condition that a row's term overlaps the window, and its parameters."""
+    from django.db import connection
+
+    first, last = connection.ops.adapt_datefield_value(window.start), connection.ops.adapt_datefield_value(window.end)
+    sql, params = f"{start} <= %s AND ({end} IS NULL OR {end} >= %s)", [last, first]
+    if ended_on:
+        sql, params = f"{sql} AND ({ended_on} IS NULL OR {ended_on} > %s)", [*params, first]
+    return sql, params
+
+
+def overlap_sql(window: Window, start: str, end: str, ended_on: str | None = None) -> tuple[str, list]:
+    """``overlap_flags`` for hand-written SQL: the two columns « in_current », « in_previous » (SQL
+    expressions ``start``, ``end`` [, ``ended_on``]) and their parameters."""
+    from django.db import connection
+
+    columns, params = [], []
+    for name, period in (("current", window.current), ("previous", window.previous)):
+        first = connection.ops.adapt_datefield_value(period.start)
+        last = connection.ops.adapt_datefield_value(period.end)
+        condition = f"({start} IS NULL OR {start} <= %s) AND ({end} IS NULL OR {end} >= %s)"
+        params += [last, first]
+        if ended_on:
+            condition += f" AND ({ended_on} IS NULL OR {ended_on} > %s)"
+            params.append(first)
+        columns.append(f"({condition}) AS in_{name}")
+    return ", ".join(columns), params
+
+
 def overlaps(period: Period, start: date | None, end: date | None, ended_on: date | None = None) -> bool:
     """Whether a term overlaps the period: started by its end, not ended before its start (a term
     ended early, ``ended_on``, stops the day before)."""
