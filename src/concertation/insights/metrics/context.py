@@ -18,7 +18,6 @@ from django.db import connection
 from django.db.models import (
     Case,
     CharField,
-    ExpressionWrapper,
     IntegerField,
     Q,
     Value,
@@ -30,7 +29,7 @@ from concertation.meetings.models import Attendance, Evaluation, Meeting
 from concertation.planning.attendance import presences_by_organization
 from concertation.spaces.models import Membership, Role, RoleAssignment
 
-from .base import FLAG, Scope, Window, overlap_sql, term_sql
+from .base import Scope, Window, overlap_sql, term_sql
 
 HELD = (Meeting.Status.HELD, Meeting.Status.MINUTES_ADOPTED)
 PEOPLE_COLUMNS = ("organization_id", "person_id", "college_name", "sector_name", "in_current", "in_previous",
@@ -151,9 +150,6 @@ SELECT %s, seat.organization_id, seat.person_id, COALESCE(seat_college.name, col
         database reads once, not once a row)."""
         coordinators, roles = self._staff_ids
         return Q(**{f"{field}__in": coordinators}) | Q(**{f"{field}__in": roles})
-
-    def staff_flag(self, field: str) -> ExpressionWrapper:
-        return ExpressionWrapper(self.is_staff(field), output_field=FLAG)
 
     def held_meetings_q(self, prefix: str = "") -> Q:
         """The meetings of the scope held (or whose minutes are adopted) in the window."""
