@@ -1,7 +1,7 @@
 """The reads several families share, made once per page (each one query): the memberships of the
 scope, the meetings held in the window, the presences, and the figures the families count in the
 database (``summaries``: one union of a query a family). Whether a person is staff is a condition in
-SQL (``is_staff``), evaluated in the query that needs it.
+SQL (``staff_sql``), evaluated in the query that needs it.
 
 Who is « staff » (the coordination): the territory's coordinators (``Territory.coordinators``) and
 the people who held a role of kind « coordination » in any space of the territory during the window
@@ -16,12 +16,7 @@ from functools import cached_property
 
 from django.db import connection
 from django.db.models import (
-    Case,
-    CharField,
-    IntegerField,
     Q,
-    Value,
-    When,
 )
 
 from concertation.directory.models import College, Organization, Sector, Territory
@@ -41,13 +36,15 @@ MEETING_COLUMNS = ("id", "title", "starts_at", "facilitator_id", "secretary_id",
 SUMMARY_FIGURES = 4  # the figures of a row of ``MetricsContext.summaries``, padded with zeros
 
 
-def summary_row(queryset, family: str, period, **figures):
-    """A family's part of ``MetricsContext.summaries``: its rows grouped by ``period`` (an expression),
-    with its figures (aggregates, at most four) padded with zeros."""
-    padding = {f"unused_{n}": Value(0, output_field=IntegerField()) for n in range(len(figures), SUMMARY_FIGURES)}
-    return (queryset.annotate(family=Value(family, output_field=CharField()), period=period)
-            .values("family", "period").annotate(**figures).annotate(**padding)
-            .values_list("family", "period", *figures, *padding).order_by())
+def summary_sql(family: str, period: tuple[str, list], figures: list[tuple[str, list]], source: str,
+                params: list) -> tuple[str, list]:
+    """A family's part of ``MetricsContext.summaries``: the rows of ``source`` (« FROM … WHERE … »,
+    with ``params``) grouped by ``period`` (an SQL expression and its parameters), with its figures
+    (SQL aggregates and their parameters, at most four) padded with zeros."""
+    columns = [sql for sql, _params in figures] + ["0"] * (SUMMARY_FIGURES - len(figures))
+    figure_params = [param for _sql, figure_params in figures for param in figure_params]
+    return (f"SELECT %s, {period[0]}, {', '.join(columns)} {source} GROUP BY 2",
+            [family, *period[1], *figure_params, *params])
 
 
 class MetricsContext:
@@ -145,21 +142,20 @@ SELECT %s, seat.organization_id, seat.person_id, COALESCE(seat_college.name, col
             start__lte=window.end, person__isnull=False)
         return coordinators.values("user_id"), roles.values("person_id")
 
-    def is_staff(self, field: str) -> Q:
-        """Whether the person of ``field`` (a user id of the row) is staff, in SQL (subqueries the
-        database reads once, not once a row)."""
-        coordinators, roles = self._staff_ids
-        return Q(**{f"{field}__in": coordinators}) | Q(**{f"{field}__in": roles})
-
-    def held_meetings_q(self, prefix: str = "") -> Q:
-        """The meetings of the scope held (or whose minutes are adopted) in the window."""
-        return Q(**{f"{prefix}space_id__in": self.scope.space_ids, f"{prefix}status__in": HELD,
-                    f"{prefix}starts_at__gte": self.window.start_moment,
-                    f"{prefix}starts_at__lt": self.window.end_moment})
+    def held_meetings_sql(self, meeting: str) -> tuple[str, list]:
+        """The meetings (table alias ``meeting``) of the scope held (or whose minutes are adopted) in
+        the window: the condition and its parameters."""
+        spaces = self.scope.space_ids
+        sql = (f"{meeting}.space_id IN ({', '.join(['%s'] * len(spaces))}) AND {meeting}.status IN (%s, %s)"
+               f" AND {meeting}.starts_at >= %s AND {meeting}.starts_at < %s")
+        return sql, [*spaces, *(status.value for status in HELD),
+                     connection.ops.adapt_datetimefield_value(self.window.start_moment),
+                     connection.ops.adapt_datetimefield_value(self.window.end_moment)]
 
     def staff_sql(self, column: str) -> tuple[str, list]:
-        """``is_staff`` for hand-written SQL: whether the person of ``column`` is staff, the two
-        subqueries compiled from ``_staff_ids`` (the one home of the rule), with their parameters."""
+        """Whether the person of ``column`` (a user id of the row) is staff, in SQL: the two subqueries
+        of ``_staff_ids`` (the one home of the rule), which the database reads once, not once a row,
+        and their parameters."""
         parts, params = [], []
         for queryset in self._staff_ids:
             sql, subquery_params = queryset.query.sql_with_params()
@@ -191,15 +187,13 @@ SELECT %s, seat.organization_id, seat.person_id, COALESCE(seat_college.name, col
             # No evaluation: NULL, as the count of an empty group.
             selects.append(f"""(SELECT {aggregate} FROM {table(Evaluation._meta.db_table)} evaluation
                  WHERE evaluation.meeting_id = meeting.id GROUP BY evaluation.meeting_id)""")
+        held, held_params = self.held_meetings_sql("meeting")
         sql = f"""SELECT meeting.id, meeting.title, meeting.starts_at, meeting.facilitator_id, meeting.secretary_id,
                {", ".join(selects)}
           FROM {table(Meeting._meta.db_table)} meeting
-         WHERE meeting.space_id IN ({", ".join(["%s"] * len(spaces))}) AND meeting.status IN (%s, %s)
-           AND meeting.starts_at >= %s AND meeting.starts_at < %s
+         WHERE {held}
          ORDER BY meeting.starts_at, meeting.id"""
-        params += [*spaces, *(status.value for status in HELD),
-                   connection.ops.adapt_datetimefield_value(self.window.start_moment),
-                   connection.ops.adapt_datetimefield_value(self.window.end_moment)]
+        params += held_params
         starts_at = Meeting._meta.get_field("starts_at").cached_col
         converters = [*connection.ops.get_db_converters(starts_at), *starts_at.get_db_converters(connection)]
         with connection.cursor() as cursor:
@@ -222,18 +216,24 @@ SELECT %s, seat.organization_id, seat.person_id, COALESCE(seat_college.name, col
 
         parts = [module.summary(self) for module in FAMILIES if hasattr(module, "summary")]
         summaries: dict[str, dict[str, list[int]]] = {}
-        for family, period, *figures in parts[0].union(*parts[1:], all=True):
-            summaries.setdefault(family, {})[period] = [figure or 0 for figure in figures]
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(sql for sql, _params in parts),
+                           [param for _sql, params in parts for param in params])
+            for family, period, *figures in cursor.fetchall():
+                summaries.setdefault(family, {})[period] = [figure or 0 for figure in figures]
         return summaries
 
     def summary(self, family: str, period: str) -> list[int]:
         """A family's figures for a period (zeros when there was nothing to count)."""
         return self.summaries.get(family, {}).get(period) or [0] * SUMMARY_FIGURES
 
-    def period_case(self, field: str) -> Case:
-        """« current » or « previous » for a moment of a row already within the window, in SQL."""
-        return Case(When(**{f"{field}__gte": self.window.current.start_moment}, then=Value("current")),
-                    default=Value("previous"), output_field=CharField())
+    def period_sql(self, column: str, day: bool = False) -> tuple[str, list]:
+        """« current » or « previous » for a moment (or a day: ``day``) of a row already within the
+        window, in SQL, and its parameters."""
+        start = self.window.current.start
+        bound = (connection.ops.adapt_datefield_value(start) if day
+                 else connection.ops.adapt_datetimefield_value(self.window.current.start_moment))
+        return f"CASE WHEN {column} >= %s THEN 'current' ELSE 'previous' END", [bound]
 
     @cached_property
     def presences(self) -> list[dict]:
