@@ -35,7 +35,8 @@ COLUMNS = ("id", "in_current", "in_previous", "lead_id", "lead__sector_id", "lea
 
 def _activities(ctx: MetricsContext) -> list[dict]:
     """The actions counted, with their lead and the partners' sectors, in one query (written by hand:
-    composing its four subqueries through the ORM took longer than the database reading it)."""
+    composing its four subqueries through the ORM took longer than the database reading it). One row
+    an action: every join is to one row (strategy, plan, lead)."""
     window, scope = ctx.window, ctx.scope
     readable = scope.space_ids if scope.readable_ids is None else scope.readable_ids
     if not scope.space_ids:
@@ -44,16 +45,15 @@ def _activities(ctx: MetricsContext) -> list[dict]:
     table = {model: q(model._meta.db_table) for model in (Activity, Strategy, Plan, Organization, Sector, College)}
     sectors = []
     for through, descending in PARTNER_SECTORS.values():
-        sectors.append(f"""(SELECT partner.sector_id FROM {q(through._meta.db_table)} link
+        sectors.append(f"""(SELECT {"MAX" if descending else "MIN"}(partner.sector_id) FROM {q(through._meta.db_table)} link
                  JOIN {table[Organization]} partner ON partner.id = link.organization_id
-                WHERE link.activity_id = activity.id AND partner.sector_id IS NOT NULL
-                ORDER BY 1 {"DESC" if descending else "ASC"} LIMIT 1)""")
+                WHERE link.activity_id = activity.id)""")
     # The action's dates, by default its plan's.
     first_day, last_day = "COALESCE(activity.starts_on, activity_plan.starts_on)", "COALESCE(activity.ends_on, activity_plan.ends_on)"
     flags, flag_params = overlap_sql(window, first_day, last_day)
     spaces, readable_spaces = ", ".join(["%s"] * len(scope.space_ids)), ", ".join(["%s"] * len(readable))
     sql = f"""
-SELECT DISTINCT activity.id, {flags}, activity.lead_id, lead_organization.sector_id, sector.name, college.name, {", ".join(sectors)}
+SELECT activity.id, {flags}, activity.lead_id, lead_organization.sector_id, sector.name, college.name, {", ".join(sectors)}
   FROM {table[Activity]} activity
   JOIN {table[Strategy]} strategy ON strategy.id = activity.strategy_id
   JOIN {table[Plan]} activity_plan ON activity_plan.id = strategy.plan_id
