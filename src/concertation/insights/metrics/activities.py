@@ -51,8 +51,7 @@ def _activities(ctx: MetricsContext) -> list[dict]:
     # The action's dates, by default its plan's.
     first_day, last_day = "COALESCE(activity.starts_on, activity_plan.starts_on)", "COALESCE(activity.ends_on, activity_plan.ends_on)"
     flags, flag_params = overlap_sql(window, first_day, last_day)
-    spaces, readable_spaces = ", ".join(["%s"] * len(scope.space_ids)), ", ".join(["%s"] * len(readable))
-    sql = f"""
+    select = f"""
 SELECT activity.id, {flags}, activity.lead_id, lead_organization.sector_id, sector.name, college.name, {", ".join(sectors)}
   FROM {table[Activity]} activity
   JOIN {table[Strategy]} strategy ON strategy.id = activity.strategy_id
@@ -60,12 +59,25 @@ SELECT activity.id, {flags}, activity.lead_id, lead_organization.sector_id, sect
   LEFT JOIN {table[Organization]} lead_organization ON lead_organization.id = activity.lead_id
   LEFT JOIN {table[Sector]} sector ON sector.id = lead_organization.sector_id
   LEFT JOIN {table[College]} college ON college.id = lead_organization.college_id
- WHERE (activity_plan.space_id IN ({spaces}) OR (activity.working_group_id IN ({spaces}) AND activity_plan.space_id IN ({readable_spaces})))
-   AND activity_plan.status IN (%s, %s) AND NOT (activity.status = %s)
+ WHERE activity_plan.status IN (%s, %s) AND NOT (activity.status = %s)
    AND {first_day} <= %s AND {last_day} >= %s"""
-    params = [*flag_params, *scope.space_ids, *scope.space_ids, *readable,
-              Plan.Status.ADOPTED.value, Plan.Status.ARCHIVED.value, Activity.Status.CANCELLED.value,
-              connection.ops.adapt_datefield_value(window.end), connection.ops.adapt_datefield_value(window.start)]
+    select_params = [*flag_params, Plan.Status.ADOPTED.value, Plan.Status.ARCHIVED.value,
+                     Activity.Status.CANCELLED.value, connection.ops.adapt_datefield_value(window.end),
+                     connection.ops.adapt_datefield_value(window.start)]
+
+    def listed(ids) -> str:
+        return ", ".join(["%s"] * len(ids))
+
+    # The scope's plans' actions, and those another plan the reader may see gives a working group of
+    # the scope: two parts that cannot overlap (the other plans only), so that each part reads its
+    # own index (the plans' spaces, the actions' working groups), not every action of the territory.
+    sql = f"{select} AND activity_plan.space_id IN ({listed(scope.space_ids)})"
+    params = [*select_params, *scope.space_ids]
+    others = [pk for pk in readable if pk not in set(scope.space_ids)]
+    if others:
+        sql += (f" UNION ALL {select} AND activity.working_group_id IN ({listed(scope.space_ids)})"
+                f" AND activity_plan.space_id IN ({listed(others)})")
+        params += [*select_params, *scope.space_ids, *others]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [dict(zip(COLUMNS, row, strict=True)) for row in cursor.fetchall()]
