@@ -165,3 +165,22 @@ def test_a_long_breakdown_shows_its_largest_categories_and_the_others_together()
     # The 5 smallest (40 - 15 … 40 - 19 = 25 + 24 + 23 + 22 + 21 = 115) and Organisme 99 (0 now, 3 before).
     assert view.rows[-1] == ("Les 6 autres", "115", "3")
     assert view.chart.count("<rect") == SHOWN + 1
+
+
+def test_the_table_rows_written_in_python_escape_every_value():
+    """BreakdownView.rows_html and FamilyView.trend_html: one <tr> a row, the template's markup, every
+    value escaped (a name can hold markup)."""
+    from concertation.insights.pages_health import BreakdownView, FamilyView
+
+    breakdown = BreakdownView("by_organization", "Présences", None,
+                              [("<b>Org</b> & cie", "12", "3"), ("Autre", "1", "0")])
+    html = breakdown.rows_html
+    assert html.count("<tr>") == 2
+    assert ('<tr><th scope="row" data-label="Catégorie">&lt;b&gt;Org&lt;/b&gt; &amp; cie</th>'
+            '<td data-label="Cette période" class="numeric">12</td>'
+            '<td data-label="Période précédente" class="numeric">3</td></tr>') in html
+    family = FamilyView("evaluations", "Évaluation", "", "", [],
+                        trend_rows=[("3 mars 2026", "Rencontre <i>spéciale</i>", "4,50", 1234)])
+    html = family.trend_html
+    assert "Rencontre &lt;i&gt;spéciale&lt;/i&gt;" in html and "<i>" not in html
+    assert '<td data-label="Évaluations" class="numeric">1234</td>' in html or "1\u00a0234" in html

@@ -171,3 +171,29 @@ def test_nothing_to_count_gives_no_share(metrics_world):
     assert value(by_key["leadership"], "organizations_with_role").value is None
     assert value(by_key["attendance"], "presences").value == 0
     assert value(by_key["evaluations"], "evaluation_mean").value is None
+
+
+def test_activities_given_to_a_working_group_by_another_plan(metrics_world):
+    """An action of Y's plan given to X as its working group counts for X when the reader may see Y's
+    plan, not otherwise; on the territory's page (X and Y), it counts once."""
+    from concertation.planning.models import Activity, Plan, Strategy
+
+    w = metrics_world
+    plan = Plan.objects.create(space=w.Y, title="Plan de Y", starts_on=period().start, ends_on=period().end,
+                               status=Plan.Status.ADOPTED, adopted_on=period().start)
+    strategy = Strategy.objects.create(plan=plan, title="Stratégie de Y", objective=None)
+    given = Activity.objects.create(strategy=strategy, title="act-y", lead=w.C, working_group=w.X)
+    given.partners.add(w.D)
+
+    def two_sectors(scope):
+        _window, families = compute_all(scope, period(), families=[activities])
+        measure = families[0].current.measure("two_sectors")
+        return measure.numerator, measure.denominator
+
+    from concertation.insights.metrics import activities
+
+    territory, x, y = w.territory.pk, w.X.pk, w.Y.pk
+    # X's own: act1, act2 (two sectors), act4; with act-y (C Emploi + partner D Famille: two sectors).
+    assert two_sectors(Scope(territory, (x,), x, readable_ids=(x, y))) == (3, 4)
+    assert two_sectors(Scope(territory, (x,), x, readable_ids=(x,))) == (2, 3)
+    assert two_sectors(Scope(territory, (x, y))) == (3, 4)

@@ -251,24 +251,24 @@ def test_the_plan_pages_are_out_of_reach_of_another_territory(plan, world, clien
     assert MembershipCategory.VOTING  # the committee is members-only
 
 
-def test_the_two_forms_of_the_attendance_rule_agree(plan, world, year):
-    """The college of a presence, by the bilan's SQL and by the ORM annotation the governance health
-    reads (planning/attendance.py): the same presences and people per college."""
-    from django.db.models import Count
-
-    from concertation.planning.attendance import attendance_by_college, attendance_seats
+def test_the_two_queries_of_the_attendance_rule_agree(plan, world, year):
+    """The college of a presence, by the bilan's query and by the one the governance health reads
+    (planning/attendance.py): the same presences per college, split by period at a moment."""
+    from concertation.planning.attendance import attendance_by_college, presences_by_organization
 
     spaces = [world.assembly.pk, world.committee.pk]
-    by_sql = {row.name: (row.presences, row.people) for row in attendance_by_college(spaces, year)}
-    seats, college = attendance_seats()
-    rows = (Attendance.objects.filter(
-        meeting__space_id__in=spaces, meeting__status__in=[Meeting.Status.HELD, Meeting.Status.MINUTES_ADOPTED],
-        meeting__starts_at__gte=year.start_moment, meeting__starts_at__lt=year.end_moment,
-        status__in=[Attendance.Status.PRESENT, Attendance.Status.LATE])
-        .annotate(**seats, college_name=college).values("college_name")
-        .annotate(presences=Count("id"), people=Count("person", distinct=True)))
-    by_orm = {(row["college_name"] or "Sans collège"): (row["presences"], row["people"]) for row in rows}
-    assert by_sql == by_orm == {"Communautaire": (2, 1), "Citoyen": (1, 1), "Sans collège": (2, 2)}
+    by_college = {row.name: (row.presences, row.people) for row in attendance_by_college(spaces, year)}
+    assert by_college == {"Communautaire": (2, 1), "Citoyen": (1, 1), "Sans collège": (2, 2)}
+    rows = presences_by_organization(spaces, year.start_moment, year.start_moment, year.end_moment)
+    by_organization: dict[str, int] = {}
+    for row in rows:
+        assert row["in_current"]
+        name = row["college_name"] or "Sans collège"
+        by_organization[name] = by_organization.get(name, 0) + row["n"]
+    assert by_organization == {name: presences for name, (presences, _people) in by_college.items()}
+    # Split at the end of the period, every presence falls before it.
+    rows = presences_by_organization(spaces, year.start_moment, year.end_moment, year.end_moment)
+    assert rows and not any(row["in_current"] for row in rows) and sum(row["n"] for row in rows) == 5
 
 
 def test_the_two_forms_of_the_overdue_list_agree(plan, world):

@@ -15,6 +15,9 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.html import conditional_escape as escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -153,6 +156,17 @@ class BreakdownView:
     chart: object
     rows: list[tuple[str, str, str]]  # label, current, previous
 
+    @property
+    def rows_html(self) -> SafeString:
+        """The ``<tr>`` of the table (``_families.html``), written here: the template engine spent a
+        lookup a cell. The markup is the one the template wrote, cell for cell, every value escaped."""
+        category, current, previous = escape(_("Catégorie")), escape(_("Cette période")), escape(_("Période précédente"))
+        return mark_safe("".join(
+            f'<tr><th scope="row" data-label="{category}">{escape(label)}</th>'
+            f'<td data-label="{current}" class="numeric">{escape(now)}</td>'
+            f'<td data-label="{previous}" class="numeric">{escape(before)}</td></tr>'
+            for label, now, before in self.rows))
+
 
 @dataclass
 class FamilyView:
@@ -165,6 +179,18 @@ class FamilyView:
     breakdowns: list[BreakdownView] = field(default_factory=list)
     trend_chart: object = None
     trend_rows: list[tuple] = field(default_factory=list)
+
+    @property
+    def trend_html(self) -> SafeString:
+        """The ``<tr>`` of the trend's table (a meeting a row), as ``BreakdownView.rows_html``."""
+        meeting, day_label = escape(_("Rencontre")), escape(_("Date"))
+        mean_label, answers_label = escape(_("Moyenne (sur 5)")), escape(_("Évaluations"))
+        return mark_safe("".join(
+            f'<tr><th scope="row" data-label="{meeting}">{escape(title)}</th>'
+            f'<td data-label="{day_label}">{escape(day)}</td>'
+            f'<td data-label="{mean_label}" class="numeric">{escape(mean)}</td>'
+            f'<td data-label="{answers_label}" class="numeric">{escape(str(localize(answers)))}</td></tr>'
+            for day, title, mean, answers in self.trend_rows))
 
 
 def _family_view(family: Family) -> FamilyView:

@@ -7,25 +7,29 @@ proposals too. Counted in the database by period (a part of ``MetricsContext.sum
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
-from concertation.meetings.models import AgendaItem
+from concertation.meetings.models import AgendaItem, Meeting
 
 from .base import FamilyResult, Measure, ratio
-from .context import MetricsContext, summary_row
+from .context import MetricsContext, summary_sql
 
 KEY = "agenda"
 
 
-def summary(ctx: MetricsContext):
+def summary(ctx: MetricsContext) -> tuple[str, list]:
     """By period: the items, those proposed by a member (not staff)."""
-    items = (AgendaItem.objects.filter(ctx.held_meetings_q("meeting__"), standard_role="")
-             .exclude(status=AgendaItem.Status.DECLINED)
-             .exclude(kind=AgendaItem.Kind.OTHER, proposed_by__isnull=True))
-    by_members = Q(proposed_by__isnull=False) & ~ctx.is_staff("proposed_by_id")
-    return summary_row(items, KEY, ctx.period_case("meeting__starts_at"),
-                       total=Count("id"), by_members=Count("id", filter=by_members))
+    q = connection.ops.quote_name
+    held, held_params = ctx.held_meetings_sql("meeting")
+    staff, staff_params = ctx.staff_sql("item.proposed_by_id")
+    source = f"""FROM {q(AgendaItem._meta.db_table)} item JOIN {q(Meeting._meta.db_table)} meeting ON meeting.id = item.meeting_id
+ WHERE {held} AND item.standard_role = %s AND NOT (item.status = %s)
+   AND NOT (item.kind = %s AND item.proposed_by_id IS NULL)"""
+    return summary_sql(KEY, ctx.period_sql("meeting.starts_at"), [
+        ("COUNT(*)", []),
+        (f"COUNT(CASE WHEN item.proposed_by_id IS NOT NULL AND NOT {staff} THEN 1 END)", staff_params),
+    ], source, [*held_params, "", AgendaItem.Status.DECLINED.value, AgendaItem.Kind.OTHER.value])
 
 
 def compute(ctx: MetricsContext) -> dict[str, FamilyResult]:

@@ -23,14 +23,15 @@ def compute(ctx: MetricsContext) -> dict[str, FamilyResult]:
     citizens, others, no_college, no_sector = str(CITIZENS), str(OTHERS), str(NO_COLLEGE), str(NO_SECTOR)
     results = {}
     for name in ("current", "previous"):
-        shown = [row for row in ctx.presences if row["period"] == name]
+        current = name == "current"
+        shown = [row for row in ctx.presences if bool(row["in_current"]) == current]
         organizations, colleges, sectors = {}, {}, {}
         total = citizen_count = 0
         for row in shown:
             n = row["n"]
             total += n
             if row["organization_id"]:
-                who, sector = row["organization__name"], row["organization__sector__name"] or no_sector
+                who, sector = row["organization_name"], row["sector_name"] or no_sector
             else:
                 who = sector = citizens if row["citizen"] else others
                 citizen_count += n if row["citizen"] else 0

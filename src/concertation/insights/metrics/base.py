@@ -3,7 +3,7 @@ see), the two periods compared (the chosen one and the one of the same length ju
 the shapes of a result (a measure, a breakdown, a series).
 
 A family reads the rows of both periods at once (one window from the start of the previous period
-to the end of the chosen one), the database saying which period a row falls in (``overlap_flags``,
+to the end of the chosen one), the database saying which period a row falls in (``overlap_sql``,
 ``MetricsContext.period_case``) and counting what can be counted there; the reads are shared and
 sent together (``MetricsContext``: five queries for every family), the same number whatever the data
 size and whichever period is chosen. Formulas: docs/metrics.md.
@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import ExpressionWrapper, IntegerField, Q
-
 from concertation.planning.bilan import Period
 
-__all__ = ["Breakdown", "FamilyResult", "Measure", "Period", "Scope", "Window", "overlap_flags", "overlaps", "ratio"]
+__all__ = ["Breakdown", "FamilyResult", "Measure", "Period", "Scope", "Window", "overlap_sql", "overlaps", "ratio",
+           "term_sql"]
 
 
 @dataclass(frozen=True)
@@ -72,13 +71,37 @@ class Window:
             return "previous"
         return None
 
-    def term_q(self, prefix: str = "", *, ended: bool = False) -> Q:
-        """Rows whose term (start, end[, ended_on]) overlaps the window."""
-        q = Q(**{f"{prefix}start__lte": self.end}) & (
-            Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": self.start}))
-        if ended:
-            q &= Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": self.start})
-        return q
+
+def term_sql(window: Window, start: str, end: str, ended_on: str | None = None) -> tuple[str, list]:
+    """The condition that a row's term (columns ``start``, ``end`` [, ``ended_on``], quoted) overlaps
+    the window (ended early, ``ended_on``: up to the day before), and its parameters."""
+    from django.db import connection
+
+    first, last = connection.ops.adapt_datefield_value(window.start), connection.ops.adapt_datefield_value(window.end)
+    sql, params = f"{start} <= %s AND ({end} IS NULL OR {end} >= %s)", [last, first]
+    if ended_on:
+        sql, params = f"{sql} AND ({ended_on} IS NULL OR {ended_on} > %s)", [*params, first]
+    return sql, params
+
+
+def overlap_sql(window: Window, start: str, end: str, ended_on: str | None = None) -> tuple[str, list]:
+    """``overlaps`` in SQL, for both periods: the columns « in_current » and « in_previous », whether
+    a row's term (SQL expressions ``start``, ``end`` [, ``ended_on``]) overlaps the period (the
+    database compares the dates: no date is read into Python), and their parameters. A flag is the
+    database's truth value as it comes (0/1 on SQLite, a bool on PostgreSQL), read as true or false."""
+    from django.db import connection
+
+    columns, params = [], []
+    for name, period in (("current", window.current), ("previous", window.previous)):
+        first = connection.ops.adapt_datefield_value(period.start)
+        last = connection.ops.adapt_datefield_value(period.end)
+        condition = f"({start} IS NULL OR {start} <= %s) AND ({end} IS NULL OR {end} >= %s)"
+        params += [last, first]
+        if ended_on:
+            condition += f" AND ({ended_on} IS NULL OR {ended_on} > %s)"
+            params.append(first)
+        columns.append(f"({condition}) AS in_{name}")
+    return ", ".join(columns), params
 
 
 def overlaps(period: Period, start: date | None, end: date | None, ended_on: date | None = None) -> bool:
@@ -89,27 +112,6 @@ def overlaps(period: Period, start: date | None, end: date | None, ended_on: dat
     if end is not None and end < period.start:
         return False
     return not (ended_on is not None and ended_on <= period.start)
-
-
-# The output of a yes/no annotation read on thousands of rows: the database's truth value as it comes,
-# without BooleanField's conversion of every value (0/1 on SQLite, a bool on PostgreSQL; read only as
-# true or false).
-FLAG = IntegerField()
-
-
-def overlap_flags(window: Window, start: str, end: str, ended_on: str | None = None) -> dict:
-    """``overlaps`` in SQL, for both periods: annotations « in_current » and « in_previous », whether
-    a row's term (fields or annotations ``start``, ``end`` [, ``ended_on``]) overlaps the period (the
-    database compares the dates: no date is read into Python). A flag is the database's truth value
-    as it comes (0/1 on SQLite, a bool on PostgreSQL: ``FLAG``), read as true or false."""
-    flags = {}
-    for name, period in (("current", window.current), ("previous", window.previous)):
-        q = (Q(**{f"{start}__isnull": True}) | Q(**{f"{start}__lte": period.end})) & (
-            Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": period.start}))
-        if ended_on:
-            q &= Q(**{f"{ended_on}__isnull": True}) | Q(**{f"{ended_on}__gt": period.start})
-        flags[f"in_{name}"] = ExpressionWrapper(q, output_field=FLAG)
-    return flags
 
 
 def ratio(numerator: int | Decimal, denominator: int | Decimal) -> Decimal | None:

@@ -1,7 +1,7 @@
 """The reads several families share, made once per page (each one query): the memberships of the
 scope, the meetings held in the window, the presences, and the figures the families count in the
 database (``summaries``: one union of a query a family). Whether a person is staff is a condition in
-SQL (``is_staff``), evaluated in the query that needs it.
+SQL (``staff_sql``), evaluated in the query that needs it.
 
 Who is « staff » (the coordination): the territory's coordinators (``Territory.coordinators``) and
 the people who held a role of kind « coordination » in any space of the territory during the window
@@ -14,44 +14,37 @@ from __future__ import annotations
 from datetime import UTC
 from functools import cached_property
 
+from django.db import connection
 from django.db.models import (
-    BooleanField,
-    Case,
-    CharField,
-    Count,
-    ExpressionWrapper,
-    F,
-    IntegerField,
-    OuterRef,
     Q,
-    Subquery,
-    Sum,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce
 
-from concertation.directory.models import Territory
+from concertation.directory.models import College, Organization, Sector, Territory
 from concertation.meetings.models import Attendance, Evaluation, Meeting
-from concertation.planning.attendance import attendance_seats
+from concertation.planning.attendance import presences_by_organization
 from concertation.spaces.models import Membership, Role, RoleAssignment
 
-from .base import FLAG, Scope, Window, overlap_flags
+from .base import Scope, Window, overlap_sql, term_sql
 
 HELD = (Meeting.Status.HELD, Meeting.Status.MINUTES_ADOPTED)
 PEOPLE_COLUMNS = ("organization_id", "person_id", "college_name", "sector_name", "in_current", "in_previous",
                   "staff")
 EVALUATION_QUESTIONS = ("objectives_met", "everyone_could_speak", "useful_to_my_organization")
+MEETING_COLUMNS = ("id", "title", "starts_at", "facilitator_id", "secretary_id", "facilitator_organization",
+                   "secretary_organization", "facilitator_staff", "secretary_staff", "evaluation_answers",
+                   *(f"evaluation_{field}" for field in EVALUATION_QUESTIONS))
 SUMMARY_FIGURES = 4  # the figures of a row of ``MetricsContext.summaries``, padded with zeros
 
 
-def summary_row(queryset, family: str, period, **figures):
-    """A family's part of ``MetricsContext.summaries``: its rows grouped by ``period`` (an expression),
-    with its figures (aggregates, at most four) padded with zeros."""
-    padding = {f"unused_{n}": Value(0, output_field=IntegerField()) for n in range(len(figures), SUMMARY_FIGURES)}
-    return (queryset.annotate(family=Value(family, output_field=CharField()), period=period)
-            .values("family", "period").annotate(**figures).annotate(**padding)
-            .values_list("family", "period", *figures, *padding).order_by())
+def summary_sql(family: str, period: tuple[str, list], figures: list[tuple[str, list]], source: str,
+                params: list) -> tuple[str, list]:
+    """A family's part of ``MetricsContext.summaries``: the rows of ``source`` (« FROM … WHERE … »,
+    with ``params``) grouped by ``period`` (an SQL expression and its parameters), with its figures
+    (SQL aggregates and their parameters, at most four) padded with zeros."""
+    columns = [sql for sql, _params in figures] + ["0"] * (SUMMARY_FIGURES - len(figures))
+    figure_params = [param for _sql, figure_params in figures for param in figure_params]
+    return (f"SELECT %s, {period[0]}, {', '.join(columns)} {source} GROUP BY 2",
+            [family, *period[1], *figure_params, *params])
 
 
 class MetricsContext:
@@ -84,30 +77,43 @@ class MetricsContext:
         """The scope's memberships and role terms overlapping the window, in one query (a union of
         rows of the same shape): « membership » or « term », organization, person, college, sector,
         the periods overlapped (« in_current », « in_previous ») and, for a term, whether its holder is
-        staff."""
+        staff. Written by hand: composing it through the ORM took longer than the database reading it."""
         window, spaces = self.window, self.scope.space_ids
-        memberships = (
-            Membership.objects.filter(window.term_q(), space_id__in=spaces)
-            .annotate(kind=Value("membership", output_field=CharField()),
-                      college_name=Coalesce(F("college__name"), F("organization__college__name"),
-                                            output_field=CharField()),
-                      sector_name=F("organization__sector__name"),
-                      **overlap_flags(window, "start", "end"),
-                      staff=Value(False, output_field=BooleanField()))  # a truth value on PostgreSQL too
-        )
-        terms = (
-            RoleAssignment.objects.filter(window.term_q(ended=True), role__space_id__in=spaces)
-            .annotate(kind=Value("term", output_field=CharField()),
-                      college_name=F("organization__college__name"),
-                      sector_name=F("organization__sector__name"),
-                      **overlap_flags(window, "start", "end", "ended_on"),
-                      staff=self.staff_flag("person_id"))
-        )
         people: dict[str, list[dict]] = {"membership": [], "term": []}
-        # The terms first: the union's columns read as the first part's (``FLAG``, not converted).
-        for kind, *values in terms.values_list("kind", *PEOPLE_COLUMNS).order_by().union(
-                memberships.values_list("kind", *PEOPLE_COLUMNS).order_by(), all=True):
-            people[kind].append(dict(zip(PEOPLE_COLUMNS, values, strict=True)))
+        if not spaces:
+            return people
+        q = connection.ops.quote_name
+        table = {model: q(model._meta.db_table) for model in (Membership, RoleAssignment, Role, College, Organization,
+                                                                Sector)}
+        in_spaces = ", ".join(["%s"] * len(spaces))
+        term_flags, term_flag_params = overlap_sql(window, 'term."start"', 'term."end"', 'term."ended_on"')
+        term_window, term_window_params = term_sql(window, 'term."start"', 'term."end"', 'term."ended_on"')
+        staff, staff_params = self.staff_sql("term.person_id")
+        seat_flags, seat_flag_params = overlap_sql(window, 'seat."start"', 'seat."end"')
+        seat_window, seat_window_params = term_sql(window, 'seat."start"', 'seat."end"')
+        sql = f"""
+SELECT %s, term.organization_id, term.person_id, college.name, sector.name, {term_flags}, {staff}
+  FROM {table[RoleAssignment]} term
+  JOIN {table[Role]} role ON role.id = term.role_id
+  LEFT JOIN {table[Organization]} organization ON organization.id = term.organization_id
+  LEFT JOIN {table[College]} college ON college.id = organization.college_id
+  LEFT JOIN {table[Sector]} sector ON sector.id = organization.sector_id
+ WHERE {term_window} AND role.space_id IN ({in_spaces})
+UNION ALL
+SELECT %s, seat.organization_id, seat.person_id, COALESCE(seat_college.name, college.name), sector.name,
+       {seat_flags}, %s
+  FROM {table[Membership]} seat
+  LEFT JOIN {table[College]} seat_college ON seat_college.id = seat.college_id
+  LEFT JOIN {table[Organization]} organization ON organization.id = seat.organization_id
+  LEFT JOIN {table[College]} college ON college.id = organization.college_id
+  LEFT JOIN {table[Sector]} sector ON sector.id = organization.sector_id
+ WHERE {seat_window} AND seat.space_id IN ({in_spaces})"""
+        params = ["term", *term_flag_params, *staff_params, *term_window_params, *spaces,
+                  "membership", *seat_flag_params, False, *seat_window_params, *spaces]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for kind, *values in cursor.fetchall():
+                people[kind].append(dict(zip(PEOPLE_COLUMNS, values, strict=True)))
         return people
 
     @property
@@ -136,47 +142,70 @@ class MetricsContext:
             start__lte=window.end, person__isnull=False)
         return coordinators.values("user_id"), roles.values("person_id")
 
-    def is_staff(self, field: str) -> Q:
-        """Whether the person of ``field`` (a user id of the row) is staff, in SQL (subqueries the
-        database reads once, not once a row)."""
-        coordinators, roles = self._staff_ids
-        return Q(**{f"{field}__in": coordinators}) | Q(**{f"{field}__in": roles})
+    def held_meetings_sql(self, meeting: str) -> tuple[str, list]:
+        """The meetings (table alias ``meeting``) of the scope held (or whose minutes are adopted) in
+        the window: the condition and its parameters."""
+        spaces = self.scope.space_ids
+        sql = (f"{meeting}.space_id IN ({', '.join(['%s'] * len(spaces))}) AND {meeting}.status IN (%s, %s)"
+               f" AND {meeting}.starts_at >= %s AND {meeting}.starts_at < %s")
+        return sql, [*spaces, *(status.value for status in HELD),
+                     connection.ops.adapt_datetimefield_value(self.window.start_moment),
+                     connection.ops.adapt_datetimefield_value(self.window.end_moment)]
 
-    def staff_flag(self, field: str) -> ExpressionWrapper:
-        return ExpressionWrapper(self.is_staff(field), output_field=FLAG)
-
-    def held_meetings_q(self, prefix: str = "") -> Q:
-        """The meetings of the scope held (or whose minutes are adopted) in the window."""
-        return Q(**{f"{prefix}space_id__in": self.scope.space_ids, f"{prefix}status__in": HELD,
-                    f"{prefix}starts_at__gte": self.window.start_moment,
-                    f"{prefix}starts_at__lt": self.window.end_moment})
+    def staff_sql(self, column: str) -> tuple[str, list]:
+        """Whether the person of ``column`` (a user id of the row) is staff, in SQL: the two subqueries
+        of ``_staff_ids`` (the one home of the rule), which the database reads once, not once a row,
+        and their parameters."""
+        parts, params = [], []
+        for queryset in self._staff_ids:
+            sql, subquery_params = queryset.query.sql_with_params()
+            parts.append(f"{column} IN ({sql})")
+            params += subquery_params
+        return f"({' OR '.join(parts)})", params
 
     @cached_property
     def meetings(self) -> list[dict]:
         """The meetings held in the window, each with the organization its facilitator and its
         secretary represented there (their attendance row; rotation.py) and whether they are staff,
         and its evaluations: their number and the sum of each question (evaluations.py), all read in
-        the same query."""
-        def represented(field):
-            return Subquery(Attendance.objects.filter(meeting_id=OuterRef("pk"), person_id=OuterRef(field),
-                                                      organization__isnull=False)
-                            .values("organization_id")[:1])
-
-        def evaluations(aggregate):
-            return Subquery(Evaluation.objects.filter(meeting_id=OuterRef("pk")).order_by().values("meeting_id")
-                            .annotate(value=aggregate).values("value"), output_field=IntegerField())
-
-        return list(Meeting.objects.filter(self.held_meetings_q())
-                    .annotate(facilitator_organization=represented("facilitator_id"),
-                              secretary_organization=represented("secretary_id"),
-                              facilitator_staff=self.staff_flag("facilitator_id"),
-                              secretary_staff=self.staff_flag("secretary_id"),
-                              evaluation_answers=evaluations(Count("id")),
-                              **{f"evaluation_{field}": evaluations(Sum(field)) for field in EVALUATION_QUESTIONS})
-                    .values("id", "title", "starts_at", "facilitator_id", "secretary_id", "facilitator_organization",
-                            "secretary_organization", "facilitator_staff", "secretary_staff", "evaluation_answers",
-                            *(f"evaluation_{field}" for field in EVALUATION_QUESTIONS))
-                    .order_by("starts_at", "id"))
+        the same query (written by hand: composing its eight subqueries through the ORM took twice
+        what the database needs at scale L)."""
+        table = connection.ops.quote_name
+        spaces = self.scope.space_ids
+        if not spaces:
+            return []
+        selects, params = [], []
+        for job in ("facilitator", "secretary"):
+            selects.append(f"""(SELECT attendance.organization_id FROM {table(Attendance._meta.db_table)} attendance
+                 WHERE attendance.meeting_id = meeting.id AND attendance.person_id = meeting.{job}_id
+                   AND attendance.organization_id IS NOT NULL LIMIT 1)""")
+        for job in ("facilitator", "secretary"):
+            staff, staff_params = self.staff_sql(f"meeting.{job}_id")
+            selects.append(staff)
+            params += staff_params
+        for aggregate in ("COUNT(*)", *(f"SUM(evaluation.{table(field)})" for field in EVALUATION_QUESTIONS)):
+            # No evaluation: NULL, as the count of an empty group.
+            selects.append(f"""(SELECT {aggregate} FROM {table(Evaluation._meta.db_table)} evaluation
+                 WHERE evaluation.meeting_id = meeting.id GROUP BY evaluation.meeting_id)""")
+        held, held_params = self.held_meetings_sql("meeting")
+        sql = f"""SELECT meeting.id, meeting.title, meeting.starts_at, meeting.facilitator_id, meeting.secretary_id,
+               {", ".join(selects)}
+          FROM {table(Meeting._meta.db_table)} meeting
+         WHERE {held}
+         ORDER BY meeting.starts_at, meeting.id"""
+        params += held_params
+        starts_at = Meeting._meta.get_field("starts_at").cached_col
+        converters = [*connection.ops.get_db_converters(starts_at), *starts_at.get_db_converters(connection)]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        meetings = []
+        for row in rows:
+            meeting = dict(zip(MEETING_COLUMNS, row, strict=True))
+            for converter in converters:  # the moment as the ORM gives it (aware, on every database)
+                meeting["starts_at"] = converter(meeting["starts_at"], starts_at, connection)
+            meetings.append(meeting)
+        return meetings
 
     @cached_property
     def summaries(self) -> dict[str, dict[str, list[int]]]:
@@ -187,37 +216,33 @@ class MetricsContext:
 
         parts = [module.summary(self) for module in FAMILIES if hasattr(module, "summary")]
         summaries: dict[str, dict[str, list[int]]] = {}
-        for family, period, *figures in parts[0].union(*parts[1:], all=True):
-            summaries.setdefault(family, {})[period] = [figure or 0 for figure in figures]
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(sql for sql, _params in parts),
+                           [param for _sql, params in parts for param in params])
+            for family, period, *figures in cursor.fetchall():
+                summaries.setdefault(family, {})[period] = [figure or 0 for figure in figures]
         return summaries
 
     def summary(self, family: str, period: str) -> list[int]:
         """A family's figures for a period (zeros when there was nothing to count)."""
         return self.summaries.get(family, {}).get(period) or [0] * SUMMARY_FIGURES
 
-    def period_case(self, field: str) -> Case:
-        """« current » or « previous » for a moment of a row already within the window, in SQL."""
-        return Case(When(**{f"{field}__gte": self.window.current.start_moment}, then=Value("current")),
-                    default=Value("previous"), output_field=CharField())
+    def period_sql(self, column: str, day: bool = False) -> tuple[str, list]:
+        """« current » or « previous » for a moment (or a day: ``day``) of a row already within the
+        window, in SQL, and its parameters."""
+        start = self.window.current.start
+        bound = (connection.ops.adapt_datefield_value(start) if day
+                 else connection.ops.adapt_datetimefield_value(self.window.current.start_moment))
+        return f"CASE WHEN {column} >= %s THEN 'current' ELSE 'previous' END", [bound]
 
     @cached_property
     def presences(self) -> list[dict]:
         """Presences (attendance « présence » or « retard ») at the meetings held, counted in the
-        database (``n``) by period, organization represented, its sector, the college (planning.bilan's
-        rule: the organization's seat in the meeting's space, else the organization's college, else the
-        person's citizen seat there) and whether the person has a citizen seat in the meeting's space."""
+        database (``n``) by period (``in_current``), organization represented, its sector, the college
+        (planning.bilan's rule: the organization's seat in the meeting's space, else the organization's
+        college, else the person's citizen seat there) and whether the person has a citizen seat in the
+        meeting's space (``planning.attendance.presences_by_organization``: hand-written SQL)."""
         if not self.meetings:
             return []
-        seats, college = attendance_seats()
-        citizen = Case(When(citizen_seat__id__isnull=False, then=Value(True)), default=Value(False),
-                       output_field=BooleanField())
-        return list(
-            Attendance.objects.filter(self.held_meetings_q("meeting__"),
-                                      status__in=[Attendance.Status.PRESENT, Attendance.Status.LATE])
-            .annotate(**seats).annotate(college_name=college, citizen=citizen,
-                                        period=self.period_case("meeting__starts_at"))
-            .values("period", "organization_id", "organization__name", "organization__sector__name",
-                    "college_name", "citizen")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
+        return presences_by_organization(self.scope.space_ids, self.window.start_moment,
+                                         self.window.current.start_moment, self.window.end_moment)

@@ -5,30 +5,34 @@ part of ``MetricsContext.summaries``)."""
 
 from __future__ import annotations
 
-from django.db.models import Case, CharField, Count, F, Q, Value, When
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from concertation.meetings.models import FollowUp
 
 from .base import FamilyResult, Measure, ratio
-from .context import MetricsContext, summary_row
+from .context import MetricsContext, summary_sql
 
 KEY = "followups"
 
 
-def summary(ctx: MetricsContext):
+def summary(ctx: MetricsContext) -> tuple[str, list]:
     """By period (of the due date): the follow-ups, those done on time, those done, those open."""
     today = timezone.localdate()
-    rows = (FollowUp.objects.filter(space_id__in=ctx.scope.space_ids, due_on__gte=ctx.window.start,
-                                    due_on__lte=min(ctx.window.end, today))
-            .exclude(status=FollowUp.Status.DROPPED))
-    done = Q(status=FollowUp.Status.DONE)
-    period = Case(When(due_on__gte=ctx.window.current.start, then=Value("current")), default=Value("previous"),
-                  output_field=CharField())
-    return summary_row(rows, KEY, period, total=Count("id"),
-                       on_time=Count("id", filter=done & (Q(done_on__isnull=True) | Q(done_on__lte=F("due_on")))),
-                       done=Count("id", filter=done), still_open=Count("id", filter=Q(status=FollowUp.Status.OPEN)))
+    spaces = ctx.scope.space_ids
+    source = f"""FROM {connection.ops.quote_name(FollowUp._meta.db_table)} followup
+ WHERE followup.space_id IN ({", ".join(["%s"] * len(spaces))}) AND followup.due_on >= %s AND followup.due_on <= %s
+   AND NOT (followup.status = %s)"""
+    done = "followup.status = %s"
+    return summary_sql(KEY, ctx.period_sql("followup.due_on", day=True), [
+        ("COUNT(*)", []),
+        (f"COUNT(CASE WHEN {done} AND (followup.done_on IS NULL OR followup.done_on <= followup.due_on) THEN 1 END)",
+         [FollowUp.Status.DONE.value]),
+        (f"COUNT(CASE WHEN {done} THEN 1 END)", [FollowUp.Status.DONE.value]),
+        ("COUNT(CASE WHEN followup.status = %s THEN 1 END)", [FollowUp.Status.OPEN.value]),
+    ], source, [*spaces, connection.ops.adapt_datefield_value(ctx.window.start),
+                connection.ops.adapt_datefield_value(min(ctx.window.end, today)), FollowUp.Status.DROPPED.value])
 
 
 def compute(ctx: MetricsContext) -> dict[str, FamilyResult]:

@@ -7,33 +7,34 @@ nothing is counted again here. Summed in the database by period
 
 from __future__ import annotations
 
-from django.db.models import Count, DateTimeField, F, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from concertation.decisions.models import Proposal
 
 from .base import FamilyResult, Measure, ratio
-from .context import MetricsContext, summary_row
+from .context import MetricsContext, summary_sql
 
 KEY = "participation"
 
 
-def summary(ctx: MetricsContext):
+def summary(ctx: MetricsContext) -> tuple[str, list]:
     """By period (of the closing): the proposals counted, their ballots, their eligible voters."""
-    window = ctx.window
-    proposals = (
-        Proposal.objects.filter(space_id__in=ctx.scope.space_ids,
-                                status__in=[Proposal.Status.CLOSED, Proposal.Status.DECIDED])
-        .annotate(ended=Coalesce(F("closed_at"), F("decided_at"), output_field=DateTimeField()))
-        .filter(ended__gte=window.start_moment, ended__lt=window.end_moment)
-    )
+    window, spaces = ctx.window, ctx.scope.space_ids
+    ended = "COALESCE(proposal.closed_at, proposal.decided_at)"
+    source = f"""FROM {connection.ops.quote_name(Proposal._meta.db_table)} proposal
+ WHERE proposal.space_id IN ({", ".join(["%s"] * len(spaces))}) AND proposal.status IN (%s, %s)
+   AND {ended} >= %s AND {ended} < %s"""
     # The two numbers of the result, in columns of their own (``Proposal.keep_turnout``): a result
     # holds much more, and reading thousands of them was most of the page's time.
-    counted = Q(result_eligible__isnull=False) & ~Q(result_eligible=0)
-    return summary_row(proposals, KEY, ctx.period_case("ended"), decisions=Count("id", filter=counted),
-                       ballots=Sum(Coalesce("result_participants", 0), filter=counted),
-                       eligible_voters=Sum("result_eligible", filter=counted))
+    counted = "proposal.result_eligible IS NOT NULL AND proposal.result_eligible <> 0"
+    return summary_sql(KEY, ctx.period_sql(ended), [
+        (f"COUNT(CASE WHEN {counted} THEN 1 END)", []),
+        (f"SUM(CASE WHEN {counted} THEN COALESCE(proposal.result_participants, 0) END)", []),
+        (f"SUM(CASE WHEN {counted} THEN proposal.result_eligible END)", []),
+    ], source, [*spaces, Proposal.Status.CLOSED.value, Proposal.Status.DECIDED.value,
+                connection.ops.adapt_datetimefield_value(window.start_moment),
+                connection.ops.adapt_datetimefield_value(window.end_moment)])
 
 
 def compute(ctx: MetricsContext) -> dict[str, FamilyResult]:

@@ -4,26 +4,25 @@ database by period (a part of ``MetricsContext.summaries``)."""
 
 from __future__ import annotations
 
-from django.db.models import Count
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from concertation.knowledge.models import PracticeSheet
 
 from .base import FamilyResult, Measure
-from .context import MetricsContext, summary_row
+from .context import MetricsContext, summary_sql
 
 KEY = "practices"
 
 
-def summary(ctx: MetricsContext):
-    sheets = PracticeSheet.objects.filter(status=PracticeSheet.Status.PUBLISHED,
-                                          published_at__gte=ctx.window.start_moment,
-                                          published_at__lt=ctx.window.end_moment)
-    if ctx.scope.space_id is not None:
-        sheets = sheets.filter(space_id=ctx.scope.space_id)
-    else:
-        sheets = sheets.filter(territory_id=ctx.scope.territory_id)
-    return summary_row(sheets, KEY, ctx.period_case("published_at"), published=Count("id"))
+def summary(ctx: MetricsContext) -> tuple[str, list]:
+    owner, owner_id = (("space_id", ctx.scope.space_id) if ctx.scope.space_id is not None
+                       else ("territory_id", ctx.scope.territory_id))
+    source = f"""FROM {connection.ops.quote_name(PracticeSheet._meta.db_table)} sheet
+ WHERE sheet.status = %s AND sheet.published_at >= %s AND sheet.published_at < %s AND sheet.{owner} = %s"""
+    return summary_sql(KEY, ctx.period_sql("sheet.published_at"), [("COUNT(*)", [])], source, [
+        PracticeSheet.Status.PUBLISHED.value, connection.ops.adapt_datetimefield_value(ctx.window.start_moment),
+        connection.ops.adapt_datetimefield_value(ctx.window.end_moment), owner_id])
 
 
 def compute(ctx: MetricsContext) -> dict[str, FamilyResult]:
