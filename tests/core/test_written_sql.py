@@ -33,3 +33,21 @@ def test_values_read_back_are_converted_as_the_orm_converts_them(db):
     closes_at, settings, anonymous, title = convert(row, converters_of(connection, fields), connection)
     assert closes_at == moment and closes_at.tzinfo is not None
     assert settings == {"seats": 2} and anonymous is True and title == "Budget"
+
+
+def test_a_connection_that_is_let_go_is_freed_with_its_plans(db):
+    """Review: the plans, whose converters hold the connection, once kept it (and on SQLite its open
+    database) alive after its thread was done with it."""
+    import gc
+    import weakref
+
+    from django.db.utils import ConnectionHandler
+
+    handler = ConnectionHandler(connections.settings)
+    wrapper = handler["default"]
+    plan(wrapper, "tests.converters", lambda conn: converters_of(conn, [Proposal._meta.get_field("closes_at")]))
+    freed = weakref.ref(wrapper)
+    wrapper.close()
+    del wrapper, handler
+    gc.collect()
+    assert freed() is None

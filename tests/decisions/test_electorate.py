@@ -458,3 +458,23 @@ def test_a_vote_costs_the_same_queries_with_5_or_55_voters(tangle, client_for, u
         assert Ballot.objects.get(proposal=proposal, voter_key=key).value == choice
     assert len(set(counts)) == 1, f"{counts} queries with 5, 5, 55 and 55 voters"
     assert counts[0] <= 10, "\n".join(seen[0])  # 9 and the BEGIN of the ballot's transaction
+
+
+def test_the_listing_and_the_count_agree_when_the_day_is_given_as_a_moment(world):
+    """Review: a datetime stands for its day, as the ORM takes it (the written listing compared the
+    date column with the datetime's text, and lost the memberships ending that day)."""
+    from django.utils import timezone
+
+    from concertation.decisions import services
+    from concertation.decisions.eligibility import count_electorate, eligible_voters
+    from concertation.decisions.models import Proposal
+    from concertation.spaces.models import Membership
+
+    proposal = services.proposal_create(space=world.assembly, author=world.coordinator, title="Budget")
+    Proposal.objects.filter(pk=proposal.pk).update(voting_unit="person")
+    proposal = Proposal.objects.prefetch_related("recusals").get(pk=proposal.pk)
+    now = timezone.localtime()
+    Membership.objects.filter(space=world.assembly).update(end=now.date())  # every membership ends today
+    listed = eligible_voters(proposal, on=now)
+    assert listed and len(listed) == count_electorate(proposal, on=now).total
+    assert listed.keys() == eligible_voters(proposal, on=now.date()).keys()

@@ -8,19 +8,17 @@ Nothing read from the database is kept.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Sequence
 
 from django.db.models.sql import Query
 
-_PLANS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
 
 def plan(conn, key: str, build: Callable):
-    """``build(conn)`` (a statement, its converters…), worked out once for this connection."""
-    plans = _PLANS.get(conn)
-    if plans is None:
-        plans = _PLANS[conn] = {}
+    """``build(conn)`` (a statement, its converters…), worked out once for this connection.
+
+    Kept on the connection object itself: the converters hold the connection (bound methods of its
+    ``ops``), so a table keyed by connection would keep every thread's connection alive."""
+    plans = conn.__dict__.setdefault("_written_sql_plans", {})
     found = plans.get(key)
     if found is None:
         found = plans[key] = build(conn)

@@ -166,6 +166,8 @@ def _voter_rows(proposal: Proposal, on, for_person, for_organization) -> list[tu
     delegation of it (a membership without one gives one row, its delegation columns empty)."""
     conn = connections[DEFAULT_DB_ALIAS]
     wanted = categories(proposal)
+    # A date as the ORM takes it (a datetime stands for its day), not the datetime's text.
+    on = Membership._meta.get_field("start").to_python(on)
     params = {"on": conn.ops.adapt_datefield_value(on), "space": proposal.space_id}
     params.update({f"category{n}": category for n, category in enumerate(wanted)})
     if for_person is not None:
