@@ -124,11 +124,12 @@ class Proposal(BaseModel):
         verbose_name_plural = _("propositions")
         ordering = ["-created_at"]
         indexes = [
-            models.Index(fields=["space", "status", "-decided_at"]),
             models.Index(fields=["status", "closes_at"]),
-            # Everything the governance health's participation reads: no visit of the rows.
-            models.Index(fields=["space", "status", "closed_at", "decided_at", "result_participants",
-                                 "result_eligible"], name="decisions_proposal_turnout"),
+            # The decisions of a space newest first (registers, pages), with, after, everything the
+            # governance health's participation reads (no visit of the rows). One index: a second one
+            # on (space, status) led SQLite to sort every decision of the public page to show ten.
+            models.Index(fields=["space", "status", "-decided_at", "closed_at", "result_participants",
+                                 "result_eligible"], name="decisions_proposal_decided"),
         ]
         constraints = [
             models.CheckConstraint(
