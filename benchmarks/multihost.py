@@ -742,8 +742,11 @@ class Checks:
         meeting = self.data["meeting"]
         # The e-mails of earlier events (the open proposal told to its 400 voters) go out first: only
         # the notice's e-mails and tasks are counted here.
-        unfinished = DBTaskResult.objects.exclude(status__in=["SUCCESSFUL", "FAILED"])
-        wait_until("the earlier tasks", lambda: not unfinished.exists(), 240, every=0.5)
+        # (due ones only: a reminder before the vote closes waits for its day)
+        def earlier_done():
+            return not (DBTaskResult.objects.ready().exists() or DBTaskResult.objects.filter(status="RUNNING").exists())
+
+        wait_until("the earlier tasks", earlier_done, 240, every=0.5)
         time.sleep(0.5)
         before = self.stack.mail.count()
         since = timezone.now()
