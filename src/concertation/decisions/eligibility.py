@@ -40,7 +40,7 @@ from django.utils import timezone
 
 from concertation.core.written_sql import plan
 from concertation.spaces.models import Delegation, Membership, MembershipCategory
-from concertation.spaces.selectors import current_q
+from concertation.spaces.selectors import current_q, current_sql
 
 from .models import Proposal
 
@@ -130,17 +130,17 @@ SELECT m.id, m.person_id, person.display_name, person.email, m.organization_id, 
   LEFT JOIN {college} college ON college.id = m.college_id
   LEFT JOIN {college} organization_college ON organization_college.id = organization.college_id
   LEFT JOIN {delegation} delegation ON delegation.membership_id = m.id
-        AND delegation.start <= %(on)s AND (delegation.{end} IS NULL OR delegation.{end} >= %(on)s)
+        AND {current_delegation}
   LEFT JOIN {user} delegate ON delegate.id = delegation.person_id
  WHERE m.space_id = %(space)s AND m.category IN ({categories})
-   AND m.start <= %(on)s AND (m.{end} IS NULL OR m.{end} >= %(on)s){only}
+   AND {current_membership}{only}
  ORDER BY m.id, delegation.id
 """
 #: ``for_person``: the memberships the person sits through, as a citizen or as a current delegate
 VOTERS_FOR_PERSON = """
    AND (m.person_id = %(person)s OR m.id IN (
         SELECT d.membership_id FROM {delegation} d
-         WHERE d.person_id = %(person)s AND d.start <= %(on)s AND (d.{end} IS NULL OR d.{end} >= %(on)s)))"""
+         WHERE d.person_id = %(person)s AND {current_d}))"""
 VOTERS_FOR_ORGANIZATION = """
    AND m.organization_id = %(organization)s"""
 
@@ -154,7 +154,8 @@ def _voters_statement(conn, categories_count: int, for_person: bool, for_organiz
     names = {
         "membership": table(Membership._meta.db_table), "delegation": table(Delegation._meta.db_table),
         "user": table(get_user_model()._meta.db_table), "organization": table(Organization._meta.db_table),
-        "college": table(College._meta.db_table), "end": table("end"),
+        "college": table(College._meta.db_table), "current_delegation": current_sql("delegation"),
+        "current_membership": current_sql("m"), "current_d": current_sql("d"),
     }
     only = (VOTERS_FOR_PERSON if for_person else "") + (VOTERS_FOR_ORGANIZATION if for_organization else "")
     return VOTERS_SQL.replace("{only}", only.format(**names)).format(

@@ -34,7 +34,7 @@ from concertation.decisions.quorum import QuorumResult, compute_quorum
 from concertation.decisions.services import rules_from_charter
 from concertation.directory.models import College
 from concertation.spaces.models import Delegation, Membership
-from concertation.spaces.selectors import charter_in_force
+from concertation.spaces.selectors import charter_in_force, current_sql
 
 from .models import Attendance, Meeting, Rsvp
 
@@ -127,7 +127,7 @@ def meeting_day(meeting: Meeting):
 
 # The members of a space on a day with their people on that day, written out: the ORM composed this
 # query anew on every page (≈ 1 ms at scale L, a fifth of the roster). « On that day » is
-# ``spaces.selectors.current_q`` (start on or before it, no end or an end on or after it):
+# ``spaces.selectors.current_q`` in its SQL form ``current_sql`` (started, not ended, on the day):
 # tests/meetings/test_quorum.py checks these rows against the same read through the ORM with it.
 ROSTER_SQL = """
 SELECT membership.id, membership.category, membership.organization_id, organization.name,
@@ -141,9 +141,9 @@ SELECT membership.id, membership.category, membership.organization_id, organizat
   LEFT JOIN {college} college ON college.id = membership.college_id
   LEFT JOIN {college} organization_college ON organization_college.id = organization.college_id
   LEFT JOIN {delegation} seated ON seated.membership_id = membership.id
-        AND seated.start <= %(on)s AND (seated."end" IS NULL OR seated."end" >= %(on)s)
+        AND {current_seated}
   LEFT JOIN {user} person ON person.id = seated.person_id
- WHERE membership.start <= %(on)s AND (membership."end" IS NULL OR membership."end" >= %(on)s)
+ WHERE {current_membership}
    AND membership.space_id = %(space)s
 """
 
@@ -159,7 +159,8 @@ def roster_rows(space_id: int, on) -> list[tuple]:
     sql = ROSTER_SQL.format(
         membership=table(Membership._meta.db_table), organization=table(Organization._meta.db_table),
         user=table(get_user_model()._meta.db_table), college=table(College._meta.db_table),
-        delegation=table(Delegation._meta.db_table))
+        delegation=table(Delegation._meta.db_table), current_seated=current_sql("seated"),
+        current_membership=current_sql("membership"))
     with connection.cursor() as cursor:
         cursor.execute(sql, {"on": connection.ops.adapt_datefield_value(on), "space": space_id})
         return cursor.fetchall()

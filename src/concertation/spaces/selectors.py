@@ -35,6 +35,12 @@ def current_q(prefix: str = "", on=None) -> Q:
     return Q(**{f"{prefix}start__lte": on}) & (Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": on}))
 
 
+def current_sql(alias: str, on: str = "%(on)s") -> str:
+    """``current_q`` for a statement written out by hand: the row ``alias`` began on or before the day
+    ``on`` (a placeholder) and has no end, or ends on or after it."""
+    return f'{alias}.start <= {on} AND ({alias}."end" IS NULL OR {alias}."end" >= {on})'
+
+
 def assignment_current_q(prefix: str = "", on=None) -> Q:
     on = on or timezone.localdate()
     return current_q(prefix, on) & (Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": on}))
