@@ -84,6 +84,18 @@ def _tables() -> dict[str, str]:
             "organization": table(Organization._meta.db_table), "sector": table(Sector._meta.db_table)}
 
 
+def _statement(template: str, space_ids, *, seats_of: str, seat_space: str) -> str:
+    """``template`` with the tables and the college rule's fragments: the organization's seat joined on
+    ``seats_of`` in the space ``seat_space``, the person's citizen seat in the meeting's space."""
+    tables = _tables()
+    return template.format(
+        **tables, spaces=", ".join(["%s"] * len(space_ids)),
+        college_name=COLLEGE.format(citizen_college="citizen_college"),
+        seats=SEAT_JOINS.format(**tables, organization_id=seats_of, space_id=seat_space),
+        citizen_seat=CITIZEN_SEAT_JOIN.format(**tables, person_id="attendance.person_id",
+                                              space_id="meeting.space_id"))
+
+
 def _held_params(space_ids, start, end) -> list:
     """The parameters of the WHERE clause both queries share: the spaces, the meetings held between
     two moments, the presences (present or late)."""
@@ -106,13 +118,7 @@ def attendance_by_college(space_ids, period) -> list[CollegeRow]:
     space_ids = [int(pk) for pk in space_ids]
     if not space_ids:
         return []
-    tables = _tables()
-    sql = ATTENDANCE_SQL.format(
-        **tables, spaces=", ".join(["%s"] * len(space_ids)),
-        college_name=COLLEGE.format(citizen_college="citizen_college"),
-        seats=SEAT_JOINS.format(**tables, organization_id="attendance.organization_id", space_id="meeting.space_id"),
-        citizen_seat=CITIZEN_SEAT_JOIN.format(**tables, person_id="attendance.person_id",
-                                              space_id="meeting.space_id"))
+    sql = _statement(ATTENDANCE_SQL, space_ids, seats_of="attendance.organization_id", seat_space="meeting.space_id")
     params = _held_params(space_ids, period.start_moment, period.end_moment)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -135,13 +141,7 @@ def presences_by_organization(space_ids, start, split, end) -> list[dict]:
     space_ids = [int(pk) for pk in space_ids]
     if not space_ids:
         return []
-    tables = _tables()
-    sql = PRESENCES_SQL.format(
-        **tables, spaces=", ".join(["%s"] * len(space_ids)),
-        college_name=COLLEGE.format(citizen_college="citizen_college"),
-        seats=SEAT_JOINS.format(**tables, organization_id="counted.organization_id", space_id="counted.space_id"),
-        citizen_seat=CITIZEN_SEAT_JOIN.format(**tables, person_id="attendance.person_id",
-                                              space_id="meeting.space_id"))
+    sql = _statement(PRESENCES_SQL, space_ids, seats_of="counted.organization_id", seat_space="counted.space_id")
     params = [connection.ops.adapt_datetimefield_value(split), *_held_params(space_ids, start, end)]
     columns = ("in_current", "organization_id", "organization_name", "sector_name", "college_name", "citizen", "n")
     with connection.cursor() as cursor:
