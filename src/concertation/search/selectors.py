@@ -4,7 +4,8 @@ The index keeps only facts of each object (its space, an audience level, a draft
 person's side comes from ``spaces.access.access_for(user)`` and the territory's spaces (one query):
 which spaces she may see, run, sit in, whether she belongs to the territory. ``visibility_sql``
 turns both into a WHERE clause, so that nothing the person may not see is fetched, counted, or
-excerpted. Three queries make a page: the spaces, the counts by kind, one page of hits.
+excerpted. Three queries make a page: the spaces, the counts by kind, one page of hits (on SQLite
+the counts and the newest page come from one statement; a ranked page, for few hits, is a second).
 """
 
 from __future__ import annotations
