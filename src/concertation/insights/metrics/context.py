@@ -140,7 +140,18 @@ SELECT %s, seat.organization_id, seat.person_id, COALESCE(seat_college.name, col
             Q(end__isnull=True) | Q(end__gte=window.start), Q(ended_on__isnull=True) | Q(ended_on__gt=window.start),
             role__kind=Role.Kind.COORDINATION, role__space__territory_id=self.scope.territory_id,
             start__lte=window.end, person__isnull=False)
-        return coordinators.values("user_id"), roles.values("person_id")
+        return coordinators.values("user_id"), roles.values("person_id").order_by()
+
+    @cached_property
+    def _staff_subqueries(self) -> tuple[list[str], list]:
+        """The two subqueries of ``_staff_ids`` as SQL, compiled once a page (composing them cost
+        0.3 ms each time, and four statements use them)."""
+        parts, params = [], []
+        for queryset in self._staff_ids:
+            sql, subquery_params = queryset.query.sql_with_params()
+            parts.append(sql)
+            params += subquery_params
+        return parts, params
 
     def held_meetings_sql(self, meeting: str) -> tuple[str, list]:
         """The meetings (table alias ``meeting``) of the scope held (or whose minutes are adopted) in
@@ -156,12 +167,8 @@ SELECT %s, seat.organization_id, seat.person_id, COALESCE(seat_college.name, col
         """Whether the person of ``column`` (a user id of the row) is staff, in SQL: the two subqueries
         of ``_staff_ids`` (the one home of the rule), which the database reads once, not once a row,
         and their parameters."""
-        parts, params = [], []
-        for queryset in self._staff_ids:
-            sql, subquery_params = queryset.query.sql_with_params()
-            parts.append(f"{column} IN ({sql})")
-            params += subquery_params
-        return f"({' OR '.join(parts)})", params
+        parts, params = self._staff_subqueries
+        return f"({' OR '.join(f'{column} IN ({sql})' for sql in parts)})", list(params)
 
     @cached_property
     def meetings(self) -> list[dict]:
