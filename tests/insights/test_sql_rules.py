@@ -60,8 +60,8 @@ def test_overlap_sql_without_ended_on():
 
 
 def test_several_sectors_sql_agrees_with_the_rule():
-    """``activities.SEVERAL_SECTORS`` (the database's count of distinct sectors among an action's lead,
-    co-leads and partners) against ``several_sectors`` (the rule in Python), on every combination of a
+    """``activities.SEVERAL_SECTORS`` (whether the database finds two distinct sectors among an action's
+    lead, co-leads and partners) against ``several_sectors`` (the rule in Python), on every combination of a
     lead (with a sector, without, none), up to two co-leads and two partners among organizations of
     three kinds (two sectors, none), an organization sometimes both lead and partner."""
     from itertools import combinations
@@ -89,8 +89,10 @@ def test_several_sectors_sql_agrees_with_the_rule():
                 expected[activity.pk] = several_sectors(
                     lead.sector_id if lead else None, [o.sector_id for o in (*co_leads, *partners)])
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT activity.id, CASE WHEN {several_sectors_sql()} THEN 1 ELSE 0 END "
+        cursor.execute(f"SELECT activity.id, {several_sectors_sql()} "
                        f"FROM {connection.ops.quote_name(Activity._meta.db_table)} activity "
+                       f"LEFT JOIN {connection.ops.quote_name(Organization._meta.db_table)} lead_organization "
+                       f"ON lead_organization.id = activity.lead_id "
                        f"WHERE activity.strategy_id = %s", [strategy.pk])
         got = {pk: bool(flag) for pk, flag in cursor.fetchall()}
     assert got == expected
