@@ -184,3 +184,13 @@ def test_the_table_rows_written_in_python_escape_every_value():
     html = family.trend_html
     assert "Rencontre &lt;i&gt;spéciale&lt;/i&gt;" in html and "<i>" not in html
     assert '<td data-label="Évaluations" class="numeric">1234</td>' in html or "1\u00a0234" in html
+    from concertation.insights.pages_health import MeasureRow
+
+    family = FamilyView("leadership", "Rôles", "", "", [
+        MeasureRow("share", "Part <b>des</b> rôles", "50,0 %", "—", "—", "1 sur 2", ""),
+        MeasureRow("count", "Mandats", "3", "2", "+1")])
+    html = family.measures_html
+    assert html.count("<tr>") == 2 and "<b>" not in html and "Part &lt;b&gt;des&lt;/b&gt; rôles" in html
+    assert ('<td data-label="Cette période" class="numeric">50,0 % <span class="muted">(1 sur 2)</span></td>\n'
+            '        <td data-label="Période précédente" class="numeric">—</td>') in html
+    assert '<td data-label="Écart" class="numeric">+1</td>' in html

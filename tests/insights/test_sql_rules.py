@@ -57,3 +57,43 @@ def test_overlap_sql_without_ended_on():
     assert _evaluate(flags, params, (date(2025, 1, 1), None, date(2025, 2, 1))) == (True, True)
     assert _evaluate(flags, params, (date(2025, 1, 1), date(2025, 12, 31), None)) == (False, True)
     assert _evaluate(flags, params, (date(2026, 7, 1), None, None)) == (False, False)
+
+
+def test_several_sectors_sql_agrees_with_the_rule():
+    """``activities.SEVERAL_SECTORS`` (whether the database finds two distinct sectors among an action's
+    lead, co-leads and partners) against ``several_sectors`` (the rule in Python), on every combination of a
+    lead (with a sector, without, none), up to two co-leads and two partners among organizations of
+    three kinds (two sectors, none), an organization sometimes both lead and partner."""
+    from itertools import combinations
+
+    from concertation.directory.models import Organization, Sector, Territory
+    from concertation.insights.metrics.activities import several_sectors, several_sectors_sql
+    from concertation.planning.models import Activity, Plan, Strategy
+    from concertation.spaces.models import Space
+
+    territory = Territory.objects.create(name="Règle", slug="regle")
+    first, second = (Sector.objects.create(territory=territory, name=name) for name in ("Un", "Deux"))
+    organizations = [Organization.objects.create(territory=territory, name=f"O{n}", sector=sector)
+                     for n, sector in enumerate((first, first, second, None, None))]
+    space = Space.objects.create(territory=territory, name="Table", slug="table")
+    plan = Plan.objects.create(space=space, title="Plan", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31))
+    strategy = Strategy.objects.create(plan=plan, title="Stratégie")
+    groups = [()] + [(o,) for o in organizations] + list(combinations(organizations, 2))
+    expected = {}
+    for lead in (None, organizations[0], organizations[2], organizations[3]):
+        for co_leads in groups[:8]:
+            for partners in groups:
+                activity = Activity.objects.create(strategy=strategy, title="a", lead=lead)
+                activity.co_leads.add(*co_leads)
+                activity.partners.add(*partners)
+                expected[activity.pk] = several_sectors(
+                    lead.sector_id if lead else None, [o.sector_id for o in (*co_leads, *partners)])
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT activity.id, {several_sectors_sql()} "
+                       f"FROM {connection.ops.quote_name(Activity._meta.db_table)} activity "
+                       f"LEFT JOIN {connection.ops.quote_name(Organization._meta.db_table)} lead_organization "
+                       f"ON lead_organization.id = activity.lead_id "
+                       f"WHERE activity.strategy_id = %s", [strategy.pk])
+        got = {pk: bool(flag) for pk, flag in cursor.fetchall()}
+    assert got == expected
+    assert set(expected.values()) == {True, False}

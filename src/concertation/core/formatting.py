@@ -296,6 +296,9 @@ def number(value, decimals: int | None = None) -> str:
     ``decimals=None`` keeps the value's own decimals (without trailing zeros)."""
     if value is None or value == "":
         return ""
+    if type(value) is int and decimals is None:  # the common case (counts), without a Decimal: the same text
+        text = f"{value:,}"
+        return text.replace(",", NBSP) if lang() == "fr" else text
     amount = _decimal(value)
     if decimals is not None:
         amount = amount.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)

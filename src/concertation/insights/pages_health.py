@@ -181,6 +181,23 @@ class FamilyView:
     trend_rows: list[tuple] = field(default_factory=list)
 
     @property
+    def measures_html(self) -> SafeString:
+        """The rows of the measures' table (``_families.html``), as ``BreakdownView.rows_html``: the
+        markup the template's loop wrote, its line breaks included, every value escaped."""
+        measure, current, previous = escape(_("Mesure")), escape(_("Cette période")), escape(_("Période précédente"))
+        change_label = escape(_("Écart"))
+
+        def detail(text: str) -> str:
+            return f' <span class="muted">({escape(text)})</span>' if text else ""
+
+        return mark_safe("".join(
+            f'\n      <tr>\n        <th scope="row" data-label="{measure}">{escape(row.label)}</th>\n'
+            f'        <td data-label="{current}" class="numeric">{escape(row.current)}{detail(row.current_detail)}</td>\n'
+            f'        <td data-label="{previous}" class="numeric">{escape(row.previous)}{detail(row.previous_detail)}</td>\n'
+            f'        <td data-label="{change_label}" class="numeric">{escape(row.change)}</td>\n      </tr>\n    '
+            for row in self.measures))
+
+    @property
     def trend_html(self) -> SafeString:
         """The ``<tr>`` of the trend's table (a meeting a row), as ``BreakdownView.rows_html``."""
         meeting, day_label = escape(_("Rencontre")), escape(_("Date"))

@@ -17,9 +17,9 @@ def compute(ctx: MetricsContext) -> dict[str, FamilyResult]:
     rows = [meeting for meeting in ctx.meetings if meeting["evaluation_answers"]]
     results = {}
     for name in ("current", "previous"):
-        shown = [row for row in rows if ctx.which(row["starts_at"]) == name]
+        shown = [row for row in rows if row["period"] == name]
         answers = sum(row["evaluation_answers"] for row in shown)
-        series = [(row["starts_at"], row["title"],
+        series = [(ctx.moment(row["starts_at"]), row["title"],
                    average(sum(row[f"evaluation_{q}"] for q in QUESTIONS), 3 * row["evaluation_answers"]),
                    row["evaluation_answers"])
                   for row in shown]

@@ -21,9 +21,12 @@ def summary(ctx: MetricsContext) -> tuple[str, list]:
     """By period (of the due date): the follow-ups, those done on time, those done, those open."""
     today = timezone.localdate()
     spaces = ctx.scope.space_ids
+    # Not dropped: the other statuses, listed, so that the index (space, status, due_on) finds the
+    # follow-ups due in the window instead of reading every follow-up of the spaces.
+    kept = [status.value for status in FollowUp.Status if status != FollowUp.Status.DROPPED]
     source = f"""FROM {connection.ops.quote_name(FollowUp._meta.db_table)} followup
- WHERE followup.space_id IN ({", ".join(["%s"] * len(spaces))}) AND followup.due_on >= %s AND followup.due_on <= %s
-   AND NOT (followup.status = %s)"""
+ WHERE followup.space_id IN ({", ".join(["%s"] * len(spaces))}) AND followup.status IN ({", ".join(["%s"] * len(kept))})
+   AND followup.due_on >= %s AND followup.due_on <= %s"""
     done = "followup.status = %s"
     return summary_sql(KEY, ctx.period_sql("followup.due_on", day=True), [
         ("COUNT(*)", []),
@@ -31,8 +34,8 @@ def summary(ctx: MetricsContext) -> tuple[str, list]:
          [FollowUp.Status.DONE.value]),
         (f"COUNT(CASE WHEN {done} THEN 1 END)", [FollowUp.Status.DONE.value]),
         ("COUNT(CASE WHEN followup.status = %s THEN 1 END)", [FollowUp.Status.OPEN.value]),
-    ], source, [*spaces, connection.ops.adapt_datefield_value(ctx.window.start),
-                connection.ops.adapt_datefield_value(min(ctx.window.end, today)), FollowUp.Status.DROPPED.value])
+    ], source, [*spaces, *kept, connection.ops.adapt_datefield_value(ctx.window.start),
+                connection.ops.adapt_datefield_value(min(ctx.window.end, today))])
 
 
 def compute(ctx: MetricsContext) -> dict[str, FamilyResult]:

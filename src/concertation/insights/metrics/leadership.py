@@ -7,45 +7,48 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from .base import Breakdown, FamilyResult, Measure, counted, ratio
-from .context import MetricsContext
+from .context import COLLEGE, IN_PERIOD, ORGANIZATION, PERSON, SECTOR, STAFF, MetricsContext
 
 KEY = "leadership"
 NO_SECTOR = _("Sans secteur")
 NO_COLLEGE = _("Sans collège")
-STAFF = _("Coordination (permanence)")
+STAFF_LABEL = _("Coordination (permanence)")
 NO_ORGANIZATION = _("Personne sans organisme")
 
 
 def member_organizations(ctx: MetricsContext, name: str) -> set[int]:
     """Member organizations of the scope in the period (« current » or « previous »)."""
-    return {row["organization_id"] for row in ctx.memberships if row["organization_id"] and row[f"in_{name}"]}
+    flag = IN_PERIOD[name]
+    return {row[ORGANIZATION] for row in ctx.memberships if row[ORGANIZATION] and row[flag]}
 
 
 def citizens(ctx: MetricsContext, name: str) -> dict[int, str]:
     """Citizens (person memberships) of the scope in the period → their college's name."""
-    return {row["person_id"]: row["college_name"] or str(NO_COLLEGE) for row in ctx.memberships
-            if row["person_id"] and row[f"in_{name}"]}
+    flag, no_college = IN_PERIOD[name], str(NO_COLLEGE)
+    return {row[PERSON]: row[COLLEGE] or no_college for row in ctx.memberships if row[PERSON] and row[flag]}
 
 
 def compute(ctx: MetricsContext) -> dict[str, FamilyResult]:
     terms = ctx.role_terms
+    no_sector, no_college = str(NO_SECTOR), str(NO_COLLEGE)
     results = {}
     for name in ("current", "previous"):
         members, citizen_colleges = member_organizations(ctx, name), citizens(ctx, name)
         sectors, colleges, holders = [], [], set()
         citizen_terms = 0
-        shown = [term for term in terms if term[f"in_{name}"]]
+        flag = IN_PERIOD[name]
+        shown = [term for term in terms if term[flag]]
         for term in shown:
-            if term["organization_id"]:
-                holders.add(term["organization_id"])
-                sectors.append(term["sector_name"] or str(NO_SECTOR))
-                colleges.append(term["college_name"] or str(NO_COLLEGE))
-            elif term["person_id"] in citizen_colleges:
+            if term[ORGANIZATION]:
+                holders.add(term[ORGANIZATION])
+                sectors.append(term[SECTOR] or no_sector)
+                colleges.append(term[COLLEGE] or no_college)
+            elif term[PERSON] in citizen_colleges:
                 citizen_terms += 1
-                sectors.append(str(NO_SECTOR))
-                colleges.append(citizen_colleges[term["person_id"]])
+                sectors.append(no_sector)
+                colleges.append(citizen_colleges[term[PERSON]])
             else:
-                label = str(STAFF) if term["staff"] else str(NO_ORGANIZATION)
+                label = str(STAFF_LABEL) if term[STAFF] else str(NO_ORGANIZATION)
                 sectors.append(label)
                 colleges.append(label)
         with_role = len(holders & members)

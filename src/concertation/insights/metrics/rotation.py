@@ -25,7 +25,7 @@ JOBS = (
 def compute(ctx: MetricsContext) -> dict[str, FamilyResult]:
     results = {}
     for name in ("current", "previous"):
-        meetings = [meeting for meeting in ctx.meetings if ctx.which(meeting["starts_at"]) == name]
+        meetings = [meeting for meeting in ctx.meetings if meeting["period"] == name]
         measures = []
         for field, key, labels in JOBS:
             represented, staff = field.replace("_id", "_organization"), field.replace("_id", "_staff")
