@@ -61,16 +61,6 @@ class Window:
     def end_moment(self):
         return self.current.end_moment
 
-    def which(self, day: date | None) -> str | None:
-        """« current », « previous » or None for a day (or a moment's local day)."""
-        if day is None:
-            return None
-        if self.current.contains(day):
-            return "current"
-        if self.previous.contains(day):
-            return "previous"
-        return None
-
 
 def term_sql(window: Window, start: str, end: str, ended_on: str | None = None) -> tuple[str, list]:
     """The condition that a row's term (columns ``start``, ``end`` [, ``ended_on``], quoted) overlaps
