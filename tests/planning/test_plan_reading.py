@@ -312,3 +312,53 @@ def test_the_decision_page_asks_for_its_plans_in_a_bounded_number_of_queries(ado
     assert len(queries) == few
     with django_assert_max_num_queries(15):
         client.get(proposal_url(decision))
+
+
+def _reading_strategy():
+    """A strategy of the reading view with what each of its lines may show: escaped text, line
+    breaks of three kinds, co-leads, a period open at one end, cents, indicators with and without a
+    target, a draft practice sheet, news to give; and an activity with nothing but its title."""
+    from concertation.planning.tree import Node
+
+    households = Node(kind="indicator", id=7, data={"name": "Ménages <suivis>", "unit": "ménages & co",
+                                                    "target_value": "300", "target_date": "2028-12-31"})
+    untargeted = Node(kind="indicator", id=8, data={"name": "Sans cible"})
+    full = Node(kind="activity", id=41, number="1.1.1.1", data={
+        "title": "Clinique « A & B »", "description": "Ligne 1\r\nLigne <2>\rFin", "lead": "Comité <logement>",
+        "co_leads": ["Carrefour & fils", "CLSC"], "partners": ["Ville"], "starts_on": "2025-03-01", "ends_on": None,
+        "budget_amount": "12000.50", "funder": "Centraide & cie", "working_group": "Habiter"},
+        status="in_progress", status_label="En cours", percent=30, indicators=[households, untargeted],
+        can_report=True, urls={"history": "/h/41/?x=1&y=2", "progress": "/p/41/"})
+    full.sheets = [{"title": "Fiche <1>", "url": "/f/1/", "draft": True},
+                   {"title": "Fiche 2", "url": "/f/2/", "draft": False}]
+    full.write_sheet_url = "/f/nouvelle/?action=41"
+    bare = Node(kind="activity", id=42, number="1.1.1.2", data={"title": "Seule"}, urls={"history": "/h/42/"})
+    return Node(kind="strategy", id=5, number="1.1.1", data={"title": "Informer <tous>", "description": "Deux\nlignes"},
+                children=[full, bare])
+
+
+def test_the_reading_view_rows_written_in_python_keep_the_templates_markup():
+    """planning/reading_rows.py writes each strategy of the reading view and its activities as the
+    templates _strategy_reading.html, _indicator_list.html, _indicator_count.html and
+    _activity_sheets.html did (reading_strategy.fr.html: their output for this strategy, byte for
+    byte), every text people wrote escaped."""
+    from django.utils import translation
+
+    from concertation.planning import reading_rows
+
+    expected = (Path(__file__).parent / "reading_strategy.fr.html").read_text(encoding="utf-8")
+    with translation.override("fr-ca"):
+        labels = reading_rows.Labels("pointe")
+        assert labels.discussion_url(41) == reverse(
+            "discussions:thread", kwargs={"territory": "pointe", "kind": "activity", "object_id": 41})
+        assert reading_rows.strategy_reading(_reading_strategy(), "h4", labels, as_of=False) == expected
+        # As it was on a date: no discussion; a strategy without activities says so.
+        past = reading_rows.strategy_reading(_reading_strategy(), "h3", labels, as_of=True)
+        assert "/discussions/" not in past and '<h3 id="strategy-5-title">' in past
+        empty = reading_rows.strategy_reading(
+            type(_reading_strategy())(kind="strategy", id=6, number="T1", data={"title": "Vide"}), "h3", labels,
+            as_of=False)
+        assert '<p class="muted">Aucune action pour cette stratégie.</p>' in empty
+    with translation.override("en"):
+        english = reading_rows.strategy_reading(_reading_strategy(), "h4", reading_rows.Labels("pointe"), as_of=False)
+        assert "Draft" in english and "$12,000.50" in english and "2 indicators" in english
