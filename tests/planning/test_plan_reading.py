@@ -362,3 +362,38 @@ def test_the_reading_view_rows_written_in_python_keep_the_templates_markup():
     with translation.override("en"):
         english = reading_rows.strategy_reading(_reading_strategy(), "h4", reading_rows.Labels("pointe"), as_of=False)
         assert "Draft" in english and "$12,000.50" in english and "2 indicators" in english
+
+
+def test_snapshots_read_as_values_agree_with_snapshots_of_instances(world):
+    """revisions.snapshot_rows (the plan page's tree, read as values) gives each item the dict
+    revisions.snapshot gives its instance: every kind, with and without a lead, a working group,
+    co-leads, partners, cents, dates and a responsible organization."""
+    from concertation.planning.models import Objective, Priority, Strategy
+    from concertation.planning.revisions import snapshot, snapshot_rows
+    from concertation.planning.tree import _related_organizations
+    from tests.factories import OrganizationFactory
+
+    p = build(world)
+    partner = OrganizationFactory(territory=world.territory, name="Ville « Hérons » & co")
+    other = OrganizationFactory(territory=world.territory, name="Caisse")
+    services.activity_add(strategy=p.s111, title="Tout", description="Deux\nlignes", lead=p.clsc,
+                          co_leads=[p.cfh, p.housing], partners=[partner, other], budget_amount="1234.5",
+                          funder="Centraide", starts_on=date(2025, 3, 1), ends_on=date(2026, 6, 30),
+                          working_group=world.committee)
+    services.activity_add(strategy=p.t1, title="Rien")
+    Indicator.objects.create(plan=p.plan, activity=p.a1, name="Ménages", unit="ménages", target_value="300.5",
+                             target_date=date(2028, 12, 31), baseline_value=12, responsible=p.housing, position=1)
+    Indicator.objects.create(plan=p.plan, objective=p.o11, name="Sans rien", target_value=5,
+                             target_date=date(2027, 1, 1), position=2)
+    related = _related_organizations(p.plan)
+    names = {relation: {pk: [name for _id, name in pairs] for pk, pairs in by.items()}
+             for relation, by in related.items()}
+    querysets = [Priority.objects.filter(plan=p.plan), Objective.objects.filter(priority__plan=p.plan),
+                 Strategy.objects.filter(plan=p.plan), Activity.objects.filter(strategy__plan=p.plan),
+                 Indicator.objects.filter(plan=p.plan)]
+    for queryset in querysets:
+        by_values = {pk: data for pk, data, _extra in snapshot_rows(queryset, names=names)}
+        by_instances = {item.pk: snapshot(item) for item in queryset}
+        assert len(by_values) >= 2
+        assert by_values == by_instances
+        assert [list(data) for data in by_values.values()] == [list(by_instances[pk]) for pk in by_values]

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 
 from django.db import models
 from django.utils import timezone
@@ -147,6 +148,51 @@ def snapshot(item, *, names: dict | None = None) -> dict:
         else:
             data[name] = _json_value(field, getattr(item, name))
     return data
+
+
+def snapshot_rows(queryset, *, names: dict | None = None, extra: tuple[str, ...] = ()):
+    """``(id, snapshot, extras)`` of each item of ``queryset``: the dict snapshot() gives, read as
+    values rather than as instances (a large plan's page reads 1 200 activities; tests/planning
+    check both agree). A foreign key's display name is its ``name`` (what ``str()`` gives for the
+    organizations and spaces a plan points to); ``names`` gives the many-to-many names by item
+    ({"co_leads": {id: [name, …]}, …}); ``extras``: the values of the ``extra`` columns (annotations
+    included), in their order. No order: the caller sorts."""
+    model = queryset.model
+    columns: list[str] = ["id"]
+    steps: list[tuple] = []  # (key, how, column index or m2m name, converter)
+    for name in FIELDS[model._meta.model_name]:
+        field = model._meta.get_field(name)
+        if field.many_to_many:
+            steps.append((name, "m2m", name, None))
+            continue
+        if field.is_relation:
+            columns.append(field.attname)
+            if name in PARENT_FIELDS:
+                steps.append((f"{name}_id", "value", len(columns) - 1, None))
+            else:
+                columns.append(f"{name}__name")
+                steps.append((name, "name", len(columns) - 1, None))
+                steps.append((f"{name}_id", "value", len(columns) - 2, None))
+            continue
+        columns.append(name)
+        # Text and numbers as they come; amounts and dates converted as snapshot() converts them.
+        convert = partial(_json_value, field) if isinstance(field, (models.DecimalField, models.DateField)) else None
+        steps.append((name, "value", len(columns) - 1, convert))
+    first_extra = len(columns)
+    columns.extend(extra)
+    by_item = names or {}
+    for row in queryset.order_by().values_list(*columns):
+        pk = row[0]
+        data: dict = {}
+        for key, how, where, convert in steps:
+            if how == "m2m":
+                data[key] = sorted(by_item.get(where, {}).get(pk, []))
+            elif how == "name":
+                data[key] = None if row[where - 1] is None else row[where]
+            else:
+                value = row[where]
+                data[key] = convert(value) if convert is not None and value is not None else value
+        yield pk, data, row[first_extra:]
 
 
 def _display_name(obj) -> str | None:
