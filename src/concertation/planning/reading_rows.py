@@ -58,7 +58,7 @@ class Labels:
         self.co_leads = _("Coporteurs")
         self.partners = _("Partenaires")
         self.period = _("Période")
-        self.budget = _("Budget")
+        self.budget_label = _("Budget")
         self.working_group = _("Comité qui suit")
         self.history = _("Historique")
         self.discussion = _("Discussion")
@@ -72,9 +72,46 @@ class Labels:
         # {% url 'discussions:thread' territory=… kind='activity' object_id=… %}, its id swapped.
         one = reverse("discussions:thread", kwargs={"territory": territory_slug, "kind": "activity", "object_id": 1})
         self.discussion_base = one[: -len("1/")]
+        self._seen: dict = {}
+        self._months: dict = {}
+        self._budgets: dict = {}
+        self._percents: dict = {}
 
     def discussion_url(self, pk: int) -> str:
         return f"{self.discussion_base}{pk}/"
+
+    def plain(self, value) -> str:
+        """« {{ value }} » of a text that comes back often on the page (names, statuses, months):
+        escaped once per page."""
+        text = self._seen.get(value)
+        if text is None:
+            text = self._seen[value] = _plain(value)
+        return text
+
+    def month_year(self, node, key: str) -> str:
+        """« {{ node.starts_on|month_year|default:"…" }} » (``key``: starts_on or ends_on), once per
+        month of the page."""
+        raw = node.data.get(key)
+        month = raw[:7] if isinstance(raw, str) and len(raw) == 10 else raw  # "2025-03" of "2025-03-14"
+        text = self._months.get(month)
+        if text is None:
+            text = self._months[month] = _month_year(getattr(node, key))
+        return text
+
+    def budget(self, node) -> str:
+        """« {{ node.budget }} », once per amount of the page."""
+        raw = node.data.get("budget_amount")
+        text = self._budgets.get(raw)
+        if text is None:
+            text = self._budgets[raw] = _plain(node.budget)
+        return text
+
+    def percent(self, value) -> str:
+        """« {{ value|percent }} »."""
+        text = self._percents.get(value)
+        if text is None:
+            text = self._percents[value] = _plain(formatting.percent(value))
+        return text
 
 
 def indicator_count(node) -> str:
@@ -120,35 +157,37 @@ def activity_sheets(activity, labels: Labels) -> str:
 
 def activity_item(activity, labels: Labels, *, as_of: bool) -> str:
     """One ``<li>`` of a strategy's activities."""
+    plain = labels.plain
     number, title = _plain(activity.number), _plain(activity.title)
     hidden = f'<span class="visually-hidden"> — {number} {title}</span>'
-    meta = _plain(activity.lead) if activity.lead else labels.to_confirm
+    lead = activity.lead
+    meta = plain(lead) if lead else labels.to_confirm
     if activity.status_label:
-        meta += f' · <span class="badge {_plain(activity.status_badge)}">{_plain(activity.status_label)}</span>'
+        meta += f' · <span class="badge {plain(activity.status_badge)}">{plain(activity.status_label)}</span>'
         if activity.percent is not None:
-            meta += f' <span class="nowrap">{_plain(formatting.percent(activity.percent))}</span>'
+            meta += f' <span class="nowrap">{labels.percent(activity.percent)}</span>'
     if activity.indicators:
         meta += " · " + indicator_count(activity)
     description = activity.description
     description = f"<p>{_linebreaksbr(description)}</p>" if description else ""
     particulars = []
     co_leads, partners = activity.co_leads, activity.partners
-    particulars.append(f"<dt>{labels.co_leads}</dt><dd>{', '.join(_plain(n) for n in co_leads)}</dd>"
+    particulars.append(f"<dt>{labels.co_leads}</dt><dd>{', '.join(plain(n) for n in co_leads)}</dd>"
                        if co_leads else "")
-    particulars.append(f"<dt>{labels.partners}</dt><dd>{', '.join(_plain(n) for n in partners)}</dd>"
+    particulars.append(f"<dt>{labels.partners}</dt><dd>{', '.join(plain(n) for n in partners)}</dd>"
                        if partners else "")
-    starts_on, ends_on = activity.starts_on, activity.ends_on
-    particulars.append(f"<dt>{labels.period}</dt><dd>{_month_year(starts_on)} – {_month_year(ends_on)}</dd>"
-                       if starts_on or ends_on else "")
-    budget = activity.budget
+    particulars.append(f"<dt>{labels.period}</dt><dd>{labels.month_year(activity, 'starts_on')} – "
+                       f"{labels.month_year(activity, 'ends_on')}</dd>"
+                       if activity.starts_on or activity.ends_on else "")
+    budget = labels.budget(activity)
     if budget:
         funder = activity.funder
-        particulars.append(f'<dt>{labels.budget}</dt><dd><span class="nowrap">{_plain(budget)}</span>'
-                           + (f" ({_plain(funder)})" if funder else "") + "</dd>")
+        particulars.append(f'<dt>{labels.budget_label}</dt><dd><span class="nowrap">{budget}</span>'
+                           + (f" ({plain(funder)})" if funder else "") + "</dd>")
     else:
         particulars.append("")
     working_group = activity.working_group
-    particulars.append(f"<dt>{labels.working_group}</dt><dd>{_plain(working_group)}</dd>" if working_group else "")
+    particulars.append(f"<dt>{labels.working_group}</dt><dd>{plain(working_group)}</dd>" if working_group else "")
     discussion = ("" if as_of else
                   f'<a href="{labels.discussion_url(activity.id)}">{labels.discussion}{hidden}</a>')
     report = (f'<a href="{_plain(activity.urls["progress"])}">{labels.report}{hidden}</a>'
