@@ -159,39 +159,38 @@ def snapshot_rows(queryset, *, names: dict | None = None, extra: tuple[str, ...]
     included), in their order. No order: the caller sorts."""
     model = queryset.model
     columns: list[str] = ["id"]
-    steps: list[tuple] = []  # (key, how, column index or m2m name, converter)
+    keys: list[str] = []        # the snapshot's keys, in its order, each read from columns[1 + rank]
+    converted: list[tuple] = []  # (key, converter) of amounts and dates
+    many: list[str] = []        # many-to-many keys (their place kept in ``keys``, filled from ``names``)
     for name in FIELDS[model._meta.model_name]:
         field = model._meta.get_field(name)
         if field.many_to_many:
-            steps.append((name, "m2m", name, None))
-            continue
-        if field.is_relation:
+            keys.append(name)
+            columns.append("id")
+            many.append(name)
+        elif field.is_relation and name in PARENT_FIELDS:
+            keys.append(f"{name}_id")
             columns.append(field.attname)
-            if name in PARENT_FIELDS:
-                steps.append((f"{name}_id", "value", len(columns) - 1, None))
-            else:
-                columns.append(f"{name}__name")
-                steps.append((name, "name", len(columns) - 1, None))
-                steps.append((f"{name}_id", "value", len(columns) - 2, None))
-            continue
-        columns.append(name)
-        # Text and numbers as they come; amounts and dates converted as snapshot() converts them.
-        convert = partial(_json_value, field) if isinstance(field, (models.DecimalField, models.DateField)) else None
-        steps.append((name, "value", len(columns) - 1, convert))
+        elif field.is_relation:  # the name (NULL without a related row), then the id
+            keys.extend((name, f"{name}_id"))
+            columns.extend((f"{name}__name", field.attname))
+        else:
+            keys.append(name)
+            columns.append(name)
+            if isinstance(field, (models.DecimalField, models.DateField)):
+                converted.append((name, partial(_json_value, field)))
     first_extra = len(columns)
     columns.extend(extra)
     by_item = names or {}
     for row in queryset.order_by().values_list(*columns):
         pk = row[0]
-        data: dict = {}
-        for key, how, where, convert in steps:
-            if how == "m2m":
-                data[key] = sorted(by_item.get(where, {}).get(pk, []))
-            elif how == "name":
-                data[key] = None if row[where - 1] is None else row[where]
-            else:
-                value = row[where]
-                data[key] = convert(value) if convert is not None and value is not None else value
+        data = dict(zip(keys, row[1:first_extra], strict=True))
+        for key, convert in converted:
+            value = data[key]
+            if value is not None:
+                data[key] = convert(value)
+        for key in many:
+            data[key] = sorted(by_item.get(key, {}).get(pk, []))
         yield pk, data, row[first_extra:]
 
 
