@@ -340,7 +340,7 @@ def _reading_strategy():
 def test_the_reading_view_rows_written_in_python_keep_the_templates_markup():
     """planning/reading_rows.py writes each strategy of the reading view and its activities as the
     templates _strategy_reading.html, _indicator_list.html, _indicator_count.html and
-    _activity_sheets.html did (reading_strategy.fr.html: their output for this strategy, byte for
+    _activity_sheets.html did (before the whole outline was written there) (reading_strategy.fr.html: their output for this strategy, byte for
     byte), every text people wrote escaped."""
     from django.utils import translation
 
@@ -397,3 +397,41 @@ def test_snapshots_read_as_values_agree_with_snapshots_of_instances(world):
         assert len(by_values) >= 2
         assert by_values == by_instances
         assert [list(data) for data in by_values.values()] == [list(by_instances[pk]) for pk in by_values]
+
+
+def test_the_whole_reading_view_written_in_python_keeps_the_templates_markup():
+    """planning/reading_rows.plan_reading writes the outline as _plan_reading.html did
+    (reading_plan.fr.html: its output for this tree, byte for byte): a priority without objectives,
+    an objective without strategies, one with indicators and cited figures, a cross-cutting
+    strategy; and an empty plan says so."""
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from concertation.planning import reading_rows
+    from concertation.planning.tree import Node, PlanTree
+
+    def activity(pk):
+        return Node(kind="activity", id=pk, number=f"1.1.1.{pk}", data={"title": f"A{pk}"},
+                    urls={"history": f"/h/{pk}/"})
+
+    indicator = Node(kind="indicator", id=7, data={"name": "I <x>", "unit": "u", "target_value": "3",
+                                                   "target_date": "2028-01-01"})
+    cited = Node(kind="objective", id=11, number="1.1", data={"title": "O <1>", "description": "a\nb"},
+                 indicators=[indicator], children=[Node(kind="strategy", id=5, number="1.1.1", data={"title": "S"},
+                                                        children=[activity(1), activity(2)])])
+    cited.cited_figures = [{"text": "Ménages & co : 72 %", "source": "StatCan"}, {"text": "Sans source", "source": ""}]
+    bare = Node(kind="objective", id=12, number="1.2", data={"title": "O2"})
+    bare.cited_figures = []
+    priorities = [Node(kind="priority", id=1, number="1", data={"title": "P <1>", "description": "d\r\ne"},
+                       children=[cited, bare]),
+                  Node(kind="priority", id=2, number="2", data={"title": "P2"})]
+    cross_cutting = [Node(kind="strategy", id=9, number="T1", data={"title": "T"}, children=[activity(3)])]
+    territory = SimpleNamespace(slug="pointe")
+    expected = (Path(__file__).parent / "reading_plan.fr.html").read_text(encoding="utf-8")
+    with translation.override("fr-ca"):
+        tree = PlanTree(plan=None, data={}, priorities=priorities, cross_cutting=cross_cutting)
+        assert reading_rows.plan_reading(tree, reading_rows.Labels("pointe"), territory=territory) == expected
+        empty = reading_rows.plan_reading(PlanTree(plan=None, data={}, priorities=[], cross_cutting=[]),
+                                          reading_rows.Labels("pointe"), territory=territory)
+        assert "Ce plan n'a pas encore de priorités." in empty and "cross-cutting" not in empty

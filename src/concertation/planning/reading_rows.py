@@ -1,21 +1,23 @@
-"""The strategies of the plan page's reading view and their activities, written here rather than in
-their templates.
+"""The plan page's reading view (the outline of priorities, objectives, strategies and activities),
+written here rather than in templates.
 
 A large plan shows every activity of every strategy (1 200 at scale L), each a ``<details>`` with
 its lead, status, particulars, indicators, practice sheets and links: the template engine spent
 about 0.6 ms per activity on lookups, filters, ``{% translate %}``, ``{% url %}`` and three
-includes. Here every label is translated once per page (a translated literal of the templates is
-not escaped: the catalog is ours), every value escaped as it is written, and the markup is the one
-``_strategy_reading.html``, ``_indicator_list.html``, ``_indicator_count.html`` and
-``_activity_sheets.html`` wrote, byte for byte (tests/planning compare both). The template calls
-this through ``{% strategy_reading %}`` (planning/templatetags/planning_tables.py).
-"""
+includes, then copied the page's 2 MB once per level it nested. Here every label is translated
+once per page (a translated literal of the templates is not escaped: the catalog is ours), every
+value escaped as it is written (the names, statuses and months that repeat, once per page), and
+the markup is the one ``_plan_reading.html``, ``_strategy_reading.html``, ``_indicator_list.html``,
+``_indicator_count.html`` and ``_activity_sheets.html`` wrote, byte for byte (tests/planning keep
+their output for trees with every case). ``plan.html`` calls this through ``{% plan_reading %}``
+(planning/templatetags/planning_tables.py)."""
 
 from __future__ import annotations
 
 import re
 from html import escape as _escape  # for plain text: Django's escape, less its checks
 
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -69,6 +71,14 @@ class Labels:
         self.target = target_label()
         self.no_activity = _("Aucune action pour cette stratégie.")
         self.strategy = _("Stratégie %(number)s · %(title)s")
+        self.priority = _("Priorité %(number)s · %(title)s")
+        self.objective = _("Objectif %(number)s · %(title)s")
+        self.no_objective = _("Aucun objectif pour cette priorité.")
+        self.no_strategy = _("Aucune stratégie pour cet objectif.")
+        self.empty_plan = _("Ce plan n'a pas encore de priorités. Les priorités (ou axes) sont les grands choix du "
+                            "plan; chacune se décline en objectifs, stratégies et actions.")
+        self.cross_cutting = _("Stratégies transversales")
+        self.cross_cutting_help = _("Elles servent l'ensemble du plan plutôt qu'un objectif.")
         # {% url 'discussions:thread' territory=… kind='activity' object_id=… %}, its id swapped.
         one = reverse("discussions:thread", kwargs={"territory": territory_slug, "kind": "activity", "object_id": 1})
         self.discussion_base = one[: -len("1/")]
@@ -245,3 +255,82 @@ def strategy_reading(strategy, heading: str, labels: Labels, *, as_of: bool) -> 
         "    </div>\n"
         "  </details>\n"
         "</li>\n")
+
+
+def plan_reading(tree, labels: Labels, *, territory) -> str:
+    """The plan as it reads (the default view; ``tree``: pages.plan_page_tree): a numbered outline,
+    each level a ``<details>`` that opens and closes without JavaScript; each line sums up its item
+    (lead, status, indicators). No editing controls here, whoever reads. Written in one piece: the
+    template engine copied the page's 2 MB once per level it nests (ten levels at L). The figures an
+    objective cites come from ``_cited_figures.html``, shared with the other pages that show them."""
+    as_of = bool(tree.as_of)
+    cited_template = get_template("planning/_cited_figures.html")
+    out = ["\n"]
+    if tree.is_empty:
+        out.append(f"\n  <p>{labels.empty_plan}</p>\n")
+    else:
+        out.append('\n<ol class="plan-outline">\n')
+        for priority in tree.priorities:
+            title = labels.priority % {"number": _plain(priority.number), "title": _plain(priority.title)}
+            count = len(priority.children)
+            objectives = ngettext("%(counter)s objectif", "%(counter)s objectifs", count) % {"counter": count}
+            description = priority.description
+            description = f"<p>{_linebreaksbr(description)}</p>" if description else ""
+            out.append(
+                f'\n  <li id="priority-{priority.id}">\n'
+                "    <details open>\n"
+                f'      <summary><h2 id="priority-{priority.id}-title">{title}</h2>\n'
+                f'        <span class="plan-meta">{objectives}</span></summary>\n'
+                '      <div class="plan-body">\n'
+                f"        {description}\n"
+                '        <ol class="plan-outline">\n'
+                "        ")
+            for objective in priority.children:
+                out.append(_objective_reading(objective, labels, cited_template, territory=territory, as_of=as_of))
+            if not priority.children:
+                out.append(f'\n          <li class="muted">{labels.no_objective}</li>\n        ')
+            out.append("\n        </ol>\n      </div>\n    </details>\n  </li>\n")
+        out.append("\n</ol>\n")
+    out.append("\n\n")
+    if tree.cross_cutting:
+        out.append(
+            '\n<section aria-labelledby="cross-cutting" class="plan-cross-cutting">\n'
+            f'  <h2 id="cross-cutting">{labels.cross_cutting}</h2>\n'
+            f'  <p class="muted">{labels.cross_cutting_help}</p>\n'
+            '  <ol class="plan-outline">\n'
+            "  ")
+        for strategy in tree.cross_cutting:
+            out.append(f"\n    {strategy_reading(strategy, 'h3', labels, as_of=as_of)}\n  ")
+        out.append("\n  </ol>\n</section>\n")
+    out.append("\n")
+    return mark_safe("".join(out))
+
+
+def _objective_reading(objective, labels: Labels, cited_template, *, territory, as_of: bool) -> str:
+    title = labels.objective % {"number": _plain(objective.number), "title": _plain(objective.title)}
+    count = f'<span class="plan-meta">{indicator_count(objective)}</span>' if objective.indicators else ""
+    description = objective.description
+    description = f"<p>{_linebreaksbr(description)}</p>" if description else ""
+    cited = cited_template.render({"territory": territory, "figures": getattr(objective, "cited_figures", []),
+                                   "can_change": False})
+    if objective.children:
+        strategies = "".join(f"\n                  {strategy_reading(strategy, 'h4', labels, as_of=as_of)}"
+                             "\n                " for strategy in objective.children)
+    else:
+        strategies = f'\n                  <li class="muted">{labels.no_strategy}</li>\n                '
+    return (
+        f'\n          <li id="objective-{objective.id}">\n'
+        "            <details open>\n"
+        f'              <summary><h3 id="objective-{objective.id}-title">{title}</h3>\n'
+        f"                {count}</summary>\n"
+        '              <div class="plan-body">\n'
+        f"                {description}\n"
+        f"                {indicator_list(objective, labels)}\n"
+        f"                {cited}\n"
+        '                <ol class="plan-outline">\n'
+        f"                {strategies}\n"
+        "                </ol>\n"
+        "              </div>\n"
+        "            </details>\n"
+        "          </li>\n"
+        "        ")

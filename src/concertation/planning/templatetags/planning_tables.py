@@ -2,11 +2,10 @@
 (planning/board_rows.py) rather than cell by cell by the template engine: the filters
 ``indicator_cards``, ``status_badges``, ``activity_count_rows``, ``overdue_rows``, ``due_items``,
 ``done_rows``, ``decision_rows``, ``meeting_rows`` and the tags ``{% indicator_table %}`` and
-``{% revision_card %}``; the plan page's reading view (planning/reading_rows.py): the tags
-``{% strategy_reading %}``, ``{% indicator_list %}`` and ``{% indicator_count %}``."""
+``{% revision_card %}``; the plan page's reading view (planning/reading_rows.py): the tag
+``{% plan_reading %}``."""
 
 from django import template
-from django.utils.safestring import mark_safe
 
 from concertation.planning import board_rows, reading_rows
 
@@ -79,22 +78,7 @@ def bilan_revision_cards(context, rows, territory_slug=""):
 
 
 @register.simple_tag(takes_context=True)
-def strategy_reading(context, strategy, heading="h4"):
-    """``{% strategy_reading strategy "h4" %}``: one strategy of the plan's reading view and its
-    activities (``tree`` and ``territory`` from the context); the labels once per page."""
-    labels = context.render_context.get("reading_labels")
-    if labels is None:
-        labels = context.render_context["reading_labels"] = reading_rows.Labels(context["territory"].slug)
-    return reading_rows.strategy_reading(strategy, heading, labels, as_of=bool(context["tree"].as_of))
-
-
-@register.simple_tag
-def indicator_list(node):
-    """``{% indicator_list node %}``: the indicators of one item of the reading view."""
-    return mark_safe(reading_rows.indicator_list(node))
-
-
-@register.simple_tag
-def indicator_count(node):
-    """``{% indicator_count node %}``: « 3 indicateurs »."""
-    return mark_safe(reading_rows.indicator_count(node))
+def plan_reading(context):
+    """``{% plan_reading %}``: the plan's reading view (``tree`` and ``territory`` from the context)."""
+    territory = context["territory"]
+    return reading_rows.plan_reading(context["tree"], reading_rows.Labels(territory.slug), territory=territory)
