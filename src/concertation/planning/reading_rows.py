@@ -92,7 +92,10 @@ class Labels:
 
     def plain(self, value) -> str:
         """« {{ value }} » of a text that comes back often on the page (names, statuses, months):
-        escaped once per page."""
+        escaped once per page. Only plain ``str`` are remembered (a text marked safe is not escaped:
+        it must never answer for an equal plain one)."""
+        if type(value) is not str:
+            return _plain(value)
         text = self._seen.get(value)
         if text is None:
             text = self._seen[value] = _plain(value)
