@@ -111,6 +111,9 @@ PAGES: list[Page] = [
     Page("meeting", "Rencontre (ordre du jour)", lambda t: meeting_path(t, t.held_meeting)),
     Page("live_meeting", "Rencontre en direct", lambda t: meeting_path(t, t.live_meeting, "en-direct/")),
     Page("minutes", "Procès-verbal", lambda t: meeting_path(t, t.held_meeting, "proces-verbal/")),
+    # Issue 20: the adopted plan's page (its tree of objectives, strategies and activities), the
+    # coordinator's most requested page in the realistic load (benchmarks/realistic.py, « plan »).
+    Page("plan", "Plan adopté (objectifs, stratégies, actions)", lambda t: plan_path(t, "plan")),
     Page("plan_dashboard", "Tableau de bord du plan", lambda t: plan_path(t, "dashboard")),
     # The bilan's default period: the last twelve months, up to today.
     Page("bilan", "Bilan annuel (12 derniers mois)", lambda t: plan_path(t, "bilan")),

@@ -312,3 +312,126 @@ def test_the_decision_page_asks_for_its_plans_in_a_bounded_number_of_queries(ado
     assert len(queries) == few
     with django_assert_max_num_queries(15):
         client.get(proposal_url(decision))
+
+
+def _reading_strategy():
+    """A strategy of the reading view with what each of its lines may show: escaped text, line
+    breaks of three kinds, co-leads, a period open at one end, cents, indicators with and without a
+    target, a draft practice sheet, news to give; and an activity with nothing but its title."""
+    from concertation.planning.tree import Node
+
+    households = Node(kind="indicator", id=7, data={"name": "Ménages <suivis>", "unit": "ménages & co",
+                                                    "target_value": "300", "target_date": "2028-12-31"})
+    untargeted = Node(kind="indicator", id=8, data={"name": "Sans cible"})
+    full = Node(kind="activity", id=41, number="1.1.1.1", data={
+        "title": "Clinique « A & B »", "description": "Ligne 1\r\nLigne <2>\rFin", "lead": "Comité <logement>",
+        "co_leads": ["Carrefour & fils", "CLSC"], "partners": ["Ville"], "starts_on": "2025-03-01", "ends_on": None,
+        "budget_amount": "12000.50", "funder": "Centraide & cie", "working_group": "Habiter"},
+        status="in_progress", status_label="En cours", percent=30, indicators=[households, untargeted],
+        can_report=True, urls={"history": "/h/41/?x=1&y=2", "progress": "/p/41/"})
+    full.sheets = [{"title": "Fiche <1>", "url": "/f/1/", "draft": True},
+                   {"title": "Fiche 2", "url": "/f/2/", "draft": False}]
+    full.write_sheet_url = "/f/nouvelle/?action=41"
+    bare = Node(kind="activity", id=42, number="1.1.1.2", data={"title": "Seule"}, urls={"history": "/h/42/"})
+    return Node(kind="strategy", id=5, number="1.1.1", data={"title": "Informer <tous>", "description": "Deux\nlignes"},
+                children=[full, bare])
+
+
+def test_the_reading_view_rows_written_in_python_keep_the_templates_markup():
+    """planning/reading_rows.py writes each strategy of the reading view and its activities as the
+    templates _strategy_reading.html, _indicator_list.html, _indicator_count.html and
+    _activity_sheets.html did (before the whole outline was written there) (reading_strategy.fr.html: their output for this strategy, byte for
+    byte), every text people wrote escaped."""
+    from django.utils import translation
+
+    from concertation.planning import reading_rows
+
+    expected = (Path(__file__).parent / "reading_strategy.fr.html").read_text(encoding="utf-8")
+    with translation.override("fr-ca"):
+        labels = reading_rows.Labels("pointe")
+        assert labels.discussion_url(41) == reverse(
+            "discussions:thread", kwargs={"territory": "pointe", "kind": "activity", "object_id": 41})
+        assert reading_rows.strategy_reading(_reading_strategy(), "h4", labels, as_of=False) == expected
+        # As it was on a date: no discussion; a strategy without activities says so.
+        past = reading_rows.strategy_reading(_reading_strategy(), "h3", labels, as_of=True)
+        assert "/discussions/" not in past and '<h3 id="strategy-5-title">' in past
+        empty = reading_rows.strategy_reading(
+            type(_reading_strategy())(kind="strategy", id=6, number="T1", data={"title": "Vide"}), "h3", labels,
+            as_of=False)
+        assert '<p class="muted">Aucune action pour cette stratégie.</p>' in empty
+    with translation.override("en"):
+        english = reading_rows.strategy_reading(_reading_strategy(), "h4", reading_rows.Labels("pointe"), as_of=False)
+        assert "Draft" in english and "$12,000.50" in english and "2 indicators" in english
+
+
+def test_snapshots_read_as_values_agree_with_snapshots_of_instances(world):
+    """revisions.snapshot_rows (the plan page's tree, read as values) gives each item the dict
+    revisions.snapshot gives its instance: every kind, with and without a lead, a working group,
+    co-leads, partners, cents, dates and a responsible organization."""
+    from concertation.planning.models import Objective, Priority, Strategy
+    from concertation.planning.revisions import snapshot, snapshot_rows
+    from concertation.planning.tree import _related_organizations
+    from tests.factories import OrganizationFactory
+
+    p = build(world)
+    partner = OrganizationFactory(territory=world.territory, name="Ville « Hérons » & co")
+    other = OrganizationFactory(territory=world.territory, name="Caisse")
+    services.activity_add(strategy=p.s111, title="Tout", description="Deux\nlignes", lead=p.clsc,
+                          co_leads=[p.cfh, p.housing], partners=[partner, other], budget_amount="1234.5",
+                          funder="Centraide", starts_on=date(2025, 3, 1), ends_on=date(2026, 6, 30),
+                          working_group=world.committee)
+    services.activity_add(strategy=p.t1, title="Rien")
+    Indicator.objects.create(plan=p.plan, activity=p.a1, name="Ménages", unit="ménages", target_value="300.5",
+                             target_date=date(2028, 12, 31), baseline_value=12, responsible=p.housing, position=1)
+    Indicator.objects.create(plan=p.plan, objective=p.o11, name="Sans rien", target_value=5,
+                             target_date=date(2027, 1, 1), position=2)
+    related = _related_organizations(p.plan)
+    names = {relation: {pk: [name for _id, name in pairs] for pk, pairs in by.items()}
+             for relation, by in related.items()}
+    querysets = [Priority.objects.filter(plan=p.plan), Objective.objects.filter(priority__plan=p.plan),
+                 Strategy.objects.filter(plan=p.plan), Activity.objects.filter(strategy__plan=p.plan),
+                 Indicator.objects.filter(plan=p.plan)]
+    for queryset in querysets:
+        by_values = {pk: data for pk, data, _extra in snapshot_rows(queryset, names=names)}
+        by_instances = {item.pk: snapshot(item) for item in queryset}
+        assert len(by_values) >= 2
+        assert by_values == by_instances
+        assert [list(data) for data in by_values.values()] == [list(by_instances[pk]) for pk in by_values]
+
+
+def test_the_whole_reading_view_written_in_python_keeps_the_templates_markup():
+    """planning/reading_rows.plan_reading writes the outline as _plan_reading.html did
+    (reading_plan.fr.html: its output for this tree, byte for byte): a priority without objectives,
+    an objective without strategies, one with indicators and cited figures, a cross-cutting
+    strategy; and an empty plan says so."""
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from concertation.planning import reading_rows
+    from concertation.planning.tree import Node, PlanTree
+
+    def activity(pk):
+        return Node(kind="activity", id=pk, number=f"1.1.1.{pk}", data={"title": f"A{pk}"},
+                    urls={"history": f"/h/{pk}/"})
+
+    indicator = Node(kind="indicator", id=7, data={"name": "I <x>", "unit": "u", "target_value": "3",
+                                                   "target_date": "2028-01-01"})
+    cited = Node(kind="objective", id=11, number="1.1", data={"title": "O <1>", "description": "a\nb"},
+                 indicators=[indicator], children=[Node(kind="strategy", id=5, number="1.1.1", data={"title": "S"},
+                                                        children=[activity(1), activity(2)])])
+    cited.cited_figures = [{"text": "Ménages & co : 72 %", "source": "StatCan"}, {"text": "Sans source", "source": ""}]
+    bare = Node(kind="objective", id=12, number="1.2", data={"title": "O2"})
+    bare.cited_figures = []
+    priorities = [Node(kind="priority", id=1, number="1", data={"title": "P <1>", "description": "d\r\ne"},
+                       children=[cited, bare]),
+                  Node(kind="priority", id=2, number="2", data={"title": "P2"})]
+    cross_cutting = [Node(kind="strategy", id=9, number="T1", data={"title": "T"}, children=[activity(3)])]
+    territory = SimpleNamespace(slug="pointe")
+    expected = (Path(__file__).parent / "reading_plan.fr.html").read_text(encoding="utf-8")
+    with translation.override("fr-ca"):
+        tree = PlanTree(plan=None, data={}, priorities=priorities, cross_cutting=cross_cutting)
+        assert reading_rows.plan_reading(tree, reading_rows.Labels("pointe"), territory=territory) == expected
+        empty = reading_rows.plan_reading(PlanTree(plan=None, data={}, priorities=[], cross_cutting=[]),
+                                          reading_rows.Labels("pointe"), territory=territory)
+        assert "Ce plan n'a pas encore de priorités." in empty and "cross-cutting" not in empty

@@ -36,10 +36,18 @@ ITEM_URL_SUFFIXES = {"edit": "modifier/", "move": "deplacer/", "remove": "retire
 CHILD_KIND = {"priority": "objective", "objective": "strategy", "strategy": "activity"}
 
 
-def attach_urls(tree, base: str, carried: str = "") -> None:
-    """``carried``: a query string that every change link keeps (the preselected decision)."""
+def attach_urls(tree, base: str, carried: str = "", *, reading: bool = False) -> None:
+    """``carried``: a query string that every change link keeps (the preselected decision);
+    ``reading``: only what the reading view links to (an activity's history and news)."""
     then = f"&{carried}" if carried else ""
     alone = f"?{carried}" if carried else ""
+    if reading:
+        history = ITEM_URL_SUFFIXES["history"]
+        for node in tree.nodes():
+            if node.kind == "activity":
+                node.urls = {"history": f"{base}activity/{node.id}/{history}",
+                             "progress": f"{base}actions/{node.id}/avancement/{alone}"}
+        return
     for node in tree.nodes():
         prefix = f"{base}{node.kind}/{node.id}/"
         node.urls = {name: prefix + suffix for name, suffix in ITEM_URL_SUFFIXES.items()}
@@ -59,18 +67,19 @@ def plan_page_tree(plan: Plan, *, user, moment=None, can_change: bool = False):
     # The reading view summarises each line's indicators; the edit mode does without them.
     tree = (plan_as_of(plan, moment, with_indicators=True) if moment
             else plan_tree(plan, with_indicators=not can_change))
-    if moment is None and not can_change:
-        # Delegates of a lead or co-lead organization give news of their activities.
-        represented = set().union(*access_for(user).space_organizations.values())
-        for node in tree.nodes():
-            node.can_report = bool(node.kind == "activity" and plan.status != Plan.Status.ARCHIVED
-                                   and represented & node.organization_ids)
-    else:
-        for node in tree.nodes():
-            node.can_report = can_change and node.kind == "activity"
     cited = cited_by_objective(plan)
+    # Delegates of a lead or co-lead organization give news of their activities (reading the
+    # current plan); in edit mode, the coordination.
+    reading = moment is None and not can_change
+    represented = set().union(*access_for(user).space_organizations.values()) if reading else set()
+    open_plan = plan.status != Plan.Status.ARCHIVED
     for node in tree.nodes():
-        if node.kind == "objective":
+        kind = node.kind
+        if reading:
+            node.can_report = bool(kind == "activity" and open_plan and represented & node.organization_ids)
+        else:
+            node.can_report = can_change and kind == "activity"
+        if kind == "objective":
             node.cited_figures = cited.get(node.id, [])
     return tree
 

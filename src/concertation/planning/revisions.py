@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 
 from django.db import models
 from django.utils import timezone
@@ -147,6 +148,50 @@ def snapshot(item, *, names: dict | None = None) -> dict:
         else:
             data[name] = _json_value(field, getattr(item, name))
     return data
+
+
+def snapshot_rows(queryset, *, names: dict | None = None, extra: tuple[str, ...] = ()):
+    """``(id, snapshot, extras)`` of each item of ``queryset``: the dict snapshot() gives, read as
+    values rather than as instances (a large plan's page reads 1 200 activities; tests/planning
+    check both agree). A foreign key's display name is its ``name`` (what ``str()`` gives for the
+    organizations and spaces a plan points to); ``names`` gives the many-to-many names by item
+    ({"co_leads": {id: [name, …]}, …}); ``extras``: the values of the ``extra`` columns (annotations
+    included), in their order. No order: the caller sorts."""
+    model = queryset.model
+    columns: list[str] = ["id"]
+    keys: list[str] = []        # the snapshot's keys, in its order, each read from columns[1 + rank]
+    converted: list[tuple] = []  # (key, converter) of amounts and dates
+    many: list[str] = []        # many-to-many keys (their place kept in ``keys``, filled from ``names``)
+    for name in FIELDS[model._meta.model_name]:
+        field = model._meta.get_field(name)
+        if field.many_to_many:
+            keys.append(name)
+            columns.append("id")
+            many.append(name)
+        elif field.is_relation and name in PARENT_FIELDS:
+            keys.append(f"{name}_id")
+            columns.append(field.attname)
+        elif field.is_relation:  # the name (NULL without a related row), then the id
+            keys.extend((name, f"{name}_id"))
+            columns.extend((f"{name}__name", field.attname))
+        else:
+            keys.append(name)
+            columns.append(name)
+            if isinstance(field, (models.DecimalField, models.DateField)):
+                converted.append((name, partial(_json_value, field)))
+    first_extra = len(columns)
+    columns.extend(extra)
+    by_item = names or {}
+    for row in queryset.order_by().values_list(*columns):
+        pk = row[0]
+        data = dict(zip(keys, row[1:first_extra], strict=True))
+        for key, convert in converted:
+            value = data[key]
+            if value is not None:
+                data[key] = convert(value)
+        for key in many:
+            data[key] = sorted(by_item.get(key, {}).get(pk, []))
+        yield pk, data, row[first_extra:]
 
 
 def _display_name(obj) -> str | None:

@@ -61,9 +61,13 @@ def plans_of(space: Space):
 
 
 def plan_in_space(space: Space, pk: int, *, with_adoption: bool = True) -> Plan:
-    """The space's plan (404 otherwise); with the decision that adopted it unless told not to (the
-    follow-up pages do not show it)."""
-    plans = Plan.objects.select_related("adopted_by__space__territory") if with_adoption else Plan.objects.all()
+    """The space's plan (404 otherwise); with the decision that adopted it (its title and address)
+    unless told not to (the follow-up pages do not show it)."""
+    plans = Plan.objects.all()
+    if with_adoption:  # what the plan page shows of that decision: its title and its address
+        plans = plans.select_related("adopted_by__space__territory").only(
+            *(field.name for field in Plan._meta.concrete_fields), "adopted_by__title", "adopted_by__space",
+            "adopted_by__space__slug", "adopted_by__space__territory", "adopted_by__space__territory__slug")
     plan = plans.filter(space=space, pk=pk).first()
     if plan is None:
         raise Http404

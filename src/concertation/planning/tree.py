@@ -22,7 +22,7 @@ from .models import (
     Strategy,
 )
 from .numbering import number_tree, order_key
-from .revisions import money, number, snapshot
+from .revisions import money, number, snapshot, snapshot_rows
 
 ITEM_KINDS = ("priority", "objective", "strategy", "activity")
 # Where each kind hangs: the snapshot key of its parent's id (strategies: None = cross-cutting).
@@ -178,37 +178,37 @@ class PlanTree:
 
 
 def plan_items(plan: Plan, *, with_indicators: bool = False) -> tuple[dict, dict]:
-    """({(kind, id): snapshot}, {(kind, id): follow-up}) of the plan's items, one query per level."""
+    """({(kind, id): snapshot}, {(kind, id): follow-up}) of the plan's items, one query per level,
+    read as values (revisions.snapshot_rows)."""
     items: dict = {}
     extras: dict = {}
-    for priority in Priority.objects.filter(plan=plan):
-        items[("priority", priority.pk)] = snapshot(priority)
-    for objective in Objective.objects.filter(priority__plan=plan):
-        items[("objective", objective.pk)] = snapshot(objective)
-    for strategy in Strategy.objects.filter(plan=plan):
-        items[("strategy", strategy.pk)] = snapshot(strategy)
+    for kind, queryset in (("priority", Priority.objects.filter(plan=plan)),
+                           ("objective", Objective.objects.filter(priority__plan=plan)),
+                           ("strategy", Strategy.objects.filter(plan=plan))):
+        for pk, data, _extra in snapshot_rows(queryset):
+            items[(kind, pk)] = data
     last_percent = (
         ProgressUpdate.objects.filter(activity=OuterRef("pk"), percent__isnull=False)
         .order_by("-date", "-id").values("percent")[:1]
     )
     activities = (
         Activity.objects.filter(strategy__plan=plan)
-        .select_related("lead", "working_group")
         .annotate(last_percent=Subquery(last_percent, output_field=IntegerField()))
     )
     related = _related_organizations(plan)
-    for activity in activities:
-        key = ("activity", activity.pk)
-        names = {name: [org_name for _org_id, org_name in related[name].get(activity.pk, [])]
-                 for name in ("co_leads", "partners")}
-        items[key] = snapshot(activity, names=names)
-        co_lead_ids = {org_id for org_id, _name in related["co_leads"].get(activity.pk, [])}
-        extras[key] = {"status": activity.status, "status_label": activity.get_status_display(),
-                       "percent": activity.last_percent,
-                       "organization_ids": ({activity.lead_id} | co_lead_ids) - {None}}
+    names = {relation: {activity_id: [org_name for _org_id, org_name in pairs] for activity_id, pairs in by.items()}
+             for relation, by in related.items()}
+    status_labels = {value: str(label) for value, label in Activity._meta.get_field("status").flatchoices}
+    for pk, data, (percent,) in snapshot_rows(activities, names=names, extra=("last_percent",)):
+        key = ("activity", pk)
+        items[key] = data
+        co_lead_ids = {org_id for org_id, _name in related["co_leads"].get(pk, [])}
+        status = data["status"]
+        extras[key] = {"status": status, "status_label": status_labels.get(status, status),
+                       "percent": percent, "organization_ids": ({data["lead_id"]} | co_lead_ids) - {None}}
     if with_indicators:
-        for indicator in Indicator.objects.filter(plan=plan).select_related("responsible"):
-            items[("indicator", indicator.pk)] = snapshot(indicator)
+        for pk, data, _extra in snapshot_rows(Indicator.objects.filter(plan=plan)):
+            items[("indicator", pk)] = data
     return items, extras
 
 

@@ -2,11 +2,12 @@
 (planning/board_rows.py) rather than cell by cell by the template engine: the filters
 ``indicator_cards``, ``status_badges``, ``activity_count_rows``, ``overdue_rows``, ``due_items``,
 ``done_rows``, ``decision_rows``, ``meeting_rows`` and the tags ``{% indicator_table %}`` and
-``{% revision_card %}``."""
+``{% revision_card %}``; the plan page's reading view (planning/reading_rows.py): the tag
+``{% plan_reading %}``."""
 
 from django import template
 
-from concertation.planning import board_rows
+from concertation.planning import board_rows, reading_rows
 
 register = template.Library()
 
@@ -74,3 +75,10 @@ def bilan_indicator_cards(items, period_end, pdf=False):
 def bilan_revision_cards(context, rows, territory_slug=""):
     """``{% bilan_revision_cards bilan.revisions territory.slug %}`` (no territory in the PDF: no links)."""
     return board_rows.bilan_revision_cards(rows, viewer=context.get("user"), territory_slug=territory_slug)
+
+
+@register.simple_tag(takes_context=True)
+def plan_reading(context):
+    """``{% plan_reading %}``: the plan's reading view (``tree`` and ``territory`` from the context)."""
+    territory = context["territory"]
+    return reading_rows.plan_reading(context["tree"], reading_rows.Labels(territory.slug), territory=territory)

@@ -177,7 +177,8 @@ def plan(request, territory, space, plan):
     can_change = may_edit and request.GET.get("mode") == EDIT_MODE
     tree = plan_page_tree(plan, user=request.user, moment=moment, can_change=can_change)
     preselected = _preselected_in_url(request, plan) if can_change else None
-    attach_urls(tree, plan_url(plan), urlencode({DECISION_PARAM: preselected.pk}) if preselected else "")
+    attach_urls(tree, plan_url(plan), urlencode({DECISION_PARAM: preselected.pk}) if preselected else "",
+                reading=not can_change)
     if moment is None:
         attach_practice_sheets(tree, plan, request.user)
     return render(request, "planning/plan.html", page_context(
