@@ -161,7 +161,7 @@ def space_page(space, user, *, full_list: bool, page_number) -> dict:
         for group in groups:
             group["page"] = group["offset"] // PAGE_SIZE + 1
     describe_members(groups)
-    roles = list(selectors.roles_with_holders([space.pk], on=today, viewer=user))
+    roles = selectors.role_rows(space.pk, on=today, viewer=user)
     charter = selectors.charter_in_force(space)
     children = [child for child in space.children.all() if access_for(user).can_view(child)]
     return {
@@ -185,8 +185,9 @@ def space_page(space, user, *, full_list: bool, page_number) -> dict:
 
 
 def describe_members(groups) -> None:
-    """Give each member row of ``group_by_college``'s groups its line (``line``, safe HTML), formatted
-    once in Python rather than by a dozen template tags a row (the assembly shows a few hundred):
+    """Give each group of ``group_by_college`` its ``lists``: [(sector, the ``<li>`` of its members, safe
+    HTML)…], each member's line formatted once in Python rather than by a dozen template tags and a
+    loop turn a row (the assembly shows a few hundred):
     the name in bold (with the acronym when it differs, or « (citoyenne ou citoyen) »), the category
     when not a voting member, and « Personne déléguée : Name » per delegate, leaving out a name that
     is the member's own."""
@@ -195,9 +196,12 @@ def describe_members(groups) -> None:
     colon = formatting.colon()
     citizen = conditional_escape(_("(citoyenne ou citoyen)"))
     for group in groups:
-        for _sector, rows in group["sectors"]:
-            for row in rows:
-                row["line"] = member_line(row, categories, kinds, colon, citizen)
+        group["lists"] = [
+            (sector, mark_safe("".join(  # noqa: S308 (member_line escapes every value)
+                f"\n          <li>{member_line(row, categories, kinds, colon, citizen)}</li>\n        "
+                for row in rows)))
+            for sector, rows in group["sectors"]
+        ]
 
 
 def member_line(row, categories, kinds, colon, citizen) -> str:
