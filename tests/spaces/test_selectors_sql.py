@@ -100,7 +100,8 @@ def test_role_rows_agree_with_roles_with_holders(world):
     today = timezone.localdate()
     organizations = [OrganizationFactory(territory=world.territory, acronym=acronym) for acronym in ("", "ABC", "")]
     for n in range(12):
-        role = Role.objects.create(space=world.assembly, name=f"{rng.choice(['Animation', 'Zèle'])} {n:02d}",
+        space = rng.choice([world.assembly, world.assembly, world.committee])
+        role = Role.objects.create(space=space, name=f"{rng.choice(['Animation', 'Zèle'])} {n:02d}",
                                    kind="other", position=rng.choice([0, 1, 2]), seats=3)
         for _term in range(rng.choice([0, 1, 2, 3])):
             start = today - timedelta(days=rng.choice([0, 10, 400]))
@@ -113,6 +114,12 @@ def test_role_rows_agree_with_roles_with_holders(world):
                                           end=end if end is None or end >= start else None,
                                           ended_on=ended_on if ended_on is None or ended_on >= start else None,
                                           end_reason="" if ended_on is None or ended_on < start else "resigned")
+    spaces = [world.assembly, world.committee, world.group]
     for viewer in (world.coordinator, AnonymousUser(), None):
         for on in (today, today + timedelta(days=3)):
-            assert selectors.role_rows(world.assembly.pk, on, viewer=viewer) == roles_orm(world.assembly, on, viewer)
+            for space in spaces:
+                assert selectors.role_rows(space.pk, on, viewer=viewer) == roles_orm(space, on, viewer)
+            assert selectors.role_holders_by_space([space.pk for space in spaces], on, viewer=viewer) == {
+                space.pk: [(role["name"], ", ".join(term["holder_label"] for term in role["current_assignments"]))
+                           for role in roles_orm(space, on, viewer)]
+                for space in spaces}

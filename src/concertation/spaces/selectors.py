@@ -453,35 +453,43 @@ def roles_with_holders(space_ids, on=None, *, viewer):
     )
 
 
-# ``roles_with_holders`` written out for a page (composing ``holder_label``'s expression cost the ORM
-# more than the two statements take to run): the space's roles in their order, each with its current
+# ``roles_with_holders`` written out for the pages (composing ``holder_label``'s expression cost the
+# ORM more than the statements take to run): the spaces' roles in their order, each with its current
 # terms (``assignment_current_sql``) by start, one row a term (or one for a vacant role).
 # tests/spaces/test_selectors_sql.py checks it against the ORM form.
-ROLE_ROWS_SQL = """
-SELECT r.id, r.name, a.id, {holder_label}, a."end"
+ROLE_TERMS_SQL = """
+SELECT r.space_id, r.id, r.name, a.id, {holder_label}, a."end"
   FROM spaces_role r
   LEFT JOIN spaces_roleassignment a ON a.role_id = r.id AND {current_a}
   LEFT JOIN accounts_user p ON p.id = a.person_id
   LEFT JOIN directory_organization o ON o.id = a.organization_id
- WHERE r.space_id = %(space)s
- ORDER BY r.position, r.name, r.id, a.start, a.id
+ WHERE r.space_id IN ({spaces})
+ ORDER BY r.space_id, r.position, r.name, r.id, a.start, a.id
 """
+
+
+def _role_terms(space_ids, on, viewer) -> list[tuple]:
+    """``ROLE_TERMS_SQL``'s rows: (space id, role id, role name, term id or None, holder label, end)."""
+    from django.db import connection
+
+    space_ids = list(space_ids)
+    if not space_ids:
+        return []
+    sql = ROLE_TERMS_SQL.format(holder_label=privacy.label_sql_text("p", viewer, organization="o"),
+                                current_a=assignment_current_sql("a", on="%(on)s"),
+                                spaces=", ".join(f"%(space{n})s" for n in range(len(space_ids))))
+    params = {f"space{n}": space_id for n, space_id in enumerate(space_ids)}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {**params, "neutral_name": privacy.neutral_name(),
+                             "on": connection.ops.adapt_datefield_value(on or timezone.localdate())})
+        return cursor.fetchall()
 
 
 def role_rows(space_id: int, on=None, *, viewer) -> list[dict]:
     """``roles_with_holders([space_id])`` as plain values for a page, in one statement
-    (``ROLE_ROWS_SQL``): [{"name", "current_assignments": [{"holder_label", "end"}…]}…]."""
-    from django.db import connection
-
-    on = on or timezone.localdate()
-    sql = ROLE_ROWS_SQL.format(holder_label=privacy.label_sql_text("p", viewer, organization="o"),
-                               current_a=assignment_current_sql("a", on="%(on)s"))
+    (``ROLE_TERMS_SQL``): [{"name", "current_assignments": [{"holder_label", "end"}…]}…]."""
     roles: dict[int, dict] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, {"space": space_id, "neutral_name": privacy.neutral_name(),
-                             "on": connection.ops.adapt_datefield_value(on)})
-        fetched = cursor.fetchall()
-    for role_id, name, assignment_id, label, end in fetched:
+    for _space_id, role_id, name, assignment_id, label, end in _role_terms([space_id], on, viewer):
         role = roles.setdefault(role_id, {"name": name, "current_assignments": []})
         if assignment_id is not None:
             role["current_assignments"].append(
@@ -490,22 +498,18 @@ def role_rows(space_id: int, on=None, *, viewer) -> list[dict]:
 
 
 def role_holders_by_space(space_ids, on=None, *, viewer) -> dict[int, list[tuple[str, str]]]:
-    """{space id: [(role name, « holder, holder » or "" when vacant)…]} in two queries and no model
-    objects (the overview of a territory lists every role of every space)."""
-    on = on or timezone.localdate()
-    holders: dict[int, list[str]] = defaultdict(list)
-    for role_id, label in (
-        RoleAssignment.objects.filter(assignment_current_q(on=on), role__space_id__in=space_ids)
-        .annotate(label=holder_label(viewer)).order_by("start", "pk").values_list("role_id", "label")
-    ):
-        holders[role_id].append(label)
+    """{space id: [(role name, « holder, holder » or "" when vacant)…]} in one statement
+    (``ROLE_TERMS_SQL``) and no model objects (the overview of a territory lists every role of every
+    space)."""
     roles: dict[int, list[tuple[str, str]]] = {space_id: [] for space_id in space_ids}
-    for role_id, space_id, name in (
-        Role.objects.filter(space_id__in=space_ids).order_by("space_id", "position", "name")
-        .values_list("id", "space_id", "name")
-    ):
-        roles[space_id].append((name, ", ".join(holders.get(role_id, ()))))
-    return roles
+    holders: dict[int, list[str]] = {}
+    for space_id, role_id, name, assignment_id, label, _end in _role_terms(space_ids, on, viewer):
+        if role_id not in holders:
+            holders[role_id] = []
+            roles[space_id].append((name, holders[role_id]))
+        if assignment_id is not None:
+            holders[role_id].append(label)
+    return {space_id: [(name, ", ".join(labels)) for name, labels in rows] for space_id, rows in roles.items()}
 
 
 TERM_NOTICE_DAYS = 60  # terms ending within this are listed for coordinators and announced (events.py)
