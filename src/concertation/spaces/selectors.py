@@ -247,7 +247,7 @@ def members_preview_orm(space, per_college: int, on=None, *, viewer) -> list[dic
 # ``members_preview_orm`` written out (composing its window query and the delegations' query cost
 # the ORM about three times what SQLite needs to run them): the members of the space current on the
 # day (``current_sql``), named as ``member_rows`` names them (privacy.name_sql_text), ranked and
-# counted per college (the membership's, else its organization's) by sector, name and id; the first
+# counted per college (the membership's, else its organization's, else none: 0) by sector, name and id; the first
 # ``per_college`` of each with their current delegations (the delegate first: ``-kind``, ``start``),
 # one row a delegation. tests/spaces/test_selectors_sql.py checks it against the ORM form.
 MEMBERS_PREVIEW_SQL = """
@@ -255,7 +255,7 @@ WITH member AS (
   SELECT m.id, m.organization_id, m.person_id, m.category,
          COALESCE(o.name, {member_name}) AS label, o.acronym,
          COALESCE(c.name, oc.name) AS college_label, COALESCE(c.slug, oc.slug) AS college_code,
-         sector.name AS sector_label, COALESCE(m.college_id, o.college_id) AS college_id
+         sector.name AS sector_label, COALESCE(m.college_id, o.college_id, 0) AS college_key
     FROM spaces_membership m
     LEFT JOIN directory_organization o ON o.id = m.organization_id
     LEFT JOIN accounts_user p ON p.id = m.person_id
@@ -265,13 +265,15 @@ WITH member AS (
    WHERE m.space_id = %(space)s AND {current_m}
 ), ranked AS (
   SELECT member.*,
-         ROW_NUMBER() OVER (PARTITION BY college_id ORDER BY sector_label ASC NULLS LAST, label, id) AS member_rank,
-         COUNT(*) OVER (PARTITION BY college_id) AS college_total
+         ROW_NUMBER() OVER (PARTITION BY college_key ORDER BY sector_label ASC NULLS LAST, label, id) AS member_rank
     FROM member
+), college AS (  -- (SQLite counts a partition by a window more slowly than by a group)
+  SELECT college_key, COUNT(*) AS total FROM member GROUP BY college_key
 )
 SELECT r.id, r.organization_id, r.person_id, r.category, r.label, r.acronym, r.college_label, r.college_code,
-       r.sector_label, r.college_total, d.kind, {delegate_name}, dp.shown_publicly
+       r.sector_label, college.total, d.kind, {delegate_name}, dp.shown_publicly
   FROM ranked r
+  JOIN college ON college.college_key = r.college_key
   LEFT JOIN spaces_delegation d ON d.membership_id = r.id AND {current_d}
   LEFT JOIN accounts_user dp ON dp.id = d.person_id
   LEFT JOIN directory_organization member_org ON member_org.id = r.organization_id
