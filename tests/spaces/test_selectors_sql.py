@@ -95,8 +95,10 @@ def roles_orm(space, on, viewer) -> list[dict]:
             for role in selectors.roles_with_holders([space.pk], on=on, viewer=viewer)]
 
 
-def test_role_rows_agree_with_roles_with_holders(world):
-    rng = random.Random(5)
+def add_roles(world, seed: int) -> None:
+    """Roles in the assembly and the committee, vacant or with terms current, ended, ending or ended
+    early, held by people (named publicly or not), organizations (with an acronym or not) or both."""
+    rng = random.Random(seed)
     today = timezone.localdate()
     organizations = [OrganizationFactory(territory=world.territory, acronym=acronym) for acronym in ("", "ABC", "")]
     for n in range(12):
@@ -114,6 +116,11 @@ def test_role_rows_agree_with_roles_with_holders(world):
                                           end=end if end is None or end >= start else None,
                                           ended_on=ended_on if ended_on is None or ended_on >= start else None,
                                           end_reason="" if ended_on is None or ended_on < start else "resigned")
+
+
+def test_role_rows_agree_with_roles_with_holders(world):
+    add_roles(world, 5)
+    today = timezone.localdate()
     spaces = [world.assembly, world.committee, world.group]
     for viewer in (world.coordinator, AnonymousUser(), None):
         for on in (today, today + timedelta(days=3)):
@@ -123,3 +130,21 @@ def test_role_rows_agree_with_roles_with_holders(world):
                 space.pk: [(role["name"], ", ".join(term["holder_label"] for term in role["current_assignments"]))
                            for role in roles_orm(space, on, viewer)]
                 for space in spaces}
+
+
+def test_current_sql_agrees_with_current_q(world):
+    """periods.py: « current on that day » in SQL selects what the ORM form selects, on each day around
+    the starts, ends and early ends of memberships and roles' terms."""
+    populate(world, 6)
+    add_roles(world, 7)
+    today = timezone.localdate()
+    for offset in range(-3, 12):
+        on = today + timedelta(days=offset)
+        day = connection.ops.adapt_datefield_value(on)
+        for model, q, sql in ((Membership, selectors.current_q, selectors.current_sql),
+                              (Delegation, selectors.current_q, selectors.current_sql),
+                              (RoleAssignment, selectors.assignment_current_q, selectors.assignment_current_sql)):
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT x.id FROM {model._meta.db_table} x WHERE {sql('x')}", {"on": day})
+                written = {row[0] for row in cursor.fetchall()}
+            assert written == set(model.objects.filter(q(on=on)).values_list("pk", flat=True)), (model, on)

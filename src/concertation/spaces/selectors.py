@@ -30,27 +30,8 @@ from concertation.directory.models import Affiliation, Organization, Territory
 from .access import access_for
 from .models import Charter, Delegation, Invitation, Membership, Role, RoleAssignment, Space
 
-
-def current_q(prefix: str = "", on=None) -> Q:
-    on = on or timezone.localdate()
-    return Q(**{f"{prefix}start__lte": on}) & (Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": on}))
-
-
-def current_sql(alias: str, on: str = "%(on)s") -> str:
-    """``current_q`` for a statement written out by hand: the row ``alias`` began on or before the day
-    ``on`` (a placeholder) and has no end, or ends on or after it."""
-    return f'{alias}.start <= {on} AND ({alias}."end" IS NULL OR {alias}."end" >= {on})'
-
-
-def assignment_current_q(prefix: str = "", on=None) -> Q:
-    on = on or timezone.localdate()
-    return current_q(prefix, on) & (Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": on}))
-
-
-def assignment_current_sql(alias: str, on: str = "%(on)s") -> str:
-    """``assignment_current_q`` for a statement written out by hand (``current_sql``, and not ended
-    early on or before the day ``on``)."""
-    return f"{current_sql(alias, on)} AND ({alias}.ended_on IS NULL OR {alias}.ended_on > {on})"
+# The rules of « current on that day », re-exported: other apps import them from here.
+from .periods import assignment_current_q, assignment_current_sql, current_q, current_sql  # noqa: F401
 
 
 def visible_territories(user):
