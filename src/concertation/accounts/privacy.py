@@ -66,6 +66,18 @@ def name_sql(prefix: str, viewer, *, fallback=None):
     return Case(When(**{f"{prefix}shown_publicly": True}, then=name), default=hidden, output_field=CharField())
 
 
+def name_sql_text(alias: str, viewer, *, fallback: str | None = None) -> str:
+    """``name_sql`` for a statement written out by hand: the name of the person of the table alias
+    ``alias`` (accounts_user) as ``viewer`` may see it; for a person who did not agree, ``fallback`` (an
+    SQL expression) or the neutral word, the statement's parameter ``%(neutral_name)s``
+    (``neutral_name()``). tests/spaces/test_selectors_sql.py checks both forms agree."""
+    name = f"COALESCE(NULLIF({alias}.display_name, ''), {alias}.email)"
+    if names_shown_to(viewer):
+        return name
+    hidden = "%(neutral_name)s" if fallback is None else f"COALESCE({fallback}, %(neutral_name)s)"
+    return f"CASE WHEN {alias}.shown_publicly THEN {name} ELSE {hidden} END"
+
+
 def label_sql(prefix: str, viewer, *, organization: str, short):
     """SQL for « Person (ORG) », the person, or the organization (a role's holder), as ``viewer`` may
     see it: the organization alone for a person who did not agree and acts for one."""
@@ -80,6 +92,23 @@ def label_sql(prefix: str, viewer, *, organization: str, short):
         default=F(f"{organization}name"),
         output_field=CharField(),
     )
+
+
+def label_sql_text(alias: str, viewer, *, organization: str) -> str:
+    """``label_sql`` for a statement written out by hand, the organization short by its acronym (as
+    ``spaces.selectors.holder_label`` asks): the person of the table alias ``alias`` (accounts_user,
+    joined on the row's ``person_id``) and the organization of the alias ``organization``
+    (directory_organization, on its ``organization_id``); the neutral word as the parameter
+    ``%(neutral_name)s``. tests/spaces/test_selectors_sql.py checks both forms agree."""
+    name = f"COALESCE(NULLIF({alias}.display_name, ''), {alias}.email)"
+    short = f"COALESCE(NULLIF({organization}.acronym, ''), {organization}.name)"
+    agreed = "" if names_shown_to(viewer) else f" AND {alias}.shown_publicly"
+    has_person, has_org = f"{alias}.id IS NOT NULL", f"{organization}.id IS NOT NULL"
+    return (f"CASE WHEN {has_person} AND {has_org}{agreed} THEN {name} || ' (' || {short} || ')'"
+            f" WHEN {has_person} AND {has_org} THEN {organization}.name"
+            f" WHEN {has_person}{agreed} THEN {name}"
+            f" WHEN {has_person} THEN %(neutral_name)s"
+            f" ELSE {organization}.name END")
 
 
 # Free text that names people (minutes generated from the meeting) --------------------------------

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from .periods import assignment_current_sql, current_sql
+
 FACILITATION_KINDS = {"coordination", "co_chair", "facilitation", "secretary"}
 
 
@@ -79,21 +81,21 @@ def forget_access(user) -> None:
 
 
 # Every page reads this: one statement, written out rather than composed by the ORM (compiling a
-# union of four querysets cost more than running it: ≈ 1 ms a request, a fifth of a vote).
-ACCESS_SQL = """
+# union of four querysets cost more than running it: ≈ 1 ms a request, a fifth of a vote), with the
+# « current on that day » rule in its SQL form (periods.py).
+ACCESS_SQL = f"""
 SELECT 'membership', m.space_id, s.territory_id, m.category, NULL
   FROM spaces_membership m JOIN spaces_space s ON s.id = m.space_id
- WHERE m.person_id = %(user)s AND m.start <= %(today)s AND (m."end" IS NULL OR m."end" >= %(today)s)
+ WHERE m.person_id = %(user)s AND {current_sql("m", "%(today)s")}
 UNION ALL
 SELECT 'delegation', m.space_id, s.territory_id, m.category, m.organization_id
   FROM spaces_delegation d JOIN spaces_membership m ON m.id = d.membership_id JOIN spaces_space s ON s.id = m.space_id
- WHERE d.person_id = %(user)s AND d.start <= %(today)s AND (d."end" IS NULL OR d."end" >= %(today)s)
-   AND m.start <= %(today)s AND (m."end" IS NULL OR m."end" >= %(today)s)
+ WHERE d.person_id = %(user)s AND {current_sql("d", "%(today)s")}
+   AND {current_sql("m", "%(today)s")}
 UNION ALL
 SELECT 'role', r.space_id, s.territory_id, r.kind, NULL
   FROM spaces_roleassignment a JOIN spaces_role r ON r.id = a.role_id JOIN spaces_space s ON s.id = r.space_id
- WHERE a.person_id = %(user)s AND a.start <= %(today)s AND (a."end" IS NULL OR a."end" >= %(today)s)
-   AND (a.ended_on IS NULL OR a.ended_on > %(today)s)
+ WHERE a.person_id = %(user)s AND {assignment_current_sql("a", "%(today)s")}
 UNION ALL
 SELECT 'territory', NULL, c.territory_id, '', NULL
   FROM directory_territory_coordinators c WHERE c.user_id = %(user)s

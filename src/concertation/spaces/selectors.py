@@ -22,6 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, NullIf, RowNumber
 from django.http import Http404
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 
 from concertation.accounts import privacy
 from concertation.directory.models import Affiliation, Organization, Territory
@@ -29,21 +30,8 @@ from concertation.directory.models import Affiliation, Organization, Territory
 from .access import access_for
 from .models import Charter, Delegation, Invitation, Membership, Role, RoleAssignment, Space
 
-
-def current_q(prefix: str = "", on=None) -> Q:
-    on = on or timezone.localdate()
-    return Q(**{f"{prefix}start__lte": on}) & (Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": on}))
-
-
-def current_sql(alias: str, on: str = "%(on)s") -> str:
-    """``current_q`` for a statement written out by hand: the row ``alias`` began on or before the day
-    ``on`` (a placeholder) and has no end, or ends on or after it."""
-    return f'{alias}.start <= {on} AND ({alias}."end" IS NULL OR {alias}."end" >= {on})'
-
-
-def assignment_current_q(prefix: str = "", on=None) -> Q:
-    on = on or timezone.localdate()
-    return current_q(prefix, on) & (Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": on}))
+# The rules of « current on that day », re-exported: other apps import them from here.
+from .periods import assignment_current_q, assignment_current_sql, current_q, current_sql  # noqa: F401
 
 
 def visible_territories(user):
@@ -222,14 +210,10 @@ MEMBER_FIELDS = ("id", "organization_id", "person_id", "category", "label", "acr
                  "college_code", "sector_label", "college_total")
 
 
-def members_preview(space, per_college: int, on=None, *, viewer) -> list[dict]:
-    """The first ``per_college`` members of each college of the space, with each college's count, in
-    two queries whatever the size of the space (a window function ranks and counts per college).
-
-    See ``group_by_college``; ``offset`` is where each college starts in ``members_by_college``
-    (to link to the page of the full list where it starts). Rows are dicts (``MEMBER_FIELDS`` and
-    ``current_delegations``), not model objects: the assembly shows a few hundred of them.
-    """
+def members_preview_orm(space, per_college: int, on=None, *, viewer) -> list[dict]:
+    """What ``members_preview_sql`` selects, composed by the ORM from ``member_rows`` (the rule's
+    home): the first ``per_college`` rows of each college as dicts (``MEMBER_FIELDS`` and
+    ``current_delegations``), in ``BY_COLLEGE`` order. Kept for the agreement test."""
     on = on or timezone.localdate()
     rows = list(
         _college_window(member_rows([space.pk], on=on, viewer=viewer)).filter(rank__lte=per_college)
@@ -238,7 +222,78 @@ def members_preview(space, per_college: int, on=None, *, viewer) -> list[dict]:
     delegations = current_delegation_names([row["id"] for row in rows], on=on, viewer=viewer)
     for row in rows:
         row["current_delegations"] = delegations.get(row["id"], [])
-    groups = group_by_college(rows)
+    return rows
+
+
+# ``members_preview_orm`` written out (composing its window query and the delegations' query cost
+# the ORM about three times what SQLite needs to run them): the members of the space current on the
+# day (``current_sql``), named as ``member_rows`` names them (privacy.name_sql_text), ranked and
+# counted per college (the membership's, else its organization's, else none: 0) by sector, name and id; the first
+# ``per_college`` of each with their current delegations (the delegate first: ``-kind``, ``start``),
+# one row a delegation. tests/spaces/test_selectors_sql.py checks it against the ORM form.
+MEMBERS_PREVIEW_SQL = """
+WITH member AS (
+  SELECT m.id, m.organization_id, m.person_id, m.category,
+         COALESCE(o.name, {member_name}) AS label, o.acronym,
+         COALESCE(c.name, oc.name) AS college_label, COALESCE(c.slug, oc.slug) AS college_code,
+         sector.name AS sector_label, COALESCE(m.college_id, o.college_id, 0) AS college_key
+    FROM spaces_membership m
+    LEFT JOIN directory_organization o ON o.id = m.organization_id
+    LEFT JOIN accounts_user p ON p.id = m.person_id
+    LEFT JOIN directory_college c ON c.id = m.college_id
+    LEFT JOIN directory_college oc ON oc.id = o.college_id
+    LEFT JOIN directory_sector sector ON sector.id = o.sector_id
+   WHERE m.space_id = %(space)s AND {current_m}
+), ranked AS (
+  SELECT member.*,
+         ROW_NUMBER() OVER (PARTITION BY college_key ORDER BY sector_label ASC NULLS LAST, label, id) AS member_rank
+    FROM member
+), college AS (  -- (SQLite counts a partition by a window more slowly than by a group)
+  SELECT college_key, COUNT(*) AS total FROM member GROUP BY college_key
+)
+SELECT r.id, r.organization_id, r.person_id, r.category, r.label, r.acronym, r.college_label, r.college_code,
+       r.sector_label, college.total, d.kind, {delegate_name}, dp.shown_publicly
+  FROM ranked r
+  JOIN college ON college.college_key = r.college_key
+  LEFT JOIN spaces_delegation d ON d.membership_id = r.id AND {current_d}
+  LEFT JOIN accounts_user dp ON dp.id = d.person_id
+  LEFT JOIN directory_organization member_org ON member_org.id = r.organization_id
+ WHERE r.member_rank <= %(per_college)s
+ ORDER BY r.college_label ASC NULLS LAST, r.sector_label ASC NULLS LAST, r.label, r.id, d.kind DESC, d.start
+"""
+
+
+def members_preview_sql(space, per_college: int, on=None, *, viewer) -> list[dict]:
+    """``members_preview_orm``'s rows from one written statement (``MEMBERS_PREVIEW_SQL``)."""
+    from django.db import connection
+
+    on = on or timezone.localdate()
+    sql = MEMBERS_PREVIEW_SQL.format(
+        member_name=privacy.name_sql_text("p", viewer),
+        delegate_name=privacy.name_sql_text("dp", viewer, fallback="member_org.name"),
+        current_m=current_sql("m", on="%(on)s"), current_d=current_sql("d", on="%(on)s"))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"space": space.pk, "per_college": per_college, "neutral_name": privacy.neutral_name(),
+                             "on": connection.ops.adapt_datefield_value(on)})
+        fetched = cursor.fetchall()
+    rows: list[dict] = []
+    for *member, kind, name, shown_publicly in fetched:
+        if not rows or rows[-1]["id"] != member[0]:
+            rows.append({**dict(zip(MEMBER_FIELDS, member, strict=True)), "current_delegations": []})
+        if kind is not None:
+            rows[-1]["current_delegations"].append((kind, name, bool(shown_publicly)))
+    return rows
+
+
+def members_preview(space, per_college: int, on=None, *, viewer) -> list[dict]:
+    """The first ``per_college`` members of each college of the space, with each college's count, in
+    one statement whatever the size of the space (a window function ranks and counts per college).
+
+    See ``group_by_college``; ``offset`` is where each college starts in ``members_by_college``
+    (to link to the page of the full list where it starts). Rows are dicts (``MEMBER_FIELDS`` and
+    ``current_delegations``), not model objects: the assembly shows a few hundred of them.
+    """
+    groups = group_by_college(members_preview_sql(space, per_college, on, viewer=viewer))
     offset = 0
     for group in groups:
         group["offset"] = offset
@@ -381,23 +436,63 @@ def roles_with_holders(space_ids, on=None, *, viewer):
     )
 
 
+# ``roles_with_holders`` written out for the pages (composing ``holder_label``'s expression cost the
+# ORM more than the statements take to run): the spaces' roles in their order, each with its current
+# terms (``assignment_current_sql``) by start, one row a term (or one for a vacant role).
+# tests/spaces/test_selectors_sql.py checks it against the ORM form.
+ROLE_TERMS_SQL = """
+SELECT r.space_id, r.id, r.name, a.id, {holder_label}, a."end"
+  FROM spaces_role r
+  LEFT JOIN spaces_roleassignment a ON a.role_id = r.id AND {current_a}
+  LEFT JOIN accounts_user p ON p.id = a.person_id
+  LEFT JOIN directory_organization o ON o.id = a.organization_id
+ WHERE r.space_id IN ({spaces})
+ ORDER BY r.space_id, r.position, r.name, r.id, a.start, a.id
+"""
+
+
+def _role_terms(space_ids, on, viewer) -> list[tuple]:
+    """``ROLE_TERMS_SQL``'s rows: (space id, role id, role name, term id or None, holder label, end)."""
+    from django.db import connection
+
+    space_ids = list(space_ids)
+    if not space_ids:
+        return []
+    sql = ROLE_TERMS_SQL.format(holder_label=privacy.label_sql_text("p", viewer, organization="o"),
+                                current_a=assignment_current_sql("a", on="%(on)s"),
+                                spaces=", ".join(f"%(space{n})s" for n in range(len(space_ids))))
+    params = {f"space{n}": space_id for n, space_id in enumerate(space_ids)}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {**params, "neutral_name": privacy.neutral_name(),
+                             "on": connection.ops.adapt_datefield_value(on or timezone.localdate())})
+        return cursor.fetchall()
+
+
+def role_rows(space_id: int, on=None, *, viewer) -> list[dict]:
+    """``roles_with_holders([space_id])`` as plain values for a page, in one statement
+    (``ROLE_TERMS_SQL``): [{"name", "current_assignments": [{"holder_label", "end"}…]}…]."""
+    roles: dict[int, dict] = {}
+    for _space_id, role_id, name, assignment_id, label, end in _role_terms([space_id], on, viewer):
+        role = roles.setdefault(role_id, {"name": name, "current_assignments": []})
+        if assignment_id is not None:
+            role["current_assignments"].append(
+                {"holder_label": label, "end": parse_date(end) if isinstance(end, str) else end})  # SQLite: text
+    return list(roles.values())
+
+
 def role_holders_by_space(space_ids, on=None, *, viewer) -> dict[int, list[tuple[str, str]]]:
-    """{space id: [(role name, « holder, holder » or "" when vacant)…]} in two queries and no model
-    objects (the overview of a territory lists every role of every space)."""
-    on = on or timezone.localdate()
-    holders: dict[int, list[str]] = defaultdict(list)
-    for role_id, label in (
-        RoleAssignment.objects.filter(assignment_current_q(on=on), role__space_id__in=space_ids)
-        .annotate(label=holder_label(viewer)).order_by("start", "pk").values_list("role_id", "label")
-    ):
-        holders[role_id].append(label)
+    """{space id: [(role name, « holder, holder » or "" when vacant)…]} in one statement
+    (``ROLE_TERMS_SQL``) and no model objects (the overview of a territory lists every role of every
+    space)."""
     roles: dict[int, list[tuple[str, str]]] = {space_id: [] for space_id in space_ids}
-    for role_id, space_id, name in (
-        Role.objects.filter(space_id__in=space_ids).order_by("space_id", "position", "name")
-        .values_list("id", "space_id", "name")
-    ):
-        roles[space_id].append((name, ", ".join(holders.get(role_id, ()))))
-    return roles
+    holders: dict[int, list[str]] = {}
+    for space_id, role_id, name, assignment_id, label, _end in _role_terms(space_ids, on, viewer):
+        if role_id not in holders:
+            holders[role_id] = []
+            roles[space_id].append((name, holders[role_id]))
+        if assignment_id is not None:
+            holders[role_id].append(label)
+    return {space_id: [(name, ", ".join(labels)) for name, labels in rows] for space_id, rows in roles.items()}
 
 
 TERM_NOTICE_DAYS = 60  # terms ending within this are listed for coordinators and announced (events.py)
