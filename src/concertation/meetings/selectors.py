@@ -6,15 +6,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from concertation.knowledge.models import Document
 from concertation.spaces.access import access_for
 from concertation.spaces.models import Delegation, Membership, RoleAssignment
 from concertation.spaces.selectors import assignment_current_q, current_q
 
+from .agenda_loading import agenda_items_read
 from .models import AgendaItem, Meeting, Rsvp
 
 UPCOMING_LIMIT = 50
@@ -58,14 +58,10 @@ def meeting_for(user, space, pk: int) -> Meeting:
 # The agenda -------------------------------------------------------------------------------------
 
 def agenda_items(meeting) -> list[AgendaItem]:
-    """Every item of the meeting (accepted, proposed and declined) in order, with what hangs below."""
-    return list(
-        AgendaItem.objects.filter(meeting=meeting)
-        .select_related("presenter", "presenter_organization", "proposal", "proposed_by")
-        .prefetch_related(Prefetch("documents", queryset=Document.objects.select_related("space__territory")
-                                    .order_by("pk")))
-        .order_by("position", "pk")
-    )
+    """Every item of the meeting (accepted, proposed and declined) in order, with what hangs below
+    (its presenter and organization, proposal, proposer, documents with their space): two written
+    statements (agenda_loading.py), what the ORM read with four select_related and a prefetch."""
+    return agenda_items_read(meeting.pk)
 
 
 def accepted_items(meeting) -> list[AgendaItem]:
