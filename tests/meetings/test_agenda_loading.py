@@ -96,3 +96,36 @@ def test_a_meeting_without_items_gives_none_in_two_queries():
     with CaptureQueriesContext(connection) as queries:
         assert agenda_items_read(meeting.pk) == []
     assert len(queries) == 2
+
+
+def test_the_answers_and_what_came_after_are_those_the_orm_reads():
+    from django.db.models import Count, F
+
+    from concertation.meetings.agenda_loading import after_meeting_read, rsvps_read
+    from concertation.meetings.models import FollowUp, Meeting, Minutes, Rsvp
+
+    meeting, other = MeetingFactory(), MeetingFactory()
+    people = [UserFactory(display_name=name) for name in ("Zoé", "", "Alain", "Alain")]
+    for person, answer in zip(people, ["yes", "", "no", "maybe"], strict=True):
+        Rsvp.objects.create(meeting=meeting, person=person, answer=answer, diet="Végé" if answer == "yes" else "")
+    Rsvp.objects.create(meeting=other, person=people[0], answer="yes")
+
+    def orm_after(meeting):
+        row = (Meeting.objects.filter(pk=meeting.pk)
+               .annotate(minutes_status=F("minutes__status"), follow_up_count=Count("follow_ups"))
+               .values("minutes_status", "follow_up_count").get())
+        return row["minutes_status"], row["follow_up_count"]
+
+    written = rsvps_read(meeting.pk)
+    expected = list(Rsvp.objects.filter(meeting=meeting).select_related("person")
+                    .order_by("person__display_name", "person__email"))
+    assert [rsvp.pk for rsvp in written] == [rsvp.pk for rsvp in expected] and len(written) == 4
+    for got, want in zip(written, expected, strict=True):
+        assert values(got) == values(want) and values(got.person) == values(want.person)
+    assert after_meeting_read(meeting.pk) == orm_after(meeting) == (None, 0)
+    Minutes.objects.create(meeting=meeting)
+    for n in range(3):
+        FollowUp.objects.create(space=meeting.space, meeting=meeting, what=f"Suivi {n}")
+    FollowUp.objects.create(space=meeting.space, meeting=other, what="Ailleurs")
+    assert after_meeting_read(meeting.pk) == orm_after(meeting)
+    assert after_meeting_read(meeting.pk)[1] == 3 and after_meeting_read(other.pk) == orm_after(other) == (None, 1)

@@ -1,4 +1,6 @@
-"""A meeting's agenda items with what hangs below them, in two statements written out.
+"""What the meeting's page reads, in statements written out: its agenda items with what hangs below
+them (two statements), the answers to its notice with their people, its minutes' status and the
+number of follow-ups decided there.
 
 The meeting's page reads every item with its presenter, the presenter's organization, its proposal,
 who proposed it, and its documents with their space and territory. Through the ORM (four
@@ -21,7 +23,7 @@ from concertation.directory.models import Organization, Territory
 from concertation.knowledge.models import Document
 from concertation.spaces.models import Space
 
-from .models import AgendaItem
+from .models import AgendaItem, FollowUp, Minutes, Rsvp
 
 ITEMS_SQL = """
 SELECT {columns}
@@ -142,3 +144,56 @@ def agenda_items_read(meeting_id: int) -> list[AgendaItem]:
     for pk, item in by_pk.items():
         _prefetched(item, "documents", documents[pk])
     return items
+
+
+# The answers and what came after ------------------------------------------------------------------
+
+RSVPS_SQL = """
+SELECT {columns}
+  FROM {rsvp} rsvp
+  JOIN {user} person ON person.id = rsvp.person_id
+ WHERE rsvp.meeting_id = %(meeting)s
+ ORDER BY person.display_name, person.email
+"""
+
+AFTER_MEETING_SQL = """
+SELECT (SELECT status FROM {minutes} WHERE meeting_id = %(meeting)s),
+       (SELECT COUNT(*) FROM {follow_up} WHERE meeting_id = %(meeting)s)
+"""
+
+
+def _rsvps_statement(conn):
+    quote = conn.ops.quote_name
+    models = [(Rsvp, "rsvp"), (get_user_model(), "person")]
+    _all, slices = _parts(models)
+    columns = ", ".join(f"{alias}.{quote(field.column)}" for model, alias in models for field in _fields(model))
+    sql = RSVPS_SQL.format(columns=columns, rsvp=quote(Rsvp._meta.db_table),
+                           user=quote(get_user_model()._meta.db_table))
+    return sql, slices, _converters(conn, models)
+
+
+def rsvps_read(meeting_id: int) -> list[Rsvp]:
+    """The meeting's answers with their person, by the person's name then e-mail: one query."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    sql, slices, converters = plan(conn, "meetings.rsvps", _rsvps_statement)
+    with conn.cursor() as cursor:
+        cursor.execute(sql, {"meeting": meeting_id})
+        rows = cursor.fetchall()
+    answers = []
+    for row in rows:
+        rsvp, person = _instances(conn, row, slices, converters)
+        rsvp.person = person
+        answers.append(rsvp)
+    return answers
+
+
+def after_meeting_read(meeting_id: int) -> tuple[str | None, int]:
+    """The meeting's minutes' status (None without minutes) and the number of follow-ups decided at
+    the meeting: one query."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    quote = conn.ops.quote_name
+    sql = AFTER_MEETING_SQL.format(minutes=quote(Minutes._meta.db_table), follow_up=quote(FollowUp._meta.db_table))
+    with conn.cursor() as cursor:
+        cursor.execute(sql, {"meeting": meeting_id})
+        status, count = cursor.fetchone()
+    return status, count

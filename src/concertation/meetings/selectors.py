@@ -14,7 +14,7 @@ from concertation.spaces.access import access_for
 from concertation.spaces.models import Delegation, Membership, RoleAssignment
 from concertation.spaces.selectors import assignment_current_q, current_q
 
-from .agenda_loading import agenda_items_read
+from .agenda_loading import agenda_items_read, rsvps_read
 from .models import AgendaItem, Meeting, Rsvp
 
 UPCOMING_LIMIT = 50
@@ -131,8 +131,8 @@ def member_organizations(space, *, include=()):
 # Answers ----------------------------------------------------------------------------------------
 
 def rsvps_of(meeting) -> list[Rsvp]:
-    return list(Rsvp.objects.filter(meeting=meeting).select_related("person").order_by("person__display_name",
-                                                                                       "person__email"))
+    """The answers to the meeting's notice with their person, by name (written out: agenda_loading.py)."""
+    return rsvps_read(meeting.pk)
 
 
 def rsvp_of(meeting, user) -> Rsvp | None:
