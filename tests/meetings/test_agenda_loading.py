@@ -92,9 +92,14 @@ def test_the_written_statements_read_what_the_orm_reads(agenda):
 
 
 def test_a_meeting_without_items_gives_none_in_two_queries():
+    from concertation.meetings.agenda_loading import live_items_read
+
     meeting = MeetingFactory()
     with CaptureQueriesContext(connection) as queries:
         assert agenda_items_read(meeting.pk) == []
+    assert len(queries) == 2
+    with CaptureQueriesContext(connection) as queries:  # no proposal: no recusal to read, as the ORM
+        assert live_items_read(meeting.pk) == []
     assert len(queries) == 2
 
 
@@ -129,3 +134,86 @@ def test_the_answers_and_what_came_after_are_those_the_orm_reads():
     FollowUp.objects.create(space=meeting.space, meeting=other, what="Ailleurs")
     assert after_meeting_read(meeting.pk) == orm_after(meeting)
     assert after_meeting_read(meeting.pk)[1] == 3 and after_meeting_read(other.pk) == orm_after(other) == (None, 1)
+
+
+def test_the_live_items_are_those_the_orm_reads(agenda):
+    from concertation.decisions.models import Recusal
+    from concertation.meetings.agenda_loading import live_items_read
+    from concertation.meetings.models import ConflictDeclaration
+
+    items = list(AgendaItem.objects.filter(meeting=agenda).order_by("position", "pk"))
+    decision = next(item for item in items if item.proposal_id)
+    presented = next(item for item in items if item.presenter_id)
+    second = ProposalFactory(space=agenda.space)
+    presented.proposal = second
+    presented.save()
+    people = [UserFactory() for _ in range(3)]
+    organization = OrganizationFactory(territory=agenda.space.territory)
+    ConflictDeclaration.objects.create(item=decision, person=people[0], reason="Employée")
+    ConflictDeclaration.objects.create(item=decision, organization=organization)
+    ConflictDeclaration.objects.create(item=presented, person=people[1], organization=organization)
+    Recusal.objects.create(proposal=decision.proposal, person=people[0])
+    Recusal.objects.create(proposal=decision.proposal, organization=organization)
+    Recusal.objects.create(proposal=ProposalFactory(space=agenda.space), person=people[2])  # another proposal's
+
+    expected = list(
+        AgendaItem.objects.filter(meeting=agenda, status=AgendaItem.Status.ACCEPTED)
+        .select_related("proposal", "presenter", "presenter_organization")
+        .prefetch_related(
+            Prefetch("conflicts", queryset=ConflictDeclaration.objects.select_related("person", "organization")
+                     .order_by("created_at")),
+            Prefetch("proposal__recusals", queryset=Recusal.objects.order_by("created_at")),
+        )
+    )
+    with CaptureQueriesContext(connection) as queries:
+        written = live_items_read(agenda.pk)
+        seen = [(item.proposal, item.presenter, item.presenter_organization,
+                 [(c, c.person, c.organization) for c in item.conflicts.all()],
+                 list(item.proposal.recusals.all()) if item.proposal else None) for item in written]
+    assert len(queries) == 3
+    assert [item.pk for item in written] == [item.pk for item in expected] and len(written) == 3
+    for got, want, (proposal, presenter, organization, conflicts, recusals) in zip(written, expected, seen,
+                                                                                  strict=True):
+        assert values(got) == values(want)
+        for got_related, want_related in ((proposal, want.proposal), (presenter, want.presenter),
+                                          (organization, want.presenter_organization)):
+            assert (got_related is None) == (want_related is None)
+            if got_related is not None:
+                assert values(got_related) == values(want_related)
+        wanted = list(want.conflicts.all())
+        assert [values(c) for c, _p, _o in conflicts] == [values(c) for c in wanted]
+        assert [(p and p.pk, o and o.pk) for _c, p, o in conflicts] == [
+            (c.person and c.person.pk, c.organization and c.organization.pk) for c in wanted]
+        if want.proposal is not None:
+            assert [values(r) for r in recusals] == [values(r) for r in want.proposal.recusals.all()]
+    assert sum(len(conflicts) for *_rest, conflicts, _r in seen) == 3
+    assert [len(recusals) for *_rest, recusals in seen if recusals is not None] == [0, 2]
+
+
+def test_the_live_pages_meeting_is_the_one_the_orm_reads():
+    from concertation.meetings.agenda_loading import meeting_read
+    from concertation.meetings.models import Meeting
+
+    with_people = MeetingFactory(facilitator=UserFactory(), secretary=UserFactory(display_name="Secrétariat"))
+    without = MeetingFactory(space=with_people.space)
+    for meeting in (with_people, without):
+        space = meeting.space
+        with CaptureQueriesContext(connection) as queries:
+            got = meeting_read(space.territory.slug, space.slug, meeting.pk)
+            related = (got.space, got.space.territory, got.facilitator, got.secretary)
+        assert len(queries) == 1
+        want = (Meeting.objects.select_related("space__territory", "facilitator", "secretary")
+                .get(pk=meeting.pk, space__slug=space.slug, space__territory__slug=space.territory.slug))
+        assert values(got) == values(want)
+        for got_related, want_related in zip(related, (want.space, want.space.territory, want.facilitator,
+                                                       want.secretary), strict=True):
+            assert (got_related is None) == (want_related is None)
+            if got_related is not None:
+                assert values(got_related) == values(want_related)
+    assert with_people.facilitator is not None and meeting_read(
+        with_people.space.territory.slug, with_people.space.slug, with_people.pk).facilitator.pk == \
+        with_people.facilitator.pk
+    other = SpaceFactory(territory=with_people.space.territory)
+    assert meeting_read(with_people.space.territory.slug, other.slug, with_people.pk) is None
+    assert meeting_read("ailleurs", with_people.space.slug, with_people.pk) is None
+    assert meeting_read(with_people.space.territory.slug, with_people.space.slug, 0) is None

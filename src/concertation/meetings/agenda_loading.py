@@ -200,3 +200,154 @@ def after_meeting_read(meeting_id: int) -> tuple[str | None, int]:
         cursor.execute(sql, {"meeting": meeting_id})
         status, count = cursor.fetchone()
     return status, count
+
+
+# The live page's items ------------------------------------------------------------------------------
+
+LIVE_ITEMS_SQL = """
+SELECT {columns}
+  FROM {item} item
+  LEFT JOIN {proposal} proposal ON proposal.id = item.proposal_id
+  LEFT JOIN {user} presenter ON presenter.id = item.presenter_id
+  LEFT JOIN {organization} presenter_organization ON presenter_organization.id = item.presenter_organization_id
+ WHERE item.meeting_id = %(meeting)s AND item.status = %(accepted)s
+ ORDER BY item.position, item.id
+"""
+
+CONFLICTS_SQL = """
+SELECT {columns}
+  FROM {conflict} conflict
+  LEFT JOIN {user} person ON person.id = conflict.person_id
+  LEFT JOIN {organization} organization ON organization.id = conflict.organization_id
+ WHERE conflict.item_id IN (SELECT id FROM {item} WHERE meeting_id = %(meeting)s AND status = %(accepted)s)
+ ORDER BY conflict.created_at, conflict.id
+"""
+
+RECUSALS_SQL = """
+SELECT {columns}
+  FROM {recusal} recusal
+ WHERE recusal.proposal_id IN (SELECT proposal_id FROM {item}
+                                WHERE meeting_id = %(meeting)s AND status = %(accepted)s)
+ ORDER BY recusal.created_at, recusal.id
+"""
+
+
+def _live_statements(conn):
+    from concertation.decisions.models import Recusal
+
+    from .models import ConflictDeclaration
+
+    quote = conn.ops.quote_name
+    user, organization = get_user_model(), Organization
+    tables = {"item": AgendaItem, "proposal": Proposal, "user": user, "organization": organization,
+              "conflict": ConflictDeclaration, "recusal": Recusal}
+    names = {key: quote(model._meta.db_table) for key, model in tables.items()}
+    statements = []
+    for sql, models in (
+            (LIVE_ITEMS_SQL, [(AgendaItem, "item"), (Proposal, "proposal"), (user, "presenter"),
+                              (organization, "presenter_organization")]),
+            (CONFLICTS_SQL, [(ConflictDeclaration, "conflict"), (user, "person"), (organization, "organization")]),
+            (RECUSALS_SQL, [(Recusal, "recusal")])):
+        _all, slices = _parts(models)
+        columns = ", ".join(f"{alias}.{quote(field.column)}" for model, alias in models for field in _fields(model))
+        statements.append((sql.format(columns=columns, **names), slices, _converters(conn, models)))
+    return statements
+
+
+def live_items_read(meeting_id: int) -> list[AgendaItem]:
+    """The meeting's accepted items in order, each with its proposal (and the proposal's recusals, by
+    date), presenter, presenter's organization and conflicts of interest (by date, with their person
+    and organization): three queries, what the ORM read with select_related and two prefetches."""
+    from concertation.decisions.models import Recusal
+
+    from .models import ConflictDeclaration
+
+    conn = connections[DEFAULT_DB_ALIAS]
+    statements = plan(conn, "meetings.live_items", _live_statements)
+    params = {"meeting": meeting_id, "accepted": AgendaItem.Status.ACCEPTED}
+    (items_sql, item_slices, item_converters), (conflicts_sql, conflict_slices, conflict_converters), \
+        (recusals_sql, recusal_slices, recusal_converters) = statements
+    with conn.cursor() as cursor:
+        cursor.execute(items_sql, params)
+        found = [cursor.fetchall()]
+        cursor.execute(conflicts_sql, params)
+        found.append(cursor.fetchall())
+        # No proposal on the agenda: no recusal to read (nor a query, as prefetch_related).
+        proposal_index = [field.attname for field in _fields(AgendaItem)].index("proposal_id")
+        if any(row[proposal_index] is not None for row in found[0]):
+            cursor.execute(recusals_sql, params)
+            found.append(cursor.fetchall())
+        else:
+            found.append([])
+    items, proposals = [], {}
+    for row in found[0]:
+        item, proposal, presenter, presenter_organization = _instances(conn, row, item_slices, item_converters)
+        item.proposal = proposal if item.proposal_id is not None else None
+        item.presenter = presenter if item.presenter_id is not None else None
+        item.presenter_organization = presenter_organization if item.presenter_organization_id is not None else None
+        if item.proposal is not None:
+            proposals.setdefault(item.proposal_id, []).append(item.proposal)
+        items.append(item)
+    conflicts: dict[int, list] = {item.pk: [] for item in items}
+    for row in found[1]:
+        conflict, person, organization = _instances(conn, row, conflict_slices, conflict_converters)
+        conflict.person = person if conflict.person_id is not None else None
+        conflict.organization = organization if conflict.organization_id is not None else None
+        conflicts.setdefault(conflict.item_id, []).append(conflict)
+    recusals: dict[int, list] = {pk: [] for pk in proposals}
+    for row in found[2]:
+        (recusal,) = _instances(conn, row, recusal_slices, recusal_converters)
+        recusals.setdefault(recusal.proposal_id, []).append(recusal)
+    for item in items:
+        _prefetched(item, "conflicts", conflicts[item.pk], ConflictDeclaration)
+    for pk, instances in proposals.items():
+        for proposal in instances:
+            _prefetched(proposal, "recusals", recusals[pk], Recusal)
+    return items
+
+
+# The meeting of the live page and its actions ---------------------------------------------------
+
+MEETING_SQL = """
+SELECT {columns}
+  FROM {meeting} meeting
+  JOIN {space} space ON space.id = meeting.space_id
+  JOIN {territory} territory ON territory.id = space.territory_id
+  LEFT JOIN {user} facilitator ON facilitator.id = meeting.facilitator_id
+  LEFT JOIN {user} secretary ON secretary.id = meeting.secretary_id
+ WHERE meeting.id = %(pk)s AND space.slug = %(space)s AND territory.slug = %(territory)s
+"""
+
+
+def _meeting_statement(conn):
+    from .models import Meeting
+
+    quote = conn.ops.quote_name
+    user = get_user_model()
+    models = [(Meeting, "meeting"), (Space, "space"), (Territory, "territory"), (user, "facilitator"),
+              (user, "secretary")]
+    _all, slices = _parts(models)
+    columns = ", ".join(f"{alias}.{quote(field.column)}" for model, alias in models for field in _fields(model))
+    sql = MEETING_SQL.format(columns=columns, meeting=quote(Meeting._meta.db_table),
+                             space=quote(Space._meta.db_table), territory=quote(Territory._meta.db_table),
+                             user=quote(user._meta.db_table))
+    return sql, slices, _converters(conn, models)
+
+
+def meeting_read(territory: str, space: str, pk: int):
+    """The meeting ``pk`` of the space ``territory``/``space`` with its space, territory, facilitator
+    and secretary (None where there is none), as ``select_related`` leaves them; None when there is
+    no such meeting. One query."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    sql, slices, converters = plan(conn, "meetings.meeting", _meeting_statement)
+    with conn.cursor() as cursor:
+        cursor.execute(sql, {"pk": pk, "space": space, "territory": territory})
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    meeting, space_obj, territory_obj, facilitator, secretary = _instances(conn, row, slices, converters)
+    space_obj.territory = territory_obj
+    meeting.space = space_obj
+    meeting.facilitator = facilitator if meeting.facilitator_id is not None else None
+    meeting.secretary = secretary if meeting.secretary_id is not None else None
+    return meeting

@@ -12,7 +12,6 @@ from __future__ import annotations
 from html import escape  # the standard one: Django's, lazy-aware, costs 3× more on 6 000 names
 from urllib.parse import urlencode
 
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -21,10 +20,10 @@ from django.utils.translation import gettext_lazy
 
 from concertation.core.richtext import render_markdown
 from concertation.decisions.explain import explain
-from concertation.decisions.models import Recusal
 from concertation.spaces.selectors import charter_in_force
 
 from .. import followups
+from ..agenda_loading import live_items_read
 from ..attendance import (
     NOT_NOTED,
     MeetingQuorum,
@@ -37,7 +36,7 @@ from ..attendance import (
     roster,
 )
 from ..live_forms import NotesForm, forms_for, who_list
-from ..models import AgendaItem, Attendance, ConflictDeclaration, FollowUp, FollowUpReview, Meeting
+from ..models import AgendaItem, Attendance, FollowUp, FollowUpReview, Meeting
 from ..services.meeting import opens_before_its_day
 
 LIVE_STATES = {Meeting.Status.CONVENED, Meeting.Status.IN_PROGRESS, Meeting.Status.HELD}
@@ -240,16 +239,9 @@ def item_url(name: str, meeting: Meeting, item) -> str:
 
 
 def live_items(meeting: Meeting) -> list[AgendaItem]:
-    """The meeting's accepted items, numbered, with what the page shows of each (one query each)."""
-    items = list(
-        AgendaItem.objects.filter(meeting=meeting, status=AgendaItem.Status.ACCEPTED)
-        .select_related("proposal", "presenter", "presenter_organization")
-        .prefetch_related(
-            Prefetch("conflicts", queryset=ConflictDeclaration.objects.select_related("person", "organization")
-                     .order_by("created_at")),
-            Prefetch("proposal__recusals", queryset=Recusal.objects.order_by("created_at")),
-        )
-    )
+    """The meeting's accepted items, numbered, with what the page shows of each: their proposal and
+    its recusals, presenter, organization and conflicts (three queries)."""
+    items = live_items_read(meeting.pk)  # written out: agenda_loading.py
     for number, item in enumerate(items, start=1):
         item.number = number
         item.meeting = meeting

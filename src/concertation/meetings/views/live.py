@@ -27,6 +27,7 @@ from concertation.core import formatting
 from concertation.core.errors import DomainError, add_domain_error
 from concertation.directory.models import Organization
 
+from ..agenda_loading import meeting_read
 from ..live_forms import (
     ConflictForm,
     FollowUpForm,
@@ -58,12 +59,10 @@ VIEW = "meetings.view_meeting"
 
 def load_meeting(request, territory: str, space: str, pk: int, perm: str = RUN) -> Meeting:
     """The meeting if the person may ``perm`` it; 404 exactly like a missing one otherwise."""
-    try:  # get(), not first(): the same row without an ORDER BY to compile (≈ 0.3 ms a request)
-        meeting = (Meeting.objects.select_related("space__territory", "facilitator", "secretary")
-                   .get(pk=pk, space__slug=space, space__territory__slug=territory))
-    except Meeting.DoesNotExist:
-        raise Http404 from None
-    if not request.user.has_perm(perm, meeting):
+    # Written out (agenda_loading.py): what select_related("space__territory", "facilitator",
+    # "secretary") read, without compiling its joins on every attendance button (≈ 1.5 ms).
+    meeting = meeting_read(territory, space, pk)
+    if meeting is None or not request.user.has_perm(perm, meeting):
         raise Http404
     return meeting
 
