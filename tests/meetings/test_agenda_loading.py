@@ -217,3 +217,32 @@ def test_the_live_pages_meeting_is_the_one_the_orm_reads():
     assert meeting_read(with_people.space.territory.slug, other.slug, with_people.pk) is None
     assert meeting_read("ailleurs", with_people.space.slug, with_people.pk) is None
     assert meeting_read(with_people.space.territory.slug, with_people.space.slug, 0) is None
+
+
+def test_the_meeting_of_a_space_and_its_follow_ups_are_those_the_orm_reads():
+    from concertation.meetings.agenda_loading import meeting_follow_ups_read, meeting_of_space_read
+    from concertation.meetings.models import FollowUp, Meeting
+
+    meeting = MeetingFactory(facilitator=UserFactory(), secretary=None)
+    other = MeetingFactory(space=meeting.space)
+    got = meeting_of_space_read(meeting.space_id, meeting.pk)
+    want = Meeting.objects.select_related("facilitator", "secretary").get(space=meeting.space, pk=meeting.pk)
+    assert values(got) == values(want) and values(got.facilitator) == values(want.facilitator)
+    assert got.secretary is None and want.secretary is None
+    assert meeting_of_space_read(SpaceFactory().pk, meeting.pk) is None
+    assert meeting_of_space_read(meeting.space_id, 0) is None
+
+    person, organization = UserFactory(), OrganizationFactory()
+    for n, (who, org) in enumerate([(person, None), (None, organization), (person, organization), (None, None)]):
+        FollowUp.objects.create(space=meeting.space, meeting=meeting, what=f"Suivi {n}", person=who,
+                                organization=org)
+    FollowUp.objects.create(space=meeting.space, meeting=other, what="Ailleurs", person=person)
+    written = meeting_follow_ups_read(meeting.pk)
+    expected = list(FollowUp.objects.filter(meeting=meeting).select_related("person", "organization").order_by("id"))
+    assert [values(f) for f in written] == [values(f) for f in expected] and len(written) == 4
+    for got_follow_up, want_follow_up in zip(written, expected, strict=True):
+        for name in ("person", "organization"):
+            got_related, want_related = getattr(got_follow_up, name), getattr(want_follow_up, name)
+            assert (got_related is None) == (want_related is None)
+            if got_related is not None:
+                assert values(got_related) == values(want_related)

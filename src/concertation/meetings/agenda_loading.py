@@ -351,3 +351,70 @@ def meeting_read(territory: str, space: str, pk: int):
     meeting.facilitator = facilitator if meeting.facilitator_id is not None else None
     meeting.secretary = secretary if meeting.secretary_id is not None else None
     return meeting
+
+
+MEETING_OF_SPACE_SQL = """
+SELECT {columns}
+  FROM {meeting} meeting
+  LEFT JOIN {user} facilitator ON facilitator.id = meeting.facilitator_id
+  LEFT JOIN {user} secretary ON secretary.id = meeting.secretary_id
+ WHERE meeting.id = %(pk)s AND meeting.space_id = %(space)s
+"""
+
+FOLLOW_UPS_SQL = """
+SELECT {columns}
+  FROM {follow_up} follow_up
+  LEFT JOIN {user} person ON person.id = follow_up.person_id
+  LEFT JOIN {organization} organization ON organization.id = follow_up.organization_id
+ WHERE follow_up.meeting_id = %(meeting)s
+ ORDER BY follow_up.id
+"""
+
+
+def _statement(conn, template: str, models) -> tuple[str, list, list[dict]]:
+    """``template`` with every column of ``models`` ([(model, alias)]) and the tables they name."""
+    from .models import Meeting
+
+    quote = conn.ops.quote_name
+    _all, slices = _parts(models)
+    columns = ", ".join(f"{alias}.{quote(field.column)}" for model, alias in models for field in _fields(model))
+    tables = {"meeting": Meeting, "user": get_user_model(), "organization": Organization, "follow_up": FollowUp}
+    sql = template.format(columns=columns, **{key: quote(model._meta.db_table) for key, model in tables.items()})
+    return sql, slices, _converters(conn, models)
+
+
+def meeting_of_space_read(space_id: int, pk: int):
+    """The meeting ``pk`` of the space ``space_id`` with its facilitator and secretary (None where
+    there is none), or None: one query, what ``select_related("facilitator", "secretary")`` read."""
+    from .models import Meeting
+
+    user = get_user_model()
+    conn = connections[DEFAULT_DB_ALIAS]
+    sql, slices, converters = plan(conn, "meetings.meeting_of_space", lambda conn: _statement(
+        conn, MEETING_OF_SPACE_SQL, [(Meeting, "meeting"), (user, "facilitator"), (user, "secretary")]))
+    with conn.cursor() as cursor:
+        cursor.execute(sql, {"pk": pk, "space": space_id})
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    meeting, facilitator, secretary = _instances(conn, row, slices, converters)
+    meeting.facilitator = facilitator if meeting.facilitator_id is not None else None
+    meeting.secretary = secretary if meeting.secretary_id is not None else None
+    return meeting
+
+
+def meeting_follow_ups_read(meeting_id: int) -> list[FollowUp]:
+    """The follow-ups decided at the meeting, by id, with their person and organization: one query."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    sql, slices, converters = plan(conn, "meetings.meeting_follow_ups", lambda conn: _statement(
+        conn, FOLLOW_UPS_SQL, [(FollowUp, "follow_up"), (get_user_model(), "person"), (Organization, "organization")]))
+    with conn.cursor() as cursor:
+        cursor.execute(sql, {"meeting": meeting_id})
+        rows = cursor.fetchall()
+    follow_ups = []
+    for row in rows:
+        follow_up, person, organization = _instances(conn, row, slices, converters)
+        follow_up.person = person if follow_up.person_id is not None else None
+        follow_up.organization = organization if follow_up.organization_id is not None else None
+        follow_ups.append(follow_up)
+    return follow_ups

@@ -14,7 +14,7 @@ from concertation.spaces.access import access_for
 from concertation.spaces.models import Delegation, Membership, RoleAssignment
 from concertation.spaces.selectors import assignment_current_q, current_q
 
-from .agenda_loading import agenda_items_read, rsvps_read
+from .agenda_loading import agenda_items_read, meeting_of_space_read, rsvps_read
 from .models import AgendaItem, Meeting, Rsvp
 
 UPCOMING_LIMIT = 50
@@ -45,10 +45,9 @@ def past_meetings(user, space, now=None):
 
 def meeting_for(user, space, pk: int) -> Meeting:
     """The meeting of this space if the person may see it; 404 exactly like a missing one otherwise."""
-    try:  # get(), not first(): the same row without an ORDER BY to compile
-        meeting = Meeting.objects.select_related("facilitator", "secretary").get(space=space, pk=pk)
-    except Meeting.DoesNotExist:
-        raise Http404 from None
+    meeting = meeting_of_space_read(space.pk, pk)  # written out: agenda_loading.py
+    if meeting is None:
+        raise Http404
     meeting.space = space  # already loaded, with its territory
     if not user.has_perm("meetings.view_meeting", meeting):
         raise Http404

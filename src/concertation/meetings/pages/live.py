@@ -23,7 +23,7 @@ from concertation.decisions.explain import explain
 from concertation.spaces.selectors import charter_in_force
 
 from .. import followups
-from ..agenda_loading import live_items_read
+from ..agenda_loading import live_items_read, meeting_follow_ups_read
 from ..attendance import (
     NOT_NOTED,
     MeetingQuorum,
@@ -36,7 +36,7 @@ from ..attendance import (
     roster,
 )
 from ..live_forms import NotesForm, forms_for, who_list
-from ..models import AgendaItem, Attendance, FollowUp, FollowUpReview, Meeting
+from ..models import AgendaItem, Attendance, FollowUpReview, Meeting
 from ..services.meeting import opens_before_its_day
 
 LIVE_STATES = {Meeting.Status.CONVENED, Meeting.Status.IN_PROGRESS, Meeting.Status.HELD}
@@ -257,8 +257,7 @@ def _current_item_context(meeting: Meeting, items: list, current, *, quorum: Mee
     if current is not None and item_excluded_keys(current):
         item_quorum = quorum_for_meeting(meeting, item=current, seats=seats, charter=charter,
                                          college_names=quorum.college_names)
-    follow_ups = list(FollowUp.objects.filter(meeting=meeting).select_related("person", "organization")
-                      .order_by("id"))
+    follow_ups = meeting_follow_ups_read(meeting.pk)  # with person and organization, by id
     proposal = current.proposal if current else None
     notes_form = bound.get("notes")
     if current is not None and notes_form is None:
