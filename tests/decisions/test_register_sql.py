@@ -99,3 +99,68 @@ def test_counts_are_those_of_the_proposals_round():
     Recusal.objects.create(proposal=proposal, person=person)
     row = next(p for p in register.decisions_among(register.decided([s.pk for s in spaces])) if p.pk == proposal.pk)
     assert (row.participant_count, row.recusal_count) == (2, 1)
+
+
+def orm_attach_relations(proposals) -> dict:
+    """The ORM form ``register_relations.attach_relations`` replaced: {proposal pk: {name: [instances]}}."""
+    from concertation.decisions.register_relations import (
+        RELATION_FIELDS,
+        has_field,
+        reverse_relation,
+    )
+
+    pks = [proposal.pk for proposal in proposals]
+    found = {}
+    for name, (fields, relation, relation_fields) in RELATION_FIELDS.items():
+        model = reverse_relation(name)
+        key = Proposal._meta.get_field(name).field
+        queryset = model.objects.filter(**{f"{key.name}__in": pks})
+        only = [key.name, *(field for field in fields if has_field(model, field))]
+        queryset = queryset.select_related(relation)
+        related = model._meta.get_field(relation).related_model
+        only += [relation, *(f"{relation}__{field}" for field in relation_fields if has_field(related, field))]
+        by_proposal = found[name] = {}
+        for instance in queryset.only(*only):
+            by_proposal.setdefault(getattr(instance, key.attname), []).append(instance)
+    return {pk: {name: by.get(pk, []) for name, by in found.items()} for pk in pks}
+
+
+def loaded(instance) -> dict:
+    deferred = instance.get_deferred_fields()
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields
+            if field.attname not in deferred}
+
+
+def test_the_written_relations_are_those_the_orm_reads_in_its_order():
+    from concertation.decisions.register_relations import attach_relations
+    from concertation.planning.models import Revision
+    from tests.factories import AgendaItemFactory, MeetingFactory, PlanFactory
+
+    territory, spaces = generated(5)
+    proposals = list(Proposal.objects.filter(status=Proposal.Status.DECIDED).order_by("pk")[:6])
+    start = timezone.make_aware(datetime(2025, 3, 3, 18))
+    meetings = [MeetingFactory(space=spaces[0], starts_at=start + timedelta(days=7 * n),
+                               ends_at=start + timedelta(days=7 * n, hours=2)) for n in (2, 0, 1)]
+    plans = [PlanFactory(space=spaces[0]) for _ in range(2)]
+    for index, proposal in enumerate(proposals[:4]):
+        for meeting in meetings[: index + 1]:  # several meetings: the most recent comes first
+            AgendaItemFactory(meeting=meeting, proposal=proposal, title=f"Point {index}")
+        for n in range(index % 3):
+            Revision.objects.create(plan=plans[n % 2], item_type="activity", item_id=n, item_label=f"Activité {n}",
+                                    action="edit", reason="Décision", decision=proposal,
+                                    made_at=start + timedelta(days=n * (-1) ** index))
+    AgendaItemFactory(meeting=meetings[0], proposal=None, title="Sans proposition")
+    expected = orm_attach_relations(proposals)
+    attach_relations(proposals)
+    compared = 0
+    for proposal in proposals:
+        assert set(proposal.register_relations) == set(expected[proposal.pk])
+        for name, instances in proposal.register_relations.items():
+            want = expected[proposal.pk][name]
+            assert [loaded(got) for got in instances] == [loaded(item) for item in want], name
+            joined = "meeting" if name == "agenda_items" else "plan"
+            assert [loaded(getattr(got, joined)) for got in instances] == \
+                [loaded(getattr(item, joined)) for item in want], name
+            compared += len(instances)
+    assert compared > 8
+    attach_relations([])  # no proposal: no query, nothing attached
