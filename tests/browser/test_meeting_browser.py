@@ -135,3 +135,48 @@ def test_the_facilitator_runs_a_meeting_from_agenda_to_minutes(demo, signed_in_p
     for expected in (OUTCOME, *FOLLOW_UPS):
         expect(main).to_contain_text(expected)
     axe_check(page)
+
+
+def test_a_long_roster_pages_filters_and_keeps_its_page_with_htmx(demo, signed_in_page, axe_check, monkeypatch):
+    """Past ROSTER_PAGE_SIZE people (4 here), the live page shows a page of the roster: the next page
+    and the filter swap the list alone, its count is announced, and marking a person keeps the page."""
+    from concertation.meetings.pages import live as live_page
+    from concertation.spaces.models import Space
+
+    monkeypatch.setattr(live_page, "ROSTER_PAGE_SIZE", 4)
+    space = Space.objects.get(slug=SPACE, territory__slug=TERRITORY)
+    start = timezone.now() + timezone.timedelta(hours=1)
+    meeting = Meeting.objects.create(space=space, title="Rencontre du rôle", starts_at=start,
+                                     ends_at=start + timezone.timedelta(hours=2), status=Meeting.Status.CONVENED)
+    seats = roster(meeting)
+    total = len({person.person_id for seat in seats for person in seat.people})
+    assert total > 4
+    page = signed_in_page(FACILITATOR, DEMO_PASSWORD)
+    page.goto(url("live", pk=meeting.pk))
+    count = page.locator("#presences-resultat")
+    expect(count).to_have_attribute("role", "status")
+    expect(count).to_contain_text(re.compile(rf"Personnes 1 à \d sur {total} en tout\."))
+    axe_check(page)
+    first_page = page.locator("#presences-liste tbody").count()
+    address = page.url
+    # The next page, by keyboard: the list alone changes, the address stays, the count follows.
+    page.locator("#presences-suivants").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#presences-liste nav")).to_contain_text("Page 2 sur")
+    expect(count).to_contain_text(re.compile(rf"Personnes \d à \d+ sur {total} en tout\."))
+    assert page.url == address and page.locator("#presences-liste tbody").count() >= 1
+    expect(page.locator("#presences-precedents")).to_be_visible()
+    axe_check(page)
+    # Marking someone of this page swaps their rows and keeps the page.
+    group = page.locator("#presences-liste [role='group']").first
+    group.get_by_role("button", name="Présence", exact=True).click()
+    expect(group.get_by_role("button", name="Présence", exact=True)).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#presences-liste nav")).to_contain_text("Page 2 sur")
+    assert Attendance.objects.filter(meeting=meeting, status="present").count() == 1
+    # The filter by name narrows the list; the count says how many match.
+    name = seats[0].people[0].name if seats[0].people else seats[0].name
+    page.get_by_label("Nom ou organisme").fill(name)
+    expect(count).to_contain_text("qui correspond")
+    expect(page.locator("#presences-liste tbody").first).to_contain_text(name)
+    assert page.locator("#presences-liste tbody").count() <= first_page
+    axe_check(page)

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from concertation.accounts.privacy import label_sql
+from concertation.accounts.privacy import display_name_for
+from concertation.core.written_sql import converters_of, plan
 from concertation.spaces.access import access_for
 from concertation.spaces.models import Delegation, Space
 from concertation.spaces.selectors import current_q
@@ -122,24 +123,102 @@ def review_rows(meeting: Meeting) -> list[FollowUp]:
     return rows
 
 
+# ``follow_ups_for_meeting`` written out, with what the meeting's page shows of each row (its
+# responsible person's and organization's names, this meeting's review): composing the ORM form
+# (its OR across a join, DISTINCT, the names' CASE and the review's subquery) cost ~4 ms at L, ten
+# times running it. tests/meetings/test_followups_sql.py checks both forms select the same rows.
+REVIEW_ROWS_SQL = """
+SELECT follow_up.id, follow_up.what, follow_up.due_on, follow_up.status,
+       follow_up.person_id, person.display_name, person.email, person.shown_publicly,
+       follow_up.organization_id, organization.name, organization.acronym,
+       (SELECT review.outcome FROM {review} review
+         WHERE review.follow_up_id = follow_up.id AND review.meeting_id = %(meeting)s
+         ORDER BY review.id LIMIT 1)
+  FROM {follow_up} follow_up
+  LEFT JOIN {meeting} decided_at ON decided_at.id = follow_up.meeting_id
+  LEFT JOIN {user} person ON person.id = follow_up.person_id
+  LEFT JOIN {organization} organization ON organization.id = follow_up.organization_id
+ WHERE follow_up.space_id = %(space)s
+   AND (decided_at.starts_at < %(starts_at)s
+        OR (follow_up.meeting_id IS NULL AND follow_up.created_at < %(starts_at)s))
+   AND (follow_up.status = %(open)s
+        OR EXISTS (SELECT 1 FROM {review} here WHERE here.follow_up_id = follow_up.id
+                    AND here.meeting_id = %(meeting)s))
+   AND (follow_up.meeting_id IS NULL OR follow_up.meeting_id <> %(meeting)s)
+ ORDER BY follow_up.due_on, follow_up.id
+"""
+
+
+def _review_rows_statement(conn) -> tuple[str, dict]:
+    from django.contrib.auth import get_user_model
+
+    from concertation.directory.models import Organization
+
+    quote = conn.ops.quote_name
+    sql = REVIEW_ROWS_SQL.format(
+        review=quote(FollowUpReview._meta.db_table), follow_up=quote(FollowUp._meta.db_table),
+        meeting=quote(Meeting._meta.db_table), user=quote(get_user_model()._meta.db_table),
+        organization=quote(Organization._meta.db_table))
+    date_field = FollowUp._meta.get_field("due_on")
+    return sql, converters_of(conn, [date_field])
+
+
+def follow_ups_for_meeting_rows(meeting: Meeting) -> list[tuple]:
+    """``follow_ups_for_meeting``'s rows in one statement: (id, what, due_on, status, person id,
+    display name, e-mail, shown publicly, organization id, name, acronym, this meeting's outcome)."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    sql, converters = plan(conn, "meetings.review_rows", _review_rows_statement)
+    starts_at = conn.ops.adapt_datetimefield_value(meeting.starts_at)
+    with conn.cursor() as cursor:
+        cursor.execute(sql, {"meeting": meeting.pk, "space": meeting.space_id, "starts_at": starts_at,
+                             "open": Status.OPEN})
+        rows = cursor.fetchall()
+    due_on = converters.get(0)
+    if due_on is None:  # PostgreSQL gives dates as they are
+        return rows
+    functions, expression = due_on
+    converted = []
+    for row in rows:
+        value = row[2]
+        for function in functions:
+            value = function(value, expression, conn)
+        converted.append((*row[:2], value, *row[3:]))
+    return converted
+
+
+def _partial(model, alias: str, **values):
+    """An instance with only these fields loaded (``from_db`` takes them in the model's field order)."""
+    names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
+    return model.from_db(alias, names, [values[name] for name in names])
+
+
 def agenda_review_rows(meeting: Meeting, viewer) -> list[tuple]:
-    """What the meeting's page shows under its follow-ups item, in one query and without model
-    instances: ``(what, who, due_on, overdue, outcome)`` for each of ``follow_ups_for_meeting``, where
-    ``who`` is the person or organization responsible as ``viewer`` may see them (accounts.privacy,
-    as ``{% public_name person organization %}``; None when nobody is named) and ``outcome`` this
+    """What the meeting's page shows under its follow-ups item, in one query: ``(what, who, due_on,
+    overdue, outcome)`` for each of ``follow_ups_for_meeting``, where ``who`` is the person or
+    organization responsible as ``viewer`` may see them (``accounts.privacy.display_name_for``, as
+    ``{% public_name person organization %}``; None when nobody is named) and ``outcome`` this
     meeting's review of it ("" when none). The live page (``review_rows``) shows more of each."""
-    short = Coalesce(NullIf(F("organization__acronym"), Value("")), F("organization__name"))
-    outcome = (FollowUpReview.objects.filter(follow_up_id=OuterRef("pk"), meeting_id=meeting.pk)
-               .order_by("id").values("outcome")[:1])
-    rows = (
-        follow_ups_for_meeting(meeting).select_related(None)
-        .annotate(who=label_sql("person__", viewer, organization="organization__", short=short),
-                  outcome_here=Subquery(outcome))
-        .values_list("what", "who", "due_on", "status", "outcome_here")
-    )
+    from django.contrib.auth import get_user_model
+
+    from concertation.directory.models import Organization
+
+    User = get_user_model()
+    alias = connections[DEFAULT_DB_ALIAS].alias
     today = timezone.localdate(meeting.starts_at)
-    return [(what, who, due_on, status == Status.OPEN and due_on is not None and due_on < today, outcome or "")
-            for what, who, due_on, status, outcome in rows]
+    rows = []
+    for (_pk, what, due_on, status, person_id, display_name, email, shown_publicly, organization_id, name,
+         acronym, outcome) in follow_ups_for_meeting_rows(meeting):
+        organization = (_partial(Organization, alias, id=organization_id, name=name, acronym=acronym)
+                        if organization_id is not None else None)
+        if person_id is not None:
+            person = _partial(User, alias, id=person_id, display_name=display_name, email=email,
+                              shown_publicly=bool(shown_publicly))
+            who = display_name_for(person, viewer, organization=organization)
+        else:
+            who = name  # the organization, or None when nobody is named
+        rows.append((what, who, due_on, status == Status.OPEN and due_on is not None and due_on < today,
+                     outcome or ""))
+    return rows
 
 
 def follow_ups_item(items) -> AgendaItem | None:

@@ -6,15 +6,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from concertation.knowledge.models import Document
 from concertation.spaces.access import access_for
 from concertation.spaces.models import Delegation, Membership, RoleAssignment
 from concertation.spaces.selectors import assignment_current_q, current_q
 
+from .agenda_loading import agenda_items_read, meeting_of_space_read, rsvps_read
 from .models import AgendaItem, Meeting, Rsvp
 
 UPCOMING_LIMIT = 50
@@ -45,10 +45,9 @@ def past_meetings(user, space, now=None):
 
 def meeting_for(user, space, pk: int) -> Meeting:
     """The meeting of this space if the person may see it; 404 exactly like a missing one otherwise."""
-    try:  # get(), not first(): the same row without an ORDER BY to compile
-        meeting = Meeting.objects.select_related("facilitator", "secretary").get(space=space, pk=pk)
-    except Meeting.DoesNotExist:
-        raise Http404 from None
+    meeting = meeting_of_space_read(space.pk, pk)  # written out: agenda_loading.py
+    if meeting is None:
+        raise Http404
     meeting.space = space  # already loaded, with its territory
     if not user.has_perm("meetings.view_meeting", meeting):
         raise Http404
@@ -58,14 +57,10 @@ def meeting_for(user, space, pk: int) -> Meeting:
 # The agenda -------------------------------------------------------------------------------------
 
 def agenda_items(meeting) -> list[AgendaItem]:
-    """Every item of the meeting (accepted, proposed and declined) in order, with what hangs below."""
-    return list(
-        AgendaItem.objects.filter(meeting=meeting)
-        .select_related("presenter", "presenter_organization", "proposal", "proposed_by")
-        .prefetch_related(Prefetch("documents", queryset=Document.objects.select_related("space__territory")
-                                    .order_by("pk")))
-        .order_by("position", "pk")
-    )
+    """Every item of the meeting (accepted, proposed and declined) in order, with what hangs below
+    (its presenter and organization, proposal, proposer, documents with their space): two written
+    statements (agenda_loading.py), what the ORM read with four select_related and a prefetch."""
+    return agenda_items_read(meeting.pk)
 
 
 def accepted_items(meeting) -> list[AgendaItem]:
@@ -135,8 +130,8 @@ def member_organizations(space, *, include=()):
 # Answers ----------------------------------------------------------------------------------------
 
 def rsvps_of(meeting) -> list[Rsvp]:
-    return list(Rsvp.objects.filter(meeting=meeting).select_related("person").order_by("person__display_name",
-                                                                                       "person__email"))
+    """The answers to the meeting's notice with their person, by name (written out: agenda_loading.py)."""
+    return rsvps_read(meeting.pk)
 
 
 def rsvp_of(meeting, user) -> Rsvp | None:

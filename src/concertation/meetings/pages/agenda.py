@@ -4,7 +4,6 @@ a space's meetings."""
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -21,6 +20,7 @@ from concertation.spaces.selectors import charter_in_force
 
 from .. import followups
 from .. import rsvp as rsvps
+from ..agenda_loading import after_meeting_read
 from ..models import AgendaItem, FollowUpReview, Meeting, Minutes
 from ..selectors import agenda_items, past_meetings, rsvp_of, rsvps_of, schedule, upcoming_meetings
 from ..services import agenda as services
@@ -95,13 +95,10 @@ def after_meeting(meeting: Meeting) -> dict:
     """For « Après la rencontre »: the minutes' status (``minutes``: None, or what
     ``minutes/_status.html`` reads of them) and the number of follow-ups decided at the meeting, in
     one query."""
-    row = (Meeting.objects.filter(pk=meeting.pk)
-           .annotate(minutes_status=F("minutes__status"), follow_up_count=Count("follow_ups"))
-           .values("minutes_status", "follow_up_count").get())
-    status = row["minutes_status"]
+    status, follow_up_count = after_meeting_read(meeting.pk)
     minutes = None if status is None else {"status": status,
                                            "get_status_display": Minutes.Status(status).label}
-    return {"minutes": minutes, "follow_up_count": row["follow_up_count"]}
+    return {"minutes": minutes, "follow_up_count": follow_up_count}
 
 
 def meeting_page_context(user, space, meeting: Meeting, *, rsvp_form=None) -> dict:

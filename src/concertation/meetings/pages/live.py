@@ -10,8 +10,8 @@ read.
 from __future__ import annotations
 
 from html import escape  # the standard one: Django's, lazy-aware, costs 3× more on 6 000 names
+from urllib.parse import urlencode
 
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -20,10 +20,10 @@ from django.utils.translation import gettext_lazy
 
 from concertation.core.richtext import render_markdown
 from concertation.decisions.explain import explain
-from concertation.decisions.models import Recusal
 from concertation.spaces.selectors import charter_in_force
 
 from .. import followups
+from ..agenda_loading import live_items_read, meeting_follow_ups_read
 from ..attendance import (
     NOT_NOTED,
     MeetingQuorum,
@@ -36,7 +36,7 @@ from ..attendance import (
     roster,
 )
 from ..live_forms import NotesForm, forms_for, who_list
-from ..models import AgendaItem, Attendance, ConflictDeclaration, FollowUp, FollowUpReview, Meeting
+from ..models import AgendaItem, Attendance, FollowUpReview, Meeting
 from ..services.meeting import opens_before_its_day
 
 LIVE_STATES = {Meeting.Status.CONVENED, Meeting.Status.IN_PROGRESS, Meeting.Status.HELD}
@@ -168,13 +168,69 @@ class RosterRows:
         append("</tbody>\n")
 
 
+# Past this many people on the roster, the live page shows the roster a page of about this many
+# people at a time (a check-in desk works by name: 1 000 people and their 4 000 buttons made a page of
+# 1.4 MB, slow on a facilitator's phone); the counts, the quorum and the summary still cover everyone.
+ROSTER_PAGE_SIZE = 100
+
+
 def attendance_filter(params) -> dict:
-    """The attendance table's filter, from the address (a GET form: it works without JavaScript)."""
+    """The attendance table's filter and page, from the address (a GET form: it works without
+    JavaScript)."""
     name = " ".join(params.get("nom", "").split())[:100]
     status = params.get("presence", "")
     if status not in {value for value, _label in FILTER_STATUSES}:
         status = ""
-    return {"name": name, "status": status, "statuses": FILTER_STATUSES, "active": bool(name or status)}
+    try:
+        page = max(int(params.get("page", "")), 1)
+    except ValueError:
+        page = 1
+    return {"name": name, "status": status, "statuses": FILTER_STATUSES, "active": bool(name or status),
+            "page": page}
+
+
+def roster_page_breaks(seats: list[Seat], size: int) -> list[int]:
+    """Where each page of the roster begins (indexes in ``seats``): pages of at most ``size`` people
+    in the roster's order, a member's people never split (a member with more, or none, fills a page
+    or counts one)."""
+    starts, people = [0], 0
+    for index, seat in enumerate(seats):
+        weight = max(len(seat.people), 1)
+        if people and people + weight > size:
+            starts.append(index)
+            people = 0
+        people += weight
+    return starts
+
+
+def roster_page(shown: list[Seat], filters: dict, *, total: int, current_pk=None,
+                size: int | None = None) -> tuple[list[Seat], dict | None]:
+    """The members of the page asked for (all of ``shown`` when the roster has ``size`` people or
+    fewer: then nothing changes), and what the page says of itself: which people it shows of how
+    many, the addresses of the pages before and after and how many people each shows."""
+    size = size or ROSTER_PAGE_SIZE
+    if total <= size:
+        return shown, None
+    starts = roster_page_breaks(shown, size)
+    number = min(filters["page"], len(starts))
+    ends = [*starts[1:], len(shown)]
+    people = [sum(len(seat.people) for seat in shown[start:end]) for start, end in zip(starts, ends, strict=True)]
+    first = sum(people[:number - 1])
+    kept = {"point": current_pk or "", "nom": filters["name"], "presence": filters["status"]}
+
+    def query(page: int) -> str:
+        return "?" + urlencode({key: value for key, value in {**kept, "page": page}.items()
+                                if value and not (key == "page" and value == 1)})
+
+    return shown[starts[number - 1]:ends[number - 1]], {
+        "number": number, "pages": len(starts), "people": people[number - 1], "total": total,
+        "matching": sum(people), "first": first + 1, "last": first + people[number - 1],
+        "previous": query(number - 1) if number > 1 else "",
+        "previous_people": people[number - 2] if number > 1 else 0,
+        "next": query(number + 1) if number < len(starts) else "",
+        "next_people": people[number] if number < len(starts) else 0,
+        "here": query(number),  # carried through the attendance form, back to this page
+    }
 
 
 def item_url(name: str, meeting: Meeting, item) -> str:
@@ -183,16 +239,9 @@ def item_url(name: str, meeting: Meeting, item) -> str:
 
 
 def live_items(meeting: Meeting) -> list[AgendaItem]:
-    """The meeting's accepted items, numbered, with what the page shows of each (one query each)."""
-    items = list(
-        AgendaItem.objects.filter(meeting=meeting, status=AgendaItem.Status.ACCEPTED)
-        .select_related("proposal", "presenter", "presenter_organization")
-        .prefetch_related(
-            Prefetch("conflicts", queryset=ConflictDeclaration.objects.select_related("person", "organization")
-                     .order_by("created_at")),
-            Prefetch("proposal__recusals", queryset=Recusal.objects.order_by("created_at")),
-        )
-    )
+    """The meeting's accepted items, numbered, with what the page shows of each: their proposal and
+    its recusals, presenter, organization and conflicts (three queries)."""
+    items = live_items_read(meeting.pk)  # written out: agenda_loading.py
     for number, item in enumerate(items, start=1):
         item.number = number
         item.meeting = meeting
@@ -208,8 +257,7 @@ def _current_item_context(meeting: Meeting, items: list, current, *, quorum: Mee
     if current is not None and item_excluded_keys(current):
         item_quorum = quorum_for_meeting(meeting, item=current, seats=seats, charter=charter,
                                          college_names=quorum.college_names)
-    follow_ups = list(FollowUp.objects.filter(meeting=meeting).select_related("person", "organization")
-                      .order_by("id"))
+    follow_ups = meeting_follow_ups_read(meeting.pk)  # with person and organization, by id
     proposal = current.proposal if current else None
     notes_form = bound.get("notes")
     if current is not None and notes_form is None:
@@ -243,16 +291,18 @@ def live_context(meeting: Meeting, filters: dict, *, current_pk=None, bound: dic
     current = next((item for item in items if item.pk == current_pk), items[0] if items else None)
     reviews_follow_ups = current is not None and current is followups.follow_ups_item(items)
     shown = filter_seats(seats, name=filters["name"], status=filters["status"]) if filters["active"] else seats
+    counts = attendance_counts(seats)
+    page_seats, paging = roster_page(shown, filters, total=counts["total"], current_pk=current.pk if current else None)
     can_take_attendance = meeting.status in LIVE_STATES
     return {
         "territory": space.territory, "space": space, "meeting": meeting, "charter": charter,
         "seats": seats, "quorum": quorum,
         **_current_item_context(meeting, items, current, quorum=quorum, seats=seats, charter=charter,
                                 bound=bound or {}),
-        "roster_html": RosterRows(meeting, quorum, can_take_attendance=can_take_attendance).render(shown),
+        "roster_html": RosterRows(meeting, quorum, can_take_attendance=can_take_attendance).render(page_seats),
         "live": meeting.status == Meeting.Status.IN_PROGRESS,
         "can_take_attendance": can_take_attendance,
-        "counts": attendance_counts(seats), "filters": filters, "shown_total": len(shown),
+        "counts": counts, "filters": filters, "shown_total": len(shown), "paging": paging,
         "yes_waiting": len(answered_yes_not_noted(meeting, seats)) if can_take_attendance else 0,
         "opens_early": meeting.status == Meeting.Status.CONVENED and opens_before_its_day(meeting),
         "reviews_follow_ups": reviews_follow_ups,
