@@ -91,7 +91,8 @@ def tree_rows(territory, tree, member_counts, roles_by_space, charters, colleges
     url = reverse("spaces:space", kwargs={"territory": territory.slug, "space": "-"})[:-2]
     rows: list[dict] = []
     colon = conditional_escape(formatting.colon())
-    vacant = f'<span class="muted">{conditional_escape(_("poste vacant"))}</span>'
+    vacant_text = conditional_escape(_("poste vacant"))
+    vacant = f'<span class="muted">{vacant_text}</span>'
     sentences: dict = {}  # most spaces share a few sets of rules: each sentence is written once
 
     def rules(charter):
@@ -145,7 +146,8 @@ def space_card(*, url, name, kind, status, counts, roles, rules) -> str:
 def ending_soon_lines(assignments) -> list[str]:
     """The coordinators' list of terms ending soon, each line's markup made once (« Bientôt Role
     (Space) — Holder, jusqu'au lundi 4 janvier 2027 »)."""
-    soon = f'<span class="badge badge-warn">{escape(_("Bientôt"))}</span>'
+    soon_text = escape(_("Bientôt"))
+    soon = f'<span class="badge badge-warn">{soon_text}</span>'
     until = _("jusqu'au %(date)s")
     return [
         mark_safe(  # noqa: S308 (every value escaped; the catalog's words as the template wrote them)
@@ -262,11 +264,13 @@ def member_list_rows(space, rows) -> list[dict]:
     edit = reverse("spaces:member_edit", kwargs={"territory": space.territory.slug, "space": space.slug,
                                                  "pk": 2**31 - 1}).replace(str(2**31 - 1), "%d")
     edit_label = _('Modifier<span class="visually-hidden"> %(name)s</span>')
-    member, category, delegates, since = (escape(_(word)) for word in (
-        "Membre", "Catégorie", "Personne déléguée et substitut", "Depuis"))
-    citizen = f' <span class="muted">{escape(_("(citoyenne ou citoyen)"))}</span>'
-    public = f' <span class="badge">{escape(_("Nom public"))}</span>'
-    no_delegate = f'<span class="badge badge-warn">{escape(_("Aucune personne déléguée"))}</span>'
+    member, category = escape(_("Membre")), escape(_("Catégorie"))
+    delegates, since = escape(_("Personne déléguée et substitut")), escape(_("Depuis"))
+    citizen_text, public_text = escape(_("(citoyenne ou citoyen)")), escape(_("Nom public"))
+    no_delegate_text = escape(_("Aucune personne déléguée"))
+    citizen = f' <span class="muted">{citizen_text}</span>'
+    public = f' <span class="badge">{public_text}</span>'
+    no_delegate = f'<span class="badge badge-warn">{no_delegate_text}</span>'
     for row in rows:
         name = escape(row["label"])
         if row["person_id"]:
