@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import (
     Case,
     DateField,
@@ -29,6 +30,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from concertation.core.written_sql import convert, converters_of, plan
 from concertation.decisions import eligibility
 from concertation.decisions.models import Participation, Proposal, Recusal
 from concertation.directory.models import Territory
@@ -140,21 +142,26 @@ def _voter_q(person, space_ids) -> Q:
     return query
 
 
-def open_votes(person, *, now=None, limit: int = PROPOSAL_LIMIT) -> list[dict]:
-    """Open proposals the person may vote on (``eligibility.may_vote_here``), soonest closing first,
-    with whether the person's ballot — or the organization's — is in (one query)."""
-    now = now or timezone.now()
+def _represented(access, space_ids) -> list[int]:
+    """The organizations the person represents in any of these spaces (their recusals count)."""
+    return [organization for space_id in space_ids for organization in access.space_organizations.get(space_id, ())]
+
+
+def open_proposals_queryset(person, *, now, count: int):
+    """The rule of the open votes block in the ORM: the open proposals of the person's spaces (open
+    now, not yet closed), soonest closing first, each with ``voted_key`` and ``voted_for`` (the
+    person's ballot or the organization's, the organization's first) and ``recused``.
+
+    The home reads the same rows through ``OPEN_VOTES_SQL`` (composing this cost three times what
+    running it does); tests/home/test_home_sql.py checks that both agree."""
     access = access_for(person)
     space_ids = set(access.space_categories)
-    if not space_ids:
-        return []
     voted = (Participation.objects.filter(_voter_q(person, space_ids), proposal=OuterRef("pk"),
                                           round=OuterRef("round"))
              .order_by("voter_key"))
-    recused = Recusal.objects.filter(Q(person=person) | Q(organization_id__in=[
-        organization for space_id in space_ids for organization in access.space_organizations.get(space_id, ())
-    ]), proposal=OuterRef("pk"))
-    proposals = (
+    recused = Recusal.objects.filter(Q(person=person) | Q(organization_id__in=_represented(access, space_ids)),
+                                     proposal=OuterRef("pk"))
+    return (
         Proposal.objects.filter(status=Proposal.Status.OPEN, space_id__in=space_ids)
         .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now), Q(closes_at__isnull=True) | Q(closes_at__gt=now))
         .select_related("space__territory")
@@ -164,22 +171,106 @@ def open_votes(person, *, now=None, limit: int = PROPOSAL_LIMIT) -> list[dict]:
         .annotate(voted_key=Subquery(voted.values("voter_key")[:1]),
                   voted_for=Subquery(voted.values("organization__name")[:1]),
                   recused=Exists(recused))
-        .order_by(F("closes_at").asc(nulls_last=True), "pk")[:limit * 3]
+        .order_by(F("closes_at").asc(nulls_last=True), "pk")[:count]
     )
+
+
+# ``open_proposals_queryset`` written out. {voter}: the person's key, or an organization's key in a
+# space where the person represents it; {recused}: the person's recusal or an organization's.
+OPEN_VOTES_SQL = """
+SELECT p.id, p.title, p.closes_at, p.eligible_categories, p.space_id, s.name, s.slug, t.slug,
+       (SELECT v.voter_key FROM decisions_participation v
+         WHERE v.proposal_id = p.id AND v.round = p.round AND ({voter}) ORDER BY v.voter_key LIMIT 1),
+       (SELECT o.name FROM decisions_participation v LEFT JOIN directory_organization o ON o.id = v.organization_id
+         WHERE v.proposal_id = p.id AND v.round = p.round AND ({voter}) ORDER BY v.voter_key LIMIT 1),
+       EXISTS(SELECT 1 FROM decisions_recusal r WHERE r.proposal_id = p.id AND ({recused}))
+  FROM decisions_proposal p
+  JOIN spaces_space s ON s.id = p.space_id
+  JOIN directory_territory t ON t.id = s.territory_id
+ WHERE p.status = %s AND p.space_id IN ({spaces})
+   AND (p.opens_at IS NULL OR p.opens_at <= %s) AND (p.closes_at IS NULL OR p.closes_at > %s)
+ ORDER BY p.closes_at IS NULL, p.closes_at, p.id
+ LIMIT %s
+"""
+
+
+def _open_votes_converters(conn):
+    return converters_of(conn, [Proposal._meta.get_field("closes_at"), Proposal._meta.get_field("eligible_categories")])
+
+
+def open_proposal_rows(person, *, now, count: int) -> list[tuple]:
+    """``open_proposals_queryset`` as plain rows: (id, title, closes_at, eligible_categories,
+    space_id, space name, space slug, territory slug, voted_key, voted_for, recused)."""
+    access = access_for(person)
+    space_ids = sorted(access.space_categories)
+    if not space_ids:
+        return []
+    conn = connections[DEFAULT_DB_ALIAS]
+    converters = plan(conn, "home.open_votes", _open_votes_converters)
+    voter, voter_params = ["v.voter_key = %s"], [f"u:{person.pk}"]
+    by_organization: dict[int, list[int]] = {}
+    for space_id in space_ids:
+        for organization_id in access.space_organizations.get(space_id, ()):
+            by_organization.setdefault(organization_id, []).append(space_id)
+    for organization_id, spaces in sorted(by_organization.items()):
+        voter.append(f"(v.voter_key = %s AND p.space_id IN ({', '.join(['%s'] * len(spaces))}))")
+        voter_params += [f"o:{organization_id}", *spaces]
+    represented = _represented(access, space_ids)
+    recused = "r.person_id = %s" + (f" OR r.organization_id IN ({', '.join(['%s'] * len(represented))})"
+                                    if represented else "")
+    sql = OPEN_VOTES_SQL.format(voter=" OR ".join(voter), recused=recused, spaces=", ".join(["%s"] * len(space_ids)))
+    moment = conn.ops.adapt_datetimefield_value(now)
+    params = [*voter_params, *voter_params, person.pk, *represented, Proposal.Status.OPEN, *space_ids,
+              moment, moment, count]
+    with conn.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    result = []
+    for row in rows:
+        closes_at, eligible = convert(row[2:4], converters, conn)
+        result.append((row[0], row[1], closes_at, eligible, *row[4:10], bool(row[10])))
+    return result
+
+
+def open_votes(person, *, now=None, limit: int = PROPOSAL_LIMIT) -> list[dict]:
+    """Open proposals the person may vote on (``eligibility.may_vote_here``), soonest closing first,
+    with whether the person's ballot — or the organization's — is in (one query)."""
+    now = now or timezone.now()
+    access = access_for(person)
     rows = []
-    for proposal in proposals:
-        if not eligibility.may_vote_here(proposal, access) or proposal.recused:
+    for (pk, title, closes_at, eligible, space_id, space_name, space_slug, territory_slug, voted_key, voted_for,
+         recused) in open_proposal_rows(person, now=now, count=limit * 3):
+        if recused or not eligibility.may_vote_here(_Ballot(eligible, _SpaceRef(space_id)), access):
             continue
         rows.append({
-            "proposal": proposal, "space": proposal.space,
-            "url": reverse("decisions:proposal", kwargs=_kw(proposal.space, pk=proposal.pk)),
-            "closing": words.closing_in_words(proposal.closes_at, now),
-            "voted": bool(proposal.voted_key),
-            "for_organization": proposal.voted_for if (proposal.voted_key or "").startswith("o:") else "",
+            "proposal": _ProposalRef(pk, title), "space": {"name": space_name},
+            "url": reverse("decisions:proposal", kwargs={"territory": territory_slug, "space": space_slug, "pk": pk}),
+            "closing": words.closing_in_words(closes_at, now),
+            "voted": bool(voted_key),
+            "for_organization": voted_for if (voted_key or "").startswith("o:") else "",
         })
         if len(rows) == limit:
             break
     return rows
+
+
+@dataclass(frozen=True)
+class _SpaceRef:
+    pk: int
+
+
+@dataclass(frozen=True)
+class _Ballot:
+    """What ``eligibility.may_vote_here`` reads of a proposal."""
+
+    eligible_categories: list
+    space: _SpaceRef
+
+
+@dataclass(frozen=True)
+class _ProposalRef:
+    pk: int
+    title: str
 
 
 def my_follow_ups(person, *, today=None, limit: int = FOLLOW_UP_LIMIT) -> list[FollowUp]:
