@@ -12,13 +12,17 @@ from django.utils import timezone
 
 from concertation.decisions.models import Participation, Proposal, Recusal
 from concertation.home import selectors
+from concertation.meetings.models import FollowUp, Meeting, Minutes, Rsvp
 from concertation.spaces.access import forget_access
 from concertation.spaces.models import Delegation, MembershipCategory
 from tests.factories import (
     DelegationFactory,
+    MeetingFactory,
     MembershipFactory,
     OrganizationFactory,
     ProposalFactory,
+    RoleAssignmentFactory,
+    RoleFactory,
     SpaceFactory,
     UserFactory,
 )
@@ -66,7 +70,48 @@ def generated_votes(world, seed: int) -> list:
             Recusal.objects.create(proposal=proposal, person=rng.choice(people))
         if rng.random() < 0.2:
             Recusal.objects.create(proposal=proposal, organization=rng.choice(organizations))
+    world.generated = {"spaces": spaces, "organizations": organizations, "people": people, "rng": rng}
     return people + [world.delegate, world.citizen, world.observer, world.coordinator, world.outsider]
+
+
+def generated_home(world, seed: int) -> list:
+    """``generated_votes`` and, in the same spaces, meetings (with answers and minutes), decisions,
+    follow-ups and terms of roles, drawn around today."""
+    people = generated_votes(world, seed)
+    g = world.generated
+    rng, spaces, organizations = g["rng"], g["spaces"], g["organizations"]
+    now = timezone.now()
+    today = timezone.localdate()
+    anyone = people[:-1]
+    for n in range(40):
+        starts = now + timedelta(days=rng.randint(-120, 120), hours=rng.randint(-12, 12))
+        meeting = MeetingFactory(
+            space=rng.choice(spaces), title=f"Rencontre {seed}-{n}", starts_at=starts,
+            ends_at=starts + timedelta(hours=rng.choice([1, 2, 30])), status=rng.choice(Meeting.Status.values),
+            facilitator=rng.choice([None, None, *anyone]), secretary=rng.choice([None, None, *anyone]))
+        for person in rng.sample(anyone, rng.randint(0, 3)):
+            Rsvp.objects.create(meeting=meeting, person=person, answer=rng.choice(["", *Rsvp.Answer.values]),
+                                childcare=rng.randint(0, 2), diet=rng.choice(["", "Végétarien"]))
+        if rng.random() < 0.6:
+            circulated = rng.choice([None, now - timedelta(days=rng.randint(0, 120))])
+            adopted = rng.choice([None, now - timedelta(days=rng.randint(0, 120))])
+            Minutes.objects.create(meeting=meeting, status=rng.choice(Minutes.Status.values),
+                                   circulated_at=circulated, adopted_at=adopted)
+        ProposalFactory(space=rng.choice(spaces), title=f"Décision {seed}-{n}", decided=True,
+                        decided_at=now - timedelta(days=rng.randint(0, 120), hours=rng.randint(0, 23)))
+        FollowUp.objects.create(
+            space=rng.choice(spaces), what=f"Suivi {seed}-{n}", status=rng.choice(FollowUp.Status.values),
+            due_on=rng.choice([None, today + timedelta(days=rng.randint(-30, 30))]),
+            **rng.choice([{"person": rng.choice(anyone)}, {"organization": rng.choice(organizations)}]))
+    for n, space in enumerate(spaces):
+        for m in range(3):
+            start = today - timedelta(days=rng.randint(-5, 400))
+            end = rng.choice([None, start + timedelta(days=rng.randint(0, 500))])
+            ended_on = rng.choice([None, None, start + timedelta(days=rng.randint(0, 300))])
+            RoleAssignmentFactory(role=RoleFactory(space=space, name=f"Rôle {seed}-{n}-{m}"),
+                                  person=rng.choice(anyone), organization=rng.choice([None, *organizations]),
+                                  start=start, end=end, ended_on=ended_on, end_reason="resigned" if ended_on else "")
+    return people
 
 
 def orm_rows(person, now, count):
@@ -93,3 +138,31 @@ def test_the_open_votes_statement_agrees_with_its_orm_form(world, seed):
     assert any((row[8] or "").startswith("u:") for row in seen)
     assert any((row[8] or "").startswith("o:") and row[9] for row in seen)
     assert any(row[10] for row in seen) and any(row[2] is None for row in seen)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_blocks_of_everyone_written_out_agree_with_their_orm_form(world, seed):
+    """« Mes prochaines rencontres », « Mes suivis », « Mes rôles » and « À lire »: each statement
+    written out reads the rows its ORM form reads, for every person, with a short and a long limit."""
+    people = generated_home(world, seed)
+    now = timezone.now()
+    today = timezone.localdate()
+    forms = {
+        "next meetings": (selectors.next_meeting_rows, selectors.next_meetings_queryset, {"now": now}),
+        "follow-ups": (selectors.my_follow_up_rows, selectors.my_follow_ups_queryset, {}),
+        "roles": (selectors.my_role_rows, selectors.my_roles_queryset, {"today": today}),
+        "decisions": (selectors.recent_decision_rows, selectors.recent_decisions_queryset, {"now": now}),
+        "minutes": (selectors.minutes_to_read_rows, selectors.minutes_to_read_queryset, {"now": now}),
+    }
+    found = dict.fromkeys(forms, 0)
+    for person in people:
+        forget_access(person)
+        for name, (written, orm, kwargs) in forms.items():
+            for count in (2, 50):
+                rows = written(person, count=count, **kwargs)
+                if name in ("decisions", "minutes") and not selectors.member_space_ids(person):
+                    assert rows == [], name
+                    continue
+                assert rows == list(orm(person, count=count, **kwargs)), (name, person, count)
+                found[name] += len(rows)
+    assert all(found.values()), found

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from types import SimpleNamespace
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import (
@@ -62,6 +63,31 @@ def _kw(space: Space, **extra) -> dict:
     return {"territory": space.territory.slug, "space": space.slug, **extra}
 
 
+def _rows(key: str, sql: str, fields, params) -> list[tuple]:
+    """Run a statement written out; its first columns are the model fields ``fields`` ((model,
+    name)…), read back as the ORM reads them (dates on SQLite…), the others as they come."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    converters = plan(conn, key, lambda c: converters_of(c, [model._meta.get_field(name) for model, name in fields]))
+    with conn.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not converters:
+        return rows
+    return [tuple(convert(row, converters, conn)) for row in rows]
+
+
+def _marks(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _moment(value):
+    return connections[DEFAULT_DB_ALIAS].ops.adapt_datetimefield_value(value)
+
+
+def _day(value):
+    return connections[DEFAULT_DB_ALIAS].ops.adapt_datefield_value(value)
+
+
 def member_space_ids(person) -> set[int]:
     """Spaces where the person sits (as a citizen or for an organization) or holds a role."""
     access = access_for(person)
@@ -95,38 +121,69 @@ def coordinated_q(person, prefix: str = "space__") -> Q | None:
 
 # The person's own blocks ---------------------------------------------------------------------------
 
+def next_meetings_queryset(person, *, now, count: int):
+    """The rule of « Mes prochaines rencontres » in the ORM: the convened (or running) meetings of the
+    person's spaces, or that the person facilitates or takes the minutes of, not yet over and within
+    ``MEETINGS_AHEAD``, with the person's answer and needs. The home reads the same rows through
+    ``NEXT_MEETINGS_SQL``; tests/home/test_home_sql.py checks that both agree."""
+    space_ids = member_space_ids(person)
+    return (
+        Meeting.objects.filter(Q(space_id__in=space_ids) | Q(facilitator=person) | Q(secretary=person))
+        .filter(status__in=ANSWERABLE, ends_at__gte=now, starts_at__lte=now + MEETINGS_AHEAD)
+        .annotate(mine=FilteredRelation("rsvps", condition=Q(rsvps__person=person)))
+        .order_by("starts_at", "pk")
+        .values_list("id", "title", "starts_at", "ends_at", "status", "space_id", "space__name", "space__slug",
+                     "space__territory_id", "space__territory__slug", "mine__answer", "mine__childcare",
+                     "mine__diet", "mine__interpretation", "mine__accessibility")[:count]
+    )
+
+
+NEXT_MEETINGS_SQL = """
+SELECT m.id, m.title, m.starts_at, m.ends_at, m.status, m.space_id, s.name, s.slug, s.territory_id, t.slug,
+       r.answer, r.childcare, r.diet, r.interpretation, r.accessibility
+  FROM meetings_meeting m
+  JOIN spaces_space s ON s.id = m.space_id
+  JOIN directory_territory t ON t.id = s.territory_id
+  LEFT JOIN meetings_rsvp r ON r.meeting_id = m.id AND r.person_id = %s
+ WHERE ({spaces}m.facilitator_id = %s OR m.secretary_id = %s)
+   AND m.status IN ({statuses}) AND m.ends_at >= %s AND m.starts_at <= %s
+ ORDER BY m.starts_at, m.id
+ LIMIT %s
+"""
+_NEXT_MEETINGS_FIELDS = ((Meeting, "id"), (Meeting, "title"), (Meeting, "starts_at"), (Meeting, "ends_at"))
+
+
+def next_meeting_rows(person, *, now, count: int) -> list[tuple]:
+    """``next_meetings_queryset`` as plain rows, in one statement written out."""
+    space_ids = sorted(member_space_ids(person))
+    statuses = sorted(ANSWERABLE)
+    sql = NEXT_MEETINGS_SQL.format(spaces=f"m.space_id IN ({_marks(space_ids)}) OR " if space_ids else "",
+                                   statuses=_marks(statuses))
+    params = [person.pk, *space_ids, person.pk, person.pk, *statuses, _moment(now), _moment(now + MEETINGS_AHEAD),
+              count]
+    return _rows("home.next_meetings", sql, _NEXT_MEETINGS_FIELDS, params)
+
+
 def next_meetings(person, *, now=None, limit: int = LIMIT) -> list[dict]:
     """The next convened meetings of the person's spaces, with the person's answer (one query)."""
     now = now or timezone.now()
-    space_ids = member_space_ids(person)
-    if not space_ids:
+    if not member_space_ids(person):
         return []
-    meetings = (
-        Meeting.objects.filter(Q(space_id__in=space_ids) | Q(facilitator=person) | Q(secretary=person))
-        .filter(status__in=ANSWERABLE, ends_at__gte=now, starts_at__lte=now + MEETINGS_AHEAD)
-        .select_related("space__territory")
-        # What the line, its link and ``meetings.take_part`` (the access summary) read.
-        .only("id", "title", "starts_at", "ends_at", "status", "space__name", "space__slug",
-              "space__territory_id", "space__visibility", "space__territory__slug")
-        .annotate(mine=FilteredRelation("rsvps", condition=Q(rsvps__person=person)))
-        .annotate(my_answer=F("mine__answer"), my_childcare=F("mine__childcare"), my_diet=F("mine__diet"),
-                  my_interpretation=F("mine__interpretation"), my_accessibility=F("mine__accessibility"))
-        .order_by("starts_at", "pk")[:limit]
-    )
     labels = dict(Rsvp.Answer.choices)
     rows = []
-    for meeting in meetings:
+    for (pk, title, starts_at, ends_at, status, space_id, space_name, space_slug, territory_id, territory_slug,
+         answer, childcare, diet, interpretation, accessibility) in next_meeting_rows(person, now=now, count=limit):
         rows.append({
-            "meeting": meeting, "space": meeting.space,
-            "url": reverse("meetings:meeting", kwargs=_kw(meeting.space, pk=meeting.pk)),
-            "when": words.meeting_when(meeting.starts_at, meeting.ends_at),
-            "answer": meeting.my_answer or "", "answer_label": labels.get(meeting.my_answer or "", ""),
-            "can_answer": person.has_perm("meetings.take_part", meeting),
+            "meeting": {"pk": pk, "title": title}, "space": {"name": space_name},
+            "url": reverse("meetings:meeting", kwargs={"territory": territory_slug, "space": space_slug, "pk": pk}),
+            "when": words.meeting_when(starts_at, ends_at),
+            "answer": answer or "", "answer_label": labels.get(answer or "", ""),
+            # ``meetings.take_part`` reads the meeting's space (the access summary).
+            "can_answer": person.has_perm("meetings.take_part", _MeetingRef(_SpaceRef(space_id, territory_id))),
             # Sent back with a one-tap answer so that it keeps the needs already given.
-            "needs": {"childcare": meeting.my_childcare or 0, "diet": meeting.my_diet or "",
-                      "interpretation": meeting.my_interpretation or "",
-                      "accessibility": meeting.my_accessibility or ""},
-            "in_progress": meeting.status == Meeting.Status.IN_PROGRESS,
+            "needs": {"childcare": childcare or 0, "diet": diet or "", "interpretation": interpretation or "",
+                      "accessibility": accessibility or ""},
+            "in_progress": status == Meeting.Status.IN_PROGRESS,
         })
     return rows
 
@@ -256,7 +313,18 @@ def open_votes(person, *, now=None, limit: int = PROPOSAL_LIMIT) -> list[dict]:
 
 @dataclass(frozen=True)
 class _SpaceRef:
+    """What the access summary reads of a space."""
+
     pk: int
+    territory_id: int | None = None
+    visibility: str = ""
+
+
+@dataclass(frozen=True)
+class _MeetingRef:
+    """What ``meetings.take_part`` reads of a meeting."""
+
+    space: _SpaceRef
 
 
 @dataclass(frozen=True)
@@ -273,77 +341,206 @@ class _ProposalRef:
     title: str
 
 
-def my_follow_ups(person, *, today=None, limit: int = FOLLOW_UP_LIMIT) -> list[FollowUp]:
+def _organizations(access) -> set[int]:
+    return set().union(*access.space_organizations.values()) if access.space_organizations else set()
+
+
+def my_follow_ups_queryset(person, *, count: int):
+    """The rule of « Mes suivis » in the ORM: the person's open follow-ups and those of the
+    organizations they represent, by due date (undated last). The home reads the same rows through
+    ``MY_FOLLOW_UPS_SQL``; tests/home/test_home_sql.py checks that both agree."""
+    organizations = _organizations(access_for(person))
+    return (
+        FollowUp.objects.filter(Q(person=person) | Q(organization_id__in=organizations), status=FollowUp.Status.OPEN)
+        .order_by(F("due_on").asc(nulls_last=True), "pk")
+        .values_list("id", "what", "status", "due_on", "person_id", "space_id", "space__name", "space__slug",
+                     "space__territory_id", "space__visibility", "space__territory__slug", "organization__name")[:count]
+    )
+
+
+MY_FOLLOW_UPS_SQL = """
+SELECT f.id, f.what, f.status, f.due_on, f.person_id, f.space_id, s.name, s.slug, s.territory_id, s.visibility,
+       t.slug, o.name
+  FROM meetings_followup f
+  JOIN spaces_space s ON s.id = f.space_id
+  JOIN directory_territory t ON t.id = s.territory_id
+  LEFT JOIN directory_organization o ON o.id = f.organization_id
+ WHERE (f.person_id = %s{organizations}) AND f.status = %s
+ ORDER BY f.due_on IS NULL, f.due_on, f.id
+ LIMIT %s
+"""
+_FOLLOW_UP_FIELDS = ((FollowUp, "id"), (FollowUp, "what"), (FollowUp, "status"), (FollowUp, "due_on"))
+
+
+def my_follow_up_rows(person, *, count: int) -> list[tuple]:
+    organizations = sorted(_organizations(access_for(person)))
+    sql = MY_FOLLOW_UPS_SQL.format(
+        organizations=f" OR f.organization_id IN ({_marks(organizations)})" if organizations else "")
+    return _rows("home.my_follow_ups", sql, _FOLLOW_UP_FIELDS,
+                 [person.pk, *organizations, FollowUp.Status.OPEN, count])
+
+
+def my_follow_ups(person, *, today=None, limit: int = FOLLOW_UP_LIMIT) -> list[SimpleNamespace]:
     """The person's open follow-ups and those of the organizations they represent, overdue first
     then by due date (one query). Each has ``overdue`` and ``url`` (its space's follow-ups)."""
     today = today or timezone.localdate()
     access = access_for(person)
-    organizations = set().union(*access.space_organizations.values()) if access.space_organizations else set()
-    rows = followups.mark_overdue(
-        FollowUp.objects.filter(Q(person=person) | Q(organization_id__in=organizations), status=FollowUp.Status.OPEN)
-        .select_related("space__territory", "meeting", "organization")
-        .order_by(F("due_on").asc(nulls_last=True), "pk")[:limit * 2],
-        today,
-    )
-    # An organization's follow-up in a space the person cannot see stays out (as on « Mes suivis »).
-    rows = [row for row in rows if row.person_id == person.pk or access.can_view(row.space)][:limit]
-    for row in rows:
-        row.url = reverse("meetings:follow_ups", kwargs=_kw(row.space))
-        row.due_day = words.day_of_date(row.due_on) if row.due_on else ""
+    rows = []
+    for (pk, what, status, due_on, person_id, space_id, space_name, space_slug, territory_id, visibility,
+         territory_slug, organization_name) in my_follow_up_rows(person, count=limit * 2):
+        # An organization's follow-up in a space the person cannot see stays out (as on « Mes suivis »).
+        if person_id != person.pk and not access.can_view(_SpaceRef(space_id, territory_id, visibility)):
+            continue
+        row = SimpleNamespace(pk=pk, what=what, status=status, due_on=due_on, person_id=person_id,
+                              space={"name": space_name},
+                              organization={"name": organization_name} if organization_name is not None else None)
+        row.overdue = followups.is_overdue(row, today)
+        row.url = reverse("meetings:follow_ups", kwargs={"territory": territory_slug, "space": space_slug})
+        row.due_day = words.day_of_date(due_on) if due_on else ""
+        rows.append(row)
+        if len(rows) == limit:
+            break
     return rows
 
 
-def my_roles(person, *, today=None) -> list[RoleAssignment]:
+def my_roles_queryset(person, *, today, count: int = 20):
+    """The rule of « Mes rôles » in the ORM: the person's current roles, the soonest ending first. The
+    home reads the same rows through ``MY_ROLES_SQL``; tests/home/test_home_sql.py checks that both
+    agree."""
+    return (
+        RoleAssignment.objects.filter(assignment_current_q(on=today), person=person)
+        .order_by(F("end").asc(nulls_last=True), "pk")
+        .values_list("id", "start", "end", "ended_on", "role__name", "role__space__name", "role__space__slug",
+                     "role__space__territory__slug", "organization__name")[:count]
+    )
+
+
+MY_ROLES_SQL = """
+SELECT a.id, a.start, a."end", a.ended_on, r.name, s.name, s.slug, t.slug, o.name
+  FROM spaces_roleassignment a
+  JOIN spaces_role r ON r.id = a.role_id
+  JOIN spaces_space s ON s.id = r.space_id
+  JOIN directory_territory t ON t.id = s.territory_id
+  LEFT JOIN directory_organization o ON o.id = a.organization_id
+ WHERE a.person_id = %(person)s AND {current}
+ ORDER BY a."end" IS NULL, a."end", a.id
+ LIMIT %(count)s
+"""
+_ROLE_FIELDS = ((RoleAssignment, "id"), (RoleAssignment, "start"), (RoleAssignment, "end"),
+                (RoleAssignment, "ended_on"))
+
+
+def my_role_rows(person, *, today, count: int = 20) -> list[tuple]:
+    sql = MY_ROLES_SQL.format(current=space_selectors.assignment_current_sql("a"))
+    return _rows("home.my_roles", sql, _ROLE_FIELDS, {"person": person.pk, "on": _day(today), "count": count})
+
+
+def my_roles(person, *, today=None) -> list[SimpleNamespace]:
     """The person's current roles, with ``ending_soon`` (within 30 days) and ``url`` (one query)."""
     today = today or timezone.localdate()
-    assignments = list(
-        RoleAssignment.objects.filter(assignment_current_q(on=today), person=person)
-        .select_related("role__space__territory", "organization")
-        .order_by(F("end").asc(nulls_last=True), "pk")[:20]
+    rows = []
+    for pk, start, end, ended_on, role_name, space_name, space_slug, territory_slug, organization_name in my_role_rows(
+            person, today=today):
+        # ``ends_soon`` of the assignment, read from its dates.
+        term = RoleAssignment(start=start, end=end, ended_on=ended_on)
+        rows.append(SimpleNamespace(
+            pk=pk, role={"name": role_name, "space": {"name": space_name}},
+            organization={"name": organization_name} if organization_name is not None else None,
+            ending_soon=term.ends_soon(today), end_day=words.day_of_date(end) if end else "",
+            url=reverse("spaces:space", kwargs={"territory": territory_slug, "space": space_slug})))
+    return rows
+
+
+def recent_decisions_queryset(person, *, now, count: int):
+    """The rule of the decisions « À lire » in the ORM: decisions of the last ``RECENT`` days in the
+    person's spaces, the newest first. The home reads the same rows through ``RECENT_DECISIONS_SQL``;
+    tests/home/test_home_sql.py checks that both agree."""
+    return (
+        Proposal.objects.filter(status=Proposal.Status.DECIDED, space_id__in=member_space_ids(person),
+                                decided_at__gte=now - RECENT)
+        .order_by("-decided_at", "-pk")
+        .values_list("id", "title", "decided_at", "space__name", "space__slug", "space__territory__slug")[:count]
     )
-    for assignment in assignments:
-        assignment.ending_soon = assignment.ends_soon(today)
-        assignment.end_day = words.day_of_date(assignment.end) if assignment.end else ""
-        assignment.url = reverse("spaces:space", kwargs=_kw(assignment.role.space))
-    return assignments
+
+
+RECENT_DECISIONS_SQL = """
+SELECT p.id, p.title, p.decided_at, s.name, s.slug, t.slug
+  FROM decisions_proposal p
+  JOIN spaces_space s ON s.id = p.space_id
+  JOIN directory_territory t ON t.id = s.territory_id
+ WHERE p.status = %s AND p.space_id IN ({spaces}) AND p.decided_at >= %s
+ ORDER BY p.decided_at DESC, p.id DESC
+ LIMIT %s
+"""
+_DECISION_FIELDS = ((Proposal, "id"), (Proposal, "title"), (Proposal, "decided_at"))
+
+
+def recent_decision_rows(person, *, now, count: int) -> list[tuple]:
+    space_ids = sorted(member_space_ids(person))
+    if not space_ids:
+        return []
+    sql = RECENT_DECISIONS_SQL.format(spaces=_marks(space_ids))
+    return _rows("home.recent_decisions", sql, _DECISION_FIELDS,
+                 [Proposal.Status.DECIDED, *space_ids, _moment(now - RECENT), count])
 
 
 def recent_decisions(person, *, now=None, limit: int = LIMIT) -> list[dict]:
     """Decisions of the last weeks in the person's spaces (one query)."""
     now = now or timezone.now()
-    space_ids = member_space_ids(person)
+    return [{"proposal": {"pk": pk, "title": title}, "space": {"name": space_name}, "day": words.day(decided_at),
+             "url": reverse("decisions:proposal", kwargs={"territory": territory_slug, "space": space_slug, "pk": pk})}
+            for pk, title, decided_at, space_name, space_slug, territory_slug
+            in recent_decision_rows(person, now=now, count=limit)]
+
+
+def minutes_to_read_queryset(person, *, now, count: int):
+    """The rule of the minutes « À lire » in the ORM: minutes circulated for comment or adopted in the
+    last ``RECENT`` days, in the person's spaces, the latest adopted first. The home reads the same
+    rows through ``MINUTES_TO_READ_SQL``; tests/home/test_home_sql.py checks that both agree."""
+    return (
+        Minutes.objects.filter(meeting__space_id__in=member_space_ids(person))
+        .filter(Q(status=Minutes.Status.CIRCULATED, circulated_at__gte=now - RECENT)
+                | Q(status=Minutes.Status.ADOPTED, adopted_at__gte=now - RECENT))
+        .order_by(F("adopted_at").desc(nulls_last=True), "-circulated_at", "-pk")
+        .values_list("id", "status", "meeting_id", "meeting__title", "meeting__starts_at", "meeting__space__name",
+                     "meeting__space__slug", "meeting__space__territory__slug")[:count]
+    )
+
+
+MINUTES_TO_READ_SQL = """
+SELECT mi.id, mi.status, mi.meeting_id, m.title, m.starts_at, s.name, s.slug, t.slug
+  FROM meetings_minutes mi
+  JOIN meetings_meeting m ON m.id = mi.meeting_id
+  JOIN spaces_space s ON s.id = m.space_id
+  JOIN directory_territory t ON t.id = s.territory_id
+ WHERE m.space_id IN ({spaces})
+   AND ((mi.status = %s AND mi.circulated_at >= %s) OR (mi.status = %s AND mi.adopted_at >= %s))
+ ORDER BY mi.adopted_at IS NULL, mi.adopted_at DESC, mi.circulated_at DESC, mi.id DESC
+ LIMIT %s
+"""
+_MINUTES_FIELDS = ((Minutes, "id"), (Minutes, "status"), (Minutes, "meeting"), (Meeting, "title"),
+                   (Meeting, "starts_at"))
+
+
+def minutes_to_read_rows(person, *, now, count: int) -> list[tuple]:
+    space_ids = sorted(member_space_ids(person))
     if not space_ids:
         return []
-    proposals = (
-        Proposal.objects.filter(status=Proposal.Status.DECIDED, space_id__in=space_ids, decided_at__gte=now - RECENT)
-        .select_related("space__territory")
-        .only("id", "title", "decided_at", "space__name", "space__slug", "space__territory__slug")
-        .order_by("-decided_at", "-pk")[:limit]
-    )
-    return [{"proposal": proposal, "space": proposal.space, "day": words.day(proposal.decided_at),
-             "url": reverse("decisions:proposal", kwargs=_kw(proposal.space, pk=proposal.pk))}
-            for proposal in proposals]
+    since = _moment(now - RECENT)
+    sql = MINUTES_TO_READ_SQL.format(spaces=_marks(space_ids))
+    return _rows("home.minutes_to_read", sql, _MINUTES_FIELDS,
+                 [*space_ids, Minutes.Status.CIRCULATED, since, Minutes.Status.ADOPTED, since, count])
 
 
 def minutes_to_read(person, *, now=None, limit: int = LIMIT) -> list[dict]:
     """Minutes circulated for comment or adopted in the last weeks, in the person's spaces (one query)."""
     now = now or timezone.now()
-    space_ids = member_space_ids(person)
-    if not space_ids:
-        return []
-    minutes = (
-        Minutes.objects.filter(meeting__space_id__in=space_ids)
-        .filter(Q(status=Minutes.Status.CIRCULATED, circulated_at__gte=now - RECENT)
-                | Q(status=Minutes.Status.ADOPTED, adopted_at__gte=now - RECENT))
-        .select_related("meeting__space__territory")
-        .only("id", "status", "circulated_at", "adopted_at", "meeting__title", "meeting__starts_at",
-              "meeting__space__name", "meeting__space__slug", "meeting__space__territory__slug")
-        .order_by(F("adopted_at").desc(nulls_last=True), "-circulated_at", "-pk")[:limit]
-    )
-    return [{"minutes": item, "meeting": item.meeting, "space": item.meeting.space,
-             "adopted": item.status == Minutes.Status.ADOPTED, "day": words.day(item.meeting.starts_at),
-             "url": reverse("meetings:minutes", kwargs=_kw(item.meeting.space, pk=item.meeting.pk))}
-            for item in minutes]
+    return [{"meeting": {"pk": meeting_id, "title": title}, "space": {"name": space_name},
+             "adopted": status == Minutes.Status.ADOPTED, "day": words.day(starts_at),
+             "url": reverse("meetings:minutes", kwargs={"territory": territory_slug, "space": space_slug,
+                                                        "pk": meeting_id})}
+            for _pk, status, meeting_id, title, starts_at, space_name, space_slug, territory_slug
+            in minutes_to_read_rows(person, now=now, count=limit)]
 
 
 # The work of those who run spaces ------------------------------------------------------------------

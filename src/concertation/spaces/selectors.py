@@ -46,6 +46,12 @@ def assignment_current_q(prefix: str = "", on=None) -> Q:
     return current_q(prefix, on) & (Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": on}))
 
 
+def assignment_current_sql(alias: str, on: str = "%(on)s") -> str:
+    """``assignment_current_q`` for a statement written out by hand (as ``current_sql``): the term
+    ``alias`` is current on the day ``on`` (a placeholder) and was not ended early by then."""
+    return f"{current_sql(alias, on)} AND ({alias}.ended_on IS NULL OR {alias}.ended_on > {on})"
+
+
 def visible_territories(user):
     """Territories the person may open: theirs, and any that has a public space."""
     access = access_for(user)
