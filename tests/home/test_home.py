@@ -175,8 +175,8 @@ def test_the_coordinator_sees_her_work_each_line_opening_its_page(world, data, c
     assert "En attente depuis le " in html and "Attendue depuis" not in html  # a measurement is waiting
     home = selectors.home_for(world.coordinator)
     todo = home["todo"]
-    assert [row["meeting"] for row in todo["convene"]] == [data["draft"]]
-    assert [row["meeting"] for row in todo["minutes"]] == [data["unwritten"]]
+    assert [row["meeting"]["pk"] for row in todo["convene"]] == [data["draft"].pk]
+    assert [row["meeting"]["pk"] for row in todo["minutes"]] == [data["unwritten"].pk]
     assert [row.what for row in todo["overdue"]] == ["Cartographier les locaux", "Envoyer le sondage"]
     assert {row["indicator"].pk for row in todo["measurements"]} == {plan.households.pk, plan.dropout.pk}
     assert [assignment.pk for assignment in todo["terms"]] == [data["term"].pk]
@@ -190,7 +190,7 @@ def test_the_coordinator_sees_her_work_each_line_opening_its_page(world, data, c
 
 def test_the_facilitator_sees_the_work_of_her_working_group_only(world, data):
     todo = selectors.home_for(world.facilitator)["todo"]
-    assert [row["meeting"] for row in todo["convene"]] == [data["draft"]]
+    assert [row["meeting"]["pk"] for row in todo["convene"]] == [data["draft"].pk]
     assert [row.what for row in todo["overdue"]] == ["Cartographier les locaux"]
     assert todo["terms"] == [] and todo["invitations"] == []  # roles and invitations: coordination only
 

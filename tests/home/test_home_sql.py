@@ -14,7 +14,7 @@ from concertation.decisions.models import Participation, Proposal, Recusal
 from concertation.home import selectors
 from concertation.meetings.models import FollowUp, Meeting, Minutes, Rsvp
 from concertation.spaces.access import forget_access
-from concertation.spaces.models import Delegation, MembershipCategory
+from concertation.spaces.models import Delegation, Invitation, MembershipCategory, Role
 from tests.factories import (
     DelegationFactory,
     MeetingFactory,
@@ -106,11 +106,19 @@ def generated_home(world, seed: int) -> list:
     for n, space in enumerate(spaces):
         for m in range(3):
             start = today - timedelta(days=rng.randint(-5, 400))
-            end = rng.choice([None, start + timedelta(days=rng.randint(0, 500))])
+            end = rng.choice([None, start + timedelta(days=rng.randint(0, 500)),
+                              max(start, today + timedelta(days=rng.randint(0, 70)))])
             ended_on = rng.choice([None, None, start + timedelta(days=rng.randint(0, 300))])
-            RoleAssignmentFactory(role=RoleFactory(space=space, name=f"Rôle {seed}-{n}-{m}"),
+            kind = rng.choice([Role.Kind.COORDINATION, Role.Kind.FACILITATION, Role.Kind.SECRETARY, "treasurer"])
+            RoleAssignmentFactory(role=RoleFactory(space=space, name=f"Rôle {seed}-{n}-{m}", kind=kind),
                                   person=rng.choice(anyone), organization=rng.choice([None, *organizations]),
                                   start=start, end=end, ended_on=ended_on, end_reason="resigned" if ended_on else "")
+    for n in range(15):
+        Invitation.objects.create(
+            space=rng.choice(spaces), email=f"invitee{seed}-{n}@example.org",
+            organization=rng.choice([None, *organizations]),
+            expires_at=now + timedelta(days=rng.randint(-5, 20), hours=rng.randint(0, 23)),
+            accepted_at=rng.choice([None, None, now]), revoked_at=rng.choice([None, None, now]))
     return people
 
 
@@ -163,6 +171,31 @@ def test_the_blocks_of_everyone_written_out_agree_with_their_orm_form(world, see
                 if name in ("decisions", "minutes") and not selectors.member_space_ids(person):
                     assert rows == [], name
                     continue
+                assert rows == list(orm(person, count=count, **kwargs)), (name, person, count)
+                found[name] += len(rows)
+    assert all(found.values()), found
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_work_of_those_who_run_spaces_written_out_agrees_with_its_orm_form(world, seed):
+    """« À faire pour vos espaces »: the meetings to convene or to write the minutes of, the overdue
+    follow-ups, the terms ending and the pending invitations, read by each statement written out as
+    by its ORM form, for the coordinator, the facilitator and people holding generated roles."""
+    people = generated_home(world, seed) + [world.facilitator]
+    now = timezone.now()
+    today = timezone.localdate()
+    forms = {
+        "to prepare": (selectors.meetings_to_prepare_rows, selectors.meetings_to_prepare_queryset, {"now": now}),
+        "overdue": (selectors.overdue_rows, selectors.overdue_queryset, {"today": today}),
+        "terms": (selectors.terms_ending_rows, selectors.terms_ending_queryset, {"today": today}),
+        "invitations": (selectors.pending_invitation_rows, selectors.pending_invitations_queryset, {"now": now}),
+    }
+    found = dict.fromkeys(forms, 0)
+    for person in people:
+        forget_access(person)
+        for name, (written, orm, kwargs) in forms.items():
+            for count in (2, 50):
+                rows = written(person, count=count, **kwargs)
                 assert rows == list(orm(person, count=count, **kwargs)), (name, person, count)
                 found[name] += len(rows)
     assert all(found.values()), found

@@ -31,10 +31,11 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from concertation.accounts.models import User
 from concertation.core.written_sql import convert, converters_of, plan
 from concertation.decisions import eligibility
 from concertation.decisions.models import Participation, Proposal, Recusal
-from concertation.directory.models import Territory
+from concertation.directory.models import Organization, Territory
 from concertation.meetings import followups
 from concertation.meetings.models import FollowUp, Meeting, Minutes, Rsvp
 from concertation.meetings.rsvp import ANSWERABLE
@@ -545,56 +546,139 @@ def minutes_to_read(person, *, now=None, limit: int = LIMIT) -> list[dict]:
 
 # The work of those who run spaces ------------------------------------------------------------------
 
-def meetings_to_prepare(person, *, now=None, limit: int = LIMIT) -> dict:
-    """Drafts to convene and held meetings whose minutes are to write or circulate, in the spaces the
-    person runs — or meetings they facilitate or take the minutes of (one query)."""
-    now = now or timezone.now()
+def _scope_sql(person, space_alias: str, facilitated: bool = True) -> tuple[str, dict]:
+    """``facilitated_q`` (or ``coordinated_q``) for a statement written out: an SQL condition on the
+    space ``space_alias`` with its named parameters, or ("", {}) when the person runs no space."""
+    access = access_for(person)
+    if facilitated:
+        ids = set(access.coordinated_spaces) | {
+            space_id for space_id, kinds in access.role_kinds.items() if kinds & FACILITATION_KINDS}
+    else:
+        ids = set(access.coordinated_spaces)
+    parts, params = [], {}
+    for column, values in (("id", ids), ("territory_id", access.coordinated_territories)):
+        if values:
+            names = [f"scope_{column}_{n}" for n in range(len(values))]
+            parts.append(f"{space_alias}.{column} IN ({', '.join(f'%({name})s' for name in names)})")
+            params.update(zip(names, sorted(values), strict=True))
+    return " OR ".join(parts), params
+
+
+def meetings_to_prepare_queryset(person, *, now, count: int):
+    """The rule of « Rencontres à convoquer » and « Procès-verbaux à rédiger » in the ORM: drafts
+    still ahead, and meetings held within ``MINUTES_BEHIND`` without minutes or with draft minutes,
+    in the spaces the person runs or that they facilitate or take the minutes of. The home reads the
+    same rows through ``MEETINGS_TO_PREPARE_SQL``; tests/home/test_home_sql.py checks that both agree."""
     spaces = facilitated_q(person)
     own = Q(facilitator=person) | Q(secretary=person)
     scope = (spaces | own) if spaces is not None else own
     to_convene = Q(status=Meeting.Status.DRAFT, starts_at__gte=now)
     minutes_due = Q(status=Meeting.Status.HELD, starts_at__gte=now - MINUTES_BEHIND) & (
         Q(minutes__isnull=True) | Q(minutes__status=Minutes.Status.DRAFT))
-    meetings = (
+    return (
         Meeting.objects.filter(scope).filter(to_convene | minutes_due)
-        .select_related("space__territory", "minutes")
-        .only("id", "title", "status", "starts_at", "space__name", "space__slug", "space__territory__slug",
-              "minutes__id")
-        .order_by("starts_at", "pk")[:limit * 4]
+        .order_by("starts_at", "pk")
+        .values_list("id", "title", "status", "starts_at", "space__name", "space__slug", "space__territory__slug",
+                     "minutes__id")[:count]
     )
+
+
+MEETINGS_TO_PREPARE_SQL = """
+SELECT m.id, m.title, m.status, m.starts_at, s.name, s.slug, t.slug, mi.id
+  FROM meetings_meeting m
+  JOIN spaces_space s ON s.id = m.space_id
+  JOIN directory_territory t ON t.id = s.territory_id
+  LEFT JOIN meetings_minutes mi ON mi.meeting_id = m.id
+ WHERE ({scope}m.facilitator_id = %(person)s OR m.secretary_id = %(person)s)
+   AND ((m.status = %(draft)s AND m.starts_at >= %(now)s)
+        OR (m.status = %(held)s AND m.starts_at >= %(held_since)s
+            AND (mi.id IS NULL OR mi.status = %(minutes_draft)s)))
+ ORDER BY m.starts_at, m.id
+ LIMIT %(count)s
+"""
+_PREPARE_FIELDS = ((Meeting, "id"), (Meeting, "title"), (Meeting, "status"), (Meeting, "starts_at"))
+
+
+def meetings_to_prepare_rows(person, *, now, count: int) -> list[tuple]:
+    scope, params = _scope_sql(person, "s")
+    sql = MEETINGS_TO_PREPARE_SQL.format(scope=f"{scope} OR " if scope else "")
+    return _rows("home.meetings_to_prepare", sql, _PREPARE_FIELDS, {
+        **params, "person": person.pk, "draft": Meeting.Status.DRAFT, "now": _moment(now),
+        "held": Meeting.Status.HELD, "held_since": _moment(now - MINUTES_BEHIND),
+        "minutes_draft": Minutes.Status.DRAFT, "count": count})
+
+
+def meetings_to_prepare(person, *, now=None, limit: int = LIMIT) -> dict:
+    """Drafts to convene and held meetings whose minutes are to write or circulate, in the spaces the
+    person runs — or meetings they facilitate or take the minutes of (one query)."""
+    now = now or timezone.now()
     blocks = {"convene": [], "minutes": []}
-    for meeting in meetings:
-        key = "convene" if meeting.status == Meeting.Status.DRAFT else "minutes"
+    for pk, title, status, starts_at, space_name, space_slug, territory_slug, minutes_id in meetings_to_prepare_rows(
+            person, now=now, count=limit * 4):
+        key = "convene" if status == Meeting.Status.DRAFT else "minutes"
         if len(blocks[key]) == limit:
             continue
-        minutes = getattr(meeting, "minutes", None)
         blocks[key].append({
-            "meeting": meeting, "space": meeting.space, "day": words.day(meeting.starts_at),
-            "minutes_started": minutes is not None,
+            "meeting": {"pk": pk, "title": title}, "space": {"name": space_name}, "day": words.day(starts_at),
+            "minutes_started": minutes_id is not None,
             "url": reverse("meetings:meeting" if key == "convene" else "meetings:minutes",
-                           kwargs=_kw(meeting.space, pk=meeting.pk)),
+                           kwargs={"territory": territory_slug, "space": space_slug, "pk": pk}),
         })
     blocks["minutes"].reverse()  # the most recent meeting first
     return blocks
 
 
-def overdue_in_my_spaces(person, *, today=None, limit: int = LIMIT) -> list[FollowUp]:
-    """Overdue follow-ups of the spaces the person runs, the oldest first (one query)."""
-    today = today or timezone.localdate()
+def overdue_queryset(person, *, today, count: int):
+    """The rule of « Suivis en retard » in the ORM: overdue follow-ups (``followups.overdue_q``) of
+    the spaces the person runs, the oldest first. The home reads the same rows through
+    ``OVERDUE_SQL``; tests/home/test_home_sql.py checks that both agree."""
     spaces = facilitated_q(person)
     if spaces is None:
-        return []
-    rows = followups.mark_overdue(
+        return FollowUp.objects.none().values_list("id")
+    return (
         FollowUp.objects.filter(spaces, followups.overdue_q(today))
-        .select_related("space__territory", "person", "organization")
-        .only("id", "what", "status", "due_on", "space__name", "space__slug", "space__territory__slug",
-              "person__display_name", "person__email", "organization__name")
-        .order_by("due_on", "pk")[:limit],
-        today,
+        .order_by("due_on", "pk")
+        .values_list("id", "what", "due_on", "space__name", "space__slug", "space__territory__slug",
+                     "person_id", "person__display_name", "person__email", "organization__name")[:count]
     )
-    for row in rows:
-        row.url = reverse("meetings:follow_ups", kwargs=_kw(row.space)) + "?statut=overdue"
-        row.due_day = words.day_of_date(row.due_on)
+
+
+OVERDUE_SQL = """
+SELECT f.id, f.what, f.due_on, s.name, s.slug, t.slug, f.person_id, u.display_name, u.email, o.name
+  FROM meetings_followup f
+  JOIN spaces_space s ON s.id = f.space_id
+  JOIN directory_territory t ON t.id = s.territory_id
+  LEFT JOIN accounts_user u ON u.id = f.person_id
+  LEFT JOIN directory_organization o ON o.id = f.organization_id
+ WHERE ({scope}) AND {overdue}
+ ORDER BY f.due_on, f.id
+ LIMIT %(count)s
+"""
+_OVERDUE_FIELDS = ((FollowUp, "id"), (FollowUp, "what"), (FollowUp, "due_on"))
+
+
+def overdue_rows(person, *, today, count: int) -> list[tuple]:
+    scope, params = _scope_sql(person, "s")
+    if not scope:
+        return []
+    sql = OVERDUE_SQL.format(scope=scope, overdue=followups.overdue_sql("f"))
+    return _rows("home.overdue", sql, _OVERDUE_FIELDS, {**params, "today": _day(today), "count": count})
+
+
+def overdue_in_my_spaces(person, *, today=None, limit: int = LIMIT) -> list[SimpleNamespace]:
+    """Overdue follow-ups of the spaces the person runs, the oldest first (one query)."""
+    today = today or timezone.localdate()
+    rows = []
+    for (pk, what, due_on, space_name, space_slug, territory_slug, person_id, display_name, email,
+         organization_name) in overdue_rows(person, today=today, count=limit):
+        rows.append(SimpleNamespace(
+            pk=pk, what=what, space={"name": space_name}, overdue=True,
+            # The person as the model names them (``User.__str__``).
+            person=str(User(id=person_id, display_name=display_name, email=email)) if person_id else None,
+            organization={"name": organization_name} if organization_name is not None else None,
+            url=reverse("meetings:follow_ups", kwargs={"territory": territory_slug, "space": space_slug})
+            + "?statut=overdue",
+            due_day=words.day_of_date(due_on)))
     return rows
 
 
@@ -694,38 +778,115 @@ class _Schedule:
     baseline_date: object
 
 
-def terms_ending(person, *, today=None, limit: int = LIMIT) -> list[RoleAssignment]:
-    """Terms ending within 60 days in the spaces the person coordinates (one query)."""
+def terms_ending_queryset(person, *, today, count: int):
+    """The rule of « Mandats qui se terminent » in the ORM (``spaces.selectors.assignments_ending_soon``
+    in the spaces the person coordinates). The home reads the same rows through ``TERMS_ENDING_SQL``;
+    tests/home/test_home_sql.py checks that both agree."""
     spaces = coordinated_q(person, prefix="")
     if spaces is None:
-        return []
-    assignments = list(
+        return RoleAssignment.objects.none().values_list("id")
+    return (
         space_selectors.assignments_ending_soon(Space.objects.filter(spaces).values("id"), on=today)
-        .select_related("role__space__territory")
-        .only("id", "role_id", "person_id", "organization_id", "start", "end", "ended_on", "role__name",
-              "role__space__name", "role__space__slug", "role__space__territory__slug", "person__display_name",
-              "person__email", "organization__name", "organization__acronym")[:limit]
+        .order_by("end", "pk")
+        .values_list("id", "end", "role__name", "role__space__name", "role__space__slug",
+                     "role__space__territory__slug", "person_id", "person__display_name", "person__email",
+                     "organization_id", "organization__name", "organization__acronym")[:count]
     )
-    for assignment in assignments:
-        assignment.url = reverse("spaces:roles", kwargs=_kw(assignment.role.space))
-        assignment.end_day = words.day_of_date(assignment.end)
-    return assignments
 
 
-def pending_invitations(person, *, now=None, limit: int = LIMIT) -> list[Invitation]:
-    """Invitations not yet accepted (still valid) in the spaces the person coordinates (one query)."""
+TERMS_ENDING_SQL = """
+SELECT a.id, a."end", r.name, s.name, s.slug, t.slug, a.person_id, u.display_name, u.email,
+       a.organization_id, o.name, o.acronym
+  FROM spaces_roleassignment a
+  JOIN spaces_role r ON r.id = a.role_id
+  JOIN spaces_space s ON s.id = r.space_id
+  JOIN directory_territory t ON t.id = s.territory_id
+  LEFT JOIN accounts_user u ON u.id = a.person_id
+  LEFT JOIN directory_organization o ON o.id = a.organization_id
+ WHERE ({scope}) AND {current} AND {ending}
+ ORDER BY a."end", a.id
+ LIMIT %(count)s
+"""
+_TERM_FIELDS = ((RoleAssignment, "id"), (RoleAssignment, "end"))
+
+
+def terms_ending_rows(person, *, today, count: int) -> list[tuple]:
+    scope, params = _scope_sql(person, "s", facilitated=False)
+    if not scope:
+        return []
+    sql = TERMS_ENDING_SQL.format(scope=scope, current=space_selectors.assignment_current_sql("a"),
+                                  ending=space_selectors.ending_soon_sql("a"))
+    until = today + timedelta(days=space_selectors.TERM_NOTICE_DAYS)
+    return _rows("home.terms_ending", sql, _TERM_FIELDS,
+                 {**params, "on": _day(today), "until": _day(until), "count": count})
+
+
+def terms_ending(person, *, today=None, limit: int = LIMIT) -> list[SimpleNamespace]:
+    """Terms ending within 60 days in the spaces the person coordinates (one query)."""
+    today = today or timezone.localdate()
+    rows = []
+    for (pk, end, role_name, space_name, space_slug, territory_slug, person_id, display_name, email,
+         organization_id, organization_name, acronym) in terms_ending_rows(person, today=today, count=limit):
+        # The holder as the model names them (``RoleAssignment.holder_name``).
+        holder = RoleAssignment(
+            person=User(id=person_id, display_name=display_name, email=email) if person_id else None,
+            organization=Organization(id=organization_id, name=organization_name, acronym=acronym)
+            if organization_id else None)
+        rows.append(SimpleNamespace(
+            pk=pk, role={"name": role_name, "space": {"name": space_name}}, holder_name=holder.holder_name,
+            url=reverse("spaces:roles", kwargs={"territory": territory_slug, "space": space_slug}),
+            end_day=words.day_of_date(end)))
+    return rows
+
+
+def pending_invitations_queryset(person, *, now, count: int):
+    """The rule of « Invitations sans réponse » in the ORM: invitations still pending
+    (``invitations.pending_q``) in the spaces the person coordinates, the soonest expiring first. The
+    home reads the same rows through ``PENDING_INVITATIONS_SQL``; tests/home/test_home_sql.py checks
+    that both agree."""
     spaces = coordinated_q(person)
     if spaces is None:
-        return []
-    rows = list(
+        return Invitation.objects.none().values_list("id")
+    return (
         Invitation.objects.filter(spaces, invitations.pending_q(now))
-        .select_related("space__territory", "organization")
-        .order_by("expires_at", "pk")[:limit]
+        .order_by("expires_at", "pk")
+        .values_list("id", "email", "expires_at", "space__name", "space__slug", "space__territory__slug",
+                     "organization__name")[:count]
     )
-    for row in rows:
-        row.url = reverse("spaces:invitations", kwargs=_kw(row.space))
-        row.expires_day = words.day(row.expires_at)
-    return rows
+
+
+PENDING_INVITATIONS_SQL = """
+SELECT i.id, i.email, i.expires_at, s.name, s.slug, t.slug, o.name
+  FROM spaces_invitation i
+  JOIN spaces_space s ON s.id = i.space_id
+  JOIN directory_territory t ON t.id = s.territory_id
+  LEFT JOIN directory_organization o ON o.id = i.organization_id
+ WHERE ({scope}) AND {pending}
+ ORDER BY i.expires_at, i.id
+ LIMIT %(count)s
+"""
+_INVITATION_FIELDS = ((Invitation, "id"), (Invitation, "email"), (Invitation, "expires_at"))
+
+
+def pending_invitation_rows(person, *, now, count: int) -> list[tuple]:
+    scope, params = _scope_sql(person, "s", facilitated=False)
+    if not scope:
+        return []
+    sql = PENDING_INVITATIONS_SQL.format(scope=scope, pending=invitations.pending_sql("i"))
+    return _rows("home.pending_invitations", sql, _INVITATION_FIELDS,
+                 {**params, "now": _moment(now), "count": count})
+
+
+def pending_invitations(person, *, now=None, limit: int = LIMIT) -> list[SimpleNamespace]:
+    """Invitations not yet accepted (still valid) in the spaces the person coordinates (one query)."""
+    now = now or timezone.now()
+    return [SimpleNamespace(
+        pk=pk, email=email, space={"name": space_name},
+        organization={"name": organization_name} if organization_name is not None else None,
+        url=reverse("spaces:invitations", kwargs={"territory": territory_slug, "space": space_slug}),
+        expires_day=words.day(expires_at))
+        for pk, email, expires_at, space_name, space_slug, territory_slug, organization_name
+        in pending_invitation_rows(person, now=now, count=limit)]
 
 
 def runs_something(person) -> bool:

@@ -423,6 +423,13 @@ def assignments_ending_soon(space_ids, days: int = TERM_NOTICE_DAYS, on=None):
     )
 
 
+def ending_soon_sql(alias: str, until: str = "%(until)s") -> str:
+    """The filter of ``assignments_ending_soon`` for a statement written out by hand, with
+    ``assignment_current_sql``: the term ``alias`` has an end, on or before ``until`` (a placeholder:
+    the day ``days`` after today)."""
+    return f'{alias}."end" IS NOT NULL AND {alias}."end" <= {until}'
+
+
 def charter_in_force(space) -> Charter | None:
     return Charter.objects.filter(space=space, in_force=True).first()
 
