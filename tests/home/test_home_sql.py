@@ -199,3 +199,40 @@ def test_the_work_of_those_who_run_spaces_written_out_agrees_with_its_orm_form(w
                 assert rows == list(orm(person, count=count, **kwargs)), (name, person, count)
                 found[name] += len(rows)
     assert all(found.values()), found
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_measurements_due_written_out_agree_with_their_orm_form(world, seed):
+    """« Mesures attendues »: the statement written out reads the indicators its ORM form reads, for
+    those who run the space and for delegates of the responsible organizations, on several days."""
+    from datetime import date
+    from decimal import Decimal
+
+    from concertation.planning import services as planning
+    from concertation.planning.models import Indicator, Measurement
+    from tests.planning.test_indicators import build
+
+    people = generated_votes(world, seed) + [world.facilitator]
+    rng, organizations = world.generated["rng"], world.generated["organizations"]
+    for tag, adopt in ((" a", True), (" b", True), (" c", False)):
+        built = build(world, tag=f"{tag}{seed}")
+        plan = built.plan
+        for n in range(12):
+            indicator = planning.indicator_add(
+                plan=plan, name=f"Indicateur {n}", unit="%", baseline_value=Decimal(rng.randint(1, 50)),
+                baseline_date=rng.choice([None, date(2024, 1, 1) + timedelta(days=rng.randint(0, 900))]),
+                target_value=Decimal(60), target_date=date(2030, 1, 1),
+                frequency=rng.choice(Indicator.Frequency.values), responsible=rng.choice([None, *organizations]))
+            for day in rng.sample(range(0, 700), rng.randint(0, 3)):
+                Measurement.objects.create(indicator=indicator, date=timezone.localdate() - timedelta(days=day),
+                                           value=Decimal(rng.randint(1, 50)))
+        if adopt:
+            planning.plan_adopt(plan=plan, decision=built.decision, by=world.coordinator)
+    found = 0
+    for person in people:
+        forget_access(person)
+        for today in (timezone.localdate(), date(2026, 2, 28), date(2027, 3, 31)):
+            rows = selectors.measurement_rows(person, today=today)
+            assert rows == list(selectors.measurements_queryset(person, today=today)), (person, today)
+            found += len(rows)
+    assert found

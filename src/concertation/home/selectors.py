@@ -682,22 +682,18 @@ def overdue_in_my_spaces(person, *, today=None, limit: int = LIMIT) -> list[Simp
     return rows
 
 
-def measurements_due(person, *, today=None, limit: int = LIMIT) -> list[dict]:
-    """Indicators of adopted plans whose next measurement is past (``indicators.measurement_due``)
-    and that the person may record (one query; the permission reads the access summary).
-
-    An adopted plan may hold hundreds of indicators: they are read as plain columns and judged
-    without a model instance each; only those shown (sorted, then allowed, up to ``limit``) become
-    instances, for the permission and the template."""
-    today = today or timezone.localdate()
+def measurements_queryset(person, *, today):
+    """The rule of « Mesures attendues » in the ORM: the indicators of adopted plans of the spaces the
+    person runs, or whose responsible organization the person represents, that may be due
+    (``possibly_due_q``), by plan and position. The home reads the same rows through
+    ``MEASUREMENTS_SQL``; tests/home/test_home_sql.py checks that both agree."""
     spaces = facilitated_q(person, prefix="plan__space__")
-    access = access_for(person)
-    organizations = set().union(*access.space_organizations.values()) if access.space_organizations else set()
+    organizations = _organizations(access_for(person))
     scope = Q(responsible_id__in=organizations) if organizations else Q(pk__in=[])
     if spaces is not None:
         scope |= spaces
     latest = Measurement.objects.filter(indicator=OuterRef("pk")).order_by("-date").values("date")[:1]
-    rows = (
+    return (
         Indicator.objects.filter(scope, plan__status=Plan.Status.ADOPTED)
         .annotate(latest_date=Subquery(latest))
         .annotate(schedule_start=Coalesce("latest_date", "baseline_date", "plan__starts_on"))
@@ -708,6 +704,58 @@ def measurements_due(person, *, today=None, limit: int = LIMIT) -> list[dict]:
                      "plan__space__name", "plan__space__slug", "plan__space__territory_id",
                      "plan__space__visibility", "plan__space__territory__slug")
     )
+
+
+# ``measurements_queryset`` written out; {cutoffs}: ``possibly_due_q``'s latest start still due, by
+# frequency (the same dates, from ``_last_start_still_due``).
+MEASUREMENTS_SQL = """
+SELECT i.id, i.name, i.frequency, i.baseline_date, i.responsible_id,
+       (SELECT m.date FROM planning_measurement m WHERE m.indicator_id = i.id ORDER BY m.date DESC LIMIT 1),
+       i.plan_id, p.title, p.starts_on, p.status, p.space_id, s.name, s.slug, s.territory_id, s.visibility, t.slug
+  FROM planning_indicator i
+  JOIN planning_plan p ON p.id = i.plan_id
+  JOIN spaces_space s ON s.id = p.space_id
+  JOIN directory_territory t ON t.id = s.territory_id
+ WHERE ({scope}) AND p.status = %(adopted)s
+   AND COALESCE((SELECT m.date FROM planning_measurement m WHERE m.indicator_id = i.id ORDER BY m.date DESC LIMIT 1),
+                i.baseline_date, p.starts_on) <= CASE {cutoffs} ELSE %(cutoff_default)s END
+ ORDER BY i.plan_id, i.position, i.id
+"""
+_MEASUREMENT_FIELDS = ((Indicator, "id"), (Indicator, "name"), (Indicator, "frequency"), (Indicator, "baseline_date"),
+                       (Indicator, "responsible"), (Measurement, "date"), (Indicator, "plan"), (Plan, "title"),
+                       (Plan, "starts_on"))
+
+
+def measurement_rows(person, *, today) -> list[tuple]:
+    """``measurements_queryset`` as plain rows, in one statement written out."""
+    scope, params = _scope_sql(person, "s")
+    organizations = sorted(_organizations(access_for(person)))
+    if organizations:
+        names = [f"responsible_{n}" for n in range(len(organizations))]
+        scope = " OR ".join(filter(None, [
+            f"i.responsible_id IN ({', '.join(f'%({name})s' for name in names)})", scope]))
+        params.update(zip(names, organizations, strict=True))
+    if not scope:
+        return []
+    cutoffs = []
+    for n, (value, _label) in enumerate(Indicator.Frequency.choices):
+        cutoffs.append(f"WHEN i.frequency = %(frequency_{n})s THEN %(cutoff_{n})s")
+        params[f"frequency_{n}"] = value
+        params[f"cutoff_{n}"] = _day(_last_start_still_due(value, today))
+    params["cutoff_default"] = _day(_last_start_still_due("", today))
+    sql = MEASUREMENTS_SQL.format(scope=scope, cutoffs=" ".join(cutoffs))
+    return _rows("home.measurements", sql, _MEASUREMENT_FIELDS, {**params, "adopted": Plan.Status.ADOPTED})
+
+
+def measurements_due(person, *, today=None, limit: int = LIMIT) -> list[dict]:
+    """Indicators of adopted plans whose next measurement is past (``indicators.measurement_due``)
+    and that the person may record (one query; the permission reads the access summary).
+
+    An adopted plan may hold hundreds of indicators: they are read as plain columns and judged
+    without a model instance each; only those shown (sorted, then allowed, up to ``limit``) become
+    instances, for the permission and the template."""
+    today = today or timezone.localdate()
+    rows = measurement_rows(person, today=today)
     due = []
     for row in rows:
         shape = _Schedule(frequency=row[2], baseline_date=row[3])
