@@ -56,14 +56,16 @@ def generated_votes(world, seed: int) -> list:
             closes = opens + timedelta(hours=1)
         proposal = ProposalFactory(
             space=rng.choice(spaces), title=f"Proposition {seed}-{n}",
-            status=rng.choice([Proposal.Status.OPEN, Proposal.Status.OPEN, Proposal.Status.DRAFT, Proposal.Status.CLOSED]),
+            status=rng.choice([Proposal.Status.OPEN, Proposal.Status.OPEN, Proposal.Status.DRAFT,
+                               Proposal.Status.CLOSED]),
             opens_at=opens, closes_at=closes, round=rng.choice([1, 1, 2]),
             voting_unit=rng.choice(["person", "organization"]),
             eligible_categories=rng.choice([[], ["voting"], ["voting", "observer"]]))
         for key in rng.sample(keys, rng.randint(0, 7)):
             kind, _sep, number = key.partition(":")
             Participation.objects.create(
-                proposal=proposal, round=rng.choice([proposal.round, proposal.round, 3 - proposal.round]), voter_key=key,
+                proposal=proposal, round=rng.choice([proposal.round, proposal.round, 3 - proposal.round]),
+                voter_key=key,
                 person_id=int(number) if kind == "u" else None,
                 organization_id=int(number) if kind == "o" else None)
         if rng.random() < 0.2:
@@ -235,4 +237,21 @@ def test_the_measurements_due_written_out_agree_with_their_orm_form(world, seed)
             rows = selectors.measurement_rows(person, today=today)
             assert rows == list(selectors.measurements_queryset(person, today=today)), (person, today)
             found += len(rows)
+    assert found
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_spaces_of_a_person_written_out_agree_with_their_orm_form(world, seed):
+    """« Mes espaces »: ``spaces_of_user_rows`` reads the spaces ``spaces_of_user`` finds, in its
+    order, for members, delegates, those holding roles and the territory's coordinator."""
+    from concertation.spaces import selectors as space_selectors
+
+    people = generated_home(world, seed) + [world.facilitator, world.foreigner]
+    found = 0
+    for person in people:
+        forget_access(person)
+        rows = space_selectors.spaces_of_user_rows(person)
+        assert rows == [(space.territory.pk, space.territory.name, space.territory.slug, space.pk, space.name,
+                         space.slug, space.kind) for space in space_selectors.spaces_of_user(person)], person
+        found += len(rows)
     assert found

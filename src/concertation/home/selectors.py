@@ -30,6 +30,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from concertation.accounts.models import User
 from concertation.core.written_sql import convert, converters_of, plan
@@ -976,10 +978,23 @@ def home_for(person) -> dict:
 
 def my_territories(user) -> list[tuple]:
     """« Mes espaces »: (territory, its spaces) for each territory of the person's spaces, then each
-    territory they coordinate without any space yet (it offers to create the first one)."""
+    territory they coordinate without any space yet (it offers to create the first one). The spaces
+    come as the list's lines written once in Python, every value escaped (empty: none yet)."""
+    kinds = dict(Space._meta.get_field("kind").flatchoices)
     territories: dict = {}
-    for space in space_selectors.spaces_of_user(user):
-        territories.setdefault(space.territory, []).append(space)
-    for territory in user.coordinated_territories.all():
-        territories.setdefault(territory, [])
-    return list(territories.items())
+    rows = space_selectors.spaces_of_user_rows(user)
+    for territory_id, territory_name, territory_slug, _pk, name, slug, kind in rows:
+        spaces = territories.get(territory_id)
+        if spaces is None:
+            spaces = territories[territory_id] = ({"pk": territory_id, "name": territory_name, "slug": territory_slug},
+                                                  [])
+        # The line as home/my_spaces.html wrote it in its loop, with the loop's whitespace.
+        spaces[1].append(format_html(
+            '\n            <li><a href="{}">{}</a> <span class="muted">— {}</span></li>\n          ',
+            reverse("spaces:space", kwargs={"territory": territory_slug, "space": slug}), name, kinds.get(kind, kind)))
+    # A territory the person coordinates has no line above only when it has no space yet.
+    missing = access_for(user).coordinated_territories - set(territories)
+    if missing:
+        for territory in Territory.objects.filter(pk__in=missing).order_by("pk"):
+            territories[territory.pk] = (territory, [])
+    return [(territory, mark_safe("".join(lines))) for territory, lines in territories.values()]
