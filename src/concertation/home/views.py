@@ -4,15 +4,18 @@ selectors.py; the anonymous home is a short welcome."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 
-from . import selectors
+from . import rows, selectors
 
 
 def home(request):
     if not request.user.is_authenticated:
         return render(request, "home/welcome.html")
-    return render(request, "home/home.html", selectors.home_for(request.user))
+    data = selectors.home_for(request.user)
+    data["meetings_html"] = rows.next_meetings_html(data["meetings"], get_token(request))
+    return render(request, "home/home.html", data)
 
 
 @login_required
