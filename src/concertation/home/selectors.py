@@ -275,10 +275,15 @@ def open_proposal_rows(person, *, now, count: int) -> list[tuple]:
     for organization_id, spaces in sorted(by_organization.items()):
         voter.append(f"(v.voter_key = %s AND p.space_id IN ({', '.join(['%s'] * len(spaces))}))")
         voter_params += [f"o:{organization_id}", *spaces]
+    # Every key the person may have voted with, said first: the ballots are then found through
+    # their (proposal, round, voter_key) index rather than by reading all those of the proposal.
+    keys = [f"u:{person.pk}", *(f"o:{organization_id}" for organization_id in sorted(by_organization))]
+    voter_params = [*keys, *voter_params]
+    voter = f"v.voter_key IN ({_marks(keys)}) AND ({' OR '.join(voter)})"
     represented = _represented(access, space_ids)
     recused = "r.person_id = %s" + (f" OR r.organization_id IN ({', '.join(['%s'] * len(represented))})"
                                     if represented else "")
-    sql = OPEN_VOTES_SQL.format(voter=" OR ".join(voter), recused=recused, spaces=", ".join(["%s"] * len(space_ids)))
+    sql = OPEN_VOTES_SQL.format(voter=voter, recused=recused, spaces=", ".join(["%s"] * len(space_ids)))
     moment = conn.ops.adapt_datetimefield_value(now)
     params = [*voter_params, *voter_params, person.pk, *represented, Proposal.Status.OPEN, *space_ids,
               moment, moment, count]
