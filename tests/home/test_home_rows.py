@@ -5,6 +5,7 @@ case of a line (answered or not, running or not, with or without the one-tap for
 from __future__ import annotations
 
 import itertools
+from types import SimpleNamespace
 
 import pytest
 from django.template import Context, Template
@@ -29,6 +30,30 @@ NEXT_MEETINGS_LOOP = """{% load i18n %}{% for row in meetings %}
             </form>
           {% endif %}
         </li>
+      {% endfor %}"""
+
+VOTES_LOOP = """{% load i18n %}{% for row in votes %}
+        <li>
+          <a href="{{ row.url }}">{{ row.proposal.title }}</a> <span class="muted">— {{ row.space.name }}</span>
+          <br>{{ row.closing }}
+          <br>{% if row.voted %}{% if row.for_organization %}<span class="badge badge-ok badge-long">{% blocktranslate with name=row.for_organization %}Le vote de {{ name }} est enregistré{% endblocktranslate %}</span>{% else %}<span class="badge badge-ok">{% translate "Votre vote est enregistré" %}</span>{% endif %}
+            <a href="{{ row.url }}#vote">{% translate "Revoir mon vote" %}</a>
+          {% else %}<span class="badge badge-warn">{% translate "Vous n'avez pas encore voté" %}</span>
+            <a class="button button-small" href="{{ row.url }}#vote">{% blocktranslate with title=row.proposal.title %}Voter<span class="visually-hidden"> sur « {{ title }} »</span>{% endblocktranslate %}</a>{% endif %}
+        </li>
+      {% endfor %}"""
+FOLLOW_UPS_LOOP = """{% load i18n %}{% for row in follow_ups %}
+        <li><a href="{{ row.url }}">{{ row.what }}</a> <span class="muted">— {{ row.space.name }}{% if row.organization and row.person_id != user.pk %}, {{ row.organization.name }}{% endif %}</span>
+          {% if row.overdue %}<span class="badge badge-danger badge-long">{% blocktranslate with day=row.due_day %}En retard depuis le {{ day }}{% endblocktranslate %}</span>
+          {% elif row.due_day %}<span class="badge badge-long">{% blocktranslate with day=row.due_day %}Pour le {{ day }}{% endblocktranslate %}</span>{% endif %}</li>
+      {% endfor %}"""
+DECISIONS_LOOP = """{% load i18n %}{% for row in decisions %}
+        <li><a href="{{ row.url }}">{{ row.proposal.title }}</a> <span class="muted">— {{ row.space.name }}</span>
+          <span class="badge badge-long">{% blocktranslate with day=row.day %}Décision du {{ day }}{% endblocktranslate %}</span></li>
+      {% endfor %}"""
+MINUTES_LOOP = """{% load i18n %}{% for row in minutes %}
+        <li><a href="{{ row.url }}">{% blocktranslate with title=row.meeting.title %}Procès-verbal — {{ title }}{% endblocktranslate %}</a> <span class="muted">— {{ row.space.name }}, {{ row.day }}</span>
+          <span class="badge badge-long">{% if row.adopted %}{% translate "Adopté" %}{% else %}{% translate "En circulation, vos commentaires sont attendus" %}{% endif %}</span></li>
       {% endfor %}"""
 
 
@@ -58,3 +83,47 @@ def test_the_next_meetings_written_in_python_are_the_loop_of_the_template(langua
         expected = Template(NEXT_MEETINGS_LOOP).render(Context({"meetings": data, "csrf_token": token}))
         assert str(rows.next_meetings_html(data, token)) == expected
         assert str(rows.next_meetings_html([], token)) == ""
+
+
+TRICKY = "L'« Ordre » & <les> \"Suites\""
+
+
+def vote_rows():
+    from concertation.home.selectors import _ProposalRef
+
+    return [{"proposal": _ProposalRef(n, f"{TRICKY} {n}"), "space": {"name": TRICKY}, "url": f"/t/x/e/y/{n}/?a=1&b=2",
+             "closing": "Ferme dans 3\u00a0jours (le 12 décembre à 17\u00a0h)", "voted": voted,
+             "for_organization": organization}
+            for n, (voted, organization) in enumerate([(False, ""), (True, ""), (True, TRICKY), (False, "")])]
+
+
+def follow_up_rows(user_pk):
+    return [SimpleNamespace(pk=n, what=f"{TRICKY} {n}", space={"name": TRICKY}, url=f"/t/x/e/y/suivis/?n={n}&m=1",
+                            person_id=person_id, organization=organization, overdue=overdue, due_day=due_day)
+            for n, (person_id, organization, overdue, due_day) in enumerate(itertools.product(
+                [user_pk, None, user_pk + 1], [None, {"name": TRICKY}], [False, True], ["", "1er mars"]))
+            if not (overdue and not due_day)]
+
+
+def read_rows():
+    decisions = [{"proposal": {"pk": n, "title": f"{TRICKY} {n}"}, "space": {"name": TRICKY}, "day": "1er mars",
+                  "url": f"/t/x/e/y/propositions/{n}/?a&b"} for n in range(3)]
+    minutes = [{"meeting": {"pk": n, "title": f"{TRICKY} {n}"}, "space": {"name": TRICKY}, "adopted": n % 2 == 0,
+                "day": "2 mars", "url": f"/t/x/e/y/rencontres/{n}/pv/?a&b"} for n in range(3)]
+    return decisions, minutes
+
+
+@pytest.mark.parametrize("language", ["fr-ca", "en"])
+def test_the_other_lines_written_in_python_are_the_loops_of_the_template(language):
+    user = SimpleNamespace(pk=7)
+    decisions, minutes = read_rows()
+    with translation.override(language):
+        cases = [
+            (VOTES_LOOP, {"votes": vote_rows()}, rows.votes_html(vote_rows())),
+            (FOLLOW_UPS_LOOP, {"follow_ups": follow_up_rows(7), "user": user},
+             rows.follow_ups_html(follow_up_rows(7), 7)),
+            (DECISIONS_LOOP, {"decisions": decisions}, rows.decisions_html(decisions)),
+            (MINUTES_LOOP, {"minutes": minutes}, rows.minutes_html(minutes)),
+        ]
+        for loop, context, written in cases:
+            assert str(written) == Template(loop).render(Context(context)), loop[:40]

@@ -54,3 +54,71 @@ def next_meetings_html(rows: list[dict], csrf_token: str) -> SafeString:
         line.append("\n        </li>\n      ")
         lines.append("".join(line))
     return mark_safe("".join(lines))
+
+
+def votes_html(rows: list[dict]) -> SafeString:
+    """The lines of « Votes ouverts » (``selectors.open_votes``), as the loop of home.html wrote them."""
+    lines = []
+    for row in rows:
+        url = conditional_escape(row["url"])
+        title = conditional_escape(row["proposal"].title)
+        if row["voted"]:
+            if row["for_organization"]:
+                badge = ('<span class="badge badge-ok badge-long">'
+                         + _("Le vote de %(name)s est enregistré") % {"name": conditional_escape(row["for_organization"])}
+                         + "</span>")
+            else:
+                badge = f'<span class="badge badge-ok">{_("Votre vote est enregistré")}</span>'
+            state = f'{badge}\n            <a href="{url}#vote">{_("Revoir mon vote")}</a>\n          '
+        else:
+            vote = _('Voter<span class="visually-hidden"> sur « %(title)s »</span>') % {"title": title}
+            not_yet = _("Vous n'avez pas encore voté")
+            state = (f'<span class="badge badge-warn">{not_yet}</span>'
+                     f'\n            <a class="button button-small" href="{url}#vote">{vote}</a>')
+        lines.append(
+            f'\n        <li>\n          <a href="{url}">{title}</a> <span class="muted">— '
+            f'{conditional_escape(row["space"]["name"])}</span>\n          <br>{conditional_escape(row["closing"])}'
+            f'\n          <br>{state}\n        </li>\n      ')
+    return mark_safe("".join(lines))
+
+
+def follow_ups_html(rows: list, user_pk: int) -> SafeString:
+    """The lines of « Mes suivis » (``selectors.my_follow_ups``), as the loop of home.html wrote them."""
+    lines = []
+    for row in rows:
+        organization = (f", {conditional_escape(row.organization['name'])}"
+                        if row.organization and row.person_id != user_pk else "")
+        if row.overdue:
+            badge = ('<span class="badge badge-danger badge-long">'
+                     + _("En retard depuis le %(day)s") % {"day": conditional_escape(row.due_day)} + "</span>\n          ")
+        elif row.due_day:
+            badge = ('<span class="badge badge-long">'
+                     + _("Pour le %(day)s") % {"day": conditional_escape(row.due_day)} + "</span>")
+        else:
+            badge = ""
+        lines.append(
+            f'\n        <li><a href="{conditional_escape(row.url)}">{conditional_escape(row.what)}</a> '
+            f'<span class="muted">— {conditional_escape(row.space["name"])}{organization}</span>\n          '
+            f'{badge}</li>\n      ')
+    return mark_safe("".join(lines))
+
+
+def decisions_html(rows: list[dict]) -> SafeString:
+    """The decisions of « À lire » (``selectors.recent_decisions``), as the loop of home.html wrote them."""
+    return mark_safe("".join(
+        f'\n        <li><a href="{conditional_escape(row["url"])}">{conditional_escape(row["proposal"]["title"])}</a> '
+        f'<span class="muted">— {conditional_escape(row["space"]["name"])}</span>\n          '
+        f'<span class="badge badge-long">{_("Décision du %(day)s") % {"day": conditional_escape(row["day"])}}'
+        f'</span></li>\n      '
+        for row in rows))
+
+
+def minutes_html(rows: list[dict]) -> SafeString:
+    """The minutes of « À lire » (``selectors.minutes_to_read``), as the loop of home.html wrote them."""
+    adopted, circulated = _("Adopté"), _("En circulation, vos commentaires sont attendus")
+    return mark_safe("".join(
+        f'\n        <li><a href="{conditional_escape(row["url"])}">'
+        f'{_("Procès-verbal — %(title)s") % {"title": conditional_escape(row["meeting"]["title"])}}</a> '
+        f'<span class="muted">— {conditional_escape(row["space"]["name"])}, {conditional_escape(row["day"])}</span>'
+        f'\n          <span class="badge badge-long">{adopted if row["adopted"] else circulated}</span></li>\n      '
+        for row in rows))

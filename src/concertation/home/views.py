@@ -15,6 +15,10 @@ def home(request):
         return render(request, "home/welcome.html")
     data = selectors.home_for(request.user)
     data["meetings_html"] = rows.next_meetings_html(data["meetings"], get_token(request))
+    data["votes_html"] = rows.votes_html(data["votes"])
+    data["follow_ups_html"] = rows.follow_ups_html(data["follow_ups"], request.user.pk)
+    data["decisions_html"] = rows.decisions_html(data["decisions"])
+    data["minutes_html"] = rows.minutes_html(data["minutes"])
     return render(request, "home/home.html", data)
 
 
