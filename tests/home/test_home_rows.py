@@ -56,6 +56,32 @@ MINUTES_LOOP = """{% load i18n %}{% for row in minutes %}
           <span class="badge badge-long">{% if row.adopted %}{% translate "Adopté" %}{% else %}{% translate "En circulation, vos commentaires sont attendus" %}{% endif %}</span></li>
       {% endfor %}"""
 
+TODO_LOOPS = {
+    "convene": """{% load i18n %}{% for row in todo.convene %}
+        <li><a href="{{ row.url }}">{{ row.meeting.title }}</a> <span class="muted">— {{ row.space.name }}, {{ row.day }}</span></li>
+      {% endfor %}""",
+    "minutes": """{% load i18n %}{% for row in todo.minutes %}
+        <li><a href="{{ row.url }}">{{ row.meeting.title }}</a> <span class="muted">— {{ row.space.name }}, {{ row.day }}</span>
+          <span class="badge">{% if row.minutes_started %}{% translate "Brouillon à faire circuler" %}{% else %}{% translate "À rédiger" %}{% endif %}</span></li>
+      {% endfor %}""",
+    "overdue": """{% load i18n %}{% for row in todo.overdue %}
+        <li><a href="{{ row.url }}">{{ row.what }}</a> <span class="muted">— {{ row.space.name }}, {% if row.person %}{{ row.person }}{% else %}{{ row.organization.name }}{% endif %}</span>
+          <span class="badge badge-danger badge-long">{% blocktranslate with day=row.due_day %}En retard depuis le {{ day }}{% endblocktranslate %}</span></li>
+      {% endfor %}""",
+    "measurements": """{% load i18n %}{% for row in todo.measurements %}
+        <li><a href="{{ row.url }}">{{ row.indicator.name }}</a> <span class="muted">— {{ row.space.name }}</span>
+          <span class="badge badge-warn badge-long">{% blocktranslate with day=row.day %}En attente depuis le {{ day }}{% endblocktranslate %}</span></li>
+      {% endfor %}""",
+    "terms": """{% load i18n %}{% for assignment in todo.terms %}
+        <li><a href="{{ assignment.url }}">{{ assignment.role.name }}</a> <span class="muted">— {{ assignment.role.space.name }}, {{ assignment.holder_name }}</span>
+          <span class="badge badge-warn badge-long">{% blocktranslate with day=assignment.end_day %}Se termine le {{ day }}{% endblocktranslate %}</span></li>
+      {% endfor %}""",
+    "invitations": """{% load i18n %}{% for invitation in todo.invitations %}
+        <li><a href="{{ invitation.url }}">{{ invitation.email }}</a> <span class="muted">— {{ invitation.space.name }}{% if invitation.organization %}, {{ invitation.organization.name }}{% endif %}</span>
+          <span class="badge badge-long">{% blocktranslate with day=invitation.expires_day %}Expire le {{ day }}{% endblocktranslate %}</span></li>
+      {% endfor %}""",
+}
+
 
 def meeting_rows():
     labels = {"": "", "yes": "Oui", "no": "Non", "maybe": "Peut-être"}
@@ -127,3 +153,36 @@ def test_the_other_lines_written_in_python_are_the_loops_of_the_template(languag
         ]
         for loop, context, written in cases:
             assert str(written) == Template(loop).render(Context(context)), loop[:40]
+
+
+def todo_rows():
+    from concertation.planning.models import Indicator
+    from concertation.spaces.models import Space
+
+    meeting = {"pk": 3, "title": TRICKY}
+    return {
+        "convene": [{"meeting": meeting, "space": {"name": TRICKY}, "day": "3 mars", "url": "/a/?b&c"}] * 2,
+        "minutes": [{"meeting": meeting, "space": {"name": TRICKY}, "day": "3 mars", "url": "/a/?b&c",
+                     "minutes_started": started} for started in (True, False)],
+        "overdue": [SimpleNamespace(url="/s/?statut=overdue&x", what=TRICKY, space={"name": TRICKY}, person=person,
+                                    organization=organization, due_day="1er mars")
+                    for person, organization in [(TRICKY, None), (None, {"name": TRICKY}), (None, None),
+                                                 (TRICKY, {"name": "Autre"})]],
+        "measurements": [{"indicator": Indicator(id=1, name=TRICKY), "space": Space(id=2, name=TRICKY),
+                          "day": "4 mars", "url": "/p/?i&j"}],
+        "terms": [SimpleNamespace(url="/r/?a&b", role={"name": TRICKY, "space": {"name": TRICKY}},
+                                  holder_name=f"{TRICKY} (ORG)", end_day="5 mars")],
+        "invitations": [SimpleNamespace(url="/i/?a&b", email="a&b@example.org", space={"name": TRICKY},
+                                        organization=organization, expires_day="6 mars")
+                        for organization in (None, {"name": TRICKY})],
+    }
+
+
+@pytest.mark.parametrize("language", ["fr-ca", "en"])
+def test_the_lines_of_the_coordination_written_in_python_are_the_loops_of_the_template(language):
+    todo = todo_rows()
+    with translation.override(language):
+        written = rows.todo_html(todo)
+        for key, loop in TODO_LOOPS.items():
+            assert str(written[key]) == Template(loop).render(Context({"todo": todo})), key
+        assert all(str(html) == "" for html in rows.todo_html(dict.fromkeys(TODO_LOOPS, [])).values())

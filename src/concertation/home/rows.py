@@ -122,3 +122,42 @@ def minutes_html(rows: list[dict]) -> SafeString:
         f'<span class="muted">— {conditional_escape(row["space"]["name"])}, {conditional_escape(row["day"])}</span>'
         f'\n          <span class="badge badge-long">{adopted if row["adopted"] else circulated}</span></li>\n      '
         for row in rows))
+
+
+def _line(url, label, muted: str, badge: str = "") -> str:
+    """A line of the coordination's lists: the link, the muted context (already escaped), a badge."""
+    return (f'\n        <li><a href="{conditional_escape(url)}">{conditional_escape(label)}</a> '
+            f'<span class="muted">— {muted}</span>{badge}</li>\n      ')
+
+
+def todo_html(todo: dict) -> dict[str, SafeString]:
+    """The lines of « À faire pour vos espaces » (``selectors.home_for``'s ``todo``), list by list, as
+    the loops of home.html wrote them."""
+    started, to_write = _("Brouillon à faire circuler"), _("À rédiger")
+    e = conditional_escape
+    lines = {
+        "convene": [_line(row["url"], row["meeting"]["title"], f'{e(row["space"]["name"])}, {e(row["day"])}')
+                    for row in todo["convene"]],
+        "minutes": [_line(row["url"], row["meeting"]["title"], f'{e(row["space"]["name"])}, {e(row["day"])}',
+                          f'\n          <span class="badge">{started if row["minutes_started"] else to_write}</span>')
+                    for row in todo["minutes"]],
+        "overdue": [_line(row.url, row.what, f'{e(row.space["name"])}, '
+                          f'{e(row.person) if row.person else e((row.organization or {}).get("name", ""))}',
+                          '\n          <span class="badge badge-danger badge-long">'
+                          + _("En retard depuis le %(day)s") % {"day": e(row.due_day)} + "</span>")
+                    for row in todo["overdue"]],
+        "measurements": [_line(row["url"], row["indicator"].name, e(row["space"].name),
+                               '\n          <span class="badge badge-warn badge-long">'
+                               + _("En attente depuis le %(day)s") % {"day": e(row["day"])} + "</span>")
+                         for row in todo["measurements"]],
+        "terms": [_line(row.url, row.role["name"], f'{e(row.role["space"]["name"])}, {e(row.holder_name)}',
+                        '\n          <span class="badge badge-warn badge-long">'
+                        + _("Se termine le %(day)s") % {"day": e(row.end_day)} + "</span>")
+                  for row in todo["terms"]],
+        "invitations": [_line(row.url, row.email, e(row.space["name"])
+                              + (f', {e(row.organization["name"])}' if row.organization else ""),
+                              '\n          <span class="badge badge-long">'
+                              + _("Expire le %(day)s") % {"day": e(row.expires_day)} + "</span>")
+                        for row in todo["invitations"]],
+    }
+    return {key: mark_safe("".join(found)) for key, found in lines.items()}

@@ -19,6 +19,8 @@ def home(request):
     data["follow_ups_html"] = rows.follow_ups_html(data["follow_ups"], request.user.pk)
     data["decisions_html"] = rows.decisions_html(data["decisions"])
     data["minutes_html"] = rows.minutes_html(data["minutes"])
+    if data["runs"]:
+        data["todo_html"] = rows.todo_html(data["todo"])
     return render(request, "home/home.html", data)
 
 
