@@ -6,6 +6,13 @@ The rules stay in their apps: who sits where comes from the person's access summ
 is overdue from ``meetings.followups``, what measurement is due from ``planning.indicators``,
 which invitations still work from ``spaces.invitations``, which terms end soon from
 ``spaces.selectors``. Each block keeps only a few lines (``LIMIT``) and links to the full list.
+
+Each block reads its rows through one statement written out (``…_SQL``, run by ``…_rows``): the
+home is the most visited page, and composing its eleven ORM queries cost several times what SQLite
+needed to run them. Beside each statement stays its ORM form (``…_queryset``), the rule as the ORM
+says it; tests/home/test_home_sql.py checks over generated data that both read the same rows. The
+fragments of rules kept by other apps come from there (``current_sql``, ``assignment_current_sql``,
+``ending_soon_sql``, ``overdue_sql``, ``pending_sql``).
 """
 
 from __future__ import annotations
