@@ -115,7 +115,7 @@ TRICKY = "L'« Ordre » & <les> \"Suites\""
 
 
 def vote_rows():
-    from concertation.home.selectors import _ProposalRef
+    from concertation.home.written import _ProposalRef
 
     return [{"proposal": _ProposalRef(n, f"{TRICKY} {n}"), "space": {"name": TRICKY}, "url": f"/t/x/e/y/{n}/?a=1&b=2",
              "closing": "Ferme dans 3\u00a0jours (le 12 décembre à 17\u00a0h)", "voted": voted,

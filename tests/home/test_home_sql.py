@@ -1,4 +1,4 @@
-"""The home's statements written out agree with their ORM form (home/selectors.py keeps both side by
+"""The home's statements written out agree with their ORM form (home/everyone.py and coordination.py keep both side by
 side) over generated data: several spaces, people sitting in them as citizens or for organizations,
 proposals in every state, ballots of people and of organizations in several rounds, recusals."""
 
@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from concertation.decisions.models import Participation, Proposal, Recusal
-from concertation.home import selectors
+from concertation.home import coordination, everyone, selectors, written
 from concertation.meetings.models import FollowUp, Meeting, Minutes, Rsvp
 from concertation.spaces.access import forget_access
 from concertation.spaces.models import Delegation, Invitation, MembershipCategory, Role
@@ -127,7 +127,7 @@ def generated_home(world, seed: int) -> list:
 def orm_rows(person, now, count):
     return [(p.pk, p.title, p.closes_at, p.eligible_categories, p.space_id, p.space.name, p.space.slug,
              p.space.territory.slug, p.voted_key, p.voted_for, bool(p.recused))
-            for p in selectors.open_proposals_queryset(person, now=now, count=count)]
+            for p in everyone.open_proposals_queryset(person, now=now, count=count)]
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -138,12 +138,12 @@ def test_the_open_votes_statement_agrees_with_its_orm_form(world, seed):
     for person in people:
         forget_access(person)
         for count in (3, 24, 100):
-            written = selectors.open_proposal_rows(person, now=now, count=count)
+            rows = everyone.open_proposal_rows(person, now=now, count=count)
             if not selectors.access_for(person).space_categories:
-                assert written == []
+                assert rows == []
                 continue
-            assert written == orm_rows(person, now, count), (person, count)
-            seen += written
+            assert rows == orm_rows(person, now, count), (person, count)
+            seen += rows
     # Every case was met: a person's ballot, an organization's, a recusal, one never closing.
     assert any((row[8] or "").startswith("u:") for row in seen)
     assert any((row[8] or "").startswith("o:") and row[9] for row in seen)
@@ -158,19 +158,19 @@ def test_the_blocks_of_everyone_written_out_agree_with_their_orm_form(world, see
     now = timezone.now()
     today = timezone.localdate()
     forms = {
-        "next meetings": (selectors.next_meeting_rows, selectors.next_meetings_queryset, {"now": now}),
-        "follow-ups": (selectors.my_follow_up_rows, selectors.my_follow_ups_queryset, {}),
-        "roles": (selectors.my_role_rows, selectors.my_roles_queryset, {"today": today}),
-        "decisions": (selectors.recent_decision_rows, selectors.recent_decisions_queryset, {"now": now}),
-        "minutes": (selectors.minutes_to_read_rows, selectors.minutes_to_read_queryset, {"now": now}),
+        "next meetings": (everyone.next_meeting_rows, everyone.next_meetings_queryset, {"now": now}),
+        "follow-ups": (everyone.my_follow_up_rows, everyone.my_follow_ups_queryset, {}),
+        "roles": (everyone.my_role_rows, everyone.my_roles_queryset, {"today": today}),
+        "decisions": (everyone.recent_decision_rows, everyone.recent_decisions_queryset, {"now": now}),
+        "minutes": (everyone.minutes_to_read_rows, everyone.minutes_to_read_queryset, {"now": now}),
     }
     found = dict.fromkeys(forms, 0)
     for person in people:
         forget_access(person)
-        for name, (written, orm, kwargs) in forms.items():
+        for name, (statement, orm, kwargs) in forms.items():
             for count in (2, 50):
-                rows = written(person, count=count, **kwargs)
-                if name in ("decisions", "minutes") and not selectors.member_space_ids(person):
+                rows = statement(person, count=count, **kwargs)
+                if name in ("decisions", "minutes") and not written.member_space_ids(person):
                     assert rows == [], name
                     continue
                 assert rows == list(orm(person, count=count, **kwargs)), (name, person, count)
@@ -187,17 +187,17 @@ def test_the_work_of_those_who_run_spaces_written_out_agrees_with_its_orm_form(w
     now = timezone.now()
     today = timezone.localdate()
     forms = {
-        "to prepare": (selectors.meetings_to_prepare_rows, selectors.meetings_to_prepare_queryset, {"now": now}),
-        "overdue": (selectors.overdue_rows, selectors.overdue_queryset, {"today": today}),
-        "terms": (selectors.terms_ending_rows, selectors.terms_ending_queryset, {"today": today}),
-        "invitations": (selectors.pending_invitation_rows, selectors.pending_invitations_queryset, {"now": now}),
+        "to prepare": (coordination.meetings_to_prepare_rows, coordination.meetings_to_prepare_queryset, {"now": now}),
+        "overdue": (coordination.overdue_rows, coordination.overdue_queryset, {"today": today}),
+        "terms": (coordination.terms_ending_rows, coordination.terms_ending_queryset, {"today": today}),
+        "invitations": (coordination.pending_invitation_rows, coordination.pending_invitations_queryset, {"now": now}),
     }
     found = dict.fromkeys(forms, 0)
     for person in people:
         forget_access(person)
-        for name, (written, orm, kwargs) in forms.items():
+        for name, (statement, orm, kwargs) in forms.items():
             for count in (2, 50):
-                rows = written(person, count=count, **kwargs)
+                rows = statement(person, count=count, **kwargs)
                 assert rows == list(orm(person, count=count, **kwargs)), (name, person, count)
                 found[name] += len(rows)
     assert all(found.values()), found
@@ -234,8 +234,8 @@ def test_the_measurements_due_written_out_agree_with_their_orm_form(world, seed)
     for person in people:
         forget_access(person)
         for today in (timezone.localdate(), date(2026, 2, 28), date(2027, 3, 31)):
-            rows = selectors.measurement_rows(person, today=today)
-            assert rows == list(selectors.measurements_queryset(person, today=today)), (person, today)
+            rows = coordination.measurement_rows(person, today=today)
+            assert rows == list(coordination.measurements_queryset(person, today=today)), (person, today)
             found += len(rows)
     assert found
 
@@ -244,14 +244,12 @@ def test_the_measurements_due_written_out_agree_with_their_orm_form(world, seed)
 def test_the_spaces_of_a_person_written_out_agree_with_their_orm_form(world, seed):
     """« Mes espaces »: ``spaces_of_user_rows`` reads the spaces ``spaces_of_user`` finds, in its
     order, for members, delegates, those holding roles and the territory's coordinator."""
-    from concertation.spaces import selectors as space_selectors
-
     people = generated_home(world, seed) + [world.facilitator, world.foreigner]
     found = 0
     for person in people:
         forget_access(person)
-        rows = space_selectors.spaces_of_user_rows(person)
+        rows = selectors.spaces_of_user_rows(person)
         assert rows == [(space.territory.pk, space.territory.name, space.territory.slug, space.pk, space.name,
-                         space.slug, space.kind) for space in space_selectors.spaces_of_user(person)], person
+                         space.slug, space.kind) for space in selectors.spaces_of_user(person)], person
         found += len(rows)
     assert found

@@ -479,43 +479,6 @@ def organizations_of(territory, *, active_only=False):
     return organizations.order_by("name")
 
 
-def spaces_of_user(user):
-    """The person's spaces across territories, for the home page. « Mes espaces » reads the same rows
-    through ``SPACES_OF_USER_SQL`` (``spaces_of_user_rows``); tests/home/test_home_sql.py checks that
-    both agree."""
-    access = access_for(user)
-    ids = set(access.space_categories) | access.coordinated_spaces | set(access.role_kinds)
-    spaces = Space.objects.filter(Q(id__in=ids) | Q(territory_id__in=access.coordinated_territories))
-    return list(spaces.select_related("territory").order_by("territory__name", "position", "name"))
-
-
-SPACES_OF_USER_SQL = """
-SELECT t.id, t.name, t.slug, s.id, s.name, s.slug, s.kind
-  FROM spaces_space s
-  JOIN directory_territory t ON t.id = s.territory_id
- WHERE {where}
- ORDER BY t.name, s.position, s.name
-"""
-
-
-def spaces_of_user_rows(user) -> list[tuple]:
-    """``spaces_of_user`` written out, as plain rows: (territory id, name, slug, space id, name, slug,
-    kind); composing the ORM query cost more than running it."""
-    from django.db import connection
-
-    access = access_for(user)
-    ids = sorted(set(access.space_categories) | access.coordinated_spaces | set(access.role_kinds))
-    territories = sorted(access.coordinated_territories)
-    where = [f"s.id IN ({', '.join(['%s'] * len(ids))})"] if ids else []
-    if territories:
-        where.append(f"s.territory_id IN ({', '.join(['%s'] * len(territories))})")
-    if not where:
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(SPACES_OF_USER_SQL.format(where=" OR ".join(where)), [*ids, *territories])
-        return cursor.fetchall()
-
-
 def space_as_stored(space) -> Space:
     """The space's row as stored, every field loaded (the one a page loaded may carry only some)."""
     return Space.objects.get(pk=space.pk)
