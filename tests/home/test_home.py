@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 
 from concertation.decisions import ballots, services
 from concertation.decisions.models import Proposal
-from concertation.home import selectors, words
+from concertation.home import coordination, everyone, selectors, words
 from concertation.meetings.models import FollowUp, Meeting, Minutes, Rsvp
 from concertation.spaces import invitations
 from concertation.spaces.models import RoleAssignment
@@ -114,19 +114,19 @@ def test_open_votes_say_when_they_close_and_whether_the_ballot_is_in(world, data
     assert "Prolonger la halte-garderie" in html
     assert "Ferme dans 3" in html and "Vous n'avez pas encore voté" in html
     ballots.ballot_cast(proposal=data["vote"], person=world.citizen, value="yes")
-    rows = {row["proposal"].pk: row for row in selectors.open_votes(world.citizen)}
+    rows = {row["proposal"].pk: row for row in everyone.open_votes(world.citizen)}
     assert rows[data["vote"].pk]["voted"] is True
     assert rows[data["vote"].pk]["for_organization"] == ""
     assert "Votre vote est enregistré" in page(client_for, world.citizen)
 
 
 def test_an_observer_is_not_asked_to_vote(world, data, client_for):
-    assert selectors.open_votes(world.observer) == []
+    assert everyone.open_votes(world.observer) == []
     assert "Aucun vote ouvert pour vous" in page(client_for, world.observer)
 
 
 def test_her_follow_ups_come_overdue_first_then_by_due_date(world, data):
-    rows = selectors.my_follow_ups(world.citizen)
+    rows = everyone.my_follow_ups(world.citizen)
     assert [row.what for row in rows] == ["Envoyer le sondage", "Réserver la salle", "Lire le rapport"]
     assert [row.overdue for row in rows] == [True, False, False]
 
@@ -150,12 +150,12 @@ def test_a_member_has_no_to_do_list_of_coordination(world, data, client_for):
 # The delegate --------------------------------------------------------------------------------------
 
 def test_the_delegate_sees_the_follow_ups_of_her_organization(world, data):
-    assert [row.what for row in selectors.my_follow_ups(world.delegate)] == ["Présenter le bilan"]
+    assert [row.what for row in everyone.my_follow_ups(world.delegate)] == ["Présenter le bilan"]
 
 
 def test_the_delegate_sees_that_her_organization_has_voted(world, data, client_for):
     ballots.ballot_cast(proposal=data["org_vote"], person=world.delegate, value="yes")
-    rows = {row["proposal"].pk: row for row in selectors.open_votes(world.delegate)}
+    rows = {row["proposal"].pk: row for row in everyone.open_votes(world.delegate)}
     assert rows[data["org_vote"].pk]["voted"] and rows[data["org_vote"].pk]["for_organization"] == "Comité logement"
     assert "Le vote de Comité logement est enregistré" in page(client_for, world.delegate)
 
@@ -175,8 +175,8 @@ def test_the_coordinator_sees_her_work_each_line_opening_its_page(world, data, c
     assert "En attente depuis le " in html and "Attendue depuis" not in html  # a measurement is waiting
     home = selectors.home_for(world.coordinator)
     todo = home["todo"]
-    assert [row["meeting"] for row in todo["convene"]] == [data["draft"]]
-    assert [row["meeting"] for row in todo["minutes"]] == [data["unwritten"]]
+    assert [row["meeting"]["pk"] for row in todo["convene"]] == [data["draft"].pk]
+    assert [row["meeting"]["pk"] for row in todo["minutes"]] == [data["unwritten"].pk]
     assert [row.what for row in todo["overdue"]] == ["Cartographier les locaux", "Envoyer le sondage"]
     assert {row["indicator"].pk for row in todo["measurements"]} == {plan.households.pk, plan.dropout.pk}
     assert [assignment.pk for assignment in todo["terms"]] == [data["term"].pk]
@@ -190,7 +190,7 @@ def test_the_coordinator_sees_her_work_each_line_opening_its_page(world, data, c
 
 def test_the_facilitator_sees_the_work_of_her_working_group_only(world, data):
     todo = selectors.home_for(world.facilitator)["todo"]
-    assert [row["meeting"] for row in todo["convene"]] == [data["draft"]]
+    assert [row["meeting"]["pk"] for row in todo["convene"]] == [data["draft"].pk]
     assert [row.what for row in todo["overdue"]] == ["Cartographier les locaux"]
     assert todo["terms"] == [] and todo["invitations"] == []  # roles and invitations: coordination only
 
@@ -279,10 +279,10 @@ def test_the_sql_narrowing_of_measurements_due_agrees_with_the_rule(today):
 
     today = date.fromisoformat(today)
     for frequency in [value for value, _label in Indicator.Frequency.choices] + ["unknown"]:
-        last = selectors._last_start_still_due(frequency, today)
+        last = coordination._last_start_still_due(frequency, today)
         for days in range(0, 400):
             start = today - timedelta(days=days)
-            due = indicators.measurement_due(selectors._Schedule(frequency=frequency, baseline_date=start), None,
+            due = indicators.measurement_due(coordination._Schedule(frequency=frequency, baseline_date=start), None,
                                              today=today)
             assert (start <= last) == due, (frequency, start)
 
@@ -303,7 +303,7 @@ def test_the_measurements_due_are_those_the_rule_finds_among_all_indicators(worl
     latest = Measurement.objects.filter(indicator=OuterRef("pk")).order_by("-date").values("date")[:1]
     kept = set(Indicator.objects.filter(plan__status="adopted")
                .annotate(schedule_start=Coalesce(Subquery(latest), "baseline_date", "plan__starts_on"))
-               .filter(selectors.possibly_due_q(today)).values_list("pk", flat=True))
+               .filter(coordination.possibly_due_q(today)).values_list("pk", flat=True))
     assert kept == due
-    assert [row["indicator"].pk for row in selectors.measurements_due(world.coordinator, today=today)] == [
+    assert [row["indicator"].pk for row in coordination.measurements_due(world.coordinator, today=today)] == [
         plan.households.pk]

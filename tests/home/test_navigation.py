@@ -80,6 +80,18 @@ def test_my_spaces_lists_the_spaces_by_territory(world, client_for):
     assert 'aria-current="page">Mes espaces</a>' in html
 
 
+def test_my_spaces_offers_the_first_space_of_a_territory_coordinated_without_any(world, client_for):
+    from tests.factories import TerritoryFactory
+
+    empty = TerritoryFactory(name="Territoire & neuf", slug="neuf")
+    empty.coordinators.add(world.coordinator)
+    html = client_for(world.coordinator).get(reverse("home:my_spaces")).content.decode()
+    assert html.index("Pointe-Test") < html.index("Territoire &amp; neuf")  # after those with spaces
+    assert "Assemblée" in html and "Créez son premier espace" in html
+    assert reverse("spaces:space_add", kwargs={"territory": "neuf"}) in html
+    assert html.count("Créez son premier espace") == 1
+
+
 def test_my_spaces_says_how_to_join_a_first_one(world, client_for):
     html = client_for(world.outsider).get(reverse("home:my_spaces")).content.decode()
     assert "Vous ne faites encore partie d'aucun espace" in html

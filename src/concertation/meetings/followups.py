@@ -58,6 +58,12 @@ def overdue_q(today: date | None = None) -> Q:
     return Q(status=Status.OPEN, due_on__isnull=False, due_on__lt=today)
 
 
+def overdue_sql(alias: str, today: str = "%(today)s") -> str:
+    """``overdue_q`` for a statement written out by hand: the follow-up ``alias`` is open and its due
+    date, before the day ``today`` (a placeholder), has passed."""
+    return f"{alias}.status = '{Status.OPEN.value}' AND {alias}.due_on IS NOT NULL AND {alias}.due_on < {today}"
+
+
 def space_follow_ups(space: Space, *, status: str | None = None, overdue: bool = False,
                      today: date | None = None) -> QuerySet[FollowUp]:
     """The follow-ups of a space, open first, then by due date; optionally one status or only overdue."""

@@ -47,6 +47,11 @@ def pending_q(now=None) -> Q:
     return Q(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
 
 
+def pending_sql(alias: str, now: str = "%(now)s") -> str:
+    """``pending_q`` for a statement written out by hand (``now``: a placeholder)."""
+    return f"{alias}.accepted_at IS NULL AND {alias}.revoked_at IS NULL AND {alias}.expires_at > {now}"
+
+
 def refusal(invitation: Invitation | None) -> DomainError | None:
     """Why this invitation's link no longer works (None when it still does)."""
     if invitation is None:

@@ -34,6 +34,12 @@ from .models import Charter, Delegation, Invitation, Membership, Role, RoleAssig
 from .periods import assignment_current_q, assignment_current_sql, current_q, current_sql  # noqa: F401
 
 
+def assignment_current_sql(alias: str, on: str = "%(on)s") -> str:
+    """``assignment_current_q`` for a statement written out by hand (as ``current_sql``): the term
+    ``alias`` is current on the day ``on`` (a placeholder) and was not ended early by then."""
+    return f"{current_sql(alias, on)} AND ({alias}.ended_on IS NULL OR {alias}.ended_on > {on})"
+
+
 def visible_territories(user):
     """Territories the person may open: theirs, and any that has a public space."""
     access = access_for(user)
@@ -512,6 +518,13 @@ def assignments_ending_soon(space_ids, days: int = TERM_NOTICE_DAYS, on=None):
     )
 
 
+def ending_soon_sql(alias: str, until: str = "%(until)s") -> str:
+    """The filter of ``assignments_ending_soon`` for a statement written out by hand, with
+    ``assignment_current_sql``: the term ``alias`` has an end, on or before ``until`` (a placeholder:
+    the day ``days`` after today)."""
+    return f'{alias}."end" IS NOT NULL AND {alias}."end" <= {until}'
+
+
 def charter_in_force(space) -> Charter | None:
     return Charter.objects.filter(space=space, in_force=True).first()
 
@@ -559,14 +572,6 @@ def organizations_of(territory, *, active_only=False):
     if active_only:
         organizations = organizations.filter(active=True)
     return organizations.order_by("name")
-
-
-def spaces_of_user(user):
-    """The person's spaces across territories, for the home page."""
-    access = access_for(user)
-    ids = set(access.space_categories) | access.coordinated_spaces | set(access.role_kinds)
-    spaces = Space.objects.filter(Q(id__in=ids) | Q(territory_id__in=access.coordinated_territories))
-    return list(spaces.select_related("territory").order_by("territory__name", "position", "name"))
 
 
 def space_as_stored(space) -> Space:
