@@ -34,12 +34,6 @@ from .models import Charter, Delegation, Invitation, Membership, Role, RoleAssig
 from .periods import assignment_current_q, assignment_current_sql, current_q, current_sql  # noqa: F401
 
 
-def assignment_current_sql(alias: str, on: str = "%(on)s") -> str:
-    """``assignment_current_q`` for a statement written out by hand (as ``current_sql``): the term
-    ``alias`` is current on the day ``on`` (a placeholder) and was not ended early by then."""
-    return f"{current_sql(alias, on)} AND ({alias}.ended_on IS NULL OR {alias}.ended_on > {on})"
-
-
 def visible_territories(user):
     """Territories the person may open: theirs, and any that has a public space."""
     access = access_for(user)
