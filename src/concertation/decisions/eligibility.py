@@ -302,6 +302,39 @@ def voter_key_q(proposal: Proposal, *, on=None) -> Q:
     return Q(voter_key__in=keys.order_by().values("key"))
 
 
+#: ``voter_key_q``'s keys written out, for the statements written by hand that keep the electorate's
+#: ballots (page.counted_ballots): the citizen, the organization (one voice per organization) or each
+#: current delegate and alternate, from the same current memberships as VOTERS_SQL. Parameters: ``on``,
+#: ``space`` and ``category0``…; tests/decisions/test_electorate.py checks it with the other forms.
+VOTER_KEYS_SQL = {
+    "organization": """
+SELECT CASE WHEN m.person_id IS NOT NULL THEN 'u:' || CAST(m.person_id AS TEXT)
+            ELSE 'o:' || CAST(m.organization_id AS TEXT) END
+  FROM {membership} m
+ WHERE m.space_id = %(space)s AND m.category IN ({categories}) AND {current_membership}""",
+    "person": """
+SELECT 'u:' || CAST(COALESCE(m.person_id, delegation.person_id) AS TEXT)
+  FROM {membership} m
+  LEFT JOIN {delegation} delegation ON delegation.membership_id = m.id AND {current_delegation}
+ WHERE m.space_id = %(space)s AND m.category IN ({categories}) AND {current_membership}""",
+}
+
+
+def voter_keys_sql(proposal: Proposal, conn, *, on=None) -> tuple[str, dict]:
+    """VOTER_KEYS_SQL for the proposal (its unit and categories), with its parameters."""
+    wanted = categories(proposal)
+    unit = "organization" if _by_organization(proposal) else "person"
+    sql = VOTER_KEYS_SQL[unit].format(
+        membership=conn.ops.quote_name(Membership._meta.db_table),
+        delegation=conn.ops.quote_name(Delegation._meta.db_table),
+        categories=", ".join(f"%(category{n})s" for n in range(len(wanted))),
+        current_membership=current_sql("m"), current_delegation=current_sql("delegation"))
+    on = Membership._meta.get_field("start").to_python(on or timezone.localdate())
+    params = {"on": conn.ops.adapt_datefield_value(on), "space": proposal.space_id}
+    params.update({f"category{n}": category for n, category in enumerate(wanted)})
+    return sql, params
+
+
 def may_vote_here(proposal: Proposal, access) -> bool:
     """Whether the person (their access summary) sits in the space through one of the proposal's
     categories: without it, ``eligible_voters(for_person=…)`` is empty and need not be asked."""
