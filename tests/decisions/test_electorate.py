@@ -287,6 +287,8 @@ def test_every_form_of_the_rule_agrees_with_the_rule_over_generated_spaces(world
                     assert eligible_voters(proposal, on=on) == kept
                     assert count_electorate(proposal, on=on, by_college=True) == Electorate.of(kept)
                     assert count_electorate(proposal, on=on).total == len(kept)
+                    counted, listed = count_electorate(proposal, on=on), Electorate.of(kept)
+                    assert (counted.people, counted.organizations) == (listed.people, listed.organizations)
                     filtered = Ballot.objects.filter(voter_key_q(proposal, on=on), proposal=proposal)
                     assert set(filtered.values_list("voter_key", flat=True)) == set(everyone)
                     written, params = voter_keys_sql(proposal, connection, on=on)
