@@ -198,3 +198,19 @@ def test_the_page_reads_the_proposal_and_what_it_shows_as_the_orm_does(world, dj
         for r in expected.recusals.all()]
     assert shown[0] == world.territory.slug and len(shown[4]) == (2 if shape == "full" else 0)
     assert proposal_for_page(space.territory.slug, "ailleurs", proposal.pk) is None
+
+
+def test_the_first_agenda_item_and_its_meeting_are_read_as_the_orm_does(world):
+    from concertation.decisions.register import AGENDA_RELATION, _reverse_relation
+    from concertation.decisions.vote_loading import first_agenda_item
+    from tests.factories import AgendaItemFactory, MeetingFactory
+
+    model = _reverse_relation(AGENDA_RELATION)
+    proposal = open_proposal(world)
+    assert first_agenda_item(proposal, model) is None
+    meeting = MeetingFactory(space=world.assembly, status="convened", title="Assemblée d'automne")
+    later = AgendaItemFactory(meeting=MeetingFactory(space=world.assembly), proposal=proposal, title="Plus tard")
+    first = AgendaItemFactory(meeting=meeting, proposal=proposal, title="Budget", position=3)
+    expected = getattr(proposal, AGENDA_RELATION).select_related("meeting").order_by("pk").first()
+    loaded = first_agenda_item(proposal, model)
+    assert concrete(loaded) == concrete(expected) and concrete(loaded.meeting) == concrete(expected.meeting)

@@ -194,3 +194,46 @@ def proposal_for_page(territory: str, space: str, pk: int) -> Proposal | None:
         option.proposal = proposal
     _prefetched(proposal, "options", options)
     return proposal
+
+
+#: the proposal's first agenda item with its meeting (``proposal.agenda_items.select_related("meeting")
+#: .order_by("pk").first()``), written out from the models meetings registers: the ORM spent ~1 ms of
+#: a decided proposal's page composing it (issue 20). tests/decisions/test_vote_loading.py compares them.
+#: ``model``: meetings' agenda item (register.AGENDA_RELATION), which decisions never imports.
+FIRST_ITEM_SQL = """
+SELECT {columns} FROM {item} item LEFT JOIN {meeting} meeting ON meeting.id = item.{item_meeting}
+ WHERE item.{item_proposal} = %(proposal)s ORDER BY item.id LIMIT 1
+"""
+
+
+def _first_item_statement(conn, model) -> dict:
+    quote = conn.ops.quote_name
+    meeting_model = model._meta.get_field("meeting").related_model
+    models = ((model, "item"), (meeting_model, "meeting"))
+    fields = {alias: [f for f in m._meta.concrete_fields if not f.generated] for m, alias in models}
+    sql = FIRST_ITEM_SQL.format(
+        columns=", ".join(f"{alias}.{quote(f.column)}" for _m, alias in models for f in fields[alias]),
+        item=quote(model._meta.db_table), meeting=quote(meeting_model._meta.db_table),
+        item_meeting=quote(model._meta.get_field("meeting").column),
+        item_proposal=quote(model._meta.get_field("proposal").column))
+    every = [*fields["item"], *fields["meeting"]]
+    return {"sql": sql, "models": models, "fields": fields, "converters": converters_of(conn, every)}
+
+
+def first_agenda_item(proposal: Proposal, model):
+    """The proposal's first agenda item (by id), its meeting with it; None without one."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    statement = plan(conn, "decisions.first_agenda_item", lambda conn: _first_item_statement(conn, model))
+    with conn.cursor() as cursor:
+        cursor.execute(statement["sql"], {"proposal": proposal.pk})
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = convert(row, statement["converters"], conn)
+    (item_model, _item), (meeting_model, _meeting) = statement["models"]
+    size = len(statement["fields"]["item"])
+    item = item_model.from_db(conn.alias, [f.attname for f in statement["fields"]["item"]], values[:size])
+    meeting_values = values[size:]
+    item.meeting = (meeting_model.from_db(conn.alias, [f.attname for f in statement["fields"]["meeting"]],
+                                          meeting_values) if meeting_values[0] is not None else None)
+    return item
