@@ -209,8 +209,9 @@ def test_the_first_agenda_item_and_its_meeting_are_read_as_the_orm_does(world):
     proposal = open_proposal(world)
     assert first_agenda_item(proposal, model) is None
     meeting = MeetingFactory(space=world.assembly, status="convened", title="Assemblée d'automne")
-    later = AgendaItemFactory(meeting=MeetingFactory(space=world.assembly), proposal=proposal, title="Plus tard")
     first = AgendaItemFactory(meeting=meeting, proposal=proposal, title="Budget", position=3)
+    AgendaItemFactory(meeting=MeetingFactory(space=world.assembly), proposal=proposal, title="Plus tard", position=1)
     expected = getattr(proposal, AGENDA_RELATION).select_related("meeting").order_by("pk").first()
     loaded = first_agenda_item(proposal, model)
     assert concrete(loaded) == concrete(expected) and concrete(loaded.meeting) == concrete(expected.meeting)
+    assert loaded.pk == first.pk and loaded.meeting.title == "Assemblée d'automne"  # the first by id
