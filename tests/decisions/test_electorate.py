@@ -25,10 +25,11 @@ from concertation.decisions.eligibility import (
     recused_keys,
     voter_by_key,
     voter_key_q,
+    voter_keys_sql,
     voters_for_user,
 )
 from concertation.decisions.models import Ballot, Option, Participation, Proposal, Recusal
-from concertation.decisions.page import colleges_of
+from concertation.decisions.page import colleges_of, counted_ballots, counted_ballots_orm
 from concertation.decisions.results import present_results
 from concertation.spaces.models import Delegation, MembershipCategory, Space
 from tests.factories import (
@@ -286,8 +287,14 @@ def test_every_form_of_the_rule_agrees_with_the_rule_over_generated_spaces(world
                     assert eligible_voters(proposal, on=on) == kept
                     assert count_electorate(proposal, on=on, by_college=True) == Electorate.of(kept)
                     assert count_electorate(proposal, on=on).total == len(kept)
+                    counted, listed = count_electorate(proposal, on=on), Electorate.of(kept)
+                    assert (counted.people, counted.organizations) == (listed.people, listed.organizations)
                     filtered = Ballot.objects.filter(voter_key_q(proposal, on=on), proposal=proposal)
                     assert set(filtered.values_list("voter_key", flat=True)) == set(everyone)
+                    written, params = voter_keys_sql(proposal, connection, on=on)
+                    with connection.cursor() as cursor:
+                        cursor.execute(written, params)
+                        assert {key for (key,) in cursor.fetchall()} - {None} == set(everyone)  # NULL: no delegate
                     for person in g["people"]:
                         alone = eligible_voters(proposal, on=on, include_recused=True, for_person=person)
                         assert voters_for_user(proposal, person, alone) == voters_for_user(proposal, person, everyone)
@@ -297,6 +304,29 @@ def test_every_form_of_the_rule_agrees_with_the_rule_over_generated_spaces(world
                     cases += 1
     assert cases == 160
     assert any(the_rule(g["rows"], TODAY, "person", ("voting",)).values())  # not an empty space
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_ballots_a_live_count_reads_are_those_of_the_orm_form(world, seed):
+    """page.counted_ballots (written around VOTER_KEYS_SQL) and page.counted_ballots_orm (voter_key_q)
+    group the same ballots, with the same receipts of the person's own, on generated spaces."""
+    rng = random.Random(seed)
+    g = generated_space(world, seed)
+    keys = [f"u:{p.pk}" for p in g["people"]] + [f"o:{o.pk}" for o in g["organizations"]]
+    for unit in ("organization", "person"):
+        for recusals in (False, True):
+            proposal = services.proposal_create(space=g["space"], author=world.coordinator, title="Générée")
+            Proposal.objects.filter(pk=proposal.pk).update(voting_unit=unit, eligible_categories=["voting"])
+            if recusals:
+                for who in g["recused"]:
+                    Recusal.objects.create(proposal=proposal, **who)
+            proposal = Proposal.objects.prefetch_related("recusals").get(pk=proposal.pk)
+            Ballot.objects.bulk_create([Ballot(
+                proposal=proposal, voter_key=key, round=rng.choice([1, 1, 1, 2]), value=rng.choice(["yes", "no", [2, 1]]),
+                weight=rng.choice([1, 1, 2]), reason=rng.choice(["", "", "Trop cher.", "Pourquoi pas"]),
+                college_slug=rng.choice(["", "a", "b"])) for key in keys])
+            for mine in (set(), set(rng.sample(keys, 2)), {keys[0], "u:0"}):
+                assert counted_ballots(proposal, mine) == counted_ballots_orm(proposal, mine)
 
 
 # -- the page shows what the old way computed ---------------------------------------------------------

@@ -137,3 +137,81 @@ def test_a_vote_runs_eight_queries(world, client_for):
         sql = [query["sql"] for query in queries.captured_queries]
         assert len([s for s in sql if not s.startswith(("BEGIN", "SAVEPOINT", "RELEASE"))]) == 8, "\n".join(sql)
     assert Ballot.objects.get(proposal=proposal).value == "no"
+
+
+def _orm_page_loading(proposal):
+    """What the page's view read through the ORM before proposal_for_page (issue 20)."""
+    from django.db.models import Count, OuterRef, Prefetch, Subquery
+
+    return (Proposal.objects.select_related("space__territory", "space__parent", "author", "follows")
+            .annotate(participation_count=Subquery(
+                Participation.objects.filter(proposal=OuterRef("pk"), round=OuterRef("round"))
+                .values("proposal").annotate(count=Count("pk")).values("count")[:1]))
+            .prefetch_related("options", Prefetch(
+                "recusals", queryset=Recusal.objects.select_related("person", "organization").order_by("created_at")))
+            .get(pk=proposal.pk))
+
+
+@pytest.mark.parametrize("shape", ["bare", "full"])
+def test_the_page_reads_the_proposal_and_what_it_shows_as_the_orm_does(world, django_assert_num_queries, shape):
+    from concertation.decisions.models import Option
+    from concertation.decisions.vote_loading import proposal_for_page
+
+    now = timezone.now()
+    proposal = open_proposal(world, space=world.committee if shape == "full" else world.assembly,
+                             closes_at=now + timedelta(days=2), method_settings={"seats": 2, "note": "é"},
+                             eligible_categories=["voting", "observer"], college_minimums={"citoyen": 1})
+    if shape == "full":
+        earlier = open_proposal(world, space=world.committee, result={"outcome": "adopted", "participants": 3})
+        Proposal.objects.filter(pk=proposal.pk).update(follows=earlier)
+        for position, label in ((2, "Parc"), (1, "Piscine"), (1, "Bibliothèque")):
+            Option.objects.create(proposal=proposal, label=label, position=position)
+        Recusal.objects.create(proposal=proposal, person=world.citizen, reason="Voisine", declared_by=world.coordinator)
+        Recusal.objects.create(proposal=proposal, organization=world.observer_org)
+        for person in (world.citizen, world.delegate):
+            Participation.objects.create(proposal=proposal, voter_key=f"u:{person.pk}", person=person)
+        Participation.objects.create(proposal=proposal, round=2, voter_key=f"u:{world.delegate.pk}")
+    else:
+        Proposal.objects.filter(pk=proposal.pk).update(author=None)
+    expected = _orm_page_loading(proposal)
+    space = proposal.space
+    with django_assert_num_queries(2):
+        loaded = proposal_for_page(space.territory.slug, space.slug, proposal.pk)
+        shown = (loaded.space.territory.slug, loaded.space.parent and loaded.space.parent.slug,
+                 loaded.author and str(loaded.author), loaded.follows and loaded.follows.title,
+                 [(str(r.person) if r.person else None, str(r.organization) if r.organization else None)
+                  for r in loaded.recusals.all()],
+                 [option.label for option in loaded.options.all()])
+    for attribute in ("space", "author", "follows"):
+        assert (getattr(loaded, attribute) is None) == (getattr(expected, attribute) is None)
+        if getattr(expected, attribute) is not None:
+            assert concrete(getattr(loaded, attribute)) == concrete(getattr(expected, attribute))
+    assert concrete(loaded) == concrete(expected)
+    assert concrete(loaded.space.territory) == concrete(expected.space.territory)
+    assert (loaded.space.parent and concrete(loaded.space.parent)) == (expected.space.parent
+                                                                        and concrete(expected.space.parent))
+    assert (loaded.participation_count or 0) == (expected.participation_count or 0) == (2 if shape == "full" else 0)
+    assert [concrete(o) for o in loaded.options.all()] == [concrete(o) for o in expected.options.all()]
+    assert [(concrete(r), r.person and concrete(r.person), r.organization and concrete(r.organization))
+            for r in loaded.recusals.all()] == [
+        (concrete(r), r.person and concrete(r.person), r.organization and concrete(r.organization))
+        for r in expected.recusals.all()]
+    assert shown[0] == world.territory.slug and len(shown[4]) == (2 if shape == "full" else 0)
+    assert proposal_for_page(space.territory.slug, "ailleurs", proposal.pk) is None
+
+
+def test_the_first_agenda_item_and_its_meeting_are_read_as_the_orm_does(world):
+    from concertation.decisions.register import AGENDA_RELATION, _reverse_relation
+    from concertation.decisions.vote_loading import first_agenda_item
+    from tests.factories import AgendaItemFactory, MeetingFactory
+
+    model = _reverse_relation(AGENDA_RELATION)
+    proposal = open_proposal(world)
+    assert first_agenda_item(proposal, model) is None
+    meeting = MeetingFactory(space=world.assembly, status="convened", title="Assemblée d'automne")
+    first = AgendaItemFactory(meeting=meeting, proposal=proposal, title="Budget", position=3)
+    AgendaItemFactory(meeting=MeetingFactory(space=world.assembly), proposal=proposal, title="Plus tard", position=1)
+    expected = getattr(proposal, AGENDA_RELATION).select_related("meeting").order_by("pk").first()
+    loaded = first_agenda_item(proposal, model)
+    assert concrete(loaded) == concrete(expected) and concrete(loaded.meeting) == concrete(expected.meeting)
+    assert loaded.pk == first.pk and loaded.meeting.title == "Assemblée d'automne"  # the first by id

@@ -55,6 +55,7 @@ from .register_relations import (
     has_field,
     reverse_relation,
 )
+from .vote_loading import first_agenda_item
 
 PAGE_SIZE = 50
 
@@ -387,7 +388,8 @@ def meeting_where(proposal: Proposal) -> Where | None:
     if model is None or proposal.origin != Proposal.Origin.MEETING:
         return None
     with_meeting = ("meeting",) if _has_field(model, "meeting") else ()
-    item = getattr(proposal, AGENDA_RELATION).select_related(*with_meeting).order_by("pk").first()
+    item = first_agenda_item(proposal, model) if with_meeting else (
+        getattr(proposal, AGENDA_RELATION).order_by("pk").first())
     if item is None:
         item_id = (proposal.result or {}).get("item")
         item = (model.objects.select_related(*with_meeting).filter(pk=item_id).first()

@@ -17,10 +17,8 @@ from django.db.models import (
     Count,
     F,
     IntegerField,
-    OuterRef,
     Prefetch,
     Q,
-    Subquery,
     Value,
     When,
     prefetch_related_objects,
@@ -59,9 +57,9 @@ from ..forms import (
     method_of,
 )
 from ..links import proposal_links
-from ..models import Participation, Proposal, Recusal
+from ..models import Proposal, Recusal
 from ..page import colleges_of, proposal_page, vote_prefix
-from ..vote_loading import proposal_for_vote
+from ..vote_loading import proposal_for_page, proposal_for_vote
 
 User = get_user_model()
 Status = Proposal.Status
@@ -82,21 +80,13 @@ def _load(request, territory: str, space: str, pk: int, perm: str = "decisions.v
     ``for_page=False`` loads only what casting a ballot reads (no author, participation count or
     names of the recused), for the vote that must cost little.
     """
-    proposals = Proposal.objects.select_related("space__territory", "space__parent")
     if for_page:
-        proposals = (
-            proposals.select_related("author", "follows")
-            .annotate(participation_count=Subquery(
-                Participation.objects.filter(proposal=OuterRef("pk"), round=OuterRef("round"))
-                .values("proposal").annotate(count=Count("pk")).values("count")[:1]
-            ))
-            .prefetch_related("options", Prefetch(
-                "recusals", queryset=Recusal.objects.select_related("person", "organization").order_by("created_at")))
-        )
+        proposal = proposal_for_page(territory, space, pk)  # two statements written out (vote_loading.py)
     else:
-        proposals = proposals.prefetch_related(Prefetch(
-            "recusals", queryset=Recusal.objects.only("proposal_id", "person_id", "organization_id")))
-    proposal = proposals.filter(space__territory__slug=territory, space__slug=space, pk=pk).first()
+        proposal = (Proposal.objects.select_related("space__territory", "space__parent")
+                    .prefetch_related(Prefetch("recusals", queryset=Recusal.objects.only(
+                        "proposal_id", "person_id", "organization_id")))
+                    .filter(space__territory__slug=territory, space__slug=space, pk=pk).first())
     if proposal is None or not access_for(request.user).can_view(proposal.space):
         load_space(request, territory, space)  # 404 (logged when the space exists) if the space is out of reach
         raise Http404

@@ -10,6 +10,7 @@ page has checked already; this is a second lock).
 from django import template
 
 from .. import discussions_registry as registry
+from ..discussion_html import comments_html
 from ..forms_discussions import CommentForm
 from ..selectors.discussions import thread
 
@@ -27,3 +28,10 @@ def discussion(context, obj):
     data = thread(user, entry, obj, inline=True)
     return {"d": data, "form": CommentForm() if data["can_comment"] else None, "user": user, "request": request,
             "csrf_token": context.get("csrf_token")}
+
+
+@register.simple_tag(takes_context=True)
+def discussion_comments(context):
+    """The comments of the discussion ``d`` in ``_thread.html``, written in Python (discussion_html.py)."""
+    return comments_html(context["d"], reply_form=context.get("reply_form"), parent_id=context.get("parent_id"),
+                         csrf_token=context.get("csrf_token"))
