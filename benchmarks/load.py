@@ -42,7 +42,7 @@ def member_paths(scale: str) -> list[str]:
     """Pages a member opens: home, their spaces, the governance, proposals, the register."""
     from django.contrib.auth import get_user_model
 
-    from concertation.spaces.selectors import spaces_of_user
+    from concertation.home.selectors import spaces_of_user
 
     try:
         from benchmarks import pages

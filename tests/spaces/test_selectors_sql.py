@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from concertation.accounts import privacy
 from concertation.accounts.models import User
-from concertation.spaces import selectors
+from concertation.spaces import roles_read, selectors
 from concertation.spaces.models import Delegation, Membership, Role, RoleAssignment
 from tests.factories import CollegeFactory, OrganizationFactory, SectorFactory, UserFactory
 
@@ -92,7 +92,7 @@ def roles_orm(space, on, viewer) -> list[dict]:
     """``roles_with_holders`` (the ORM form) in ``role_rows``' shape."""
     return [{"name": role.name, "current_assignments": [{"holder_label": a.holder_label, "end": a.end}
                                                         for a in role.current_assignments]}
-            for role in selectors.roles_with_holders([space.pk], on=on, viewer=viewer)]
+            for role in roles_read.roles_with_holders([space.pk], on=on, viewer=viewer)]
 
 
 def add_roles(world, seed: int) -> None:
@@ -125,8 +125,8 @@ def test_role_rows_agree_with_roles_with_holders(world):
     for viewer in (world.coordinator, AnonymousUser(), None):
         for on in (today, today + timedelta(days=3)):
             for space in spaces:
-                assert selectors.role_rows(space.pk, on, viewer=viewer) == roles_orm(space, on, viewer)
-            assert selectors.role_holders_by_space([space.pk for space in spaces], on, viewer=viewer) == {
+                assert roles_read.role_rows(space.pk, on, viewer=viewer) == roles_orm(space, on, viewer)
+            assert roles_read.role_holders_by_space([space.pk for space in spaces], on, viewer=viewer) == {
                 space.pk: [(role["name"], ", ".join(term["holder_label"] for term in role["current_assignments"]))
                            for role in roles_orm(space, on, viewer)]
                 for space in spaces}

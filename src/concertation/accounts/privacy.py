@@ -96,7 +96,7 @@ def label_sql(prefix: str, viewer, *, organization: str, short):
 
 def label_sql_text(alias: str, viewer, *, organization: str) -> str:
     """``label_sql`` for a statement written out by hand, the organization short by its acronym (as
-    ``spaces.selectors.holder_label`` asks): the person of the table alias ``alias`` (accounts_user,
+    ``spaces.roles_read.holder_label`` asks): the person of the table alias ``alias`` (accounts_user,
     joined on the row's ``person_id``) and the organization of the alias ``organization``
     (directory_organization, on its ``organization_id``); the neutral word as the parameter
     ``%(neutral_name)s``. tests/spaces/test_selectors_sql.py checks both forms agree."""

@@ -59,6 +59,7 @@ def next_meetings_html(rows: list[dict], csrf_token: str) -> SafeString:
 def votes_html(rows: list[dict]) -> SafeString:
     """The lines of « Votes ouverts » (``selectors.open_votes``), as the loop of home.html wrote them."""
     lines = []
+    recorded, review = _("Votre vote est enregistré"), _("Revoir mon vote")
     for row in rows:
         url = conditional_escape(row["url"])
         title = conditional_escape(row["proposal"].title)
@@ -68,8 +69,8 @@ def votes_html(rows: list[dict]) -> SafeString:
                          + _("Le vote de %(name)s est enregistré") % {"name": conditional_escape(row["for_organization"])}
                          + "</span>")
             else:
-                badge = f'<span class="badge badge-ok">{_("Votre vote est enregistré")}</span>'
-            state = f'{badge}\n            <a href="{url}#vote">{_("Revoir mon vote")}</a>\n          '
+                badge = f'<span class="badge badge-ok">{recorded}</span>'
+            state = f'{badge}\n            <a href="{url}#vote">{review}</a>\n          '
         else:
             vote = _('Voter<span class="visually-hidden"> sur « %(title)s »</span>') % {"title": title}
             not_yet = _("Vous n'avez pas encore voté")
@@ -105,10 +106,11 @@ def follow_ups_html(rows: list, user_pk: int) -> SafeString:
 
 def decisions_html(rows: list[dict]) -> SafeString:
     """The decisions of « À lire » (``selectors.recent_decisions``), as the loop of home.html wrote them."""
+    decided = _("Décision du %(day)s")
     return mark_safe("".join(
         f'\n        <li><a href="{conditional_escape(row["url"])}">{conditional_escape(row["proposal"]["title"])}</a> '
         f'<span class="muted">— {conditional_escape(row["space"]["name"])}</span>\n          '
-        f'<span class="badge badge-long">{_("Décision du %(day)s") % {"day": conditional_escape(row["day"])}}'
+        f'<span class="badge badge-long">{decided % {"day": conditional_escape(row["day"])}}'
         f'</span></li>\n      '
         for row in rows))
 
@@ -116,9 +118,10 @@ def decisions_html(rows: list[dict]) -> SafeString:
 def minutes_html(rows: list[dict]) -> SafeString:
     """The minutes of « À lire » (``selectors.minutes_to_read``), as the loop of home.html wrote them."""
     adopted, circulated = _("Adopté"), _("En circulation, vos commentaires sont attendus")
+    minutes_of = _("Procès-verbal — %(title)s")
     return mark_safe("".join(
         f'\n        <li><a href="{conditional_escape(row["url"])}">'
-        f'{_("Procès-verbal — %(title)s") % {"title": conditional_escape(row["meeting"]["title"])}}</a> '
+        f'{minutes_of % {"title": conditional_escape(row["meeting"]["title"])}}</a> '
         f'<span class="muted">— {conditional_escape(row["space"]["name"])}, {conditional_escape(row["day"])}</span>'
         f'\n          <span class="badge badge-long">{adopted if row["adopted"] else circulated}</span></li>\n      '
         for row in rows))

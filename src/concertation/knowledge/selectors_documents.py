@@ -176,6 +176,11 @@ def attachment_choices(user, space, documents, *, offer: bool = True, search: st
     with conn.cursor() as cursor:
         cursor.execute(sql, [pk, *others_params, pk, *visible_params, pk, *others_params, pk])
         rows = cursor.fetchall()
+    return _filled(choices, rows, space)
+
+
+def _filled(choices: AttachmentChoices, rows, space) -> AttachmentChoices:
+    """The choices from rows (id, title, kind, url, author, joined?, how many others), both forms'."""
     for pk, title, kind, url, author_id, is_joined, found in rows:
         if is_joined:
             choices.joined.append(Document(id=pk, title=title, kind=kind, url=url, author_id=author_id, space=space))
@@ -222,12 +227,4 @@ def attachment_choices_orm(user, space, documents, *, offer: bool = True, search
     found = others.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
     rows = (rows.filter(Q(pk__in=joined_ids) | Q(pk__in=newest)).annotate(found=Subquery(found))
             .values_list("id", "title", "kind", "url", "author_id", "joined", "found"))
-    for pk, title, kind, url, author_id, is_joined, found in rows:
-        if is_joined:
-            choices.joined.append(Document(id=pk, title=title, kind=kind, url=url, author_id=author_id, space=space))
-        else:
-            choices.found = found
-            choices.offered.append((pk, title))
-    choices.joined.sort(key=lambda document: (document.title, document.pk))
-    choices.offered.sort(key=lambda row: (row[1], row[0]))
-    return choices
+    return _filled(choices, rows, space)

@@ -24,7 +24,7 @@ from concertation.core.richtext import render_markdown
 from concertation.core.tabular import english, quote
 from concertation.directory.models import College
 
-from . import selectors
+from . import roles_read, selectors
 from .access import access_for
 from .announcements import recent_announcements
 from .charter_text import charter_diff, rule_sentence
@@ -55,7 +55,7 @@ def territory_overview(territory, user) -> dict:
     spaces = selectors.visible_spaces(user, territory, only=selectors.SPACE_LIST_FIELDS)
     ids = [space.pk for space in spaces]
     member_counts = selectors.member_counts(ids)
-    roles_by_space = selectors.role_holders_by_space(ids, viewer=user)
+    roles_by_space = roles_read.role_holders_by_space(ids, viewer=user)
     charters = selectors.charters_in_force(ids)
     colleges = colleges_by_slug(territory)
     may_add_space = user.has_perm("spaces.add_space", territory)
@@ -191,7 +191,7 @@ def space_page(space, user, *, full_list: bool, page_number) -> dict:
         for group in groups:
             group["page"] = group["offset"] // PAGE_SIZE + 1
     describe_members(groups)
-    roles = selectors.role_rows(space.pk, on=today, viewer=user)
+    roles = roles_read.role_rows(space.pk, on=today, viewer=user)
     charter = selectors.charter_in_force(space)
     children = [child for child in space.children.all() if access_for(user).can_view(child)]
     return {

@@ -7,7 +7,7 @@ from datetime import date
 from django.utils import timezone
 from ninja import Query, Router, Schema
 
-from concertation.spaces import selectors
+from concertation.spaces import roles_read, selectors
 
 from .. import lookup
 from ..errors import not_found
@@ -131,7 +131,7 @@ def memberships(request, space_id: int, params: Query[ListParams]):
             summary="Roles of the space and who holds them now")
 def roles(request, space_id: int, params: Query[ListParams]):
     found = lookup.space(request.user, space_id)
-    rows = selectors.roles_with_holders([found.pk], on=timezone.localdate(), viewer=request.user)
+    rows = roles_read.roles_with_holders([found.pk], on=timezone.localdate(), viewer=request.user)
     return paginate(rows, params.cursor, params.limit)
 
 
