@@ -157,3 +157,18 @@ def test_no_translated_string_hides_inside_an_f_string():
                         "_", "gettext", "ngettext", "pgettext", "gettext_lazy", "gettext_noop"}:
                     found.append(f"{path.relative_to(src)}:{inner.lineno}")
     assert not found, "gettext inside an f-string (take it out): " + ", ".join(found)
+
+
+def test_no_translated_string_spells_a_character_as_an_escape():
+    r"""xgettext copies ``\u00a0`` or ``\xa0`` into the msgid as written, while Python reads a no-break
+    space: the two never match, and the string stays French on English pages. The character itself
+    goes in the source."""
+    import re
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[2] / "src" / "concertation"
+    call = re.compile(r"""\b(?:_|gettext|ngettext|pgettext|gettext_lazy|gettext_noop)\(\s*(?:"[^"\n]*\\[ux][0-9a-fA-F]|'[^'\n]*\\[ux][0-9a-fA-F])""")
+    found = [f"{path.relative_to(src)}:{number}"
+             for path in src.rglob("*.py") if "migrations" not in path.parts
+             for number, line in enumerate(path.read_text().splitlines(), 1) if call.search(line)]
+    assert not found, "an escape in a translated string (write the character): " + ", ".join(found)

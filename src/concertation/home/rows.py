@@ -37,7 +37,7 @@ def next_meetings_html(rows: list[dict], csrf_token: str) -> SafeString:
                             for name, value in row["needs"].items())
             answer = row["answer"]
             if answer:
-                said = _("Votre réponse\u00a0: <strong>%(answer)s</strong>") % {
+                said = _("Votre réponse : <strong>%(answer)s</strong>") % {
                     "answer": conditional_escape(row["answer_label"])}
             else:
                 said = not_yet

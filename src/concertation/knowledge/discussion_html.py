@@ -54,10 +54,10 @@ def _comment(c, d, csrf: str, moment: str, words: dict) -> str:
                  f'{words["see_versions"]}</span></a>')
     meta += "</p>"
     if c.hidden:
-        hidden = gettext("Commentaire masqué par l'animation\xa0: %(reason)s") % {"reason": escape(c.hidden_reason)}
+        hidden = gettext("Commentaire masqué par l'animation : %(reason)s") % {"reason": escape(c.hidden_reason)}
         body = f'\n  <p class="comment-hidden"><em>{hidden}</em></p>\n  '
         if c.body_html is not None:
-            read_by = gettext("Texte masqué, lu seulement par la personne qui l'a écrit et par l'animation\xa0:")
+            read_by = gettext("Texte masqué, lu seulement par la personne qui l'a écrit et par l'animation :")
             body += f'<div class="comment-body comment-body-hidden"><p class="muted">{read_by}</p>{c.body_html}</div>'
         body += "\n"
     else:

@@ -48,7 +48,7 @@ def _month_year(value) -> str:
 
 
 def target_label() -> str:
-    return _("cible\u00a0: %(target)s %(unit)s en %(year)s")  # a no-break space, as in the msgid
+    return _("cible : %(target)s %(unit)s en %(year)s")  # a no-break space, as in the msgid
 
 
 class Labels:
