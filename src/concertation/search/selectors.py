@@ -166,13 +166,15 @@ def search(user, territory, raw: str, filters: Filters | None = None, *, page_si
         if connection.vendor == "sqlite":
             # One pass over the matches gives the counts and the newest page: each match costs a row
             # lookup and the visibility test, which a second statement would pay again (a common
-            # word at L: 10 800 matches, ~10 ms a pass). PostgreSQL reads a dense newest page from
-            # its date index instead (below), which needs the count first.
-            counts, recent = _counts_and_newest(cursor, base, params, kind_sql, kind_params, columns,
-                                                page_size, (results.page - 1) * page_size)
+            # word at L: 10 800 matches, ~10 ms a pass); the same statement ranks a page only when
+            # the hits are few. PostgreSQL reads a dense newest page from its date index instead
+            # (below), which needs the count first.
+            counts, newest, ranked = _sqlite_counts_and_pages(
+                cursor, match, base, params, kind_sql, kind_params, columns, page_size,
+                (results.page - 1) * page_size)
         else:
             cursor.execute(f"SELECT e.kind, COUNT(*) {base} GROUP BY e.kind", params)
-            counts, recent = dict(cursor.fetchall()), None
+            counts, newest, ranked = dict(cursor.fetchall()), None, None
         results.counts = counts
         results.total = counts.get(filters.kind, 0) if filters.kind else sum(counts.values())
         results.pages = max(1, -(-results.total // page_size))
@@ -181,8 +183,8 @@ def search(user, territory, raw: str, filters: Filters | None = None, *, page_si
         # ranking every match costs more than a page may, and recency is what a table looks for.
         results.ranked = results.total <= RANK_LIMIT
         window = [page_size, (results.page - 1) * page_size]
-        if not results.ranked and recent is not None and results.page == asked_page:
-            rows = recent
+        if newest is not None and results.page == asked_page:
+            rows = ranked if results.ranked else newest
         elif not results.ranked and connection.vendor == "postgresql" and results.total < DENSE_HITS:
             cursor.execute(
                 f"WITH hits AS MATERIALIZED (SELECT e.id, e.date {base} {kind_sql}) "
@@ -208,27 +210,35 @@ def search(user, territory, raw: str, filters: Filters | None = None, *, page_si
     return results
 
 
-def _counts_and_newest(cursor, base, params, kind_sql, kind_params, columns, limit, offset):
-    """The counts by kind and one page of the newest matches, in one statement over the matches
-    gathered once: ({kind: count}, rows in the page's order)."""
+def _sqlite_counts_and_pages(cursor, match, base, params, kind_sql, kind_params, columns, limit, offset):
+    """In one statement over the matches gathered once: the counts by kind, the page of the newest
+    matches, and — only when there are no more than RANK_LIMIT of the kind asked (a condition on no
+    row, which SQLite tests once before matching again) — the page by relevance.
+    ({kind: count}, newest rows, ranked rows), each page in its order."""
+    joined = base.replace("WHERE", "LEFT JOIN spaces_space s ON s.id = e.space_id WHERE", 1)
     cursor.execute(
         f"WITH hits AS MATERIALIZED (SELECT e.id, e.kind, e.date {base}) "
-        f"SELECT NULL, kind, COUNT(*), NULL, NULL, NULL, NULL, NULL FROM hits GROUP BY kind "
-        f"UNION ALL SELECT h.id, {columns} FROM ("
+        f"SELECT NULL, NULL, kind, COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL FROM hits GROUP BY kind "
+        f"UNION ALL SELECT 1, h.id, {columns}, NULL FROM ("
         f"SELECT e.id, e.date FROM hits e WHERE 1 = 1 {kind_sql} "
         f"ORDER BY e.date DESC NULLS LAST, e.id DESC LIMIT %s OFFSET %s) h "
-        f"JOIN search_entry e ON e.id = h.id LEFT JOIN spaces_space s ON s.id = e.space_id",
-        [*params, *kind_params, limit, offset],
+        f"JOIN search_entry e ON e.id = h.id LEFT JOIN spaces_space s ON s.id = e.space_id "
+        f"UNION ALL SELECT * FROM (SELECT 2, e.id, {columns}, {match.order} {joined} {kind_sql} "
+        f"AND (SELECT COUNT(*) FROM hits e WHERE 1 = 1 {kind_sql}) <= %s "
+        f"ORDER BY {match.order}, e.id DESC LIMIT %s OFFSET %s)",
+        [*params, *kind_params, limit, offset,
+         *match.order_params, *params, *kind_params, *kind_params, RANK_LIMIT, *match.order_params, limit, offset],
     )
-    counts, page = {}, []
+    counts, newest, ranked = {}, [], []
     for row in cursor.fetchall():
         if row[0] is None:
-            counts[row[1]] = row[2]
+            counts[row[2]] = row[3]
         else:
-            page.append(row)
-    # A compound statement keeps no order of its parts: the page is put back in date order here.
-    page.sort(key=lambda row: (row[6] is not None, str(row[6] or ""), row[0]), reverse=True)
-    return counts, [row[1:] for row in page]
+            (newest if row[0] == 1 else ranked).append(row)
+    # A compound statement keeps no order of its parts: each page is put back in its order here.
+    newest.sort(key=lambda row: (row[7] is not None, str(row[7] or ""), row[1]), reverse=True)
+    ranked.sort(key=lambda row: (row[9], -row[1]))
+    return counts, [row[2:9] for row in newest], [row[2:9] for row in ranked]
 
 
 def visible_entry_keys(user, territory, raw: str) -> set[tuple[str, int]]:
