@@ -35,7 +35,7 @@ def roles_with_holders(space_ids, on=None, *, viewer):
                 queryset=RoleAssignment.objects.filter(assignment_current_q(on=on))
                 .only("id", "role_id", "person_id", "organization_id", "start", "end", "ended_on")
                 .annotate(holder_label=holder_label(viewer))
-                .order_by("start"),
+                .order_by("start", "pk"),
                 to_attr="current_assignments",
             )
         )
