@@ -80,7 +80,7 @@ def test_presences_by_organization_counts_what_every_presence_grouped_counts(see
     start, end = _moment(200, 0), _moment(0, 23)
     checked = 0
     for space_ids in ([space.pk for space in spaces], [spaces[0].pk], [spaces[1].pk, spaces[2].pk]):
-        for split in (_moment(100, 0), start, end):
+        for split in (_moment(100, 0), start, end, _moment(300), _moment(-30)):
             fast = presences_by_organization(space_ids, start, split, end)
             grouped = presences_by_organization(space_ids, start, split, end, statement=PRESENCES_GROUPED_SQL)
             assert totals(fast) == totals(grouped)

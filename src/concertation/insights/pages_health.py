@@ -210,7 +210,8 @@ class FamilyView:
             for day, title, mean, answers in self.trend_rows))
 
 
-def _family_view(family: Family) -> FamilyView:
+def _family_view(family: Family, number=formatting.number) -> FamilyView:
+    """``number``: how a count is written (``health_page`` gives ``formatting.counts()``)."""
     title, shows, watch = TEXTS[family.key]
     rows, shares = [], []
     for measure in family.current.measures:
@@ -227,18 +228,17 @@ def _family_view(family: Family) -> FamilyView:
         current = dict(breakdown.rows)
         labels = [label for label, _count in breakdown.rows] + sorted(set(before) - set(current))
         shown, rest = labels[:SHOWN], labels[SHOWN:]
-        rows = [(label, formatting.number(current.get(label, 0)), formatting.number(before.get(label, 0)))
-                for label in shown]
+        rows = [(label, number(current.get(label, 0)), number(before.get(label, 0))) for label in shown]
         bars = [(label, current[label]) for label in shown if label in current]
         if rest:  # the largest categories one by one, the others together (the CSV has each)
             other = _("Les %(count)s autres") % {"count": len(rest)}
-            rows.append((other, formatting.number(sum(current.get(label, 0) for label in rest)),
-                         formatting.number(sum(before.get(label, 0) for label in rest))))
+            rows.append((other, number(sum(current.get(label, 0) for label in rest)),
+                         number(sum(before.get(label, 0) for label in rest))))
             if any(label in current for label in rest):
                 bars.append((other, sum(current.get(label, 0) for label in rest)))
         view.breakdowns.append(BreakdownView(
             breakdown.key, str(breakdown.label),
-            charts_health.count_chart(f"sante-{breakdown.key}", str(breakdown.label), bars), rows))
+            charts_health.count_chart(f"sante-{breakdown.key}", str(breakdown.label), bars, number), rows))
     if family.key == "evaluations":
         view.trend_chart = charts_health.trend_chart("sante-tendance", _("Appréciation moyenne, rencontre par "
                                                                          "rencontre (sur 5)"),
@@ -291,7 +291,8 @@ def space_scope(space, user=None) -> Scope:
 def health_page(scope: Scope, params) -> HealthPage:
     period, errors, preset = parse_health_period(params)
     window, families = compute_all(scope, period)
-    return HealthPage(window=window, families=[_family_view(family) for family in families], errors=errors,
+    number = formatting.counts()
+    return HealthPage(window=window, families=[_family_view(family, number) for family in families], errors=errors,
                       preset=preset, presets=_presets(preset), query=_query(period))
 
 

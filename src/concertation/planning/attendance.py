@@ -52,10 +52,10 @@ SELECT {college_name}, COUNT(*), COUNT(DISTINCT attendance.person_id)
 # lookup a presence), the organization's seat and names then looked up once a group, not once a
 # presence. Only the presences that have a category of their own are grouped: those of an
 # organization and those of a citizen (a citizen seat in the meeting's space). The others, without
-# organization nor seat (most of them at scale L), are only counted, by period, in the same pass
-# that reads them (``personal``: the presences without organization; the caller subtracts the
-# citizens'), and the groups are not grouped again by name (the caller sums them): 8 ms instead of
-# 10 at scale L. ``PRESENCES_GROUPED_SQL`` is the form it replaces (every presence grouped), kept
+# organization nor seat (most of them at scale L), are only counted: the presences without
+# organization of each period (the last two parts, one a period: a count, no grouping, no condition
+# a row; the caller takes the citizens' off), and the groups are not grouped again by name (the
+# caller sums them): 8 ms instead of 10 at scale L. ``PRESENCES_GROUPED_SQL`` is the form it replaces (every presence grouped), kept
 # for tests/planning/test_attendance_sql.py, which checks that both count the same.
 PRESENCES_SQL = """
 WITH counted AS (
@@ -68,13 +68,6 @@ SELECT CASE WHEN meeting.starts_at >= %s THEN 1 ELSE 0 END AS in_current, meetin
    AND meeting.starts_at >= %s AND meeting.starts_at < %s AND attendance.status IN (%s, %s)
    AND (attendance.organization_id IS NOT NULL OR citizen_seat.id IS NOT NULL)
  GROUP BY 1, 2, 3, 4, 5
-), personal AS (
-SELECT COUNT(CASE WHEN attendance.organization_id IS NULL AND meeting.starts_at >= %s THEN 1 END) AS in_current,
-       COUNT(CASE WHEN attendance.organization_id IS NULL THEN 1 END) AS presences
-  FROM {attendance} attendance
-  JOIN {meeting} meeting ON meeting.id = attendance.meeting_id
- WHERE meeting.space_id IN ({spaces}) AND meeting.status IN (%s, %s)
-   AND meeting.starts_at >= %s AND meeting.starts_at < %s AND attendance.status IN (%s, %s)
 )
 SELECT counted.in_current, counted.organization_id, organization.name, sector.name, {college_name},
        counted.citizen, counted.presences
@@ -82,9 +75,17 @@ SELECT counted.in_current, counted.organization_id, organization.name, sector.na
   LEFT JOIN {college} citizen_college ON citizen_college.id = counted.citizen_college_id
   LEFT JOIN {sector} sector ON sector.id = organization.sector_id
 UNION ALL
-SELECT 1, NULL, NULL, NULL, NULL, -1, personal.in_current FROM personal
+SELECT 1, NULL, NULL, NULL, NULL, -1, COUNT(*) - COUNT(attendance.organization_id)
+  FROM {attendance} attendance
+  JOIN {meeting} meeting ON meeting.id = attendance.meeting_id
+ WHERE meeting.space_id IN ({spaces}) AND meeting.status IN (%s, %s)
+   AND meeting.starts_at >= %s AND meeting.starts_at < %s AND attendance.status IN (%s, %s)
 UNION ALL
-SELECT 0, NULL, NULL, NULL, NULL, -1, personal.presences - personal.in_current FROM personal
+SELECT 0, NULL, NULL, NULL, NULL, -1, COUNT(*) - COUNT(attendance.organization_id)
+  FROM {attendance} attendance
+  JOIN {meeting} meeting ON meeting.id = attendance.meeting_id
+ WHERE meeting.space_id IN ({spaces}) AND meeting.status IN (%s, %s)
+   AND meeting.starts_at >= %s AND meeting.starts_at < %s AND attendance.status IN (%s, %s)
 """
 PERSONAL = -1  # the ``citizen`` of PRESENCES_SQL's rows that count every presence without organization
 
@@ -183,7 +184,11 @@ def presences_by_organization(space_ids, start, split, end, *, statement: str = 
     sql = _statement(statement, space_ids, seats_of="counted.organization_id", seat_space="counted.space_id")
     held = _held_params(space_ids, start, end)
     split_param = connection.ops.adapt_datetimefield_value(split)
-    params = [split_param, *held] + ([split_param, *held] if statement is PRESENCES_SQL else [])
+    params = [split_param, *held]
+    if statement is PRESENCES_SQL:  # the presences without organization from the split, then before it
+        within = connection.ops.adapt_datetimefield_value(min(max(split, start), end))  # a split outside: one part empty
+        spaces, statuses, presences = held[:len(space_ids)], held[len(space_ids):len(space_ids) + 2], held[-2:]
+        params += [*spaces, *statuses, within, held[-3], *presences, *spaces, *statuses, held[-4], within, *presences]
     columns = ("in_current", "organization_id", "organization_name", "sector_name", "college_name", "citizen", "n")
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
