@@ -28,7 +28,7 @@ from concertation.planning.bilan import Period, parse_period
 from concertation.spaces.models import Space
 from concertation.spaces.selectors import visible_spaces
 
-from . import charts_health
+from . import charts_health, health_html
 from .metrics import Family, Scope, Window, compute_all
 
 PRESETS = (3, 6, 12, 24)
@@ -256,6 +256,11 @@ class HealthPage:
     preset: int | None
     presets: list[dict]
     query: str  # the period's parameters, for the CSV link
+
+    @property
+    def families_html(self) -> SafeString:
+        """Every family's section (``health_html``: the markup ``_families.html`` wrote)."""
+        return health_html.families_html(self.families)
 
 
 def space_links(territory, spaces) -> list[tuple[str, str]]:
