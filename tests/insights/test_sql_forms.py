@@ -87,3 +87,52 @@ def test_presences_by_organization_counts_what_every_presence_grouped_counts(see
             assert all(row["n"] > 0 for row in fast)
             checked += sum(row["n"] for row in grouped)
     assert checked
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_staff_sql_names_the_people_the_querysets_name(seed):
+    """``STAFF_SQL`` (written) against ``MetricsContext._staff_ids`` (the ORM form): the same
+    coordinators and coordination role holders, for windows around the terms' bounds, in two
+    territories (a term elsewhere does not count)."""
+    from django.db import connection
+
+    from concertation.directory.models import Territory as TerritoryModel
+    from concertation.insights.metrics import Period, Scope, Window
+    from concertation.insights.metrics.context import MetricsContext
+    from concertation.spaces.models import Role, RoleAssignment
+
+    rng = random.Random(seed)
+    territories = [generated_territory(seed)[0], generated_territory(seed + 100)[0]]
+    people = [UserFactory(display_name=f"Rôle {n}") for n in range(10)]
+    for territory in territories:
+        territory.coordinators.add(*rng.sample(people, 2))
+        for space in Space.objects.filter(territory=territory):
+            for kind in (Role.Kind.COORDINATION, Role.Kind.FACILITATION):
+                role = Role.objects.create(space=space, name=f"{kind}", kind=kind)
+                for person in rng.sample([*people, None], 4):
+                    begins = TODAY - timedelta(days=rng.randrange(0, 700))
+                    ended_on = rng.choice([None, None, begins + timedelta(days=rng.randrange(1, 300))])
+                    RoleAssignment.objects.create(
+                        role=role, person=person, organization=None if person else Organization.objects.filter(
+                            territory=territory).first(),
+                        start=begins, end=rng.choice([None, begins + timedelta(days=rng.randrange(0, 400))]),
+                        ended_on=ended_on, end_reason=RoleAssignment.EndReason.RESIGNED if ended_on else "")
+    seen = set()
+    for territory in TerritoryModel.objects.filter(pk__in=[t.pk for t in territories]):
+        for back in (0, 150, 300, 500):
+            end = TODAY - timedelta(days=back)
+            window = Window.of(Period(end - timedelta(days=120), end))
+            ctx = MetricsContext(Scope(territory_id=territory.pk, space_ids=()), window)
+            by_orm = [set(queryset.values_list(queryset.query.values_select[0], flat=True))
+                      for queryset in ctx._staff_ids]
+            parts, params = ctx._staff_subqueries
+            by_sql, offset = [], 0
+            with connection.cursor() as cursor:
+                for part in parts:
+                    count = part.count("%s")
+                    cursor.execute(part, params[offset:offset + count])
+                    offset += count
+                    by_sql.append({row[0] for row in cursor.fetchall()})
+            assert by_sql == by_orm, (territory.slug, back)
+            seen.add(len(by_orm[1]))
+    assert len(seen) > 1  # windows with different holders

@@ -289,7 +289,9 @@ def territory_scope(user, territory) -> tuple[Scope, list[Space]]:
 def space_scope(space, user=None) -> Scope:
     """One space; with ``user``, the actions it follows for other spaces' plans count only when she
     may see those plans."""
-    readable = None if user is None else tuple(s.pk for s in visible_spaces(user, space.territory))
+    # Only what ``can_view`` reads: the full rows of every space cost more than deciding.
+    readable = None if user is None else tuple(
+        s.pk for s in visible_spaces(user, space.territory, only=("id", "visibility", "territory_id")))
     return Scope(territory_id=space.territory_id, space_ids=(space.pk,), space_id=space.pk, readable_ids=readable)
 
 
