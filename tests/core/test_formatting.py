@@ -281,3 +281,12 @@ def test_one_period_drops_the_full_stop_doubled_after_an_english_hour_only():
         "The vote closes on Saturday, December 12, 2026, at 5 p.m.")
     assert one_period("Le vote ferme le samedi 12 décembre 2026 à 17\u00a0h.") == "Le vote ferme le samedi 12 décembre 2026 à 17\u00a0h."
     assert one_period("Wait...") == "Wait..."
+
+
+@pytest.mark.parametrize("language", ["fr-ca", "en"])
+def test_counts_writes_what_number_writes(language):
+    """``counts()`` (the language read once, for a page of many counts) writes each value as ``number``."""
+    with translation.override(language):
+        count = f.counts()
+        for value in (0, 7, -3, 1234, 120000, -1234567, Decimal("5"), Decimal("12.50"), 4.25, None):
+            assert count(value) == f.number(value)

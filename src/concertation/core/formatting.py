@@ -314,6 +314,20 @@ def number(value, decimals: int | None = None) -> str:
     return sign + text
 
 
+def counts():
+    """``number`` with the active language read once: a function for a page that writes hundreds of
+    counts (looking the language up cost more than writing an integer). Not kept beyond the page."""
+    french = lang() == "fr"
+
+    def count(value) -> str:
+        if type(value) is int:  # number()'s common case, the same text
+            text = f"{value:,}"
+            return text.replace(",", NBSP) if french else text
+        return number(value)
+
+    return count
+
+
 def money(value, decimals: int | None = None) -> str:
     """« 120 000 $ », « 1 234,50 $ »; « $120,000 », « $1,234.50 ». Cents only when there are some
     (``decimals`` forces them)."""
@@ -347,5 +361,5 @@ def percent(value, decimals: int | None = None) -> str:
 __all__ = [
     "NBSP", "NNBSP", "MONTHS", "MONTHS_SHORT", "WEEKDAYS", "lang", "day_number", "day", "month_year",
     "hour", "hour_range", "moment", "day_and_hours", "date_range", "count_of", "delay", "relative",
-    "number", "money", "with_unit", "percent", "colon",
+    "number", "counts", "money", "with_unit", "percent", "colon",
 ]

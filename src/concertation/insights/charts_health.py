@@ -85,7 +85,8 @@ def compare_chart(chart_id: str, title: str, rows: list[dict]) -> SafeString | N
     return _svg(chart_id, y, title, "; ".join(parts) + ".", body)
 
 
-def count_chart(chart_id: str, title: str, rows: list[tuple[str, int]]) -> SafeString | None:
+def count_chart(chart_id: str, title: str, rows: list[tuple[str, int]], number=formatting.number) -> SafeString | None:
+    """``number``: how a count is written (``formatting.counts()`` for a page that draws many)."""
     if not rows:
         return None
     high = max(count for _label, count in rows) or 1

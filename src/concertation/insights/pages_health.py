@@ -28,7 +28,7 @@ from concertation.planning.bilan import Period, parse_period
 from concertation.spaces.models import Space
 from concertation.spaces.selectors import visible_spaces
 
-from . import charts_health
+from . import charts_health, health_html
 from .metrics import Family, Scope, Window, compute_all
 
 PRESETS = (3, 6, 12, 24)
@@ -210,7 +210,8 @@ class FamilyView:
             for day, title, mean, answers in self.trend_rows))
 
 
-def _family_view(family: Family) -> FamilyView:
+def _family_view(family: Family, number=formatting.number) -> FamilyView:
+    """``number``: how a count is written (``health_page`` gives ``formatting.counts()``)."""
     title, shows, watch = TEXTS[family.key]
     rows, shares = [], []
     for measure in family.current.measures:
@@ -227,18 +228,17 @@ def _family_view(family: Family) -> FamilyView:
         current = dict(breakdown.rows)
         labels = [label for label, _count in breakdown.rows] + sorted(set(before) - set(current))
         shown, rest = labels[:SHOWN], labels[SHOWN:]
-        rows = [(label, formatting.number(current.get(label, 0)), formatting.number(before.get(label, 0)))
-                for label in shown]
+        rows = [(label, number(current.get(label, 0)), number(before.get(label, 0))) for label in shown]
         bars = [(label, current[label]) for label in shown if label in current]
         if rest:  # the largest categories one by one, the others together (the CSV has each)
             other = _("Les %(count)s autres") % {"count": len(rest)}
-            rows.append((other, formatting.number(sum(current.get(label, 0) for label in rest)),
-                         formatting.number(sum(before.get(label, 0) for label in rest))))
+            rows.append((other, number(sum(current.get(label, 0) for label in rest)),
+                         number(sum(before.get(label, 0) for label in rest))))
             if any(label in current for label in rest):
                 bars.append((other, sum(current.get(label, 0) for label in rest)))
         view.breakdowns.append(BreakdownView(
             breakdown.key, str(breakdown.label),
-            charts_health.count_chart(f"sante-{breakdown.key}", str(breakdown.label), bars), rows))
+            charts_health.count_chart(f"sante-{breakdown.key}", str(breakdown.label), bars, number), rows))
     if family.key == "evaluations":
         view.trend_chart = charts_health.trend_chart("sante-tendance", _("Appréciation moyenne, rencontre par "
                                                                          "rencontre (sur 5)"),
@@ -256,6 +256,11 @@ class HealthPage:
     preset: int | None
     presets: list[dict]
     query: str  # the period's parameters, for the CSV link
+
+    @property
+    def families_html(self) -> SafeString:
+        """Every family's section (``health_html``: the markup ``_families.html`` wrote)."""
+        return health_html.families_html(self.families)
 
 
 def space_links(territory, spaces) -> list[tuple[str, str]]:
@@ -284,14 +289,17 @@ def territory_scope(user, territory) -> tuple[Scope, list[Space]]:
 def space_scope(space, user=None) -> Scope:
     """One space; with ``user``, the actions it follows for other spaces' plans count only when she
     may see those plans."""
-    readable = None if user is None else tuple(s.pk for s in visible_spaces(user, space.territory))
+    # Only what ``can_view`` reads: the full rows of every space cost more than deciding.
+    readable = None if user is None else tuple(
+        s.pk for s in visible_spaces(user, space.territory, only=("id", "visibility", "territory_id")))
     return Scope(territory_id=space.territory_id, space_ids=(space.pk,), space_id=space.pk, readable_ids=readable)
 
 
 def health_page(scope: Scope, params) -> HealthPage:
     period, errors, preset = parse_health_period(params)
     window, families = compute_all(scope, period)
-    return HealthPage(window=window, families=[_family_view(family) for family in families], errors=errors,
+    number = formatting.counts()
+    return HealthPage(window=window, families=[_family_view(family, number) for family in families], errors=errors,
                       preset=preset, presets=_presets(preset), query=_query(period))
 
 

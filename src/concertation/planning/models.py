@@ -129,6 +129,10 @@ class Activity(BaseModel):
         verbose_name = _("action")
         verbose_name_plural = _("actions")
         ordering = ["strategy", "position", "id"]
+        # The governance health reads every action of a territory's plans (insights/metrics/
+        # activities.py): the columns it filters on and reads, so that the actions' rows are not read.
+        indexes = [models.Index(fields=["strategy", "status", "starts_on", "ends_on", "lead"],
+                                name="planning_activity_counted")]
         constraints = [
             models.CheckConstraint(condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True)
                                    | Q(ends_on__gte=F("starts_on")), name="planning_activity_dates_ordered"),

@@ -21,23 +21,25 @@ OTHERS = _("Autres personnes (sans organisme)")
 
 def compute(ctx: MetricsContext) -> dict[str, FamilyResult]:
     citizens, others, no_college, no_sector = str(CITIZENS), str(OTHERS), str(NO_COLLEGE), str(NO_SECTOR)
+    # One pass over the rows for both periods: by organization, by college, by sector, [total, citizens].
+    tallies = {name: ({}, {}, {}, [0, 0]) for name in ("current", "previous")}
+    for row in ctx.presences:
+        organizations, colleges, sectors, totals = tallies["current" if row["in_current"] else "previous"]
+        n = row["n"]
+        totals[0] += n
+        if row["organization_id"]:
+            who, sector = row["organization_name"], row["sector_name"] or no_sector
+        elif row["citizen"]:
+            who = sector = citizens
+            totals[1] += n
+        else:
+            who = sector = others
+        college = row["college_name"] or no_college
+        organizations[who] = organizations.get(who, 0) + n
+        colleges[college] = colleges.get(college, 0) + n
+        sectors[sector] = sectors.get(sector, 0) + n
     results = {}
-    for name in ("current", "previous"):
-        current = name == "current"
-        shown = [row for row in ctx.presences if bool(row["in_current"]) == current]
-        organizations, colleges, sectors = {}, {}, {}
-        total = citizen_count = 0
-        for row in shown:
-            n = row["n"]
-            total += n
-            if row["organization_id"]:
-                who, sector = row["organization_name"], row["sector_name"] or no_sector
-            else:
-                who = sector = citizens if row["citizen"] else others
-                citizen_count += n if row["citizen"] else 0
-            for totals, key in ((organizations, who), (colleges, row["college_name"] or no_college),
-                                (sectors, sector)):
-                totals[key] = totals.get(key, 0) + n
+    for name, (organizations, colleges, sectors, (total, citizen_count)) in tallies.items():
         results[name] = FamilyResult(KEY, measures=[
             Measure("presences", _("Présences aux rencontres tenues"), total, unit="count"),
             Measure("citizen_share", _("Part des présences citoyennes"), ratio(citizen_count, total),
