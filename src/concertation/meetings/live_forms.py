@@ -13,12 +13,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from concertation.core.validators import refuse_invisible_characters
+from concertation.core.widget_html import written_widgets
 
 from .attendance import fold, roster, who_choices
 from .models import Meeting
 
 
 class NotesForm(forms.Form):
+    default_renderer = written_widgets  # its text fields written in Python (core/widget_html.py)
+
     notes = forms.CharField(
         label=gettext_lazy("Notes du point"), required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -161,6 +164,8 @@ def who_query(params) -> tuple[str, str]:
 
 
 class ConflictForm(forms.Form):
+    default_renderer = written_widgets  # its text fields written in Python (core/widget_html.py)
+
     who = forms.ChoiceField(label=gettext_lazy("Qui se retire"))
     reason = forms.CharField(label=gettext_lazy("Nature du conflit d'intérêts (facultatif)"), required=False,
                              max_length=300)
@@ -191,6 +196,8 @@ class ConflictForm(forms.Form):
 
 
 class ShowOfHandsForm(forms.Form):
+    default_renderer = written_widgets  # its text fields written in Python (core/widget_html.py)
+
     yes = forms.IntegerField(label=gettext_lazy("Pour"), min_value=0, initial=0)
     no = forms.IntegerField(label=gettext_lazy("Contre"), min_value=0, initial=0)
     abstain = forms.IntegerField(label=gettext_lazy("Abstentions"), min_value=0, initial=0)
@@ -202,6 +209,8 @@ class ShowOfHandsForm(forms.Form):
 
 
 class RecordForm(forms.Form):
+    default_renderer = written_widgets  # its text fields written in Python (core/widget_html.py)
+
     outcome = forms.CharField(
         label=gettext_lazy("Décision, telle qu'elle entre au registre"), widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -210,6 +219,8 @@ class RecordForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
+    default_renderer = written_widgets  # its text fields written in Python (core/widget_html.py)
+
     what = forms.CharField(label=gettext_lazy("Quoi"), max_length=300, validators=[refuse_invisible_characters])
     person = forms.TypedChoiceField(label=gettext_lazy("Qui (personne)"), required=False, coerce=int,
                                     empty_value=None)
