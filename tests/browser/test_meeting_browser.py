@@ -180,3 +180,34 @@ def test_a_long_roster_pages_filters_and_keeps_its_page_with_htmx(demo, signed_i
     expect(page.locator("#presences-liste tbody").first).to_contain_text(name)
     assert page.locator("#presences-liste tbody").count() <= first_page
     axe_check(page)
+
+
+def test_past_the_threshold_a_who_field_finds_the_names_as_they_are_typed(demo, signed_in_page, axe_check, monkeypatch):
+    """Past WhoList.SEARCH_MIN names (3 here), the page holds no list of names: typing in a « who »
+    field asks the server for those that match and fills the list; the name picked is recorded."""
+    from concertation.meetings.live_forms import WhoList
+    from concertation.meetings.models import AgendaItem, ConflictDeclaration
+    from concertation.spaces.models import Space
+
+    monkeypatch.setattr(WhoList, "SELECT_MAX", 2)
+    monkeypatch.setattr(WhoList, "SEARCH_MIN", 3)
+    space = Space.objects.get(slug=SPACE, territory__slug=TERRITORY)
+    start = timezone.now() + timezone.timedelta(hours=1)
+    meeting = Meeting.objects.create(space=space, title="Rencontre des noms", starts_at=start,
+                                     ends_at=start + timezone.timedelta(hours=2), status=Meeting.Status.CONVENED)
+    item = AgendaItem.objects.create(meeting=meeting, title="Appui au projet", position=1)
+    seat = next(seat for seat in roster(meeting) if seat.organization_id)
+    page = signed_in_page(FACILITATOR, DEMO_PASSWORD)
+    page.goto(url("live", pk=meeting.pk) + f"?point={item.pk}")
+    assert page.locator("#qui-liste option").count() == 0
+    page.get_by_text("Noter un conflit d'intérêts").click()
+    field = page.get_by_label("Qui se retire")
+    field.focus()
+    page.keyboard.type(seat.name[:5])
+    expect(page.locator(f'#qui-liste option[value="{seat.name}"]')).to_have_count(1)
+    assert page.locator("#qui-liste option").count() <= WhoList.SEARCH_LIMIT
+    axe_check(page)
+    field.fill(seat.name)
+    page.get_by_role("button", name="Noter le conflit et retirer du vote").click()
+    expect(page.locator("#conflits ~ ul").first).to_contain_text(seat.name)
+    assert ConflictDeclaration.objects.filter(item=item, organization_id=seat.organization_id).exists()

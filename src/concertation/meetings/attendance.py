@@ -45,7 +45,7 @@ CITIZEN = "citizen"
 NOT_GIVEN = object()
 
 
-@dataclass
+@dataclass(slots=True)
 class RosterPerson:
     """A person who may sit for a member: its delegate or alternate, or the citizen in person."""
 
@@ -60,7 +60,7 @@ class RosterPerson:
         return self.status in PRESENT_STATUSES
 
 
-@dataclass
+@dataclass(slots=True)
 class Seat:
     """A current member of the space: an organization (through its people) or a citizen."""
 
@@ -176,10 +176,12 @@ def roster(meeting: Meeting, *, on=None) -> list[Seat]:
              Attendance.objects.filter(meeting_id=meeting.pk).values_list("person_id", "status", "organization_id")}
     not_noted = ("", None)
     seats: dict[int, Seat] = {}
+    find, noted_of, delegate = seats.get, noted.get, Delegation.Kind.DELEGATE.value
+    # Per row, as little as possible: 1 000 rows at scale L (a member's columns repeat on each of its people).
     for (membership_id, category, organization_id, organization_name, citizen_id, citizen_name, citizen_email,
          college_slug, college_name, college_kind, organization_college_slug, organization_college_name,
          organization_college_kind, person_id, kind, person_name, person_email) in rows:
-        seat = seats.get(membership_id)
+        seat = find(membership_id)
         if seat is None:
             if not college_slug:  # the membership's college, else its organization's
                 college_slug, college_name, college_kind = (
@@ -189,19 +191,26 @@ def roster(meeting: Meeting, *, on=None) -> list[Seat]:
             else:
                 key, name = f"u:{citizen_id}", citizen_name or citizen_email
             seat = seats[membership_id] = Seat(
-                key=key, membership_id=membership_id, organization_id=organization_id, citizen_id=citizen_id,
-                name=name, category=category, college_slug=college_slug or "", college_name=college_name or "",
-                college_kind=college_kind or "",
+                key, membership_id, organization_id, citizen_id, name, category, college_slug or "",
+                college_name or "", college_kind or "", [],
             )
             if citizen_id:
-                seat.people.append(RosterPerson(citizen_id, name, CITIZEN, noted.get(citizen_id, not_noted)[0]))
+                seat.people.append(RosterPerson(citizen_id, name, CITIZEN, noted_of(citizen_id, not_noted)[0]))
         if organization_id and person_id:
-            status, attending_for = noted.get(person_id, not_noted)
-            seat.people.append(RosterPerson(person_id, person_name or person_email, kind, status, attending_for))
-    delegate = Delegation.Kind.DELEGATE.value
-    for seat in seats.values():
-        if len(seat.people) > 1:  # the delegate first, then by name
-            seat.people.sort(key=lambda person: (person.kind != delegate, person.name.lower()))
+            status, attending_for = noted_of(person_id, not_noted)
+            person = RosterPerson(person_id, person_name or person_email, kind, status, attending_for)
+            people = seat.people
+            if not people:
+                people.append(person)
+            elif len(people) == 1:  # the delegate first, then by name (as the sort below)
+                other = people[0]
+                if (person.kind != delegate, person.name.lower()) < (other.kind != delegate, other.name.lower()):
+                    people.insert(0, person)
+                else:
+                    people.append(person)
+            else:
+                people.append(person)
+                people.sort(key=lambda person: (person.kind != delegate, person.name.lower()))
     # Organizations by name, then citizens by name.
     return sorted(seats.values(), key=lambda seat: (seat.organization_id is None, seat.name.lower()))
 

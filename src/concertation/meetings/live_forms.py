@@ -7,17 +7,21 @@ from collections import Counter
 from html import escape  # the standard one: Django's, lazy-aware, costs 3× more on 6 000 names
 
 from django import forms
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from concertation.core.validators import refuse_invisible_characters
+from concertation.core.widget_html import written_widgets
 
-from .attendance import who_choices
+from .attendance import fold, roster, who_choices
 from .models import Meeting
 
 
 class NotesForm(forms.Form):
+    default_renderer = written_widgets  # its text fields written in Python (core/widget_html.py)
+
     notes = forms.CharField(
         label=gettext_lazy("Notes du point"), required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -41,20 +45,49 @@ class NotesForm(forms.Form):
 class WhoList:
     """The people and organizations of the roster, for the « who » of conflicts and follow-ups.
 
-    A short roster gives select lists; past ``SELECT_MAX`` choices (an assembly of 500 members has
-    1 500), each « who » is a text field with one shared ``<datalist>`` of the names, and a name typed
-    or picked is matched back to its person or organization (``resolve``).
+    A short roster gives select lists; past ``SELECT_MAX`` choices, each « who » is a text field with
+    one shared ``<datalist>`` of the names, and a name typed or picked is matched back to its person
+    or organization (``resolve``). Past ``SEARCH_MIN`` names (an assembly of 500 members has 1 500:
+    90 kB on a facilitator's phone, on every load of the live page), the list is not written into the
+    page: as the name is typed, the field asks the server for the names that match
+    (``meetings:live_names``, at most ``SEARCH_LIMIT``, accents and case ignored) and htmx puts them in
+    the list. Without JavaScript, a name typed in full is found; a refused form comes back with the
+    names that match what was typed in the list.
     """
 
     SELECT_MAX = 80
+    SEARCH_MIN = 300
+    SEARCH_LIMIT = 20
     DATALIST_ID = "qui-liste"
 
-    def __init__(self, people=(), organizations=()):
-        self.people = list(people)
-        self.organizations = list(organizations)
-        self.large = len(self.people) + len(self.organizations) > self.SELECT_MAX
+    def __init__(self, people=(), organizations=(), *, size: int | None = None, load=None, search_url: str = ""):
+        """``people``, ``organizations``: [(id, name)] by name; or ``size`` (how many) and ``load``, which
+        gives both when they are needed (a page whose list is searched needs only how many)."""
+        self._load = load
+        self._people = None if load else list(people)
+        self._organizations = None if load else list(organizations)
+        self.size = size if load else len(self._people) + len(self._organizations)
+        self.large = self.size > self.SELECT_MAX
+        self.searched = self.size > self.SEARCH_MIN
+        self.search_url = search_url
         self._entries: list[tuple[str, str, str]] | None = None
         self._names: dict[str, str] | None = None
+        self._folded: list[str] | None = None
+
+    def _read(self) -> None:
+        if self._people is None:
+            people, organizations = self._load()
+            self._people, self._organizations = list(people), list(organizations)
+
+    @property
+    def people(self) -> list:
+        self._read()
+        return self._people
+
+    @property
+    def organizations(self) -> list:
+        self._read()
+        return self._organizations
 
     def entries(self) -> list[tuple[str, str, str]]:
         """[(key « o:<id> » or « u:<id> », name as typed, what it is)], each name once."""
@@ -77,21 +110,62 @@ class WhoList:
         key = self._names.get(value.casefold())
         return key if key and key[0] in kinds else None
 
-    def datalist_html(self) -> str:
-        """The shared ``<datalist>``: built here, its 1 500 options would cost a template ~10 ms."""
-        if not self.large:
-            return ""
+    def matches(self, query: str, kinds: str = "ou") -> list[tuple[str, str, str]]:
+        """The entries of ``kinds`` whose name holds ``query`` (case and accents ignored), those that
+        begin with it first, at most ``SEARCH_LIMIT``; none for an empty query."""
+        wanted = fold(" ".join((query or "").split())[:100])
+        if not wanted:
+            return []
+        entries = self.entries()
+        if self._folded is None:
+            self._folded = [fold(name) for _key, name, _kind in entries]
+        found = [(not folded.startswith(wanted), index) for index, (folded, entry) in
+                 enumerate(zip(self._folded, entries, strict=True)) if entry[2] in kinds and wanted in folded]
+        return [entries[index] for _later, index in sorted(found)[:self.SEARCH_LIMIT]]
+
+    def options_html(self, entries) -> str:
+        """``entries`` as the list's ``<option>``s, each name escaped."""
         organization, person = escape(_("organisme")), escape(_("personne"))
         ends = {"o": f'">{organization}</option>', "u": f'">{person}</option>'}
-        options = "".join([f'<option value="{escape(name)}{ends[kind]}' for _key, name, kind in self.entries()])
-        return mark_safe(f'<datalist id="{self.DATALIST_ID}">{options}</datalist>')
+        return mark_safe("".join([f'<option value="{escape(name)}{ends[kind]}' for _key, name, kind in entries]))
+
+    def datalist_html(self, typed=()) -> str:
+        """The shared ``<datalist>``: built here, its 1 500 options would cost a template ~10 ms. When
+        searched, it holds only the names that match ``typed`` ([(value, kinds)]: the values of a
+        refused form, so that the list offers them without JavaScript)."""
+        if not self.large:
+            return ""
+        if self.searched:
+            entries = list({entry[0]: entry for value, kinds in typed for entry in self.matches(value, kinds)}.values())
+        else:
+            entries = self.entries()
+        return mark_safe(f'<datalist id="{self.DATALIST_ID}">{self.options_html(entries)}</datalist>')
 
     def text_field(self, label, help_text) -> forms.CharField:
+        attrs = {"list": self.DATALIST_ID, "autocomplete": "off"}
+        if self.searched:  # the names that match, as they are typed (the field's value goes with its name)
+            attrs.update({"hx-get": self.search_url, "hx-trigger": "input changed delay:200ms",
+                          "hx-target": f"#{self.DATALIST_ID}", "hx-swap": "innerHTML", "hx-sync": "this:replace"})
         return forms.CharField(label=label, required=False, max_length=300, help_text=help_text,
-                               widget=forms.TextInput(attrs={"list": self.DATALIST_ID, "autocomplete": "off"}))
+                               widget=forms.TextInput(attrs=attrs))
+
+
+# The « who » fields of the live page's forms (their names in the page: prefix and field) and the kinds
+# of names each takes; « q » asks for both. The names endpoint answers for any of them.
+WHO_FIELDS = {"conflit-who": "ou", "suivi-person": "u", "suivi-organization": "o", "q": "ou"}
+
+
+def who_query(params) -> tuple[str, str]:
+    """What is typed in a « who » field, and the kinds of names it takes, from a request's parameters."""
+    for name, kinds in WHO_FIELDS.items():
+        if name in params:
+            return params.get(name, ""), kinds
+    return "", "ou"
 
 
 class ConflictForm(forms.Form):
+    default_renderer = written_widgets  # its text fields written in Python (core/widget_html.py)
+
     who = forms.ChoiceField(label=gettext_lazy("Qui se retire"))
     reason = forms.CharField(label=gettext_lazy("Nature du conflit d'intérêts (facultatif)"), required=False,
                              max_length=300)
@@ -122,6 +196,8 @@ class ConflictForm(forms.Form):
 
 
 class ShowOfHandsForm(forms.Form):
+    default_renderer = written_widgets  # its text fields written in Python (core/widget_html.py)
+
     yes = forms.IntegerField(label=gettext_lazy("Pour"), min_value=0, initial=0)
     no = forms.IntegerField(label=gettext_lazy("Contre"), min_value=0, initial=0)
     abstain = forms.IntegerField(label=gettext_lazy("Abstentions"), min_value=0, initial=0)
@@ -133,6 +209,8 @@ class ShowOfHandsForm(forms.Form):
 
 
 class RecordForm(forms.Form):
+    default_renderer = written_widgets  # its text fields written in Python (core/widget_html.py)
+
     outcome = forms.CharField(
         label=gettext_lazy("Décision, telle qu'elle entre au registre"), widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -141,6 +219,8 @@ class RecordForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
+    default_renderer = written_widgets  # its text fields written in Python (core/widget_html.py)
+
     what = forms.CharField(label=gettext_lazy("Quoi"), max_length=300, validators=[refuse_invisible_characters])
     person = forms.TypedChoiceField(label=gettext_lazy("Qui (personne)"), required=False, coerce=int,
                                     empty_value=None)
@@ -178,9 +258,15 @@ class FollowUpForm(forms.Form):
 
 
 def who_list(meeting: Meeting, seats=None) -> WhoList:
-    """The roster's people and organizations (``seats`` when already read: no new query)."""
-    people, organizations = who_choices(meeting, seats)
-    return WhoList(people, organizations)
+    """The roster's people and organizations (``seats`` when already read: no new query); read in
+    order only when needed (a list searched needs only how many there are)."""
+    seats = roster(meeting) if seats is None else seats
+    size = (len({person.person_id for seat in seats for person in seat.people})
+            + len({seat.organization_id for seat in seats if seat.organization_id}))
+    search_url = reverse("meetings:live_names", kwargs={
+        "territory": meeting.space.territory.slug, "space": meeting.space.slug, "pk": meeting.pk,
+    }) if size > WhoList.SEARCH_MIN else ""
+    return WhoList(size=size, load=lambda: who_choices(meeting, seats), search_url=search_url)
 
 
 def forms_for(item, who: WhoList, bound: dict | None = None) -> dict:
@@ -192,5 +278,6 @@ def forms_for(item, who: WhoList, bound: dict | None = None) -> dict:
         "record_form": bound.get("record") or RecordForm(
             prefix="decision", initial={"dissent": item.dissent if item else ""}),
         "follow_up_form": bound.get("follow_up") or FollowUpForm(prefix="suivi", who=who),
-        "who_datalist": who.datalist_html(),
+        "who_datalist": who.datalist_html(typed=[(form.data.get(name, ""), kinds) for form in bound.values()
+                                                 for name, kinds in WHO_FIELDS.items() if name in form.data]),
     }

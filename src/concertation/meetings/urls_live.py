@@ -7,6 +7,7 @@ from .views import live_actions
 
 urlpatterns = [
     path("<int:pk>/en-direct/", views.live, name="live"),
+    path("<int:pk>/en-direct/noms/", views.who_names, name="live_names"),
     path("<int:pk>/ouvrir/", views.meeting_open, name="open"),
     path("<int:pk>/presences/", views.attendance, name="attendance"),
     path("<int:pk>/presences/reponses-oui/", live_actions.attendance_yes, name="attendance_yes"),

@@ -35,6 +35,7 @@ from ..live_forms import (
     RecordForm,
     ShowOfHandsForm,
     who_list,
+    who_query,
 )
 from ..models import AgendaItem, Meeting
 from ..pages.live import (
@@ -118,6 +119,18 @@ def live(request, territory, space, pk):
     except ValueError:
         current_pk = None
     return _render(request, meeting, current_pk=current_pk)
+
+
+@require_GET
+@login_required
+def who_names(request, territory, space, pk):
+    """The roster's names that match what is typed in a « who » field of the live page, as the options
+    of its list (``WhoList``: past ``SEARCH_MIN`` names, the page does not hold them all); for those
+    who run the meeting, 404 for anyone else."""
+    meeting = load_meeting(request, territory, space, pk)
+    query, kinds = who_query(request.GET)
+    who = who_list(meeting)
+    return HttpResponse(who.options_html(who.matches(query, kinds)))
 
 
 # Opening and closing ---------------------------------------------------------------------------
