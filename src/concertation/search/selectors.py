@@ -215,7 +215,12 @@ def _sqlite_counts_and_pages(cursor, match, base, params, kind_sql, kind_params,
     matches, and — only when there are no more than RANK_LIMIT of the kind asked (a condition on no
     row, which SQLite tests once before matching again) — the page by relevance.
     ({kind: count}, newest rows, ranked rows), each page in its order."""
-    joined = base.replace("WHERE", "LEFT JOIN spaces_space s ON s.id = e.space_id WHERE", 1)
+    # The ranked part starts from a one-row count of the hits (``gate``, the outer loop): past
+    # RANK_LIMIT its condition fails before FTS5 is asked to match again (a condition in the WHERE
+    # clause alone came after the match had been gathered: ~1.2 ms for a common word at L).
+    joined = base.replace("WHERE", "LEFT JOIN spaces_space s ON s.id = e.space_id WHERE gate.n <= %s AND", 1) \
+        .replace("FROM search_entry e", f"FROM (SELECT COUNT(*) AS n FROM hits e WHERE 1 = 1 {kind_sql}) gate "
+                 "CROSS JOIN search_entry e", 1)
     cursor.execute(
         f"WITH hits AS MATERIALIZED (SELECT e.id, e.kind, e.date {base}) "
         f"SELECT NULL, NULL, kind, COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL FROM hits GROUP BY kind "
@@ -224,10 +229,9 @@ def _sqlite_counts_and_pages(cursor, match, base, params, kind_sql, kind_params,
         f"ORDER BY e.date DESC NULLS LAST, e.id DESC LIMIT %s OFFSET %s) h "
         f"JOIN search_entry e ON e.id = h.id LEFT JOIN spaces_space s ON s.id = e.space_id "
         f"UNION ALL SELECT * FROM (SELECT 2, e.id, {columns}, {match.order} {joined} {kind_sql} "
-        f"AND (SELECT COUNT(*) FROM hits e WHERE 1 = 1 {kind_sql}) <= %s "
         f"ORDER BY {match.order}, e.id DESC LIMIT %s OFFSET %s)",
         [*params, *kind_params, limit, offset,
-         *match.order_params, *params, *kind_params, *kind_params, RANK_LIMIT, *match.order_params, limit, offset],
+         *match.order_params, *kind_params, RANK_LIMIT, *params, *kind_params, *match.order_params, limit, offset],
     )
     counts, newest, ranked = {}, [], []
     for row in cursor.fetchall():
