@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 
 from concertation.core import formatting
 from concertation.core.formatting import NBSP
-from concertation.core.written_sql import convert, converters_of, plan
+from concertation.core.written_sql import convert, converters_of, loader, plan
 from concertation.directory.models import College, Territory
 from concertation.spaces import selectors
 from concertation.spaces.charter_text import method_phrase
@@ -217,8 +217,9 @@ def decisions_among(page: QuerySet[Proposal]) -> list[Proposal]:
         found = cursor.fetchall()
     width = len(fields)
     proposals = []
+    load = loader(Proposal, conn.alias)
     for row in found:
-        proposal = Proposal.from_db(conn.alias, names, convert(row[:width], converters, conn))
+        proposal = load(names, convert(row[:width], converters, conn))
         proposal.participant_count, proposal.recusal_count = row[width], row[width + 1]
         proposals.append(proposal)
     attach_relations(proposals)
