@@ -107,9 +107,10 @@ def parse_filters(params, spaces: list[Space]) -> RegisterFilters:
 
 # Visibility -------------------------------------------------------------------------------------
 
-def visible_spaces(user, territory: Territory) -> list[Space]:
-    """The territory's spaces this person may see, in one query (public ones for anonymous readers)."""
-    return selectors.visible_spaces(user, territory)
+def visible_spaces(user, territory: Territory, *, only=None) -> list[Space]:
+    """The territory's spaces this person may see, in one query (public ones for anonymous readers);
+    ``only``: the fields to load (all by default)."""
+    return selectors.visible_spaces(user, territory, only=only)
 
 
 def _day_start(day: date) -> datetime:
