@@ -51,3 +51,36 @@ def test_a_connection_that_is_let_go_is_freed_with_its_plans(db):
     del wrapper, handler
     gc.collect()
     assert freed() is None
+
+
+def _from_db_and_loader(names, values):
+    from concertation.core.written_sql import loader
+
+    return Proposal.from_db("default", names, values), loader(Proposal, "default")(names, values)
+
+
+def test_an_instance_loaded_directly_is_the_one_from_db_gives():
+    names = ["id", "space_id", "title", "method_settings", "decided_at"]
+    values = [7, 3, "Budget", {"seats": 2}, datetime(2026, 5, 4, 10, 30, tzinfo=UTC)]
+    orm, direct = _from_db_and_loader(names, values)
+    assert type(direct) is Proposal and direct.pk == orm.pk == 7
+    assert {name: getattr(direct, name) for name in names} == {name: getattr(orm, name) for name in names}
+    assert direct.get_deferred_fields() == orm.get_deferred_fields() and "outcome" in direct.get_deferred_fields()
+    assert (direct._state.adding, direct._state.db) == (orm._state.adding, orm._state.db) == (False, "default")
+    assert direct == orm
+
+
+def test_a_model_with_init_listeners_is_loaded_through_from_db():
+    from django.db.models.signals import post_init
+
+    seen = []
+
+    def listener(sender, instance, **kwargs):
+        seen.append(instance)
+
+    post_init.connect(listener, sender=Proposal)
+    try:
+        orm, direct = _from_db_and_loader(["id", "title"], [8, "Parc"])
+    finally:
+        post_init.disconnect(listener, sender=Proposal)
+    assert seen == [orm, direct] and direct.title == "Parc"

@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 
 from concertation.core import formatting
 from concertation.core.formatting import NBSP
-from concertation.core.written_sql import convert, converters_of, plan
+from concertation.core.written_sql import convert, converters_of, loader, plan
 from concertation.directory.models import College, Territory
 from concertation.spaces import selectors
 from concertation.spaces.charter_text import method_phrase
@@ -107,9 +107,10 @@ def parse_filters(params, spaces: list[Space]) -> RegisterFilters:
 
 # Visibility -------------------------------------------------------------------------------------
 
-def visible_spaces(user, territory: Territory) -> list[Space]:
-    """The territory's spaces this person may see, in one query (public ones for anonymous readers)."""
-    return selectors.visible_spaces(user, territory)
+def visible_spaces(user, territory: Territory, *, only=None) -> list[Space]:
+    """The territory's spaces this person may see, in one query (public ones for anonymous readers);
+    ``only``: the fields to load (all by default)."""
+    return selectors.visible_spaces(user, territory, only=only)
 
 
 def _day_start(day: date) -> datetime:
@@ -217,8 +218,9 @@ def decisions_among(page: QuerySet[Proposal]) -> list[Proposal]:
         found = cursor.fetchall()
     width = len(fields)
     proposals = []
+    load = loader(Proposal, conn.alias)
     for row in found:
-        proposal = Proposal.from_db(conn.alias, names, convert(row[:width], converters, conn))
+        proposal = load(names, convert(row[:width], converters, conn))
         proposal.participant_count, proposal.recusal_count = row[width], row[width + 1]
         proposals.append(proposal)
     attach_relations(proposals)
@@ -454,16 +456,31 @@ def college_names(territory_id: int) -> dict[str, str]:
     return dict(College.objects.filter(territory_id=territory_id).values_list("slug", "name"))
 
 
+#: what ``rule_phrase`` reads of a proposal (and the methods' ``rules_of``; their settings too)
+RULE_FIELDS = ("method", "threshold", "threshold_numerator", "threshold_denominator", "base", "voting_unit",
+               "double_majority", "consensus_tolerance")
+
+
 def rows(proposals, colleges: dict[str, str]) -> list[RegisterRow]:
-    """Register rows for already-fetched proposals (no further query per row)."""
-    methods = dict(Charter.METHOD_CHOICES)
+    """Register rows for already-fetched proposals (no further query per row). A page's decisions
+    share a few rules (14 among 50 at L): each rule's phrase and each method's name is written once."""
+    methods = {key: str(label) for key, label in Charter.METHOD_CHOICES}
     meeting_urls = ReversedOnce("meetings:meeting")
+    phrases: dict[tuple, str] = {}
+
+    def rule(proposal) -> str:
+        key = (*(getattr(proposal, name) for name in RULE_FIELDS), repr(proposal.method_settings))
+        phrase = phrases.get(key)
+        if phrase is None:
+            phrase = phrases[key] = rule_phrase(proposal)
+        return phrase
+
     return [
         RegisterRow(
             proposal=proposal,
             where=where_taken(proposal, meeting_urls),
-            method=str(methods.get(proposal.method, proposal.method)),
-            rule=rule_phrase(proposal),
+            method=methods.get(proposal.method, proposal.method),
+            rule=rule(proposal),
             result=explain(proposal, colleges),
             # Ballots leave a Participation each; a decision recorded without them keeps its count
             # in the stored result.

@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.core.exceptions import FieldDoesNotExist
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from concertation.core.written_sql import convert, converters_of, plan
+from concertation.core.written_sql import convert, converters_of, loader, plan
 
 from .models import Proposal
 
@@ -126,11 +126,13 @@ def attach_relations(proposals: list[Proposal]) -> None:
         names = [field.attname for field in own]
         inner_names = [field.attname for field in inner]
         width = len(own)
+        load = loader(model, conn.alias)
+        load_joined = loader(joined_model, conn.alias) if joined_model is not None else None
         for row in rows:
-            related = model.from_db(conn.alias, names, convert(row[:width], own_converters, conn))
+            related = load(names, convert(row[:width], own_converters, conn))
             if joined_model is not None:
                 joined_row = row[width:]
-                instance = (joined_model.from_db(conn.alias, inner_names, convert(joined_row, inner_converters, conn))
+                instance = (load_joined(inner_names, convert(joined_row, inner_converters, conn))
                             if joined_row[0] is not None else None)
                 setattr(related, joined, instance)
             by_proposal.setdefault(getattr(related, key), []).append(related)

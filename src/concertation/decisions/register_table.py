@@ -23,6 +23,13 @@ from concertation.core import formatting
 from .register import RegisterRow, ReversedOnce
 
 
+def _esc(value) -> str:
+    """``conditional_escape`` without its wrapper for lazy arguments (called ~10 times a row): the
+    same text, escaped unless it is already HTML."""
+    html = getattr(value, "__html__", None)
+    return html() if html is not None else _escape(str(value))
+
+
 def _text(value) -> str:
     """« {{ value }} » (a count): localize() writes an integer as it is (no thousands separator)."""
     return str(value) if type(value) is int else escape(localize(value))
@@ -51,6 +58,7 @@ class RegisterTable:
         self.dissent = escape(_("Dissidences :"))
         self.revisions = escape(_("Ajustements du plan qui la citent :"))
         self._space_cells: dict[int, str] = {}
+        self._days: dict = {}  # local date → its words (a page's decisions share days)
         self._space_urls = ReversedOnce("register:space")
 
     def _space_cell(self, space) -> str:
@@ -65,7 +73,10 @@ class RegisterTable:
         label, proposal = self.label, row.proposal
         decided_on = row.decided_on
         if decided_on is not None:
-            date = f'<time datetime="{decided_on.isoformat()}">{_escape(formatting.day(decided_on))}</time>'
+            day = self._days.get(decided_on.date())
+            if day is None:  # formatting.day of a datetime is that of its local date
+                day = self._days[decided_on.date()] = _escape(formatting.day(decided_on))
+            date = f'<time datetime="{decided_on.isoformat()}">{day}</time>'
         else:
             date = "—"
         decision = [f'<a href="{_escape(row.url)}"><strong>{_escape(proposal.title)}</strong></a>',
@@ -73,20 +84,20 @@ class RegisterTable:
         if row.dissent:
             decision.append(f'<p class="muted">{self.dissent} {_lines(row.dissent)}</p>')
         if row.revisions:
-            items = "".join(f"<li>{escape(revision)}</li>" for revision in row.revisions)
+            items = "".join(f"<li>{_esc(revision)}</li>" for revision in row.revisions)
             decision.append(f'<p class="muted">{self.revisions}</p><ul>{items}</ul>')
         where = row.where
-        where_label, where_url = escape(where.label), where.url
+        where_label, where_url = _esc(where.label), where.url
         if where_url:
-            where_label = f'<a href="{escape(where_url)}">{where_label}</a>'
+            where_label = f'<a href="{_esc(where_url)}">{where_label}</a>'
         return "".join([
             f'<tr id="decision-{proposal.pk}">',
             f'<td data-label="{label["date"]}">{date}</td>',
             f'<td data-label="{label["decision"]}">{"".join(decision)}</td>',
             self._space_cell(proposal.space) if self.with_space else "",
             f'<td data-label="{label["where"]}">{where_label}</td>',
-            f'<td data-label="{label["method"]}">{escape(row.method)}<br><span class="muted">{escape(row.rule)}</span></td>',
-            f'<td data-label="{label["result"]}">{escape(row.result or "—")}</td>',
+            f'<td data-label="{label["method"]}">{_esc(row.method)}<br><span class="muted">{_esc(row.rule)}</span></td>',
+            f'<td data-label="{label["result"]}">{_esc(row.result or "—")}</td>',
             f'<td data-label="{label["participants"]}" class="numeric">{_text(row.participants)}</td>',
             f'<td data-label="{label["recusals"]}" class="numeric">{_text(row.recusals)}</td>',
             "</tr>\n",

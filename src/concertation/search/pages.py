@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
 
-from . import selectors
+from . import results_html, selectors
 from .labels import KINDS
 
 
@@ -39,7 +39,7 @@ def search_context(user, territory, params, *, limited: bool = False) -> dict:
     kind = params.get("type") if params.get("type") in KINDS else ""
     filters = selectors.Filters(kind=kind, space_id=space.pk if space else None, start=_date(params.get("du", "")),
                                 end=_date(params.get("au", "")), page=_page(params.get("page")))
-    results = selectors.search(user, territory, "" if limited else q, filters)
+    results = selectors.search(user, territory, "" if limited else q, filters, spaces=reach_spaces)
     groups: dict[str, Group] = {}
     for hit in results.hits:
         groups.setdefault(hit.kind, Group(hit.kind, KINDS.get(hit.kind, hit.kind), [])).hits.append(hit)
@@ -52,6 +52,7 @@ def search_context(user, territory, params, *, limited: bool = False) -> dict:
     return {
         "territory": territory, "q": q, "space": space, "spaces": reach_spaces, "filters": filters,
         "results": results, "groups": ordered, "kinds": kinds, "kind": kind,
+        "groups_html": results_html.groups_html(ordered), "space_options": results_html.space_options(reach_spaces, space),
         "all_query": urlencode(base), "widen_query": urlencode({k: v for k, v in base.items() if k != "espace"}),
         "page_query": urlencode({**base, **({"type": kind} if kind else {})}),
         "total_all": sum(results.counts.values()), "limited": limited,

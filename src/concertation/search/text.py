@@ -102,6 +102,9 @@ class Query:
     stems: set[str] = field(default_factory=set)                        # to mark excerpts
     prefixes: set[str] = field(default_factory=set)
     year: int | None = None  # « logement 2024 »: a year among other words is the period asked
+    # Words of the excerpts already tested against the query (``_matches``): a page's 20 excerpts
+    # and titles repeat their words, each folded and stemmed once.
+    matched: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
 
     def __bool__(self) -> bool:
         return bool(self.terms)
@@ -156,8 +159,12 @@ def parse(raw: str, *, type_ahead: bool = True) -> Query:
 # Excerpts -------------------------------------------------------------------------------------
 
 def _matches(word: str, query: Query) -> bool:
-    folded = fold(word)
-    return stem(folded) in query.stems or any(folded.startswith(p) for p in query.prefixes)
+    found = query.matched.get(word)
+    if found is None:
+        folded = fold(word)
+        found = query.matched[word] = (stem(folded) in query.stems
+                                       or any(folded.startswith(p) for p in query.prefixes))
+    return found
 
 
 def highlight(text: str, query: Query) -> str:

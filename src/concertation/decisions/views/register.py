@@ -23,6 +23,7 @@ from concertation.core import audit, formatting
 from concertation.core.tabular import write_csv
 from concertation.directory.models import Territory
 from concertation.spaces.models import Charter, Space
+from concertation.spaces.selectors import SPACE_LIST_FIELDS
 from concertation.spaces.views.common import load_space, load_territory
 
 from .. import register
@@ -50,7 +51,9 @@ def _scope(request, territory: str, space: str | None = None) -> Scope:
         space_obj = load_space(request, territory, space)
         return Scope(territory=space_obj.territory, spaces=[space_obj], space=space_obj)
     territory_obj = load_territory(request, territory)
-    return Scope(territory=territory_obj, spaces=register.visible_spaces(request.user, territory_obj))
+    # What the pages read of a space: its name and address (not its mandate, nor its stamps).
+    return Scope(territory=territory_obj, spaces=register.visible_spaces(request.user, territory_obj,
+                                                                         only=SPACE_LIST_FIELDS))
 
 
 def _filters(request, scope: Scope) -> register.RegisterFilters:
