@@ -43,16 +43,26 @@ def convert(row: Sequence, converters: dict, conn) -> list:
 
 
 def loader(model, alias: str):
-    """f(names, values) → an instance of ``model`` as read from the database (``alias``), the fields
-    not named deferred: what ``Model.from_db`` does, without ``__init__``'s pass over every field and
-    descriptor (~20 µs an instance: a register page builds 130). Through ``from_db`` when something
-    listens to the model's init signals, which the direct way skips. (planning/followup.py's
-    ``_loader`` does the same from a dict.)"""
-    from django.db.models.base import ModelState
+    """f(names, values) → an instance of ``model`` as read from the database (``alias``): the fields
+    not named deferred, names that are not fields (annotations) set as attributes. What
+    ``Model.from_db`` does, without ``__init__``'s pass over every field and descriptor (~20 µs an
+    instance: a register page builds 130, a large plan's dashboard 200 indicators). Through
+    ``from_db`` when something listens to the model's init signals, which the direct way skips."""
+    from django.db.models.base import DEFERRED, ModelState
     from django.db.models.signals import post_init, pre_init
 
     if pre_init.has_listeners(model) or post_init.has_listeners(model):
-        return lambda names, values: model.from_db(alias, names, values)
+        attnames = [field.attname for field in model._meta.concrete_fields]
+        fields = set(attnames)
+
+        def through_init(names, values):
+            given = dict(zip(names, values, strict=True))
+            instance = model.from_db(alias, attnames, [given.get(name, DEFERRED) for name in attnames])
+            for name in given.keys() - fields:
+                setattr(instance, name, given[name])
+            return instance
+
+        return through_init
 
     def direct(names, values):
         instance = model.__new__(model)

@@ -32,6 +32,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from concertation.core.written_sql import loader
+
 from .indicators import Point
 from .models import Activity, Indicator, Measurement, Objective, Plan, Priority, Strategy
 from .selectors import PARENT_KEY, PlanTree, build_plan_tree
@@ -268,45 +270,18 @@ def indicator_rows(plan: Plan, *, as_of: date | None = None, period=None, limit:
         cursor.execute(sql, params)
         raw_rows = cursor.fetchall()
     names = [field.attname for field in fields] + annotations
-    loaded = _loader(Indicator, connection.alias)
+    loaded = loader(Indicator, connection.alias)
     rows = []
     for raw in raw_rows:
         values = list(raw)
         for n, expression, converters in columns:
             for converter in converters:
                 values[n] = converter(values[n], expression, connection)
-        row = loaded(dict(zip(names, values, strict=True)))
+        row = loaded(names, values)
         row.plan = plan  # shared: permissions and labels read no more rows
         rows.append(row)
     return rows
 
-
-def _loader(model, alias: str):
-    """f({attname or annotation: value}) → an instance of ``model`` as read from the database
-    (``alias``), the fields not given deferred. What ``Model.from_db`` does, without ``__init__``'s
-    pass over every field and descriptor (2 ms for a large plan's 200 indicators); through
-    ``from_db`` when something listens to the model's init signals, which that skips."""
-    from django.db.models.base import DEFERRED, ModelState
-    from django.db.models.signals import post_init, pre_init
-
-    if pre_init.has_listeners(model) or post_init.has_listeners(model):
-        def through_init(values: dict):
-            fields = [values.get(field.attname, DEFERRED) for field in model._meta.concrete_fields]
-            instance = model.from_db(alias, list(values), fields)
-            for name in values.keys() - {field.attname for field in model._meta.concrete_fields}:
-                setattr(instance, name, values[name])
-            return instance
-
-        return through_init
-
-    def direct(values: dict):
-        instance = model.__new__(model)
-        instance._state = ModelState()
-        instance._state.adding, instance._state.db = False, alias
-        instance.__dict__.update(values)
-        return instance
-
-    return direct
 
 
 def status_points(indicator: Indicator) -> list[Point]:
