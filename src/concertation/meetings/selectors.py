@@ -32,9 +32,12 @@ def meetings_visible(user, space):
     return meetings
 
 
-def upcoming_meetings(user, space, now=None):
+def upcoming_meetings(user, space, now=None, *, fields: tuple[str, ...] = ()):
+    """The meetings not yet ended, the soonest first (at most ``UPCOMING_LIMIT``); with ``fields``,
+    as dicts of those fields (``values()``) rather than instances."""
     now = now or timezone.now()
-    return list(meetings_visible(user, space).filter(ends_at__gte=now).order_by("starts_at", "pk")[:UPCOMING_LIMIT])
+    meetings = meetings_visible(user, space).filter(ends_at__gte=now).order_by("starts_at", "pk")
+    return list((meetings.values(*fields) if fields else meetings)[:UPCOMING_LIMIT])
 
 
 def past_meetings(user, space, now=None):

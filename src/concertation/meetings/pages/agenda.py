@@ -18,7 +18,7 @@ from concertation.spaces.access import access_for
 from concertation.spaces.models import Space
 from concertation.spaces.selectors import charter_in_force
 
-from .. import followups
+from .. import followups, list_rows
 from .. import rsvp as rsvps
 from ..agenda_loading import after_meeting_read
 from ..models import AgendaItem, FollowUpReview, Meeting, Minutes
@@ -30,15 +30,15 @@ Outcome = FollowUpReview.Outcome
 
 
 def meeting_list_context(user, space, page_number, *, page_size: int) -> dict:
-    """The space's coming meetings and a page of its past ones, with their local times."""
+    """The space's coming meetings and a page of its past ones, each row written by ``list_rows``."""
     now = timezone.now()
-    page = Paginator(past_meetings(user, space, now), page_size).get_page(page_number)
-    upcoming = upcoming_meetings(user, space, now)
-    for meeting in [*upcoming, *page.object_list]:
-        meeting.local_start = timezone.localtime(meeting.starts_at)
-        meeting.local_end = timezone.localtime(meeting.ends_at)
+    page = Paginator(past_meetings(user, space, now).values(*list_rows.FIELDS), page_size).get_page(page_number)
+    upcoming = upcoming_meetings(user, space, now, fields=list_rows.FIELDS)
+    slugs = {"territory": space.territory.slug, "space": space.slug}
     return {
-        "territory": space.territory, "space": space, "upcoming": upcoming, "page": page,
+        "territory": space.territory, "space": space, "page": page,
+        "upcoming": list_rows.meeting_rows(upcoming, **slugs),
+        "past": list_rows.meeting_rows(page.object_list, **slugs),
         "can_add": user.has_perm("meetings.add_meeting", space),
         "public_feed": space.visibility == Space.Visibility.PUBLIC,
     }
