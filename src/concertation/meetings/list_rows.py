@@ -31,9 +31,12 @@ _BADGE = {Status.CONVENED: " badge-ok", Status.MINUTES_ADOPTED: " badge-ok", Sta
 
 
 def _when(starts_at, ends_at) -> str:
-    """« {{ starts_at|day_and_hours:ends_at }} » of the local times (the filter's quiet failure too)."""
+    """« {{ starts_at|day_and_hours:ends_at }} » of the local times (the filter's quiet failure too).
+    Each time is made local once, then given without its zone: the formatting functions would
+    otherwise make it local again for each of its parts (seven times a row)."""
     try:
-        return formatting.day_and_hours(timezone.localtime(starts_at), timezone.localtime(ends_at))
+        return formatting.day_and_hours(timezone.localtime(starts_at).replace(tzinfo=None),
+                                        timezone.localtime(ends_at).replace(tzinfo=None))
     except (TypeError, ValueError, AttributeError, ArithmeticError):
         return ""
 
