@@ -3,6 +3,8 @@ a space's meetings."""
 
 from __future__ import annotations
 
+from html import escape as _escape  # for plain text: Django's escape, less its checks
+
 from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.html import escape
@@ -18,7 +20,7 @@ from concertation.spaces.access import access_for
 from concertation.spaces.models import Space
 from concertation.spaces.selectors import charter_in_force
 
-from .. import followups, list_rows
+from .. import agenda_html, followups, list_rows
 from .. import rsvp as rsvps
 from ..agenda_loading import after_meeting_read
 from ..models import AgendaItem, FollowUpReview, Meeting, Minutes
@@ -47,23 +49,35 @@ def meeting_list_context(user, space, page_number, *, page_size: int) -> dict:
 def _follow_up_lines(rows) -> list[SafeString]:
     """The lines of ``followups.agenda_review_rows``, each as ``_follow_up_line.html`` writes it, with
     its badges (late, this meeting's review) — written here once per row: the template's include and
-    tags cost ~0.1 ms a row, and an assembly reviews 80 follow-ups."""
+    tags cost ~0.1 ms a row, and an assembly reviews 80 follow-ups. Labels are translated and escaped
+    once, each due date formatted once."""
     until, late = _("d'ici le %(date)s"), _("En retard")
-    late_badge = f' <span class="badge badge-danger">{escape(late)}</span>'
+    late_badge = f' <span class="badge badge-danger">{_escape(late)}</span>'
+    outcomes = {value: f' <span class="badge{" badge-ok" if value == Outcome.DONE else ""}">{_escape(str(label))}</span>'
+                for value, label in Outcome.choices}
+    days: dict = {}
     lines = []
     for what, who, due_on, overdue, outcome in rows:
-        parts = [escape(what)]
+        parts = [_escape(what)]
         if who is not None:
-            parts.append(f" — {escape(who)}")
+            parts.append(f" — {_escape(who)}")
         if due_on:
-            parts.append(" — " + until % {"date": escape(formatting.day(due_on))})
+            if due_on not in days:
+                days[due_on] = " — " + until % {"date": _escape(formatting.day(due_on))}
+            parts.append(days[due_on])
         if outcome:
-            ok = " badge-ok" if outcome == Outcome.DONE else ""
-            parts.append(f' <span class="badge{ok}">{escape(Outcome(outcome).label)}</span>')
+            parts.append(outcomes[outcome])
         elif overdue:
             parts.append(late_badge)
         lines.append(mark_safe("".join(parts)))  # noqa: S308 — every value escaped just above
     return lines
+
+
+def _slot(start, end, minutes: str) -> SafeString:
+    """« 18 h 30 – 18 h 45 · 15 min », written once here rather than by two tags a row; the local
+    times given without their zone (``clock_span`` would make each local again, for each part)."""
+    span = formatting.clock_span(start.replace(tzinfo=None), end.replace(tzinfo=None))
+    return mark_safe(f"{escape(span)} · {minutes}")  # noqa: S308 — escaped
 
 
 def agenda_context(meeting: Meeting, items, *, user, can_run: bool, moved: AgendaItem | None = None,
@@ -76,14 +90,16 @@ def agenda_context(meeting: Meeting, items, *, user, can_run: bool, moved: Agend
     access = access_for(user)
     minutes = _("%(minutes)s min")  # with a no-break space, the template's msgid
     rows = [{"item": item, "start": start, "end": end, "description_html": render_markdown(item.description),
-             # « 18 h 30 – 18 h 45 · 15 min », written once here rather than by two tags a row
-             "slot": mark_safe(f"{escape(formatting.clock_span(start, end))} · "  # noqa: S308 — escaped
-                               + minutes % {"minutes": escape(item.minutes_allotted)}),
+             "slot": _slot(start, end, minutes % {"minutes": escape(item.minutes_allotted)}),
              "presenter": (display_name_for(item.presenter, user, organization=item.presenter_organization)
                            if item.presenter or item.presenter_organization else ""),
              "documents": [document for document in item.documents.all() if sees(access, document)],
              "reviews_follow_ups": item is review_item, "follow_ups": rolled if item is review_item else []}
             for item, start, end in schedule(accepted, meeting.starts_at)]
+    labels = agenda_html.Labels(meeting.space.territory.slug, meeting.space.slug)
+    rolled_html = agenda_html.rolled_follow_ups(rolled) if review_item is not None else ""
+    for row in rows:
+        row["html"] = agenda_html.item_html(row, labels, rolled_html)
     return {
         "rows": rows, "timebox": services.timebox(meeting, accepted),
         "agenda_open": meeting.status in services.AGENDA_OPEN and can_run,
