@@ -17,8 +17,8 @@ from concertation.core.richtext import render_markdown
 from concertation.knowledge.rules_documents import sees
 from concertation.knowledge.selectors_documents import visible_among
 from concertation.spaces.access import access_for
+from concertation.spaces.charters_read import charter_in_force_read
 from concertation.spaces.models import Space
-from concertation.spaces.selectors import charter_in_force
 
 from .. import agenda_html, followups, list_rows
 from .. import rsvp as rsvps
@@ -141,7 +141,7 @@ def meeting_page_context(user, space, meeting: Meeting, *, rsvp_form=None) -> di
         if rsvp_form is None:
             rsvp_form = rsvps.RsvpForm(initial=rsvps.initial_for(own), meeting=meeting)
     may_propose = (not can_run and takes_part
-                   and services.may_propose_items(user, meeting, charter_in_force(space), charter_known=True))
+                   and services.may_propose_items(user, meeting, charter_in_force_read(space.pk), charter_known=True))
     context = {
         "territory": space.territory, "space": space, "meeting": meeting,
         "starts_at": timezone.localtime(meeting.starts_at), "ends_at": timezone.localtime(meeting.ends_at),
