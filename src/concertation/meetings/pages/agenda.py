@@ -22,9 +22,9 @@ from concertation.spaces.models import Space
 
 from .. import agenda_html, followups, list_rows
 from .. import rsvp as rsvps
-from ..agenda_loading import after_meeting_read
+from ..agenda_loading import after_meeting_read, own_rsvp_read
 from ..models import AgendaItem, FollowUpReview, Meeting, Minutes
-from ..selectors import agenda_items, past_meetings, rsvp_of, rsvps_of, schedule, upcoming_meetings
+from ..selectors import agenda_items, past_meetings, rsvps_of, schedule, upcoming_meetings
 from ..services import agenda as services
 
 ItemStatus = AgendaItem.Status
@@ -137,7 +137,7 @@ def meeting_page_context(user, space, meeting: Meeting, *, rsvp_form=None) -> di
         if all_rsvps is not None:
             own = next((rsvp for rsvp in all_rsvps if rsvp.person_id == user.pk), None)
         else:
-            own = rsvp_of(meeting, user)
+            own = own_rsvp_read(meeting.pk, user.pk)  # rsvp_of(meeting, user), written out
         if rsvp_form is None:
             rsvp_form = rsvps.RsvpForm(initial=rsvps.initial_for(own), meeting=meeting)
     may_propose = (not can_run and takes_part
