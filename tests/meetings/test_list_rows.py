@@ -63,3 +63,37 @@ def test_rows_are_those_the_partial_wrote(world):
                 assert all(part in page for part in ("En ligne", "badge-danger", "badge-warn", "badge-ok", "&lt;Hochelaga&gt;",
                                                      "Salle 2", "Atelier", " au "))
     assert list_rows.meeting_rows([], territory=space.territory.slug, space=space.slug) == []
+
+
+def test_the_written_reads_are_the_orm_forms_values(world):
+    """``selectors.MeetingValues`` gives what ``upcoming_meetings`` and ``past_meetings`` give as values:
+    the same meetings in the same order (ties of start broken by id), drafts only for those who run the
+    space's meetings, pages of past ones as the Paginator cuts them."""
+    from django.core.paginator import Paginator
+
+    from concertation.meetings.selectors import (
+        UPCOMING_LIMIT,
+        MeetingValues,
+        past_meetings,
+        upcoming_meetings,
+    )
+
+    statuses = Meeting.Status.values
+    for n in range(14):
+        meeting = make_meeting(world, title=f"Rencontre {n}")
+        shift = timedelta(days=(n % 7) * 9 - 30)  # some past, some to come, some starting together
+        Meeting.objects.filter(pk=meeting.pk).update(starts_at=meeting.starts_at + shift, ends_at=meeting.ends_at + shift,
+                                                     status=statuses[n % len(statuses)])
+    now = timezone.now()
+    for user in (world.coordinator, world.delegate):
+        fields = list_rows.FIELDS
+        upcoming = [{name: getattr(m, name) for name in fields} for m in upcoming_meetings(user, world.assembly, now)]
+        assert MeetingValues(user, world.assembly, now, fields, upcoming=True)[0:UPCOMING_LIMIT] == upcoming
+        written = Paginator(MeetingValues(user, world.assembly, now, fields, upcoming=False), 3)
+        orm = Paginator(past_meetings(user, world.assembly, now).values(*fields), 3)
+        assert written.count == orm.count > 3
+        for number in (1, 2, written.num_pages, 99):
+            assert list(written.get_page(number).object_list) == list(orm.get_page(number).object_list)
+    drafts = [m["pk"] for m in MeetingValues(world.delegate, world.assembly, now, ("pk", "status"), upcoming=True)[0:50]
+              if m["status"] == Meeting.Status.DRAFT]
+    assert drafts == []

@@ -24,7 +24,7 @@ from .. import agenda_html, followups, list_rows
 from .. import rsvp as rsvps
 from ..agenda_loading import after_meeting_read, own_rsvp_read
 from ..models import AgendaItem, FollowUpReview, Meeting, Minutes
-from ..selectors import agenda_items, past_meetings, rsvps_of, schedule, upcoming_meetings
+from ..selectors import UPCOMING_LIMIT, MeetingValues, agenda_items, rsvps_of, schedule
 from ..services import agenda as services
 
 ItemStatus = AgendaItem.Status
@@ -34,8 +34,10 @@ Outcome = FollowUpReview.Outcome
 def meeting_list_context(user, space, page_number, *, page_size: int) -> dict:
     """The space's coming meetings and a page of its past ones, each row written by ``list_rows``."""
     now = timezone.now()
-    page = Paginator(past_meetings(user, space, now).values(*list_rows.FIELDS), page_size).get_page(page_number)
-    upcoming = upcoming_meetings(user, space, now, fields=list_rows.FIELDS)
+    # past_meetings and upcoming_meetings as values, by written statements (selectors.MeetingValues)
+    past = MeetingValues(user, space, now, list_rows.FIELDS, upcoming=False)
+    page = Paginator(past, page_size).get_page(page_number)
+    upcoming = MeetingValues(user, space, now, list_rows.FIELDS, upcoming=True)[0:UPCOMING_LIMIT]
     slugs = {"territory": space.territory.slug, "space": space.slug}
     return {
         "territory": space.territory, "space": space, "page": page,
