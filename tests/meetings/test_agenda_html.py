@@ -25,7 +25,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# An item as meeting.html wrote it, up to its actions.
+# An item as meeting.html wrote it, up to its actions (with the list of follow-ups it included).
 ITEM = """<li id="point-{{ item.pk }}" class="card agenda-item">
       <h3>{{ item.title }}</h3>
       <p><span class="muted">{{ row.slot }}</span>
@@ -34,7 +34,18 @@ ITEM = """<li id="point-{{ item.pk }}" class="card agenda-item">
       {% if item.expected_outcome %}<p>{% blocktranslate trimmed with outcome=item.expected_outcome %}Résultat attendu : {{ outcome }}{% endblocktranslate %}</p>{% endif %}
       {{ row.description_html }}
       {% if item.proposal %}<p>{% blocktranslate trimmed %}Proposition :{% endblocktranslate %} <a href="{% url 'decisions:proposal' territory=territory.slug space=space.slug pk=item.proposal.pk %}">{{ item.proposal.title }}</a></p>{% endif %}
-      {% if row.reviews_follow_ups %}{% include "meetings/_rolled_follow_ups.html" with follow_ups=row.follow_ups %}{% endif %}
+      {% if row.reviews_follow_ups %}{% with follow_ups=row.follow_ups %}{# _rolled_follow_ups.html: #}
+{% if follow_ups %}
+<p>{% translate "Suivis des rencontres précédentes, à passer en revue :" %}</p>
+<ul class="rolled-follow-ups">
+  {% for line in follow_ups %}
+  <li>{{ line }}</li>
+  {% endfor %}
+</ul>
+{% else %}
+<p class="muted">{% translate "Aucun suivi ouvert des rencontres précédentes." %}</p>
+{% endif %}
+{% endwith %}{% endif %}
       {% if row.documents %}
 <ul class="documents">{% for document in row.documents %}<li><a href="{% if document.url %}{{ document.url }}{% else %}{% url 'documents:document' territory=document.space.territory.slug space=document.space.slug pk=document.pk %}{% endif %}"{% if document.url %} rel="noopener noreferrer nofollow"{% endif %}>{{ document.title }}</a> <span class="muted">({{ document.get_kind_display }})</span></li>{% endfor %}</ul>
 {% endif %}"""  # noqa: E501

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from html import escape
 
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -67,9 +66,15 @@ def _documents(documents, labels: Labels) -> str:
     return f'\n<ul class="documents">{"".join(lines)}</ul>\n'
 
 
-def rolled_follow_ups(lines) -> SafeString:
-    """``_rolled_follow_ups.html`` with these lines (rendered once a page)."""
-    return get_template("meetings/_rolled_follow_ups.html").render({"follow_ups": lines})
+def rolled_follow_ups(lines) -> str:
+    """The list of the follow-ups the item reviews (``lines``, written by ``pages.agenda``), as the
+    template ``_rolled_follow_ups.html`` wrote it (written once a page)."""
+    if not lines:
+        none = _("Aucun suivi ouvert des rencontres précédentes.")
+        return f'\n\n<p class="muted">{none}</p>\n\n'
+    title = _("Suivis des rencontres précédentes, à passer en revue :")
+    items = "".join(f"\n  <li>{line}</li>\n  " for line in lines)
+    return f'\n\n<p>{title}</p>\n<ul class="rolled-follow-ups">\n  {items}\n</ul>\n\n'
 
 
 def item_html(row: dict, labels: Labels, rolled: str = "") -> SafeString:

@@ -52,7 +52,8 @@ def meeting_rows(meetings, *, territory: str, space: str) -> list[SafeString]:
     head, tail = escape(head + "/"), escape("/" + tail)
     statuses = {value: escape(str(label)) for value, label in Status.choices}
     kinds = {value: escape(str(label)) for value, label in Meeting.Kind.choices}
-    online = f" · {_('En ligne')}"  # a translated literal of the template: not escaped there either
+    online = _("En ligne")  # a translated literal of the template: not escaped there either
+    online = f" · {online}"
     rows = []
     for meeting in meetings:
         status, kind = meeting["status"], meeting["kind"]
