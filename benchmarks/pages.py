@@ -78,6 +78,13 @@ def meeting_path(t: Targets, pk: int, suffix: str = "") -> str | None:
     return f"/t/{t.territory}/e/{t.space}/rencontres/{pk}/{suffix}" if pk else None
 
 
+def meetings_path(t: Targets) -> str:
+    """The list of the space's meetings, from the URL configuration (namespace "meetings")."""
+    from django.urls import reverse
+
+    return reverse("meetings:list", kwargs={"territory": t.territory, "space": t.space})
+
+
 def api_path(t: Targets, what: str) -> str:
     """A list of the API (issue 19), as the coordinator's session reads it."""
     from concertation.spaces.models import Space
@@ -111,6 +118,9 @@ PAGES: list[Page] = [
     Page("meeting", "Rencontre (ordre du jour)", lambda t: meeting_path(t, t.held_meeting)),
     Page("live_meeting", "Rencontre en direct", lambda t: meeting_path(t, t.live_meeting, "en-direct/")),
     Page("minutes", "Procès-verbal", lambda t: meeting_path(t, t.held_meeting, "proces-verbal/")),
+    # Issue 20: the meetings of the assembly (those to come, then a page of past ones), a tenth of the
+    # requests of the realistic load (benchmarks/realistic.py, « meetings »).
+    Page("meetings", "Rencontres d'un espace", lambda t: meetings_path(t)),
     # Issue 20: the adopted plan's page (its tree of objectives, strategies and activities), the
     # coordinator's most requested page in the realistic load (benchmarks/realistic.py, « plan »).
     Page("plan", "Plan adopté (objectifs, stratégies, actions)", lambda t: plan_path(t, "plan")),

@@ -136,6 +136,26 @@ def test_the_answers_and_what_came_after_are_those_the_orm_reads():
     assert after_meeting_read(meeting.pk)[1] == 3 and after_meeting_read(other.pk) == orm_after(other) == (None, 1)
 
 
+def test_a_persons_own_answer_is_the_one_the_orm_reads():
+    from django.utils import timezone
+
+    from concertation.meetings.agenda_loading import own_rsvp_read
+    from concertation.meetings.models import Rsvp
+    from concertation.meetings.selectors import rsvp_of
+
+    meeting, other = MeetingFactory(), MeetingFactory()
+    answered, silent, elsewhere, none = (UserFactory() for _ in range(4))
+    Rsvp.objects.create(meeting=meeting, person=answered, answer="yes", childcare=2, diet="Végé",
+                        answered_at=timezone.now())
+    Rsvp.objects.create(meeting=meeting, person=silent)
+    Rsvp.objects.create(meeting=other, person=elsewhere, answer="no")
+    for person in (answered, silent, elsewhere, none):
+        written, expected = own_rsvp_read(meeting.pk, person.pk), rsvp_of(meeting, person)
+        assert (written is None) is (expected is None) is (person in (elsewhere, none))
+        if written is not None:
+            assert values(written) == values(expected)
+
+
 def test_the_live_items_are_those_the_orm_reads(agenda):
     from concertation.decisions.models import Recusal
     from concertation.meetings.agenda_loading import live_items_read

@@ -21,7 +21,6 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from concertation.accounts.privacy import display_name_for
 from concertation.core.written_sql import converters_of, plan
 from concertation.spaces.access import access_for
 from concertation.spaces.models import Delegation, Space
@@ -139,7 +138,7 @@ SELECT follow_up.id, follow_up.what, follow_up.due_on, follow_up.status,
        follow_up.organization_id, organization.name, organization.acronym,
        (SELECT review.outcome FROM {review} review
          WHERE review.follow_up_id = follow_up.id AND review.meeting_id = %(meeting)s
-         ORDER BY review.id LIMIT 1)
+         ORDER BY review.id LIMIT 1){who}
   FROM {follow_up} follow_up
   LEFT JOIN {meeting} decided_at ON decided_at.id = follow_up.meeting_id
   LEFT JOIN {user} person ON person.id = follow_up.person_id
@@ -155,7 +154,7 @@ SELECT follow_up.id, follow_up.what, follow_up.due_on, follow_up.status,
 """
 
 
-def _review_rows_statement(conn) -> tuple[str, dict]:
+def _review_rows_statement(conn, who: str = "") -> tuple[str, dict]:
     from django.contrib.auth import get_user_model
 
     from concertation.directory.models import Organization
@@ -164,20 +163,30 @@ def _review_rows_statement(conn) -> tuple[str, dict]:
     sql = REVIEW_ROWS_SQL.format(
         review=quote(FollowUpReview._meta.db_table), follow_up=quote(FollowUp._meta.db_table),
         meeting=quote(Meeting._meta.db_table), user=quote(get_user_model()._meta.db_table),
-        organization=quote(Organization._meta.db_table))
+        organization=quote(Organization._meta.db_table), who=who)
     date_field = FollowUp._meta.get_field("due_on")
     return sql, converters_of(conn, [date_field])
 
 
-def follow_ups_for_meeting_rows(meeting: Meeting) -> list[tuple]:
+def follow_ups_for_meeting_rows(meeting: Meeting, *, named_for=None) -> list[tuple]:
     """``follow_ups_for_meeting``'s rows in one statement: (id, what, due_on, status, person id,
-    display name, e-mail, shown publicly, organization id, name, acronym, this meeting's outcome)."""
+    display name, e-mail, shown publicly, organization id, name, acronym, this meeting's outcome);
+    with ``named_for`` (a viewer), one more column: who is responsible as that viewer may see them
+    (``accounts.privacy.label_sql_text``, the rule of ``display_name_for``; None when nobody is named)."""
+    from concertation.accounts import privacy
+
     conn = connections[DEFAULT_DB_ALIAS]
-    sql, converters = plan(conn, "meetings.review_rows", _review_rows_statement)
-    starts_at = conn.ops.adapt_datetimefield_value(meeting.starts_at)
+    params = {"meeting": meeting.pk, "space": meeting.space_id, "open": Status.OPEN,
+              "starts_at": conn.ops.adapt_datetimefield_value(meeting.starts_at)}
+    if named_for is None:
+        sql, converters = plan(conn, "meetings.review_rows", _review_rows_statement)
+    else:
+        shown = privacy.names_shown_to(named_for)
+        sql, converters = plan(conn, f"meetings.review_rows.named.{shown}", lambda conn: _review_rows_statement(
+            conn, ", " + privacy.label_sql_text("person", named_for, organization="organization")))
+        params["neutral_name"] = privacy.neutral_name()
     with conn.cursor() as cursor:
-        cursor.execute(sql, {"meeting": meeting.pk, "space": meeting.space_id, "starts_at": starts_at,
-                             "open": Status.OPEN})
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     due_on = converters.get(0)
     if due_on is None:  # PostgreSQL gives dates as they are
@@ -192,39 +201,17 @@ def follow_ups_for_meeting_rows(meeting: Meeting) -> list[tuple]:
     return converted
 
 
-def _partial(model, alias: str, **values):
-    """An instance with only these fields loaded (``from_db`` takes them in the model's field order)."""
-    names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
-    return model.from_db(alias, names, [values[name] for name in names])
-
-
 def agenda_review_rows(meeting: Meeting, viewer) -> list[tuple]:
     """What the meeting's page shows under its follow-ups item, in one query: ``(what, who, due_on,
     overdue, outcome)`` for each of ``follow_ups_for_meeting``, where ``who`` is the person or
     organization responsible as ``viewer`` may see them (``accounts.privacy.display_name_for``, as
-    ``{% public_name person organization %}``; None when nobody is named) and ``outcome`` this
-    meeting's review of it ("" when none). The live page (``review_rows``) shows more of each."""
-    from django.contrib.auth import get_user_model
-
-    from concertation.directory.models import Organization
-
-    User = get_user_model()
-    alias = connections[DEFAULT_DB_ALIAS].alias
+    ``{% public_name person organization %}``, here in its SQL form; None when nobody is named) and
+    ``outcome`` this meeting's review of it ("" when none). The live page (``review_rows``) shows more
+    of each."""
     today = timezone.localdate(meeting.starts_at)
-    rows = []
-    for (_pk, what, due_on, status, person_id, display_name, email, shown_publicly, organization_id, name,
-         acronym, outcome) in follow_ups_for_meeting_rows(meeting):
-        organization = (_partial(Organization, alias, id=organization_id, name=name, acronym=acronym)
-                        if organization_id is not None else None)
-        if person_id is not None:
-            person = _partial(User, alias, id=person_id, display_name=display_name, email=email,
-                              shown_publicly=bool(shown_publicly))
-            who = display_name_for(person, viewer, organization=organization)
-        else:
-            who = name  # the organization, or None when nobody is named
-        rows.append((what, who, due_on, status == Status.OPEN and due_on is not None and due_on < today,
-                     outcome or ""))
-    return rows
+    return [(what, who, due_on, status == Status.OPEN and due_on is not None and due_on < today, outcome or "")
+            for (_pk, what, due_on, status, _person_id, _display_name, _email, _shown_publicly, _organization_id,
+                 _name, _acronym, outcome, who) in follow_ups_for_meeting_rows(meeting, named_for=viewer)]
 
 
 def follow_ups_item(items) -> AgendaItem | None:

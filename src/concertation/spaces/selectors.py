@@ -27,6 +27,7 @@ from concertation.accounts import privacy
 from concertation.directory.models import Affiliation, Organization, Territory
 
 from .access import access_for
+from .charters_read import charter_in_force  # noqa: F401 — its home, with its written form
 from .models import Charter, Delegation, Invitation, Membership, RoleAssignment, Space
 
 # The rules of « current on that day », re-exported: other apps import them from here.
@@ -430,10 +431,6 @@ def ending_soon_sql(alias: str, until: str = "%(until)s") -> str:
     ``assignment_current_sql``: the term ``alias`` has an end, on or before ``until`` (a placeholder:
     the day ``days`` after today)."""
     return f'{alias}."end" IS NOT NULL AND {alias}."end" <= {until}'
-
-
-def charter_in_force(space) -> Charter | None:
-    return Charter.objects.filter(space=space, in_force=True).first()
 
 
 # What ``charter_text.rule_sentence`` reads of a charter.

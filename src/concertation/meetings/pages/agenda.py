@@ -3,6 +3,8 @@ a space's meetings."""
 
 from __future__ import annotations
 
+from html import escape as _escape  # for plain text: Django's escape, less its checks
+
 from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.html import escape
@@ -15,14 +17,14 @@ from concertation.core.richtext import render_markdown
 from concertation.knowledge.rules_documents import sees
 from concertation.knowledge.selectors_documents import visible_among
 from concertation.spaces.access import access_for
+from concertation.spaces.charters_read import charter_in_force_read
 from concertation.spaces.models import Space
-from concertation.spaces.selectors import charter_in_force
 
-from .. import followups
+from .. import agenda_html, followups, list_rows
 from .. import rsvp as rsvps
-from ..agenda_loading import after_meeting_read
+from ..agenda_loading import after_meeting_read, own_rsvp_read
 from ..models import AgendaItem, FollowUpReview, Meeting, Minutes
-from ..selectors import agenda_items, past_meetings, rsvp_of, rsvps_of, schedule, upcoming_meetings
+from ..selectors import UPCOMING_LIMIT, MeetingValues, agenda_items, rsvps_of, schedule
 from ..services import agenda as services
 
 ItemStatus = AgendaItem.Status
@@ -30,15 +32,17 @@ Outcome = FollowUpReview.Outcome
 
 
 def meeting_list_context(user, space, page_number, *, page_size: int) -> dict:
-    """The space's coming meetings and a page of its past ones, with their local times."""
+    """The space's coming meetings and a page of its past ones, each row written by ``list_rows``."""
     now = timezone.now()
-    page = Paginator(past_meetings(user, space, now), page_size).get_page(page_number)
-    upcoming = upcoming_meetings(user, space, now)
-    for meeting in [*upcoming, *page.object_list]:
-        meeting.local_start = timezone.localtime(meeting.starts_at)
-        meeting.local_end = timezone.localtime(meeting.ends_at)
+    # past_meetings and upcoming_meetings as values, by written statements (selectors.MeetingValues)
+    past = MeetingValues(user, space, now, list_rows.FIELDS, upcoming=False)
+    page = Paginator(past, page_size).get_page(page_number)
+    upcoming = MeetingValues(user, space, now, list_rows.FIELDS, upcoming=True)[0:UPCOMING_LIMIT]
+    slugs = {"territory": space.territory.slug, "space": space.slug}
     return {
-        "territory": space.territory, "space": space, "upcoming": upcoming, "page": page,
+        "territory": space.territory, "space": space, "page": page,
+        "upcoming": list_rows.meeting_rows(upcoming, **slugs),
+        "past": list_rows.meeting_rows(page.object_list, **slugs),
         "can_add": user.has_perm("meetings.add_meeting", space),
         "public_feed": space.visibility == Space.Visibility.PUBLIC,
     }
@@ -47,23 +51,35 @@ def meeting_list_context(user, space, page_number, *, page_size: int) -> dict:
 def _follow_up_lines(rows) -> list[SafeString]:
     """The lines of ``followups.agenda_review_rows``, each as ``_follow_up_line.html`` writes it, with
     its badges (late, this meeting's review) — written here once per row: the template's include and
-    tags cost ~0.1 ms a row, and an assembly reviews 80 follow-ups."""
+    tags cost ~0.1 ms a row, and an assembly reviews 80 follow-ups. Labels are translated and escaped
+    once, each due date formatted once."""
     until, late = _("d'ici le %(date)s"), _("En retard")
-    late_badge = f' <span class="badge badge-danger">{escape(late)}</span>'
+    late_badge = f' <span class="badge badge-danger">{_escape(late)}</span>'
+    outcomes = {value: f' <span class="badge{" badge-ok" if value == Outcome.DONE else ""}">{_escape(str(label))}</span>'
+                for value, label in Outcome.choices}
+    days: dict = {}
     lines = []
     for what, who, due_on, overdue, outcome in rows:
-        parts = [escape(what)]
+        parts = [_escape(what)]
         if who is not None:
-            parts.append(f" — {escape(who)}")
+            parts.append(f" — {_escape(who)}")
         if due_on:
-            parts.append(" — " + until % {"date": escape(formatting.day(due_on))})
+            if due_on not in days:
+                days[due_on] = " — " + until % {"date": _escape(formatting.day(due_on))}
+            parts.append(days[due_on])
         if outcome:
-            ok = " badge-ok" if outcome == Outcome.DONE else ""
-            parts.append(f' <span class="badge{ok}">{escape(Outcome(outcome).label)}</span>')
+            parts.append(outcomes[outcome])
         elif overdue:
             parts.append(late_badge)
         lines.append(mark_safe("".join(parts)))  # noqa: S308 — every value escaped just above
     return lines
+
+
+def _slot(start, end, minutes: str) -> SafeString:
+    """« 18 h 30 – 18 h 45 · 15 min », written once here rather than by two tags a row; the local
+    times given without their zone (``clock_span`` would make each local again, for each part)."""
+    span = formatting.clock_span(start.replace(tzinfo=None), end.replace(tzinfo=None))
+    return mark_safe(f"{escape(span)} · {minutes}")  # noqa: S308 — escaped
 
 
 def agenda_context(meeting: Meeting, items, *, user, can_run: bool, moved: AgendaItem | None = None,
@@ -76,14 +92,16 @@ def agenda_context(meeting: Meeting, items, *, user, can_run: bool, moved: Agend
     access = access_for(user)
     minutes = _("%(minutes)s min")  # with a no-break space, the template's msgid
     rows = [{"item": item, "start": start, "end": end, "description_html": render_markdown(item.description),
-             # « 18 h 30 – 18 h 45 · 15 min », written once here rather than by two tags a row
-             "slot": mark_safe(f"{escape(formatting.clock_span(start, end))} · "  # noqa: S308 — escaped
-                               + minutes % {"minutes": escape(item.minutes_allotted)}),
+             "slot": _slot(start, end, minutes % {"minutes": escape(item.minutes_allotted)}),
              "presenter": (display_name_for(item.presenter, user, organization=item.presenter_organization)
                            if item.presenter or item.presenter_organization else ""),
              "documents": [document for document in item.documents.all() if sees(access, document)],
              "reviews_follow_ups": item is review_item, "follow_ups": rolled if item is review_item else []}
             for item, start, end in schedule(accepted, meeting.starts_at)]
+    labels = agenda_html.Labels(meeting.space.territory.slug, meeting.space.slug)
+    rolled_html = agenda_html.rolled_follow_ups(rolled) if review_item is not None else ""
+    for row in rows:
+        row["html"] = agenda_html.item_html(row, labels, rolled_html)
     return {
         "rows": rows, "timebox": services.timebox(meeting, accepted),
         "agenda_open": meeting.status in services.AGENDA_OPEN and can_run,
@@ -121,11 +139,11 @@ def meeting_page_context(user, space, meeting: Meeting, *, rsvp_form=None) -> di
         if all_rsvps is not None:
             own = next((rsvp for rsvp in all_rsvps if rsvp.person_id == user.pk), None)
         else:
-            own = rsvp_of(meeting, user)
+            own = own_rsvp_read(meeting.pk, user.pk)  # rsvp_of(meeting, user), written out
         if rsvp_form is None:
             rsvp_form = rsvps.RsvpForm(initial=rsvps.initial_for(own), meeting=meeting)
     may_propose = (not can_run and takes_part
-                   and services.may_propose_items(user, meeting, charter_in_force(space), charter_known=True))
+                   and services.may_propose_items(user, meeting, charter_in_force_read(space.pk), charter_known=True))
     context = {
         "territory": space.territory, "space": space, "meeting": meeting,
         "starts_at": timezone.localtime(meeting.starts_at), "ends_at": timezone.localtime(meeting.ends_at),
