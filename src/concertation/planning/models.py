@@ -136,8 +136,10 @@ class Activity(BaseModel):
                                    name="planning_activity_budget_positive"),
         ]
         # An activity's rank among those of its strategy (followup.sibling_rank and the written
-        # statements of the dashboard and the bilan) counts its siblings from this index alone.
-        indexes = [models.Index(fields=["strategy", "position"], name="planning_activity_rank")]
+        # statements of the dashboard and the bilan) counts its siblings from the first index alone;
+        # the plan's activities by strategy and status (followup.skeleton) come from the second.
+        indexes = [models.Index(fields=["strategy", "position"], name="planning_activity_rank"),
+                   models.Index(fields=["strategy", "status"], name="planning_activity_by_status")]
 
 
 class ProgressUpdate(BaseModel):

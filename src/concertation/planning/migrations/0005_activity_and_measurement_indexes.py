@@ -15,6 +15,10 @@ class Migration(migrations.Migration):
             index=models.Index(fields=['strategy', 'position'], name='planning_activity_rank'),
         ),
         migrations.AddIndex(
+            model_name='activity',
+            index=models.Index(fields=['strategy', 'status'], name='planning_activity_by_status'),
+        ),
+        migrations.AddIndex(
             model_name='measurement',
             index=models.Index(fields=['indicator', 'date', 'value'], name='planning_measurement_by_date'),
         ),
