@@ -66,6 +66,7 @@ from .followup import (
 )
 from .indicators import show
 from .models import Activity, Plan, ProgressUpdate, Revision
+from .revision_first import revision_first
 
 CARDS = 5          # indicators shown as cards on the page
 ROWS = 10          # rows of each list on the page
@@ -392,7 +393,8 @@ def build_bilan(plan: Plan, period: Period, *, user=None, cards: int | None = No
     decisions, bilan.decision_total = first_rows(decisions_queryset(space_ids, period), None) if rows is None \
         else decisions_first(space_ids, period, rows)
     bilan.decisions = decision_rows(decisions)
-    revisions, bilan.revision_total = first_rows(revisions_queryset(plan, period), REVISIONS if rows else None)
+    revisions, bilan.revision_total = revision_first(plan, period=period, limit=REVISIONS) if rows \
+        else first_rows(revisions_queryset(plan, period), None)
     bilan.revisions = revision_rows(revisions)
     meetings, bilan.meeting_total = first_rows(meetings_queryset(space_ids, period), None) if rows is None \
         else meetings_first(space_ids, period, rows)
