@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.core.paginator import Page
@@ -195,7 +196,7 @@ class MeetingRow:
 class Bilan:
     plan: Plan
     period: Period
-    spaces: list[Space] = field(default_factory=list)
+    spaces: list = field(default_factory=list)  # of ScopeSpace
     activities_done: list[DoneActivity] = field(default_factory=list)
     activity_counts: list[tuple[str, int]] = field(default_factory=list)
     indicators: list[IndicatorInPeriod] = field(default_factory=list)
@@ -232,16 +233,29 @@ class Bilan:
         return self.query(voir=self.section)
 
 
-def scope_spaces(plan: Plan, user) -> list[Space]:
-    """The plan's space and the spaces below it that the person may see (one query)."""
-    spaces = list(Space.objects.filter(territory_id=plan.space.territory_id)
-                  .only("id", "territory_id", "parent_id", "name", "visibility", "position")
-                  .order_by("position", "name"))
+class ScopeSpace(NamedTuple):
+    """What the bilan reads of a space (its name, and what access.can_view reads), as a row."""
+
+    id: int
+    territory_id: int
+    parent_id: int | None
+    name: str
+    visibility: str
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+def scope_spaces(plan: Plan, user) -> list[ScopeSpace]:
+    """The plan's space and the spaces below it that the person may see (one query), as rows."""
+    spaces = [ScopeSpace(*row) for row in Space.objects.filter(territory_id=plan.space.territory_id)
+              .order_by("position", "name").values_list("id", "territory_id", "parent_id", "name", "visibility")]
     children: dict = {}
     for space in spaces:
         children.setdefault(space.parent_id, []).append(space)
     access = access_for(user)
-    scope, stack = [], [plan.space]
+    scope, stack = [], [next((space for space in spaces if space.id == plan.space_id), plan.space)]
     seen = set()
     while stack:
         space = stack.pop(0)

@@ -46,13 +46,14 @@ SELECT {columns}{total}
 def _groups(connection):
     """[(alias, model, [fields in the model's order], [converters of each field])]."""
     groups = []
+    ops = connection.ops
     for alias, model, names in LOADED:
         model = model or get_user_model()
         fields = [field for field in model._meta.concrete_fields if names is None or field.attname in names]
         converters = []
         for field in fields:
             column = field.get_col(alias)
-            converters.append((column, [*connection.ops.get_db_converters(column),
+            converters.append((column, [*ops.get_db_converters(column),
                                         *column.get_db_converters(connection)]))
         groups.append((alias, model, fields, converters))
     return groups
@@ -61,8 +62,10 @@ def _groups(connection):
 def revision_first(plan, *, limit: int, period=None, newest_first: bool = False) -> tuple[list[Revision], int]:
     """(the first ``limit`` revisions of ``plan``, their total): the newest first (``newest_first``,
     the dashboard's), or those made in ``period`` (bilan.Period) the oldest first (the bilan's)."""
-    from django.db import connection
+    from django.db import connection as proxy
+    from django.db import connections
 
+    connection = connections[proxy.alias]  # the connection itself: the proxy looks it up at each use
     table = connection.ops.quote_name
     groups = _groups(connection)
     columns = ", ".join(f"{alias}.{table(field.column)}" for alias, _model, fields, _conv in groups for field in fields)
@@ -80,7 +83,7 @@ def revision_first(plan, *, limit: int, period=None, newest_first: bool = False)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    revisions = []
+    revisions, db = [], connection.alias
     for row in rows:
         made, start = {}, 0
         for alias, model, fields, converters in groups:
@@ -92,7 +95,7 @@ def revision_first(plan, *, limit: int, period=None, newest_first: bool = False)
             for n, (column, functions) in enumerate(converters):
                 for function in functions:
                     values[n] = function(values[n], column, connection)
-            made[alias] = model.from_db(connection.alias, [field.attname for field in fields], values)
+            made[alias] = model.from_db(db, [field.attname for field in fields], values)
         revision, decision, space = made["revision"], made["decision"], made["space"]
         if space is not None:
             space._state.fields_cache["territory"] = made["territory"]
