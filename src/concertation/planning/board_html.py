@@ -30,6 +30,7 @@ def priority_sections(board, *, dashboard_url: str, pdf: bool = False) -> str:
     cross_title = _("Indicateurs et actions transversaux")
     no_indicator = _("Aucun indicateur pour cette priorité.")
     url = conditional_escape(dashboard_url)
+    labels = board_rows.table_labels()
     sections = []
     for block in board.all_blocks:
         key = _value(block.id)
@@ -53,7 +54,7 @@ def priority_sections(board, *, dashboard_url: str, pdf: bool = False) -> str:
                 "shown": _value(shown), "total": _value(total)} + "</p>"
         if block.cards:
             cards = board_rows.indicator_cards(block.cards, pdf=pdf)
-            table = "\n\n" + board_rows.indicator_table(block.cards, block=block) + "\n"
+            table = "\n\n" + board_rows.indicator_table(block.cards, block=block, labels=labels) + "\n"
         else:
             cards = f'\n    <p class="muted">{no_indicator}</p>\n  '
             table = ""
