@@ -179,20 +179,31 @@ def overdue_rows(rows, plan_url: str = "") -> str:
     return mark_safe("".join(result))
 
 
+def _frequencies(indicator) -> dict:
+    return dict(type(indicator)._meta.get_field("frequency").flatchoices)
+
+
+def _frequency(indicator, frequencies: dict) -> str:
+    """``str(indicator.get_frequency_display())``, from the choices read once."""
+    return str(frequencies.get(indicator.frequency, indicator.frequency))
+
+
 def due_items(views, *, pdf: bool = False) -> str:
     """The ``<li>`` of each indicator whose measurement is due (``_due_list.html``); ``pdf``: no
     links."""
     measured_text = _("dernière mesure le %(date)s; mesure attendue depuis le %(due)s (%(frequency)s)")
     unmeasured_text = _("aucune mesure; une mesure est attendue depuis le %(due)s")
     record_text = _("Saisir une mesure")
+    frequencies = None  # {value: label}, as get_frequency_display reads it, built once for the list
     items = []
     for view in views:
         name = _plain(view.name)
         title = f"<strong>{name}</strong>" if pdf else f'<a href="{_plain(view.url)}">{name}</a>'
         due = _plain(day(view.next_due))
         if view.latest:
+            frequencies = frequencies or _frequencies(view.indicator)
             state = measured_text % {"date": _plain(day(view.latest.date)), "due": due,
-                                     "frequency": _plain(str(view.indicator.get_frequency_display()).lower())}
+                                     "frequency": _plain(_frequency(view.indicator, frequencies).lower())}
         else:
             state = unmeasured_text % {"due": due}
         if view.responsible:
