@@ -271,6 +271,44 @@ def test_the_two_queries_of_the_attendance_rule_agree(plan, world, year):
     assert rows and not any(row["in_current"] for row in rows) and sum(row["n"] for row in rows) == 5
 
 
+def test_the_two_forms_of_the_first_revisions_agree(plan, world, year):
+    """The dashboard's and the bilan's first revisions (hand-written SQL, revision_first.py) are the
+    ORM forms' first rows: the same revisions in the same order, the same columns loaded (the others
+    deferred), the same decision, space, territory and author, and the same total."""
+    from concertation.planning.bilan import revisions_queryset
+    from concertation.planning.dashboard import REVISION_FIELDS
+    from concertation.planning.followup import first_rows
+    from concertation.planning.revision_first import revision_first
+    from concertation.planning.selectors import recent_revisions
+
+    def seen(revision):
+        decision = revision.decision
+        return (revision.pk, revision.get_deferred_fields(), revision.item_type, revision.item_id,
+                revision.item_label, revision.action, revision.diff, revision.reason, revision.made_at,
+                revision.plan_id, revision.author, revision.author.get_deferred_fields() if revision.author else None,
+                decision and (decision.pk, decision.get_deferred_fields(), decision.title, decision.decided_at,
+                              decision.space.get_deferred_fields(), decision.space.slug,
+                              decision.space.territory.get_deferred_fields(), decision.space.territory.slug))
+
+    # One revision without a decision nor an author, made at the same moment as another (a tie: the id decides).
+    first = plan.plan.revisions.order_by("made_at", "id").first()
+    plan.plan.revisions.create(item_type=first.item_type, item_id=first.item_id, item_label="Sans auteur",
+                               action=first.action, diff={}, reason="—", made_at=first.made_at)
+    for limit in (1, 2, 5):
+        by_sql, total = revision_first(plan.plan, limit=limit, newest_first=True)
+        by_orm = list(recent_revisions(plan.plan).only(*REVISION_FIELDS)[:limit])
+        with CaptureQueriesContext(connection) as queries:
+            assert [seen(revision) for revision in by_sql] == [seen(revision) for revision in by_orm]
+        assert not queries.captured_queries  # every relation read is cached, as select_related leaves it
+        assert total == plan.plan.revisions.count() and len(by_sql) == min(limit, total)
+        by_sql, total = revision_first(plan.plan, period=year, limit=limit)
+        by_orm, orm_total = first_rows(revisions_queryset(plan.plan, year), limit)
+        assert by_sql and [seen(revision) for revision in by_sql] == [seen(revision) for revision in by_orm]
+        assert total == orm_total
+    assert any(revision.decision is None and revision.author is None for revision in by_sql + by_orm)
+    assert any(revision.decision is not None and revision.author is not None for revision in by_sql)
+
+
 def test_the_two_forms_of_the_overdue_list_agree(plan, world):
     """The dashboard's first overdue rows (hand-written SQL) are the whole list's first rows (ORM),
     with the same number in the plan and the same total."""

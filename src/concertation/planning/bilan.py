@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.core.paginator import Page
@@ -66,6 +67,7 @@ from .followup import (
 )
 from .indicators import show
 from .models import Activity, Plan, ProgressUpdate, Revision
+from .revision_first import revision_first
 
 CARDS = 5          # indicators shown as cards on the page
 ROWS = 10          # rows of each list on the page
@@ -194,7 +196,7 @@ class MeetingRow:
 class Bilan:
     plan: Plan
     period: Period
-    spaces: list[Space] = field(default_factory=list)
+    spaces: list = field(default_factory=list)  # of ScopeSpace
     activities_done: list[DoneActivity] = field(default_factory=list)
     activity_counts: list[tuple[str, int]] = field(default_factory=list)
     indicators: list[IndicatorInPeriod] = field(default_factory=list)
@@ -231,16 +233,29 @@ class Bilan:
         return self.query(voir=self.section)
 
 
-def scope_spaces(plan: Plan, user) -> list[Space]:
-    """The plan's space and the spaces below it that the person may see (one query)."""
-    spaces = list(Space.objects.filter(territory_id=plan.space.territory_id)
-                  .only("id", "territory_id", "parent_id", "name", "visibility", "position")
-                  .order_by("position", "name"))
+class ScopeSpace(NamedTuple):
+    """What the bilan reads of a space (its name, and what access.can_view reads), as a row."""
+
+    id: int
+    territory_id: int
+    parent_id: int | None
+    name: str
+    visibility: str
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+def scope_spaces(plan: Plan, user) -> list[ScopeSpace]:
+    """The plan's space and the spaces below it that the person may see (one query), as rows."""
+    spaces = [ScopeSpace(*row) for row in Space.objects.filter(territory_id=plan.space.territory_id)
+              .order_by("position", "name").values_list("id", "territory_id", "parent_id", "name", "visibility")]
     children: dict = {}
     for space in spaces:
         children.setdefault(space.parent_id, []).append(space)
     access = access_for(user)
-    scope, stack = [], [plan.space]
+    scope, stack = [], [next((space for space in spaces if space.id == plan.space_id), plan.space)]
     seen = set()
     while stack:
         space = stack.pop(0)
@@ -392,7 +407,8 @@ def build_bilan(plan: Plan, period: Period, *, user=None, cards: int | None = No
     decisions, bilan.decision_total = first_rows(decisions_queryset(space_ids, period), None) if rows is None \
         else decisions_first(space_ids, period, rows)
     bilan.decisions = decision_rows(decisions)
-    revisions, bilan.revision_total = first_rows(revisions_queryset(plan, period), REVISIONS if rows else None)
+    revisions, bilan.revision_total = revision_first(plan, period=period, limit=REVISIONS) if rows \
+        else first_rows(revisions_queryset(plan, period), None)
     bilan.revisions = revision_rows(revisions)
     meetings, bilan.meeting_total = first_rows(meetings_queryset(space_ids, period), None) if rows is None \
         else meetings_first(space_ids, period, rows)

@@ -25,13 +25,19 @@ def _plain(value) -> str:
     return escape(value) if isinstance(value, SafeString) else _escape(str(value))
 
 
-def indicator_rows(views, *, linked: bool = False) -> str:
+def table_labels() -> dict:
+    """The labels of an indicator table's columns (translated once for all the tables of a page)."""
+    return {"indicator": _("Indicateur"), "baseline": _("Départ"), "latest": _("Dernière mesure"),
+            "expected": _("Attendu à cette date"), "target": _("Cible"), "status": _("Statut"),
+            "percent": _("%(percent)s %% du chemin prévu")}  # a no-break space before %, as in the msgid
+
+
+def indicator_rows(views, *, linked: bool = False, labels: dict | None = None) -> str:
     """The ``<tr>`` of each indicator (dashboard.IndicatorView) of ``_indicator_table.html``;
-    ``linked``: its name links to its page, with what it measures under it."""
-    label = {
-        "indicator": _("Indicateur"), "baseline": _("Départ"), "latest": _("Dernière mesure"),
-        "expected": _("Attendu à cette date"), "target": _("Cible"), "status": _("Statut")}
-    percent_text = _("%(percent)s %% du chemin prévu")  # a no-break space before %, as in the msgid
+    ``linked``: its name links to its page, with what it measures under it; ``labels``: those of
+    ``table_labels``, when the page has them already."""
+    label = labels or table_labels()
+    percent_text = label["percent"]
     rows = []
     for view in views:
         indicator, status = view.indicator, view.status
@@ -62,18 +68,17 @@ def indicator_rows(views, *, linked: bool = False) -> str:
     return mark_safe("".join(rows))
 
 
-def indicator_table(views, *, block=None, linked: bool = False) -> str:
+def indicator_table(views, *, block=None, linked: bool = False, labels: dict | None = None) -> str:
     """``_indicator_table.html``: the figures of indicators as a table, those of the bar charts of a
     priority (``block``: dashboard.PriorityBlock) or a whole list (``linked``: the names link to
-    the indicators' pages)."""
+    the indicators' pages); ``labels``: those of ``table_labels``, when the page has them already."""
     if not block:
         caption = _("Les chiffres des indicateurs")
     elif block.number:
         caption = _("Les chiffres des indicateurs de la priorité %(number)s") % {"number": _plain(block.number)}
     else:
         caption = _("Les chiffres des indicateurs transversaux")
-    label = {"indicator": _("Indicateur"), "baseline": _("Départ"), "latest": _("Dernière mesure"),
-             "expected": _("Attendu à cette date"), "target": _("Cible"), "status": _("Statut")}
+    label = labels or table_labels()
     return mark_safe(
         '<div class="table-wrap"><table class="responsive">\n'
         f"  <caption>{caption}</caption>\n"
@@ -86,7 +91,7 @@ def indicator_table(views, *, block=None, linked: bool = False) -> str:
         f'    <th scope="col">{label["status"]}</th>\n'
         "  </tr></thead>\n"
         "  <tbody>\n"
-        f"  {indicator_rows(views, linked=linked)}\n"
+        f"  {indicator_rows(views, linked=linked, labels=label)}\n"
         "  </tbody>\n"
         "</table></div>")
 
@@ -174,20 +179,31 @@ def overdue_rows(rows, plan_url: str = "") -> str:
     return mark_safe("".join(result))
 
 
+def _frequencies(indicator) -> dict:
+    return dict(type(indicator)._meta.get_field("frequency").flatchoices)
+
+
+def _frequency(indicator, frequencies: dict) -> str:
+    """``str(indicator.get_frequency_display())``, from the choices read once."""
+    return str(frequencies.get(indicator.frequency, indicator.frequency))
+
+
 def due_items(views, *, pdf: bool = False) -> str:
     """The ``<li>`` of each indicator whose measurement is due (``_due_list.html``); ``pdf``: no
     links."""
     measured_text = _("dernière mesure le %(date)s; mesure attendue depuis le %(due)s (%(frequency)s)")
     unmeasured_text = _("aucune mesure; une mesure est attendue depuis le %(due)s")
     record_text = _("Saisir une mesure")
+    frequencies = None  # {value: label}, as get_frequency_display reads it, built once for the list
     items = []
     for view in views:
         name = _plain(view.name)
         title = f"<strong>{name}</strong>" if pdf else f'<a href="{_plain(view.url)}">{name}</a>'
         due = _plain(day(view.next_due))
         if view.latest:
+            frequencies = frequencies or _frequencies(view.indicator)
             state = measured_text % {"date": _plain(day(view.latest.date)), "due": due,
-                                     "frequency": _plain(str(view.indicator.get_frequency_display()).lower())}
+                                     "frequency": _plain(_frequency(view.indicator, frequencies).lower())}
         else:
             state = unmeasured_text % {"due": due}
         if view.responsible:

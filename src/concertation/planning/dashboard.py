@@ -49,6 +49,7 @@ from .indicators import (
 )
 from .models import Activity, Indicator, Plan
 from .overdue import OverdueActivity, overdue_first, overdue_queryset, overdue_rows
+from .revision_first import revision_first
 from .revisions import action_sentence, describe_diff
 from .selectors import recent_revisions
 
@@ -389,8 +390,10 @@ def build_dashboard(plan: Plan, *, user=None, today: date | None = None, revisio
     decorate(due, plan, user=user, sentence=False, may_record=may_record)  # the list shows no sentence
     revisions = []
     if plan.status != Plan.Status.DRAFT:
-        recent = recent_revisions(plan).only(*REVISION_FIELDS)
-        revisions = revision_rows(recent[:revisions_limit] if revisions_limit else recent)
+        if revisions_limit:  # the first ones, in one written statement (revision_first.py)
+            revisions = revision_rows(revision_first(plan, limit=revisions_limit, newest_first=True)[0])
+        else:
+            revisions = revision_rows(recent_revisions(plan).only(*REVISION_FIELDS))
     return Dashboard(plan=plan, today=today, blocks=list(blocks.values()), cross_cutting=cross,
                      overdue=overdue_rows(overdue, outline, today), due=due, revisions=revisions,
                      indicator_count=len(views), overdue_total=overdue_total, due_total=due_total,

@@ -139,6 +139,11 @@ class Activity(BaseModel):
             models.CheckConstraint(condition=Q(budget_amount__isnull=True) | Q(budget_amount__gte=0),
                                    name="planning_activity_budget_positive"),
         ]
+        # An activity's rank among those of its strategy (followup.sibling_rank and the written
+        # statements of the dashboard and the bilan) counts its siblings from the first index alone;
+        # the plan's activities by strategy and status (followup.skeleton) come from the second.
+        indexes = [models.Index(fields=["strategy", "position"], name="planning_activity_rank"),
+                   models.Index(fields=["strategy", "status"], name="planning_activity_by_status")]
 
 
 class ProgressUpdate(BaseModel):
@@ -209,6 +214,9 @@ class Measurement(BaseModel):
         verbose_name_plural = _("mesures")
         ordering = ["indicator", "date"]
         constraints = [models.UniqueConstraint(fields=["indicator", "date"], name="planning_one_measure_per_date")]
+        # An indicator's first and latest measurement (followup.INDICATOR_SQL) read from the index:
+        # its value without a visit to the table.
+        indexes = [models.Index(fields=["indicator", "date", "value"], name="planning_measurement_by_date")]
 
 
 STORED_DAY = re.compile(r"\((\d{4}-\d{2}-\d{2})\)$")

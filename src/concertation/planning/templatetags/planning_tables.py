@@ -1,13 +1,13 @@
 """The dashboard's and the bilan's repeated parts, written in Python once per list
 (planning/board_rows.py) rather than cell by cell by the template engine: the filters
 ``indicator_cards``, ``status_badges``, ``activity_count_rows``, ``overdue_rows``, ``due_items``,
-``done_rows``, ``decision_rows``, ``meeting_rows`` and the tags ``{% indicator_table %}`` and
-``{% revision_card %}``; the plan page's reading view (planning/reading_rows.py): the tag
-``{% plan_reading %}``."""
+``done_rows``, ``decision_rows``, ``meeting_rows`` and the tags ``{% indicator_table %}``,
+``{% revision_card %}`` and ``{% board_priorities %}`` (planning/board_html.py); the plan page's
+reading view (planning/reading_rows.py): the tag ``{% plan_reading %}``."""
 
 from django import template
 
-from concertation.planning import board_rows, reading_rows
+from concertation.planning import board_html, board_rows, reading_rows
 
 register = template.Library()
 
@@ -63,6 +63,13 @@ def revision_card(context, row, level=2, show_item=False):
 def indicator_table(views, block=None, linked=False):
     """``{% indicator_table views block linked %}``: the table of ``_indicator_table.html``."""
     return board_rows.indicator_table(views, block=block, linked=bool(linked))
+
+
+@register.simple_tag
+def board_priorities(board, dashboard_url, pdf=False):
+    """``{% board_priorities board dashboard_url pdf %}``: a section for each priority of the
+    dashboard (planning/board_html.py)."""
+    return board_html.priority_sections(board, dashboard_url=dashboard_url, pdf=bool(pdf))
 
 
 @register.simple_tag
