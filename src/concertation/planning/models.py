@@ -129,21 +129,20 @@ class Activity(BaseModel):
         verbose_name = _("action")
         verbose_name_plural = _("actions")
         ordering = ["strategy", "position", "id"]
-        # The governance health reads every action of a territory's plans (insights/metrics/
-        # activities.py): the columns it filters on and reads, so that the actions' rows are not read.
-        indexes = [models.Index(fields=["strategy", "status", "starts_on", "ends_on", "lead"],
-                                name="planning_activity_counted")]
         constraints = [
             models.CheckConstraint(condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True)
                                    | Q(ends_on__gte=F("starts_on")), name="planning_activity_dates_ordered"),
             models.CheckConstraint(condition=Q(budget_amount__isnull=True) | Q(budget_amount__gte=0),
                                    name="planning_activity_budget_positive"),
         ]
+        # The governance health reads every action of a territory's plans (insights/metrics/
+        # activities.py): the columns it filters on and reads, so that the actions' rows are not read;
+        # the plan's activities by strategy and status (followup.skeleton) come from its start too.
         # An activity's rank among those of its strategy (followup.sibling_rank and the written
-        # statements of the dashboard and the bilan) counts its siblings from the first index alone;
-        # the plan's activities by strategy and status (followup.skeleton) come from the second.
-        indexes = [models.Index(fields=["strategy", "position"], name="planning_activity_rank"),
-                   models.Index(fields=["strategy", "status"], name="planning_activity_by_status")]
+        # statements of the dashboard and the bilan) counts its siblings from the second alone.
+        indexes = [models.Index(fields=["strategy", "status", "starts_on", "ends_on", "lead"],
+                                name="planning_activity_counted"),
+                   models.Index(fields=["strategy", "position"], name="planning_activity_rank")]
 
 
 class ProgressUpdate(BaseModel):
