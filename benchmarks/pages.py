@@ -66,12 +66,12 @@ def proposal_path(t: Targets, pk: int) -> str:
     return f"/t/{t.territory}/e/{t.space}/propositions/{pk}/"
 
 
-def plan_path(t: Targets, name: str) -> str | None:
-    """A page of the target plan, from the URL configuration (namespace "planning")."""
+def plan_path(t: Targets, name: str, query: str = "") -> str | None:
+    """A page of the target plan, from the URL configuration (namespace "planning"), with ``query``."""
     from django.urls import reverse
 
     return reverse(f"planning:{name}", kwargs={"territory": t.territory, "space": t.space, "plan": t.plan}) \
-        if t.plan else None
+        + query if t.plan else None
 
 
 def meeting_path(t: Targets, pk: int, suffix: str = "") -> str | None:
@@ -114,6 +114,8 @@ PAGES: list[Page] = [
     # Issue 20: the adopted plan's page (its tree of objectives, strategies and activities), the
     # coordinator's most requested page in the realistic load (benchmarks/realistic.py, « plan »).
     Page("plan", "Plan adopté (objectifs, stratégies, actions)", lambda t: plan_path(t, "plan")),
+    # The same plan in the coordination's edit mode (every item with its tools and the add links).
+    Page("plan_edit", "Plan adopté en mode édition", lambda t: plan_path(t, "plan", "?mode=edition")),
     Page("plan_dashboard", "Tableau de bord du plan", lambda t: plan_path(t, "dashboard")),
     # The bilan's default period: the last twelve months, up to today.
     Page("bilan", "Bilan annuel (12 derniers mois)", lambda t: plan_path(t, "bilan")),

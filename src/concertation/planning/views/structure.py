@@ -51,6 +51,8 @@ from ..pages import (
     recent_updates,
     revision_row,
 )
+from ..plan_outline import STRATEGY_PARAM, attach_outline_urls, opened_strategy
+from ..plan_outline import notice as outline_notice
 from ..practice_sheets import attach_practice_sheets
 from ..revisions import kind_label
 from ..selectors import (
@@ -175,10 +177,18 @@ def plan(request, territory, space, plan):
                 and request.user.has_perm("planning.change_plan", plan))
     # The editing controls only in edit mode, only for those who may change the plan.
     can_change = may_edit and request.GET.get("mode") == EDIT_MODE
-    tree = plan_page_tree(plan, user=request.user, moment=moment, can_change=can_change)
+    tree = plan_page_tree(plan, user=request.user, moment=moment, can_change=can_change,
+                          opened=opened_strategy(request.GET.get(STRATEGY_PARAM)))
     preselected = _preselected_in_url(request, plan) if can_change else None
     attach_urls(tree, plan_url(plan), urlencode({DECISION_PARAM: preselected.pk}) if preselected else "",
                 reading=not can_change)
+    # An outline's links keep what the page shows: the date, the edit mode and its decision.
+    kept = {"au": day.isoformat()} if day else {}
+    if can_change:
+        kept["mode"] = EDIT_MODE
+        if preselected:
+            kept[DECISION_PARAM] = preselected.pk
+    attach_outline_urls(tree, plan_url(plan), kept)
     if moment is None:
         attach_practice_sheets(tree, plan, request.user)
     return render(request, "planning/plan.html", page_context(
@@ -186,6 +196,7 @@ def plan(request, territory, space, plan):
         preselected=preselected, edit_url=plan_url(plan, editing=True), read_url=plan_url(plan),
         before_adoption=bool(day and plan.adopted_on and day < plan.adopted_on),
         vision_html=render_markdown(tree.vision), draft=plan.status == Plan.Status.DRAFT,
+        outline_notice=outline_notice(tree),
     ))
 
 
