@@ -91,15 +91,20 @@ def _mark(tree: PlanTree, *, outline: bool, opened, total: int, counts: dict) ->
         return
     labels = {value: str(label) for value, label in Activity.Status.choices}
     colon = formatting.colon()
+    by_count: dict = {}  # {count: (« 25 actions », « Voir les 25 actions »)}, once per count of the page
     for node in tree.nodes():
         if node.kind != "strategy":
             continue
         by_status = counts.get(node.id, {})
         node.activity_count = count = sum(by_status.values())
-        parts = [ngettext("%(counter)s action", "%(counter)s actions", count) % {"counter": count}]
+        words = by_count.get(count)
+        if words is None:
+            words = by_count[count] = (
+                ngettext("%(counter)s action", "%(counter)s actions", count) % {"counter": count}, open_label(node))
+        parts = [words[0]]
         parts += [f"{labels[status]}{colon} {by_status[status]}" for status in STATUSES if by_status.get(status)]
         node.outline_summary = " · ".join(parts)
-        node.open_label = open_label(node)
+        node.open_label = words[1]
 
 
 def attach_outline_urls(tree: PlanTree, base: str, kept: dict) -> None:

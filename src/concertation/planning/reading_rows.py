@@ -88,6 +88,7 @@ class Labels:
         self._months: dict = {}
         self._budgets: dict = {}
         self._percents: dict = {}
+        self._targets: dict = {}
 
     def discussion_url(self, pk: int) -> str:
         return f"{self.discussion_base}{pk}/"
@@ -121,6 +122,14 @@ class Labels:
             text = self._budgets[raw] = _plain(node.budget)
         return text
 
+    def target_value(self, node) -> str:
+        """« {{ indicator.target }} », once per value of the page."""
+        raw = node.data.get("target_value")
+        text = self._targets.get(raw)
+        if text is None:
+            text = self._targets[raw] = node.target
+        return text
+
     def percent(self, value) -> str:
         """« {{ value|percent }} »."""
         text = self._percents.get(value)
@@ -143,10 +152,11 @@ def indicator_list(node, labels: Labels | None = None) -> str:
     items = []
     for indicator in node.indicators:
         target = ""
-        if indicator.target:
+        value = labels.target_value(indicator) if labels else indicator.target
+        if value:
             day = indicator.target_date
             target = " — " + target_text % {
-                "target": _plain(indicator.target), "unit": _plain(indicator.unit),
+                "target": _plain(value), "unit": _plain(indicator.unit),
                 "year": f"{day.year:04d}" if day else ""}
         items.append(f"\n    <li>{_plain(indicator.title)}{target}</li>\n  ")
     return f'\n\n<ul class="plan-indicators">\n  {"".join(items)}\n</ul>\n\n'
