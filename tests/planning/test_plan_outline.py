@@ -166,3 +166,24 @@ def test_the_outline_reads_as_many_queries_small_or_large(world, client_for, mon
     monkeypatch.setattr(plan_outline, "OUTLINE_THRESHOLD", 4)
     assert queries(large, "?strategie={strategy}") <= whole
     assert queries(large, "") < whole
+
+
+@pytest.mark.parametrize("can_change", [True, False])
+def test_the_item_tools_written_in_python_are_the_template_s(can_change):
+    from django.template import Context, Template
+    from django.template.loader import get_template
+
+    from concertation.planning.edit_rows import item_tools
+    from concertation.planning.tree import Node
+
+    node = Node(kind="activity", id=7, data={"title": 'L\'« accueil » <b>&</b> "tous"'}, number="1.2.3.4")
+    base = "/t/x/e/y/plan/1/activity/7/"
+    node.urls = {"history": base + "historique/", "edit": base + "modifier/?decision=3",
+                 "move_up": base + "deplacer/?direction=up&decision=3",
+                 "move_down": base + "deplacer/?direction=down&decision=3", "remove": base + "retirer/?decision=3"}
+    context = {"node": node, "can_change": can_change, "draft": False}
+    expected = get_template("planning/_item_tools.html").render(context)
+    assert item_tools(Context(context), node) == expected
+    # Through the tag, as the edit mode's templates call it.
+    tag = Template("{% load planning_tables %}{% item_tools node %}").render(Context(context))
+    assert tag == expected
