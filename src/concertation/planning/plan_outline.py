@@ -128,10 +128,10 @@ def notice(tree: PlanTree) -> str:
     return ngettext(
         "Ce plan compte %(count)s action. Pour que la page reste légère, surtout sur un téléphone, elle "
         "montre les priorités, les objectifs et les stratégies, avec le nombre d'actions de chaque stratégie "
-        "par statut. Choisissez « Voir les actions » sous une stratégie pour afficher ses actions.",
+        "par statut. Pour afficher les actions d'une stratégie, choisissez le lien « Voir » qui la suit.",
         "Ce plan compte %(count)s actions. Pour que la page reste légère, surtout sur un téléphone, elle "
         "montre les priorités, les objectifs et les stratégies, avec le nombre d'actions de chaque stratégie "
-        "par statut. Choisissez « Voir les actions » sous une stratégie pour afficher ses actions.",
+        "par statut. Pour afficher les actions d'une stratégie, choisissez le lien « Voir » qui la suit.",
         count) % {"count": formatting.number(count)}
 
 
