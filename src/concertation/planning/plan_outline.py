@@ -159,5 +159,6 @@ def strategy_line(strategy, heading: str, strategy_label: str) -> str:
 
 def close_link(strategy) -> str:
     """The link under an opened strategy of the outline that closes it again."""
-    return (f'      <p><a href="{escape(strategy.close_url)}">{escape(_("Refermer la stratégie"))}'
+    label = escape(_("Refermer la stratégie"))
+    return (f'      <p><a href="{escape(strategy.close_url)}">{label}'
             f'<span class="visually-hidden"> {escape(strategy.number)}</span></a></p>\n')
