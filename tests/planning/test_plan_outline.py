@@ -185,5 +185,5 @@ def test_the_item_tools_written_in_python_are_the_template_s(can_change):
     expected = get_template("planning/_item_tools.html").render(context)
     assert item_tools(Context(context), node) == expected
     # Through the tag, as the edit mode's templates call it.
-    tag = Template("{% load planning_tables %}{% item_tools node %}").render(Context(context))
+    tag = Template("{% load planning_edit %}{% item_tools node %}").render(Context(context))
     assert tag == expected

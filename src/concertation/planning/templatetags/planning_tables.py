@@ -7,7 +7,7 @@
 
 from django import template
 
-from concertation.planning import board_rows, edit_rows, reading_rows
+from concertation.planning import board_rows, reading_rows
 
 register = template.Library()
 
@@ -82,9 +82,3 @@ def plan_reading(context):
     """``{% plan_reading %}``: the plan's reading view (``tree`` and ``territory`` from the context)."""
     territory = context["territory"]
     return reading_rows.plan_reading(context["tree"], reading_rows.Labels(territory.slug), territory=territory)
-
-
-@register.simple_tag(takes_context=True)
-def item_tools(context, node):
-    """``{% item_tools node %}``: an item's tools in the edit mode (``_item_tools.html``)."""
-    return edit_rows.item_tools(context, node)
