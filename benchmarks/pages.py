@@ -66,12 +66,23 @@ def proposal_path(t: Targets, pk: int) -> str:
     return f"/t/{t.territory}/e/{t.space}/propositions/{pk}/"
 
 
-def plan_path(t: Targets, name: str) -> str | None:
-    """A page of the target plan, from the URL configuration (namespace "planning")."""
+def plan_path(t: Targets, name: str, query: str = "") -> str | None:
+    """A page of the target plan, from the URL configuration (namespace "planning"), with ``query``."""
     from django.urls import reverse
 
     return reverse(f"planning:{name}", kwargs={"territory": t.territory, "space": t.space, "plan": t.plan}) \
-        if t.plan else None
+        + query if t.plan else None
+
+
+def biggest_strategy(t: Targets) -> str:
+    """``?strategie=<id>`` of the target plan's strategy with the most activities."""
+    from django.db.models import Count
+
+    from concertation.planning.models import Strategy
+
+    strategy = (Strategy.objects.filter(plan_id=t.plan).annotate(n=Count("activities")).order_by("-n", "pk")
+                .first())
+    return f"?strategie={strategy.pk}" if strategy else ""
 
 
 def meeting_path(t: Targets, pk: int, suffix: str = "") -> str | None:
@@ -124,6 +135,11 @@ PAGES: list[Page] = [
     # Issue 20: the adopted plan's page (its tree of objectives, strategies and activities), the
     # coordinator's most requested page in the realistic load (benchmarks/realistic.py, « plan »).
     Page("plan", "Plan adopté (objectifs, stratégies, actions)", lambda t: plan_path(t, "plan")),
+    # The same plan in the coordination's edit mode (every item with its tools and the add links);
+    # past 100 activities (L, M) the plan page is an outline, and ?strategie= opens the strategy with
+    # the most activities (planning/plan_outline.py; at S the whole plan, the parameter checked).
+    Page("plan_edit", "Plan adopté en mode édition", lambda t: plan_path(t, "plan", "?mode=edition")),
+    Page("plan_strategy", "Plan adopté, une stratégie ouverte", lambda t: plan_path(t, "plan", biggest_strategy(t))),
     Page("plan_dashboard", "Tableau de bord du plan", lambda t: plan_path(t, "dashboard")),
     # The bilan's default period: the last twelve months, up to today.
     Page("bilan", "Bilan annuel (12 derniers mois)", lambda t: plan_path(t, "bilan")),

@@ -25,8 +25,9 @@ from .indicators import (
 )
 from .measurements_import import COLUMNS
 from .models import Indicator, Measurement, Plan
-from .revisions import action_sentence, describe_diff, history_of, plan_as_of
-from .selectors import item_in_plan, item_number, plan_tree
+from .plan_outline import current_tree, past_tree
+from .revisions import action_sentence, describe_diff, history_of
+from .selectors import item_in_plan, item_number
 
 # The plan's structure ---------------------------------------------------------------------------
 
@@ -61,12 +62,14 @@ def attach_urls(tree, base: str, carried: str = "", *, reading: bool = False) ->
             node.urls["progress"] = f"{base}actions/{node.id}/avancement/{alone}"
 
 
-def plan_page_tree(plan: Plan, *, user, moment=None, can_change: bool = False):
+def plan_page_tree(plan: Plan, *, user, moment=None, can_change: bool = False, opened: int | None = None):
     """The plan's tree as the plan page shows it: as it was at ``moment`` (None: now); with each
-    line's indicators when reading; each activity's ``can_report`` (news of its progress)."""
+    line's indicators when reading; each activity's ``can_report`` (news of its progress). Past
+    plan_outline.OUTLINE_THRESHOLD activities, an outline with the ``opened`` strategy's activities
+    only (404 for a strategy that is not in the plan)."""
     # The reading view summarises each line's indicators; the edit mode does without them.
-    tree = (plan_as_of(plan, moment, with_indicators=True) if moment
-            else plan_tree(plan, with_indicators=not can_change))
+    tree = (past_tree(plan, moment, opened=opened) if moment
+            else current_tree(plan, with_indicators=not can_change, opened=opened))
     cited = cited_by_objective(plan)
     # Delegates of a lead or co-lead organization give news of their activities (reading the
     # current plan); in edit mode, the coordination.

@@ -74,7 +74,10 @@ def attach_practice_sheets(tree, plan, user) -> None:
     territory = plan.space.territory
     # The activities of the plan rather than a list of their ids (1 200 parameters at L): the tree
     # of the current plan holds them all.
-    links = (ActivityPracticeSheet.objects.filter(activity__strategy__plan=plan)
+    links = ActivityPracticeSheet.objects.filter(activity__strategy__plan=plan)
+    if tree.outline:  # only the opened strategy's activities are on the page
+        links = links.filter(activity__strategy_id=tree.opened)
+    links = (links
              .select_related("sheet").only("activity_id", "sheet__id", "sheet__title", "sheet__territory_id",
                                            "sheet__status", "sheet__audience", "sheet__author_id")
              .order_by("sheet__title"))

@@ -25,6 +25,8 @@ from django.utils.translation import ngettext
 
 from concertation.core import formatting
 
+from . import plan_outline
+
 _NEWLINES = re.compile(r"\r\n|\r")
 
 
@@ -86,6 +88,7 @@ class Labels:
         self._months: dict = {}
         self._budgets: dict = {}
         self._percents: dict = {}
+        self._targets: dict = {}
 
     def discussion_url(self, pk: int) -> str:
         return f"{self.discussion_base}{pk}/"
@@ -119,6 +122,14 @@ class Labels:
             text = self._budgets[raw] = _plain(node.budget)
         return text
 
+    def target_value(self, node) -> str:
+        """« {{ indicator.target }} », once per value of the page."""
+        raw = node.data.get("target_value")
+        text = self._targets.get(raw)
+        if text is None:
+            text = self._targets[raw] = node.target
+        return text
+
     def percent(self, value) -> str:
         """« {{ value|percent }} »."""
         text = self._percents.get(value)
@@ -141,10 +152,11 @@ def indicator_list(node, labels: Labels | None = None) -> str:
     items = []
     for indicator in node.indicators:
         target = ""
-        if indicator.target:
+        value = labels.target_value(indicator) if labels else indicator.target
+        if value:
             day = indicator.target_date
             target = " — " + target_text % {
-                "target": _plain(indicator.target), "unit": _plain(indicator.unit),
+                "target": _plain(value), "unit": _plain(indicator.unit),
                 "year": f"{day.year:04d}" if day else ""}
         items.append(f"\n    <li>{_plain(indicator.title)}{target}</li>\n  ")
     return f'\n\n<ul class="plan-indicators">\n  {"".join(items)}\n</ul>\n\n'
@@ -233,9 +245,9 @@ def activity_item(activity, labels: Labels, *, as_of: bool) -> str:
         "      ")
 
 
-def strategy_reading(strategy, heading: str, labels: Labels, *, as_of: bool) -> str:
+def strategy_reading(strategy, heading: str, labels: Labels, *, as_of: bool, after: str = "") -> str:
     """``_strategy_reading.html``: one strategy of the reading view (``heading``: « h3 » or « h4 »)
-    and its activities."""
+    and its activities (``after``: what follows them, the outline's link that closes it)."""
     tag = "h3" if heading == "h3" else "h4"
     title = labels.strategy % {"number": _plain(strategy.number), "title": _plain(strategy.title)}
     count = len(strategy.children)
@@ -255,9 +267,19 @@ def strategy_reading(strategy, heading: str, labels: Labels, *, as_of: bool) -> 
         '    <div class="plan-body">\n'
         f"      {description}\n"
         f"      {body}\n"
+        f"{after}"
         "    </div>\n"
         "  </details>\n"
         "</li>\n")
+
+
+def _strategy(strategy, heading: str, labels: Labels, tree, *, as_of: bool) -> str:
+    """A strategy of the page: whole, or in an outline (plan_outline.py) a line that opens it."""
+    if not tree.outline:
+        return strategy_reading(strategy, heading, labels, as_of=as_of)
+    if strategy.id == tree.opened:
+        return strategy_reading(strategy, heading, labels, as_of=as_of, after=plan_outline.close_link(strategy))
+    return plan_outline.strategy_line(strategy, heading, labels.strategy)
 
 
 def plan_reading(tree, labels: Labels, *, territory) -> str:
@@ -289,7 +311,8 @@ def plan_reading(tree, labels: Labels, *, territory) -> str:
                 '        <ol class="plan-outline">\n'
                 "        ")
             for objective in priority.children:
-                out.append(_objective_reading(objective, labels, cited_template, territory=territory, as_of=as_of))
+                out.append(_objective_reading(objective, labels, cited_template, tree, territory=territory,
+                                              as_of=as_of))
             if not priority.children:
                 out.append(f'\n          <li class="muted">{labels.no_objective}</li>\n        ')
             out.append("\n        </ol>\n      </div>\n    </details>\n  </li>\n")
@@ -303,13 +326,13 @@ def plan_reading(tree, labels: Labels, *, territory) -> str:
             '  <ol class="plan-outline">\n'
             "  ")
         for strategy in tree.cross_cutting:
-            out.append(f"\n    {strategy_reading(strategy, 'h3', labels, as_of=as_of)}\n  ")
+            out.append(f"\n    {_strategy(strategy, 'h3', labels, tree, as_of=as_of)}\n  ")
         out.append("\n  </ol>\n</section>\n")
     out.append("\n")
     return mark_safe("".join(out))
 
 
-def _objective_reading(objective, labels: Labels, cited_template, *, territory, as_of: bool) -> str:
+def _objective_reading(objective, labels: Labels, cited_template, tree, *, territory, as_of: bool) -> str:
     title = labels.objective % {"number": _plain(objective.number), "title": _plain(objective.title)}
     count = f'<span class="plan-meta">{indicator_count(objective)}</span>' if objective.indicators else ""
     description = objective.description
@@ -317,7 +340,7 @@ def _objective_reading(objective, labels: Labels, cited_template, *, territory, 
     cited = cited_template.render({"territory": territory, "figures": getattr(objective, "cited_figures", []),
                                    "can_change": False})
     if objective.children:
-        strategies = "".join(f"\n                  {strategy_reading(strategy, 'h4', labels, as_of=as_of)}"
+        strategies = "".join(f"\n                  {_strategy(strategy, 'h4', labels, tree, as_of=as_of)}"
                              "\n                " for strategy in objective.children)
     else:
         strategies = f'\n                  <li class="muted">{labels.no_strategy}</li>\n                '

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import CharField, F, IntegerField, OuterRef, Subquery, Value
+from django.db.models import CharField, Count, F, IntegerField, OuterRef, Q, Subquery, Value
 
 from .models import (
     Activity,
@@ -139,6 +139,11 @@ class PlanTree:
     cross_cutting: list[Node]
     as_of: datetime | None = None
     _index: dict = field(default_factory=dict, repr=False)
+    # A large plan's page shows an outline (plan_outline.py): its strategies without their
+    # activities, except the ``opened`` one; ``activity_total``: the plan's activities.
+    outline: bool = False
+    opened: int | None = None
+    activity_total: int = 0
 
     @property
     def title(self) -> str:
@@ -182,11 +187,40 @@ def plan_items(plan: Plan, *, with_indicators: bool = False) -> tuple[dict, dict
     read as values (revisions.snapshot_rows)."""
     items: dict = {}
     extras: dict = {}
+    upper_items(plan, items)
+    activity_items(plan, items, extras)
+    if with_indicators:
+        indicator_items(plan, items)
+    return items, extras
+
+
+# The activity statuses a strategy counts (upper_items(counted=True)), in their order of choice.
+STATUSES = tuple(Activity.Status.values)
+
+
+def upper_items(plan: Plan, items: dict, *, counted: bool = False) -> dict:
+    """Put the snapshots of the priorities, objectives and strategies in ``items`` (one query per
+    level); with ``counted``, the strategies' query also counts their activities by status, and this
+    returns {strategy id: {status: n}} (statuses with none left out)."""
+    counts: dict = {}
     for kind, queryset in (("priority", Priority.objects.filter(plan=plan)),
                            ("objective", Objective.objects.filter(priority__plan=plan)),
                            ("strategy", Strategy.objects.filter(plan=plan))):
-        for pk, data, _extra in snapshot_rows(queryset):
+        extra: tuple = ()
+        if counted and kind == "strategy":
+            queryset = queryset.annotate(**{f"count_{status}": Count("activities", filter=Q(activities__status=status))
+                                            for status in STATUSES})
+            extra = tuple(f"count_{status}" for status in STATUSES)
+        for pk, data, numbers in snapshot_rows(queryset, extra=extra):
             items[(kind, pk)] = data
+            if extra:
+                counts[pk] = {status: n for status, n in zip(STATUSES, numbers, strict=True) if n}
+    return counts
+
+
+def activity_items(plan: Plan, items: dict, extras: dict, *, strategies=None) -> None:
+    """Put the snapshots of the plan's activities in ``items`` and their follow-up in ``extras``
+    (two queries); ``strategies``: only the activities of these strategies (ids)."""
     last_percent = (
         ProgressUpdate.objects.filter(activity=OuterRef("pk"), percent__isnull=False)
         .order_by("-date", "-id").values("percent")[:1]
@@ -195,7 +229,9 @@ def plan_items(plan: Plan, *, with_indicators: bool = False) -> tuple[dict, dict
         Activity.objects.filter(strategy__plan=plan)
         .annotate(last_percent=Subquery(last_percent, output_field=IntegerField()))
     )
-    related = _related_organizations(plan)
+    if strategies is not None:
+        activities = activities.filter(strategy_id__in=strategies)
+    related = _related_organizations(plan, strategies)
     names = {relation: {activity_id: [org_name for _org_id, org_name in pairs] for activity_id, pairs in by.items()}
              for relation, by in related.items()}
     status_labels = {value: str(label) for value, label in Activity._meta.get_field("status").flatchoices}
@@ -206,18 +242,28 @@ def plan_items(plan: Plan, *, with_indicators: bool = False) -> tuple[dict, dict
         status = data["status"]
         extras[key] = {"status": status, "status_label": status_labels.get(status, status),
                        "percent": percent, "organization_ids": ({data["lead_id"]} | co_lead_ids) - {None}}
-    if with_indicators:
-        for pk, data, _extra in snapshot_rows(Indicator.objects.filter(plan=plan)):
-            items[("indicator", pk)] = data
-    return items, extras
 
 
-def _related_organizations(plan: Plan) -> dict:
-    """{"co_leads": {activity id: [(org id, name)]}, "partners": {…}} of the plan, in one query."""
+def indicator_items(plan: Plan, items: dict, *, strategies=None) -> None:
+    """Put the snapshots of the plan's indicators in ``items`` (one query); ``strategies``: of the
+    activities, only the indicators of these strategies' (ids)."""
+    indicators = Indicator.objects.filter(plan=plan)
+    if strategies is not None:
+        indicators = indicators.filter(Q(activity__isnull=True) | Q(activity__strategy_id__in=strategies))
+    for pk, data, _extra in snapshot_rows(indicators):
+        items[("indicator", pk)] = data
+
+
+def _related_organizations(plan: Plan, strategies=None) -> dict:
+    """{"co_leads": {activity id: [(org id, name)]}, "partners": {…}} of the plan (``strategies``:
+    of these strategies' activities only), in one query."""
     def rows(relation: str):
         through = getattr(Activity, relation).through
+        found = through.objects.filter(activity__strategy__plan=plan)
+        if strategies is not None:
+            found = found.filter(activity__strategy_id__in=strategies)
         return (
-            through.objects.filter(activity__strategy__plan=plan)
+            found
             .annotate(relation=Value(relation, output_field=CharField()))
             .values_list("relation", "activity_id", "organization_id", "organization__name")
             .order_by()

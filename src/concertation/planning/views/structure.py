@@ -51,6 +51,8 @@ from ..pages import (
     recent_updates,
     revision_row,
 )
+from ..plan_outline import STRATEGY_PARAM, attach_outline_urls, opened_strategy
+from ..plan_outline import notice as outline_notice
 from ..practice_sheets import attach_practice_sheets
 from ..revisions import kind_label
 from ..selectors import (
@@ -81,25 +83,35 @@ def _check_kind(kind: str, kinds=ITEM_KINDS) -> None:
         raise Http404
 
 
-def plan_url(plan: Plan, anchor: str = "", *, editing: bool = False, decision=None) -> str:
+def plan_url(plan: Plan, anchor: str = "", *, editing: bool = False, decision=None, strategy=None) -> str:
+    """``strategy``: the strategy whose activities a large plan's outline opens (plan_outline.py)."""
     url = reverse("planning:plan", kwargs={
         "territory": plan.space.territory.slug, "space": plan.space.slug, "plan": plan.pk})
-    query = _mode_query(editing, decision)
+    query = _mode_query(editing, decision, strategy)
     if query:
         url = f"{url}?{query}"
     return f"{url}#{anchor}" if anchor else url
 
 
-def _mode_query(editing: bool, decision=None) -> str:
+def _mode_query(editing: bool, decision=None, strategy=None) -> str:
     params = {"mode": EDIT_MODE} if editing else {}
     if editing and decision is not None:
         params[DECISION_PARAM] = decision.pk
+    if strategy is not None:
+        params[STRATEGY_PARAM] = strategy
     return urlencode(params)
 
 
-def _back_to_plan(request, plan: Plan, anchor: str = "") -> str:
-    """Where a change form returns: the plan in edit mode, with the decision it was opened with."""
-    return plan_url(plan, anchor, editing=True, decision=_preselected_in_url(request, plan))
+def _back_to_plan(request, plan: Plan, anchor: str = "", strategy=None) -> str:
+    """Where a change form returns: the plan in edit mode, with the decision it was opened with (and,
+    for a strategy or an activity, that strategy opened in a large plan's outline)."""
+    return plan_url(plan, anchor, editing=True, decision=_preselected_in_url(request, plan), strategy=strategy)
+
+
+def _strategy_of(kind: str, item):
+    """The strategy an item shows in (itself, or an activity's): the one a large plan's outline opens
+    to show it; None for the levels above."""
+    return item.pk if kind == "strategy" else item.strategy_id if kind == "activity" else None
 
 
 def anchor(kind: str, pk: int) -> str:
@@ -175,10 +187,18 @@ def plan(request, territory, space, plan):
                 and request.user.has_perm("planning.change_plan", plan))
     # The editing controls only in edit mode, only for those who may change the plan.
     can_change = may_edit and request.GET.get("mode") == EDIT_MODE
-    tree = plan_page_tree(plan, user=request.user, moment=moment, can_change=can_change)
+    tree = plan_page_tree(plan, user=request.user, moment=moment, can_change=can_change,
+                          opened=opened_strategy(request.GET.get(STRATEGY_PARAM)))
     preselected = _preselected_in_url(request, plan) if can_change else None
     attach_urls(tree, plan_url(plan), urlencode({DECISION_PARAM: preselected.pk}) if preselected else "",
                 reading=not can_change)
+    # An outline's links keep what the page shows: the date, the edit mode and its decision.
+    kept = {"au": day.isoformat()} if day else {}
+    if can_change:
+        kept["mode"] = EDIT_MODE
+        if preselected:
+            kept[DECISION_PARAM] = preselected.pk
+    attach_outline_urls(tree, plan_url(plan), kept)
     if moment is None:
         attach_practice_sheets(tree, plan, request.user)
     return render(request, "planning/plan.html", page_context(
@@ -186,6 +206,7 @@ def plan(request, territory, space, plan):
         preselected=preselected, edit_url=plan_url(plan, editing=True), read_url=plan_url(plan),
         before_adoption=bool(day and plan.adopted_on and day < plan.adopted_on),
         vision_html=render_markdown(tree.vision), draft=plan.status == Plan.Status.DRAFT,
+        outline_notice=outline_notice(tree),
     ))
 
 
@@ -308,7 +329,7 @@ def item_add(request, territory, space, plan, kind):
             add_domain_error(form, error)
         else:
             messages.success(request, _("« %(title)s » est ajouté au plan.") % {"title": item.title})
-            return redirect(_back_to_plan(request, plan, anchor(kind, item.pk)))
+            return redirect(_back_to_plan(request, plan, anchor(kind, item.pk), _strategy_of(kind, item)))
     parent_number = _number_of(plan, parent._meta.model_name, parent.pk) if parent is not None else ""
     return render(request, "planning/item_form.html", page_context(
         space, plan, form=form, kind=kind, heading=_add_title(kind, parent), parent=parent,
@@ -332,7 +353,7 @@ def item_edit(request, territory, space, plan, kind, item):
             add_domain_error(form, error)
         else:
             messages.success(request, _("« %(title)s » est enregistré.") % {"title": obj.title})
-            return redirect(_back_to_plan(request, plan, anchor(kind, obj.pk)))
+            return redirect(_back_to_plan(request, plan, anchor(kind, obj.pk), _strategy_of(kind, obj)))
     return render(request, "planning/item_form.html", page_context(
         space, plan, form=form, kind=kind, item=obj, number=_number_of(plan, kind, obj.pk),
         heading=_edit_title(kind), submit=_("Enregistrer les changements")))
@@ -355,11 +376,11 @@ def item_move(request, territory, space, plan, kind, item):
         except DomainError as error:
             if plan.status != Plan.Status.ADOPTED:
                 messages.error(request, str(error))
-                return redirect(_back_to_plan(request, plan, anchor(kind, obj.pk)))
+                return redirect(_back_to_plan(request, plan, anchor(kind, obj.pk), _strategy_of(kind, obj)))
             add_domain_error(form, error)
         else:
             messages.success(request, _("« %(title)s » est déplacé.") % {"title": obj.title})
-            return redirect(_back_to_plan(request, plan, anchor(kind, obj.pk)))
+            return redirect(_back_to_plan(request, plan, anchor(kind, obj.pk), _strategy_of(kind, obj)))
     return render(request, "planning/item_move.html", page_context(
         space, plan, form=form, kind=kind, item=obj, number=_number_of(plan, kind, obj.pk),
         kind_label=kind_label(kind)))
@@ -380,7 +401,8 @@ def item_remove(request, territory, space, plan, kind, item):
             add_domain_error(form, error)
         else:
             messages.success(request, _("« %(title)s » est retiré du plan.") % {"title": obj.title})
-            return redirect(_back_to_plan(request, plan))
+            # An activity removed: back to its strategy, opened in a large plan's outline.
+            return redirect(_back_to_plan(request, plan, strategy=obj.strategy_id if kind == "activity" else None))
     node = outline(plan).find(kind, obj.pk)
     return render(request, "planning/item_remove.html", page_context(
         space, plan, form=form, kind=kind, item=obj, node=node, kind_label=kind_label(kind),
@@ -413,7 +435,7 @@ def progress_add(request, territory, space, plan, item):
             add_domain_error(form, error)
         else:
             messages.success(request, _("Les nouvelles de l'action sont enregistrées."))
-            return redirect(plan_url(plan, anchor("activity", activity.pk)))
+            return redirect(plan_url(plan, anchor("activity", activity.pk), strategy=activity.strategy_id))
     return render(request, "planning/progress_form.html", page_context(
         space, plan, form=form, activity=activity, number=_number_of(plan, "activity", activity.pk),
         updates=recent_updates(activity)))
