@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from concertation.core.templatetags.formatting import colon, date_long, day, moment
 
+from .plan_outline import activity_anchor
+
 
 def _plain(value) -> str:
     """« {{ value }} » of a str that is not marked safe (names, units, figures written by show())."""
@@ -166,7 +168,7 @@ def overdue_rows(rows, plan_url: str = "") -> str:
     for row in rows:
         title = _plain(row.title)
         if plan_url:
-            title = f'<a href="{_plain(plan_url)}#activity-{row.id}">{title}</a>'
+            title = f'<a href="{_plain(plan_url + activity_anchor(row.strategy_id, row.id))}">{title}</a>'
         result.append(
             "\n    <tr>\n"
             f'      <td data-label="{label["number"]}">{_plain(row.number)}</td>\n'

@@ -6,6 +6,8 @@ from django.urls import reverse
 
 from concertation.spaces.access import access_for
 
+from .plan_outline import activity_anchor
+
 
 def _space(activity):
     return activity.strategy.plan.space
@@ -15,7 +17,7 @@ def _url(activity) -> str:
     space = _space(activity)
     url = reverse("planning:plan", kwargs={"territory": space.territory.slug, "space": space.slug,
                                            "plan": activity.strategy.plan_id})
-    return f"{url}#activity-{activity.pk}"
+    return url + activity_anchor(activity.strategy_id, activity.pk)
 
 
 def _can_comment(user, activity) -> bool:

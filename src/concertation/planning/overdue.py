@@ -25,6 +25,7 @@ STATUS_LABEL = dict(Activity.Status.choices)
 @dataclass
 class OverdueActivity:
     id: int
+    strategy_id: int  # the plan page's link opens it (an outline shows its activities only then)
     number: str
     title: str
     lead: str
@@ -90,7 +91,7 @@ def overdue_first(plan: Plan, today: date, limit: int) -> tuple[list[dict], int]
 
 
 def overdue_rows(rows, outline: Skeleton, today: date) -> list[OverdueActivity]:
-    return [OverdueActivity(id=row["id"], number=outline.activity_number(row["strategy_id"], row["rank"]),
+    return [OverdueActivity(id=row["id"], strategy_id=row["strategy_id"], number=outline.activity_number(row["strategy_id"], row["rank"]),
                             title=row["title"], lead=row["lead_name"] or "", ends_on=row["ends_on"],
                             status_label=str(STATUS_LABEL.get(row["status"], row["status"])),
                             days_late=(today - row["ends_on"]).days)

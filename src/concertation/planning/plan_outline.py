@@ -37,6 +37,12 @@ OUTLINE_THRESHOLD = 100
 STRATEGY_PARAM = "strategie"
 
 
+def activity_anchor(strategy_id: int, activity_id: int) -> str:
+    """What follows the plan page's URL in a link to one of its activities: its strategy opened (an
+    outline shows it; under the threshold the whole plan is shown anyway) and the activity's anchor."""
+    return f"?{STRATEGY_PARAM}={int(strategy_id)}#activity-{int(activity_id)}"
+
+
 def opened_strategy(raw: str | None) -> int | None:
     """The strategy named by ``?strategie=`` (None without one; 404 for what is not an id)."""
     if raw is None or raw == "":

@@ -14,6 +14,7 @@ from concertation.knowledge.rules_practices import may_view
 from concertation.spaces.access import access_for
 
 from .models import Activity, ActivityPracticeSheet, Plan
+from .plan_outline import activity_anchor
 
 
 def _label(activity) -> str:
@@ -49,7 +50,7 @@ class PlanActivities:
             plan = activity.strategy.plan
             if access.can_view(plan.space):
                 found[link.sheet_id] = LinkedActivity(id=activity.pk, label=_label(activity),
-                                                      url=f"{_plan_url(plan)}#activity-{activity.pk}")
+                                                      url=_plan_url(plan) + activity_anchor(activity.strategy_id, activity.pk))
             else:
                 found[link.sheet_id] = LinkedActivity(id=activity.pk, label="", visible=False)
         return found

@@ -46,6 +46,7 @@ from concertation.knowledge.models import (
 from concertation.knowledge.models.practices import SECTIONS
 from concertation.meetings.models import AgendaItem, Meeting, Minutes
 from concertation.planning.models import Activity, Indicator, Objective, Plan, Priority, Strategy
+from concertation.planning.plan_outline import activity_anchor
 from concertation.spaces.models import Delegation, Membership, RoleAssignment, Space
 
 from . import text
@@ -240,7 +241,7 @@ def build_strategy(strategy):
 
 def build_activity(activity):
     return _plan_doc("activity", activity, activity.strategy.plan, activity.title, activity.description,
-                     f"#activity-{activity.pk}")
+                     activity_anchor(activity.strategy_id, activity.pk))
 
 
 def build_indicator(indicator):
