@@ -102,10 +102,32 @@ SELECT 'territory', NULL, c.territory_id, '', NULL
 """
 
 
-def _compute(user) -> Access:
+#: the spaces of some territories with their parent (the ORM form: ``spaces_and_parents_orm``)
+SPACES_AND_PARENTS_SQL = "SELECT id, parent_id FROM spaces_space WHERE territory_id IN ({territories}) ORDER BY id"
+
+
+def spaces_and_parents(territory_ids) -> list[tuple[int, int | None]]:
+    """(id, parent id) of every space of these territories, by id: what a coordinator's access reads
+    on every request, written out (the ORM spent ~0.3 ms compiling it)."""
     from django.db import connection
 
+    ids = sorted(int(pk) for pk in territory_ids)
+    if not ids:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(SPACES_AND_PARENTS_SQL.format(territories=", ".join(["%s"] * len(ids))), ids)
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+def spaces_and_parents_orm(territory_ids) -> list[tuple[int, int | None]]:
+    """The ORM form of SPACES_AND_PARENTS_SQL (tests/spaces/test_access_sql.py checks both agree)."""
     from concertation.spaces.models import Space
+
+    return list(Space.objects.filter(territory_id__in=territory_ids).order_by("id").values_list("id", "parent_id"))
+
+
+def _compute(user) -> Access:
+    from django.db import connection
 
     access = Access(user_id=user.pk, is_admin=bool(user.is_superuser or user.is_staff))
     today = connection.ops.adapt_datefield_value(timezone.localdate())
@@ -136,9 +158,7 @@ def _compute(user) -> Access:
     if coordination_territories:
         # Coordinating a space covers the spaces beneath it.
         children: dict[int, list[int]] = {}
-        for space_id, parent_id in Space.objects.filter(territory_id__in=coordination_territories).values_list(
-            "id", "parent_id"
-        ):
+        for space_id, parent_id in spaces_and_parents(coordination_territories):
             children.setdefault(parent_id, []).append(space_id)
         stack = list(access.coordinated_spaces)
         while stack:
