@@ -4,7 +4,8 @@
 Every page a member opens renders it; as template nodes (ten ``{% url %}``, a dozen
 ``{% translate %}``, two includes, the conditions) it took ≈ 0.5 ms of the floor's 2.5. Here the
 same HTML, byte for byte (tests/home/test_site_header.py compares it with the template it
-replaced), each value escaped as the template escaped it. Nothing is kept between requests.
+replaced), each value escaped as the template escaped it; the addresses come from
+core/fixed_urls.py. Nothing read from the request or the database is kept between requests.
 
 The navigation stops where base.html's ``{% block nav_extra %}`` goes (a page may still add items
 there); ``nav_start`` and ``nav_end`` write what comes before and after it.
@@ -14,9 +15,10 @@ from __future__ import annotations
 
 from django.template.base import render_value_in_context
 from django.template.defaulttags import CsrfTokenNode
-from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.translation import get_language, gettext, ngettext
+
+from concertation.core.fixed_urls import current_app, fixed_url
 
 CURRENT = ' aria-current="page"'
 _CSRF = CsrfTokenNode()
@@ -30,16 +32,13 @@ class _Page:
         self.request = context.get("request")
         match = getattr(self.request, "resolver_match", None)
         self.here = getattr(match, "view_name", None)
-        try:
-            self.current_app = self.request.current_app
-        except AttributeError:
-            self.current_app = getattr(match, "namespace", None)
+        self.current_app = current_app(self.request)
         self.user = context.get("user")
         self.signed_in = bool(getattr(self.user, "is_authenticated", False))
 
     def url(self, name: str) -> str:
         """``{% url name %}`` (escaped, with the same current application)."""
-        return conditional_escape(reverse(name, current_app=self.current_app))
+        return conditional_escape(fixed_url(name, self.current_app))
 
     def item(self, name: str, label: str) -> str:
         mark = CURRENT if self.here == name else ""
