@@ -17,7 +17,8 @@ from ..factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-# base.html's header before it was written in Python (same loads, same includes).
+# base.html's header before it was written in Python (same loads, same includes; the block nav_extra
+# included core/_nav_extra.html, an empty file, since removed).
 TEMPLATE_FORM = """{% load search_box %}{% get_current_language as LANGUAGE_CODE %}
       <a class="brand" href="{% url 'home' %}">Concertation</a>
       <nav class="site-nav" aria-label="{% translate 'Navigation principale' %}">
@@ -30,7 +31,7 @@ TEMPLATE_FORM = """{% load search_box %}{% get_current_language as LANGUAGE_CODE
             <li><a href="{% url 'my_meetings:personal_feed_settings' %}"{% if here == 'my_meetings:personal_feed_settings' %} aria-current="page"{% endif %}>{% translate "Mon calendrier" %}</a></li>
             {% include "notifications/_nav_item.html" %}
           {% endif %}
-          {% block nav_extra %}{% include "core/_nav_extra.html" %}{% endblock %}
+          {% block nav_extra %}{% endblock %}
           {% if user.is_authenticated %}
             <li><a href="{% url 'profile' %}"{% if here == 'profile' %} aria-current="page"{% endif %}>{% translate "Mon profil" %}</a></li>
             {% if user.is_staff %}<li><a href="{% url 'admin:index' %}">{% translate "Administration" %}</a></li>{% endif %}
@@ -62,7 +63,7 @@ TEMPLATE_FORM = """{% load search_box %}{% get_current_language as LANGUAGE_CODE
 """
 
 PYTHON_FORM = """{% load navigation search_box %}{% get_current_language as LANGUAGE_CODE %}
-      {% site_nav_start %}{% with here=request.resolver_match.view_name %}{% block nav_extra %}{% include "core/_nav_extra.html" %}{% endblock %}{% endwith %}{% site_nav_end %}
+      {% site_nav_start %}{% with here=request.resolver_match.view_name %}{% block nav_extra %}{% endblock %}{% endwith %}{% site_nav_end %}
       <div class="header-tools">
         {% search_box %}
         {% header_tools %}
