@@ -59,12 +59,13 @@ def unread_badge(unread, context, *, oob: bool = False) -> str:
 def nav_start(context) -> str:
     """From the site's name to the items before ``{% block nav_extra %}``."""
     page = _Page(context)
+    label, home = gettext("Navigation principale"), page.item("home", gettext("Accueil"))
     parts = [
         f'<a class="brand" href="{page.url("home")}">Concertation</a>\n'
-        f'      <nav class="site-nav" aria-label="{gettext("Navigation principale")}">\n'
+        f'      <nav class="site-nav" aria-label="{label}">\n'
         f"        <ul>\n"
         f"          \n"
-        f'          {page.item("home", gettext("Accueil"))}\n'
+        f"          {home}\n"
         f"          "
     ]
     if page.signed_in:
@@ -73,11 +74,15 @@ def nav_start(context) -> str:
             unread = unread()
         centre = page.url("notifications:centre")
         mark = CURRENT if page.here == "notifications:centre" else ""
+        spaces = page.item("home:my_spaces", gettext("Mes espaces"))
+        follow_ups = page.item("my:my_follow_ups", gettext("Mes suivis"))
+        calendar = page.item("my_meetings:personal_feed_settings", gettext("Mon calendrier"))
+        notifications = gettext("Notifications")
         parts.append(
-            f'\n            {page.item("home:my_spaces", gettext("Mes espaces"))}\n'
-            f'            {page.item("my:my_follow_ups", gettext("Mes suivis"))}\n'
-            f'            {page.item("my_meetings:personal_feed_settings", gettext("Mon calendrier"))}\n'
-            f'            <li><a href="{centre}"{mark}>{gettext("Notifications")}'
+            f"\n            {spaces}\n"
+            f"            {follow_ups}\n"
+            f"            {calendar}\n"
+            f'            <li><a href="{centre}"{mark}>{notifications}'
             f"{unread_badge(unread, context)}</a></li>\n"
             f"\n          "
         )
@@ -90,9 +95,10 @@ def nav_end(context) -> str:
     page = _Page(context)
     parts = ["\n          "]
     if page.signed_in:
-        staff = (f'<li><a href="{page.url("admin:index")}">{gettext("Administration")}</a></li>'
-                 if page.user.is_staff else "")
-        parts.append(f'\n            {page.item("profile", gettext("Mon profil"))}\n            {staff}\n          ')
+        administration = gettext("Administration")
+        staff = f'<li><a href="{page.url("admin:index")}">{administration}</a></li>' if page.user.is_staff else ""
+        profile = page.item("profile", gettext("Mon profil"))
+        parts.append(f"\n            {profile}\n            {staff}\n          ")
     parts.append("\n          \n        </ul>\n      </nav>")
     return "".join(parts)
 
@@ -117,18 +123,19 @@ def tools(context) -> str:
         f"        "
     ]
     if page.signed_in:
+        sign_out = gettext("Se déconnecter")
         parts.append(
             f'\n          <span class="whoami">{render_value_in_context(page.user, context)}</span>\n'
             f'          <form action="{page.url("account_logout")}" method="post">\n'
             f"            {csrf}\n"
-            f'            <button type="submit" class="link-button">{gettext("Se déconnecter")}</button>\n'
+            f'            <button type="submit" class="link-button">{sign_out}</button>\n'
             f"          </form>\n"
             f"        "
         )
     else:
+        sign_in = gettext("Se connecter")
         parts.append(
-            f'\n          <a class="button button-small" href="{page.url("account_login")}">'
-            f'{gettext("Se connecter")}</a>\n'
+            f'\n          <a class="button button-small" href="{page.url("account_login")}">{sign_in}</a>\n'
             f"        "
         )
     return "".join(parts)

@@ -32,10 +32,11 @@ def privacy_footer(context):
 
     contact = privacy_contact()
     link = conditional_escape(fixed_url("privacy", current_app(context.get("request"))))
-    html = f'\n<p class="privacy-footer"><a href="{link}">{gettext("Protection des renseignements personnels")}</a>'
+    privacy, responsible = gettext("Protection des renseignements personnels"), gettext("Personne responsable")
+    html = f'\n<p class="privacy-footer"><a href="{link}">{privacy}</a>'
     if contact.get("url"):
-        html += f' · <a href="{render_value_in_context(contact["url"], context)}">{gettext("Personne responsable")}</a>'
+        html += f' · <a href="{render_value_in_context(contact["url"], context)}">{responsible}</a>'
     elif contact.get("email"):
         email = render_value_in_context(contact["email"], context)
-        html += f' · {gettext("Personne responsable")}{conditional_escape(colon())} <a href="mailto:{email}">{email}</a>'
+        html += f' · {responsible}{conditional_escape(colon())} <a href="mailto:{email}">{email}</a>'
     return mark_safe(html + "</p>\n")
