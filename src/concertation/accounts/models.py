@@ -34,6 +34,18 @@ class UserManager(BaseUserManager):
     def get_by_natural_key(self, email):
         return self.get(email__iexact=email)
 
+    def get(self, *args, **kwargs):
+        """``get(pk=…)``, as Django's authentication loads the signed-in person on every request,
+        runs the statement the ORM compiled once (core/one_row.py); any other ``get`` as usual."""
+        if args or len(kwargs) != 1 or "pk" not in kwargs:
+            return super().get(*args, **kwargs)
+        from concertation.core.one_row import get_one
+
+        user = get_one(self.model, self.db, pk=kwargs["pk"])
+        if user is None:
+            raise self.model.DoesNotExist(f"{self.model._meta.object_name} matching query does not exist.")
+        return user
+
 
 class User(AbstractBaseUser, PermissionsMixin):
     """A person. The e-mail address is the login; the display name is what others see."""

@@ -18,6 +18,8 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from concertation.home import site_header
+
 register = template.Library()
 
 SITE = "Concertation"
@@ -41,6 +43,24 @@ class PageTitleNode(template.Node):
 
     def render(self, context):
         return full_title(self.nodelist.render(context), context.get("space"))
+
+
+@register.simple_tag(takes_context=True)
+def site_nav_start(context):
+    """The header's navigation up to ``{% block nav_extra %}`` (home/site_header.py)."""
+    return mark_safe(site_header.nav_start(context))
+
+
+@register.simple_tag(takes_context=True)
+def site_nav_end(context):
+    """The header's navigation after ``{% block nav_extra %}``."""
+    return mark_safe(site_header.nav_end(context))
+
+
+@register.simple_tag(takes_context=True)
+def header_tools(context):
+    """The header's forms after the search box: language, the person, signing out or in."""
+    return mark_safe(site_header.tools(context))
 
 
 @register.tag
