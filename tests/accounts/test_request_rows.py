@@ -14,7 +14,7 @@ from django.utils import timezone
 from concertation.accounts.sessions import SessionStore
 from concertation.core.one_row import get_one
 
-from ..factories import UserFactory
+from ..factories import TerritoryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -83,3 +83,22 @@ def test_signed_in_pages_still_check_the_session_and_the_person(client):
     client.force_login(person)
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
     assert not client.get("/_floor/").context["user"].is_authenticated
+
+
+def test_a_related_manager_s_get_keeps_its_relation_s_filter(monkeypatch):
+    """``territory.coordinators`` is a subclass of UserManager made by Django: its ``get(pk=…)`` must
+    not take the plain statement, which would find anyone (a coordinator check answered yes)."""
+    from concertation.core import one_row
+
+    calls = []
+    real = one_row.get_one
+    monkeypatch.setattr(one_row, "get_one", lambda *a, **k: calls.append(k) or real(*a, **k))
+    person, other = UserFactory(), UserFactory()
+    territory = TerritoryFactory()
+    territory.coordinators.add(person)
+    assert territory.coordinators.get(pk=person.pk) == person
+    with pytest.raises(User.DoesNotExist):
+        territory.coordinators.get(pk=other.pk)
+    assert calls == []
+    assert User.objects.get(pk=other.pk) == other
+    assert calls == [{"pk": other.pk}]

@@ -36,8 +36,10 @@ class UserManager(BaseUserManager):
 
     def get(self, *args, **kwargs):
         """``get(pk=…)``, as Django's authentication loads the signed-in person on every request,
-        runs the statement the ORM compiled once (core/one_row.py); any other ``get`` as usual."""
-        if args or len(kwargs) != 1 or "pk" not in kwargs:
+        runs the statement the ORM compiled once (core/one_row.py); any other ``get`` as usual, and
+        every ``get`` of a related manager (``territory.coordinators``: a subclass made by Django),
+        whose relation's filter the plain statement would skip."""
+        if type(self) is not UserManager or args or len(kwargs) != 1 or "pk" not in kwargs:
             return super().get(*args, **kwargs)
         from concertation.core.one_row import get_one
 
