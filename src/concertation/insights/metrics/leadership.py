@@ -23,9 +23,20 @@ def member_organizations(ctx: MetricsContext, name: str) -> set[int]:
 
 
 def citizens(ctx: MetricsContext, name: str) -> dict[int, str]:
-    """Citizens (person memberships) of the scope in the period → their college's name."""
+    """Citizens (person memberships) of the scope in the period → their college's name. A person
+    seated as a citizen in several spaces of the scope under different colleges counts under the
+    first of them by name (the rows come in no set order: the same answer on every engine)."""
     flag, no_college = IN_PERIOD[name], str(NO_COLLEGE)
-    return {row[PERSON]: row[COLLEGE] or no_college for row in ctx.memberships if row[PERSON] and row[flag]}
+    found: dict[int, str | None] = {}
+    for row in ctx.memberships:
+        person, college = row[PERSON], row[COLLEGE]
+        if not person or not row[flag]:
+            continue
+        if college and (found.get(person) is None or college < found[person]):
+            found[person] = college
+        else:
+            found.setdefault(person, None)
+    return {person: college or no_college for person, college in found.items()}
 
 
 def compute(ctx: MetricsContext) -> dict[str, FamilyResult]:
