@@ -369,6 +369,8 @@ ROUTES: dict[str, Row] = {
 
     # --- meetings: during the meeting ---
     "meetings:live": space_row(ids(pk="live_meeting"), public=RUN_PUBLIC, private=RUN_PRIVATE),
+    # The names a « who » field of the live page finds as they are typed: for those who run it, as the page.
+    "meetings:live_names": space_row(ids(pk="live_meeting"), public=RUN_PUBLIC, private=RUN_PRIVATE),
     "meetings:open": space_row(ids(pk="convened_meeting"), public=POST_ONLY, private=POST_ONLY),
     "meetings:attendance": space_row(ids(pk="live_meeting"), public=POST_ONLY, private=POST_ONLY),
     "meetings:attendance_yes": space_row(ids(pk="convened_meeting"), public=POST_ONLY, private=POST_ONLY),
@@ -1041,7 +1043,7 @@ NOT_FORGEABLE = {
     "spaces:roles", "spaces:charter", "spaces:charter_version", "decisions:proposals", "decisions:proposal",
     "decisions:results", "register:territory", "register:territory_csv", "register:territory_feed", "register:space",
     "register:space_csv", "register:space_feed", "meetings:list", "meetings:space_feed", "meetings:notice_pdf",
-    "meetings:meeting_ics", "meetings:live", "meetings:quorum", "meetings:attendance_sheet",
+    "meetings:meeting_ics", "meetings:live", "meetings:live_names", "meetings:quorum", "meetings:attendance_sheet",
     "meetings:minutes_pdf",
     "meetings:follow_ups", "meetings:evaluation_results", "my_meetings:personal_feed", "my:my_follow_ups",
     "home:my_spaces", "api_tokens:tokens", "api_tokens:revoke",
