@@ -38,74 +38,61 @@ CITIZEN_SEAT_JOIN = """
                                      AND citizen_seat.organization_id IS NULL"""
 COLLEGE = "COALESCE(seat_college.name, organization_college.name, {citizen_college}.name)"
 
+# The presences of a window: those of the meetings held in the spaces, from its start to its end.
+_WINDOW = """ WHERE meeting.space_id IN ({spaces}) AND meeting.status IN (%s, %s)
+   AND meeting.starts_at >= %s AND meeting.starts_at < %s AND attendance.status IN (%s, %s)
+"""
+
 ATTENDANCE_SQL = """
 SELECT {college_name}, COUNT(*), COUNT(DISTINCT attendance.person_id)
   FROM {attendance} attendance
   JOIN {meeting} meeting ON meeting.id = attendance.meeting_id {seats} {citizen_seat}
   LEFT JOIN {college} citizen_college ON citizen_college.id = citizen_seat.college_id
- WHERE meeting.space_id IN ({spaces}) AND meeting.status IN (%s, %s)
-   AND meeting.starts_at >= %s AND meeting.starts_at < %s AND attendance.status IN (%s, %s)
- GROUP BY 1
+""" + _WINDOW + """ GROUP BY 1
 """
 
-# The presences counted first by period, space, organization and the person's citizen seat (one
-# lookup a presence), the organization's seat and names then looked up once a group, not once a
-# presence. Only the presences that have a category of their own are grouped: those of an
-# organization and those of a citizen (a citizen seat in the meeting's space). The others, without
-# organization nor seat (most of them at scale L), are only counted: the presences without
-# organization of each period (the last two parts, one a period: a count, no grouping, no condition
-# a row; the caller takes the citizens' off), and the groups are not grouped again by name (the
-# caller sums them): 8 ms instead of 10 at scale L. ``PRESENCES_GROUPED_SQL`` is the form it replaces (every presence grouped), kept
-# for tests/planning/test_attendance_sql.py, which checks that both count the same.
-PRESENCES_SQL = """
+# The presences by period, space, organization and the person's citizen seat (one lookup a presence).
+_COUNTED = """
 WITH counted AS (
 SELECT CASE WHEN meeting.starts_at >= %s THEN 1 ELSE 0 END AS in_current, meeting.space_id AS space_id,
        attendance.organization_id AS organization_id, citizen_seat.college_id AS citizen_college_id,
        CASE WHEN citizen_seat.id IS NULL THEN 0 ELSE 1 END AS citizen, COUNT(*) AS presences
   FROM {attendance} attendance
   JOIN {meeting} meeting ON meeting.id = attendance.meeting_id {citizen_seat}
- WHERE meeting.space_id IN ({spaces}) AND meeting.status IN (%s, %s)
-   AND meeting.starts_at >= %s AND meeting.starts_at < %s AND attendance.status IN (%s, %s)
-   AND (attendance.organization_id IS NOT NULL OR citizen_seat.id IS NOT NULL)
+""" + _WINDOW
+_NAMED = """  FROM counted {seats}
+  LEFT JOIN {college} citizen_college ON citizen_college.id = counted.citizen_college_id
+  LEFT JOIN {sector} sector ON sector.id = organization.sector_id
+"""
+# One period's presences without organization: a count, no grouping, no condition a row.
+_WITHOUT_ORGANIZATION = """SELECT PERIOD, NULL, NULL, NULL, NULL, -1, COUNT(*) - COUNT(attendance.organization_id)
+  FROM {attendance} attendance
+  JOIN {meeting} meeting ON meeting.id = attendance.meeting_id
+""" + _WINDOW
+
+# The presences counted first by period, space, organization and the person's citizen seat, the
+# organization's seat and names then looked up once a group, not once a presence. Only the presences
+# that have a category of their own are grouped: those of an organization and those of a citizen (a
+# citizen seat in the meeting's space). The others, without organization nor seat (most of them at
+# scale L), are only counted: the presences without organization of each period (the last two
+# parts; the caller takes the citizens' off), and the groups are not grouped again by name (the
+# caller sums them): 8 ms instead of 10 at scale L. ``PRESENCES_GROUPED_SQL`` is the form it
+# replaces (every presence grouped), kept for tests/insights/test_sql_forms.py, which checks
+# that both count the same.
+PRESENCES_SQL = (_COUNTED + """   AND (attendance.organization_id IS NOT NULL OR citizen_seat.id IS NOT NULL)
  GROUP BY 1, 2, 3, 4, 5
 )
 SELECT counted.in_current, counted.organization_id, organization.name, sector.name, {college_name},
        counted.citizen, counted.presences
-  FROM counted {seats}
-  LEFT JOIN {college} citizen_college ON citizen_college.id = counted.citizen_college_id
-  LEFT JOIN {sector} sector ON sector.id = organization.sector_id
-UNION ALL
-SELECT 1, NULL, NULL, NULL, NULL, -1, COUNT(*) - COUNT(attendance.organization_id)
-  FROM {attendance} attendance
-  JOIN {meeting} meeting ON meeting.id = attendance.meeting_id
- WHERE meeting.space_id IN ({spaces}) AND meeting.status IN (%s, %s)
-   AND meeting.starts_at >= %s AND meeting.starts_at < %s AND attendance.status IN (%s, %s)
-UNION ALL
-SELECT 0, NULL, NULL, NULL, NULL, -1, COUNT(*) - COUNT(attendance.organization_id)
-  FROM {attendance} attendance
-  JOIN {meeting} meeting ON meeting.id = attendance.meeting_id
- WHERE meeting.space_id IN ({spaces}) AND meeting.status IN (%s, %s)
-   AND meeting.starts_at >= %s AND meeting.starts_at < %s AND attendance.status IN (%s, %s)
-"""
+""" + _NAMED + "UNION ALL\n" + _WITHOUT_ORGANIZATION.replace("PERIOD", "1") + "UNION ALL\n"
+                 + _WITHOUT_ORGANIZATION.replace("PERIOD", "0"))
 PERSONAL = -1  # the ``citizen`` of PRESENCES_SQL's rows that count every presence without organization
 
-PRESENCES_GROUPED_SQL = """
-WITH counted AS (
-SELECT CASE WHEN meeting.starts_at >= %s THEN 1 ELSE 0 END AS in_current, meeting.space_id AS space_id,
-       attendance.organization_id AS organization_id, citizen_seat.college_id AS citizen_college_id,
-       CASE WHEN citizen_seat.id IS NULL THEN 0 ELSE 1 END AS citizen, COUNT(*) AS presences
-  FROM {attendance} attendance
-  JOIN {meeting} meeting ON meeting.id = attendance.meeting_id {citizen_seat}
- WHERE meeting.space_id IN ({spaces}) AND meeting.status IN (%s, %s)
-   AND meeting.starts_at >= %s AND meeting.starts_at < %s AND attendance.status IN (%s, %s)
- GROUP BY 1, 2, 3, 4, 5
+PRESENCES_GROUPED_SQL = _COUNTED + """ GROUP BY 1, 2, 3, 4, 5
 )
 SELECT counted.in_current, counted.organization_id, organization.name, sector.name, {college_name},
        counted.citizen, SUM(counted.presences)
-  FROM counted {seats}
-  LEFT JOIN {college} citizen_college ON citizen_college.id = counted.citizen_college_id
-  LEFT JOIN {sector} sector ON sector.id = organization.sector_id
- GROUP BY 1, 2, 3, 4, 5, 6
+""" + _NAMED + """ GROUP BY 1, 2, 3, 4, 5, 6
 """
 
 
